@@ -1,0 +1,138 @@
+"""Plain, immutable event objects shared by the core, the API and the GUI.
+
+Nothing here knows about HTTP, SQLite or Qt: these are the values that travel
+between them, so they must stay cheap to copy across threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+#: Image kinds, always under their 1.0 names (a 2.0 ``spot_image`` is ``spot_pic``).
+IMAGE_KINDS: tuple[str, ...] = ("spot_pic", "reg_pic", "recognize_face", "ir_pic")
+
+#: Formats the normaliser recognises.
+FORMATS: tuple[str, ...] = ("1.0", "legacy", "2.0")
+
+
+class PersonType(IntEnum):
+    EMPLOYEE = 1
+    VISITOR = 2
+    BLACKLIST = 3
+    STRANGER = 4
+    VIP = 5
+
+    @property
+    def word(self) -> str:
+        return self.name.lower()
+
+
+#: 2.0 payloads carry the person type as a word.
+PERSON_TYPE_BY_WORD: dict[str, PersonType] = {p.word: p for p in PersonType}
+
+
+@dataclass(frozen=True, slots=True)
+class EventWarning:
+    """A problem found in an event that is worth telling, but never a reason to reject it.
+
+    ``code`` is stable (the GUI translates it, verdicts are built on it);
+    ``field`` is the dotted path of the offending field in the original JSON, if any.
+    """
+
+    code: str
+    message: str
+    field: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> EventWarning:
+        return cls(code=data["code"], message=data.get("message", ""), field=data.get("field"))
+
+
+@dataclass(frozen=True, slots=True)
+class ImageSource:
+    """An image string as it appeared in the payload, not yet decoded.
+
+    ``json_path`` locates the string in the original JSON (e.g. ``ext_data.spot_pic``)
+    so ``/raw`` can put the re-encoded image back exactly where it was.
+    """
+
+    kind: str
+    json_path: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class NormalisedEvent:
+    """One event as the normaliser understood it, before images are decoded or stored.
+
+    Field names follow the 1.0 shape whatever the payload's format was.
+    """
+
+    format: str
+    api_version: str | None
+    identity_id: str | None
+    identity_name: str | None
+    identity_info: dict[str, Any]
+    timestamp: int | None
+    out_timestamp: int | None
+    score: float | None
+    want_action: str | None
+    person_type: int | None
+    ep_info: dict[str, Any]
+    dev_sno: str | None
+    recognize_face_attr: dict[str, Any]
+    face_box: tuple[float, float, float, float] | None
+    landmarks: tuple[tuple[float, float], ...] | None
+    landmark_layout: str | None
+    #: Fields of the payload with no 1.0 counterpart (legacy ``group_name``, fiqa info, ...).
+    extra: dict[str, Any]
+    images: tuple[ImageSource, ...]
+    #: The event's JSON object exactly as received.
+    raw: dict[str, Any]
+    warnings: tuple[EventWarning, ...]
+    natural_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedImage:
+    """An image decoded from base64, with what its header says about it."""
+
+    kind: str
+    json_path: tuple[str, ...]
+    data: bytes
+    format: str  # "JPEG", "PNG", ...
+    width: int
+    height: int
+    #: How to rebuild the original string from ``data`` (prefix, line wrapping).
+    encoding: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    """What the live views need to show a freshly stored event: no image bytes."""
+
+    id: int
+    received_at: int
+    timestamp: int | None
+    identity_id: str | None
+    identity_name: str | None
+    person_type: int | None
+    score: float | None
+    want_action: str | None
+    ep_id: str | None
+    ep_name: str | None
+    device_id: str | None
+    dev_sno: str | None
+    format: str
+    path: str
+    source_ip: str
+    warning_codes: tuple[str, ...]
+    image_kinds: tuple[str, ...]
+    self_test: bool = False
+    #: True when this arrival filled in an event that was already stored.
+    merged: bool = False

@@ -1,0 +1,1 @@
+"""The Qt shell: everything that shows or asks."""
