@@ -1,0 +1,99 @@
+"""Command line: the app (desktop or ``--headless``) and the script subcommands.
+
+Settings give the defaults; what is typed on the command line wins for this
+run (and is not saved: a one-off ``--port`` must not stick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from gui import __version__, settings
+
+#: Subcommands register here: name -> (configure parser, run). Keeps this module small.
+SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
+
+EXIT_PORT_IN_USE = 2
+
+
+def add_receiver_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--port", type=int, help="port to listen on (default 9528)")
+    p.add_argument("--bind", help="address to listen on (default: all interfaces)")
+    p.add_argument("--data-dir", type=Path, help="database and logs (default: per-user data dir)")
+    p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
+    p.add_argument(
+        "--allow",
+        action="append",
+        metavar="NET",
+        help="only accept events from these addresses/networks (repeatable; default: everyone)",
+    )
+    p.add_argument("--api-token", help="let other machines read /api/ with this bearer token")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gatewatch",
+        description="Receive, store and show the face-recognition events Sophon boxes push.",
+    )
+    parser.add_argument("--version", action="version", version=f"gatewatch {__version__}")
+    parser.add_argument("--headless", action="store_true", help="run the receiver with no window")
+    parser.add_argument("--wall", action="store_true", help="start full screen in wall mode")
+    parser.add_argument("--screen", type=int, help="monitor for wall mode (0 = first)")
+    parser.add_argument(
+        "--new-instance", action="store_true", help="start even if Gatewatch is already running"
+    )
+    add_receiver_options(parser)
+    _load_subcommands()
+    if SUBCOMMANDS:
+        subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+        for name, (configure, _run) in SUBCOMMANDS.items():
+            configure(subs.add_parser(name))
+    return parser
+
+
+def _load_subcommands() -> None:
+    """Import the modules that register subcommands (each optional while being built)."""
+    import importlib
+
+    for module in ("gui.commands.export", "gui.commands.send", "gui.commands.simulate"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+def effective_settings(args: argparse.Namespace) -> settings.Settings:
+    """Stored settings with this run's command-line values on top."""
+    current = settings.load()
+    for name in ("port", "bind", "log_level", "api_token"):
+        value = getattr(args, name, None)
+        if value is not None:
+            setattr(current, name, value)
+    if getattr(args, "data_dir", None) is not None:
+        current.data_dir = str(args.data_dir)
+    if getattr(args, "allow", None):
+        current.allow = list(args.allow)
+    return current
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "command", None):
+        _configure, run = SUBCOMMANDS[args.command]
+        return run(args)
+    current = effective_settings(args)
+    if args.headless:
+        from gui.headless import run_headless
+
+        return run_headless(current)
+    from gui.ui.app import run_desktop
+
+    return run_desktop(current, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Script subcommands (export, send, simulate); each registers itself in gui.cli."""

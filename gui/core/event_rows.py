@@ -1,0 +1,391 @@
+"""How one event maps onto rows, and back into the API's JSON.
+
+Insertion is idempotent on the natural key (see ``protocol.natural_key``): a
+retry stores nothing new, and a later, richer copy of the same event (history
+upload after a real-time push) fills in what the first copy lacked.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from gui.core.model import (
+    DecodedImage,
+    EventSummary,
+    EventWarning,
+    ImageSource,
+    NormalisedEvent,
+)
+
+#: Marker that stands in the stored raw JSON where an image string was.
+IMAGE_REF_KEY = "__gatewatch_image__"
+
+EVENT_COLUMNS = (
+    "id, natural_key, ts, timestamp, out_timestamp, received_at, identity_id, identity_name, "
+    "person_type, score, want_action, ep_id, device_id, ep_name, ep_type, ep_ip, dev_sno, "
+    "format, api_version, source_ip, path, warning_codes, self_test, pinned, doc"
+)
+
+Outcome = Literal["new", "merged", "duplicate"]
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    summary: EventSummary
+    outcome: Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """Where and when an event arrived: facts about the request, not the payload."""
+
+    received_at: int
+    source_ip: str
+    path: str
+    self_test: bool = False
+
+
+def _pack(obj: Any) -> bytes:
+    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+
+def unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+def _set_path(obj: Any, path: Sequence[str], value: Any) -> None:
+    for key in path[:-1]:
+        obj = obj[key]
+    obj[path[-1]] = value
+
+
+def raw_with_image_refs(
+    raw: dict[str, Any], images: Iterable[DecodedImage | ImageSource]
+) -> dict[str, Any]:
+    """Copy ``raw`` with image strings replaced by small references to the images table.
+
+    Dropped images (too large) are passed as their ``ImageSource`` so their
+    string goes too. Only the containers on the image paths are copied.
+    """
+    out = dict(raw)
+    for image in images:
+        path = image.json_path
+        if not path:
+            continue
+        node = out
+        for key in path[:-1]:
+            node[key] = dict(node[key])
+            node = node[key]
+        node[path[-1]] = {IMAGE_REF_KEY: image.kind}
+    return out
+
+
+def _doc(ev: NormalisedEvent, warnings: Sequence[EventWarning]) -> dict[str, Any]:
+    return {
+        "identity_info": ev.identity_info,
+        "recognize_face_attr": ev.recognize_face_attr,
+        "ep_info": ev.ep_info,
+        "face_box": list(ev.face_box) if ev.face_box else None,
+        "landmarks": [list(p) for p in ev.landmarks] if ev.landmarks else None,
+        "landmark_layout": ev.landmark_layout,
+        "warnings": [w.to_json() for w in warnings],
+        "extra": ev.extra,
+    }
+
+
+def _ep(ev: NormalisedEvent, key: str) -> str | None:
+    value = ev.ep_info.get(key)
+    return None if value is None else str(value)
+
+
+def _summary(row: sqlite3.Row | tuple, kinds: Sequence[str], merged: bool) -> EventSummary:
+    (id_, _key, _ts, timestamp, _out, received_at, identity_id, identity_name, person_type,
+     score, want_action, ep_id, device_id, ep_name, _ep_type, _ep_ip, dev_sno, fmt,
+     _api, source_ip, path, warning_codes, self_test, _pinned, _doc) = tuple(row)  # fmt: skip
+    return EventSummary(
+        id=id_,
+        received_at=received_at,
+        timestamp=timestamp,
+        identity_id=identity_id,
+        identity_name=identity_name,
+        person_type=person_type,
+        score=score,
+        want_action=want_action,
+        ep_id=ep_id,
+        ep_name=ep_name,
+        device_id=device_id,
+        dev_sno=dev_sno,
+        format=fmt,
+        path=path or "",
+        source_ip=source_ip or "",
+        warning_codes=tuple(warning_codes.split()) if warning_codes else (),
+        image_kinds=tuple(kinds),
+        self_test=bool(self_test),
+        merged=merged,
+    )
+
+
+def _insert_images(
+    conn: sqlite3.Connection,
+    event_id: int,
+    images: Sequence[DecodedImage],
+    thumbs: dict[str, bytes] | None,
+) -> list[str]:
+    added = []
+    for img in images:
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO images (event_id, kind, json_path, encoding, format, width,"
+            " height, bytes, data, thumb) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                event_id,
+                img.kind,
+                json.dumps(list(img.json_path)),
+                json.dumps(img.encoding),
+                img.format,
+                img.width,
+                img.height,
+                len(img.data),
+                img.data,
+                (thumbs or {}).get(img.kind),
+            ),
+        )
+        if cur.rowcount:
+            added.append(img.kind)
+    return added
+
+
+def image_kinds(conn: sqlite3.Connection, event_id: int) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT kind FROM images WHERE event_id = ?", (event_id,))]
+
+
+def store_event(
+    conn: sqlite3.Connection,
+    ev: NormalisedEvent,
+    images: Sequence[DecodedImage],
+    arrival: Arrival,
+    warnings: Sequence[EventWarning],
+    thumbs: dict[str, bytes] | None = None,
+    dropped: Sequence[ImageSource] = (),
+) -> StoredEvent:
+    """Insert ``ev`` or fold it into the stored copy; a writer job.
+
+    ``dropped`` are image strings not kept (too large): they leave the raw JSON too.
+    """
+    existing = conn.execute(
+        f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (ev.natural_key,)
+    ).fetchone()
+    if existing is not None:
+        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs)
+
+    ts = ev.timestamp if ev.timestamp is not None else arrival.received_at
+    codes = " ".join(dict.fromkeys(w.code for w in warnings))
+    raw = raw_with_image_refs(ev.raw, [*images, *dropped])
+    values = (
+        ev.natural_key, ts, ev.timestamp, ev.out_timestamp, arrival.received_at,
+        ev.identity_id, ev.identity_name, ev.person_type, ev.score, ev.want_action,
+        _ep(ev, "ep_id"), _ep(ev, "device_id"), _ep(ev, "ep_name"), _ep(ev, "ep_type"),
+        _ep(ev, "ep_ip"), ev.dev_sno, ev.format, ev.api_version, arrival.source_ip,
+        arrival.path, codes, int(arrival.self_test), 0,
+        json.dumps(_doc(ev, warnings), ensure_ascii=False, separators=(",", ":")),
+        _pack(raw),
+    )  # fmt: skip
+    cur = conn.execute(
+        "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
+        " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
+        " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
+        " warning_codes, self_test, pinned, doc, raw)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        values,
+    )
+    event_id = cur.lastrowid
+    assert event_id is not None
+    kinds = _insert_images(conn, event_id, images, thumbs)
+    return StoredEvent(_summary((event_id, *values[:-1]), kinds, merged=False), "new")
+
+
+_FILLABLE = (
+    "timestamp", "out_timestamp", "identity_id", "identity_name", "person_type", "score",
+    "want_action", "ep_id", "device_id", "ep_name", "ep_type", "ep_ip", "dev_sno", "api_version",
+)  # fmt: skip
+
+
+def _fill(old: Any, new: Any) -> Any:
+    """Values the old copy lacked, taken from the new one; nested dicts recursively."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for key, value in new.items():
+            out[key] = _fill(old.get(key), value) if key in old else value
+        return out
+    if old in (None, "", [], {}):
+        return new
+    return old
+
+
+def _merge(
+    conn: sqlite3.Connection,
+    row: tuple,
+    ev: NormalisedEvent,
+    images: Sequence[DecodedImage],
+    dropped: Sequence[ImageSource],
+    warnings: Sequence[EventWarning],
+    thumbs: dict[str, bytes] | None,
+) -> StoredEvent:
+    event_id = row[0]
+    have = set(image_kinds(conn, event_id))
+    added = _insert_images(conn, event_id, [i for i in images if i.kind not in have], thumbs)
+    new_fields = {
+        "timestamp": ev.timestamp, "out_timestamp": ev.out_timestamp,
+        "identity_id": ev.identity_id, "identity_name": ev.identity_name,
+        "person_type": ev.person_type, "score": ev.score, "want_action": ev.want_action,
+        "ep_id": _ep(ev, "ep_id"), "device_id": _ep(ev, "device_id"),
+        "ep_name": _ep(ev, "ep_name"), "ep_type": _ep(ev, "ep_type"), "ep_ip": _ep(ev, "ep_ip"),
+        "dev_sno": ev.dev_sno, "api_version": ev.api_version,
+    }  # fmt: skip
+    columns = dict(zip(EVENT_COLUMNS.replace(" ", "").split(","), row, strict=True))
+    fill = {k: v for k, v in new_fields.items() if columns[k] in (None, "") and v not in (None, "")}
+    old_doc = json.loads(columns["doc"])
+    new_doc = _doc(ev, warnings)
+    doc = _fill({k: v for k, v in old_doc.items() if k != "warnings"}, new_doc)
+    # Warnings of the first copy that the richer copy resolved go; new ones stay.
+    doc["warnings"] = new_doc["warnings"] if added else old_doc["warnings"]
+    changed = bool(added or fill) or doc != old_doc
+    if not changed:
+        return StoredEvent(_summary(row, sorted(have), merged=False), "duplicate")
+    sets = ", ".join(f"{k} = ?" for k in fill)
+    params: list[Any] = list(fill.values())
+    codes = " ".join(dict.fromkeys(w["code"] for w in doc["warnings"]))
+    sql = "UPDATE events SET doc = ?, warning_codes = ?"
+    params = [json.dumps(doc, ensure_ascii=False, separators=(",", ":")), codes, *params]
+    if sets:
+        sql += ", " + sets
+    if added:
+        # The richer copy becomes the one /raw gives back.
+        sql += ", raw = ?"
+        params.append(_pack(raw_with_image_refs(ev.raw, [*images, *dropped])))
+    conn.execute(sql + " WHERE id = ?", (*params, event_id))
+    fresh = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
+    return StoredEvent(_summary(tuple(fresh), sorted(have | set(added)), merged=True), "merged")
+
+
+# -- reading back ----------------------------------------------------------------
+
+
+def images_by_event(
+    conn: sqlite3.Connection, event_ids: Sequence[int]
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """Image metadata (no bytes) for a page of events."""
+    out: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in event_ids}
+    if not event_ids:
+        return out
+    marks = ",".join("?" * len(event_ids))
+    for event_id, kind, fmt, width, height, nbytes, present in conn.execute(
+        "SELECT event_id, kind, format, width, height, bytes, data IS NOT NULL FROM images"
+        f" WHERE event_id IN ({marks})",
+        tuple(event_ids),
+    ):
+        out[event_id][kind] = {
+            "url": f"/api/events/{event_id}/images/{kind}",
+            "format": fmt,
+            "width": width,
+            "height": height,
+            "bytes": nbytes,
+            "purged": not present,
+        }
+    return out
+
+
+def event_to_json(row: sqlite3.Row | tuple, images: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The API's (and the exports') shape of one stored event."""
+    (id_, _key, _ts, timestamp, out_timestamp, received_at, identity_id, identity_name,
+     person_type, score, want_action, ep_id, device_id, ep_name, ep_type, ep_ip, dev_sno, fmt,
+     api_version, source_ip, path, _codes, self_test, pinned, doc_text) = tuple(row)  # fmt: skip
+    doc = json.loads(doc_text)
+    ep_info = dict(doc.get("ep_info") or {})
+    ep_info.update(
+        {"ep_id": ep_id, "ep_type": ep_type, "ep_ip": ep_ip, "ep_name": ep_name,
+         "device_id": device_id}
+    )  # fmt: skip
+    return {
+        "id": id_,
+        "identity_id": identity_id,
+        "identity_name": identity_name,
+        "identity_info": doc.get("identity_info") or {},
+        "timestamp": timestamp,
+        "score": score,
+        "want_action": want_action,
+        "person_type": person_type,
+        "out_timestamp": out_timestamp,
+        "ep_info": ep_info,
+        "dev_sno": dev_sno,
+        "recognize_face_attr": doc.get("recognize_face_attr") or {},
+        "api_version": api_version,
+        "face_box": doc.get("face_box"),
+        "landmarks": doc.get("landmarks"),
+        "landmark_layout": doc.get("landmark_layout"),
+        "received_at": received_at,
+        "source_ip": source_ip,
+        "path": path,
+        "format": fmt,
+        "warnings": doc.get("warnings") or [],
+        "extra": doc.get("extra") or {},
+        "self_test": bool(self_test),
+        "pinned": bool(pinned),
+        "images": images,
+    }
+
+
+def load_event(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+    row = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return None
+    return event_to_json(row, images_by_event(conn, [event_id])[event_id])
+
+
+def load_raw(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+    """The event's JSON as received, images re-encoded from the stored bytes."""
+    from gui.core.images import encode_image  # images imports Pillow; keep this module light
+
+    row = conn.execute("SELECT raw FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return None
+    raw = unpack(row[0])
+    for json_path, encoding, data in conn.execute(
+        "SELECT json_path, encoding, data FROM images WHERE event_id = ?", (event_id,)
+    ):
+        text = encode_image(data, json.loads(encoding)) if data is not None else ""
+        _set_path(raw, json.loads(json_path), text)
+    return _clear_orphan_refs(raw)
+
+
+def _clear_orphan_refs(node: Any) -> Any:
+    """References whose image is gone (dropped as too large, purged) read as "no image"."""
+    if isinstance(node, dict):
+        if set(node) == {IMAGE_REF_KEY}:
+            return ""
+        return {k: _clear_orphan_refs(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_clear_orphan_refs(v) for v in node]
+    return node
+
+
+def load_image(
+    conn: sqlite3.Connection, event_id: int, kind: str, *, thumb: bool = False
+) -> tuple[bytes, str] | None:
+    """``(bytes, format)`` of a stored image or its thumbnail; None when absent."""
+    column = "thumb" if thumb else "data"
+    row = conn.execute(
+        f"SELECT {column}, format FROM images WHERE event_id = ? AND kind = ?", (event_id, kind)
+    ).fetchone()
+    if row is None or row[0] is None:
+        return None
+    return bytes(row[0]), ("JPEG" if thumb else row[1])
+
+
+def load_face_thumb(conn: sqlite3.Connection, event_id: int) -> bytes | None:
+    row = conn.execute("SELECT data FROM face_thumbs WHERE event_id = ?", (event_id,)).fetchone()
+    return None if row is None else bytes(row[0])

@@ -1,0 +1,16 @@
+"""Wires the optional core features (alarms, retention, ...) into a receiver.
+
+One place both the headless runner and the desktop app call, so the two run
+exactly the same core.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gui.core.receiver import Receiver
+
+
+def install(receiver: Receiver, settings: Any) -> None:
+    """Attach every feature's routes, listeners and background tasks to ``receiver``."""
+    return None

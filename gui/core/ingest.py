@@ -1,0 +1,259 @@
+"""From a request body to committed events and the reply the box gets.
+
+Order matters: parse -> normalise -> decode images -> one writer job (events,
+images, device last-seen) -> commit -> reply. Only then does anything else
+(thumbnails, listeners, the request log) happen, so a 200 always means stored,
+and slow extras never delay the box.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from gui.core import devices, protocol
+from gui.core import warnings as W
+from gui.core.event_rows import Arrival, StoredEvent, store_event
+from gui.core.images import decode_image
+from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEvent
+
+log = logging.getLogger(__name__)
+
+HISTORY_PATHS = ("/EventServer/api/HistoryEvent", "/HistoryEvent")
+REALTIME_PATHS = ("/EventServer/api/RealTimeEvent", "/RealTimeEvent")
+EVENT_PATHS = HISTORY_PATHS + REALTIME_PATHS
+HEALTH_PATHS = ("/DeviceStatus", "/SophonFogStatus")
+KNOWN_PATHS = EVENT_PATHS + HEALTH_PATHS
+
+#: Reply codes of bodies that are not events at all (the HTTP status is 400).
+ERR_EMPTY = 4001
+ERR_UNPARSEABLE = 4002
+ERR_NOT_OBJECT = 4003
+ERR_EMPTY_ARRAY = 4004
+ERR_NOT_EVENT = 4005
+ERR_NO_EVENT_IN_ARRAY = 4006
+
+
+class BadBody(ValueError):
+    """The body is not an event at all: the box gets a 400 saying why."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ParsedBody:
+    """A body turned into JSON values, with how it came (``json``, ``form-data``, ``urlencoded``)."""
+
+    value: Any
+    body_format: str
+
+
+@dataclass
+class PreparedEvent:
+    """An event ready for the writer: normalised, images decoded, all warnings known."""
+
+    index: int
+    event: NormalisedEvent
+    images: list[DecodedImage]
+    dropped: list[ImageSource]
+    warnings: list[EventWarning]
+
+
+@dataclass
+class Prepared:
+    """What a body yielded: events to store, elements rejected, or a health report."""
+
+    body_format: str
+    events: list[PreparedEvent] = field(default_factory=list)
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    health_report: dict[str, Any] | None = None
+    count_in_body: int = 0
+
+
+# -- parsing ------------------------------------------------------------------------
+
+
+def _form_value(value: str) -> Any:
+    """Nested objects arrive as JSON text inside form fields."""
+    stripped = value.strip()
+    if stripped[:1] in ("{", "["):
+        try:
+            return json.loads(stripped)
+        except ValueError:
+            return value
+    return value
+
+
+def form_to_object(fields: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    return {name: _form_value(value) for name, value in fields}
+
+
+def parse_body(
+    body: bytes, content_type: str, form_fields: Sequence[tuple[str, str]] | None
+) -> ParsedBody:
+    """Body bytes to a JSON value. ``form_fields`` are the already-parsed multipart fields.
+
+    JSON sent with the wrong content type (``text/plain``...) still counts as JSON:
+    boxes and their installers get content types wrong.
+    """
+    if form_fields is not None:
+        if not form_fields:
+            raise BadBody(ERR_EMPTY, "form-data body has no fields")
+        return ParsedBody(form_to_object(form_fields), "form-data")
+    if not body.strip():
+        raise BadBody(ERR_EMPTY, "empty body: expected a JSON event, or an array of events")
+    try:
+        return ParsedBody(json.loads(body), "json")
+    except ValueError as exc:
+        json_error = exc
+    except RecursionError:
+        raise BadBody(ERR_UNPARSEABLE, "JSON nested too deeply") from None
+    if "x-www-form-urlencoded" in content_type or b"=" in body[:200]:
+        try:
+            fields = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
+        except (ValueError, UnicodeDecodeError):
+            fields = []
+        if fields:
+            return ParsedBody(form_to_object(fields), "urlencoded")
+    raise BadBody(
+        ERR_UNPARSEABLE,
+        f"body is not JSON ({json_error}) nor form data; content type was {content_type or 'none'}",
+    )
+
+
+# -- preparing ----------------------------------------------------------------------
+
+
+def prepare_event(
+    index: int, obj: Any, *, received_at: int, realtime: bool, path_warning: EventWarning | None
+) -> PreparedEvent:
+    """Normalise and decode one event. Raises ``protocol.NotAnEvent``."""
+    event = protocol.normalise(obj, received_at=received_at, realtime=realtime)
+    warnings = list(event.warnings)
+    if path_warning is not None:
+        warnings.append(path_warning)
+    images: list[DecodedImage] = []
+    dropped: list[ImageSource] = []
+    for source in event.images:
+        decoded, image_warnings = decode_image(source)
+        warnings.extend(image_warnings)
+        if decoded is not None:
+            images.append(decoded)
+        elif any(w.code == W.IMAGE_TOO_LARGE for w in image_warnings):
+            dropped.append(source)
+    scene = next((i for i in images if i.kind == "spot_pic"), None)
+    if scene is not None:
+        warnings.extend(
+            protocol.geometry_warnings(event.face_box, event.landmarks, (scene.width, scene.height))
+        )
+    return PreparedEvent(index, event, images, dropped, warnings)
+
+
+def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
+    """Turn a parsed body into events (or a health report). Raises ``BadBody``."""
+    value = parsed.value
+    out = Prepared(parsed.body_format)
+    if path in HEALTH_PATHS and protocol.looks_like_health_report(value):
+        out.health_report = value
+        return out
+    if isinstance(value, dict):
+        elements = [value]
+        is_batch = False
+    elif isinstance(value, list):
+        if not value:
+            raise BadBody(ERR_EMPTY_ARRAY, "empty array: no events in the body")
+        elements = value
+        is_batch = True
+    else:
+        raise BadBody(
+            ERR_NOT_OBJECT,
+            f"body is a JSON {type(value).__name__}; expected an event object or an array of events",
+        )
+    if path not in KNOWN_PATHS and not is_batch and protocol.looks_like_health_report(value):
+        out.health_report = value
+        return out
+    realtime = path in REALTIME_PATHS
+    path_warning = None
+    if path not in EVENT_PATHS:
+        path_warning = W.make(W.UNKNOWN_PATH, "path", path=path)
+    out.count_in_body = len(elements)
+    for index, element in enumerate(elements):
+        try:
+            out.events.append(
+                prepare_event(
+                    index, element, received_at=received_at, realtime=realtime,
+                    path_warning=path_warning,
+                )
+            )  # fmt: skip
+        except protocol.NotAnEvent as exc:
+            out.rejected.append({"index": index, "message": str(exc)})
+    if not out.events:
+        if is_batch:
+            reasons = "; ".join(f"[{r['index']}] {r['message']}" for r in out.rejected[:5])
+            raise BadBody(ERR_NO_EVENT_IN_ARRAY, f"array holds no event: {reasons}")
+        raise BadBody(ERR_NOT_EVENT, out.rejected[0]["message"])
+    return out
+
+
+# -- storing ------------------------------------------------------------------------
+
+
+def store_job(prepared: Prepared, arrival: Arrival):  # -> Callable[[Connection], list[StoredEvent]]
+    """The writer job for one request: all its events in one transaction."""
+
+    def job(conn) -> list[StoredEvent]:
+        stored = []
+        for p in prepared.events:
+            result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
+            if result.outcome != "duplicate":
+                devices.note_event(conn, result.summary, p.event, arrival)
+            stored.append(result)
+        if prepared.health_report is not None:
+            devices.apply_health_report(conn, prepared.health_report, arrival)
+        return stored
+
+    return job
+
+
+def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str, Any]:
+    """HTTP 200 body: covers every success convention the boxes are known to read."""
+    reply: dict[str, Any] = {"code": 0, "status": 0, "message": "SUCCESS"}
+    if prepared.health_report is not None:
+        reply["device_status"] = "stored"
+        return reply
+    reply["events"] = [
+        {
+            "index": p.index,
+            "id": s.summary.id,
+            "result": s.outcome,
+            "warnings": [w.code for w in p.warnings],
+        }
+        for p, s in zip(prepared.events, stored, strict=True)
+    ]
+    if prepared.rejected:
+        reply["rejected"] = prepared.rejected
+    return reply
+
+
+def error_reply(code: int, message: str) -> dict[str, Any]:
+    return {"code": code, "status": code, "message": message}
+
+
+def summarise_warnings(prepared: Prepared) -> list[dict[str, Any]]:
+    """Warnings of a whole request for the request log, each tagged with its event index."""
+    out = []
+    for p in prepared.events:
+        for w in p.warnings:
+            out.append({"index": p.index, **w.to_json()})
+    return out
+
+
+def header_map(headers: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items()}

@@ -1,0 +1,202 @@
+"""A bounded log of every HTTP request the receiver saw, broken ones included.
+
+Installers debug a box by what it actually sent: the log keeps each request's
+facts, our answer and (for requests that did not become events) the body,
+truncated. It is bounded by count and bytes so it can run for months.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_REQUESTS = 20_000
+MAX_BYTES = 200 * 1024 * 1024
+MAX_BODY = 64 * 1024
+#: Prune every this many inserts (pruning scans; inserting should not).
+PRUNE_EVERY = 200
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as the inspector shows it. Plain data, safe to hand to the GUI."""
+
+    time: int
+    source_ip: str
+    method: str
+    path: str
+    content_type: str
+    length: int
+    status: int
+    reply: str
+    duration_ms: float
+    events: int = 0
+    warnings: tuple[dict[str, Any], ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    body_truncated: bool = False
+    event_ids: tuple[int, ...] = ()
+    body_format: str | None = None
+    id: int | None = None
+
+
+def body_for_log(body: bytes | None, became_events: bool) -> tuple[bytes | None, bool]:
+    """Bodies that became events are stored as events; others are kept up to 64 KB."""
+    if body is None or became_events:
+        return None, False
+    if len(body) > MAX_BODY:
+        return body[:MAX_BODY], True
+    return body, False
+
+
+class RequestLog:
+    """Writes records (writer jobs) and prunes to the bounds."""
+
+    def __init__(self, max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> None:
+        self.max_requests = max_requests
+        self.max_bytes = max_bytes
+        self._since_prune = 0
+
+    def insert_job(self, record: RequestRecord):  # -> writer job returning the new id
+        def job(conn: sqlite3.Connection) -> int:
+            headers = dict(record.headers)
+            if record.body_format:
+                headers["X-Gatewatch-Body-Format"] = record.body_format
+            cur = conn.execute(
+                "INSERT INTO requests (time, source_ip, method, path, content_type, length,"
+                " status, reply, duration_ms, events, warnings, headers, body, body_truncated,"
+                " event_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    record.time,
+                    record.source_ip,
+                    record.method,
+                    record.path,
+                    record.content_type,
+                    record.length,
+                    record.status,
+                    record.reply,
+                    record.duration_ms,
+                    record.events,
+                    json.dumps(list(record.warnings), ensure_ascii=False),
+                    json.dumps(headers, ensure_ascii=False),
+                    record.body,
+                    int(record.body_truncated),
+                    json.dumps(list(record.event_ids)),
+                ),
+            )
+            self._since_prune += 1
+            if self._since_prune >= PRUNE_EVERY:
+                self._since_prune = 0
+                self.prune(conn)
+            return int(cur.lastrowid or 0)
+
+        return job
+
+    def prune(self, conn: sqlite3.Connection) -> int:
+        """Drop the oldest requests beyond the count and byte bounds."""
+        removed = 0
+        top = conn.execute("SELECT max(id) FROM requests").fetchone()[0]
+        if top is not None:
+            removed += conn.execute(
+                "DELETE FROM requests WHERE id <= ?", (top - self.max_requests,)
+            ).rowcount
+        total = conn.execute(
+            "SELECT coalesce(sum(coalesce(length(body), 0) + length(reply) + length(headers)"
+            " + length(warnings) + 200), 0) FROM requests"
+        ).fetchone()[0]
+        if total > self.max_bytes:
+            excess = total - self.max_bytes
+            cutoff = None
+            running = 0
+            for rid, size in conn.execute(
+                "SELECT id, coalesce(length(body), 0) + length(reply) + length(headers)"
+                " + length(warnings) + 200 FROM requests ORDER BY id"
+            ):
+                running += size
+                cutoff = rid
+                if running >= excess:
+                    break
+            if cutoff is not None:
+                removed += conn.execute("DELETE FROM requests WHERE id <= ?", (cutoff,)).rowcount
+        return removed
+
+
+REQUEST_COLUMNS = (
+    "id, time, source_ip, method, path, content_type, length, status, reply, duration_ms,"
+    " events, warnings"
+)
+
+
+def _row_to_json(row: sqlite3.Row | tuple) -> dict[str, Any]:
+    (rid, time_, source_ip, method, path, content_type, length, status, reply, duration_ms,
+     events, warnings) = tuple(row)  # fmt: skip
+    try:
+        reply_value: Any = json.loads(reply) if reply else None
+    except ValueError:
+        reply_value = reply
+    return {
+        "id": rid,
+        "time": time_,
+        "source_ip": source_ip,
+        "method": method,
+        "path": path,
+        "content_type": content_type,
+        "length": length,
+        "status": status,
+        "reply": reply_value,
+        "duration_ms": duration_ms,
+        "events": events,
+        "warnings": json.loads(warnings),
+    }
+
+
+def list_requests(
+    conn: sqlite3.Connection,
+    *,
+    limit: int = 100,
+    before: int | None = None,
+    status: int | None = None,
+    source: str | None = None,
+    path: str | None = None,
+) -> list[dict[str, Any]]:
+    """Newest first; ``before`` is a request id (the last one of the previous page)."""
+    parts, params = [], []
+    if before is not None:
+        parts.append("id < ?")
+        params.append(before)
+    if status is not None:
+        parts.append("status = ?")
+        params.append(status)
+    if source:
+        parts.append("source_ip = ?")
+        params.append(source)
+    if path:
+        parts.append("path = ?")
+        params.append(path)
+    where = " AND ".join(parts) or "1"
+    rows = conn.execute(
+        f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {where} ORDER BY id DESC LIMIT ?",
+        (*params, limit),
+    ).fetchall()
+    return [_row_to_json(r) for r in rows]
+
+
+def load_request(conn: sqlite3.Connection, request_id: int) -> dict[str, Any] | None:
+    """One request with its headers, body and the ids of the events it became."""
+    row = conn.execute(
+        f"SELECT {REQUEST_COLUMNS}, headers, body, body_truncated, event_ids FROM requests"
+        " WHERE id = ?",
+        (request_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    out = _row_to_json(tuple(row)[:12])
+    headers, body, truncated, event_ids = tuple(row)[12:]
+    out["headers"] = json.loads(headers)
+    out["body"] = bytes(body) if body is not None else None
+    out["body_truncated"] = bool(truncated)
+    out["event_ids"] = json.loads(event_ids)
+    return out

@@ -1,0 +1,202 @@
+"""The database schema as an ordered list of migrations.
+
+``PRAGMA user_version`` holds how many migrations a database has had. A new
+migration is appended, never edited: databases in the field were built by the
+old ones. ``tests/core/test_schema.py`` upgrades a database of every earlier
+version.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one: ``executescript`` would COMMIT the migration's transaction."""
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending.strip()[:80]}")
+
+
+def _v1_events(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE events (
+            id            INTEGER PRIMARY KEY,
+            natural_key   TEXT    NOT NULL UNIQUE,
+            -- event time for ordering: the box's timestamp, or received_at when it sent none
+            ts            INTEGER NOT NULL,
+            timestamp     INTEGER,
+            out_timestamp INTEGER,
+            received_at   INTEGER NOT NULL,
+            identity_id   TEXT,
+            identity_name TEXT,
+            person_type   INTEGER,
+            score         REAL,
+            want_action   TEXT,
+            ep_id         TEXT,
+            device_id     TEXT,
+            ep_name       TEXT,
+            ep_type       TEXT,
+            ep_ip         TEXT,
+            dev_sno       TEXT,
+            format        TEXT    NOT NULL,
+            api_version   TEXT,
+            source_ip     TEXT,
+            path          TEXT,
+            -- space-separated warning codes, '' when clean (filterable without JSON)
+            warning_codes TEXT    NOT NULL DEFAULT '',
+            self_test     INTEGER NOT NULL DEFAULT 0,
+            pinned        INTEGER NOT NULL DEFAULT 0,
+            -- normalised fields with no column of their own (JSON)
+            doc           TEXT    NOT NULL,
+            -- the original JSON object, images replaced by references (zlib)
+            raw           BLOB    NOT NULL
+        );
+        CREATE INDEX events_by_ts          ON events (ts, id);
+        CREATE INDEX events_by_person_type ON events (person_type, ts, id);
+        CREATE INDEX events_by_ep_id       ON events (ep_id, ts, id);
+        CREATE INDEX events_by_device_id   ON events (device_id, ts, id);
+        CREATE INDEX events_by_dev_sno     ON events (dev_sno, ts, id);
+        CREATE INDEX events_by_identity    ON events (identity_id, ts, id);
+        CREATE INDEX events_by_received    ON events (received_at);
+
+        CREATE TABLE images (
+            id        INTEGER PRIMARY KEY,
+            event_id  INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,
+            kind      TEXT    NOT NULL,
+            json_path TEXT    NOT NULL,   -- JSON list: where the string stood in the payload
+            encoding  TEXT    NOT NULL,   -- JSON: how to rebuild the original base64 string
+            format    TEXT    NOT NULL,
+            width     INTEGER NOT NULL,
+            height    INTEGER NOT NULL,
+            bytes     INTEGER NOT NULL,
+            data      BLOB,               -- NULL once retention has dropped the full image
+            thumb     BLOB,
+            UNIQUE (event_id, kind)
+        );
+
+        -- the face thumbnail the feed shows: the crop, or the box region of the scene
+        CREATE TABLE face_thumbs (
+            event_id INTEGER PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+            data     BLOB NOT NULL
+        );
+
+        CREATE TABLE boxes (
+            sn             TEXT PRIMARY KEY,
+            name           TEXT,
+            ips            TEXT,
+            source_ip      TEXT,
+            first_seen     INTEGER,
+            last_seen      INTEGER,
+            last_event_at  INTEGER,
+            last_report_at INTEGER,
+            event_count    INTEGER NOT NULL DEFAULT 0,
+            report         TEXT        -- JSON: the last health report as received
+        );
+
+        CREATE TABLE cameras (
+            ep_id         TEXT PRIMARY KEY,
+            box_sn        TEXT,
+            device_id     TEXT,
+            name          TEXT,
+            ip            TEXT,
+            type          TEXT,
+            status        TEXT,
+            location      TEXT,
+            url           TEXT,
+            first_seen    INTEGER,
+            last_seen     INTEGER,
+            last_event_at INTEGER,
+            event_count   INTEGER NOT NULL DEFAULT 0
+        );
+        """,
+    )
+
+
+def _v2_requests_and_alarms(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE requests (
+            id             INTEGER PRIMARY KEY,
+            time           INTEGER NOT NULL,
+            source_ip      TEXT,
+            method         TEXT,
+            path           TEXT,
+            content_type   TEXT,
+            length         INTEGER,
+            status         INTEGER,
+            reply          TEXT,
+            duration_ms    REAL,
+            events         INTEGER NOT NULL DEFAULT 0,
+            warnings       TEXT    NOT NULL DEFAULT '[]',
+            headers        TEXT    NOT NULL DEFAULT '{}',
+            body           BLOB,
+            body_truncated INTEGER NOT NULL DEFAULT 0,
+            event_ids      TEXT    NOT NULL DEFAULT '[]'
+        );
+        CREATE INDEX requests_by_time   ON requests (time);
+        CREATE INDEX requests_by_source ON requests (source_ip, id);
+
+        CREATE TABLE alarms (
+            id            INTEGER PRIMARY KEY,
+            kind          TEXT    NOT NULL,
+            late          INTEGER NOT NULL DEFAULT 0,
+            event_id      INTEGER,
+            person_type   INTEGER,
+            identity_id   TEXT,
+            identity_name TEXT,
+            ep_id         TEXT,
+            count         INTEGER NOT NULL DEFAULT 1,
+            first_at      INTEGER NOT NULL,
+            last_at       INTEGER NOT NULL,
+            state         TEXT    NOT NULL DEFAULT 'open',
+            acked_by      TEXT,
+            acked_at      INTEGER,
+            note          TEXT,
+            detail        TEXT
+        );
+        CREATE INDEX alarms_by_state ON alarms (state, id);
+
+        -- every event an alarm folded in, so history can show and filter acknowledgement
+        CREATE TABLE alarm_events (
+            alarm_id INTEGER NOT NULL REFERENCES alarms (id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL,
+            PRIMARY KEY (event_id, alarm_id)
+        );
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_events, _v2_requests_and_alarms]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Bring ``conn`` up to ``target``, each step in its own transaction; returns the old version."""
+    old = conn.execute("PRAGMA user_version").fetchone()[0]
+    if old > SCHEMA_VERSION:
+        raise RuntimeError(
+            f"database schema version {old} is newer than this Gatewatch understands "
+            f"({SCHEMA_VERSION}); use a newer Gatewatch"
+        )
+    for version in range(old, target):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version](conn)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return old

@@ -1,0 +1,449 @@
+"""The aiohttp application: ingest on any path, the read API under ``/api/``.
+
+Every request that is not an API read is answered with JSON and recorded in
+the request log, whatever happened to it — an installer needs to see the
+broken requests most of all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import BodyPartReader, web
+
+from gui import __version__
+from gui.core import devices, ingest, query, requestlog
+from gui.core.event_rows import Arrival, StoredEvent, load_event, load_image, load_raw
+from gui.core.requestlog import RequestLog, RequestRecord
+from gui.core.store import StorageError, Store, StoreClosed
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 64 * 1024 * 1024
+#: Bodies above this are parsed off the event loop (parsing 60 MB of JSON takes a while).
+INLINE_PARSE_LIMIT = 1024 * 1024
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Listener = Callable[[object], None]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def parse_networks(items: Iterable[str]) -> list[Network]:
+    """``--allow`` values: addresses or networks, comma or space separated."""
+    nets = []
+    for item in items:
+        for part in item.replace(",", " ").split():
+            nets.append(ipaddress.ip_network(part, strict=False))
+    return nets
+
+
+def _ip_in(ip: str, nets: list[Network]) -> bool:
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return any(addr in net for net in nets)
+
+
+def is_loopback(ip: str) -> bool:
+    try:
+        addr = ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
+        addr = addr.ipv4_mapped
+    return addr.is_loopback
+
+
+@dataclass
+class ServerContext:
+    """What the handlers share. Lives on the core loop."""
+
+    store: Store
+    allow: list[Network] = field(default_factory=list)
+    api_token: str | None = None
+    publish: Listener = lambda _item: None
+    request_log: RequestLog = field(default_factory=RequestLog)
+    #: Called after an event is stored, to make thumbnails off the reply path.
+    after_store: Callable[[list[StoredEvent], ingest.Prepared], None] = lambda _s, _p: None
+    parse_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="gatewatch-parse")
+    )
+    background: set[asyncio.Task[Any]] = field(default_factory=set)
+    #: Extra route installers (alarms, stats, ...), each given the app and this context.
+    extensions: list[Callable[[web.Application, ServerContext], None]] = field(default_factory=list)
+
+    def spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+
+CTX: web.AppKey[ServerContext] = web.AppKey("ctx", ServerContext)
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        text=json.dumps(data, ensure_ascii=False),
+        status=status,
+        content_type="application/json",
+    )
+
+
+# -- ingest ---------------------------------------------------------------------------
+
+
+async def _read_form(request: web.Request) -> list[tuple[str, str]]:
+    """Multipart fields as text; a file part holding an image becomes its base64."""
+    import base64
+
+    fields: list[tuple[str, str]] = []
+    reader = await request.multipart()
+    while True:
+        part = await reader.next()
+        if part is None:
+            break
+        if not isinstance(part, BodyPartReader) or part.name is None:
+            continue
+        data = await part.read(decode=True)
+        if part.filename:
+            fields.append((part.name, base64.b64encode(data).decode()))
+        else:
+            fields.append((part.name, data.decode(part.get_charset("utf-8"), errors="replace")))
+    return fields
+
+
+class _Outcome:
+    """What a request's handling produced, for the reply and the request log."""
+
+    def __init__(self) -> None:
+        self.status = 200
+        self.reply: dict[str, Any] = {}
+        self.events = 0
+        self.event_ids: tuple[int, ...] = ()
+        self.warnings: tuple[dict[str, Any], ...] = ()
+        self.body: bytes | None = None
+        self.body_format: str | None = None
+
+
+async def _ingest(
+    request: web.Request, ctx: ServerContext, out: _Outcome, received_at: int
+) -> None:
+    content_type = request.headers.get("Content-Type", "")
+    declared = request.content_length
+    if declared is not None and declared > MAX_BODY:
+        out.status = 413
+        out.reply = ingest.error_reply(
+            413, f"body of {declared} bytes is over the {MAX_BODY // 2**20} MiB limit"
+        )
+        return
+    form_fields = None
+    try:
+        if content_type.startswith("multipart/"):
+            form_fields = await _read_form(request)
+        else:
+            out.body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        out.status = 413
+        out.reply = ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
+        return
+    except ValueError as exc:  # malformed multipart
+        out.status = 400
+        out.reply = ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {exc}")
+        return
+
+    body = out.body or b""
+
+    def parse_and_prepare() -> ingest.Prepared:
+        parsed = ingest.parse_body(body, content_type, form_fields)
+        out.body_format = parsed.body_format
+        return ingest.prepare(parsed, path=request.path, received_at=received_at)
+
+    try:
+        if len(body) > INLINE_PARSE_LIMIT:
+            loop = asyncio.get_running_loop()
+            prepared = await loop.run_in_executor(ctx.parse_pool, parse_and_prepare)
+        else:
+            prepared = parse_and_prepare()
+    except ingest.BadBody as exc:
+        out.status = 400
+        out.reply = ingest.error_reply(exc.code, exc.message)
+        return
+
+    arrival = Arrival(
+        received_at=received_at,
+        source_ip=request.remote or "",
+        path=request.path,
+        self_test=request.headers.get("X-Gatewatch-Self-Test") == "1",
+    )
+    try:
+        stored = await ctx.store.write(ingest.store_job(prepared, arrival))
+    except (StorageError, StoreClosed) as exc:
+        out.status = 503
+        out.reply = ingest.error_reply(
+            503, f"events not stored, retry later: the database cannot be written ({exc})"
+        )
+        return
+    except Exception as exc:  # a bug must not cost the event: the box retries on 5xx
+        log.exception("storing events failed")
+        out.status = 500
+        out.reply = ingest.error_reply(500, f"internal error while storing: {exc}")
+        return
+
+    out.reply = ingest.success_reply(prepared, stored)
+    out.events = len(stored)
+    out.event_ids = tuple(s.summary.id for s in stored)
+    out.warnings = tuple(ingest.summarise_warnings(prepared))
+    if any(s.outcome == "duplicate" for s in stored):
+        out.warnings += tuple(
+            {"index": p.index, "code": "duplicate", "field": None,
+             "message": "already stored: the box sent this event again"}
+            for p, s in zip(prepared.events, stored, strict=True)
+            if s.outcome == "duplicate"
+        )  # fmt: skip
+    if prepared.health_report is not None:
+        ctx.publish(("health", prepared.health_report, arrival))
+    for s in stored:
+        if s.outcome != "duplicate":
+            ctx.publish(s.summary)
+    ctx.after_store(stored, prepared)
+
+
+async def ingest_handler(request: web.Request) -> web.StreamResponse:
+    ctx = request.app[CTX]
+    started = time.perf_counter()
+    received_at = now_ms()
+    out = _Outcome()
+    source = request.remote or ""
+    if request.method != "POST":
+        if request.path == "/" and request.method in ("GET", "HEAD"):
+            out.reply = {
+                "code": 0,
+                "message": "Gatewatch is listening: POST events to "
+                + ", ".join(ingest.EVENT_PATHS) + " and health reports to /DeviceStatus",
+                "version": __version__,
+            }  # fmt: skip
+        elif request.path in ingest.KNOWN_PATHS:
+            out.status = 405
+            out.reply = ingest.error_reply(
+                405, f"{request.method} is not accepted here: boxes POST to {request.path}"
+            )
+        else:
+            out.status = 404
+            out.reply = ingest.error_reply(
+                404, f"nothing here for {request.method} {request.path}: events are POSTed"
+            )
+    elif ctx.allow and not _ip_in(source, ctx.allow):
+        out.status = 403
+        out.reply = ingest.error_reply(403, f"source {source} is not in the allowed list (--allow)")
+    else:
+        await _ingest(request, ctx, out, received_at)
+
+    reply_text = json.dumps(out.reply, ensure_ascii=False)
+    response = web.Response(text=reply_text, status=out.status, content_type="application/json")
+    if out.status == 413:
+        response.force_close()
+    body, truncated = requestlog.body_for_log(out.body, became_events=out.events > 0)
+    record = RequestRecord(
+        time=received_at,
+        source_ip=source,
+        method=request.method,
+        path=request.path_qs,
+        content_type=request.headers.get("Content-Type", ""),
+        length=request.content_length or (len(out.body) if out.body is not None else 0),
+        status=out.status,
+        reply=reply_text,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        events=out.events,
+        warnings=out.warnings,
+        headers=dict(request.headers),
+        body=body,
+        body_truncated=truncated,
+        event_ids=out.event_ids,
+        body_format=out.body_format,
+    )
+    ctx.spawn(_log_request(ctx, record))
+    return response
+
+
+async def _log_request(ctx: ServerContext, record: RequestRecord) -> None:
+    """After the reply: the request log is for people, it must never slow the box."""
+    try:
+        rid = await ctx.store.write(ctx.request_log.insert_job(record))
+    except (StorageError, StoreClosed):
+        return
+    except Exception:
+        log.exception("could not log a request")
+        return
+    from dataclasses import replace
+
+    ctx.publish(replace(record, id=rid, body=None, headers={}))
+
+
+# -- read API -------------------------------------------------------------------------
+
+
+@web.middleware
+async def api_guard(request: web.Request, handler):
+    """The API serves face photos: loopback only, unless a token is configured and sent."""
+    if not request.path.startswith("/api/"):
+        return await handler(request)
+    ctx = request.app[CTX]
+    source = request.remote or ""
+    if not is_loopback(source):
+        token = ctx.api_token
+        auth = request.headers.get("Authorization", "")
+        if not token:
+            return json_response(
+                ingest.error_reply(403, "the API answers this PC only (start with --api-token)"),
+                403,
+            )
+        if auth != f"Bearer {token}":
+            return json_response(ingest.error_reply(401, "missing or wrong API token"), 401)
+    try:
+        return await handler(request)
+    except query.BadQuery as exc:
+        return json_response(
+            {"code": 400, "status": 400, "message": str(exc), "param": exc.param}, 400
+        )
+
+
+def _event_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["event_id"])
+    except ValueError:
+        raise query.BadQuery("id", "event ids are integers") from None
+
+
+def _not_found(what: str) -> web.Response:
+    return json_response(ingest.error_reply(404, f"{what} not found"), 404)
+
+
+async def api_health(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    count = await ctx.store.read(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0])
+    status = "ok" if ctx.store.writer.last_error is None else "degraded"
+    body: dict[str, Any] = {"status": status, "events": count, "version": __version__}
+    if ctx.store.writer.last_error:
+        body["storage_error"] = ctx.store.writer.last_error
+    return json_response(body)
+
+
+async def api_events(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    flt = query.parse_filter(request.query)
+    limit = query.parse_limit(request.query)
+    before = request.query.get("before") or None
+    if before:
+        query.decode_cursor(before)  # a bad cursor is a 400 before touching the database
+    page = await ctx.store.read(lambda c: query.fetch_page(c, flt, limit=limit, before=before))
+    return json_response({"events": page.events, "next": page.next})
+
+
+async def api_event(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    event_id = _event_id(request)
+    event = await ctx.store.read(lambda c: load_event(c, event_id))
+    return json_response(event) if event is not None else _not_found(f"event {event_id}")
+
+
+async def api_event_raw(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    event_id = _event_id(request)
+    raw = await ctx.store.read(lambda c: load_raw(c, event_id))
+    return json_response(raw) if raw is not None else _not_found(f"event {event_id}")
+
+
+async def api_event_image(request: web.Request) -> web.Response:
+    from gui.core import images as image_work
+    from gui.core import overlay
+
+    ctx = request.app[CTX]
+    event_id = _event_id(request)
+    kind = request.match_info["kind"]
+    overlay_on = request.query.get("overlay") in ("1", "true", "yes")
+    thumb = request.query.get("thumb") in ("1", "true", "yes")
+
+    def work() -> tuple[bytes, str] | None:
+        conn = ctx.store.reader()
+        found = load_image(conn, event_id, kind, thumb=thumb)
+        if found is None and thumb:
+            full = load_image(conn, event_id, kind)
+            if full is None:
+                return None
+            found = (image_work.make_thumbnail(full[0]), "JPEG")
+        if found is None:
+            return None
+        data, fmt = found
+        if overlay_on and not thumb:
+            event = load_event(conn, event_id)
+            if event is not None and kind == "spot_pic":
+                meta = event["images"].get(kind, {})
+                shapes = overlay.shapes_for(
+                    event["face_box"], event["landmarks"], event["person_type"],
+                    (meta.get("width"), meta.get("height")) if meta else None,
+                )  # fmt: skip
+                data = overlay.render_overlay(data, shapes)
+                fmt = "JPEG" if fmt == "JPEG" else "PNG"
+        return data, fmt
+
+    loop = asyncio.get_running_loop()
+    found = await loop.run_in_executor(None, work)
+    if found is None:
+        return _not_found(f"image {kind} of event {event_id}")
+    data, fmt = found
+    return web.Response(body=data, content_type=image_work.content_type(fmt))
+
+
+async def api_devices(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    return json_response(await ctx.store.read(devices.list_devices))
+
+
+async def api_requests(request: web.Request) -> web.Response:
+    ctx = request.app[CTX]
+    params = request.query
+    limit = query.parse_limit(params) if "limit" in params else 100
+    before = query._int(params, "before")
+    status = query._int(params, "status")
+    rows = await ctx.store.read(
+        lambda c: requestlog.list_requests(
+            c, limit=limit, before=before, status=status,
+            source=params.get("source") or None, path=params.get("path") or None,
+        )
+    )  # fmt: skip
+    return json_response({"requests": rows})
+
+
+def build_app(ctx: ServerContext) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[api_guard])
+    app[CTX] = ctx
+    app.router.add_get("/api/health", api_health)
+    app.router.add_get("/api/events", api_events)
+    app.router.add_get("/api/events/{event_id}", api_event)
+    app.router.add_get("/api/events/{event_id}/raw", api_event_raw)
+    app.router.add_get("/api/events/{event_id}/images/{kind}", api_event_image)
+    app.router.add_get("/api/devices", api_devices)
+    app.router.add_get("/api/requests", api_requests)
+    for extend in ctx.extensions:
+        extend(app, ctx)
+    app.router.add_route("*", "/api/{tail:.*}", _api_not_found)
+    app.router.add_route("*", "/{tail:.*}", ingest_handler)
+    return app
+
+
+async def _api_not_found(request: web.Request) -> web.Response:
+    return _not_found(f"API endpoint {request.method} {request.path}")

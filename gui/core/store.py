@@ -1,0 +1,296 @@
+"""SQLite storage: one writer thread, read-only connections for everyone else.
+
+Why one writer: SQLite allows one writer at a time anyway, and funnelling all
+writes through one thread lets us *group-commit* — every job that queued up
+while the previous commit was syncing goes into the next transaction, so
+durability (``synchronous=FULL``: a commit is on disk before we answer) costs
+one fsync per batch, not per event.
+
+Each job runs inside its own SAVEPOINT: a job that raises is rolled back alone
+and its caller gets the exception; the others in the batch still commit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+from gui.core import schema
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Job = Callable[[sqlite3.Connection], T]
+
+DB_FILENAME = "gatewatch.sqlite3"
+#: Longest the writer keeps collecting jobs into one transaction.
+MAX_BATCH_JOBS = 256
+
+
+class StoreClosed(RuntimeError):
+    """The store was closed; nothing more can be written."""
+
+
+class StorageError(RuntimeError):
+    """The database could not be written (disk full, read-only, corrupt...)."""
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """Open ``path`` in autocommit mode (we issue BEGIN ourselves)."""
+    if readonly:
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    _configure(conn)
+    return conn
+
+
+def backup_database(
+    src: sqlite3.Connection,
+    dest_path: Path,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Copy a live database with SQLite's online backup, page by page."""
+    dest = sqlite3.connect(dest_path)
+    try:
+        src.backup(
+            dest,
+            pages=256,
+            progress=(lambda _status, remaining, total: progress(total - remaining, total))
+            if progress
+            else None,
+        )
+    finally:
+        dest.close()
+
+
+def open_database(
+    path: Path, *, backup_progress: Callable[[int, int], None] | None = None
+) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the database; the writer's connection.
+
+    Before a migration changes an existing database's schema, the old file is
+    backed up beside it (``<name>.v<old>.bak``) so an upgrade can be undone.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    is_new = not path.exists() or path.stat().st_size == 0
+    conn = connect(path)
+    if is_new:
+        # Must precede the first table: lets retention hand pages back to the OS.
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+    conn.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit is on disk before we answer 200, power cut included.
+    conn.execute("PRAGMA synchronous = FULL")
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if not is_new and version < schema.SCHEMA_VERSION:
+        backup = path.with_name(f"{path.name}.v{version}.bak")
+        log.info("backing up %s to %s before upgrading its schema", path, backup)
+        backup_database(conn, backup, backup_progress)
+    old = schema.migrate(conn)
+    if old != schema.SCHEMA_VERSION:
+        log.info("database schema upgraded from v%d to v%d", old, schema.SCHEMA_VERSION)
+    return conn
+
+
+class Writer:
+    """The one thread that writes; see the module docstring for why."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any]] | None] = queue.SimpleQueue()
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="gatewatch-writer", daemon=True)
+        self._thread.start()
+        #: Last storage failure, for status displays; None when writes succeed.
+        self.last_error: str | None = None
+
+    def submit(self, job: Job[T]) -> Future[T]:
+        fut: Future[T] = Future()
+        if self._closed:
+            fut.set_exception(StoreClosed("store is closed"))
+            return fut
+        self._jobs.put((job, fut))
+        return fut
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Finish the queued jobs, then stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._jobs.put(None)
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._jobs.get()
+            if first is None:
+                break
+            batch = [first]
+            while len(batch) < MAX_BATCH_JOBS:
+                try:
+                    item = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
+            self._run_batch(batch)
+        self._conn.close()
+
+    def _run_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> None:
+        conn = self._conn
+        done: list[tuple[Future[Any], Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self._fail_all(batch, exc)
+            return
+        for job, fut in batch:
+            if not fut.set_running_or_notify_cancel():
+                continue
+            try:
+                conn.execute("SAVEPOINT job")
+                result = job(conn)
+                conn.execute("RELEASE job")
+                done.append((fut, result))
+            except BaseException as exc:
+                try:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                except sqlite3.Error:
+                    pass
+                if isinstance(
+                    exc, sqlite3.OperationalError | sqlite3.DatabaseError
+                ) and _is_storage_failure(exc):
+                    exc = StorageError(str(exc))
+                    self.last_error = str(exc)
+                fut.set_exception(exc)
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            self.last_error = str(exc)
+            log.error("commit failed: %s", exc)
+            for fut, _ in done:
+                fut.set_exception(StorageError(str(exc)))
+            return
+        if done:
+            self.last_error = None
+        for fut, result in done:
+            fut.set_result(result)
+
+    def _fail_all(self, batch: list[tuple[Job[Any], Future[Any]]], exc: Exception) -> None:
+        self.last_error = str(exc)
+        log.error("cannot start a write transaction: %s", exc)
+        for _, fut in batch:
+            if fut.set_running_or_notify_cancel():
+                fut.set_exception(StorageError(str(exc)))
+
+
+def _is_storage_failure(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(
+        s in text for s in ("disk", "full", "readonly", "read-only", "i/o", "malformed", "locked")
+    )
+
+
+class Store:
+    """The database of one data dir: the writer plus per-thread read connections."""
+
+    def __init__(
+        self, data_dir: Path, *, backup_progress: Callable[[int, int], None] | None = None
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_FILENAME
+        self.writer = Writer(open_database(self.path, backup_progress=backup_progress))
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
+        self._closed = False
+
+    # -- writing -------------------------------------------------------------
+
+    def submit(self, job: Job[T]) -> Future[T]:
+        return self.writer.submit(job)
+
+    async def write(self, job: Job[T]) -> T:
+        """Run ``job`` in the writer's next transaction; returns once it is committed."""
+        return await asyncio.wrap_future(self.writer.submit(job))
+
+    def write_sync(self, job: Job[T], timeout: float | None = 30) -> T:
+        return self.writer.submit(job).result(timeout)
+
+    # -- reading -------------------------------------------------------------
+
+    def reader(self) -> sqlite3.Connection:
+        """This thread's read-only connection (WAL: readers never block the writer)."""
+        if self._closed:
+            raise StoreClosed("store is closed")
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = connect(self.path, readonly=True)
+            conn.row_factory = sqlite3.Row
+            self._local.conn = conn
+            with self._readers_lock:
+                self._readers.append(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A consistent view across several queries."""
+        conn = self.reader()
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run a query in the default executor, off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, lambda: fn(self.reader()))
+
+    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        return fn(self.reader())
+
+    # -- lifecycle -----------------------------------------------------------
+
+    def size_bytes(self) -> int:
+        total = 0
+        for suffix in ("", "-wal", "-shm"):
+            p = self.path.with_name(self.path.name + suffix)
+            with contextlib.suppress(OSError):
+                total += p.stat().st_size
+        return total
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        started = time.monotonic()
+        self.writer.close()
+        self._closed = True
+        with self._readers_lock:
+            for conn in self._readers:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.close()
+            self._readers.clear()
+        log.debug("store closed in %.0f ms", (time.monotonic() - started) * 1000)

@@ -1,0 +1,98 @@
+"""Shared fixtures: sample events, and a real receiver on an ephemeral port."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Before any QApplication exists (pytest-qt creates it lazily).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES_DIR = ROOT / "assets" / "samples"
+SAMPLE_NAMES = ("employee_match", "stranger", "blacklist", "seed_example")
+
+
+def load_sample(name: str) -> dict[str, Any]:
+    return json.loads((SAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never read or write the developer's real settings."""
+    monkeypatch.setenv("GATEWATCH_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
+
+
+@pytest.fixture
+def samples() -> dict[str, dict[str, Any]]:
+    return {name: load_sample(name) for name in SAMPLE_NAMES}
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Client:
+    """A tiny synchronous HTTP client: tests talk to the real server over TCP."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            resp = conn.getresponse()
+            return Reply(resp.status, resp.read(), dict(resp.getheaders()))
+        finally:
+            conn.close()
+
+    def post_json(self, path: str, value: Any, content_type: str = "application/json") -> Reply:
+        body = json.dumps(value, ensure_ascii=False).encode()
+        return self.request("POST", path, body, {"Content-Type": content_type})
+
+    def get(self, path: str) -> Reply:
+        return self.request("GET", path)
+
+    def get_json(self, path: str) -> Any:
+        reply = self.get(path)
+        assert reply.status == 200, (reply.status, reply.body[:300])
+        return reply.json()
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[Any]:
+    """A started receiver on its own thread (as in the desktop app), port chosen by the OS."""
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
+    thread = ReceiverThread(rec)
+    thread.start()
+    rec.thread = thread  # type: ignore[attr-defined]
+    yield rec
+    thread.stop()
+
+
+@pytest.fixture
+def client(receiver: Any) -> Client:
+    return Client(receiver.port)
