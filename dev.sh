@@ -56,7 +56,9 @@ case "$cmd" in
             .venv/bin/ruff check .
             .venv/bin/lint-imports
             exec .venv/bin/python -m pytest "$@" ;;
-  bench)    setup_venv "test,bench"; exec .venv/bin/python -m bench "$@" ;;
+  bench)    setup_venv "test,bench"
+            [ $# -ge 1 ] || { echo "usage: ./dev.sh bench NAME (a module in bench/)" >&2; exit 2; }
+            name="$1"; shift; exec .venv/bin/python -m "bench.$name" "$@" ;;
   build)    setup_venv "test,build"; exec .venv/bin/pyinstaller --noconfirm build.spec "$@" ;;
   *) echo "usage: ./dev.sh run|headless|test|bench|build [args...]" >&2; exit 2 ;;
 esac
