@@ -49,7 +49,7 @@ class BadBody(ValueError):
 
 @dataclass(frozen=True)
 class ParsedBody:
-    """A body turned into JSON values, with how it came (``json``, ``form-data``, ``urlencoded``)."""
+    """A body as JSON values, and how it came: ``json``, ``form-data`` or ``urlencoded``."""
 
     value: Any
     body_format: str
@@ -174,7 +174,7 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
     else:
         raise BadBody(
             ERR_NOT_OBJECT,
-            f"body is a JSON {type(value).__name__}; expected an event object or an array of events",
+            f"body is a JSON {type(value).__name__}; expected an event object or an array",
         )
     if path not in KNOWN_PATHS and not is_batch and protocol.looks_like_health_report(value):
         out.health_report = value

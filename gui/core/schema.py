@@ -183,7 +183,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Bring ``conn`` up to ``target``, each step in its own transaction; returns the old version."""
+    """Bring ``conn`` up to ``target``, a transaction per step; returns the old version."""
     old = conn.execute("PRAGMA user_version").fetchone()[0]
     if old > SCHEMA_VERSION:
         raise RuntimeError(
