@@ -13,4 +13,7 @@ from gui.core.receiver import Receiver
 
 def install(receiver: Receiver, settings: Any) -> None:
     """Attach every feature's routes, listeners and background tasks to ``receiver``."""
+    from gui.core import alarms
+
+    alarms.install(receiver, settings)
     return None

@@ -1,0 +1,528 @@
+"""Alarms: raised by the core from stored events, acknowledged by people.
+
+The core owns alarms so headless mode, the API and the desktop app see the
+same ones; the GUI only shows, sounds and acknowledges them. Every change is
+published to the receiver's listeners as an ``AlarmChange`` carrying a plain
+frozen ``Alarm``.
+
+Rules come from the settings on every event (so edits apply at once): which
+person types, optionally which devices and a minimum score; a cooldown folds
+the same identity at the same camera into one open alarm with a count; an
+event that was already old when it arrived raises a *late* alarm that is
+shown and acknowledged but never sounded. Self-test events and re-arrivals of
+an event already stored never raise anything.
+
+Other features raise alarms of their own kind (``silence``, ``disk``...) with
+``AlarmEngine.raise_alarm`` / ``raise_alarm_soon``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import sqlite3
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from gui.core.model import EventSummary, PersonType
+
+log = logging.getLogger(__name__)
+
+KIND_FACE = "face"
+STATE_OPEN = "open"
+STATE_ACKED = "acked"
+#: Longest acknowledgement name / note we store (a pasted novel is a mistake).
+MAX_BY = 200
+MAX_NOTE = 2000
+
+_COLUMNS = (
+    "id, kind, late, event_id, person_type, identity_id, identity_name, ep_id, count, "
+    "first_at, last_at, state, acked_by, acked_at, note, detail"
+)
+
+
+class AlarmError(Exception):
+    """Base of the acknowledgement errors; ``status`` is the HTTP status to answer with."""
+
+    status = 400
+
+
+class AlarmNotFound(AlarmError):
+    status = 404
+
+
+class AlreadyAcknowledged(AlarmError):
+    status = 409
+
+
+class BulkNotAllowed(AlarmError):
+    """Blacklist alarms are acknowledged one by one, on purpose."""
+
+    status = 409
+
+
+@dataclass(frozen=True, slots=True)
+class Alarm:
+    """One alarm as stored; plain and immutable so it can cross to the GUI thread."""
+
+    id: int
+    kind: str
+    late: bool
+    event_id: int | None
+    person_type: int | None
+    identity_id: str | None
+    identity_name: str | None
+    ep_id: str | None
+    count: int
+    first_at: int
+    last_at: int
+    state: str
+    acked_by: str | None
+    acked_at: int | None
+    note: str | None
+    detail: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == STATE_OPEN
+
+    @property
+    def sounds(self) -> bool:
+        """Whether this alarm should sound while open: late alarms never do."""
+        return self.is_open and not self.late
+
+    @property
+    def is_blacklist(self) -> bool:
+        return self.person_type == PersonType.BLACKLIST
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "late": self.late,
+            "event_id": self.event_id,
+            "person_type": self.person_type,
+            "identity_id": self.identity_id,
+            "identity_name": self.identity_name,
+            "ep_id": self.ep_id,
+            "count": self.count,
+            "first_at": self.first_at,
+            "last_at": self.last_at,
+            "state": self.state,
+            "acked_by": self.acked_by,
+            "acked_at": self.acked_at,
+            "note": self.note,
+        }
+
+    @classmethod
+    def from_row(cls, row: Any) -> Alarm:
+        values = tuple(row)
+        return cls(
+            id=values[0],
+            kind=values[1],
+            late=bool(values[2]),
+            event_id=values[3],
+            person_type=values[4],
+            identity_id=values[5],
+            identity_name=values[6],
+            ep_id=values[7],
+            count=values[8],
+            first_at=values[9],
+            last_at=values[10],
+            state=values[11],
+            acked_by=values[12],
+            acked_at=values[13],
+            note=values[14],
+            detail=values[15],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class AlarmChange:
+    """Published on every change: ``raised`` (new), ``folded`` (count+1) or ``acked``."""
+
+    change: str
+    alarm: Alarm
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def default_operator(settings: Any = None) -> str:
+    """Who acknowledges when no name is given: the shift's typed name, else the OS user."""
+    name = (getattr(settings, "operator_name", "") or "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment (services, some containers)
+        return "unknown"
+
+
+# -- reads (any connection) -------------------------------------------------------------
+
+
+def get_alarm(conn: sqlite3.Connection, alarm_id: int) -> Alarm | None:
+    row = conn.execute(f"SELECT {_COLUMNS} FROM alarms WHERE id = ?", (alarm_id,)).fetchone()
+    return Alarm.from_row(row) if row is not None else None
+
+
+def list_alarms(
+    conn: sqlite3.Connection, state: str | None = None, limit: int = 500
+) -> list[Alarm]:
+    """Newest first; ``state`` None for all."""
+    if state is None:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM alarms ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            f"SELECT {_COLUMNS} FROM alarms WHERE state = ? ORDER BY id DESC LIMIT ?",
+            (state, limit),
+        ).fetchall()
+    return [Alarm.from_row(r) for r in rows]
+
+
+def count_open(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM alarms WHERE state = 'open'").fetchone()[0]
+
+
+# -- rules ----------------------------------------------------------------------------------
+
+
+def matches_rules(summary: EventSummary, settings: Any) -> bool:
+    """Whether a freshly stored event should raise (or fold into) a face alarm."""
+    if summary.self_test or summary.merged:
+        return False
+    types = list(getattr(settings, "alarm_person_types", None) or [])
+    if summary.person_type is None or summary.person_type not in types:
+        return False
+    devices = [d for d in (getattr(settings, "alarm_devices", None) or []) if d]
+    if devices:
+        names = {summary.ep_id, summary.device_id, summary.dev_sno, summary.ep_name}
+        if not names.intersection(devices):
+            return False
+    min_score = getattr(settings, "alarm_min_score", None)
+    # A stranger's score is by definition low (nobody matched): the minimum is for matches.
+    return (
+        min_score is None
+        or summary.person_type == PersonType.STRANGER
+        or summary.score is None
+        or summary.score >= min_score
+    )
+
+
+def is_late(summary: EventSummary, settings: Any) -> bool:
+    """Already old on arrival (history catch-up): shown, never sounded."""
+    late_after_s = getattr(settings, "alarm_late_after_s", 600)
+    if summary.timestamp is None or late_after_s is None or late_after_s < 0:
+        return False
+    return summary.received_at - summary.timestamp > late_after_s * 1000
+
+
+# -- writer jobs ------------------------------------------------------------------------------
+
+
+def raise_job(
+    *,
+    kind: str,
+    at: int,
+    late: bool = False,
+    event_id: int | None = None,
+    person_type: int | None = None,
+    identity_id: str | None = None,
+    identity_name: str | None = None,
+    ep_id: str | None = None,
+    detail: str | None = None,
+    fold_within_ms: int | None = 0,
+):  # -> writer job returning AlarmChange
+    """Fold into an open alarm with the same key, or insert a new one.
+
+    The key is (kind, late, ep_id, identity_id). ``fold_within_ms`` is how
+    recent the open alarm's last hit must be; None folds into any open one
+    (a camera that is silent stays one alarm), 0 never folds. Runs on the
+    writer, so two events racing cannot both open an alarm.
+    """
+
+    def job(conn: sqlite3.Connection) -> AlarmChange:
+        existing = None
+        if fold_within_ms is None or fold_within_ms > 0:
+            sql = (
+                f"SELECT {_COLUMNS} FROM alarms WHERE state = 'open' AND kind = ? AND late = ?"
+                " AND ep_id IS ? AND identity_id IS ?"
+            )
+            params: list[Any] = [kind, int(late), ep_id, identity_id]
+            if fold_within_ms is not None:
+                sql += " AND last_at >= ?"
+                params.append(at - fold_within_ms)
+            row = conn.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
+            existing = Alarm.from_row(row) if row is not None else None
+        if existing is not None:
+            conn.execute(
+                "UPDATE alarms SET count = count + 1, last_at = max(last_at, ?),"
+                " identity_name = coalesce(?, identity_name), detail = coalesce(?, detail)"
+                " WHERE id = ?",
+                (at, identity_name, detail, existing.id),
+            )
+            alarm_id, change = existing.id, "folded"
+        else:
+            cur = conn.execute(
+                "INSERT INTO alarms (kind, late, event_id, person_type, identity_id,"
+                " identity_name, ep_id, count, first_at, last_at, state, detail)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'open', ?)",
+                (kind, int(late), event_id, person_type, identity_id, identity_name, ep_id,
+                 at, at, detail),
+            )  # fmt: skip
+            alarm_id, change = int(cur.lastrowid or 0), "raised"
+        if event_id is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO alarm_events (alarm_id, event_id) VALUES (?, ?)",
+                (alarm_id, event_id),
+            )
+        alarm = get_alarm(conn, alarm_id)
+        assert alarm is not None
+        return AlarmChange(change, alarm)
+
+    return job
+
+
+def _clean_text(value: Any, what: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise AlarmError(f"{what} must be text")
+    value = value.strip()
+    if len(value) > limit:
+        raise AlarmError(f"{what} is longer than {limit} characters")
+    return value or None
+
+
+def ack_job(alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: bool):
+    """Acknowledge alarms, all or none; refuses blacklist alarms in a bulk acknowledgement."""
+
+    def job(conn: sqlite3.Connection) -> list[AlarmChange]:
+        alarms = []
+        for alarm_id in alarm_ids:
+            alarm = get_alarm(conn, alarm_id)
+            if alarm is None:
+                raise AlarmNotFound(f"alarm {alarm_id} not found")
+            if not alarm.is_open:
+                raise AlreadyAcknowledged(
+                    f"alarm {alarm_id} was already acknowledged by {alarm.acked_by}"
+                )
+            if bulk and alarm.is_blacklist:
+                raise BulkNotAllowed(
+                    f"alarm {alarm_id} is a blacklist alarm: acknowledge it on its own"
+                )
+            alarms.append(alarm)
+        changes = []
+        for alarm in alarms:
+            conn.execute(
+                "UPDATE alarms SET state = 'acked', acked_by = ?, acked_at = ?, note = ?"
+                " WHERE id = ? AND state = 'open'",
+                (by, at, note, alarm.id),
+            )
+            updated = get_alarm(conn, alarm.id)
+            assert updated is not None
+            changes.append(AlarmChange("acked", updated))
+        return changes
+
+    return job
+
+
+# -- the engine -------------------------------------------------------------------------------
+
+_ENGINES: weakref.WeakKeyDictionary[Any, AlarmEngine] = weakref.WeakKeyDictionary()
+
+
+def engine_for(receiver: Any) -> AlarmEngine | None:
+    """The alarm engine installed on ``receiver``, if any (for other features and the GUI)."""
+    return _ENGINES.get(receiver)
+
+
+class AlarmEngine:
+    """Turns stored events into alarms and acknowledgements into rows, on the core loop."""
+
+    def __init__(self, receiver: Any, settings: Any) -> None:
+        self.receiver = receiver
+        self.settings = settings
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def install(self) -> None:
+        self.receiver.subscribe(self.on_item)
+        self.receiver.extensions.append(lambda app, ctx: install_routes(app, ctx, self))
+        _ENGINES[self.receiver] = self
+
+    # listener: runs on the core loop, must only schedule
+    def on_item(self, item: object) -> None:
+        if not isinstance(item, EventSummary):
+            return
+        try:
+            if not matches_rules(item, self.settings):
+                return
+            late = is_late(item, self.settings)
+        except Exception:
+            log.exception("alarm rules failed for event %s", item.id)
+            return
+        cooldown_ms = max(0, int(getattr(self.settings, "alarm_cooldown_s", 30) or 0)) * 1000
+        job = raise_job(
+            kind=KIND_FACE,
+            at=item.received_at,
+            late=late,
+            event_id=item.id,
+            person_type=item.person_type,
+            identity_id=item.identity_id,
+            identity_name=item.identity_name,
+            ep_id=item.ep_id or item.device_id or item.dev_sno,
+            fold_within_ms=cooldown_ms,
+        )
+        self._spawn(self._write_and_publish(job))
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _write_and_publish(self, job: Any) -> AlarmChange | None:
+        try:
+            change = await self.receiver.store.write(job)
+        except Exception as exc:
+            log.error("could not store an alarm: %s", exc)
+            return None
+        self._publish(change)
+        return change
+
+    def _publish(self, change: AlarmChange) -> None:
+        if change.change == "raised":
+            a = change.alarm
+            log.info(
+                "alarm %d raised: %s%s type=%s identity=%s camera=%s",
+                a.id, a.kind, " (late)" if a.late else "", a.person_type, a.identity_id, a.ep_id,
+            )  # fmt: skip
+        self.receiver.publish(change)
+
+    async def raise_alarm(
+        self,
+        kind: str,
+        *,
+        ep_id: str | None = None,
+        identity_id: str | None = None,
+        identity_name: str | None = None,
+        detail: str | None = None,
+        late: bool = False,
+        fold_within_s: int | None = None,
+        at: int | None = None,
+    ) -> Alarm | None:
+        """Raise an alarm of another kind (``silence``, ``disk``...); call on the core loop.
+
+        By default it folds into an open alarm of the same kind and camera, so a
+        condition that persists stays one alarm with a growing count.
+        """
+        job = raise_job(
+            kind=kind, at=at if at is not None else now_ms(), late=late, ep_id=ep_id,
+            identity_id=identity_id, identity_name=identity_name, detail=detail,
+            fold_within_ms=None if fold_within_s is None else fold_within_s * 1000,
+        )  # fmt: skip
+        change = await self._write_and_publish(job)
+        return change.alarm if change is not None else None
+
+    def raise_alarm_soon(self, kind: str, **kwargs: Any) -> None:
+        """``raise_alarm`` from synchronous code on the core loop (listeners)."""
+        self._spawn(self.raise_alarm(kind, **kwargs))
+
+    async def acknowledge(
+        self, alarm_id: int, by: str | None = None, note: str | None = None
+    ) -> Alarm:
+        """Acknowledge one alarm; raises AlarmNotFound / AlreadyAcknowledged / AlarmError."""
+        (change,) = await self._ack([alarm_id], by, note, bulk=False)
+        return change.alarm
+
+    async def acknowledge_many(
+        self, alarm_ids: list[int], by: str | None = None, note: str | None = None
+    ) -> list[Alarm]:
+        """Acknowledge several at once (strangers); any blacklist alarm refuses the lot."""
+        return [c.alarm for c in await self._ack(list(alarm_ids), by, note, bulk=True)]
+
+    async def _ack(
+        self, alarm_ids: list[int], by: str | None, note: str | None, *, bulk: bool
+    ) -> list[AlarmChange]:
+        who = _clean_text(by, "by", MAX_BY) or default_operator(self.settings)
+        text = _clean_text(note, "note", MAX_NOTE)
+        job = ack_job(alarm_ids, who, text, now_ms(), bulk=bulk)
+        changes = await self.receiver.store.write(job)
+        for change in changes:
+            log.info("alarm %d acknowledged by %s", change.alarm.id, who)
+            self._publish(change)
+        return changes
+
+    async def drain(self) -> None:
+        """Wait for alarms being written (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def install(receiver: Any, settings: Any) -> AlarmEngine:
+    """Subscribe the alarm engine and its API routes to ``receiver`` (before it starts)."""
+    engine = AlarmEngine(receiver, settings)
+    engine.install()
+    return engine
+
+
+# -- API --------------------------------------------------------------------------------------
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.Response(
+        text=json.dumps(data, ensure_ascii=False), status=status, content_type="application/json"
+    )
+
+
+def _error(status: int, message: str) -> web.Response:
+    return _json({"code": status, "status": status, "message": message}, status)
+
+
+def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
+    """``GET /api/alarms`` and ``POST /api/alarms/{id}/ack`` (the API guard applies)."""
+
+    async def get_alarms(request: web.Request) -> web.Response:
+        state = request.query.get("state") or None
+        if state not in (None, STATE_OPEN, STATE_ACKED):
+            return _error(400, "state must be 'open' or 'acked'")
+        try:
+            limit = int(request.query.get("limit", "500"))
+        except ValueError:
+            return _error(400, "limit must be an integer")
+        limit = max(1, min(limit, 5000))
+        alarms = await ctx.store.read(lambda c: list_alarms(c, state, limit))
+        return _json({"alarms": [a.to_json() for a in alarms]})
+
+    async def post_ack(request: web.Request) -> web.Response:
+        try:
+            alarm_id = int(request.match_info["alarm_id"])
+        except ValueError:
+            return _error(400, "alarm ids are integers")
+        raw = await request.read()
+        body: Any = {}
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                return _error(400, 'body must be JSON: {"by": "...", "note": "..."}')
+        if not isinstance(body, dict):
+            return _error(400, 'body must be a JSON object: {"by": "...", "note": "..."}')
+        try:
+            alarm = await engine.acknowledge(alarm_id, body.get("by"), body.get("note"))
+        except AlarmError as exc:
+            return _error(exc.status, str(exc))
+        return _json(alarm.to_json())
+
+    app.router.add_get("/api/alarms", get_alarms)
+    app.router.add_post("/api/alarms/{alarm_id}/ack", post_ack)
