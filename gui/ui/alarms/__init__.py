@@ -1,0 +1,1 @@
+"""Alarms in the desktop app: banner, open-alarms page, sound, tray, and wiring."""

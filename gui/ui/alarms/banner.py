@@ -1,0 +1,184 @@
+"""The alarm banner: the alarm to handle now, its count, the queue, and Acknowledge.
+
+Shown above whatever page is open (and full width on the wall). Red for a
+blacklist hit, amber for a stranger, slate for a late (silent) alarm. Space or
+Enter on the banner acknowledges; the note field is optional.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from gui.core.alarms import Alarm
+from gui.core.model import PersonType
+from gui.ui.alarms.center import AlarmCenter
+from gui.ui.views.words import format_ms, person_type_word
+
+#: (background, text) per look.
+LOOKS: dict[str, tuple[str, str]] = {
+    "blacklist": ("#C62828", "#FFFFFF"),
+    "stranger": ("#FF8F00", "#000000"),
+    "late": ("#455A64", "#FFFFFF"),
+    "other": ("#6D4C41", "#FFFFFF"),
+}
+
+
+def look_of(alarm: Alarm) -> str:
+    if alarm.late:
+        return "late"
+    if alarm.person_type == PersonType.BLACKLIST:
+        return "blacklist"
+    if alarm.person_type == PersonType.STRANGER:
+        return "stranger"
+    return "other"
+
+
+def headline(alarm: Alarm) -> str:
+    """``BLACKLIST`` / ``STRANGER`` / ``LATE · BLACKLIST`` / ``SILENCE``."""
+    if alarm.kind == "face":
+        word = person_type_word(alarm.person_type).upper()
+    else:
+        word = alarm.kind.upper()
+    return f"{AlarmBanner.tr_late()} · {word}" if alarm.late else word
+
+
+def describe(alarm: Alarm) -> str:
+    """Who, where, how often, when — plain text."""
+    parts = []
+    who = alarm.identity_name or alarm.identity_id
+    if alarm.kind == "face":
+        parts.append(who or "—")
+    elif alarm.detail:
+        parts.append(alarm.detail)
+    if alarm.ep_id:
+        parts.append(alarm.ep_id)
+    if alarm.count > 1:
+        parts.append(f"×{alarm.count}")
+    parts.append(format_ms(alarm.last_at, with_date=False))
+    return "  ·  ".join(parts)
+
+
+class AlarmBanner(QFrame):
+    """Shows ``center.current()``; hidden while no alarm is open."""
+
+    acknowledged = Signal(int)
+
+    def __init__(self, center: AlarmCenter, parent: QFrame | None = None) -> None:
+        super().__init__(parent)
+        self.center = center
+        self.alarm: Alarm | None = None
+        self.setObjectName("alarmBanner")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAutoFillBackground(True)
+
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail = QLabel(self)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.queue = QLabel(self)
+        self.queue.setTextFormat(Qt.TextFormat.PlainText)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("note (optional)"))
+        self.note.setMaxLength(500)
+        self.note.returnPressed.connect(self.acknowledge_current)
+        self.button = QPushButton(self.tr("Acknowledge (Space)"), self)
+        self.button.setAutoDefault(False)
+        self.button.clicked.connect(self.acknowledge_current)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+
+        text_box = QVBoxLayout()
+        text_box.setSpacing(0)
+        text_box.addWidget(self.title)
+        text_box.addWidget(self.detail)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 6, 12, 6)
+        row.addLayout(text_box, 1)
+        side = QVBoxLayout()
+        side.setSpacing(2)
+        side.addWidget(self.queue, 0, Qt.AlignmentFlag.AlignRight)
+        side.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
+        row.addLayout(side)
+        row.addWidget(self.note)
+        row.addWidget(self.button)
+
+        self.set_scale(None)
+        center.changed.connect(self.refresh)
+        center.ack_failed.connect(self._ack_failed)
+        self.refresh()
+
+    @staticmethod
+    def tr_late() -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("AlarmBanner", "LATE")
+
+    def set_scale(self, unit: float | None) -> None:
+        """Font sizes from a unit in pixels (the wall passes screen height / 54)."""
+        base = QFont(self.font())
+        if unit is None:
+            size = max(9.0, base.pointSizeF() if base.pointSizeF() > 0 else 10.0)
+            title_px, detail_px, small_px = None, None, None
+            title_pt, detail_pt, small_pt = size * 1.6, size * 1.15, size
+        else:
+            title_px, detail_px, small_px = int(unit * 2.2), int(unit * 1.3), int(unit * 0.9)
+            title_pt = detail_pt = small_pt = 0.0
+        for label, px, pt, bold in (
+            (self.title, title_px, title_pt, True),
+            (self.detail, detail_px, detail_pt, False),
+            (self.queue, small_px, small_pt, False),
+            (self.status, small_px, small_pt, False),
+            (self.note, small_px, small_pt, False),
+            (self.button, small_px, small_pt, True),
+        ):
+            f = QFont(base)
+            if px:
+                f.setPixelSize(px)
+            else:
+                f.setPointSizeF(pt)
+            f.setBold(bold)
+            label.setFont(f)
+        if unit is not None:
+            self.layout().setContentsMargins(int(unit), int(unit * 0.4), int(unit), int(unit * 0.4))
+            self.note.setMinimumWidth(int(unit * 12))
+
+    def refresh(self) -> None:
+        alarm = self.center.current()
+        if alarm is None:
+            self.alarm = None
+            self.hide()
+            return
+        if self.alarm is None or self.alarm.id != alarm.id:
+            self.status.clear()
+        self.alarm = alarm
+        background, ink = LOOKS[look_of(alarm)]
+        self.setStyleSheet(
+            f"#alarmBanner {{ background: {background}; }}"
+            f" #alarmBanner QLabel {{ color: {ink}; background: transparent; }}"
+        )
+        self.title.setText(headline(alarm))
+        self.detail.setText(describe(alarm))
+        more = self.center.open_count - 1
+        self.queue.setText(self.tr("+%n more open", "", more) if more > 0 else "")
+        self.queue.setVisible(more > 0)
+        self.show()
+
+    def acknowledge_current(self) -> None:
+        if self.alarm is None:
+            return
+        note = self.note.text().strip()
+        self.center.acknowledge(self.alarm.id, note)
+        self.acknowledged.emit(self.alarm.id)
+        self.note.clear()
+
+    def _ack_failed(self, message: str) -> None:
+        self.status.setText(message[:200])
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.acknowledge_current()
+            event.accept()
+            return
+        super().keyPressEvent(event)

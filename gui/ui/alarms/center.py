@@ -1,0 +1,148 @@
+"""The GUI's view of the core's alarms: the open set, the sound, acknowledging.
+
+One ``AlarmCenter`` per window. It listens to ``AlarmChange`` objects coming
+through the bridge's ``published`` signal, keeps the open alarms in memory
+(there are few: acknowledged ones leave), drives the sound, and sends
+acknowledgements to the core loop (the core writes them and publishes the
+change back, so every view updates from the same signal).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QWidget
+
+from gui.core import alarms as core_alarms
+from gui.core.alarms import Alarm, AlarmChange
+from gui.ui.sound import AlarmSound, Player
+
+log = logging.getLogger(__name__)
+
+
+def priority(alarm: Alarm) -> tuple[int, int, int]:
+    """Sort key: sounding before late, blacklist before the rest, newest first."""
+    return (0 if alarm.sounds else 1, 0 if alarm.is_blacklist else 1, -alarm.id)
+
+
+class AlarmCenter(QObject):
+    """Open alarms, sound and acknowledgement for one window (or the wall)."""
+
+    #: The open set or an alarm in it changed.
+    changed = Signal()
+    #: A new alarm (``Alarm``) was raised: flash, notify.
+    raised = Signal(object)
+    #: An acknowledgement was refused or failed (message for a status line, never a dialog).
+    ack_failed = Signal(str)
+    _ack_result = Signal(object)  # list[Alarm] | BaseException, from the core thread
+
+    def __init__(
+        self,
+        bridge: Any,
+        settings: Any,
+        *,
+        player: Player | None = None,
+        window: QWidget | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.settings = settings
+        self.window = window
+        self.sound = AlarmSound(settings, player, self)
+        self._open: dict[int, Alarm] = {}
+        self._ack_result.connect(self._on_ack_result)
+        bridge.published.connect(self._on_published)
+        self.reload()
+
+    # -- state -------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Load the open alarms from the store (start-up; after a reconnect)."""
+        try:
+            found = self.bridge.read_sync(lambda c: core_alarms.list_alarms(c, "open"))
+        except Exception as exc:
+            log.warning("cannot read open alarms: %s", exc)
+            return
+        for alarm in found:
+            current = self._open.get(alarm.id)
+            if current is None or current.count <= alarm.count:
+                self._open[alarm.id] = alarm
+        self._after_change(restart=False)
+
+    def open_alarms(self) -> list[Alarm]:
+        """Open alarms, the one to handle first at the front."""
+        return sorted(self._open.values(), key=priority)
+
+    def current(self) -> Alarm | None:
+        found = self.open_alarms()
+        return found[0] if found else None
+
+    @property
+    def open_count(self) -> int:
+        return len(self._open)
+
+    def _on_published(self, item: object) -> None:
+        if not isinstance(item, AlarmChange):
+            return
+        alarm = item.alarm
+        if alarm.is_open:
+            self._open[alarm.id] = alarm
+        else:
+            self._open.pop(alarm.id, None)
+        fresh = item.change == "raised"
+        self._after_change(restart=fresh and alarm.sounds)
+        if fresh:
+            self.raised.emit(alarm)
+            self._alert(alarm)
+
+    def _after_change(self, *, restart: bool) -> None:
+        self.sound.set_alarming(any(a.sounds for a in self._open.values()), restart=restart)
+        self.changed.emit()
+
+    def _alert(self, alarm: Alarm) -> None:
+        if alarm.late:
+            return
+        window = self.window
+        if window is not None:
+            QApplication.alert(window, 0)
+
+    # -- acknowledging -------------------------------------------------------------
+
+    def operator(self) -> str:
+        return core_alarms.default_operator(self.settings)
+
+    def acknowledge(self, alarm_id: int, note: str = "", by: str | None = None) -> None:
+        """One alarm; the result arrives as a published change (or ``ack_failed``)."""
+        self._send(lambda engine: engine.acknowledge(alarm_id, by or self.operator(), note or None))
+
+    def acknowledge_many(self, alarm_ids: list[int], note: str = "", by: str | None = None) -> None:
+        """Strangers in bulk; the core refuses (``ack_failed``) if a blacklist alarm is among."""
+        ids = list(alarm_ids)
+        self._send(lambda engine: engine.acknowledge_many(ids, by or self.operator(), note or None))
+
+    def _send(self, call: Any) -> None:
+        engine = core_alarms.engine_for(self.bridge.receiver)
+        if engine is None:
+            self.ack_failed.emit(self.tr("alarms are not running in this receiver"))
+            return
+        try:
+            fut = self.bridge.in_core(lambda: call(engine))
+        except Exception as exc:
+            self.ack_failed.emit(str(exc))
+            return
+
+        def done(f: Any) -> None:
+            exc = f.exception()
+            with contextlib.suppress(RuntimeError):  # the window is gone
+                self._ack_result.emit(exc if exc is not None else f.result())
+
+        fut.add_done_callback(done)
+
+    def _on_ack_result(self, result: object) -> None:
+        if isinstance(result, BaseException):
+            log.warning("acknowledgement refused: %s", result)
+            self.ack_failed.emit(str(result))

@@ -1,0 +1,220 @@
+"""The desktop side of alarms: banner, sound (faked player), acknowledgement, list page."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui.core import alarms
+from gui.settings import Settings
+from tests.conftest import Client
+
+
+class FakePlayer:
+    """Stands in for QSoundEffect: records what it was asked to do."""
+
+    def __init__(self) -> None:
+        self.playing = False
+        self.loops_started = 0
+        self.volume: float | None = None
+
+    def play_loop(self) -> None:
+        self.playing = True
+        self.loops_started += 1
+
+    def stop(self) -> None:
+        self.playing = False
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = volume
+
+    def is_playing(self) -> bool:
+        return self.playing
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def rig(tmp_path: Path, settings: Settings, qtbot: Any) -> Iterator[Any]:
+    """Receiver on its thread with features installed, and the bridge, as the app has them."""
+    from gui.core import features
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+    from gui.ui.bridge import CoreBridge
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
+    features.install(rec, settings)
+    thread = ReceiverThread(rec)
+    thread.start()
+    bridge = CoreBridge(thread)
+
+    class Rig:
+        pass
+
+    r = Rig()
+    r.receiver, r.thread, r.bridge, r.settings = rec, thread, bridge, settings
+    r.client = Client(rec.port)
+    yield r
+    bridge.close()
+    thread.stop()
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def post(rig: Any, samples: Any, name: str, ts: int | None = None, **changes: Any) -> None:
+    ev = copy.deepcopy(samples[name])
+    ev["timestamp"] = now_ms() if ts is None else ts
+    ev.pop("out_timestamp", None)
+    ev.update(changes)
+    reply = rig.client.post_json("/EventServer/api/RealTimeEvent", ev)
+    assert reply.status == 200, reply.body
+
+
+def stored(rig: Any) -> list[alarms.Alarm]:
+    return rig.receiver.store.read_sync(lambda c: alarms.list_alarms(c))
+
+
+def make_banner(center: Any, qtbot: Any) -> Any:
+    """A banner inside a shown window, as it sits above a page."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from gui.ui.alarms.banner import AlarmBanner
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    banner = AlarmBanner(center, host)
+    QVBoxLayout(host).addWidget(banner)
+    host.show()
+    banner.host = host  # keep the window alive as long as the test holds the banner
+    return banner
+
+
+@pytest.fixture
+def center(rig: Any, qtbot: Any) -> Any:
+    from gui.ui.alarms.center import AlarmCenter
+
+    player = FakePlayer()
+    c = AlarmCenter(rig.bridge, rig.settings, player=player)
+    c.player = player  # type: ignore[attr-defined]
+    return c
+
+
+def test_blacklist_alarm_shows_banner_loops_sound_and_ack_stops_and_stores(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    banner = make_banner(center, qtbot)
+    assert not banner.isVisible()
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: banner.isVisible())
+    assert "BLACKLIST" in banner.title.text()
+    assert "Blacklisted Person" in banner.detail.text()
+    assert center.player.playing and center.player.loops_started == 1
+    assert center.player.volume == pytest.approx(0.8)
+
+    banner.setFocus()
+    banner.note.setText("called security")
+    banner.button.click()
+    qtbot.waitUntil(lambda: not banner.isVisible())
+    assert not center.player.playing
+    (alarm,) = stored(rig)
+    assert alarm.state == "acked" and alarm.acked_at is not None
+    assert alarm.acked_by == alarms.default_operator(rig.settings)
+    assert alarm.note == "called security"
+
+
+def test_space_on_banner_acknowledges_and_queue_shows(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    from PySide6.QtCore import Qt
+
+    banner = make_banner(center, qtbot)
+    base = now_ms()
+    post(rig, samples, "stranger", base)
+    post(rig, samples, "blacklist", base + 1)
+    qtbot.waitUntil(lambda: center.open_count == 2)
+    assert "BLACKLIST" in banner.title.text()  # blacklist first
+    assert banner.queue.isVisibleTo(banner) and "1" in banner.queue.text()
+    qtbot.keyClick(banner, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: center.open_count == 1)
+    assert "STRANGER" in banner.title.text()
+    assert [a.state for a in stored(rig)] == ["acked", "open"]
+
+
+def test_cooldown_folds_into_one_banner_with_count(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    banner = make_banner(center, qtbot)
+    base = now_ms()
+    for i in range(3):
+        post(rig, samples, "blacklist", base + i)
+    qtbot.waitUntil(lambda: "×3" in banner.detail.text())
+    assert center.open_count == 1
+    assert center.player.loops_started == 1
+
+
+def test_late_alarm_is_shown_but_silent(rig: Any, center: Any, samples: Any, qtbot: Any) -> None:
+    banner = make_banner(center, qtbot)
+    post(rig, samples, "blacklist", now_ms() - 2 * 3600_000)
+    qtbot.waitUntil(
+        lambda: banner.isVisibleTo(banner.parentWidget() or banner) and center.open_count == 1
+    )
+    assert "LATE" in banner.title.text()
+    assert not center.player.playing and center.player.loops_started == 0
+
+
+def test_self_test_raises_no_banner(rig: Any, center: Any, samples: Any, qtbot: Any) -> None:
+    ev = copy.deepcopy(samples["blacklist"])
+    ev["timestamp"] = now_ms()
+    body = json.dumps(ev).encode()
+    rig.client.request(
+        "POST", "/EventServer/api/RealTimeEvent", body,
+        {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"},
+    )  # fmt: skip
+    post(rig, samples, "employee_match")  # a later event: the self-test was handled before it
+    with qtbot.waitSignal(rig.bridge.event_stored, timeout=5000, raising=False):
+        pass
+    qtbot.wait(200)
+    assert center.open_count == 0 and stored(rig) == []
+    assert not center.player.playing
+
+
+def test_mute_silences_but_keeps_the_alarm(rig: Any, center: Any, samples: Any, qtbot: Any) -> None:
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: center.player.playing)
+    center.sound.set_muted(True)
+    assert not center.player.playing and center.open_count == 1
+    center.sound.set_muted(False)
+    assert center.player.playing
+
+
+def test_open_alarms_are_loaded_at_start(rig: Any, samples: Any, qtbot: Any) -> None:
+    from gui.ui.alarms.center import AlarmCenter
+
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: len(stored(rig)) == 1)
+    player = FakePlayer()
+    late_comer = AlarmCenter(rig.bridge, rig.settings, player=player)
+    assert late_comer.open_count == 1 and player.playing
+
+
+def test_twice_acknowledged_reports_instead_of_crashing(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: center.open_count == 1)
+    alarm_id = center.current().id
+    center.acknowledge(alarm_id)
+    qtbot.waitUntil(lambda: center.open_count == 0)
+    with qtbot.waitSignal(center.ack_failed, timeout=5000) as blocker:
+        center.acknowledge(alarm_id)
+    assert "already" in blocker.args[0]
