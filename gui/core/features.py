@@ -16,4 +16,7 @@ def install(receiver: Receiver, settings: Any) -> None:
     from gui.core import alarms
 
     alarms.install(receiver, settings)
+    from gui.core import installer
+
+    installer.install(receiver, settings)
     return None

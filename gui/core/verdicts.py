@@ -1,0 +1,420 @@
+"""Plain-words verdicts per box: is what it sends right, and if not, what to change.
+
+Built from what recently arrived from each source address (the request log and
+the stored events), newest first: the latest traffic decides, so fixing a box
+shows up as soon as it sends again. Codes are stable identifiers (the GUI and
+scripts key on them); every message exists in English and Simplified Chinese.
+
+Codes: ``payload_shape``, ``body_format``, ``health_report``, ``no_scene_photo``,
+``no_face_crop``, ``no_registered_photo``, ``clock_skew``, ``duplicates``,
+``geometry``, ``unknown_path``, ``rejected``, ``ok``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from gui.core.ingest import HEALTH_PATHS, KNOWN_PATHS, REALTIME_PATHS
+
+#: How far back to look, and how many recent items per source decide.
+WINDOW_MS = 24 * 3600 * 1000
+PER_SOURCE = 200
+SCAN_LIMIT = 20_000
+CLOCK_TOLERANCE_MS = 5 * 60 * 1000
+#: Recent real-time events whose median clock difference gives the skew.
+SKEW_SAMPLE = 20
+
+LEVELS = ("ok", "warn", "error")
+GEOMETRY_CODES = frozenset(
+    {"box_outside_picture", "landmarks_outside_box", "landmarks_outside_picture", "bad_geometry"}
+)
+FIRMWARE = {
+    "1.0": ("firmware V2R6 or V5R4 to V6R2", "固件 V2R6 或 V5R4 至 V6R2"),
+    "legacy": ("firmware V2R3/V2R4", "固件 V2R3/V2R4"),
+    "2.0": ("firmware V6", "固件 V6"),
+}
+
+#: code -> (English, Chinese) templates.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "payload_shape": (
+        "sends {shapes} events ({kinds}); {firmware}",
+        "发送 {shapes} 格式事件（{kinds_zh}）；{firmware_zh}",
+    ),
+    "body_format_json": ("bodies are JSON", "请求体为 JSON"),
+    "body_format_form": (
+        "bodies come as {fmt}: stored, but that layout is undocumented; switch the box to JSON "
+        "if you can",
+        "请求体为 {fmt}：已保存，但该格式未有文档；如可能请将盒子切换为 JSON",
+    ),
+    "health_report": (
+        "health reports arrive at /DeviceStatus (last {ago} ago)",
+        "设备状态报告已送达 /DeviceStatus（{ago_zh}前）",
+    ),
+    "health_only": (
+        "only health reports so far, no events: check the event URLs on the box",
+        "目前只收到设备状态报告，没有事件：请检查盒子上的事件地址",
+    ),
+    "no_scene_photo_all": (
+        "no scene photo: enable uploading the scene picture on the box",
+        "没有场景照片：请在盒子上开启上传场景大图",
+    ),
+    "no_scene_photo_some": (
+        "{n} of {total} recent events had no scene photo",
+        "最近 {total} 个事件中有 {n} 个没有场景照片",
+    ),
+    "no_face_crop": (
+        "{n} of {total} recent events had no face crop: enable uploading the face picture on the "
+        "box",
+        "最近 {total} 个事件中有 {n} 个没有人脸小图：请在盒子上开启上传人脸图",
+    ),
+    "no_registered_photo": (
+        "{n} of {total} recognised people came without their registered photo: enable uploading "
+        "the library photo on the box",
+        "{total} 个已识别人员中有 {n} 个没有底库照片：请在盒子上开启上传底库图片",
+    ),
+    "clock_skew": (
+        "box clock is {delta} {direction}: check its time zone / NTP",
+        "盒子时钟{direction_zh} {delta_zh}：请检查其时区 / NTP 设置",
+    ),
+    "duplicates": (
+        "{n} events arrived again: the box retried history batches (our replies may have been "
+        "lost or too slow); they were stored once",
+        "{n} 个事件被重复发送：盒子重试了历史批次（可能未及时收到应答）；每个事件只保存一次",
+    ),
+    "geometry": (
+        "{n} recent events had the face box or landmarks outside the picture",
+        "最近有 {n} 个事件的人脸框或关键点超出图片范围",
+    ),
+    "unknown_path": (
+        "the box posts to {path}: set the URL to {suggestion}",
+        "盒子发送到 {path}：请将地址设为 {suggestion}",
+    ),
+    "rejected": (
+        "{n} recent requests were rejected ({status}): {reason}",
+        "最近有 {n} 个请求被拒绝（{status}）：{reason}",
+    ),
+    "ok": (
+        "all good: {n} events recently, nothing wrong found",
+        "一切正常：最近收到 {n} 个事件，未发现问题",
+    ),
+}
+
+_KINDS_ZH = {"history": "历史", "real-time": "实时"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    source_ip: str
+    box: str | None
+    level: str
+    code: str
+    message: str
+    message_zh: str
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "source_ip": self.source_ip,
+            "box": self.box,
+            "level": self.level,
+            "code": self.code,
+            "message": self.message_zh if lang == "zh" else self.message,
+            "message_zh": self.message_zh,
+        }
+        if lang == "zh":
+            data["message_en"] = self.message
+        return data
+
+
+class _Lenient(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _render(key: str, **params: Any) -> tuple[str, str]:
+    en, zh = MESSAGES[key]
+    values = _Lenient(params)
+    return en.format_map(values), zh.format_map(values)
+
+
+def duration_text(ms: float) -> tuple[str, str]:
+    """Rounded human durations in both languages: ``("8 h", "8 小时")``."""
+    minutes = abs(ms) / 60000
+    if minutes < 90:
+        n = max(1, round(minutes))
+        return f"{n} min", f"{n} 分钟"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{round(hours)} h", f"{round(hours)} 小时"
+    days = round(hours / 24)
+    return f"{days} days", f"{days} 天"
+
+
+# ------------------------------------------------------------------------- gathering
+
+
+@dataclass
+class _Source:
+    ip: str
+    events: list[dict[str, Any]]
+    requests: list[dict[str, Any]]
+    box: str | None = None
+    last_report_at: int | None = None
+
+
+def _recent_events(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, source_ip, dev_sno, ep_id, format, path, warning_codes, timestamp,"
+        " received_at, person_type, identity_id,"
+        " (SELECT group_concat(kind, ' ') FROM images WHERE images.event_id = events.id)"
+        " FROM events WHERE received_at >= ? AND self_test = 0"
+        " ORDER BY received_at DESC LIMIT ?",
+        (since, SCAN_LIMIT),
+    ).fetchall()
+    keys = ("id", "source_ip", "dev_sno", "ep_id", "format", "path", "warning_codes",
+            "timestamp", "received_at", "person_type", "identity_id", "kinds")  # fmt: skip
+    return [dict(zip(keys, tuple(r), strict=True)) for r in rows]
+
+
+def _recent_requests(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        "SELECT id, time, source_ip, method, path, status, reply, warnings, headers, events"
+        " FROM requests WHERE time >= ? ORDER BY id DESC LIMIT ?",
+        (since, SCAN_LIMIT),
+    ).fetchall()
+    out = []
+    for rid, time_, source_ip, method, path, status, reply, warnings, headers, events in rows:
+        try:
+            head = json.loads(headers or "{}")
+        except ValueError:
+            head = {}
+        lowered = {str(k).lower(): v for k, v in head.items()}
+        if lowered.get("x-gatewatch-self-test") == "1":
+            continue
+        try:
+            warn_list = json.loads(warnings or "[]")
+        except ValueError:
+            warn_list = []
+        out.append(
+            {
+                "id": rid, "time": time_, "source_ip": source_ip or "", "method": method,
+                "path": (path or "").split("?", 1)[0], "status": status, "reply": reply,
+                "warnings": warn_list, "events": events,
+                "body_format": lowered.get("x-gatewatch-body-format"),
+            }
+        )  # fmt: skip
+    return out
+
+
+def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[_Source]:
+    since = now - window_ms
+    by_ip: dict[str, _Source] = {}
+
+    def source(ip: str) -> _Source:
+        if ip not in by_ip:
+            by_ip[ip] = _Source(ip, [], [])
+        return by_ip[ip]
+
+    for ev in _recent_events(conn, since):
+        src = source(ev["source_ip"] or "")
+        if len(src.events) < PER_SOURCE:
+            src.events.append(ev)
+    for req in _recent_requests(conn, since):
+        if (
+            req["method"] != "POST"
+            and req["status"] in (404, 405)
+            and req["path"] == "/favicon.ico"
+        ):
+            continue
+        src = source(req["source_ip"])
+        if len(src.requests) < PER_SOURCE:
+            src.requests.append(req)
+    for src in by_ip.values():
+        serials = Counter(e["dev_sno"] for e in src.events if e["dev_sno"])
+        row = conn.execute(
+            "SELECT sn, last_report_at FROM boxes WHERE source_ip = ?"
+            " ORDER BY coalesce(last_report_at, 0) DESC LIMIT 1",
+            (src.ip,),
+        ).fetchone()
+        if serials:
+            src.box = serials.most_common(1)[0][0]
+        elif row is not None and not str(row[0]).startswith("ip:"):
+            src.box = row[0]
+        if row is not None:
+            src.last_report_at = row[1]
+    return sorted(by_ip.values(), key=lambda s: s.ip)
+
+
+# ------------------------------------------------------------------------- judging
+
+
+def _v(src: _Source, level: str, code: str, key: str | None = None, **params: Any) -> Verdict:
+    en, zh = _render(key or code, **params)
+    return Verdict(src.ip, src.box, level, code, en, zh)
+
+
+def judge(src: _Source, now: int) -> list[Verdict]:
+    """The verdicts for one source, worst first."""
+    out: list[Verdict] = []
+    events, requests = src.events, src.requests
+
+    # rejected requests (400 and friends) from this source
+    rejected = [r for r in requests if r["status"] and r["status"] >= 400]
+    if rejected:
+        latest = rejected[0]
+        try:
+            reason = json.loads(latest["reply"]).get("message", "")
+        except (ValueError, AttributeError, TypeError):
+            reason = latest["reply"] or ""
+        statuses = ", ".join(str(s) for s in sorted({r["status"] for r in rejected}))
+        out.append(_v(src, "error", "rejected", n=len(rejected), status=statuses, reason=reason))
+
+    # unknown paths (POSTs only: a browser's GET is not the box)
+    unknown = Counter(
+        r["path"] for r in requests if r["method"] == "POST" and r["path"] not in KNOWN_PATHS
+    )
+    for path, _n in unknown.most_common(3):
+        suggestion = "…/EventServer/api/HistoryEvent or …/EventServer/api/RealTimeEvent"
+        if "status" in path.lower():
+            suggestion = "…/DeviceStatus"
+        out.append(_v(src, "warn", "unknown_path", path=path, suggestion=suggestion))
+
+    if events:
+        out.extend(_photo_verdicts(src))
+        skew = _clock_skew(events)
+        if skew is not None:
+            delta_en, delta_zh = duration_text(skew)
+            ahead = skew > 0
+            out.append(
+                _v(
+                    src, "warn", "clock_skew", delta=delta_en, delta_zh=delta_zh,
+                    direction="ahead" if ahead else "behind",
+                    direction_zh="快了" if ahead else "慢了",
+                )
+            )  # fmt: skip
+        geometry = sum(
+            1 for e in events if GEOMETRY_CODES.intersection((e["warning_codes"] or "").split())
+        )
+        if geometry:
+            out.append(_v(src, "warn", "geometry", n=geometry))
+
+    duplicates = sum(
+        1
+        for r in requests
+        for w in r["warnings"]
+        if isinstance(w, dict) and w.get("code") == "duplicate"
+    )
+    if duplicates:
+        out.append(_v(src, "warn", "duplicates", n=duplicates))
+
+    formats = Counter(r["body_format"] for r in requests if r["body_format"])
+    if formats:
+        fmt = formats.most_common(1)[0][0]
+        if fmt == "json":
+            out.append(_v(src, "ok", "body_format", "body_format_json"))
+        else:
+            out.append(_v(src, "warn", "body_format", "body_format_form", fmt=fmt))
+
+    if events:
+        out.append(_shape_verdict(src))
+    if src.last_report_at:
+        ago_en, ago_zh = duration_text(max(0, now - src.last_report_at))
+        out.append(_v(src, "ok", "health_report", ago=ago_en, ago_zh=ago_zh))
+        if not events and not any(r["events"] for r in requests):
+            out.append(_v(src, "warn", "health_report", "health_only"))
+
+    if not any(v.level != "ok" for v in out) and events:
+        out.append(_v(src, "ok", "ok", n=len(events)))
+    order = {"error": 0, "warn": 1, "ok": 2}
+    out.sort(key=lambda v: order[v.level])
+    return out
+
+
+def _photo_verdicts(src: _Source) -> Iterable[Verdict]:
+    events = src.events
+    total = len(events)
+    kinds = [set((e["kinds"] or "").split()) for e in events]
+    no_scene = sum(1 for k in kinds if "spot_pic" not in k)
+    if no_scene == total:
+        yield _v(src, "warn", "no_scene_photo", "no_scene_photo_all")
+    elif no_scene:
+        yield _v(src, "warn", "no_scene_photo", "no_scene_photo_some", n=no_scene, total=total)
+    no_crop = sum(1 for k in kinds if "recognize_face" not in k)
+    if no_crop:
+        yield _v(src, "warn", "no_face_crop", n=no_crop, total=total)
+    matched = [
+        (e, k) for e, k in zip(events, kinds, strict=True) if e["person_type"] in (1, 2, 3, 5)
+    ]
+    no_reg = sum(1 for _e, k in matched if "reg_pic" not in k)
+    if no_reg:
+        yield _v(src, "warn", "no_registered_photo", n=no_reg, total=len(matched))
+
+
+def _clock_skew(events: list[dict[str, Any]]) -> float | None:
+    """Box clock minus ours (ms) when clearly off, else None.
+
+    Real-time events are sent as they happen, so their lag is the clock
+    difference. History events are old on purpose: only a time in the future
+    tells us something.
+    """
+    realtime = [
+        e["timestamp"] - e["received_at"]
+        for e in events
+        if e["timestamp"] is not None and e["path"] in REALTIME_PATHS
+    ][:SKEW_SAMPLE]
+    if realtime:
+        median = statistics.median(realtime)
+        return median if abs(median) > CLOCK_TOLERANCE_MS else None
+    history = [e["timestamp"] - e["received_at"] for e in events if e["timestamp"] is not None][
+        :SKEW_SAMPLE
+    ]
+    ahead = [d for d in history if d > CLOCK_TOLERANCE_MS]
+    if history and len(ahead) * 2 > len(history):
+        return statistics.median(ahead)
+    return None
+
+
+def _shape_verdict(src: _Source) -> Verdict:
+    shapes = Counter(e["format"] for e in src.events)
+    names = [s for s, _ in shapes.most_common()]
+    kinds = []
+    if any(e["path"] in REALTIME_PATHS for e in src.events):
+        kinds.append("real-time")
+    if any(e["path"] not in REALTIME_PATHS and e["path"] not in HEALTH_PATHS for e in src.events):
+        kinds.append("history")
+    firmware_en = "; ".join(FIRMWARE.get(n, (n, n))[0] for n in names)
+    firmware_zh = "；".join(FIRMWARE.get(n, (n, n))[1] for n in names)
+    return _v(
+        src, "ok", "payload_shape",
+        shapes=" and ".join(names), kinds=" and ".join(kinds),
+        kinds_zh="和".join(_KINDS_ZH[k] for k in kinds), firmware=firmware_en,
+        firmware_zh=firmware_zh,
+    )  # fmt: skip
+
+
+def build(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[Verdict]:
+    """Every source's verdicts (a read-only query; run it off the event loop)."""
+    out: list[Verdict] = []
+    for src in gather(conn, now, window_ms):
+        out.extend(judge(src, now))
+    return out
+
+
+def describe_traffic(src_verdicts: list[Verdict]) -> str | None:
+    """The payload_shape message, for "box … connected, sending …" lines."""
+    for v in src_verdicts:
+        if v.code == "payload_shape":
+            return v.message
+    return None
+
+
+def grouped(verdicts: Iterable[Verdict]) -> dict[str, list[Verdict]]:
+    out: dict[str, list[Verdict]] = defaultdict(list)
+    for v in verdicts:
+        out[v.source_ip].append(v)
+    return dict(out)

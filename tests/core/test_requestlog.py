@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from gui.core import installer, requestlog, schema
+from gui.core.requestlog import RequestLog, RequestRecord
+from tests.conftest import Client, load_sample
+from tests.core.installer_fixtures import full_receiver, wait_for  # noqa: F401
+
+
+def _db() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    schema.migrate(conn)
+    return conn
+
+
+def _record(n: int, body: bytes | None = None) -> RequestRecord:
+    return RequestRecord(
+        time=1000 + n, source_ip="192.168.1.19", method="POST", path="/x", content_type="",
+        length=0, status=400, reply='{"code": 4002}', duration_ms=1.0, body=body,
+    )  # fmt: skip
+
+
+def test_count_bound_keeps_the_newest():
+    conn = _db()
+    log = RequestLog(max_requests=50, max_bytes=10**9)
+    for n in range(130):
+        log.insert_job(_record(n))(conn)
+    log.prune(conn)
+    ids = [r[0] for r in conn.execute("SELECT id FROM requests ORDER BY id")]
+    assert len(ids) == 50 and ids[-1] == 130 and ids[0] == 81
+
+
+def test_byte_bound_drops_oldest_bodies():
+    conn = _db()
+    log = RequestLog(max_requests=10**6, max_bytes=100_000)
+    for n in range(40):
+        log.insert_job(_record(n, b"x" * 10_000))(conn)
+    log.prune(conn)
+    size = conn.execute(
+        "SELECT sum(length(body) + length(reply) + length(headers) + length(warnings) + 200)"
+        " FROM requests"
+    ).fetchone()[0]
+    assert size <= 100_000
+    assert conn.execute("SELECT max(id) FROM requests").fetchone()[0] == 40
+    assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] < 40
+
+
+def test_big_bodies_are_truncated_unless_they_became_events():
+    body = b"y" * (requestlog.MAX_BODY + 10)
+    kept, truncated = requestlog.body_for_log(body, became_events=False)
+    assert kept is not None and len(kept) == requestlog.MAX_BODY and truncated
+    assert requestlog.body_for_log(body, became_events=True) == (None, False)
+
+
+def _requests(client: Client, **params: str) -> list[dict[str, Any]]:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return client.get_json(f"/api/requests?{query}")["requests"]
+
+
+def test_bad_request_appears_with_our_400_and_reason(full_receiver):
+    client = Client(full_receiver.port)
+    reply = client.request(
+        "POST", "/EventServer/api/HistoryEvent", b"{not json", {"Content-Type": "application/json"}
+    )
+    assert reply.status == 400
+    rows = wait_for(lambda: _requests(client, status="400"))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["source_ip"] == "127.0.0.1" and row["path"] == "/EventServer/api/HistoryEvent"
+    assert row["reply"]["code"] == 4002 and "not JSON" in row["reply"]["message"]
+    detail = client.get_json(f"/api/requests/{row['id']}")
+    assert detail["body_text"] == "{not json"
+    assert detail["headers"]["Content-Type"] == "application/json"
+    assert detail["event_ids"] == []
+    assert client.get(f"/api/requests/{row['id'] + 100}").status == 404
+
+
+def test_detail_abbreviates_images_in_pretty_json(full_receiver):
+    client = Client(full_receiver.port)
+    ir = load_sample("employee_match")["ir_pic"]  # small enough to be kept whole
+    reply = client.post_json("/EventServer/api/HistoryEvent", [{"camera": "x", "photo": ir}])
+    assert reply.status == 400
+    row = wait_for(lambda: _requests(client, status="400"))[0]
+    detail = client.get_json(f"/api/requests/{row['id']}")
+    assert detail["body_json"] is True
+    assert ir not in detail["body_text"]
+    [image] = detail["images"]
+    assert image["path"] == "0.photo"
+    assert image["description"].startswith("<JPEG ") and " KB>" in image["description"]
+    assert json.loads(detail["body_text"])[0]["photo"] == image["description"]
+    data = full_receiver.store.read_sync(lambda c: installer.body_image(c, row["id"], "0.photo"))
+    assert data is not None and data[:2] == b"\xff\xd8"
+
+
+def test_event_request_lists_its_events_and_filters(full_receiver):
+    client = Client(full_receiver.port)
+    assert client.post_json("/EventServer/api/HistoryEvent", load_sample("stranger")).status == 200
+    client.get("/nothing-here")
+    rows = wait_for(lambda: len(_requests(client)) >= 2 and _requests(client))
+    ok = _requests(client, status="200")
+    assert len(ok) == 1 and ok[0]["events"] == 1
+    detail = client.get_json(f"/api/requests/{ok[0]['id']}")
+    assert detail["body_text"] is None and len(detail["event_ids"]) == 1
+    assert detail["body_format"] == "json"
+    assert [r["status"] for r in _requests(client, path="/nothing-here")] == [404]
+    assert {r["status"] for r in rows} == {200, 404}
