@@ -1,0 +1,193 @@
+"""The desktop app: QApplication, the core on its own thread, the main window, qasync.
+
+Order matters: the QApplication exists before qasync is imported (qasync
+picks its Qt binding at import), the bridge subscribes before the receiver
+starts (so it sees the first ``ServerState``), and shutdown is explicit:
+closing the window stops the receiver thread (listener stopped, in-flight
+uploads given a short grace, store closed), then the loop ends.
+
+A port already in use does not end the app: the window opens and says what
+to do; choosing another port in Settings starts listening without a restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from gui import logs
+from gui.core.receiver import PortInUse, Receiver, ReceiverThread
+from gui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: The receiver thread gets this long to stop when the window closes.
+STOP_TIMEOUT = 2.5
+
+
+class DesktopReceiverThread(ReceiverThread):
+    """A ``ReceiverThread`` that stays up when the port is taken.
+
+    The store stays open (the feed and history still work) and ``relisten``
+    can bring the listener up on another port later. Other start errors end
+    the thread as usual.
+    """
+
+    async def _main(self) -> None:
+        self._stop = asyncio.Event()
+        try:
+            await self.receiver.start()
+        except PortInUse as exc:
+            self.error = exc
+            self.tasks_pending = True
+        except BaseException as exc:
+            self.error = exc
+            self._started.set()
+            with contextlib.suppress(Exception):
+                await self.receiver.stop()
+            return
+        else:
+            self.tasks_pending = False
+        self._started.set()
+        await self._stop.wait()
+        await self.receiver.stop()
+
+    async def relisten(self, bind: str, port: int) -> None:
+        """Move (or, after a port clash, start) the listener; runs on the core loop."""
+        await self.receiver.relisten(bind, port)
+        self.error = None
+        if getattr(self, "tasks_pending", False):
+            # Start failed before the background tasks started: start them now.
+            self.tasks_pending = False
+            running = self.receiver._running_tasks
+            for task in self.receiver.tasks:
+                running.append(asyncio.ensure_future(task(self.receiver)))
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+
+def build_receiver(current: Settings) -> DesktopReceiverThread:
+    """The receiver with every core feature installed, on its (not yet started) thread."""
+    from gui.core import features
+    from gui.headless import receiver_config
+
+    receiver = Receiver(receiver_config(current))
+    features.install(receiver, current)
+    return DesktopReceiverThread(receiver)
+
+
+def start_receiver(thread: ReceiverThread) -> BaseException | None:
+    """Start listening; the error (port in use, unwritable data dir...) is returned, not raised."""
+    try:
+        thread.start()
+    except Exception as exc:
+        log.error("receiver did not start: %s", exc)
+        return exc
+    return None
+
+
+def prepare_application(current: Settings, argv: list[str] | None = None) -> QApplication:
+    """The QApplication with theme, CJK-capable font and translators installed."""
+    from gui.ui import i18n, theme
+
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Gatewatch")
+    app.setOrganizationName("Gatewatch")
+    with contextlib.suppress(Exception):
+        from gui import __version__
+
+        app.setApplicationVersion(__version__)
+    theme.apply_theme(app, current.theme)
+    theme.apply_fonts(app)
+    i18n.install(current.language)
+    return app
+
+
+def create_main_window(
+    current: Settings,
+    receiver_thread: ReceiverThread,
+    *,
+    start_error: BaseException | None = None,
+    bridge: Any = None,
+    install_features: bool = True,
+) -> Any:
+    """The main window on an (already started) receiver thread; usable from pytest-qt."""
+    from gui.ui.bridge import CoreBridge
+    from gui.ui.main_window import MainWindow
+
+    if bridge is None:
+        bridge = CoreBridge(receiver_thread)
+    window = MainWindow(current, bridge, start_error=start_error, install_features=install_features)
+    window.receiver_thread = receiver_thread
+    return window
+
+
+def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP_TIMEOUT) -> float:
+    """Stop the core (listener, tasks, store) and the bridge; returns the seconds it took."""
+    started = time.monotonic()
+    with contextlib.suppress(Exception):
+        receiver_thread.stop(timeout)
+    bridge = getattr(window, "bridge", None)
+    if bridge is not None:
+        with contextlib.suppress(Exception):
+            bridge.close()
+    took = time.monotonic() - started
+    log.info("core stopped in %.2f s", took)
+    return took
+
+
+def run_desktop(current: Settings, args: argparse.Namespace) -> int:
+    """``gatewatch`` without ``--headless``: the window, the core thread, the qasync loop."""
+    started = time.monotonic()
+    logs.setup(current.resolved_data_dir(), current.log_level)
+    app = prepare_application(current)
+    import qasync  # after the QApplication (qasync binds to the running Qt)
+
+    app.setQuitOnLastWindowClosed(False)  # closing is explicit: see ``main`` below
+    thread = build_receiver(current)
+    from gui.ui.bridge import CoreBridge
+
+    bridge = CoreBridge(thread)  # subscribe before start: the first ServerState is seen
+    error = start_receiver(thread)
+    window = create_main_window(current, thread, start_error=error, bridge=bridge)
+    window.show()
+    log.info(
+        "window up and %s in %.2f s",
+        "listening" if error is None else "NOT listening",
+        time.monotonic() - started,
+    )
+
+    async def main() -> int:
+        closed = asyncio.get_running_loop().create_future()
+
+        def on_closing() -> None:
+            if not closed.done():
+                closed.set_result(None)
+
+        window.closing.connect(on_closing)
+        app.aboutToQuit.connect(on_closing)
+        await closed
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, shutdown, window, thread)
+        return 0
+
+    try:
+        code = qasync.run(main())
+    except (KeyboardInterrupt, RuntimeError) as exc:
+        if isinstance(exc, RuntimeError) and "Event loop stopped" not in str(exc):
+            raise
+        shutdown(window, thread)
+        code = 0
+    QTimer.singleShot(0, app.quit)
+    return int(code or 0)

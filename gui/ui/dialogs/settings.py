@@ -1,0 +1,211 @@
+"""The settings dialog: receiver address, data folder, language, theme, overlay colours.
+
+What the user confirms here is saved (onto the stored settings, so one-off
+command-line values of this run are not) and applied at once where possible:
+a new port or bind address moves the listener without restarting the app; the
+language and theme switch live. A new data folder takes effect at next start.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QApplication,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import settings as settings_mod
+from gui.core.model import PersonType
+from gui.core.overlay import PERSON_TYPE_COLOURS
+
+log = logging.getLogger(__name__)
+
+#: The fields this dialog edits (and saves).
+FIELDS = ("port", "bind", "data_dir", "language", "theme", "overlay_colours")
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("SettingsDialog", text)
+
+
+class ColourButton(QPushButton):
+    """A swatch that opens a colour picker."""
+
+    def __init__(self, colour: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.colour = colour
+        self.clicked.connect(self._pick)
+        self._paint()
+
+    def _paint(self) -> None:
+        self.setText(self.colour)
+        self.setStyleSheet(
+            f"QPushButton {{ background: {self.colour}; color: white; font-weight: bold; }}"
+        )
+
+    def set_colour(self, colour: str) -> None:
+        self.colour = colour.upper()
+        self._paint()
+
+    def _pick(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self.colour), self, tr("Overlay colour"))
+        if chosen.isValid():
+            self.set_colour(chosen.name())
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, current: settings_mod.Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Settings"))
+        self.current = current
+        form = QFormLayout()
+
+        self.port = QSpinBox(self)
+        self.port.setRange(1, 65535)
+        self.port.setValue(current.port)
+        form.addRow(tr("Port"), self.port)
+
+        self.bind = QLineEdit(current.bind, self)
+        self.bind.setPlaceholderText(tr("all interfaces"))
+        form.addRow(tr("Listen on address"), self.bind)
+
+        self.data_dir = QLineEdit(current.data_dir, self)
+        self.data_dir.setPlaceholderText(str(settings_mod.default_data_dir()))
+        browse = QPushButton(tr("Browse…"), self)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.data_dir, 1)
+        row.addWidget(browse)
+        form.addRow(tr("Data folder"), row)
+        note = QLabel(tr("A new data folder is used from the next start."), self)
+        note.setEnabled(False)
+        form.addRow("", note)
+
+        from gui.ui.i18n import LANGUAGES
+
+        self.language = QComboBox(self)
+        self.language.addItem(tr("System language"), "")
+        for code, name in LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex(max(0, self.language.findData(current.language)))
+        form.addRow(tr("Language"), self.language)
+
+        self.theme = QComboBox(self)
+        self.theme.addItem(tr("Light"), "light")
+        self.theme.addItem(tr("Dark"), "dark")
+        self.theme.setCurrentIndex(max(0, self.theme.findData(current.theme)))
+        form.addRow(tr("Theme"), self.theme)
+
+        from gui.ui.views import words
+
+        self.colour_buttons: dict[str, ColourButton] = {}
+        for pt in PersonType:
+            colour = current.overlay_colours.get(str(int(pt)), PERSON_TYPE_COLOURS[pt])
+            button = ColourButton(colour, self)
+            self.colour_buttons[str(int(pt))] = button
+            form.addRow(tr("Colour: %1").replace("%1", words.person_type_word(int(pt))), button)
+        reset = QPushButton(tr("Default colours"), self)
+        reset.clicked.connect(self._reset_colours)
+        form.addRow("", reset)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def _browse(self) -> None:
+        start = self.data_dir.text() or str(settings_mod.default_data_dir())
+        chosen = QFileDialog.getExistingDirectory(self, tr("Data folder"), start)
+        if chosen:
+            self.data_dir.setText(chosen)
+
+    def _reset_colours(self) -> None:
+        for pt in PersonType:
+            self.colour_buttons[str(int(pt))].set_colour(PERSON_TYPE_COLOURS[pt])
+
+    def values(self) -> dict[str, Any]:
+        """What the dialog holds now, as settings field values."""
+        colours = {
+            key: b.colour
+            for key, b in self.colour_buttons.items()
+            if b.colour.upper() != PERSON_TYPE_COLOURS[PersonType(int(key))].upper()
+        }
+        return {
+            "port": self.port.value(),
+            "bind": self.bind.text().strip(),
+            "data_dir": self.data_dir.text().strip(),
+            "language": self.language.currentData() or "",
+            "theme": self.theme.currentData() or "light",
+            "overlay_colours": colours,
+        }
+
+    def apply_to(self, window: Any) -> None:
+        """Save, then apply to the running app (listener, language, theme, colours)."""
+        values = self.values()
+        running = window.settings
+        old = {name: getattr(running, name) for name in FIELDS}
+        stored = settings_mod.load()
+        for name, value in values.items():
+            setattr(stored, name, value)
+            setattr(running, name, value)
+        settings_mod.save(stored)
+        apply_changes(window, old, values)
+
+
+def apply_changes(window: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
+    """Make changed settings take effect without a restart (what can)."""
+    if (old["port"], old["bind"]) != (new["port"], new["bind"]):
+        relisten(window, new["bind"], new["port"])
+    if old["language"] != new["language"]:
+        from gui.ui import i18n
+
+        i18n.install(new["language"])
+    if old["theme"] != new["theme"]:
+        from gui.ui import theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, new["theme"])
+    if old["overlay_colours"] != new["overlay_colours"]:
+        window.feed_model.set_colours(new["overlay_colours"])
+        window.detail.refresh()
+
+
+def relisten(window: Any, bind: str, port: int) -> Any:
+    """Move the listener on the core loop; the new state arrives as a ServerState."""
+    thread = getattr(window, "receiver_thread", None) or window.bridge.thread
+    if getattr(thread, "loop", None) is None or thread.loop.is_closed():
+        log.warning("receiver is not running; the new port applies at next start")
+        return None
+    if hasattr(thread, "relisten"):
+        future = window.bridge.in_core(lambda: thread.relisten(bind, port))
+    else:
+        future = window.bridge.in_core(lambda: thread.receiver.relisten(bind, port))
+    future.add_done_callback(_log_relisten)
+    return future
+
+
+def _log_relisten(future: Any) -> None:
+    exc = None if future.cancelled() else future.exception()
+    if exc is not None:
+        log.warning("could not listen on the new address: %s", exc)

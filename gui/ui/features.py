@@ -1,0 +1,16 @@
+"""Where each desktop feature attaches its pages, menus and status widgets.
+
+Each feature adds ONE line below, calling its own ``install(window, bridge,
+settings)``. ``window`` is the ``MainWindow`` (``add_page``, ``menu``,
+``show_event``, ``add_status_widget``); ``bridge`` the ``CoreBridge``.
+A feature that fails to install is logged and the window runs without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def install(window: Any, bridge: Any, settings: Any) -> None:
+    """Attach every desktop feature to ``window``."""
+    return None

@@ -1,0 +1,75 @@
+"""Languages: English (the source strings) and Simplified Chinese, via Qt translators.
+
+The ``.ts`` sources and compiled ``.qm`` files live in ``assets/i18n/``
+(``gatewatch_zh_CN.ts`` -> ``gatewatch_zh_CN.qm`` with ``pyside6-lrelease``).
+The language comes from the system locale unless settings say otherwise;
+switching at run time sends ``LanguageChange`` to every widget.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+log = logging.getLogger(__name__)
+
+I18N_DIR = Path(__file__).resolve().parents[2] / "assets" / "i18n"
+#: Settings value -> name shown in the language picker (each in its own language).
+LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
+
+_installed: list[QTranslator] = []
+_current = "en"
+
+
+def i18n_dir() -> Path:
+    """The translations folder (next to the package, or inside a frozen bundle)."""
+    import sys
+
+    base = getattr(sys, "_MEIPASS", None)
+    if base:
+        bundled = Path(base) / "assets" / "i18n"
+        if bundled.is_dir():
+            return bundled
+    return I18N_DIR
+
+
+def resolve_language(setting: str, locale: QLocale | None = None) -> str:
+    """``"en"`` or ``"zh_CN"``: the setting if it names one, else from the system locale."""
+    if setting in LANGUAGES:
+        return setting
+    locale = locale or QLocale.system()
+    if locale.language() == QLocale.Language.Chinese:
+        return "zh_CN"
+    return "en"
+
+
+def current_language() -> str:
+    return _current
+
+
+def install(language_setting: str) -> str:
+    """Install the translators for the chosen language (replacing any); returns the language."""
+    global _current
+    app = QCoreApplication.instance()
+    language = resolve_language(language_setting)
+    for t in _installed:
+        if app is not None:
+            app.removeTranslator(t)
+    _installed.clear()
+    _current = language
+    if language == "en" or app is None:
+        return language
+    ours = QTranslator(app)
+    if ours.load(f"gatewatch_{language}", str(i18n_dir())):
+        app.installTranslator(ours)
+        _installed.append(ours)
+    else:
+        log.warning("no translation file for %s in %s", language, i18n_dir())
+    qt = QTranslator(app)  # Qt's own dialogs (OK/Cancel, colour picker...)
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if qt.load(f"qtbase_{language}", qt_dir):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    return language

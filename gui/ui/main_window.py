@@ -1,0 +1,729 @@
+"""The main window: live feed beside the detail pane, status bar, menus.
+
+Other pages plug in through ``gui/ui/features.py::install`` using this API:
+
+* ``add_page(key, title, widget, icon=None)`` / ``show_page(key)`` — central tabs,
+  "live" is the first page;
+* ``menu(name)`` — "file", "view", "tools", "help" (created on first use);
+* ``show_event(event_id)`` — open an event in the Live page's detail pane;
+* ``add_status_widget(widget)`` — a permanent widget in the status bar;
+* ``bridge`` (CoreBridge) and ``settings`` (gui.settings.Settings).
+
+Pages that show text of their own should retranslate on ``QEvent.LanguageChange``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections import deque
+from typing import Any
+
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui import __version__
+from gui import settings as settings_mod
+from gui.core.model import EventSummary
+from gui.ui.models.background import BackgroundReader
+from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
+from gui.ui.views.detail_pane import DetailPane
+from gui.ui.views.feed_delegate import FeedDelegate
+
+log = logging.getLogger(__name__)
+
+MENU_ORDER = ("file", "view", "tools", "help")
+#: The detail pane follows the newest event at most this often while following.
+FOLLOW_DETAIL_MS = 300
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def _b64(data: QByteArray) -> str:
+    return base64.b64encode(bytes(data.data())).decode("ascii")
+
+
+def _unb64(text: str) -> QByteArray | None:
+    if not text:
+        return None
+    try:
+        return QByteArray(base64.b64decode(text))
+    except (ValueError, TypeError):
+        return None
+
+
+def local_addresses() -> list[str]:
+    """IPv4 addresses of this PC (what to type into the box), loopback last."""
+    try:
+        import psutil
+
+        found = []
+        for addrs in psutil.net_if_addrs().values():
+            for a in addrs:
+                if getattr(a.family, "name", "") == "AF_INET" and a.address:
+                    found.append(a.address)
+    except Exception:
+        return []
+    found = list(dict.fromkeys(found))
+    return sorted(found, key=lambda ip: (ip.startswith("127."), ip))
+
+
+class FeedPanel(QWidget):
+    """The feed list with a floating "N new" button (like chat apps)."""
+
+    def __init__(self, model: FeedModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.view = QListView(self)
+        self.view.setModel(model)
+        self.view.setItemDelegate(FeedDelegate(self.view))
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setAlternatingRowColors(True)
+        self.view.setMinimumWidth(300)
+        self.new_button = QPushButton(self)
+        self.new_button.setObjectName("newEventsButton")
+        self.new_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.new_button.hide()
+        self.new_button.setStyleSheet(
+            "QPushButton#newEventsButton { background: #1565C0; color: white; border-radius: 12px;"
+            " padding: 4px 14px; font-weight: bold; }"
+        )
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        model.pending_changed.connect(self._pending_changed)
+
+    def _pending_changed(self, n: int) -> None:
+        if n <= 0:
+            self.new_button.hide()
+            return
+        self.new_button.setText(tr("▲ %1 new").replace("%1", str(n)))
+        self.new_button.adjustSize()
+        self._place_button()
+        self.new_button.show()
+        self.new_button.raise_()
+
+    def _place_button(self) -> None:
+        b = self.new_button
+        b.move((self.width() - b.width()) // 2, 8)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place_button()
+
+
+class MainWindow(QMainWindow):
+    """Live feed + detail pane + status bar + menus; other pages plug in (see module doc)."""
+
+    #: The window is really closing (not hidden): the app shuts the core down.
+    closing = Signal()
+
+    def __init__(
+        self,
+        settings: settings_mod.Settings,
+        bridge: Any,
+        *,
+        start_error: BaseException | None = None,
+        install_features: bool = True,
+        max_feed_rows: int = DEFAULT_MAX_ROWS,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.bridge = bridge
+        self.start_error = start_error
+        self._pages: dict[str, QWidget] = {}
+        self._page_titles: dict[str, str] = {}
+        self._menus: dict[str, QMenu] = {}
+        self._recent: deque[float] = deque()
+        self._events_today = 0
+        self._today = dt.date.today()
+        self._last_event_at: float | None = None
+        self._state: Any = None
+        self._closed = False
+        self.setObjectName("MainWindow")
+        self.setWindowIcon(QIcon.fromTheme("camera-web"))
+        self.resize(1400, 860)
+
+        self.reader = BackgroundReader(lambda: bridge.store, self)
+        self.feed_model = FeedModel(
+            self.reader, max_rows=max_feed_rows, colours=settings.overlay_colours, parent=self
+        )
+        self.feed = FeedPanel(self.feed_model, self)
+        self.detail = DetailPane(bridge, self, settings=settings)
+        self.live_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.live_splitter.setObjectName("liveSplitter")
+        self.live_splitter.addWidget(self.feed)
+        self.live_splitter.addWidget(self.detail)
+        self.live_splitter.setStretchFactor(0, 0)
+        self.live_splitter.setStretchFactor(1, 1)
+        self.live_splitter.setSizes([380, 1000])
+        self.live_splitter.setChildrenCollapsible(False)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.add_page("live", tr("Live"), self.live_splitter)
+
+        self._build_menus()
+        self._build_status_bar()
+        self._follow_timer = QTimer(self)
+        self._follow_timer.setSingleShot(True)
+        self._follow_timer.timeout.connect(self._show_current)
+
+        view = self.feed.view
+        view.selectionModel().currentChanged.connect(self._current_changed)
+        view.verticalScrollBar().valueChanged.connect(self._update_following)
+        self.feed.new_button.clicked.connect(self.jump_to_newest)
+        self.feed_model.loaded.connect(self._feed_loaded)
+        self.feed_model.rowsInserted.connect(self._rows_inserted)
+
+        bridge.event_stored.connect(self._on_event)
+        bridge.server_state.connect(self._on_server_state)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_counts)
+        self._tick.start()
+
+        self._apply_layout(settings.layout)
+        self._restore_geometry()
+        self.retranslate()
+        if self.store_available():
+            self.feed_model.reload()
+            self._count_today()
+        initial = getattr(bridge, "last_state", None)
+        if start_error is not None and (initial is None or initial.state == "listening"):
+            initial = _state_from_error(start_error, settings)
+        if initial is not None:
+            self._on_server_state(initial)
+        if install_features:
+            from gui.ui import features
+
+            try:
+                features.install(self, bridge, settings)
+            except Exception:
+                log.exception("a feature failed to install; the window runs without it")
+
+    # -- integration API ------------------------------------------------------------
+
+    def add_page(self, key: str, title: str, widget: QWidget, *, icon: QIcon | None = None) -> None:
+        """Add a central tab; ``key`` names it for ``show_page``."""
+        if key in self._pages:
+            raise ValueError(f"page {key!r} exists already")
+        self._pages[key] = widget
+        self._page_titles[key] = title
+        if icon is not None:
+            self.tabs.addTab(widget, icon, title)
+        else:
+            self.tabs.addTab(widget, title)
+
+    def show_page(self, key: str) -> None:
+        widget = self._pages.get(key)
+        if widget is not None:
+            self.tabs.setCurrentWidget(widget)
+
+    def page(self, key: str) -> QWidget | None:
+        return self._pages.get(key)
+
+    def set_page_title(self, key: str, title: str) -> None:
+        widget = self._pages.get(key)
+        if widget is not None:
+            self._page_titles[key] = title
+            self.tabs.setTabText(self.tabs.indexOf(widget), title)
+
+    def menu(self, name: str) -> QMenu:
+        """The named top-level menu, created (in File/View/Tools/Help order) if absent."""
+        if name in self._menus:
+            return self._menus[name]
+        m = QMenu(self._menu_title(name), self)
+        m.setObjectName(f"menu_{name}")
+        bar = self.menuBar()
+        before = None
+        if name in MENU_ORDER:
+            for later in MENU_ORDER[MENU_ORDER.index(name) + 1 :]:
+                if later in self._menus:
+                    before = self._menus[later].menuAction()
+                    break
+        elif "help" in self._menus:
+            before = self._menus["help"].menuAction()
+        if before is not None:
+            bar.insertMenu(before, m)
+        else:
+            bar.addMenu(m)
+        self._menus[name] = m
+        return m
+
+    def add_status_widget(self, widget: QWidget, stretch: int = 0) -> None:
+        self.statusBar().addPermanentWidget(widget, stretch)
+
+    def show_event(self, event_id: int) -> None:
+        """Open ``event_id`` in the Live page's detail pane (selecting it in the feed if there)."""
+        self.show_page("live")
+        row = self.feed_model.row_of(event_id)
+        view = self.feed.view
+        if row is not None:
+            index = self.feed_model.index(row)
+            view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            view.scrollTo(index)
+        else:
+            view.selectionModel().clearSelection()
+            self.feed_model.set_following(False)
+        self.detail.show_event(event_id)
+
+    def store_available(self) -> bool:
+        try:
+            store = self.bridge.store
+        except Exception:
+            return False
+        return not getattr(store, "_closed", False)
+
+    # -- menus ------------------------------------------------------------------------
+
+    def _menu_title(self, name: str) -> str:
+        return {
+            "file": tr("&File"),
+            "view": tr("&View"),
+            "tools": tr("&Tools"),
+            "help": tr("&Help"),
+        }.get(name, name.capitalize())
+
+    def _build_menus(self) -> None:
+        self.actions: dict[str, QAction] = {}
+        file = self.menu("file")
+        a = QAction(self)
+        a.triggered.connect(self.open_data_folder)
+        file.addAction(a)
+        self.actions["open_data"] = a
+        a = QAction(self)
+        a.setMenuRole(QAction.MenuRole.PreferencesRole)
+        a.setShortcut(QKeySequence.StandardKey.Preferences)
+        a.triggered.connect(self.open_settings)
+        file.addAction(a)
+        self.actions["settings"] = a
+        file.addSeparator()
+        a = QAction(self)
+        a.setShortcut(QKeySequence.StandardKey.Quit)
+        a.setMenuRole(QAction.MenuRole.QuitRole)
+        a.triggered.connect(self.close)
+        file.addAction(a)
+        self.actions["quit"] = a
+
+        view = self.menu("view")
+        a = QAction(self, checkable=True)
+        a.setChecked(self.settings.layout == "stacked")
+        a.toggled.connect(lambda on: self.set_layout("stacked" if on else "side"))
+        view.addAction(a)
+        self.actions["stacked"] = a
+        a = QAction(self, checkable=True)
+        a.setChecked(self.settings.overlays)
+        a.setShortcut(QKeySequence("O"))
+        a.toggled.connect(self.set_overlays)
+        view.addAction(a)
+        self.actions["overlays"] = a
+        a = QAction(self, checkable=True)
+        a.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        a.toggled.connect(self.set_full_screen)
+        view.addAction(a)
+        self.actions["full_screen"] = a
+        view.addSeparator()
+        a = QAction(self)
+        a.setShortcut(QKeySequence("Home"))
+        a.triggered.connect(self.jump_to_newest)
+        view.addAction(a)
+        self.actions["newest"] = a
+
+        self.menu("tools")
+        helpm = self.menu("help")
+        a = QAction(self)
+        a.setMenuRole(QAction.MenuRole.AboutRole)
+        a.triggered.connect(self.show_about)
+        helpm.addAction(a)
+        self.actions["about"] = a
+
+    def _retranslate_actions(self) -> None:
+        texts = {
+            "open_data": tr("Open &data folder"),
+            "settings": tr("&Settings…"),
+            "quit": tr("&Quit"),
+            "stacked": tr("Feed &above details"),
+            "overlays": tr("Face box and &landmarks"),
+            "full_screen": tr("&Full screen"),
+            "newest": tr("Jump to &newest"),
+            "about": tr("&About Gatewatch"),
+        }
+        for key, text in texts.items():
+            self.actions[key].setText(text)
+        for name, m in self._menus.items():
+            m.setTitle(self._menu_title(name))
+
+    # -- status bar ------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.listen_label = QLabel(self)
+        self.listen_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.listen_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel(self)
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.state_label.setObjectName("serverState")
+        self.what_button = QToolButton(self)
+        self.what_button.setAutoRaise(True)
+        self.what_button.clicked.connect(self._explain_state)
+        self.what_button.hide()
+        self.counts_label = QLabel(self)
+        self.counts_label.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.state_label)
+        bar.addWidget(self.what_button)
+        bar.addWidget(self.listen_label, 1)
+        bar.addPermanentWidget(self.counts_label)
+
+    def _on_server_state(self, state: Any) -> None:
+        self._state = state
+        self._render_state()
+
+    def _render_state(self) -> None:
+        state = self._state
+        if state is None:
+            self.state_label.setText(tr("Starting…"))
+            return
+        colours = {
+            "listening": "#2E7D32",
+            "stopped": "#757575",
+            "port_in_use": "#D32F2F",
+            "error": "#D32F2F",
+        }
+        self.state_label.setStyleSheet(
+            "QLabel#serverState { color: white;"
+            f" background: {colours.get(state.state, '#757575')};"
+            " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
+        )
+        if state.state == "listening":
+            self.state_label.setText(tr("Listening"))
+            self.what_button.hide()
+            if state.bind and state.bind not in ("0.0.0.0", "::"):
+                hosts = [state.bind]
+            else:
+                hosts = [ip for ip in local_addresses() if not ip.startswith("127.")] or [
+                    "127.0.0.1"
+                ]
+            urls = "   ".join(f"http://{h}:{state.port}" for h in hosts[:3])
+            more = len(hosts) - 3
+            if more > 0:
+                urls += "  " + tr("(+%1 more)").replace("%1", str(more))
+            self.listen_label.setText(tr("Boxes post to %1").replace("%1", urls))
+        elif state.state == "port_in_use":
+            self.state_label.setText(tr("Port %1 in use").replace("%1", str(state.port)))
+            self.what_button.setText(tr("What to do…"))
+            self.what_button.show()
+            self.listen_label.setText(
+                tr(
+                    "Not receiving: another program uses port %1."
+                    " Close it, or pick another port in Settings."
+                ).replace("%1", str(state.port))
+            )
+        elif state.state == "error":
+            self.state_label.setText(tr("Server error"))
+            self.what_button.setText(tr("What to do…"))
+            self.what_button.show()
+            self.listen_label.setText(state.message)
+        else:
+            self.state_label.setText(tr("Stopped"))
+            self.what_button.hide()
+            self.listen_label.setText("")
+
+    def _explain_state(self) -> None:
+        state = self._state
+        if state is None:
+            return
+        if state.state == "port_in_use":
+            text = tr(
+                "Port %1 is already in use, so boxes cannot reach Gatewatch.\n\n"
+                "• Is Gatewatch already running (maybe minimised or in the tray)?"
+                " Close the other one.\n"
+                "• Or choose another port in Settings"
+                " (the boxes must then be set to the new port).\n\n"
+                "Details: %2"
+            )
+        else:
+            text = tr(
+                "The receiver could not start, so boxes cannot reach Gatewatch.\n\n"
+                "Check the bind address and data folder in Settings, then try again.\n\n"
+                "Details: %2"
+            )
+        text = text.replace("%1", str(state.port)).replace("%2", state.message or "—")
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Not receiving events"), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        settings_button = box.addButton(tr("Open Settings…"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.exec()
+        if box.clickedButton() is settings_button:
+            self.open_settings()
+
+    def _count_today(self) -> None:
+        midnight = dt.datetime.combine(dt.date.today(), dt.time()).timestamp() * 1000
+        self.reader.submit(
+            lambda conn: conn.execute(
+                "SELECT count(*), max(received_at) FROM events WHERE received_at >= ?",
+                (int(midnight),),
+            ).fetchone(),
+            self._today_counted,
+        )
+
+    def _today_counted(self, row: Any) -> None:
+        count, last = (row[0], row[1]) if row is not None else (0, None)
+        self._events_today += int(count or 0)
+        if last is not None and self._last_event_at is None:
+            self._last_event_at = time.time() - max(0.0, time.time() - last / 1000)
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        now = time.time()
+        if dt.date.today() != self._today:
+            self._today = dt.date.today()
+            self._events_today = 0
+        while self._recent and self._recent[0] < now - 60:
+            self._recent.popleft()
+        if self._last_event_at is None:
+            last = tr("no events yet")
+        else:
+            ago = max(0, int(now - self._last_event_at))
+            if ago < 60:
+                last = tr("last %1 s ago").replace("%1", str(ago))
+            elif ago < 3600:
+                last = tr("last %1 min ago").replace("%1", str(ago // 60))
+            elif ago < 86400:
+                last = tr("last %1 h ago").replace("%1", str(ago // 3600))
+            else:
+                last = tr("last %1 days ago").replace("%1", str(ago // 86400))
+        self.counts_label.setText(
+            tr("Today: %1   Last minute: %2   %3")
+            .replace("%1", str(self._events_today))
+            .replace("%2", str(len(self._recent)))
+            .replace("%3", last)
+        )
+
+    # -- live feed --------------------------------------------------------------------
+
+    def _on_event(self, summary: EventSummary) -> None:
+        if not summary.merged:
+            now = time.time()
+            self._events_today += 1
+            self._recent.append(now)
+            self._last_event_at = now
+        self.feed_model.add_event(summary)
+        if summary.merged and self.detail.event_id == summary.id:
+            self.detail.refresh()
+
+    def _feed_loaded(self) -> None:
+        view = self.feed.view
+        view.scrollToTop()
+        if self.feed_model.rowCount():
+            view.selectionModel().setCurrentIndex(
+                self.feed_model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        """While following, the newest event becomes the selected one (detail debounced)."""
+        if first != 0 or not self.feed_model.following:
+            return
+        view = self.feed.view
+        current = view.currentIndex()
+        if not current.isValid() or current.row() == last + 1:
+            self._auto_selecting = True
+            try:
+                view.selectionModel().setCurrentIndex(
+                    self.feed_model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+            finally:
+                self._auto_selecting = False
+            view.scrollToTop()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._update_following()
+        if not current.isValid():
+            return
+        if getattr(self, "_auto_selecting", False):
+            if not self._follow_timer.isActive():
+                self._follow_timer.start(FOLLOW_DETAIL_MS)
+            return
+        self._follow_timer.stop()
+        self._show_current()
+
+    def _show_current(self) -> None:
+        row = self.feed_model.row_at(self.feed.view.currentIndex().row())
+        if row is not None and row.id != self.detail.event_id:
+            self.detail.show_event(row.id)
+
+    def _update_following(self, *_: Any) -> None:
+        view = self.feed.view
+        at_top = view.verticalScrollBar().value() == 0
+        current = view.currentIndex()
+        newest_or_none = not current.isValid() or current.row() == 0
+        self.feed_model.set_following(at_top and newest_or_none)
+
+    def jump_to_newest(self) -> None:
+        self.feed.view.selectionModel().clearSelection()
+        self.feed.view.setCurrentIndex(QModelIndex())
+        self.feed.view.scrollToTop()
+        self.feed_model.set_following(True)
+        self.feed_model.reload()
+
+    # -- view actions ------------------------------------------------------------------
+
+    def set_layout(self, layout: str) -> None:
+        self.settings.layout = layout
+        self._apply_layout(layout)
+
+    def _apply_layout(self, layout: str) -> None:
+        vertical = layout == "stacked"
+        self.live_splitter.setOrientation(
+            Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal
+        )
+        if "stacked" in getattr(self, "actions", {}):
+            self.actions["stacked"].setChecked(vertical)
+
+    def set_overlays(self, on: bool) -> None:
+        self.settings.overlays = on
+        self.detail.set_overlays_visible(on)
+
+    def set_full_screen(self, on: bool) -> None:
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+
+    def open_data_folder(self) -> None:
+        path = self.settings.resolved_data_dir()
+        path.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def open_settings(self) -> None:
+        from gui.ui.dialogs.settings import SettingsDialog
+
+        dialog = SettingsDialog(self.settings, self)
+        if dialog.exec():
+            dialog.apply_to(self)
+
+    def show_about(self) -> None:
+        try:
+            from gui.ui.dialogs.about import show_about  # type: ignore[import-not-found]
+        except ImportError:
+            show_about = None
+        if show_about is not None:
+            show_about(self)
+            return
+        text = tr(
+            "Gatewatch %1\n\n"
+            "Receives, stores and shows the face-recognition events Sophon boxes push.\n\n"
+            "Data folder: %2"
+        )
+        text = text.replace("%1", __version__).replace("%2", str(self.settings.resolved_data_dir()))
+        box = QMessageBox(QMessageBox.Icon.Information, tr("About Gatewatch"), text, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.exec()
+
+    # -- translation ---------------------------------------------------------------------
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(tr("Gatewatch"))
+        self._retranslate_actions()
+        self.set_page_title("live", tr("Live"))
+        self._render_state()
+        self._update_counts()
+        self.feed._pending_changed(self.feed_model.pending)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.WindowStateChange and "full_screen" in self.actions:
+            a = self.actions["full_screen"]
+            a.blockSignals(True)
+            a.setChecked(self.isFullScreen())
+            a.blockSignals(False)
+        super().changeEvent(event)
+
+    # -- geometry and closing -------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = _unb64(self.settings.window_geometry)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = _unb64(self.settings.window_state)
+        if state is not None:
+            self.restoreState(state)
+        splitter = _unb64(self.settings.splitter_state)
+        if splitter is not None:
+            self.live_splitter.restoreState(splitter)
+            self._apply_layout(self.settings.layout)
+
+    def save_ui_state(self) -> None:
+        """Persist geometry, splitter and view toggles — onto the *stored* settings.
+
+        The running settings may carry one-off command-line values (``--port``)
+        that must not stick, so only the UI fields are copied over.
+        """
+        self.settings.window_geometry = _b64(self.saveGeometry())
+        self.settings.window_state = _b64(self.saveState())
+        self.settings.splitter_state = _b64(self.live_splitter.saveState())
+        try:
+            stored = settings_mod.load()
+            for name in ("window_geometry", "window_state", "splitter_state", "layout", "overlays"):
+                setattr(stored, name, getattr(self.settings, name))
+            settings_mod.save(stored)
+        except OSError as exc:
+            log.warning("cannot save window state: %s", exc)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self.save_ui_state()
+            self._tick.stop()
+            self._follow_timer.stop()
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.bridge.event_stored.disconnect(self._on_event)
+                self.bridge.server_state.disconnect(self._on_server_state)
+            self.reader.close()
+            self.detail.close_reader()
+            self.closing.emit()
+        super().closeEvent(event)
+
+
+def _state_from_error(exc: BaseException, settings: settings_mod.Settings) -> Any:
+    from gui.core.receiver import PortInUse, ServerState
+
+    if isinstance(exc, PortInUse):
+        return ServerState("port_in_use", settings.bind, exc.port, str(exc.strerror))
+    return ServerState("error", settings.bind, settings.port, str(exc))

@@ -1,0 +1,80 @@
+"""Run store reads on worker threads and get the result back on the GUI thread.
+
+Works with or without a running asyncio loop (pytest-qt has none), because the
+hand-back is a queued Qt signal rather than an awaited future. Results must be
+plain data or QImages (QPixmaps only on the GUI thread).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class BackgroundReader(QObject):
+    """``submit(fn, done)``: ``fn(read_conn)`` off-thread, then ``done(result)`` on the GUI thread.
+
+    ``done`` is not called when ``fn`` raised (the error is logged) unless
+    ``failed`` is given.
+    """
+
+    _finished = Signal(object, object, object)  # callback, result, error
+
+    def __init__(self, store_getter: Callable[[], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store_getter = store_getter
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="gatewatch-ui-read")
+        self._finished.connect(self._deliver)
+        self._closed = False
+
+    def submit(
+        self,
+        fn: Callable[[Any], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        if self._closed:
+            return
+
+        def work() -> Any:
+            return fn(self._store_getter().reader())
+
+        try:
+            fut = self._pool.submit(work)
+        except RuntimeError:  # pool shut down
+            return
+
+        def finished(f: Future[Any]) -> None:
+            if f.cancelled() or self._closed:
+                return
+            exc = f.exception()
+            try:
+                if exc is not None:
+                    self._finished.emit(failed, None, exc)
+                else:
+                    self._finished.emit(done, f.result(), None)
+            except RuntimeError:  # the QObject is already gone at shutdown
+                pass
+
+        fut.add_done_callback(finished)
+
+    def _deliver(self, callback: Any, result: Any, error: Any) -> None:
+        if self._closed:
+            return
+        if error is not None:
+            if callback is None:
+                log.warning("background read failed: %s", error)
+                return
+            callback(error)
+            return
+        callback(result)
+
+    def close(self) -> None:
+        self._closed = True
+        self._pool.shutdown(wait=False, cancel_futures=True)

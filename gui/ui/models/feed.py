@@ -1,0 +1,384 @@
+"""The live feed: newest arrival first, bounded in memory, backed by the store.
+
+Rows are small frozen records (no image bytes). The model holds at most
+``max_rows`` of them: the newest page is loaded at start, older pages come on
+scroll (``canFetchMore``/``fetchMore``) up to the cap, and inserting at the top
+trims the tail. Older events than that are for the History page. Face
+thumbnails are read and decoded off the GUI thread and kept as QPixmaps in a
+bounded LRU cache.
+
+Ordering is by arrival (``id``), not by the box's timestamp: a history upload
+of yesterday's events shows at the top of the live feed, because it just arrived.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QImage, QPixmap
+
+from gui.core.event_rows import load_face_thumb
+from gui.core.model import EventSummary
+from gui.ui.models.background import BackgroundReader
+from gui.ui.views import words
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 100
+DEFAULT_MAX_ROWS = 500
+THUMB_CACHE_SIZE = 256
+#: A face thumbnail is made just after the reply; retry a few times before giving up.
+THUMB_RETRIES = (300, 1000, 3000)
+
+_COLUMNS = (
+    "id, received_at, timestamp, identity_id, identity_name, person_type, score, "
+    "want_action, ep_id, ep_name, device_id, warning_codes"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    id: int
+    received_at: int
+    timestamp: int | None
+    identity_id: str | None
+    identity_name: str | None
+    person_type: int | None
+    score: float | None
+    want_action: str | None
+    ep_id: str | None
+    ep_name: str | None
+    device_id: str | None
+    warning_count: int
+
+    @classmethod
+    def from_summary(cls, s: EventSummary) -> FeedRow:
+        return cls(
+            s.id, s.received_at, s.timestamp, s.identity_id, s.identity_name, s.person_type,
+            s.score, s.want_action, s.ep_id, s.ep_name, s.device_id, len(s.warning_codes),
+        )  # fmt: skip
+
+    @classmethod
+    def from_db(cls, r: Sequence[Any]) -> FeedRow:
+        codes = r[11] or ""
+        return cls(*tuple(r[:11]), len(codes.split()))
+
+    @property
+    def name(self) -> str:
+        return self.identity_name or self.identity_id or ""
+
+    @property
+    def device(self) -> str:
+        return self.ep_name or self.ep_id or self.device_id or ""
+
+
+def fetch_feed_rows(conn: Any, *, before_id: int | None, limit: int) -> list[FeedRow]:
+    """A page of feed rows, newest arrival first (a primary-key range scan)."""
+    if before_id is None:
+        sql = f"SELECT {_COLUMNS} FROM events ORDER BY id DESC LIMIT ?"
+        rows = conn.execute(sql, (limit,)).fetchall()
+    else:
+        sql = f"SELECT {_COLUMNS} FROM events WHERE id < ? ORDER BY id DESC LIMIT ?"
+        rows = conn.execute(sql, (before_id, limit)).fetchall()
+    return [FeedRow.from_db(r) for r in rows]
+
+
+def _decode_thumb(conn: Any, event_id: int) -> QImage | None:
+    data = load_face_thumb(conn, event_id)
+    if data is None:
+        return None
+    image = QImage.fromData(data)
+    return None if image.isNull() else image
+
+
+class FeedModel(QAbstractListModel):
+    """Newest-first events; one row each. ``RowRole`` gives the ``FeedRow``."""
+
+    RowRole = Qt.ItemDataRole.UserRole + 1
+    ThumbRole = Qt.ItemDataRole.UserRole + 2
+    ColourRole = Qt.ItemDataRole.UserRole + 3
+    TypeWordRole = Qt.ItemDataRole.UserRole + 4
+
+    #: New events arrived while not following; the count since the user stopped following.
+    pending_changed = Signal(int)
+    #: The first page is in.
+    loaded = Signal()
+
+    def __init__(
+        self,
+        reader: BackgroundReader,
+        *,
+        max_rows: int = DEFAULT_MAX_ROWS,
+        colours: dict[str, str] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._reader = reader
+        self.max_rows = max_rows
+        self.colours = colours or {}
+        self._rows: list[FeedRow] = []
+        self._index: dict[int, FeedRow] = {}
+        self._exhausted = False  # no older rows in the store
+        self._fetching = False
+        self._following = True
+        self._pending = 0
+        self._loaded = False
+        self._generation = 0
+        self._thumbs: collections.OrderedDict[int, QPixmap | None] = collections.OrderedDict()
+        self._thumb_pending: set[int] = set()
+        self._thumb_tries: dict[int, int] = {}
+        #: received_at of rows as they were inserted (for "last seen" figures).
+        self.last_insert_at: float | None = None
+
+    # -- Qt model API -------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return row.name
+        if role == self.RowRole:
+            return row
+        if role == self.ThumbRole:
+            return self._thumb(row.id)
+        if role == self.ColourRole:
+            return words.person_type_colour(row.person_type, self.colours)
+        if role == self.TypeWordRole:
+            return words.person_type_word(row.person_type)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{row.name}, {words.person_type_word(row.person_type)}"
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid():
+            return False
+        return (
+            self._loaded
+            and not self._exhausted
+            and not self._fetching
+            and len(self._rows) < self.max_rows
+        )
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._fetching = True
+        before = self._rows[-1].id if self._rows else None
+        limit = min(PAGE_SIZE, self.max_rows - len(self._rows))
+        generation = self._generation
+        self._reader.submit(
+            lambda conn: fetch_feed_rows(conn, before_id=before, limit=limit),
+            lambda rows: self._append_page(rows, generation, limit),
+            lambda exc: self._fetch_failed(exc, generation),
+        )
+
+    # -- loading --------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Drop everything and load the newest page (also "jump to newest")."""
+        self._generation += 1
+        generation = self._generation
+        self._fetching = True
+        limit = min(PAGE_SIZE, self.max_rows)
+        self._reader.submit(
+            lambda conn: fetch_feed_rows(conn, before_id=None, limit=limit),
+            lambda rows: self._replace(rows, generation, limit),
+            lambda exc: self._fetch_failed(exc, generation),
+        )
+
+    def _fetch_failed(self, exc: BaseException, generation: int) -> None:
+        if generation == self._generation:
+            self._fetching = False
+        log.warning("feed read failed: %s", exc)
+
+    def _replace(self, rows: list[FeedRow], generation: int, limit: int) -> None:
+        if generation != self._generation:
+            return
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._index = {r.id: r for r in self._rows}
+        self._exhausted = len(rows) < limit
+        self.endResetModel()
+        self._fetching = False
+        self._loaded = True
+        self._following = True
+        self._set_pending(0)
+        self.loaded.emit()
+
+    def _append_page(self, rows: list[FeedRow], generation: int, limit: int) -> None:
+        if generation != self._generation:
+            return
+        self._fetching = False
+        known = self._index
+        rows = [r for r in rows if r.id not in known]
+        if self._rows:
+            rows = [r for r in rows if r.id < self._rows[-1].id]
+        self._exhausted = len(rows) < limit
+        room = self.max_rows - len(self._rows)
+        rows = rows[:room]
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        for r in rows:
+            known[r.id] = r
+        self.endInsertRows()
+
+    # -- live arrivals ----------------------------------------------------------------
+
+    @property
+    def following(self) -> bool:
+        return self._following
+
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def set_following(self, following: bool) -> None:
+        """The view says whether the user is at the top (following) or looking at older rows."""
+        if following == self._following:
+            return
+        self._following = following
+        if following and self._pending:
+            self.reload()
+
+    def _set_pending(self, n: int) -> None:
+        if n != self._pending:
+            self._pending = n
+            self.pending_changed.emit(n)
+
+    def add_event(self, summary: EventSummary) -> None:
+        """A stored event from the bridge: insert at the top, or update a merged row."""
+        existing = self._index.get(summary.id)
+        if existing is not None:
+            row = FeedRow.from_summary(summary)
+            i = self._row_of(summary.id)
+            if i is not None:
+                self._rows[i] = row
+                self._index[row.id] = row
+                self._thumb_tries.pop(row.id, None)
+                if self._thumbs.get(row.id, 1) is None:
+                    del self._thumbs[row.id]
+                ix = self.index(i)
+                self.dataChanged.emit(ix, ix)
+            return
+        if summary.merged:
+            return  # an older event we do not hold: nothing to show in the live feed
+        if not self._loaded:
+            return  # the first page read will include it
+        if self._rows and summary.id < self._rows[0].id:
+            return  # arrived out of order; already covered by a page read
+        if not self._following:
+            self._set_pending(self._pending + 1)
+            return
+        row = FeedRow.from_summary(summary)
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, row)
+        self._index[row.id] = row
+        self.endInsertRows()
+        self.last_insert_at = time.monotonic()
+        if len(self._rows) > self.max_rows:
+            extra = len(self._rows) - self.max_rows
+            first = len(self._rows) - extra
+            self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
+            for r in self._rows[first:]:
+                self._index.pop(r.id, None)
+            del self._rows[first:]
+            self.endRemoveRows()
+            self._exhausted = False
+
+    def _row_of(self, event_id: int) -> int | None:
+        """Rows are in descending id order: binary search."""
+        lo, hi = 0, len(self._rows)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            mid_id = self._rows[mid].id
+            if mid_id == event_id:
+                return mid
+            if mid_id > event_id:
+                lo = mid + 1
+            else:
+                hi = mid
+        return None
+
+    def row_of(self, event_id: int) -> int | None:
+        return self._row_of(event_id)
+
+    def row_at(self, row: int) -> FeedRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def set_colours(self, colours: dict[str, str]) -> None:
+        self.colours = dict(colours)
+        if self._rows:
+            self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+
+    # -- thumbnails --------------------------------------------------------------------
+
+    def _thumb(self, event_id: int) -> QPixmap | None:
+        if event_id in self._thumbs:
+            self._thumbs.move_to_end(event_id)
+            return self._thumbs[event_id]
+        if event_id not in self._thumb_pending:
+            self._thumb_pending.add(event_id)
+            self._reader.submit(
+                lambda conn: _decode_thumb(conn, event_id),
+                lambda image: self._thumb_loaded(event_id, image),
+                lambda _exc: self._thumb_pending.discard(event_id),
+            )
+        return None
+
+    def _thumb_loaded(self, event_id: int, image: QImage | None) -> None:
+        self._thumb_pending.discard(event_id)
+        if image is None:
+            tries = self._thumb_tries.get(event_id, 0)
+            if tries < len(THUMB_RETRIES):
+                self._thumb_tries[event_id] = tries + 1
+                self._thumb_pending.add(event_id)  # no reads from paints meanwhile
+                QTimer.singleShot(THUMB_RETRIES[tries], self, lambda: self._retry(event_id))
+                return
+            pixmap = None
+        else:
+            self._thumb_tries.pop(event_id, None)
+            pixmap = QPixmap.fromImage(image)
+        self._thumbs[event_id] = pixmap
+        while len(self._thumbs) > THUMB_CACHE_SIZE:
+            self._thumbs.popitem(last=False)
+        i = self._row_of(event_id)
+        if i is not None:
+            ix = self.index(i)
+            self.dataChanged.emit(ix, ix, [self.ThumbRole])
+
+    def _retry(self, event_id: int) -> None:
+        self._thumb_pending.discard(event_id)
+        if self._row_of(event_id) is not None:
+            self._thumb(event_id)
+
+    @property
+    def thumb_cache_size(self) -> int:
+        return len(self._thumbs)

@@ -1,0 +1,1 @@
+"""Widgets that show events: feed delegate, detail pane, photo view."""

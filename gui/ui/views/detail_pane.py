@@ -1,0 +1,519 @@
+"""Everything about one event: photos with the overlay, identity, device, times, raw JSON.
+
+``DetailPane(bridge)`` is reusable (the Live page, History, the request
+inspector): call ``show_event(event_id)``. Loading and JPEG decoding happen off
+the GUI thread; only the QPixmap conversion happens here. Every string that
+came from a box is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import event_rows
+from gui.core.images import describe
+from gui.core.model import IMAGE_KINDS
+from gui.core.overlay import shapes_for
+from gui.ui.models.background import BackgroundReader
+from gui.ui.views import words
+from gui.ui.views.photo_view import FullSizeDialog, PhotoView
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("DetailPane", text)
+
+
+def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
+    """A QLabel that never interprets markup (box strings are untrusted)."""
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setText(text)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+@dataclass
+class EventDetail:
+    """What the pane shows, as read off the GUI thread (QImages, not QPixmaps)."""
+
+    event: dict[str, Any]
+    images: dict[str, QImage] = field(default_factory=dict)
+    raw_text: str = ""
+
+
+def _abbreviate(node: Any, meta: dict[str, dict[str, Any]]) -> Any:
+    if isinstance(node, dict):
+        if set(node) == {event_rows.IMAGE_REF_KEY}:
+            m = meta.get(node[event_rows.IMAGE_REF_KEY])
+            if m is None or m.get("purged"):
+                return "<image removed>"
+            return describe(m["format"] or "?", m["width"] or 0, m["height"] or 0, m["bytes"] or 0)
+        return {k: _abbreviate(v, meta) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_abbreviate(v, meta) for v in node]
+    return node
+
+
+def raw_json_text(conn: Any, event_id: int, meta: dict[str, dict[str, Any]]) -> str:
+    """The event's JSON as received, each image string replaced by ``<JPEG WxH, N KB>``."""
+    row = conn.execute("SELECT raw FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        return ""
+    raw = _abbreviate(event_rows.unpack(row[0]), meta)
+    return json.dumps(raw, ensure_ascii=False, indent=2)
+
+
+def load_detail(conn: Any, event_id: int) -> EventDetail | None:
+    """Runs on a worker thread: the event, its decoded pictures and its raw JSON."""
+    ev = event_rows.load_event(conn, event_id)
+    if ev is None:
+        return None
+    detail = EventDetail(ev)
+    for kind in IMAGE_KINDS:
+        got = event_rows.load_image(conn, event_id, kind)
+        if got is None:
+            continue
+        image = QImage.fromData(got[0])
+        if not image.isNull():
+            detail.images[kind] = image
+    detail.raw_text = raw_json_text(conn, event_id, ev.get("images") or {})
+    return detail
+
+
+class ImageTile(QWidget):
+    """A small titled picture with a clear placeholder when there is none."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = plain_label(title)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.view = PhotoView(self)
+        self.view.setMinimumSize(110, 110)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title)
+        layout.addWidget(self.view, 1)
+
+
+class DetailPane(QWidget):
+    """One event in full. ``show_event(event_id)``; ``event_id`` is what is shown now."""
+
+    #: Emitted once an event's data is on screen (tests, screenshots).
+    event_shown = Signal(int)
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None, *, settings: Any = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.settings = settings
+        self.event_id: int | None = None
+        self.detail: EventDetail | None = None
+        self._reader = BackgroundReader(lambda: bridge.store, self)
+        self._request = 0
+        self._build()
+        self.clear()
+
+    # -- building ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.name_label = plain_label()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.name_label.setFont(font)
+        self.type_badge = plain_label()
+        self.type_badge.setObjectName("typeBadge")
+        self.score_label = plain_label()
+        self.action_label = plain_label()
+        header = QHBoxLayout()
+        header.addWidget(self.name_label)
+        header.addWidget(self.type_badge)
+        header.addWidget(self.score_label)
+        header.addWidget(self.action_label)
+        header.addStretch(1)
+
+        self.scene = PhotoView(self)
+        self.scene.double_clicked.connect(self._open_full_size)
+        self.fit_button = QPushButton(self)
+        self.fit_button.clicked.connect(self.scene.zoom_fit)
+        self.actual_button = QPushButton(self)
+        self.actual_button.clicked.connect(self.scene.zoom_actual)
+        zoom_row = QHBoxLayout()
+        zoom_row.addWidget(self.fit_button)
+        zoom_row.addWidget(self.actual_button)
+        self.zoom_hint = plain_label()
+        self.zoom_hint.setEnabled(False)
+        zoom_row.addWidget(self.zoom_hint, 1)
+        scene_box = QWidget(self)
+        sl = QVBoxLayout(scene_box)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.scene, 1)
+        sl.addLayout(zoom_row)
+
+        self.reg_tile = ImageTile("", self)
+        self.face_tile = ImageTile("", self)
+        self.ir_tile = ImageTile("", self)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        for tile in (self.reg_tile, self.face_tile, self.ir_tile):
+            side_layout.addWidget(tile, 1)
+        side.setMinimumWidth(140)
+        side.setMaximumWidth(260)
+
+        self.photo_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.photo_splitter.addWidget(scene_box)
+        self.photo_splitter.addWidget(side)
+        self.photo_splitter.setStretchFactor(0, 4)
+        self.photo_splitter.setStretchFactor(1, 1)
+        self.photo_splitter.setChildrenCollapsible(False)
+
+        # Details form
+        self.fields: dict[str, QLabel] = {}
+        self.field_titles: dict[str, QLabel] = {}
+        form_widget = QWidget(self)
+        self.form = QFormLayout(form_widget)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key in self._field_keys():
+            title = plain_label()
+            value = plain_label()
+            value.setWordWrap(True)
+            value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+            self.fields[key] = value
+            self.field_titles[key] = title
+            self.form.addRow(title, value)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_widget)
+
+        self.warnings_text = QPlainTextEdit(self)
+        self.warnings_text.setReadOnly(True)
+
+        raw_page = QWidget(self)
+        raw_layout = QVBoxLayout(raw_page)
+        raw_layout.setContentsMargins(0, 0, 0, 0)
+        self.raw_text = QPlainTextEdit(self)
+        self.raw_text.setReadOnly(True)
+        self.raw_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.raw_text.setFont(mono)
+        self.copy_button = QPushButton(self)
+        self.copy_button.clicked.connect(self.copy_raw)
+        raw_layout.addWidget(self.raw_text, 1)
+        copy_row = QHBoxLayout()
+        copy_row.addStretch(1)
+        copy_row.addWidget(self.copy_button)
+        raw_layout.addLayout(copy_row)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(scroll, "")
+        self.tabs.addTab(self.warnings_text, "")
+        self.tabs.addTab(raw_page, "")
+
+        self.vsplit = QSplitter(Qt.Orientation.Vertical, self)
+        self.vsplit.addWidget(self.photo_splitter)
+        self.vsplit.addWidget(self.tabs)
+        self.vsplit.setStretchFactor(0, 3)
+        self.vsplit.setStretchFactor(1, 2)
+        self.vsplit.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(header)
+        layout.addWidget(self.vsplit, 1)
+        self.retranslate()
+
+    @staticmethod
+    def _field_keys() -> tuple[str, ...]:
+        return (
+            "name", "identity_id", "image_id", "face_ids", "person_type", "score", "action",
+            "attributes", "device", "ep_type", "ep_ip", "ep_id", "device_id", "dev_sno",
+            "event_time", "leave_time", "received", "skew", "source", "format",
+        )  # fmt: skip
+
+    def _field_title(self, key: str) -> str:
+        return {
+            "name": tr("Name"),
+            "identity_id": tr("Identity id"),
+            "image_id": tr("Image id"),
+            "face_ids": tr("Face ids"),
+            "person_type": tr("Person type"),
+            "score": tr("Score"),
+            "action": tr("Action"),
+            "attributes": tr("Face attributes"),
+            "device": tr("Device"),
+            "ep_type": tr("Device type"),
+            "ep_ip": tr("Camera IP"),
+            "ep_id": tr("Camera id (ep_id)"),
+            "device_id": tr("Device id"),
+            "dev_sno": tr("Box serial (dev_sno)"),
+            "event_time": tr("Event time"),
+            "leave_time": tr("Leave time"),
+            "received": tr("Received"),
+            "skew": tr("Clock skew (PC − box)"),
+            "source": tr("Sent from"),
+            "format": tr("Format"),
+        }[key]
+
+    def retranslate(self) -> None:
+        self.fit_button.setText(tr("Fit"))
+        self.actual_button.setText(tr("1:1"))
+        self.zoom_hint.setText(tr("wheel: zoom · drag: pan · double-click: full size"))
+        self.reg_tile.title.setText(tr("Registered photo"))
+        self.face_tile.title.setText(tr("Face crop"))
+        self.ir_tile.title.setText(tr("IR photo"))
+        self.tabs.setTabText(0, tr("Details"))
+        self.tabs.setTabText(2, tr("Raw JSON"))
+        self.copy_button.setText(tr("Copy JSON"))
+        for key, label in self.field_titles.items():
+            label.setText(self._field_title(key))
+        self._set_warnings_tab_title()
+        if self.detail is not None:
+            self._populate(self.detail)
+        elif self.event_id is None:
+            self.clear()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    # -- showing -------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.event_id = None
+        self.detail = None
+        self.name_label.setText(tr("No event selected"))
+        self.type_badge.setText("")
+        self.type_badge.setStyleSheet("")
+        self.score_label.setText("")
+        self.action_label.setText("")
+        self.scene.set_pixmap(None)
+        self.scene.set_placeholder(tr("Select an event to see its photos"))
+        for tile in (self.reg_tile, self.face_tile, self.ir_tile):
+            tile.view.set_pixmap(None)
+            tile.view.set_placeholder("")
+        for label in self.fields.values():
+            label.setText("")
+        self.warnings_text.setPlainText("")
+        self.raw_text.setPlainText("")
+        self._set_warnings_tab_title()
+
+    def show_event(self, event_id: int) -> None:
+        """Load and show one event (asynchronously; ``event_shown`` fires when done)."""
+        self._request += 1
+        request = self._request
+        self.event_id = event_id
+        self._reader.submit(
+            lambda conn: load_detail(conn, event_id),
+            lambda detail: self._loaded(request, event_id, detail),
+            lambda exc: self._failed(request, exc),
+        )
+
+    def refresh(self) -> None:
+        if self.event_id is not None:
+            self.show_event(self.event_id)
+
+    def _failed(self, request: int, exc: BaseException) -> None:
+        if request != self._request:
+            return
+        self.name_label.setText(tr("Cannot read this event: %1").replace("%1", str(exc)))
+
+    def _loaded(self, request: int, event_id: int, detail: EventDetail | None) -> None:
+        if request != self._request:
+            return  # the user already moved on
+        if detail is None:
+            self.clear()
+            self.name_label.setText(tr("Event %1 is no longer stored").replace("%1", str(event_id)))
+            return
+        self.detail = detail
+        self._pixmaps = {k: QPixmap.fromImage(v) for k, v in detail.images.items()}
+        self._populate(detail)
+        self.event_shown.emit(event_id)
+
+    def _colours(self) -> dict[str, str]:
+        return dict(getattr(self.settings, "overlay_colours", {}) or {})
+
+    def overlays_visible(self) -> bool:
+        return bool(getattr(self.settings, "overlays", True)) if self.settings else True
+
+    def set_overlays_visible(self, visible: bool) -> None:
+        self.scene.set_overlays_visible(visible)
+
+    def _populate(self, detail: EventDetail) -> None:
+        ev = detail.event
+        pt = ev.get("person_type")
+        name = ev.get("identity_name") or ev.get("identity_id") or tr("(no name)")
+        self.name_label.setText(str(name))
+        colour = words.person_type_colour(pt, self._colours())
+        self.type_badge.setText(f" {words.person_type_word(pt)} ")
+        self.type_badge.setStyleSheet(
+            f"QLabel#typeBadge {{ background: {colour}; color: white; border-radius: 4px;"
+            " padding: 2px 8px; font-weight: bold; }"
+        )
+        self.score_label.setText(tr("score %1").replace("%1", words.format_score(ev.get("score"))))
+        self.action_label.setText(words.want_action_words(ev.get("want_action")))
+
+        pixmaps = getattr(self, "_pixmaps", {})
+        meta = ev.get("images") or {}
+        spot = pixmaps.get("spot_pic")
+        shapes = None
+        if spot is not None:
+            shapes = shapes_for(
+                ev.get("face_box"),
+                ev.get("landmarks"),
+                pt,
+                (spot.width(), spot.height()),
+                colours={int(k): v for k, v in self._colours().items() if str(k).isdigit()},
+            )
+        self.scene.set_overlays_visible(self.overlays_visible())
+        self.scene.set_pixmap(spot, shapes)
+        self.scene.set_placeholder(self._missing("spot_pic", meta, pt))
+        for kind, tile in (
+            ("reg_pic", self.reg_tile),
+            ("recognize_face", self.face_tile),
+            ("ir_pic", self.ir_tile),
+        ):
+            tile.view.set_pixmap(pixmaps.get(kind))
+            tile.view.set_placeholder(self._missing(kind, meta, pt))
+
+        info = ev.get("identity_info") or {}
+        ep = ev.get("ep_info") or {}
+        attrs = ev.get("recognize_face_attr") or {}
+        received = ev.get("received_at")
+        ts = ev.get("timestamp")
+        skew = (
+            words.format_duration_ms(received - ts)
+            if received is not None and ts is not None
+            else "—"
+        )
+        values = {
+            "name": ev.get("identity_name") or "—",
+            "identity_id": ev.get("identity_id") or "—",
+            "image_id": _text(info.get("image_id")),
+            "face_ids": _text(info.get("face_ids")),
+            "person_type": words.person_type_word(pt) + (f" ({pt})" if pt is not None else ""),
+            "score": words.format_score(ev.get("score")),
+            "action": _join(words.want_action_words(ev.get("want_action")), ev.get("want_action")),
+            "attributes": _attributes(attrs),
+            "device": ep.get("ep_name") or "—",
+            "ep_type": _join(words.ep_type_words(ep.get("ep_type")), ep.get("ep_type")),
+            "ep_ip": _text(ep.get("ep_ip")),
+            "ep_id": _text(ep.get("ep_id")),
+            "device_id": _text(ep.get("device_id")),
+            "dev_sno": _text(ev.get("dev_sno")),
+            "event_time": words.format_ms(ts),
+            "leave_time": words.format_ms(ev.get("out_timestamp")),
+            "received": words.format_ms(received),
+            "skew": skew,
+            "source": f"{ev.get('source_ip') or '—'}  {ev.get('path') or ''}".strip(),
+            "format": _text(ev.get("format")),
+        }
+        for key, value in values.items():
+            self.fields[key].setText(str(value))
+        warnings = ev.get("warnings") or []
+        lines = []
+        for w in warnings:
+            where = f" [{w.get('field')}]" if w.get("field") else ""
+            lines.append(f"• {w.get('code')}{where}: {w.get('message', '')}")
+        self.warnings_text.setPlainText(
+            "\n".join(lines) or tr("No warnings: the event is well-formed.")
+        )
+        self._warning_count = len(warnings)
+        self._set_warnings_tab_title()
+        self.raw_text.setPlainText(detail.raw_text)
+
+    def _set_warnings_tab_title(self) -> None:
+        n = getattr(self, "_warning_count", 0) if self.detail is not None else 0
+        title = tr("Warnings") + (f" ({n})" if n else "")
+        self.tabs.setTabText(1, title)
+
+    def _missing(self, kind: str, meta: dict[str, Any], person_type: int | None) -> str:
+        m = meta.get(kind)
+        if m is not None and m.get("purged"):
+            return tr("photo removed by the retention policy")
+        if m is not None:
+            return tr("this picture could not be decoded")
+        if kind == "spot_pic":
+            return tr("no scene photo in this event")
+        if kind == "reg_pic":
+            if person_type == 4:
+                return tr("no registered photo — stranger")
+            return tr("no registered photo")
+        if kind == "recognize_face":
+            return tr("no face crop")
+        return tr("no IR photo")
+
+    def copy_raw(self) -> None:
+        QGuiApplication.clipboard().setText(self.raw_text.toPlainText())
+
+    def _open_full_size(self) -> None:
+        pixmap = self.scene.pixmap()
+        if pixmap is None:
+            return
+        title = self.name_label.text()
+        dialog = FullSizeDialog(
+            pixmap, self.scene.shapes(), self.scene.overlays_visible, title, self.window()
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def close_reader(self) -> None:
+        self._reader.close()
+
+
+def _text(value: Any) -> str:
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _join(words_text: str, code: Any) -> str:
+    if not words_text:
+        return _text(code)
+    if code in (None, "") or str(code) == words_text:
+        return words_text
+    return f"{words_text} ({code})"
+
+
+_SKIP_ATTRS = {"point", "box", "feature", "feature_binary", "feature_base64_str"}
+
+
+def _attributes(attrs: dict[str, Any]) -> str:
+    labels = {
+        "age": tr("age"),
+        "gender": tr("gender"),
+        "mask": tr("mask"),
+        "glasses": tr("glasses"),
+        "hat": tr("hat"),
+        "expression": tr("expression"),
+    }
+    parts = []
+    for key, value in attrs.items():
+        if key in _SKIP_ATTRS or value in (None, ""):
+            continue
+        parts.append(f"{labels.get(key, key)}: {value}")
+    return ", ".join(parts) or "—"

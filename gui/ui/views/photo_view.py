@@ -1,0 +1,242 @@
+"""A picture with the face box and landmarks painted on as vectors.
+
+The overlay geometry comes from ``gui.core.overlay.shapes_for`` (the same as the
+API's Pillow renderer); here it is painted through the view transform with
+cosmetic pens, so lines stay crisp and visible at any zoom. Fit / 1:1 / wheel
+zoom around the cursor / drag to pan; double-click opens the picture full size.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+    QTransform,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QDialog, QSizePolicy, QVBoxLayout, QWidget
+
+from gui.core.overlay import OverlayShapes
+
+MIN_SCALE = 0.02
+MAX_SCALE = 16.0
+
+
+class PhotoView(QWidget):
+    """Shows one picture; ``set_shapes`` adds the overlay (in picture pixels)."""
+
+    double_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "") -> None:
+        super().__init__(parent)
+        self._pixmap: QPixmap | None = None
+        self._shapes: OverlayShapes | None = None
+        self.overlays_visible = True
+        self._placeholder = placeholder
+        self._fit = True
+        self._scale = 1.0
+        self._offset = QPointF(0, 0)  # picture origin in widget coordinates
+        self._drag_from: QPointF | None = None
+        self.setMinimumSize(120, 90)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    # -- content ---------------------------------------------------------------
+
+    def set_pixmap(self, pixmap: QPixmap | None, shapes: OverlayShapes | None = None) -> None:
+        self._pixmap = pixmap if pixmap is not None and not pixmap.isNull() else None
+        self._shapes = shapes
+        self._fit = True
+        self._layout()
+        self.update()
+
+    def set_shapes(self, shapes: OverlayShapes | None) -> None:
+        self._shapes = shapes
+        self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.update()
+
+    def set_overlays_visible(self, visible: bool) -> None:
+        self.overlays_visible = visible
+        self.update()
+
+    def pixmap(self) -> QPixmap | None:
+        return self._pixmap
+
+    def shapes(self) -> OverlayShapes | None:
+        return self._shapes
+
+    def placeholder(self) -> str:
+        return self._placeholder
+
+    # -- zoom ------------------------------------------------------------------
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    def zoom_fit(self) -> None:
+        self._fit = True
+        self._layout()
+        self.update()
+
+    def zoom_actual(self) -> None:
+        """1:1 — one picture pixel per device-independent pixel, centred."""
+        self._fit = False
+        self._scale = 1.0
+        if self._pixmap is not None:
+            w, h = self._pixmap.width(), self._pixmap.height()
+            self._offset = QPointF((self.width() - w) / 2, (self.height() - h) / 2)
+        self.update()
+
+    def _set_scale(self, scale: float, anchor: QPointF) -> None:
+        scale = min(max(scale, MIN_SCALE), MAX_SCALE)
+        # Keep the picture point under ``anchor`` where it is.
+        px = (anchor - self._offset) / self._scale
+        self._scale = scale
+        self._offset = anchor - px * scale
+        self.update()
+
+    def _layout(self) -> None:
+        if self._pixmap is None or not self._fit:
+            return
+        w, h = self._pixmap.width(), self._pixmap.height()
+        if w <= 0 or h <= 0:
+            return
+        self._scale = min(self.width() / w, self.height() / h)
+        self._offset = QPointF(
+            (self.width() - w * self._scale) / 2, (self.height() - h * self._scale) / 2
+        )
+
+    def transform(self) -> QTransform:
+        """Picture pixels -> widget coordinates."""
+        t = QTransform()
+        t.translate(self._offset.x(), self._offset.y())
+        t.scale(self._scale, self._scale)
+        return t
+
+    def map_to_widget(self, x: float, y: float) -> QPointF:
+        return self.transform().map(QPointF(x, y))
+
+    # -- events ----------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._layout()
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self._pixmap is None:
+            return
+        steps = event.angleDelta().y() / 120
+        if not steps:
+            return
+        self._fit = False
+        self._set_scale(self._scale * (1.25**steps), event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._pixmap is not None:
+            self._drag_from = event.position()
+            self.setCursor(Qt.CursorShape.ClosedHandCursor)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag_from is not None:
+            delta = event.position() - self._drag_from
+            self._drag_from = event.position()
+            self._fit = False
+            self._offset += delta
+            self.update()
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        self._drag_from = None
+        self.unsetCursor()
+        super().mouseReleaseEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        if self._pixmap is not None:
+            self.double_clicked.emit()
+        super().mouseDoubleClickEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        pal = self.palette()
+        p.fillRect(self.rect(), pal.color(pal.ColorRole.Mid).darker(150))
+        if self._pixmap is None:
+            p.setPen(pal.color(pal.ColorRole.BrightText))
+            p.drawText(
+                QRectF(self.rect()).adjusted(8, 8, -8, -8),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self._placeholder,
+            )
+            return
+        t = self.transform()
+        p.setTransform(t)
+        p.drawPixmap(0, 0, self._pixmap)
+        p.resetTransform()
+        if self.overlays_visible and self._shapes is not None:
+            paint_shapes(p, self._shapes, t)
+        p.end()
+
+
+def paint_shapes(p: QPainter, shapes: OverlayShapes, t: QTransform) -> None:
+    """Draw the overlay in widget space: geometry mapped through ``t``, widths in screen pixels."""
+    colour = QColor(shapes.colour)
+    scale = t.m11()
+    if shapes.box is not None:
+        x1, y1, x2, y2 = shapes.box
+        rect = t.mapRect(QRectF(QPointF(x1, y1), QPointF(x2, y2)))
+        pen = QPen(colour, max(2.0, shapes.stroke * scale))
+        pen.setCosmetic(True)
+        pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(rect)
+    if shapes.landmarks:
+        radius = max(3.0, shapes.landmark_radius * scale)
+        p.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
+        p.setBrush(colour)
+        for x, y in shapes.landmarks:
+            p.drawEllipse(t.map(QPointF(x, y)), radius, radius)
+
+
+class FullSizeDialog(QDialog):
+    """The picture at 1:1 in its own resizable window (double-click in the detail pane)."""
+
+    def __init__(
+        self,
+        pixmap: QPixmap,
+        shapes: OverlayShapes | None,
+        overlays: bool,
+        title: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.view = PhotoView(self)
+        self.view.set_overlays_visible(overlays)
+        self.view.set_pixmap(pixmap, shapes)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        w, h = pixmap.width(), pixmap.height()
+        if screen is not None:
+            w, h = min(w, int(screen.width() * 0.9)), min(h, int(screen.height() * 0.9))
+        self.resize(max(w, 320), max(h, 240))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.view.zoom_actual()

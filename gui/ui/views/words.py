@@ -1,0 +1,90 @@
+"""Words for the codes boxes send (person type, want_action, ep_type), translatable.
+
+Kept in one module so the feed, the detail pane and other pages agree, and
+so ``pyside6-lupdate`` finds every string in one context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QCoreApplication
+
+from gui.core.overlay import colour_for
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Words", text)
+
+
+def person_type_word(person_type: int | None) -> str:
+    words = {
+        1: tr("employee"),
+        2: tr("visitor"),
+        3: tr("blacklist"),
+        4: tr("stranger"),
+        5: tr("VIP"),
+    }
+    if person_type is None:
+        return tr("unknown type")
+    return words.get(person_type, tr("type %1").replace("%1", str(person_type)))
+
+
+def person_type_colour(person_type: int | None, overrides: dict[str, str] | None = None) -> str:
+    """Colour by person type; settings keep overrides keyed by the type number as text."""
+    by_int = {int(k): v for k, v in (overrides or {}).items() if str(k).isdigit()}
+    return colour_for(person_type, by_int)
+
+
+def want_action_words(want_action: str | None) -> str:
+    if want_action in (None, ""):
+        return ""
+    words = {
+        "0": tr("recognised"),
+        "1001": tr("new stranger registered"),
+        "1002": tr("library photo updated"),
+    }
+    return words.get(str(want_action), tr("action %1").replace("%1", str(want_action)))
+
+
+def ep_type_words(ep_type: str | None) -> str:
+    if not ep_type:
+        return ""
+    words = {
+        "photo": tr("gate / snapshot camera"),
+        "rtsp": tr("video stream"),
+        "card": tr("ID-card check"),
+        "file": tr("file"),
+    }
+    return words.get(ep_type, ep_type)
+
+
+def format_ms(ms: int | None, *, with_date: bool = True) -> str:
+    """Local time of a millisecond timestamp, e.g. ``2026-11-24 21:03:55.150``."""
+    if ms is None:
+        return "—"
+    try:
+        t = dt.datetime.fromtimestamp(ms / 1000)
+    except (OverflowError, OSError, ValueError):
+        return str(ms)
+    text = t.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
+    return f"{text}.{t.microsecond // 1000:03d}" if with_date else text
+
+
+def format_duration_ms(ms: int) -> str:
+    """Signed, human duration for clock skew: ``+2.4 s``, ``-3 min 10 s``, ``+1 h 5 min``."""
+    sign = "+" if ms >= 0 else "-"
+    a = abs(ms) / 1000
+    if a < 60:
+        return f"{sign}{a:.1f} s"
+    if a < 3600:
+        return f"{sign}{int(a // 60)} min {int(a % 60)} s"
+    if a < 86400 * 2:
+        return f"{sign}{int(a // 3600)} h {int(a % 3600 // 60)} min"
+    return f"{sign}{a / 86400:.1f} d"
+
+
+def format_score(score: float | None) -> str:
+    if score is None:
+        return "—"
+    return f"{score:.2f}".rstrip("0").rstrip(".") if score != int(score) else f"{score:.0f}"
