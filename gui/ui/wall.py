@@ -1,0 +1,667 @@
+"""Wall mode: a full-screen, unattended view for a guard room's big screen.
+
+The latest event large (scene cropped around the face with box and landmarks,
+the registered photo beside it, who, type, score, camera, time), the previous
+N as tiles coloured by person type, a clock, the open-alarm count, and a
+full-width alarm banner. It runs for weeks, so memory is bounded by
+construction: a fixed set of tile widgets is reused, pixmaps are replaced
+rather than accumulated, and image loads are coalesced (only the newest event
+is decoded when events arrive faster than pictures can be).
+
+Nothing here opens a dialog: errors go to the log and a small status line.
+Sizes derive from the screen height, so the layout reads the same at 1080p
+from 3 m and at 4K.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import overlay
+from gui.core.event_rows import load_event, load_face_thumb, load_image
+from gui.core.model import EventSummary
+from gui.ui.alarms.banner import AlarmBanner
+from gui.ui.alarms.center import AlarmCenter
+from gui.ui.views.words import format_score, person_type_colour, person_type_word
+
+log = logging.getLogger(__name__)
+
+#: Screen height / this = the size unit every font and margin derives from.
+UNIT_DIVISOR = 54
+CURSOR_HIDE_MS = 3000
+MAX_TILES = 24
+#: Longest edge of a decoded face thumbnail for a tile.
+TILE_THUMB_PX = 256
+BACKGROUND = "#101214"
+PANEL = "#1B1F24"
+INK = "#ECEFF1"
+DIM = "#90A4AE"
+
+
+@dataclass(frozen=True, slots=True)
+class WallItem:
+    """What a tile or the big panel shows about one event (no pictures)."""
+
+    id: int
+    name: str | None
+    identity_id: str | None
+    person_type: int | None
+    score: float | None
+    device: str | None
+    time: int
+
+    @classmethod
+    def from_summary(cls, s: EventSummary) -> WallItem:
+        return cls(
+            id=s.id,
+            name=s.identity_name,
+            identity_id=s.identity_id,
+            person_type=s.person_type,
+            score=s.score,
+            device=s.ep_name or s.ep_id or s.device_id or s.dev_sno,
+            time=s.timestamp if s.timestamp is not None else s.received_at,
+        )
+
+
+def recent_items(conn: Any, limit: int) -> list[WallItem]:
+    """The newest events (self-tests excluded), newest first: the wall at start-up."""
+    rows = conn.execute(
+        "SELECT id, identity_name, identity_id, person_type, score,"
+        " coalesce(ep_name, ep_id, device_id, dev_sno), coalesce(timestamp, received_at)"
+        " FROM events WHERE self_test = 0 ORDER BY id DESC LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return [WallItem(*tuple(r)) for r in rows]
+
+
+@dataclass
+class WallImages:
+    """Decoded off the GUI thread (QImage is fine there; QPixmap is not)."""
+
+    event_id: int
+    scene: QImage | None = None
+    #: Box and landmarks already mapped into ``scene``'s pixels.
+    shapes: overlay.OverlayShapes | None = None
+    registered: QImage | None = None
+    face: QImage | None = None
+    thumbs: dict[int, QImage] = field(default_factory=dict)
+
+
+def _decode(data: bytes | None) -> QImage | None:
+    if not data:
+        return None
+    image = QImage.fromData(data)
+    return None if image.isNull() else image
+
+
+def crop_rect(
+    picture: QSize, box: tuple[float, float, float, float] | None, aspect: float
+) -> QRect:
+    """The part of the scene to show: the face with room around it, at the view's aspect."""
+    w, h = picture.width(), picture.height()
+    if box is None or w <= 0 or h <= 0:
+        return QRect(0, 0, w, h)
+    x1, y1, x2, y2 = box
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    face = max(x2 - x1, y2 - y1, 1.0)
+    ch = min(float(h), face * 3.2)
+    cw = ch * aspect
+    if cw > w:
+        cw = float(w)
+        ch = min(float(h), cw / aspect)
+    left = min(max(cx - cw / 2, 0.0), w - cw)
+    top = min(max(cy - ch / 2, 0.0), h - ch)
+    return QRect(round(left), round(top), max(1, round(cw)), max(1, round(ch)))
+
+
+def load_wall_images(
+    conn: Any,
+    event_id: int,
+    scene_size: tuple[int, int],
+    registered_size: tuple[int, int],
+    thumbs_for: list[int],
+    colours: dict[str, str] | None = None,
+) -> WallImages:
+    """Scene crop with overlay, registered photo, face crop, and tile thumbnails."""
+    out = WallImages(event_id)
+    event = load_event(conn, event_id)
+    if event is not None:
+        found = load_image(conn, event_id, "spot_pic")
+        scene = _decode(found[0]) if found else None
+        box = event.get("face_box")
+        box_t = tuple(float(v) for v in box) if box and len(box) == 4 else None
+        if scene is not None:
+            vw, vh = max(1, scene_size[0]), max(1, scene_size[1])
+            rect = crop_rect(scene.size(), box_t, vw / vh)  # type: ignore[arg-type]
+            cropped = scene.copy(rect)
+            target = cropped.scaled(vw, vh, Qt.AspectRatioMode.KeepAspectRatio,
+                                    Qt.TransformationMode.SmoothTransformation)  # fmt: skip
+            k = target.width() / max(1, cropped.width())
+
+            def move(x: float, y: float) -> tuple[float, float]:
+                return (x - rect.left()) * k, (y - rect.top()) * k
+
+            mapped_box = None
+            if box_t is not None:
+                a, b = move(box_t[0], box_t[1])
+                c, d = move(box_t[2], box_t[3])
+                mapped_box = (a, b, c, d)
+            points = [move(float(p[0]), float(p[1])) for p in (event.get("landmarks") or [])
+                      if len(p) >= 2]  # fmt: skip
+            by_int = {int(k): v for k, v in (colours or {}).items() if str(k).isdigit()}
+            out.shapes = overlay.shapes_for(
+                mapped_box, points, event.get("person_type"),
+                (target.width(), target.height()), colours=by_int,
+            )  # fmt: skip
+            out.scene = target
+            if box_t is not None:
+                face_rect = crop_rect(scene.size(), box_t, 1.0)
+                out.face = scene.copy(face_rect).scaled(
+                    TILE_THUMB_PX, TILE_THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )  # fmt: skip
+        reg = load_image(conn, event_id, "reg_pic")
+        registered = _decode(reg[0]) if reg else None
+        if registered is not None:
+            out.registered = registered.scaled(
+                max(1, registered_size[0]), max(1, registered_size[1]),
+                Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation,
+            )  # fmt: skip
+        if out.face is None:
+            out.face = _decode(load_face_thumb(conn, event_id))
+    for tile_id in thumbs_for:
+        thumb = _decode(load_face_thumb(conn, tile_id))
+        if thumb is not None:
+            out.thumbs[tile_id] = thumb
+    return out
+
+
+# -- widgets ----------------------------------------------------------------------------------
+
+
+class PictureBox(QWidget):
+    """A picture fitted into the widget, optionally with the overlay; a placeholder if none."""
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmap: QPixmap | None = None
+        self._shapes: overlay.OverlayShapes | None = None
+        self.placeholder = placeholder
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(40, 40)
+
+    def set_image(self, image: QImage | None, shapes: overlay.OverlayShapes | None = None) -> None:
+        """Replace (never keep) the pixmap: bounded memory over weeks."""
+        self._pixmap = QPixmap.fromImage(image) if image is not None else None
+        self._shapes = shapes
+        self.update()
+
+    def has_picture(self) -> bool:
+        return self._pixmap is not None
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        p.fillRect(self.rect(), QColor(PANEL))
+        if self._pixmap is None:
+            p.setPen(QColor(DIM))
+            p.drawText(self.rect(), int(Qt.AlignmentFlag.AlignCenter), self.placeholder)
+            p.end()
+            return
+        pw, ph = self._pixmap.width(), self._pixmap.height()
+        scale = min(self.width() / max(1, pw), self.height() / max(1, ph))
+        w, h = pw * scale, ph * scale
+        x, y = (self.width() - w) / 2, (self.height() - h) / 2
+        p.drawPixmap(QRectF(x, y, w, h), self._pixmap, QRectF(0, 0, pw, ph))
+        shapes = self._shapes
+        if shapes is not None:
+            colour = QColor(shapes.colour)
+            if shapes.box is not None:
+                x1, y1, x2, y2 = shapes.box
+                pen = QPen(colour, max(3.0, shapes.stroke * scale * 1.5))
+                pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(QRectF(x + x1 * scale, y + y1 * scale, (x2 - x1) * scale,
+                                  (y2 - y1) * scale))  # fmt: skip
+            radius = max(3.0, shapes.landmark_radius * scale)
+            p.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
+            p.setBrush(colour)
+            for lx, ly in shapes.landmarks:
+                p.drawEllipse(QPointF(x + lx * scale, y + ly * scale), radius, radius)
+        p.end()
+
+
+def _label(parent: QWidget, *, bold: bool = False, colour: str = INK) -> QLabel:
+    label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # names come from boxes
+    label.setStyleSheet(f"color: {colour}; background: transparent;")
+    label.setProperty("bold", bold)
+    return label
+
+
+def _time_text(ms: int | None) -> str:
+    if ms is None:
+        return "—"
+    try:
+        t = dt.datetime.fromtimestamp(ms / 1000)
+    except (OverflowError, OSError, ValueError):
+        return str(ms)
+    if t.date() == dt.date.today():
+        return t.strftime("%H:%M:%S")
+    return t.strftime("%m-%d %H:%M:%S")
+
+
+class Tile(QFrame):
+    """One of the previous events; a fixed widget whose content is replaced."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("wallTile")
+        self.item: WallItem | None = None
+        self.picture = PictureBox("", self)
+        self.name = _label(self, bold=True)
+        self.meta = _label(self, colour=DIM)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(2)
+        layout.addWidget(self.picture, 1)
+        layout.addWidget(self.name)
+        layout.addWidget(self.meta)
+        self.set_item(None, None, {})
+
+    def set_item(self, item: WallItem | None, thumb: QPixmap | None, colours: dict) -> None:
+        self.item = item
+        if item is None:
+            self.setStyleSheet(f"#wallTile {{ background: {PANEL}; border-radius: 6px; }}")
+            self.name.setText("")
+            self.meta.setText("")
+            self.picture._pixmap = None
+            self.picture.update()
+            return
+        colour = person_type_colour(item.person_type, colours)
+        self.setStyleSheet(
+            f"#wallTile {{ background: {PANEL}; border: 3px solid {colour};"
+            f" border-top: 10px solid {colour}; border-radius: 6px; }}"
+        )
+        self.name.setText(item.name or item.identity_id or person_type_word(item.person_type))
+        self.meta.setText(f"{_time_text(item.time)}  {item.device or ''}".strip())
+        self.picture._pixmap = thumb
+        self.picture.update()
+
+
+class _StatusLog(logging.Handler):
+    """Warnings while the wall is up go to its status line (thread-safe via a signal)."""
+
+    def __init__(self, emit: Callable[[str], None]) -> None:
+        super().__init__(logging.WARNING)
+        self._emit = emit
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):  # the window is gone; logging must never raise
+            self._emit(f"{record.levelname.lower()}: {record.getMessage()}"[:300])
+
+
+class WallWindow(QWidget):
+    """The full-screen wall. ``enter(screen)`` shows it; Esc or F11 leaves."""
+
+    left = Signal()
+    _loaded = Signal(object)  # WallImages | BaseException, from the worker thread
+    _status_text = Signal(str)
+
+    def __init__(
+        self, bridge: Any, settings: Any, center: AlarmCenter, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.bridge = bridge
+        self.settings = settings
+        self.center = center
+        self.setWindowTitle(self.tr("Gatewatch — wall"))
+        self.setObjectName("wall")
+        self.setStyleSheet(f"#wall {{ background: {BACKGROUND}; }}")
+        self.setAutoFillBackground(True)
+        pal = self.palette()
+        pal.setColor(pal.ColorRole.Window, QColor(BACKGROUND))
+        pal.setColor(pal.ColorRole.WindowText, QColor(INK))
+        self.setPalette(pal)
+        self.n_tiles = max(0, min(MAX_TILES, int(getattr(settings, "wall_tiles", 8) or 0)))
+        self._recent: deque[WallItem] = deque(maxlen=self.n_tiles + 1)
+        self._thumbs: dict[int, QPixmap] = {}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-wall")
+        self._loading = False
+        self._pending: int | None = None
+        self._closed = False
+        self._unit = 20.0
+        self._build()
+        self._loaded.connect(self._on_loaded)
+        self._status_text.connect(self.show_status)
+        bridge.event_stored.connect(self.on_event)
+        center.changed.connect(self._update_alarm_count)
+
+        self._clock_timer = QTimer(self)
+        self._clock_timer.timeout.connect(self._tick)
+        self._clock_timer.start(1000)
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(CURSOR_HIDE_MS)
+        self._cursor_timer.timeout.connect(self._hide_cursor)
+        self._status_timer = QTimer(self)
+        self._status_timer.setSingleShot(True)
+        self._status_timer.setInterval(60_000)
+        self._status_timer.timeout.connect(lambda: self.status.setText(""))
+        self._log_handler = _StatusLog(self._emit_status)
+        self._tick()
+        self._update_alarm_count()
+        self._load_recent()
+
+    # -- layout ------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.title = _label(self, bold=True, colour=DIM)
+        self.title.setText("Gatewatch")
+        self.alarm_count = _label(self, bold=True)
+        self.clock = _label(self, bold=True)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addStretch(1)
+        top.addWidget(self.alarm_count)
+        top.addSpacing(24)
+        top.addWidget(self.clock)
+
+        self.banner = AlarmBanner(self.center, self)
+
+        self.scene = PictureBox(self.tr("waiting for events…"), self)
+        self.registered = PictureBox(self.tr("no registered photo"), self)
+        self.name = _label(self, bold=True)
+        self.name.setWordWrap(True)
+        self.kind = _label(self, bold=True)
+        self.score = _label(self)
+        self.device = _label(self)
+        self.device.setWordWrap(True)
+        self.when = _label(self)
+        info = QVBoxLayout()
+        info.setSpacing(4)
+        for w in (self.name, self.kind, self.score, self.device, self.when):
+            info.addWidget(w)
+        info.addStretch(1)
+        latest = QHBoxLayout()
+        latest.addWidget(self.scene, 5)
+        latest.addWidget(self.registered, 3)
+        latest.addLayout(info, 4)
+
+        self.tiles = [Tile(self) for _ in range(self.n_tiles)]
+        tiles = QHBoxLayout()
+        for t in self.tiles:
+            tiles.addWidget(t, 1)
+
+        self.status = _label(self, colour=DIM)
+        self.root = QVBoxLayout(self)
+        self.root.addLayout(top)
+        self.root.addWidget(self.banner)
+        self.root.addLayout(latest, 5)
+        self.root.addLayout(tiles, 2)
+        self.root.addWidget(self.status)
+        self._latest_layout, self._tiles_layout, self._info_layout = latest, tiles, info
+        self._show_latest(None)
+
+    def _apply_scale(self) -> None:
+        """Every size from the screen height: readable from 3 m at 1080p, same look at 4K."""
+        u = max(8.0, self.height() / UNIT_DIVISOR)
+        self._unit = u
+
+        def font(label: QWidget, factor: float, bold: bool = False) -> None:
+            f = QFont(label.font())
+            f.setPixelSize(max(8, int(u * factor)))
+            f.setBold(bold)
+            label.setFont(f)
+
+        font(self.title, 1.2, True)
+        font(self.alarm_count, 1.6, True)
+        font(self.clock, 2.0, True)
+        font(self.name, 3.0, True)
+        font(self.kind, 2.0, True)
+        for w in (self.score, self.device, self.when):
+            font(w, 1.4)
+        font(self.status, 0.8)
+        for t in self.tiles:
+            font(t.name, 0.95, True)
+            font(t.meta, 0.75)
+        m = int(u * 0.6)
+        self.root.setContentsMargins(m, m, m, int(u * 0.3))
+        self.root.setSpacing(m)
+        self._latest_layout.setSpacing(m)
+        self._tiles_layout.setSpacing(int(u * 0.4))
+        self._info_layout.setContentsMargins(int(u * 0.5), 0, 0, 0)
+        self.banner.set_scale(u)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_scale()
+
+    # -- content -----------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = dt.datetime.now()
+        self.clock.setText(now.strftime("%H:%M:%S"))
+        self.clock.setToolTip(now.strftime("%Y-%m-%d"))
+
+    def _update_alarm_count(self) -> None:
+        n = self.center.open_count
+        self.alarm_count.setText(self.tr("open alarms: %1").replace("%1", str(n)))
+        colour = "#EF5350" if n else DIM
+        self.alarm_count.setStyleSheet(f"color: {colour}; background: transparent;")
+
+    def show_status(self, text: str) -> None:
+        """The small status line: where errors go in wall mode (never a dialog)."""
+        self.status.setText(text)
+        self._status_timer.start()
+
+    def _emit_status(self, text: str) -> None:
+        if not self._closed:
+            self._status_text.emit(text)
+
+    def _load_recent(self) -> None:
+        try:
+            items = self.bridge.read_sync(lambda c: recent_items(c, self.n_tiles + 1))
+        except Exception as exc:
+            log.warning("wall: cannot read recent events: %s", exc)
+            return
+        self._recent = deque(items, maxlen=self.n_tiles + 1)
+        self._refresh()
+        if items:
+            self._request(items[0].id)
+
+    def on_event(self, summary: EventSummary) -> None:
+        """A freshly stored event (the bridge's signal)."""
+        if summary.self_test or summary.merged:
+            return
+        self._recent.appendleft(WallItem.from_summary(summary))
+        self._refresh()
+        self._request(summary.id)
+
+    def _refresh(self) -> None:
+        items = list(self._recent)
+        self._show_latest(items[0] if items else None)
+        keep = {i.id for i in items}
+        for stale in [k for k in self._thumbs if k not in keep]:
+            del self._thumbs[stale]
+        colours = getattr(self.settings, "overlay_colours", {}) or {}
+        for i, tile in enumerate(self.tiles):
+            item = items[i + 1] if i + 1 < len(items) else None
+            tile.set_item(item, self._thumbs.get(item.id) if item else None, colours)
+
+    def _show_latest(self, item: WallItem | None) -> None:
+        if item is None:
+            for w in (self.name, self.kind, self.score, self.device, self.when):
+                w.setText("")
+            self.name.setText(self.tr("No events yet"))
+            return
+        colours = getattr(self.settings, "overlay_colours", {}) or {}
+        self.name.setText(item.name or item.identity_id or "—")
+        self.kind.setText(person_type_word(item.person_type).upper())
+        self.kind.setStyleSheet(
+            f"color: {person_type_colour(item.person_type, colours)}; background: transparent;"
+        )
+        self.score.setText(self.tr("score %1").replace("%1", format_score(item.score)))
+        self.device.setText(item.device or "")
+        self.when.setText(_time_text(item.time))
+
+    def _request(self, event_id: int) -> None:
+        """Decode the pictures of ``event_id``; while one load runs, only the newest waits."""
+        if self._loading:
+            self._pending = event_id
+            return
+        self._loading = True
+        self._pending = None
+        scene = (max(64, self.scene.width()), max(64, self.scene.height()))
+        reg = (max(64, self.registered.width()), max(64, self.registered.height()))
+        missing = [i.id for i in list(self._recent)[1:] if i.id not in self._thumbs]
+        colours = dict(getattr(self.settings, "overlay_colours", {}) or {})
+        store = self.bridge.store
+
+        def work() -> WallImages:
+            return load_wall_images(store.reader(), event_id, scene, reg, missing, colours)
+
+        def done(fut: Any) -> None:
+            exc = fut.exception()
+            if not self._closed:
+                self._loaded.emit(exc if exc is not None else fut.result())
+
+        try:
+            self._pool.submit(work).add_done_callback(done)
+        except RuntimeError:  # shut down
+            self._loading = False
+
+    def _on_loaded(self, result: object) -> None:
+        self._loading = False
+        if isinstance(result, BaseException):
+            log.warning("wall: could not load pictures: %s", result)
+            self.show_status(self.tr("could not load pictures: %1").replace("%1", str(result)))
+        elif isinstance(result, WallImages):
+            ids = {i.id for i in self._recent}
+            latest = self._recent[0].id if self._recent else None
+            if result.event_id == latest:
+                self.scene.set_image(result.scene, result.shapes)
+                self.registered.set_image(result.registered)
+            if result.face is not None and result.event_id in ids:
+                self._thumbs[result.event_id] = QPixmap.fromImage(result.face)
+            for tile_id, image in result.thumbs.items():
+                if tile_id in ids:
+                    self._thumbs[tile_id] = QPixmap.fromImage(image)
+            self._refresh()
+        if self._pending is not None:
+            self._request(self._pending)
+
+    # -- entering and leaving --------------------------------------------------------
+
+    def enter(self, screen_index: int | None = None) -> None:
+        """Full screen on monitor ``screen_index`` (or the remembered one)."""
+        screens = QGuiApplication.screens()
+        index = screen_index
+        if index is None or index < 0:
+            index = int(getattr(self.settings, "wall_screen", -1))
+        screen = None
+        if 0 <= index < len(screens):
+            screen = screens[index]
+            if screen_index is not None and screen_index >= 0:
+                self.settings.wall_screen = screen_index
+        elif screen_index is not None and screen_index >= 0:
+            log.warning("wall: there is no screen %d (found %d); using this one",
+                        screen_index, len(screens))  # fmt: skip
+        if screen is not None:
+            self.setScreen(screen)
+            self.setGeometry(screen.geometry())
+        self.showFullScreen()
+        self.raise_()
+        self.activateWindow()
+        self.setFocus()
+        logging.getLogger().addHandler(self._log_handler)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._cursor_timer.start()
+
+    def leave(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        logging.getLogger().removeHandler(self._log_handler)
+        self._cursor_timer.stop()
+        self.unsetCursor()
+        self.hide()
+        self.left.emit()
+
+    def current_screen_index(self) -> int:
+        screens = QGuiApplication.screens()
+        screen = self.screen()
+        return screens.index(screen) if screen in screens else -1
+
+    def _hide_cursor(self) -> None:
+        if self.isVisible():
+            self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+
+    @property
+    def cursor_hidden(self) -> bool:
+        return self.cursor().shape() == Qt.CursorShape.BlankCursor
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseMove:
+            if self.cursor_hidden:
+                self.unsetCursor()
+            self._cursor_timer.start()
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key in (Qt.Key.Key_Escape, Qt.Key.Key_F11):
+            self.leave()
+            return
+        if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.banner.acknowledge_current()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: Any) -> None:
+        if self.isVisible():
+            self.leave()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and the decoder thread (the app is quitting)."""
+        self._closed = True
+        self._clock_timer.stop()
+        self._cursor_timer.stop()
+        logging.getLogger().removeHandler(self._log_handler)
+        self._pool.shutdown(wait=False, cancel_futures=True)
