@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import errno
 import json
 import time
 from collections.abc import Iterable, Sequence
@@ -253,7 +254,8 @@ def explain_error(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         os_error = getattr(exc, "os_error", None)
         text = str(os_error or exc)
-        if "refused" in text.lower():
+        refused = getattr(os_error, "errno", None) in (errno.ECONNREFUSED, 10061)
+        if refused or "refused" in text.lower():
             return f"connection refused: nothing listens there ({text})"
         return f"cannot connect: {text}"
     if isinstance(exc, aiohttp.ClientError):
@@ -330,6 +332,10 @@ def build_payloads(
 
 def _fresh(event: dict[str, Any], clock: Clock) -> dict[str, Any]:
     """A new timestamp in whatever shape ``event`` is."""
+    from gui.core.protocol import looks_like_event
+
+    if not looks_like_event(event):
+        return event  # not ours to change: send it as it is
     ts = clock.next()
     if "ext_data" in event and "api_version" not in event:  # legacy file
         out = dict(event, timestamp=ts)

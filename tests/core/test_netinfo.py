@@ -156,5 +156,7 @@ def test_linux_ufw():
 
 
 def test_linux_nothing_readable_says_not_checked():
-    status = netinfo.firewall_status(9528, platform="linux", run=runner(1, ""), which=lambda _n: None)
+    status = netinfo.firewall_status(
+        9528, platform="linux", run=runner(1, ""), which=lambda _n: None
+    )
     assert not status.checked and "not checked" in status.message
