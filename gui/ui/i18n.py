@@ -73,3 +73,30 @@ def install(language_setting: str) -> str:
         app.installTranslator(qt)
         _installed.append(qt)
     return language
+
+
+def update_translations() -> int:
+    """Developer step: refresh the ``.ts`` from the sources, then compile the ``.qm``.
+
+    ``python -m gui.ui.i18n`` — existing translations are kept; new strings
+    appear unfinished in the ``.ts`` (open it with ``pyside6-linguist``).
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    bin_dir = Path(sys.executable).parent
+    lupdate = shutil.which("pyside6-lupdate", path=str(bin_dir)) or "pyside6-lupdate"
+    lrelease = shutil.which("pyside6-lrelease", path=str(bin_dir)) or "pyside6-lrelease"
+    sources = sorted(str(p) for p in (I18N_DIR.parents[1] / "gui" / "ui").rglob("*.py"))
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        ts = I18N_DIR / f"gatewatch_{language}.ts"
+        subprocess.run([lupdate, *sources, "-no-obsolete", "-ts", str(ts)], check=True)
+        subprocess.run([lrelease, str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(update_translations())

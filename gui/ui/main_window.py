@@ -65,7 +65,7 @@ FOLLOW_DETAIL_MS = 300
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
+    return QCoreApplication.translate("", text)
 
 
 def _b64(data: QByteArray) -> str:
@@ -449,10 +449,9 @@ class MainWindow(QMainWindow):
             self.what_button.setText(tr("What to do…"))
             self.what_button.show()
             self.listen_label.setText(
-                tr(
-                    "Not receiving: another program uses port %1."
-                    " Close it, or pick another port in Settings."
-                ).replace("%1", str(state.port))
+                tr("Not receiving: another program uses port %1.").replace("%1", str(state.port))
+                + " "
+                + tr("Close it, or pick another port in Settings.")
             )
         elif state.state == "error":
             self.state_label.setText(tr("Server error"))
@@ -469,20 +468,20 @@ class MainWindow(QMainWindow):
         if state is None:
             return
         if state.state == "port_in_use":
-            text = tr(
-                "Port %1 is already in use, so boxes cannot reach Gatewatch.\n\n"
-                "• Is Gatewatch already running (maybe minimised or in the tray)?"
-                " Close the other one.\n"
-                "• Or choose another port in Settings"
-                " (the boxes must then be set to the new port).\n\n"
-                "Details: %2"
-            )
+            lines = [
+                tr("Port %1 is already in use, so boxes cannot reach Gatewatch."),
+                "",
+                "• " + tr("Is another Gatewatch already running (maybe in the tray)? Close it."),
+                "• " + tr("Or choose another port in Settings, and set the boxes to it."),
+            ]
         else:
-            text = tr(
-                "The receiver could not start, so boxes cannot reach Gatewatch.\n\n"
-                "Check the bind address and data folder in Settings, then try again.\n\n"
-                "Details: %2"
-            )
+            lines = [
+                tr("The receiver could not start, so boxes cannot reach Gatewatch."),
+                "",
+                tr("Check the bind address and data folder in Settings, then try again."),
+            ]
+        lines += ["", tr("Details: %2")]
+        text = "\n".join(lines)
         text = text.replace("%1", str(state.port)).replace("%2", state.message or "—")
         box = QMessageBox(QMessageBox.Icon.Warning, tr("Not receiving events"), text, parent=self)
         box.setTextFormat(Qt.TextFormat.PlainText)
@@ -645,10 +644,12 @@ class MainWindow(QMainWindow):
         if show_about is not None:
             show_about(self)
             return
-        text = tr(
-            "Gatewatch %1\n\n"
-            "Receives, stores and shows the face-recognition events Sophon boxes push.\n\n"
-            "Data folder: %2"
+        text = "\n\n".join(
+            [
+                tr("Gatewatch %1"),
+                tr("Receives, stores and shows the face-recognition events Sophon boxes push."),
+                tr("Data folder: %2"),
+            ]
         )
         text = text.replace("%1", __version__).replace("%2", str(self.settings.resolved_data_dir()))
         box = QMessageBox(QMessageBox.Icon.Information, tr("About Gatewatch"), text, parent=self)

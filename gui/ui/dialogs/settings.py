@@ -41,7 +41,7 @@ FIELDS = ("port", "bind", "data_dir", "language", "theme", "overlay_colours")
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("SettingsDialog", text)
+    return QCoreApplication.translate("", text)
 
 
 class ColourButton(QPushButton):

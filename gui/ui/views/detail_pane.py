@@ -39,7 +39,7 @@ from gui.ui.views.photo_view import FullSizeDialog, PhotoView
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("DetailPane", text)
+    return QCoreApplication.translate("", text)
 
 
 def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:

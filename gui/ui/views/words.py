@@ -14,7 +14,7 @@ from gui.core.overlay import colour_for
 
 
 def tr(text: str) -> str:
-    return QCoreApplication.translate("Words", text)
+    return QCoreApplication.translate("", text)
 
 
 def person_type_word(person_type: int | None) -> str:
