@@ -347,9 +347,13 @@ async def api_events(request: web.Request) -> web.Response:
     flt = query.parse_filter(request.query)
     limit = query.parse_limit(request.query)
     before = request.query.get("before") or None
+    sort, desc = query.parse_sort(request.query)
     if before:
-        query.decode_cursor(before)  # a bad cursor is a 400 before touching the database
-    page = await ctx.store.read(lambda c: query.fetch_page(c, flt, limit=limit, before=before))
+        # a bad cursor is a 400 before touching the database
+        query.decode_sort_cursor(before, sort, desc)
+    page = await ctx.store.read(
+        lambda c: query.fetch_page(c, flt, limit=limit, before=before, sort=sort, descending=desc)
+    )
     return json_response({"events": page.events, "next": page.next})
 
 
