@@ -77,6 +77,10 @@ def effective_settings(args: argparse.Namespace) -> settings.Settings:
         current.data_dir = str(args.data_dir)
     if getattr(args, "allow", None):
         current.allow = list(args.allow)
+    if getattr(args, "wall", False):
+        current.start_in_wall = True
+    if getattr(args, "screen", None) is not None:
+        current.wall_screen = args.screen
     return current
 
 

@@ -13,4 +13,7 @@ from typing import Any
 
 def install(window: Any, bridge: Any, settings: Any) -> None:
     """Attach every desktop feature to ``window``."""
+    from gui.ui.alarms.install import install as install_alarms
+
+    install_alarms(window, bridge, settings)
     return None

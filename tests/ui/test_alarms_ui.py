@@ -218,3 +218,62 @@ def test_twice_acknowledged_reports_instead_of_crashing(
     with qtbot.waitSignal(center.ack_failed, timeout=5000) as blocker:
         center.acknowledge(alarm_id)
     assert "already" in blocker.args[0]
+
+
+def test_main_window_gets_banner_page_and_wall(rig: Any, samples: Any, qtbot: Any) -> None:
+    from gui.ui.main_window import MainWindow
+
+    window = MainWindow(rig.settings, rig.bridge)
+    qtbot.addWidget(window)
+    feature = window.alarms
+    feature.center.sound.player = player = FakePlayer()
+    window.show()
+    assert window.page("alarms") is feature.page
+    assert not feature.banner.isVisible()
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: feature.banner.isVisible())
+    assert player.playing
+    assert window.tabs.tabText(window.tabs.indexOf(feature.page)).endswith("(1)")
+    qtbot.waitUntil(lambda: feature.page.model.rowCount() == 1)
+
+    wall = feature.enter_wall(0)
+    assert wall.isVisible() and rig.settings.wall_screen == 0
+    qtbot.waitUntil(lambda: wall.banner.isVisible())
+    wall.leave()
+    feature.banner.acknowledge_current()
+    qtbot.waitUntil(lambda: not feature.banner.isVisible())
+    assert not player.playing
+    window.close()
+
+
+def test_page_bulk_acknowledges_strangers_but_not_blacklist(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    from gui.ui.alarms.page import AlarmsPage
+
+    page = AlarmsPage(center, rig.settings)
+    qtbot.addWidget(page)
+    base = now_ms()
+    post(rig, samples, "stranger", base)
+    post(rig, samples, "stranger", base + 1, identity_id="face-2")
+    post(rig, samples, "blacklist", base + 2)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    sel = page.view.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in range(3):
+        sel.select(page.model.index(row, 0), flags)
+    assert not page.ack_button.isEnabled()  # a blacklist alarm is in the selection
+    sel.clearSelection()
+    strangers = [r for r in range(3) if page.model.alarm_at(r).person_type == 4]
+    for row in strangers:
+        sel.select(page.model.index(row, 0), flags)
+    assert page.ack_button.isEnabled()
+    page.operator.setText("Shift B")
+    page.acknowledge_selected()
+    qtbot.waitUntil(lambda: center.open_count == 1)
+    acked = [a for a in stored(rig) if a.state == "acked"]
+    assert len(acked) == 2 and {a.acked_by for a in acked} == {"Shift B"}
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.close_reader()

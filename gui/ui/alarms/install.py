@@ -1,0 +1,120 @@
+"""Attaches alarms, the alarms page, the tray icon and wall mode to the main window."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gui import settings as settings_mod
+from gui.ui.alarms.banner import AlarmBanner
+from gui.ui.alarms.center import AlarmCenter
+from gui.ui.alarms.page import AlarmsPage
+
+log = logging.getLogger(__name__)
+
+#: F11 alone is the main window's plain full screen.
+WALL_SHORTCUT = "Ctrl+F11"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Alarms", text)
+
+
+def persist(current: Any, *names: str) -> None:
+    """Save these fields onto the *stored* settings (the running ones may hold one-off flags)."""
+    try:
+        stored = settings_mod.load()
+        for name in names:
+            setattr(stored, name, getattr(current, name))
+        settings_mod.save(stored)
+    except OSError as exc:
+        log.warning("cannot save settings: %s", exc)
+
+
+class AlarmsFeature:
+    """Everything alarms and wall add to one main window, and their shutdown."""
+
+    def __init__(self, window: Any, bridge: Any, settings: Any, player: Any = None) -> None:
+        self.window = window
+        self.bridge = bridge
+        self.settings = settings
+        self.center = AlarmCenter(bridge, settings, player=player, window=window)
+        self.wall: Any = None
+
+        # The banner sits above every page: wrap the central widget.
+        self.banner = AlarmBanner(self.center)
+        central = window.takeCentralWidget()
+        host = QWidget(window)
+        layout = QVBoxLayout(host)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        if central is not None:
+            layout.addWidget(central, 1)
+        window.setCentralWidget(host)
+
+        self.page = AlarmsPage(self.center, settings)
+        window.add_page("alarms", tr("Alarms"), self.page)
+        self.center.changed.connect(self._update_title)
+        self._update_title()
+
+        from gui.ui.tray import AlarmTray
+
+        self.tray = AlarmTray(window, self.center, settings)
+
+        view = window.menu("view")
+        view.addSeparator()
+        self.wall_action = QAction(tr("&Wall mode"), window)
+        self.wall_action.setShortcut(QKeySequence(WALL_SHORTCUT))
+        self.wall_action.triggered.connect(lambda: self.enter_wall())
+        view.addAction(self.wall_action)
+        self.mute_action = QAction(tr("&Mute alarm sound"), window, checkable=True)
+        self.mute_action.setChecked(bool(settings.alarm_muted))
+        self.mute_action.toggled.connect(self.set_muted)
+        view.addAction(self.mute_action)
+
+        if hasattr(window, "closing"):
+            window.closing.connect(self.shutdown)
+        if getattr(settings, "start_in_wall", False):
+            remembered = int(getattr(settings, "wall_screen", -1))
+            QTimer.singleShot(0, lambda: self.enter_wall(remembered if remembered >= 0 else None))
+
+    def _update_title(self) -> None:
+        n = self.center.open_count
+        title = tr("Alarms (%1)").replace("%1", str(n)) if n else tr("Alarms")
+        with contextlib.suppress(Exception):
+            self.window.set_page_title("alarms", title)
+
+    def set_muted(self, muted: bool) -> None:
+        self.center.sound.set_muted(muted)
+        persist(self.settings, "alarm_muted")
+
+    def enter_wall(self, screen: int | None = None) -> Any:
+        """Full-screen wall on ``screen`` (None = the remembered one)."""
+        from gui.ui.wall import WallWindow
+
+        if self.wall is None:
+            self.wall = WallWindow(self.bridge, self.settings, self.center)
+        self.wall.enter(screen)
+        if screen is not None and screen >= 0:
+            persist(self.settings, "wall_screen")  # remembered for the next start
+        return self.wall
+
+    def shutdown(self) -> None:
+        self.center.sound.set_alarming(False)
+        if self.wall is not None:
+            self.wall.shutdown()
+            self.wall.close()
+        self.page.close_reader()
+        self.tray.hide()
+
+
+def install(window: Any, bridge: Any, settings: Any) -> AlarmsFeature:
+    feature = AlarmsFeature(window, bridge, settings)
+    window.alarms = feature
+    return feature

@@ -1,0 +1,272 @@
+"""The alarms page: open (or acknowledged, or all) alarms in a table, and acknowledging them.
+
+A ``QAbstractTableModel`` over the ``alarms`` table, read page by page off the
+GUI thread (the acknowledged history grows for ever). Strangers can be
+acknowledged in bulk; a selection holding a blacklist alarm can't — the core
+enforces that too, this page just says so up front.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import alarms as core_alarms
+from gui.core.alarms import Alarm
+from gui.ui.alarms.center import AlarmCenter
+from gui.ui.models.background import BackgroundReader
+from gui.ui.views.words import format_ms, person_type_colour, person_type_word
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+
+
+def fetch_alarms(conn: Any, state: str | None, before_id: int | None, limit: int) -> list[Alarm]:
+    """One page, newest first, below ``before_id``."""
+    sql = f"SELECT {core_alarms._COLUMNS} FROM alarms"
+    where, params = [], []
+    if state is not None:
+        where.append("state = ?")
+        params.append(state)
+    if before_id is not None:
+        where.append("id < ?")
+        params.append(before_id)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    return [Alarm.from_row(r) for r in conn.execute(sql, params).fetchall()]
+
+
+class AlarmTableModel(QAbstractTableModel):
+    """Alarms, newest first, fetched ``PAGE_SIZE`` rows at a time."""
+
+    COLUMNS = ("state", "kind", "who", "camera", "count", "first", "last", "acked_by", "note")
+    loaded = Signal()
+
+    def __init__(self, reader: BackgroundReader, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.state: str | None = "open"
+        self._rows: list[Alarm] = []
+        self._more = True
+        self._busy = False
+        self._generation = 0
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = {
+            "state": self.tr("State"), "kind": self.tr("Alarm"), "who": self.tr("Who"),
+            "camera": self.tr("Camera"), "count": self.tr("Count"), "first": self.tr("First"),
+            "last": self.tr("Last"), "acked_by": self.tr("Acknowledged"), "note": self.tr("Note"),
+        }  # fmt: skip
+        return titles[self.COLUMNS[section]]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def alarm_at(self, row: int) -> Alarm | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        alarm = self.alarm_at(index.row())
+        if alarm is None:
+            return None
+        column = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(alarm, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "kind" and alarm.kind == "face":
+            return QColor(person_type_colour(alarm.person_type))
+        if role == Qt.ItemDataRole.UserRole:
+            return alarm
+        return None
+
+    def _text(self, a: Alarm, column: str) -> str:
+        if column == "state":
+            return self.tr("open") if a.is_open else self.tr("acknowledged")
+        if column == "kind":
+            word = person_type_word(a.person_type) if a.kind == "face" else a.kind
+            return f"{word} ({self.tr('late')})" if a.late else word
+        if column == "who":
+            if a.kind == "face":
+                name = a.identity_name or ""
+                return f"{name} [{a.identity_id}]" if a.identity_id else name
+            return a.detail or ""
+        if column == "camera":
+            return a.ep_id or ""
+        if column == "count":
+            return str(a.count)
+        if column == "first":
+            return format_ms(a.first_at)
+        if column == "last":
+            return format_ms(a.last_at)
+        if column == "acked_by":
+            return f"{a.acked_by} · {format_ms(a.acked_at)}" if a.acked_by else ""
+        return a.note or ""
+
+    # -- loading -------------------------------------------------------------------
+
+    def set_state(self, state: str | None) -> None:
+        self.state = state
+        self.reload()
+
+    def reload(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        state = self.state
+        self._busy = True
+        limit = max(PAGE_SIZE, len(self._rows))
+        self.reader.submit(
+            lambda c: fetch_alarms(c, state, None, limit),
+            lambda rows: self._replace(rows, generation, limit),
+        )
+
+    def _replace(self, rows: list[Alarm], generation: int, limit: int) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        self.beginResetModel()
+        self._rows = rows
+        self._more = len(rows) >= limit
+        self.endResetModel()
+        self.loaded.emit()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._busy and bool(self._rows)
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        self._busy = True
+        generation, state, before = self._generation, self.state, self._rows[-1].id
+        self.reader.submit(
+            lambda c: fetch_alarms(c, state, before, PAGE_SIZE),
+            lambda rows: self._append(rows, generation),
+        )
+
+    def _append(self, rows: list[Alarm], generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        self._more = len(rows) >= PAGE_SIZE
+        if rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+
+class AlarmsPage(QWidget):
+    """Open alarms list with acknowledge / bulk acknowledge and the shift's operator name."""
+
+    def __init__(self, center: AlarmCenter, settings: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.center = center
+        self.settings = settings
+        self.reader = BackgroundReader(lambda: center.bridge.store, self)
+        self.model = AlarmTableModel(self.reader, self)
+
+        self.state = QComboBox(self)
+        for text, value in ((self.tr("Open"), "open"), (self.tr("Acknowledged"), "acked"),
+                            (self.tr("All"), None)):  # fmt: skip
+            self.state.addItem(text, value)
+        self.state.currentIndexChanged.connect(
+            lambda _i: self.model.set_state(self.state.currentData())
+        )
+        self.operator = QLineEdit(self)
+        self.operator.setPlaceholderText(core_alarms.default_operator(None))
+        self.operator.setText(getattr(settings, "operator_name", "") or "")
+        self.operator.setToolTip(self.tr("Who acknowledges: type your name once per shift"))
+        self.operator.editingFinished.connect(self._operator_changed)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("note (optional)"))
+        self.ack_button = QPushButton(self.tr("Acknowledge"), self)
+        self.ack_button.clicked.connect(self.acknowledge_selected)
+        self.status = QLabel(self)
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("Show"), self))
+        top.addWidget(self.state)
+        top.addSpacing(16)
+        top.addWidget(QLabel(self.tr("Operator"), self))
+        top.addWidget(self.operator)
+        top.addStretch(1)
+        top.addWidget(self.note, 2)
+        top.addWidget(self.ack_button)
+
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.doubleClicked.connect(lambda _i: self.acknowledge_selected())
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.status)
+
+        center.changed.connect(self.model.reload)
+        center.ack_failed.connect(self.status.setText)
+        self.model.loaded.connect(self._selection_changed)
+        self.model.reload()
+
+    def _operator_changed(self) -> None:
+        self.settings.operator_name = self.operator.text().strip()
+
+    def selected_alarms(self) -> list[Alarm]:
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})
+        return [a for a in (self.model.alarm_at(r) for r in rows) if a is not None and a.is_open]
+
+    def _selection_changed(self, *_: Any) -> None:
+        chosen = self.selected_alarms()
+        blacklist_in_bulk = len(chosen) > 1 and any(a.is_blacklist for a in chosen)
+        self.ack_button.setEnabled(bool(chosen) and not blacklist_in_bulk)
+        if blacklist_in_bulk:
+            self.status.setText(self.tr("Blacklist alarms are acknowledged one at a time."))
+        elif len(chosen) > 1:
+            self.ack_button.setText(self.tr("Acknowledge %1").replace("%1", str(len(chosen))))
+            self.status.clear()
+        else:
+            self.ack_button.setText(self.tr("Acknowledge"))
+            self.status.clear()
+
+    def acknowledge_selected(self) -> None:
+        chosen = self.selected_alarms()
+        if not chosen:
+            return
+        self._operator_changed()
+        note = self.note.text().strip()
+        if len(chosen) == 1:
+            self.center.acknowledge(chosen[0].id, note)
+        elif any(a.is_blacklist for a in chosen):
+            self.status.setText(self.tr("Blacklist alarms are acknowledged one at a time."))
+            return
+        else:
+            self.center.acknowledge_many([a.id for a in chosen], note)
+        self.note.clear()
+
+    def close_reader(self) -> None:
+        self.reader.close()
