@@ -47,6 +47,8 @@ setup_venv() {
 
 cmd="${1:-run}"
 shift || true
+# PyInstaller reads shared-library dependencies with objdump.
+if [ "$cmd" = build ]; then DEBIAN_PACKAGES+=(binutils); fi
 setup_debian
 case "$cmd" in
   run)      setup_venv test; exec .venv/bin/gatewatch "$@" ;;

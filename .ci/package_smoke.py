@@ -1,0 +1,201 @@
+"""Smoke-test the built one-folder app: what a user double-clicks must work.
+
+``.ci/package-smoke`` builds ``dist/gatewatch`` and runs this with the venv's
+Python. The binary is exercised from outside, over HTTP, like a box would:
+
+1. ``--headless`` on a free port: health, every sample posted, read back through
+   the API, an overlay image checked, SIGTERM -> exit 0 within 3 s.
+2. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
+   (``GATEWATCH_SMOKE_TEST`` makes it quit by itself): exit 0, no error in its log.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "assets" / "samples"
+STOP_LIMIT_S = 3.0
+GUI_SECONDS = 4
+
+
+def fail(message: str) -> None:
+    print(f"package-smoke: FAIL: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method: str, url: str, body: bytes | None = None) -> tuple[int, bytes, str]:
+    req = urllib.request.Request(url, data=body, method=method)
+    if body is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.read(), resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), exc.headers.get("Content-Type", "")
+
+
+def isolated_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["GATEWATCH_CONFIG_DIR"] = str(tmp / "config")
+    env.pop("QT_QPA_PLATFORM", None)
+    return env
+
+
+def log_problems(data_dir: Path) -> list[str]:
+    log = data_dir / "logs" / "gatewatch.log"
+    if not log.exists():
+        return [f"no log file at {log}"]
+    lines = log.read_text("utf-8", errors="replace").splitlines()
+    return [line for line in lines if " ERROR " in line or "Traceback" in line]
+
+
+def headless(binary: Path, tmp: Path) -> None:
+    port = free_port()
+    data_dir = tmp / "headless-data"
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(binary), "--headless", "--port", str(port), "--bind", "127.0.0.1",
+         "--data-dir", str(data_dir)],
+        env=isolated_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                fail(f"headless exited early with {proc.returncode}:\n{out}")
+            try:
+                status, body, _ = http("GET", f"{base}/api/health")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() - started > 30:
+                fail("headless never answered /api/health")
+            time.sleep(0.05)
+        ready_s = time.monotonic() - started
+        health = json.loads(body)
+        print(f"package-smoke: headless listening after {ready_s:.2f} s, health {health}")
+
+        posted: list[tuple[str, dict[str, Any]]] = []
+        for sample in sorted(SAMPLES.glob("*.json")):
+            payload = sample.read_bytes()
+            status, reply, _ = http("POST", f"{base}/EventServer/api/HistoryEvent", payload)
+            if status != 200:
+                fail(f"POST {sample.name}: HTTP {status} {reply[:300]!r}")
+            posted.append((sample.name, json.loads(payload)))
+        print(f"package-smoke: posted {len(posted)} samples")
+
+        status, body, _ = http("GET", f"{base}/api/events?limit=100")
+        if status != 200:
+            fail(f"GET /api/events: HTTP {status}")
+        events = json.loads(body)["events"]
+        checked_overlay = 0
+        for name, sample in posted:
+            items = sample if isinstance(sample, list) else [sample]
+            for item in items:
+                match = [
+                    e for e in events
+                    if str(e.get("identity_id")) == str(item.get("identity_id"))
+                    and e.get("timestamp") == item.get("timestamp")
+                ]  # fmt: skip
+                if not match:
+                    fail(f"{name}: not found in /api/events")
+                event = match[0]
+                if not item.get("spot_pic"):
+                    continue
+                expected = Image.open(io.BytesIO(base64.b64decode(item["spot_pic"]))).size
+                status, data, ctype = http(
+                    "GET", f"{base}/api/events/{event['id']}/images/spot_pic?overlay=1"
+                )
+                if status != 200 or not data.startswith(b"\xff\xd8") or "jpeg" not in ctype:
+                    fail(f"{name}: overlay is not a JPEG (HTTP {status}, {ctype})")
+                got = Image.open(io.BytesIO(data))
+                if got.format != "JPEG" or got.size != expected:
+                    fail(f"{name}: overlay {got.format} {got.size}, expected JPEG {expected}")
+                checked_overlay += 1
+        if not checked_overlay:
+            fail("no sample had a scene photo to check the overlay on")
+        print(f"package-smoke: {len(events)} events read back, {checked_overlay} overlays OK")
+
+        proc.send_signal(signal.SIGTERM)
+        t0 = time.monotonic()
+        try:
+            code = proc.wait(timeout=STOP_LIMIT_S)
+        except subprocess.TimeoutExpired:
+            fail(f"headless still running {STOP_LIMIT_S} s after SIGTERM")
+        print(f"package-smoke: SIGTERM -> exit {code} in {time.monotonic() - t0:.2f} s")
+        if code != 0:
+            fail(f"headless exit code {code} after SIGTERM")
+        problems = log_problems(data_dir)
+        if problems:
+            fail("headless log has errors:\n" + "\n".join(problems[:20]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def desktop(binary: Path, tmp: Path) -> None:
+    data_dir = tmp / "gui-data"
+    env = isolated_env(tmp)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["GATEWATCH_SMOKE_TEST"] = str(GUI_SECONDS)
+    cmd = [str(binary), "--port", str(free_port()), "--bind", "127.0.0.1",
+           "--data-dir", str(data_dir), "--new-instance"]  # fmt: skip
+    try:
+        done = subprocess.run(
+            cmd, env=env, capture_output=True, timeout=GUI_SECONDS + 30, check=False
+        )
+    except subprocess.TimeoutExpired:
+        fail(f"the desktop app did not quit by itself within {GUI_SECONDS + 30} s")
+    output = (done.stdout + done.stderr).decode(errors="replace")
+    if done.returncode != 0:
+        fail(f"desktop app exit code {done.returncode}:\n{output[-4000:]}")
+    problems = log_problems(data_dir)
+    problems += [line for line in output.splitlines() if "Traceback" in line or " ERROR " in line]
+    if problems:
+        fail("desktop app logged errors:\n" + "\n".join(problems[:20]) + "\n" + output[-3000:])
+    print(f"package-smoke: desktop app ran {GUI_SECONDS} s offscreen and exited 0")
+
+
+def main() -> int:
+    binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "dist" / "gatewatch" / "gatewatch")
+    if not binary.exists():
+        fail(f"{binary} does not exist (build first)")
+    with tempfile.TemporaryDirectory(prefix="gatewatch-smoke-") as name:
+        tmp = Path(name)
+        status = subprocess.run([str(binary), "--version"], capture_output=True, check=False)
+        print(f"package-smoke: {status.stdout.decode().strip()}")
+        if status.returncode != 0 or not status.stdout.startswith(b"gatewatch "):
+            fail(f"--version: exit {status.returncode}")
+        headless(binary, tmp)
+        desktop(binary, tmp)
+    print("package-smoke: OK")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

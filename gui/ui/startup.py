@@ -1,0 +1,184 @@
+"""What the desktop app does before its receiver starts, in one call from ``app.py``.
+
+``prepare(app, settings, args)``:
+
+* single instance: another Gatewatch for this user and data dir is raised and
+  this launch ends (``False``), unless ``--new-instance``;
+* crash handling: the exception hooks and the faulthandler dump (``gui.logs``);
+* the app icon;
+* a schema upgrade's backup (SQLite online backup, page by page) runs here with
+  a progress dialog, so the receiver then opens an already-current database;
+* ``GATEWATCH_SMOKE_TEST=SECONDS``: quit cleanly after that long (CI starts the
+  packaged app offscreen and checks it exits 0 with a clean log).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog
+
+from gui import logs
+from gui.resources import icon_path
+from gui.settings import Settings
+
+log = logging.getLogger(__name__)
+
+SMOKE_TEST_ENV = "GATEWATCH_SMOKE_TEST"
+
+
+def prepare(app: QApplication, current: Settings, args: argparse.Namespace | None = None) -> bool:
+    """False when another instance took over (the caller exits 0); True to carry on."""
+    from gui.ui import crash, single_instance
+
+    data_dir = current.resolved_data_dir()
+    if single_instance.already_running(
+        data_dir, new_instance=bool(getattr(args, "new_instance", False))
+    ):
+        return False
+    crash.install(logs.log_dir(data_dir))
+    app.setWindowIcon(app_icon())
+    upgrade_database(data_dir)
+    arm_smoke_test(app)
+    return True
+
+
+def app_icon() -> QIcon:
+    icon = QIcon()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        path = icon_path(size)
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
+
+
+# -- schema upgrade with a visible backup ----------------------------------------------------
+
+
+def needs_upgrade(db_path: Path) -> bool:
+    """An existing database older than this program's schema (a backup will be made)."""
+    from gui.core import schema
+
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False  # the receiver reports an unreadable database properly
+    return version < schema.SCHEMA_VERSION
+
+
+class _Progress(QObject):
+    step = Signal(int, int)
+    done = Signal()
+
+
+def upgrade_database(data_dir: Path) -> bool:
+    """Back up and migrate an old database with a progress dialog; True if it ran.
+
+    The work runs on a plain thread (the backup of a big database takes a while)
+    while a local event loop keeps the dialog painted.
+    """
+    from gui.core.store import DB_FILENAME, open_database
+
+    db_path = Path(data_dir) / DB_FILENAME
+    if not needs_upgrade(db_path):
+        return False
+    dialog = QProgressDialog(
+        QApplication.translate("startup", "Backing up the database before upgrading it…"),
+        "",
+        0,
+        100,
+    )
+    dialog.setWindowTitle(QApplication.translate("startup", "Upgrading Gatewatch"))
+    dialog.setCancelButton(None)
+    dialog.setMinimumDuration(0)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setAutoClose(False)
+    progress = _Progress()
+    progress.step.connect(lambda done, total: _show_step(dialog, done, total))
+    loop = QEventLoop()
+    progress.done.connect(loop.quit)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            conn = open_database(db_path, backup_progress=progress.step.emit)
+            conn.close()
+        except BaseException as exc:  # reported below; the receiver will report it too
+            errors.append(exc)
+        finally:
+            progress.done.emit()
+
+    dialog.show()
+    worker = threading.Thread(target=work, name="gatewatch-upgrade", daemon=True)
+    worker.start()
+    if worker.is_alive():
+        loop.exec()
+    worker.join()
+    dialog.close()
+    dialog.deleteLater()
+    if errors:
+        log.error("database upgrade failed: %s", errors[0])
+    return not errors
+
+
+def _show_step(dialog: QProgressDialog, done: int, total: int) -> None:
+    dialog.setMaximum(max(total, 1))
+    dialog.setValue(min(done, max(total, 1)))
+
+
+# -- CI: quit by itself -------------------------------------------------------------------
+
+
+#: Timers armed by ``arm_smoke_test`` (kept so tests can stop them).
+smoke_timers: list[QTimer] = []
+
+
+def _single_shot(app: QApplication, ms: int, fn: object) -> QTimer:
+    timer = QTimer(app)
+    timer.setSingleShot(True)
+    timer.timeout.connect(fn)
+    timer.start(ms)
+    smoke_timers.append(timer)
+    return timer
+
+
+def arm_smoke_test(app: QApplication, seconds: float | None = None) -> bool:
+    """With ``GATEWATCH_SMOKE_TEST=N``, close the window after N s as a user would."""
+    if seconds is None:
+        raw = os.environ.get(SMOKE_TEST_ENV, "")
+        try:
+            seconds = float(raw) if raw else None
+        except ValueError:
+            seconds = None
+    if not seconds or seconds <= 0:
+        return False
+    log.info("smoke test: quitting after %.1f s", seconds)
+
+    def finish() -> None:
+        log.info("smoke test: time is up, closing")
+        for w in app.topLevelWidgets():
+            if isinstance(w, QMainWindow):
+                w.close()  # the app's own shutdown path: receiver stopped, store closed
+        # Still running 10 s later (closing only hid it, or no window): quit outright.
+        _single_shot(app, 10_000, app.quit)
+
+    _single_shot(app, int(seconds * 1000), finish)
+    return True
+
+
+def disarm_smoke_test() -> None:
+    while smoke_timers:
+        smoke_timers.pop().stop()

@@ -1,0 +1,156 @@
+"""Crash handling: an exception in a slot is logged with its traceback and shown."""
+
+from __future__ import annotations
+
+import asyncio
+import faulthandler
+import logging
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMainWindow
+
+from gui import logs
+from gui.ui import crash
+from gui.ui.crash import CrashDialog, CrashHandler
+
+
+class Emitter(QObject):
+    fired = Signal()
+
+
+@pytest.fixture
+def handler(qtbot, monkeypatch):
+    """A handler installed for one test; dialogs never block (``open`` is recorded)."""
+    opened: list[CrashDialog] = []
+    monkeypatch.setattr(CrashDialog, "open", lambda self: opened.append(self))
+    monkeypatch.setattr(CrashDialog, "exec", lambda self: opened.append(self) or 0)
+    h = CrashHandler(wall_probe=lambda: False)
+    h.opened = opened  # type: ignore[attr-defined]
+    h.install()
+    yield h
+    h.uninstall()
+
+
+def test_exception_in_a_slot_is_logged_and_shown(qtbot, handler, caplog) -> None:
+    emitter = Emitter()
+
+    def broken_slot() -> None:
+        raise ValueError("slot went wrong")
+
+    emitter.fired.connect(broken_slot)
+    with caplog.at_level(logging.ERROR, logger="gatewatch.crash"):
+        emitter.fired.emit()  # PySide6 hands the exception to sys.excepthook
+        qtbot.waitUntil(lambda: bool(handler.opened), timeout=3000)
+    record = next(r for r in caplog.records if r.name == "gatewatch.crash")
+    assert "Traceback" in record.getMessage()
+    assert "slot went wrong" in record.getMessage()
+    assert "broken_slot" in record.getMessage()
+    dialog = handler.opened[0]
+    assert "ValueError: slot went wrong" in dialog.details
+
+
+def test_copy_details_puts_the_traceback_on_the_clipboard(qtbot) -> None:
+    dialog = CrashDialog("ValueError: x", "Traceback ...\nValueError: x\n", None)
+    qtbot.addWidget(dialog)
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "Traceback ...\nValueError: x\n"
+
+
+def test_exception_in_a_thread_reaches_the_gui_thread(qtbot, handler, caplog) -> None:
+    def work() -> None:
+        raise RuntimeError("worker died")
+
+    with caplog.at_level(logging.ERROR, logger="gatewatch.crash"):
+        t = threading.Thread(target=work, name="test-worker")
+        t.start()
+        t.join()
+        qtbot.waitUntil(lambda: bool(handler.opened), timeout=3000)
+    assert "worker died" in handler.opened[0].details
+    assert any("thread test-worker" in r.getMessage() for r in caplog.records)
+
+
+def test_asyncio_exception_is_reported(qtbot, handler) -> None:
+    loop = asyncio.new_event_loop()
+    try:
+        handler.install_loop_handler(loop)
+        try:
+            raise KeyError("in a task")
+        except KeyError as exc:
+            loop.call_exception_handler({"message": "Task exception", "exception": exc})
+    finally:
+        loop.close()
+    qtbot.waitUntil(lambda: bool(handler.opened), timeout=3000)
+    assert "KeyError: 'in a task'" in handler.opened[0].details
+
+
+def test_wall_mode_logs_and_shows_a_status_line_only(qtbot, monkeypatch, caplog) -> None:
+    opened: list[CrashDialog] = []
+    monkeypatch.setattr(CrashDialog, "open", lambda self: opened.append(self))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    h = CrashHandler(wall_probe=lambda: True)
+    with caplog.at_level(logging.ERROR, logger="gatewatch.crash"):
+        try:
+            raise OSError("disk hiccup")
+        except OSError:
+            h.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: "disk hiccup" in window.statusBar().currentMessage(), timeout=3000)
+    assert opened == []
+    assert any("disk hiccup" in r.getMessage() for r in caplog.records)
+
+
+def test_only_one_dialog_at_a_time(qtbot, monkeypatch) -> None:
+    shown: list[CrashDialog] = []
+
+    def fake_open(self: CrashDialog) -> None:
+        shown.append(self)
+        self.show()
+
+    monkeypatch.setattr(CrashDialog, "open", fake_open)
+    h = CrashHandler(wall_probe=lambda: False)
+    for i in range(3):
+        h.reported.emit(f"E{i}", "details")
+    qtbot.waitUntil(lambda: bool(shown), timeout=3000)
+    qtbot.wait(50)
+    assert len(shown) == 1
+    shown[0].close()
+
+
+def test_faulthandler_dump_lives_in_the_log_folder(tmp_path: Path, monkeypatch) -> None:
+    previous = logs._fault_file
+    monkeypatch.setattr(logs, "_fault_file", None)
+    root = logging.getLogger()
+    level = root.level
+    try:
+        folder = logs.setup(tmp_path, "INFO", to_stderr=False)
+        assert folder == tmp_path / "logs"
+        assert (folder / "crash-dump.txt").exists()
+        assert faulthandler.is_enabled()
+        assert (folder / "gatewatch.log").exists()
+    finally:
+        faulthandler.disable()
+        faulthandler.enable(previous if previous is not None else sys.__stderr__)
+        for h in [h for h in root.handlers if getattr(h, "_gatewatch", False)]:
+            root.removeHandler(h)
+            h.close()
+        root.setLevel(level)
+        if logs._fault_file is not None and logs._fault_file is not previous:
+            logs._fault_file.close()
+
+
+def test_install_is_idempotent(qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(crash, "_handler", None)
+    before = sys.excepthook
+    try:
+        first = crash.install(None)
+        assert crash.install(None) is first
+        assert sys.excepthook == first.excepthook
+    finally:
+        first.uninstall()
+        assert sys.excepthook == before

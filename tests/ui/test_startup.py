@@ -1,0 +1,104 @@
+"""Startup: schema upgrade with a visible backup, the smoke-test timer, the app icon."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from gui.core import schema
+from gui.core.store import DB_FILENAME, connect
+from gui.resources import asset_path, bundle_root, icon_path
+from gui.ui import startup
+
+
+def old_database(data_dir: Path, rows: int = 2000) -> Path:
+    """A database one schema version behind, with enough pages for several backup steps."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / DB_FILENAME
+    conn = connect(path)
+    schema.migrate(conn, target=schema.SCHEMA_VERSION - 1)
+    conn.execute("CREATE TABLE padding (blob BLOB)")
+    conn.executemany("INSERT INTO padding VALUES (?)", [(b"x" * 2000,) for _ in range(rows)])
+    conn.close()
+    return path
+
+
+def test_new_or_current_database_needs_nothing(tmp_path: Path) -> None:
+    assert startup.needs_upgrade(tmp_path / DB_FILENAME) is False
+    assert startup.upgrade_database(tmp_path) is False
+
+
+def test_old_database_is_backed_up_with_progress(qtbot, tmp_path: Path, monkeypatch) -> None:
+    path = old_database(tmp_path)
+    assert startup.needs_upgrade(path)
+    seen: list[tuple[int, int]] = []
+    dialogs: list[QProgressDialog] = []
+    real = startup._show_step
+
+    def spy(dialog: QProgressDialog, done: int, total: int) -> None:
+        seen.append((done, total))
+        dialogs.append(dialog)
+        real(dialog, done, total)
+
+    monkeypatch.setattr(startup, "_show_step", spy)
+    assert startup.upgrade_database(tmp_path) is True
+    assert seen, "the backup reported no progress"
+    assert seen[-1][0] == seen[-1][1]  # it ended at 100 %
+    assert len(seen) > 1  # page by page, not one jump
+    backup = tmp_path / f"{DB_FILENAME}.v{schema.SCHEMA_VERSION - 1}.bak"
+    assert backup.exists()
+    with sqlite3.connect(backup) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION - 1
+        assert old.execute("SELECT count(*) FROM padding").fetchone()[0] == 2000
+    assert startup.needs_upgrade(path) is False
+
+
+def test_smoke_test_timer_reads_the_environment(qtbot, monkeypatch) -> None:
+    app = QApplication.instance()
+    monkeypatch.delenv(startup.SMOKE_TEST_ENV, raising=False)
+    assert startup.arm_smoke_test(app) is False
+    monkeypatch.setenv(startup.SMOKE_TEST_ENV, "nonsense")
+    assert startup.arm_smoke_test(app) is False
+
+
+def test_smoke_test_closes_the_main_window(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    app = QApplication.instance()
+    quits: list[bool] = []
+    monkeypatch.setattr(app, "quit", lambda: quits.append(True))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        assert startup.arm_smoke_test(app, seconds=0.05)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
+        assert len(startup.smoke_timers) == 2  # the close, then the fallback quit
+    finally:
+        startup.disarm_smoke_test()
+    assert quits == []
+
+
+def test_assets_are_found_from_the_checkout() -> None:
+    assert (bundle_root() / "gui" / "resources.py").exists()
+    assert asset_path("samples", "stranger.json").exists()
+    for size in (16, 32, 48, 64, 128, 256, 512):
+        assert icon_path(size).exists()
+    assert icon_path().suffix == ".svg"
+    assert asset_path("icons", "gatewatch.ico").exists()
+
+
+def test_assets_are_found_in_a_frozen_bundle(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert asset_path("sounds", "alarm.wav") == tmp_path / "assets" / "sounds" / "alarm.wav"
+
+
+def test_app_icon_has_every_size(qtbot) -> None:
+    icon = startup.app_icon()
+    sizes = {s.width() for s in icon.availableSizes()}
+    assert {16, 32, 48, 256} <= sizes
