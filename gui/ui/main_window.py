@@ -542,6 +542,7 @@ class MainWindow(QMainWindow):
             self._events_today += 1
             self._recent.append(now)
             self._last_event_at = now
+            self._update_counts()
         self.feed_model.add_event(summary)
         if summary.merged and self.detail.event_id == summary.id:
             self.detail.refresh()

@@ -1,0 +1,201 @@
+"""The main window against a real receiver: rows from real HTTP posts, detail, API, shutdown."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from tests.conftest import ROOT, SAMPLE_NAMES, load_sample
+from tests.ui.desktop_fixtures import post, variant
+
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def _names(model: Any) -> list[str]:
+    return [model.index(i).data() for i in range(model.rowCount())]
+
+
+def _select(window: Any, qtbot: Any, event_id: int) -> None:
+    row = window.feed_model.row_of(event_id)
+    assert row is not None
+    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
+        window.feed.view.selectionModel().setCurrentIndex(
+            window.feed_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+
+
+def test_posted_samples_appear_newest_first_with_their_text(window, core, qtbot) -> None:
+    for name in SAMPLE_NAMES:
+        post(core, load_sample(name))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 4, timeout=5000)
+    assert _names(window.feed_model) == ["stranger", "Blacklisted Person", "stranger", "张伟"]
+    rows = [window.feed_model.row_at(i) for i in range(4)]
+    assert [r.person_type for r in rows] == [4, 3, 4, 1]
+    assert rows[3].device == "东门闸机 East gate"
+    assert window.feed_model.index(3).data(window.feed_model.TypeWordRole) == "employee"
+
+
+def test_detail_pane_shows_name_score_type_and_placeholders(window, core, qtbot) -> None:
+    employee = post(core, load_sample("employee_match"))
+    stranger = post(core, load_sample("stranger"))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 2, timeout=5000)
+
+    _select(window, qtbot, employee)
+    d = window.detail
+    assert d.name_label.text() == "张伟"
+    assert d.fields["score"].text() == "0.93"
+    assert d.type_badge.text().strip() == "employee"
+    assert d.fields["device"].text() == "东门闸机 East gate"
+    assert d.scene.pixmap() is not None and d.scene.pixmap().width() > 0
+    assert d.reg_tile.view.pixmap() is not None
+    assert "<JPEG " in d.raw_text.toPlainText()
+    assert "/9j/" not in d.raw_text.toPlainText()  # no base64 in the raw tab
+
+    _select(window, qtbot, stranger)
+    assert d.type_badge.text().strip() == "stranger"
+    assert d.fields["action"].text().startswith("new stranger registered")
+    assert d.reg_tile.view.pixmap() is None
+    assert d.reg_tile.view.placeholder() == "no registered photo — stranger"
+    assert d.ir_tile.view.placeholder() == "no IR photo"
+
+
+def test_box_strings_are_plain_text(window, core, qtbot) -> None:
+    evil = "<img src=x><b>bold</b>"
+    event_id = post(core, variant("employee_match", identity_name=evil))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 1, timeout=5000)
+    assert window.feed_model.index(0).data() == evil
+    _select(window, qtbot, event_id)
+    for label in (window.detail.name_label, window.detail.fields["name"]):
+        assert label.textFormat() == Qt.TextFormat.PlainText
+        assert label.text() == evil
+    # Every label of the detail pane is plain text (box strings land in many of them).
+    rich = [
+        lbl.objectName() or lbl.text()
+        for lbl in window.detail.findChildren(QLabel)
+        if lbl.textFormat() != Qt.TextFormat.PlainText
+    ]
+    assert rich == []
+
+
+def test_older_selection_is_not_yanked_and_new_indicator_counts(window, core, qtbot) -> None:
+    ids = [post(core, variant("employee_match")) for _ in range(3)]
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 3, timeout=5000)
+    _select(window, qtbot, ids[0])  # the oldest: the user is looking back
+    assert not window.feed_model.following
+    post(core, variant("stranger"))
+    post(core, variant("blacklist"))
+    qtbot.waitUntil(lambda: window.feed_model.pending == 2, timeout=5000)
+    assert window.feed_model.rowCount() == 3
+    assert window.detail.event_id == ids[0]
+    current = window.feed.view.currentIndex()
+    assert window.feed_model.row_at(current.row()).id == ids[0]
+    assert window.feed.new_button.isVisible()
+    assert "2" in window.feed.new_button.text()
+
+    window.feed.new_button.click()
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 5, timeout=5000)
+    assert window.feed_model.pending == 0
+    assert not window.feed.new_button.isVisible()
+    assert window.feed_model.row_at(0).name == "Blacklisted Person"
+
+
+def test_following_selects_the_newest_event(window, core, qtbot) -> None:
+    post(core, variant("employee_match"))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 1, timeout=5000)
+    newest = post(core, variant("blacklist"))
+    qtbot.waitUntil(lambda: window.detail.event_id == newest, timeout=5000)
+    assert window.feed.view.currentIndex().row() == 0
+
+
+def test_show_event_and_page_menu_api(window, core, qtbot) -> None:
+    first = post(core, variant("employee_match"))
+    post(core, variant("stranger"))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 2, timeout=5000)
+    page = QWidget()
+    window.add_page("history", "History", page)
+    window.show_page("history")
+    assert window.tabs.currentWidget() is page
+    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
+        window.show_event(first)
+    assert window.tabs.currentIndex() == 0
+    assert window.feed_model.row_at(window.feed.view.currentIndex().row()).id == first
+    tools = window.menu("tools")
+    assert window.menu("tools") is tools
+    extra = window.menu("alarms")  # unknown menus go before Help
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index(extra.title()) < titles.index(window.menu("help").title())
+    with pytest.raises(ValueError):
+        window.add_page("history", "again", QWidget())
+
+
+def test_screenshots_with_each_sample_selected(window, core, qtbot) -> None:
+    """Saved for people to look at (test-artifacts/screenshots/), one per sample."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    ids = {name: post(core, load_sample(name)) for name in SAMPLE_NAMES}
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == len(ids), timeout=5000)
+    for name, event_id in ids.items():
+        _select(window, qtbot, event_id)
+        qtbot.waitUntil(lambda: window.feed_model.thumb_cache_size >= 3, timeout=5000)
+        qtbot.wait(50)
+        path = SCREENSHOTS / f"main_window_{name}.png"
+        assert window.grab().save(str(path))
+        assert path.stat().st_size > 10_000
+
+
+def test_port_in_use_keeps_the_window_and_relisten_fixes_it(qtbot, tmp_path: Path) -> None:
+    from gui.core.receiver import free_port
+    from gui.ui import app as app_mod
+    from gui.ui.bridge import CoreBridge
+    from gui.ui.dialogs.settings import relisten
+    from tests.ui.desktop_fixtures import make_settings
+
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    settings = make_settings(tmp_path)
+    settings.port = taken
+    thread = app_mod.build_receiver(settings)
+    bridge = CoreBridge(thread)
+    try:
+        error = app_mod.start_receiver(thread)
+        assert error is not None and "in use" in str(error)
+        w = app_mod.create_main_window(settings, thread, start_error=error, bridge=bridge)
+        qtbot.addWidget(w)
+        w.show()
+        assert w.state_label.text() == f"Port {taken} in use"
+        assert w.what_button.isVisible()
+        assert thread.alive  # the store stays open: history still readable
+
+        new_port = free_port()
+        relisten(w, "127.0.0.1", new_port).result(5)
+        qtbot.waitUntil(lambda: w.state_label.text() == "Listening", timeout=5000)
+        assert str(new_port) in w.listen_label.text() or "127.0.0.1" in w.listen_label.text()
+        from tests.conftest import Client
+
+        reply = Client(new_port).post_json("/EventServer/api/HistoryEvent", variant("stranger"))
+        assert reply.status == 200
+        qtbot.waitUntil(lambda: w.feed_model.rowCount() == 1, timeout=5000)
+        w.close()
+    finally:
+        blocker.close()
+        thread.stop(5)
+        bridge.close()
+
+
+def test_window_with_every_feature_installed(qtbot, core) -> None:
+    """The pages other features add must not break the window (smoke test)."""
+    from gui.ui.app import create_main_window
+
+    w = create_main_window(core.settings, core.thread, bridge=core.bridge)
+    qtbot.addWidget(w)
+    w.show()
+    post(core, variant("blacklist"))
+    qtbot.waitUntil(lambda: w.feed_model.rowCount() == 1, timeout=5000)
+    assert w.tabs.tabText(0) == "Live"
+    w.close()
