@@ -1,0 +1,51 @@
+"""About dialog: the facts a support call needs, and the licence notices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication
+
+from gui import __version__
+from gui.core.store import DB_FILENAME
+from gui.ui.dialogs import about
+from gui.ui.dialogs.about import AboutDialog, database_size, human_size
+
+
+def test_database_size_counts_wal_and_shm(tmp_path: Path) -> None:
+    (tmp_path / DB_FILENAME).write_bytes(b"x" * 1000)
+    (tmp_path / f"{DB_FILENAME}-wal").write_bytes(b"x" * 500)
+    assert database_size(tmp_path) == 1500
+    assert database_size(tmp_path / "nowhere") == 0
+
+
+def test_human_size() -> None:
+    assert human_size(512) == "512 bytes"
+    assert human_size(2048) == "2.0 KB"
+    assert human_size(5 * 1024 * 1024) == "5.0 MB"
+
+
+def test_dialog_shows_version_dirs_and_licences(qtbot, tmp_path: Path) -> None:
+    (tmp_path / DB_FILENAME).write_bytes(b"x" * 4096)
+    dialog = AboutDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.facts["version"] == __version__
+    assert dialog.facts["data_dir"] == str(tmp_path)
+    assert dialog.facts["log_dir"] == str(tmp_path / "logs")
+    assert dialog.facts["database"] == "4.0 KB"
+    text = dialog.licences.toPlainText()
+    for needle in ("LGPL", "PySide6", "aiohttp", "Apache-2.0", "Pillow", "HPND", "qasync",
+                   "BSD", "psutil", "platformdirs", "MIT"):  # fmt: skip
+        assert needle in text
+    dialog.copy_details()
+    assert str(tmp_path) in QGuiApplication.clipboard().text()
+
+
+def test_open_log_folder_creates_it(tmp_path: Path, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(
+        about.QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True
+    )
+    assert about.open_log_folder(tmp_path)
+    assert (tmp_path / "logs").is_dir()
+    assert opened == [str(tmp_path / "logs")]
