@@ -49,3 +49,33 @@ def test_open_log_folder_creates_it(tmp_path: Path, monkeypatch) -> None:
     assert about.open_log_folder(tmp_path)
     assert (tmp_path / "logs").is_dir()
     assert opened == [str(tmp_path / "logs")]
+
+
+def test_show_about_takes_the_data_dir_from_the_window(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from gui.settings import Settings
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.settings = Settings(data_dir=str(tmp_path))  # type: ignore[attr-defined]
+    dialog = about.show_about(window)
+    assert dialog.facts["data_dir"] == str(tmp_path)
+    dialog.close()
+
+
+def test_help_menu_gets_open_log_folder(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    from gui.settings import Settings
+
+    opened: list[Path] = []
+    monkeypatch.setattr(about, "open_log_folder", lambda d: opened.append(Path(d)) or True)
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.settings = Settings(data_dir=str(tmp_path))  # type: ignore[attr-defined]
+    menu = window.menuBar().addMenu("Help")
+    action = about.add_help_actions(window, menu)
+    assert action in menu.actions()
+    action.trigger()
+    assert opened == [tmp_path]

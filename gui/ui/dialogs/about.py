@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, qVersion
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -184,9 +185,33 @@ class AboutDialog(QDialog):
         QGuiApplication.clipboard().setText(self.details())
 
 
-def show_about(data_dir: Path, parent: QWidget | None = None) -> AboutDialog:
-    """Open the About dialog (non-blocking); returns it."""
+def show_about(parent: QWidget | None = None, data_dir: Path | None = None) -> AboutDialog:
+    """Open the About dialog (non-blocking) for ``parent``'s data dir; returns it."""
+    if data_dir is None:
+        current = getattr(parent, "settings", None)
+        if current is None:
+            from gui import settings
+
+            current = settings.load()
+        data_dir = current.resolved_data_dir()
     dialog = AboutDialog(data_dir, parent)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+def add_help_actions(window: QWidget, menu: QMenu) -> QAction:
+    """Help → Open log folder, for the main window's Help menu (one call from there)."""
+    action = QAction(window.tr("Open &log folder"), window)
+
+    def trigger() -> None:
+        current = getattr(window, "settings", None)
+        if current is None:
+            from gui import settings
+
+            current = settings.load()
+        open_log_folder(current.resolved_data_dir())
+
+    action.triggered.connect(trigger)
+    menu.addAction(action)
+    return action
