@@ -381,6 +381,7 @@ class AlarmEngine:
             identity_id=item.identity_id,
             identity_name=item.identity_name,
             ep_id=item.ep_id or item.device_id or item.dev_sno,
+            detail=item.ep_name,  # the camera's name, for people (ep_id is often a URL)
             fold_within_ms=cooldown_ms,
         )
         self._spawn(self._write_and_publish(job))

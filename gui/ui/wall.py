@@ -291,7 +291,7 @@ class Tile(QFrame):
         super().__init__(parent)
         self.setObjectName("wallTile")
         self.item: WallItem | None = None
-        self.picture = PictureBox("", self)
+        self.picture = PictureBox(self.tr("no photo"), self)
         self.name = _label(self, bold=True)
         self.meta = _label(self, colour=DIM)
         layout = QVBoxLayout(self)
@@ -406,6 +406,7 @@ class WallWindow(QWidget):
         self.registered = PictureBox(self.tr("no registered photo"), self)
         self.name = _label(self, bold=True)
         self.name.setWordWrap(True)
+        self.identity = _label(self, colour=DIM)
         self.kind = _label(self, bold=True)
         self.score = _label(self)
         self.device = _label(self)
@@ -413,7 +414,7 @@ class WallWindow(QWidget):
         self.when = _label(self)
         info = QVBoxLayout()
         info.setSpacing(4)
-        for w in (self.name, self.kind, self.score, self.device, self.when):
+        for w in (self.name, self.identity, self.kind, self.score, self.device, self.when):
             info.addWidget(w)
         info.addStretch(1)
         latest = QHBoxLayout()
@@ -451,11 +452,15 @@ class WallWindow(QWidget):
         font(self.alarm_count, 1.6, True)
         font(self.clock, 2.0, True)
         font(self.name, 3.0, True)
+        font(self.identity, 1.1)
         font(self.kind, 2.0, True)
         for w in (self.score, self.device, self.when):
             font(w, 1.4)
         font(self.status, 0.8)
+        for picture in (self.scene, self.registered):
+            font(picture, 1.2)
         for t in self.tiles:
+            font(t.picture, 0.75)
             font(t.name, 0.95, True)
             font(t.meta, 0.75)
         m = int(u * 0.6)
@@ -524,12 +529,13 @@ class WallWindow(QWidget):
 
     def _show_latest(self, item: WallItem | None) -> None:
         if item is None:
-            for w in (self.name, self.kind, self.score, self.device, self.when):
+            for w in (self.name, self.identity, self.kind, self.score, self.device, self.when):
                 w.setText("")
             self.name.setText(self.tr("No events yet"))
             return
         colours = getattr(self.settings, "overlay_colours", {}) or {}
         self.name.setText(item.name or item.identity_id or "—")
+        self.identity.setText(item.identity_id if item.name and item.identity_id else "")
         self.kind.setText(person_type_word(item.person_type).upper())
         self.kind.setStyleSheet(
             f"color: {person_type_colour(item.person_type, colours)}; background: transparent;"

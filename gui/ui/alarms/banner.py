@@ -44,6 +44,13 @@ def headline(alarm: Alarm) -> str:
     return f"{AlarmBanner.tr_late()} · {word}" if alarm.late else word
 
 
+def camera_of(alarm: Alarm) -> str:
+    """The camera's name when the event had one (face alarms keep it in ``detail``)."""
+    if alarm.kind == "face" and alarm.detail:
+        return alarm.detail
+    return alarm.ep_id or ""
+
+
 def describe(alarm: Alarm) -> str:
     """Who, where, how often, when — plain text."""
     parts = []
@@ -52,8 +59,9 @@ def describe(alarm: Alarm) -> str:
         parts.append(who or "—")
     elif alarm.detail:
         parts.append(alarm.detail)
-    if alarm.ep_id:
-        parts.append(alarm.ep_id)
+    camera = camera_of(alarm)
+    if camera:
+        parts.append(camera)
     if alarm.count > 1:
         parts.append(f"×{alarm.count}")
     parts.append(format_ms(alarm.last_at, with_date=False))
@@ -83,7 +91,7 @@ class AlarmBanner(QFrame):
         self.note.setPlaceholderText(self.tr("note (optional)"))
         self.note.setMaxLength(500)
         self.note.returnPressed.connect(self.acknowledge_current)
-        self.button = QPushButton(self.tr("Acknowledge (Space)"), self)
+        self.button = QPushButton(self.tr("Acknowledge"), self)
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.acknowledge_current)
         self.status = QLabel(self)
@@ -141,8 +149,15 @@ class AlarmBanner(QFrame):
             f.setBold(bold)
             label.setFont(f)
         if unit is not None:
+            # The wall: Space anywhere acknowledges, and the button must read from afar.
             self.layout().setContentsMargins(int(unit), int(unit * 0.4), int(unit), int(unit * 0.4))
             self.note.setMinimumWidth(int(unit * 12))
+            self.button.setText(self.tr("Acknowledge (Space)"))
+            pad = int(unit * 0.4)
+            self.button.setStyleSheet(
+                f"QPushButton {{ background: #FAFAFA; color: #111; border-radius: {pad}px;"
+                f" padding: {pad}px {pad * 2}px; }}"
+            )
 
     def refresh(self) -> None:
         alarm = self.center.current()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import alarms as core_alarms
 from gui.core.alarms import Alarm
+from gui.ui.alarms.banner import camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.models.background import BackgroundReader
 from gui.ui.views.words import format_ms, person_type_colour, person_type_word
@@ -111,7 +112,7 @@ class AlarmTableModel(QAbstractTableModel):
                 return f"{name} [{a.identity_id}]" if a.identity_id else name
             return a.detail or ""
         if column == "camera":
-            return a.ep_id or ""
+            return camera_of(a)
         if column == "count":
             return str(a.count)
         if column == "first":
