@@ -1,0 +1,77 @@
+"""Starting and stopping the desktop app: clean shutdown, also with uploads in flight."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from gui.ui.app import shutdown
+from tests.conftest import ROOT
+
+
+def test_close_stops_listener_and_store_with_uploads_in_flight(window, core, qtbot) -> None:
+    port = core.port
+    stalled = []
+    for _ in range(3):  # uploads that started but will not finish on their own
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(
+            b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: x\r\n"
+            b'Content-Type: application/json\r\nContent-Length: 500000\r\n\r\n{"identity_id": "'
+            + b"a"
+            * 20000
+        )
+        stalled.append(s)
+    with qtbot.waitSignal(window.closing, timeout=3000):
+        window.close()
+    took = shutdown(window, core.thread, timeout=3.0)
+    try:
+        assert not core.thread.alive, f"core thread still running after {took:.1f} s"
+        assert core.thread.receiver.store._closed
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", port)) != 0  # nobody listens any more
+    finally:
+        for s in stalled:
+            s.close()
+
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from PySide6.QtCore import QTimer
+    from gui.ui import app as app_mod
+
+    original = app_mod.create_main_window
+
+    def create_and_close_soon(*args, **kwargs):
+        window = original(*args, **kwargs)
+        QTimer.singleShot(500, window.close)
+        return window
+
+    app_mod.create_main_window = create_and_close_soon
+    from gui.cli import main
+
+    sys.exit(main(["--port", "0", "--bind", "127.0.0.1", "--data-dir", sys.argv[1],
+                   "--new-instance"]))
+    """
+)
+
+
+def test_real_app_starts_listens_and_exits_zero_on_close(tmp_path: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GATEWATCH_CONFIG_DIR=str(tmp_path / "cfg"))
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "data")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    log = (tmp_path / "data" / "logs").glob("*.log")
+    text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in log) + done.stderr
+    assert "window up and listening" in text
+    assert "core stopped" in text

@@ -1,0 +1,107 @@
+"""The live feed model: Qt's model checks, paging, the memory bound, thumbnails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from gui.ui.models import feed as feed_mod
+from gui.ui.models.background import BackgroundReader
+from gui.ui.models.feed import FeedModel
+from tests.ui.desktop_fixtures import post, variant
+
+
+def _model(core: Any, qtbot: Any, **kwargs: Any) -> FeedModel:
+    reader = BackgroundReader(lambda: core.bridge.store)
+    model = FeedModel(reader, **kwargs)
+    model._test_reader = reader  # keep it alive with the model
+    core.bridge.event_stored.connect(model.add_event)
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.reload()
+    return model
+
+
+def test_feed_model_passes_qt_model_checks(core, qtbot, qtmodeltester) -> None:
+    for name in ("employee_match", "stranger", "blacklist"):
+        post(core, variant(name))
+    model = _model(core, qtbot)
+    assert model.rowCount() == 3
+    qtmodeltester.check(model)
+    post(core, variant("seed_example"))
+    qtbot.waitUntil(lambda: model.rowCount() == 4, timeout=5000)
+    qtmodeltester.check(model)
+
+
+def test_pages_are_fetched_on_demand_until_exhausted(core, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(feed_mod, "PAGE_SIZE", 3)
+    ids = [post(core, variant("employee_match")) for _ in range(7)]
+    model = _model(core, qtbot, max_rows=100)
+    assert [model.row_at(i).id for i in range(3)] == ids[::-1][:3]
+    assert model.canFetchMore()
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 7, timeout=5000)
+    qtbot.waitUntil(lambda: not model._fetching, timeout=5000)
+    assert not model.canFetchMore()
+    assert [model.row_at(i).id for i in range(7)] == ids[::-1]
+
+
+def test_memory_is_bounded_however_many_events_arrive(core, qtbot, monkeypatch) -> None:
+    monkeypatch.setattr(feed_mod, "THUMB_CACHE_SIZE", 3)
+    for _ in range(6):
+        post(core, variant("employee_match"))
+    model = _model(core, qtbot, max_rows=5)
+    assert model.rowCount() == 5
+    assert not model.canFetchMore()  # the cap: older events are for History
+    newest = [post(core, variant("stranger")) for _ in range(4)]
+    qtbot.waitUntil(lambda: model.row_at(0).id == newest[-1], timeout=5000)
+    assert model.rowCount() == 5
+    assert len(model._index) == 5
+    for i in range(model.rowCount()):
+        model.index(i).data(FeedModel.ThumbRole)
+    qtbot.waitUntil(lambda: not model._thumb_pending, timeout=5000)
+    assert model.thumb_cache_size <= 3
+
+
+def test_face_thumbnail_is_loaded_off_thread_into_a_pixmap(core, qtbot) -> None:
+    post(core, variant("employee_match"))
+    model = _model(core, qtbot)
+    assert model.index(0).data(FeedModel.ThumbRole) is None  # requested, not yet there
+    qtbot.waitUntil(lambda: model.index(0).data(FeedModel.ThumbRole) is not None, timeout=8000)
+    pixmap = model.index(0).data(FeedModel.ThumbRole)
+    assert 0 < pixmap.width() <= 128
+
+
+def test_not_following_counts_pending_instead_of_inserting(core, qtbot) -> None:
+    post(core, variant("employee_match"))
+    model = _model(core, qtbot)
+    seen: list[int] = []
+    model.pending_changed.connect(seen.append)
+    model.set_following(False)
+    post(core, variant("stranger"))
+    post(core, variant("stranger"))
+    qtbot.waitUntil(lambda: model.pending == 2, timeout=5000)
+    assert model.rowCount() == 1
+    assert seen == [1, 2]
+    with qtbot.waitSignal(model.loaded, timeout=5000):
+        model.set_following(True)
+    assert model.rowCount() == 3 and model.pending == 0
+
+
+@pytest.mark.parametrize("merged_known", [True, False])
+def test_merged_copy_updates_in_place(core, qtbot, merged_known: bool) -> None:
+    first = variant("stranger", spot_pic="")
+    event_id = post(core, first)
+    model = _model(core, qtbot)
+    if not merged_known:
+        model.beginResetModel()
+        model._rows, model._index = [], {}
+        model.endResetModel()
+    richer = dict(first)
+    richer["spot_pic"] = variant("stranger")["spot_pic"]
+    with qtbot.waitSignal(core.bridge.event_stored, timeout=5000) as blocker:
+        assert post(core, richer) == event_id
+    assert blocker.args[0].merged  # the model saw it first (connected earlier)
+    assert model.rowCount() == (1 if merged_known else 0)

@@ -1,0 +1,63 @@
+"""Settings: the dialog saves what it shows, and a new port moves the listener live."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication
+
+from gui import settings as settings_mod
+from gui.core.receiver import free_port
+from gui.ui.dialogs.settings import SettingsDialog
+from tests.conftest import Client
+from tests.ui.desktop_fixtures import variant
+
+
+def test_round_trip_and_relisten_without_restart(window, core, qtbot, tmp_path) -> None:
+    dialog = SettingsDialog(window.settings, window)
+    qtbot.addWidget(dialog)
+    new_port = free_port()
+    dialog.port.setValue(new_port)
+    dialog.bind.setText("127.0.0.1")
+    dialog.data_dir.setText(str(tmp_path / "elsewhere"))
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.colour_buttons["3"].set_colour("#112233")
+    dialog.apply_to(window)
+
+    stored = settings_mod.load()
+    assert stored.port == new_port
+    assert stored.bind == "127.0.0.1"
+    assert stored.data_dir == str(tmp_path / "elsewhere")
+    assert stored.theme == "dark"
+    assert stored.overlay_colours == {"3": "#112233"}
+    assert window.settings.port == new_port
+
+    qtbot.waitUntil(lambda: core.thread.receiver.port == new_port, timeout=5000)
+    reply = Client(new_port).post_json("/EventServer/api/HistoryEvent", variant("blacklist"))
+    assert reply.status == 200
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 1, timeout=5000)
+    assert window.feed_model.index(0).data(window.feed_model.ColourRole) == "#112233"
+
+    again = SettingsDialog(settings_mod.load(), window)
+    qtbot.addWidget(again)
+    assert again.values() == {
+        "port": new_port,
+        "bind": "127.0.0.1",
+        "data_dir": str(tmp_path / "elsewhere"),
+        "language": "",
+        "theme": "dark",
+        "overlay_colours": {"3": "#112233"},
+    }
+    from gui.ui import theme
+
+    theme.apply_theme(QApplication.instance(), "light")
+
+
+def test_window_state_is_saved_without_one_off_command_line_values(window) -> None:
+    settings_mod.save(settings_mod.Settings(port=9528))
+    window.settings.port = 12345  # as if started with --port 12345
+    window.live_splitter.setSizes([300, 900])
+    window.set_layout("stacked")
+    window.save_ui_state()
+    stored = settings_mod.load()
+    assert stored.port == 9528
+    assert stored.layout == "stacked"
+    assert stored.window_geometry and stored.splitter_state
