@@ -264,6 +264,16 @@ class PictureBox(QWidget):
         p.end()
 
 
+#: Families with a real bold at every size (synthetic bold fades at large pixel sizes);
+#: the app's own families (CJK fallbacks included) follow.
+WALL_FAMILIES = ("Segoe UI", "DejaVu Sans", "Noto Sans")
+
+
+def wall_families(font: QFont) -> list[str]:
+    app_families = QApplication.font().families() or [QApplication.font().family()]
+    return list(dict.fromkeys([*WALL_FAMILIES, *app_families, *font.families()]))
+
+
 def _label(parent: QWidget, *, bold: bool = False, colour: str = INK) -> QLabel:
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)  # names come from boxes
@@ -444,6 +454,7 @@ class WallWindow(QWidget):
 
         def font(label: QWidget, factor: float, bold: bool = False) -> None:
             f = QFont(label.font())
+            f.setFamilies(wall_families(f))
             f.setPixelSize(max(8, int(u * factor)))
             f.setBold(bold)
             label.setFont(f)

@@ -143,6 +143,9 @@ class AlarmBanner(QFrame):
         ):
             f = QFont(base)
             if px:
+                from gui.ui.wall import wall_families
+
+                f.setFamilies(wall_families(f))
                 f.setPixelSize(px)
             else:
                 f.setPointSizeF(pt)
