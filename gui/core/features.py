@@ -16,6 +16,9 @@ def install(receiver: Receiver, settings: Any) -> None:
     from gui.core import alarms
 
     alarms.install(receiver, settings)
+    from gui.core import history
+
+    history.install(receiver, settings)
     from gui.core import installer
 
     installer.install(receiver, settings)

@@ -1,0 +1,425 @@
+"""Keeping the data dir bounded on a PC that runs for months.
+
+Three rules, in this order:
+
+1. photos older than ``keep_photos_days`` lose their full-size bytes (the row,
+   its thumbnail and the face thumbnail stay, so history still shows them);
+2. events older than ``keep_events_days`` go, with their images;
+3. while the data dir is over ``max_data_gb`` or the disk has less than
+   ``min_free_gb`` free, the oldest photos go first, then the oldest events.
+
+Ages count from ``received_at``: a box uploading last month's history must not
+see it deleted on arrival. Pinned events are never touched.
+
+Everything runs as small writer jobs (a few hundred rows, sized so each takes
+well under 100 ms) with a pause between them, so events keep being accepted
+while retention works; freed pages go back to the OS with
+``PRAGMA incremental_vacuum`` (the database is created with
+``auto_vacuum=INCREMENTAL``), also in slices.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gui.core.store import StorageError, Store, StoreClosed
+
+log = logging.getLogger(__name__)
+
+DAY_MS = 86_400_000
+GB = 1024**3
+#: How often retention runs after the first run at start.
+INTERVAL_S = 3600
+#: How often the disk status is refreshed for the status bar.
+STATUS_INTERVAL_S = 60
+#: How often the writer's health is looked at (disk-full banner and recovery).
+STORAGE_POLL_S = 2.0
+#: Each writer job aims at this duration; the row count adapts to hit it.
+JOB_TARGET_S = 0.04
+#: Pause between jobs so ingest jobs get the writer in between.
+PAUSE_S = 0.02
+#: Going under the cap stops a bit below it, so retention does not run on every event.
+HYSTERESIS = 0.9
+#: The WAL is truncated back to this after checkpoints.
+WAL_LIMIT = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Policy:
+    keep_events_days: int = 90
+    keep_photos_days: int = 30
+    max_data_bytes: int = 10 * GB
+    min_free_bytes: int = 1 * GB
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Policy:
+        return cls(
+            keep_events_days=int(getattr(settings, "keep_events_days", 90)),
+            keep_photos_days=int(getattr(settings, "keep_photos_days", 30)),
+            max_data_bytes=int(float(getattr(settings, "max_data_gb", 10.0)) * GB),
+            min_free_bytes=int(float(getattr(settings, "min_free_gb", 1.0)) * GB),
+        )
+
+
+@dataclass(frozen=True)
+class DiskStatus:
+    """Published for the status bar: how big the data dir is and how much disk is left."""
+
+    data_dir: str
+    data_bytes: int
+    free_bytes: int
+    max_data_bytes: int
+    min_free_bytes: int
+
+    @property
+    def low(self) -> bool:
+        return self.data_bytes > self.max_data_bytes or self.free_bytes < self.min_free_bytes
+
+
+@dataclass(frozen=True)
+class StorageState:
+    """Published when the database stops (or starts again) accepting writes."""
+
+    ok: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class RetentionReport:
+    """What one run removed; published and logged."""
+
+    photos_purged: int = 0
+    events_deleted: int = 0
+    pages_reclaimed: int = 0
+    reason: str = ""
+    seconds: float = 0.0
+
+    @property
+    def removed_anything(self) -> bool:
+        return bool(self.photos_purged or self.events_deleted or self.pages_reclaimed)
+
+
+# -- measuring ----------------------------------------------------------------------
+
+
+def dir_size(path: Path) -> int:
+    """Bytes of every file under ``path`` (database, WAL, request log, logs, backups)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
+
+
+def free_bytes(path: Path) -> int:
+    try:
+        return shutil.disk_usage(path).free
+    except OSError:
+        return 0
+
+
+def reclaimable_bytes(conn: sqlite3.Connection) -> int:
+    """Free pages inside the database file: space that vacuuming gives back."""
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    return conn.execute("PRAGMA freelist_count").fetchone()[0] * page_size
+
+
+def _used_bytes(conn: sqlite3.Connection) -> int:
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    return (pages - conn.execute("PRAGMA freelist_count").fetchone()[0]) * page_size
+
+
+def _average_sizes(conn: sqlite3.Connection) -> tuple[int, int]:
+    """Rough bytes freed per purged photo and per deleted event (for chunk sizes)."""
+    photo = conn.execute(
+        "SELECT avg(bytes) FROM images INDEXED BY images_with_data WHERE data IS NOT NULL"
+    ).fetchone()[0]
+    return int(photo or 50_000), 2_000
+
+
+def disk_status(store: Store, policy: Policy) -> DiskStatus:
+    return DiskStatus(
+        data_dir=str(store.data_dir),
+        data_bytes=dir_size(store.data_dir),
+        free_bytes=free_bytes(store.data_dir),
+        max_data_bytes=policy.max_data_bytes,
+        min_free_bytes=policy.min_free_bytes,
+    )
+
+
+# -- writer jobs ----------------------------------------------------------------------
+
+
+def purge_photos_job(limit: int, received_before: int | None) -> Callable[..., int]:
+    """Drop the full bytes of the oldest unpinned photos (optionally only older ones)."""
+
+    def job(conn: sqlite3.Connection) -> int:
+        age = "AND e.received_at < ?" if received_before is not None else ""
+        params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
+        return conn.execute(
+            "UPDATE images SET data = NULL WHERE id IN ("
+            " SELECT i.id FROM images i INDEXED BY images_with_data"
+            " JOIN events e ON e.id = i.event_id"
+            f" WHERE i.data IS NOT NULL AND e.pinned = 0 {age}"
+            " ORDER BY i.event_id LIMIT ?)",
+            (*params, limit),
+        ).rowcount
+
+    return job
+
+
+def delete_events_job(limit: int, received_before: int | None) -> Callable[..., int]:
+    """Delete the oldest unpinned events (images and face thumbnails cascade)."""
+
+    def job(conn: sqlite3.Connection) -> int:
+        age = "AND received_at < ?" if received_before is not None else ""
+        params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
+        return conn.execute(
+            "DELETE FROM events WHERE id IN (SELECT id FROM events"
+            f" WHERE pinned = 0 {age} ORDER BY received_at LIMIT ?)",
+            (*params, limit),
+        ).rowcount
+
+    return job
+
+
+def vacuum_job(pages: int) -> Callable[..., int]:
+    """Give up to ``pages`` free pages back to the file system; returns how many went."""
+
+    def job(conn: sqlite3.Connection) -> int:
+        before = conn.execute("PRAGMA freelist_count").fetchone()[0]
+        if before == 0:
+            return 0
+        conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+        return before - conn.execute("PRAGMA freelist_count").fetchone()[0]
+
+    return job
+
+
+def set_pinned_job(event_id: int, pinned: bool) -> Callable[..., bool]:
+    """Pin (keep forever) or unpin an event; False when there is no such event."""
+
+    def job(conn: sqlite3.Connection) -> bool:
+        cur = conn.execute("UPDATE events SET pinned = ? WHERE id = ?", (int(pinned), event_id))
+        return cur.rowcount > 0
+
+    return job
+
+
+# -- running --------------------------------------------------------------------------
+
+
+class _Slicer:
+    """Runs a job factory again and again with an adaptive size until it does nothing."""
+
+    def __init__(self, store: Store, start: int, low: int, high: int) -> None:
+        self.store = store
+        self.size = start
+        self.low = low
+        self.high = high
+        #: Longest single job so far, seconds (the writer was busy with it that long).
+        self.longest = 0.0
+
+    async def step(
+        self, factory: Callable[[int], Callable[..., int]], cap: int | None = None
+    ) -> int:
+        job = factory(self.size if cap is None else max(1, min(self.size, cap)))
+
+        def timed(conn: sqlite3.Connection) -> tuple[int, float]:
+            started = time.perf_counter()
+            return job(conn), time.perf_counter() - started
+
+        # Timed inside the writer: the time other jobs wait for this one.
+        done, took = await self.store.write(timed)
+        if took > JOB_TARGET_S:
+            self.size = max(self.low, int(self.size * JOB_TARGET_S / took))
+        elif took < JOB_TARGET_S / 2 and done >= self.size:
+            self.size = min(self.high, self.size * 2)
+        self.longest = max(self.longest, took)
+        await asyncio.sleep(PAUSE_S)
+        return done
+
+
+class Retention:
+    """One data dir's retention: ``run_once`` on demand, ``task`` for the receiver."""
+
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        *,
+        publish: Callable[[object], None] = lambda _item: None,
+        now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        usage: Callable[[], tuple[int, int]] | None = None,
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.publish = publish
+        self.now_ms = now_ms
+        #: ``() -> (data dir bytes, free disk bytes)``; injectable for tests.
+        self.usage = usage or (lambda: (dir_size(store.data_dir), free_bytes(store.data_dir)))
+        self._rows = _Slicer(store, 200, 20, 2000)
+        self._pages = _Slicer(store, 256, 16, 4096)
+        self.last_report: RetentionReport | None = None
+        self._wal_limited = False
+
+    def usage_now(self) -> tuple[int, int]:
+        """``(data dir bytes, free bytes)`` counting the database by its used pages.
+
+        In WAL mode the file only shrinks at the next checkpoint, so its
+        physical size lags behind what deleting and vacuuming achieved, and
+        the WAL itself grows while retention writes; counting used pages
+        keeps the "freed enough?" test honest. (The WAL is bounded by
+        ``journal_size_limit``, set on the first run.)
+        """
+        size, free = self.usage()
+        physical = 0
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(OSError):
+                physical += self.store.path.with_name(self.store.path.name + suffix).stat().st_size
+        logical = self.store.read_sync(_used_bytes)
+        return size - physical + logical, free + max(0, physical - logical)
+
+    async def _drain(self, factory: Callable[[int], Callable[..., int]]) -> int:
+        total = 0
+        while True:
+            n = await self._rows.step(factory)
+            total += n
+            if n == 0:
+                return total
+
+    async def _vacuum(self) -> int:
+        total = 0
+        while True:
+            n = await self._pages.step(vacuum_job)
+            total += n
+            if n == 0:
+                return total
+
+    async def run_once(self) -> RetentionReport:
+        started = time.perf_counter()
+        now = self.now_ms()
+        p = self.policy
+        if not self._wal_limited:
+            # Otherwise the WAL keeps its largest size forever after a burst.
+            await self.store.write(lambda c: c.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}"))
+            self._wal_limited = True
+        photos = events = pages = 0
+        reasons = []
+        if p.keep_photos_days > 0:
+            n = await self._drain(lambda k: purge_photos_job(k, now - p.keep_photos_days * DAY_MS))
+            if n:
+                photos += n
+                reasons.append(f"photos older than {p.keep_photos_days} days")
+        if p.keep_events_days > 0:
+            n = await self._drain(lambda k: delete_events_job(k, now - p.keep_events_days * DAY_MS))
+            if n:
+                events += n
+                reasons.append(f"events older than {p.keep_events_days} days")
+        pages += await self._vacuum()
+
+        size, free = self.usage_now()
+        need = max(
+            size - int(p.max_data_bytes * HYSTERESIS) if size > p.max_data_bytes else 0,
+            p.min_free_bytes + int(p.min_free_bytes * (1 - HYSTERESIS)) - free
+            if free < p.min_free_bytes
+            else 0,
+        )
+        if need > 0:
+            reasons.append(
+                f"data dir {size / GB:.2f} GB (cap {p.max_data_bytes / GB:.2f} GB),"
+                f" {free / GB:.2f} GB free (minimum {p.min_free_bytes / GB:.2f} GB)"
+            )
+            start_size = size
+            photo_avg, event_avg = self.store.read_sync(_average_sizes)
+            for kind in ("photos", "events"):
+                job = purge_photos_job if kind == "photos" else delete_events_job
+                avg = photo_avg if kind == "photos" else event_avg
+                while start_size - size < need:
+                    # No more rows than the shortfall needs: a chunk of scene photos is MBs.
+                    cap = -(-(need - (start_size - size)) // max(1, avg))
+                    n = await self._rows.step(lambda k, job=job: job(k, None), cap)
+                    if n == 0:
+                        break
+                    if kind == "photos":
+                        photos += n
+                    else:
+                        events += n
+                    pages += await self._vacuum()
+                    size, free = self.usage_now()
+            if start_size - size < need:
+                log.warning(
+                    "retention: data dir still over its limits; only pinned events are left"
+                )
+        report = RetentionReport(
+            photos_purged=photos,
+            events_deleted=events,
+            pages_reclaimed=pages,
+            reason="; ".join(reasons),
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        self.last_report = report
+        if report.removed_anything:
+            log.info(
+                "retention removed %d photos and %d events, reclaimed %d pages (%s) in %.1f s",
+                photos, events, pages, report.reason or "free pages", report.seconds,
+            )  # fmt: skip
+        self.publish(report)
+        self.publish(disk_status(self.store, p))
+        return report
+
+    async def task(self, _receiver: Any = None) -> None:
+        """At start, then hourly; the disk status every minute in between."""
+        last_run = 0.0
+        while True:
+            try:
+                if time.monotonic() - last_run >= INTERVAL_S or last_run == 0.0:
+                    last_run = time.monotonic()
+                    await self.run_once()
+                else:
+                    self.publish(disk_status(self.store, self.policy))
+            except (StorageError, StoreClosed) as exc:
+                log.warning("retention could not write: %s", exc)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("retention failed")
+            await asyncio.sleep(STATUS_INTERVAL_S)
+
+
+async def watch_storage(receiver: Any, interval: float = STORAGE_POLL_S) -> None:
+    """Publish ``StorageState`` whenever the writer starts or stops failing.
+
+    The writer itself recovers: each new batch tries again, so ingest resumes
+    as soon as the disk has room. This only tells people.
+    """
+    last_ok = True
+    while True:
+        error = receiver.store.writer.last_error
+        ok = error is None
+        if ok != last_ok:
+            last_ok = ok
+            if ok:
+                log.info("the database accepts writes again")
+                receiver.publish(StorageState(True, "storage is writable again"))
+            else:
+                log.error("the database cannot be written: %s", error)
+                receiver.publish(
+                    StorageState(
+                        False,
+                        f"events cannot be stored ({error}); boxes are told to retry later",
+                    )
+                )
+        await asyncio.sleep(interval)

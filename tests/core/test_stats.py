@@ -1,0 +1,135 @@
+"""Counts per local hour/day: DST-correct buckets, splits, self-tests left out; /api/stats."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from gui.core import features, stats
+from gui.core.query import BadQuery
+from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+from gui.core.store import Store
+from tests.conftest import Client
+from tests.core.history_data import add, event, make_store
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def ms(*args: int, tz=BERLIN) -> int:
+    return int(datetime(*args, tzinfo=tz).timestamp() * 1000)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = make_store(tmp_path)
+    yield s
+    s.close()
+
+
+def test_day_buckets_follow_local_midnight_across_dst(store: Store) -> None:
+    # 2026-03-29: Berlin springs forward, that day has 23 hours.
+    add(store, [
+        event(1, timestamp=ms(2026, 3, 28, 23, 30), person_type=1),
+        event(2, timestamp=ms(2026, 3, 29, 0, 10), person_type=4),
+        event(3, timestamp=ms(2026, 3, 29, 23, 50), person_type=4),
+        event(4, timestamp=ms(2026, 3, 30, 0, 5), person_type=3),
+    ])  # fmt: skip
+    result = stats.compute(
+        store.reader(), since=ms(2026, 3, 28), until=ms(2026, 3, 31), bucket="day", tz=BERLIN
+    )
+    assert [b.start for b in result.buckets] == [
+        ms(2026, 3, 28), ms(2026, 3, 29), ms(2026, 3, 30)
+    ]  # fmt: skip
+    # The DST day is 23 hours long: buckets are not fixed 24-hour steps.
+    assert result.buckets[1].start - result.buckets[0].start == 24 * 3_600_000
+    assert result.buckets[2].start - result.buckets[1].start == 23 * 3_600_000
+    assert [b.total for b in result.buckets] == [1, 2, 1]
+    assert result.buckets[1].by_person_type == {"4": 2}
+    assert result.total == 4
+    assert result.by_person_type == {"1": 1, "4": 2, "3": 1}
+
+
+def test_the_repeated_autumn_hour_is_two_buckets(store: Store) -> None:
+    # 2026-10-25 02:00-03:00 happens twice in Berlin (first at +02:00, then at +01:00).
+    first = ms(2026, 10, 25, 0, 30, tz=ZoneInfo("UTC"))  # 02:30 CEST
+    second = first + 3_600_000  # 02:30 CET
+    add(store, [event(1, timestamp=first), event(2, timestamp=second)])
+    result = stats.compute(
+        store.reader(), since=first - 2 * 3_600_000, until=second + 3_600_000, tz=BERLIN
+    )
+    starts = [b.start for b in result.buckets]
+    assert len(starts) == len(set(starts)) == 5
+    totals = {b.start: b.total for b in result.buckets}
+    assert totals[first - 30 * 60_000] == 1
+    assert totals[second - 30 * 60_000] == 1
+    assert result.strangers_by_hour_of_day == [0] * 24
+
+
+def test_split_by_device_top_identities_and_self_tests_left_out(store: Store) -> None:
+    cam = {"ep_id": "cam-A", "device_id": "dev-A"}
+    add(store, [
+        event(n, identity_id="E-1" if n < 3 else "E-2", person_type=1,
+              ep_info={**event(0)["ep_info"], **(cam if n % 2 else {})})
+        for n in range(5)
+    ])  # fmt: skip
+    add(store, [event(9, identity_id="E-9")], self_test=True)
+    add(store, [event(20 + n, person_type=4, identity_id=f"s{n}") for n in range(3)])
+    since = 1_700_000_000_000 - 3_600_000
+    result = stats.compute(store.reader(), since=since, until=since + 3 * 3_600_000)
+    assert result.total == 8
+    assert result.by_device["cam-A"] == 2
+    assert sum(result.by_device.values()) == 8
+    assert [t["identity_id"] for t in result.top_identities] == ["E-1", "E-2"]
+    assert [t["count"] for t in result.top_identities] == [3, 2]
+    assert sum(result.strangers_by_hour_of_day) == 3
+
+
+def test_bad_parameters() -> None:
+    with pytest.raises(BadQuery):
+        stats.parse_stats_query({"bucket": "week"}, 0)
+    with pytest.raises(BadQuery):
+        stats.parse_stats_query({"since": "10", "until": "5"}, 0)
+    assert stats.parse_stats_query({}, 100_000_000) == (
+        100_000_000 - 86_400_000,
+        100_000_000,
+        "hour",
+    )
+
+
+@pytest.fixture
+def featured(tmp_path: Path) -> Iterator[Receiver]:
+    """A receiver with every core feature installed (as headless and the app run it)."""
+    from gui.settings import Settings
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
+    features.install(rec, Settings())
+    thread = ReceiverThread(rec)
+    thread.start()
+    yield rec
+    thread.stop()
+
+
+def test_api_stats_and_pin(featured: Receiver) -> None:
+    client = Client(featured.port)
+    assert client.post_json("/EventServer/api/HistoryEvent", [event(1), event(2)]).status == 200
+    since = 1_700_000_000_000 - 3_600_000
+    body = client.get_json(f"/api/stats?since={since}&until={since + 7_200_000}&bucket=hour")
+    assert body["total"] == 2
+    assert {"start", "total", "by_person_type", "by_device"} <= set(body["buckets"][0])
+    assert client.get("/api/stats?bucket=fortnight").status == 400
+
+    first = client.get_json("/api/events")["events"][0]["id"]
+    reply = client.request("POST", f"/api/events/{first}/pin")
+    assert reply.status == 200 and reply.json() == {"id": first, "pinned": True}
+    assert client.get_json(f"/api/events/{first}")["pinned"] is True
+    reply = client.request("POST", f"/api/events/{first}/pin", b'{"pinned": false}')
+    assert reply.json()["pinned"] is False
+    client.request("POST", f"/api/events/{first}/pin")
+    assert client.request("DELETE", f"/api/events/{first}/pin").json()["pinned"] is False
+    assert client.get_json(f"/api/events/{first}")["pinned"] is False
+    assert client.request("POST", "/api/events/999999/pin").status == 404
+    assert client.request("POST", "/api/events/x/pin").status == 400
