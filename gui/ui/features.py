@@ -16,4 +16,7 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.alarms.install import install as install_alarms
 
     install_alarms(window, bridge, settings)
+    from gui.ui.installer import install as install_installer
+
+    install_installer(window, bridge, settings)
     return None

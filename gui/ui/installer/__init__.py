@@ -1,0 +1,103 @@
+"""The installer's pages: connect a box, request inspector, devices; test sending.
+
+``install(window, bridge, settings)`` adds them to the main window and the
+Tools menu; the connect page opens by itself on the first start.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtGui import QAction
+
+from gui.ui.installer.common import tr
+
+log = logging.getLogger(__name__)
+
+
+def install(window: Any, bridge: Any, settings: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+    from gui.ui.installer.devices import DevicesPanel
+    from gui.ui.installer.inspector import RequestInspector
+    from gui.ui.installer.send import SendTestDialog, copy_event_as_curl, replay_event
+
+    connect = ConnectPanel(bridge, settings, parent=window)
+    inspector = RequestInspector(bridge, show_event=window.show_event, parent=window)
+    devices = DevicesPanel(bridge, settings, parent=window)
+    window.add_page("connect", tr("Connect"), connect)
+    window.add_page("requests", tr("Requests"), inspector)
+    window.add_page("devices", tr("Devices"), devices)
+    window.installer_pages = {"connect": connect, "requests": inspector, "devices": devices}
+
+    def status(text: str) -> None:
+        window.statusBar().showMessage(text, 15_000)
+
+    def current_event() -> int | None:
+        detail = getattr(window, "detail", None)
+        return getattr(detail, "event_id", None)
+
+    tools = window.menu("tools")
+    actions = []
+    a = QAction(tr("Connect a box…"), window)
+    a.triggered.connect(lambda: window.show_page("connect"))
+    actions.append(a)
+    a = QAction(tr("Request inspector"), window)
+    a.triggered.connect(lambda: window.show_page("requests"))
+    actions.append(a)
+    a = QAction(tr("Devices"), window)
+    a.triggered.connect(lambda: window.show_page("devices"))
+    actions.append(a)
+    a = QAction(tr("Send test event…"), window)
+    a.triggered.connect(lambda: SendTestDialog(bridge, window).show())
+    actions.append(a)
+
+    def replay() -> None:
+        event_id = current_event()
+        if event_id is None:
+            status(tr("Select an event first"))
+            return
+        replay_event(window, bridge, event_id, status)
+
+    def curl() -> None:
+        event_id = current_event()
+        if event_id is None:
+            status(tr("Select an event first"))
+            return
+        copy_event_as_curl(window, bridge, event_id, status)
+
+    a = QAction(tr("Replay selected event to…"), window)
+    a.triggered.connect(replay)
+    actions.append(a)
+    a = QAction(tr("Copy selected event as curl"), window)
+    a.triggered.connect(curl)
+    actions.append(a)
+    tools.addSeparator()
+    for action in actions:
+        tools.addAction(action)
+    window.installer_actions = actions
+
+    def shutdown() -> None:
+        for page in (connect, inspector, devices):
+            page.close_worker()
+
+    closing = getattr(window, "closing", None)
+    if closing is not None:
+        closing.connect(shutdown)
+
+    if not getattr(settings, "connect_panel_seen", True):
+        window.show_page("connect")
+        settings.connect_panel_seen = True
+        _remember_seen()
+
+
+def _remember_seen() -> None:
+    """Persist only this flag onto the stored settings (run-time values must not stick)."""
+    try:
+        from gui import settings as settings_mod
+
+        stored = settings_mod.load()
+        stored.connect_panel_seen = True
+        settings_mod.save(stored)
+    except OSError as exc:
+        log.warning("cannot save settings: %s", exc)

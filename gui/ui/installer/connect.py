@@ -1,0 +1,422 @@
+"""The connect page: which URL to type into the box, is it sending, is it right.
+
+Shown on first start (as a page of the main window, never a modal dialog) and
+one click away afterwards. Everything slow (the firewall command, the
+self-test POST, verdict queries) runs on worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import netinfo, sender, verdicts
+from gui.core.devices import box_serial_of_camera
+from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
+from gui.ui.installer.common import Worker, chinese, copy_button, plain_label, tr
+
+Index = QModelIndex | QPersistentModelIndex
+LEVEL_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "error": "#c62828"}
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _json_message(reply: str) -> str:
+    import json
+
+    try:
+        data = json.loads(reply)
+    except (ValueError, TypeError):
+        return reply or ""
+    return str(data.get("message", "")) if isinstance(data, dict) else str(data)
+
+
+class VerdictsModel(QAbstractTableModel):
+    """Verdicts per box: level, source, message (bounded by the number of boxes)."""
+
+    COLUMNS = ("level", "source", "message")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[verdicts.Verdict] = []
+
+    def set_verdicts(self, rows: list[verdicts.Verdict]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (tr("Level"), tr("Box"), tr("What we see"))[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        v = self.rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == "level":
+                return {"ok": tr("OK"), "warn": tr("Warning"), "error": tr("Error")}[v.level]
+            if col == "source":
+                return f"{v.source_ip} ({v.box})" if v.box else v.source_ip
+            return v.message_zh if chinese() else v.message
+        if role == Qt.ItemDataRole.ForegroundRole and col == "level":
+            return QBrush(QColor(LEVEL_COLOURS[v.level]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{v.code}: {v.message}\n{v.message_zh}"
+        if role == Qt.ItemDataRole.UserRole:
+            return v.code
+        return None
+
+
+class ConnectPanel(QWidget):
+    """URLs with copy buttons, listener warnings, live first-request line, self-test, verdicts."""
+
+    def __init__(
+        self,
+        bridge: Any,
+        settings: Any,
+        *,
+        netinfo_source: netinfo.AddrSource | None = None,
+        firewall: Callable[[int], netinfo.FirewallStatus] | None = None,
+        is_local: Callable[[str], bool] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConnectPanel")
+        self.bridge = bridge
+        self.settings = settings
+        self._source = netinfo_source
+        self._firewall = firewall or (lambda port: netinfo.firewall_status(port))
+        self._is_local = is_local or self._default_is_local
+        self.worker = Worker(self)
+        self.info: netinfo.ConnectInfo | None = None
+        self.url_fields: list[QLineEdit] = []
+        self.self_test_result: sender.SendResult | None = None
+        self.firewall_result: netinfo.FirewallStatus | None = None
+        self._events_seen = False
+        self._build()
+        self._verdict_timer = QTimer(self)
+        self._verdict_timer.setSingleShot(True)
+        self._verdict_timer.setInterval(1500)
+        self._verdict_timer.timeout.connect(self.refresh_verdicts)
+        bridge.server_state.connect(lambda _s: self.refresh_addresses())
+        bridge.event_stored.connect(self._on_event)
+        bridge.request_logged.connect(self._on_request)
+        self.refresh_addresses()
+        self.refresh_verdicts()
+
+    # -- building ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        outer.addWidget(scroll)
+        body = QWidget()
+        scroll.setWidget(body)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+
+        title = plain_label(tr("Connect a box"))
+        font = QFont(title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        title.setFont(font)
+        layout.addWidget(title)
+
+        self.traffic = plain_label(tr("Waiting for the first request…"), wrap=True)
+        self.traffic.setObjectName("trafficLine")
+        tfont = QFont(self.traffic.font())
+        tfont.setPointSizeF(tfont.pointSizeF() * 1.2)
+        self.traffic.setFont(tfont)
+        self.traffic.setStyleSheet("QLabel#trafficLine { padding: 8px; border-radius: 4px;"
+                                   " background: palette(alternate-base); }")  # fmt: skip
+        layout.addWidget(self.traffic)
+
+        self.listening = plain_label("", wrap=True)
+        layout.addWidget(self.listening)
+        self.notices = plain_label("", wrap=True)
+        self.notices.setObjectName("connectNotices")
+        self.notices.setStyleSheet(
+            "QLabel#connectNotices { color: #8a4b00; background: #fff4e0; padding: 8px;"
+            " border: 1px solid #f0c36d; border-radius: 4px; }"
+        )
+        layout.addWidget(self.notices)
+
+        hint = plain_label(
+            tr("Type these URLs into the box's event and device-status settings. Use the "
+               "address on the same network as the box."),
+            wrap=True,
+        )  # fmt: skip
+        layout.addWidget(hint)
+        self.addresses_box = QWidget()
+        self.addresses_layout = QVBoxLayout(self.addresses_box)
+        self.addresses_layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.addresses_box)
+
+        row = QHBoxLayout()
+        self.refresh_button = QPushButton(tr("Refresh addresses"))
+        self.refresh_button.clicked.connect(self.refresh_addresses)
+        self.self_test_button = QPushButton(tr("Run self-test"))
+        self.self_test_button.setToolTip(
+            tr("Post a sample event to this PC's own address, and check the firewall")
+        )
+        self.self_test_button.clicked.connect(self.run_self_test)
+        row.addWidget(self.self_test_button)
+        row.addWidget(self.refresh_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.self_test_label = plain_label("", wrap=True)
+        layout.addWidget(self.self_test_label)
+        fw_row = QHBoxLayout()
+        self.firewall_label = plain_label("", wrap=True)
+        fw_row.addWidget(self.firewall_label, 1)
+        layout.addLayout(fw_row)
+        cmd_row = QHBoxLayout()
+        self.firewall_command = QLineEdit()
+        self.firewall_command.setReadOnly(True)
+        self.firewall_copy = copy_button(self.firewall_command.text)
+        cmd_row.addWidget(self.firewall_command, 1)
+        cmd_row.addWidget(self.firewall_copy)
+        self.firewall_command.hide()
+        self.firewall_copy.hide()
+        layout.addLayout(cmd_row)
+
+        group = QGroupBox(tr("What each box sends"))
+        g = QVBoxLayout(group)
+        self.verdicts_model = VerdictsModel(self)
+        self.verdicts_view = QTableView()
+        self.verdicts_view.setModel(self.verdicts_model)
+        self.verdicts_view.verticalHeader().hide()
+        self.verdicts_view.setWordWrap(True)
+        self.verdicts_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        header = self.verdicts_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.verdicts_view.setMinimumHeight(160)
+        g.addWidget(self.verdicts_view)
+        self.verdicts_empty = plain_label(tr("Nothing received yet."))
+        g.addWidget(self.verdicts_empty)
+        layout.addWidget(group, 1)
+
+    # -- addresses ---------------------------------------------------------------------
+
+    def port(self) -> int:
+        receiver = getattr(self.bridge, "receiver", None)
+        port = getattr(receiver, "port", None)
+        return int(port or getattr(self.settings, "port", 9528))
+
+    def bind(self) -> str:
+        receiver = getattr(self.bridge, "receiver", None)
+        config = getattr(receiver, "config", None)
+        return getattr(config, "bind", None) or getattr(self.settings, "bind", "") or ""
+
+    def _default_is_local(self, ip: str) -> bool:
+        """Traffic from this PC (self-tests, curl) is not "a box connected"."""
+        try:
+            if ipaddress.ip_address(ip).is_loopback:
+                return True
+        except ValueError:
+            return False
+        return any(a.ip == ip for a in (self.info.addresses if self.info else ()))
+
+    def refresh_addresses(self) -> None:
+        state = getattr(self.bridge, "last_state", None)
+        info = netinfo.connect_info(
+            self.port(), self.bind(),
+            state=getattr(state, "state", "listening"),
+            state_message=getattr(state, "message", ""),
+            source=self._source,
+        )  # fmt: skip
+        self.info = info
+        self.listening.setText(
+            tr("Listening on port {port}, {bind}.").format(port=info.port, bind=info.bind_label)
+        )
+        self.notices.setText("\n".join(n.message for n in info.notices))
+        self.notices.setVisible(bool(info.notices))
+        while self.addresses_layout.count():
+            item = self.addresses_layout.takeAt(0)
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.url_fields = []
+        for address in info.addresses:
+            title = f"{address.interface} — {address.ip}"
+            if address.link_local:
+                title += "  " + tr("(no DHCP lease: link-local)")
+            box = QGroupBox(title)
+            grid = QGridLayout(box)
+            for row, url in enumerate(address.urls):
+                grid.addWidget(plain_label(tr(url.label)), row, 0)
+                field = QLineEdit(url.url)
+                field.setReadOnly(True)
+                field.setObjectName(f"url_{address.ip}_{url.key}")
+                field.setMinimumWidth(420)
+                self.url_fields.append(field)
+                grid.addWidget(field, row, 1)
+                grid.addWidget(copy_button(field.text), row, 2)
+            grid.setColumnStretch(1, 1)
+            self.addresses_layout.addWidget(box)
+
+    # -- live traffic ------------------------------------------------------------------
+
+    def _on_event(self, summary: Any) -> None:
+        if summary.self_test or self._is_local(summary.source_ip):
+            return
+        kind = tr("real-time") if summary.path in REALTIME_PATHS else tr("history")
+        box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
+        who = f"{summary.source_ip} ({box})" if box else summary.source_ip
+        self.traffic.setText(
+            tr("Box {who} connected, sending {format} {kind} events").format(
+                who=who, format=summary.format, kind=kind
+            )
+        )
+        self._events_seen = True
+        self._set_traffic_style("ok")
+        self._verdict_timer.start()
+
+    def _on_request(self, record: Any) -> None:
+        if self._is_local(record.source_ip):
+            return
+        self._verdict_timer.start()
+        path = record.path.split("?", 1)[0]
+        if record.status >= 400:
+            self.traffic.setText(
+                tr("Box {ip} is sending to {path}, but its request was refused ({status}): "
+                   "{reason}").format(
+                    ip=record.source_ip, path=path, status=record.status,
+                    reason=_json_message(record.reply),
+                )
+            )  # fmt: skip
+            self._set_traffic_style("error")
+        elif path in HEALTH_PATHS and not record.events and not self._events_seen:
+            self.traffic.setText(
+                tr("Box {ip} connected, sending health reports (no events yet)").format(
+                    ip=record.source_ip
+                )
+            )
+            self._set_traffic_style("ok")
+
+    def _set_traffic_style(self, level: str) -> None:
+        colour = {"ok": "#e8f5e9", "error": "#fdecea"}.get(level, "palette(alternate-base)")
+        self.traffic.setStyleSheet(
+            f"QLabel#trafficLine {{ padding: 8px; border-radius: 4px; background: {colour}; }}"
+        )
+
+    # -- verdicts ----------------------------------------------------------------------
+
+    def refresh_verdicts(self) -> None:
+        store_getter = lambda: self.bridge.store  # noqa: E731
+        now = now_ms()
+        self.worker.run(lambda: verdicts.build(store_getter().reader(), now), self._verdicts_loaded)
+
+    def _verdicts_loaded(self, found: list[verdicts.Verdict]) -> None:
+        self.verdicts_model.set_verdicts(found)
+        self.verdicts_view.resizeRowsToContents()
+        self.verdicts_empty.setVisible(not found)
+        if found and self.traffic.text() == tr("Waiting for the first request…"):
+            boxes = [
+                v for v in found if v.code == "payload_shape" and not self._is_local(v.source_ip)
+            ]
+            if boxes:
+                v = boxes[0]
+                who = f"{v.source_ip} ({v.box})" if v.box else v.source_ip
+                self.traffic.setText(
+                    tr("Box {who} has sent events recently: {what}").format(
+                        who=who, what=v.message_zh if chinese() else v.message
+                    )
+                )
+
+    # -- self-test ---------------------------------------------------------------------
+
+    def self_test_url(self) -> str:
+        """The history URL on this PC's own LAN address (loopback when that is all we have)."""
+        info = self.info
+        ip = "127.0.0.1"
+        if info is not None:
+            usable = [a for a in info.addresses if not a.link_local] or list(info.addresses)
+            if usable:
+                ip = usable[0].ip
+        return netinfo.endpoint_urls(ip, self.port())[0].url
+
+    def run_self_test(self) -> None:
+        url = self.self_test_url()
+        self.self_test_button.setEnabled(False)
+        self.self_test_label.setText(tr("Posting a sample event to {url} …").format(url=url))
+        self.firewall_label.setText(tr("Checking the firewall…"))
+        event = sender.refreshed(sender.load_sample("employee_match"), now_ms())
+        self.worker.run(
+            lambda: asyncio.run(sender.post_once(url, event, self_test=True, timeout=5.0)),
+            self._self_test_done,
+            lambda exc: self._self_test_done(sender.SendResult(url, 0, "", 0.0, 1, str(exc))),
+        )
+        port = self.port()
+        self.worker.run(
+            lambda: self._firewall(port),
+            self._firewall_done,
+            lambda exc: self._firewall_done(
+                netinfo.FirewallStatus(False, None, tr("firewall check failed: {e}").format(e=exc))
+            ),
+        )
+
+    def _self_test_done(self, result: sender.SendResult) -> None:
+        self.self_test_result = result
+        self.self_test_button.setEnabled(True)
+        if result.ok:
+            text = tr(
+                "Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. "
+                "(It is marked as a test and kept out of statistics and alarms.) A post from "
+                "this PC does not prove the box gets through the firewall: see below."
+            ).format(status=result.status, ms=result.latency_ms, url=result.url)
+        elif result.error:
+            text = tr("Self-test failed: {url}: {error}").format(url=result.url, error=result.error)
+        else:
+            text = tr("Self-test failed: {url} answered {status}: {reply}").format(
+                url=result.url, status=result.status, reply=_json_message(result.reply)
+            )
+        self.self_test_label.setText(text)
+
+    def _firewall_done(self, status: netinfo.FirewallStatus) -> None:
+        self.firewall_result = status
+        prefix = tr("Firewall:") + " "
+        self.firewall_label.setText(prefix + status.message)
+        has_command = bool(status.command) and status.allowed is not True
+        self.firewall_command.setText(status.command or "")
+        self.firewall_command.setVisible(has_command)
+        self.firewall_copy.setVisible(has_command)
+
+    def close_worker(self) -> None:
+        self.worker.close()

@@ -1,0 +1,348 @@
+"""The devices page: every box and camera, its traffic over 24 h, health and silence.
+
+Boxes come with their last ``/DeviceStatus`` report (CPU, memory, disk,
+temperature, versions); cameras with online/offline from the box and a colour
+when they have gone silent (amber, then red; see ``gui.core.silence``). The
+table is a model over a read done off the GUI thread; it is small (one row per
+device) and reloaded on traffic, at most every two seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QPlainTextEdit,
+    QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import devices, installer, silence
+from gui.ui.installer.common import Worker, plain_label, tr
+
+Index = QModelIndex | QPersistentModelIndex
+SPARK_ROLE = Qt.ItemDataRole.UserRole + 1
+LEVEL_BACKGROUND = {
+    silence.AMBER: "#ffe0a3",
+    silence.RED: "#ffcdd2",
+    silence.QUIET: "#e0e0e0",
+}
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, Any]]:
+    """Rows for the table: each box followed by its cameras, then cameras of unknown boxes."""
+    found = devices.list_devices(conn)
+    activity = installer.events_per_hour(conn, now, 24)
+    state = silence.evaluate(
+        [{"sn": b["sn"], "name": b["name"], "last_seen": b["last_seen"]} for b in found["boxes"]],
+        found["cameras"], now, minutes, quiet,
+    )  # fmt: skip
+    levels = {d.key: d for d in state.devices}
+    rows: list[dict[str, Any]] = []
+    cameras_by_box: dict[str | None, list[dict[str, Any]]] = {}
+    for cam in found["cameras"]:
+        cameras_by_box.setdefault(cam.get("box_sn"), []).append(cam)
+    box_sns = {b["sn"] for b in found["boxes"]}
+
+    def camera_row(cam: dict[str, Any]) -> dict[str, Any]:
+        s = levels.get(cam["ep_id"])
+        return {
+            "kind": "camera", "key": cam["ep_id"], "name": cam.get("name") or cam["ep_id"],
+            "ip": cam.get("ip"), "type": cam.get("type"), "status": cam.get("status"),
+            "last_event_at": cam.get("last_event_at"), "event_count": cam.get("event_count"),
+            "spark": activity["cameras"].get(cam["ep_id"]) or [0] * 24,
+            "level": s.level if s else silence.OK, "reason": s.reason if s else "",
+            "health": None, "detail": cam,
+        }  # fmt: skip
+
+    for box in found["boxes"]:
+        s = levels.get(box["sn"])
+        health = box.get("health")
+        rows.append({
+            "kind": "box", "key": box["sn"], "name": box.get("name") or box["sn"],
+            "ip": " ".join(box.get("ips") or []) or box.get("source_ip"), "type": tr("box"),
+            "status": (health or {}).get("gateway_status"),
+            "last_event_at": box.get("last_event_at"), "event_count": box.get("event_count"),
+            "spark": activity["boxes"].get(box["sn"]) or [0] * 24,
+            "level": s.level if s else silence.OK, "reason": s.reason if s else "",
+            "health": health, "detail": box,
+        })  # fmt: skip
+        rows.extend(camera_row(c) for c in cameras_by_box.get(box["sn"], []))
+    for sn, cams in cameras_by_box.items():
+        if sn not in box_sns:
+            rows.extend(camera_row(c) for c in cams)
+    return rows
+
+
+def health_text(report: dict[str, Any] | None) -> str:
+    """``CPU 35% · memory 52% · disk 40% · 58 °C · sw V6R2 · SDK 3.4``."""
+    if not isinstance(report, dict):
+        return ""
+    ext = report.get("gateway_ext_data")
+    if not isinstance(ext, dict):
+        return ""
+    parts = []
+
+    def pct(value: Any) -> str | None:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return f"{value * 100:.0f}%" if value <= 1 else f"{value:.0f}%"
+        return None
+
+    def sub(key: str) -> dict[str, Any]:
+        value = ext.get(key)
+        return value if isinstance(value, dict) else {}
+
+    for label, value in (
+        (tr("CPU"), pct(sub("cpu_info").get("cpu_rate"))),
+        (tr("memory"), pct(sub("memory_info").get("total_memory_scale"))),
+        (tr("disk"), pct(sub("disk_info").get("disk_rate"))),
+    ):
+        if value:
+            parts.append(f"{label} {value}")
+    temp = ext.get("temperature")
+    if isinstance(temp, int | float) and not isinstance(temp, bool):
+        parts.append(f"{temp:g} °C")
+    if ext.get("sw_version"):
+        parts.append(f"sw {ext['sw_version']}")
+    if ext.get("sdk_version"):
+        parts.append(f"SDK {ext['sdk_version']}")
+    return " · ".join(parts)
+
+
+def _ago(ms: int | None, now: int) -> str:
+    if not ms:
+        return tr("never")
+    seconds = max(0, (now - ms) // 1000)
+    if seconds < 60:
+        return tr("{n} s ago").format(n=seconds)
+    if seconds < 3600:
+        return tr("{n} min ago").format(n=seconds // 60)
+    if seconds < 48 * 3600:
+        return tr("{n} h ago").format(n=seconds // 3600)
+    return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
+
+
+class DevicesModel(QAbstractTableModel):
+    COLUMNS = ("name", "ip", "type", "status", "last_event_at", "spark", "health")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[dict[str, Any]] = []
+        self.now = now_ms()
+
+    def set_rows(self, rows: list[dict[str, Any]], now: int) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.now = now
+        self.endResetModel()
+
+    def row_of(self, key: str) -> int | None:
+        for i, row in enumerate(self.rows):
+            if row["key"] == key:
+                return i
+        return None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (tr("Device"), tr("IP"), tr("Type"), tr("Status"), tr("Last event"),
+                    tr("Events / hour, 24 h"), tr("Health"))[section]  # fmt: skip
+        return None
+
+    def status_text(self, row: dict[str, Any]) -> str:
+        parts = []
+        if row["status"]:
+            parts.append({"online": tr("online"), "offline": tr("offline")}.get(
+                str(row["status"]).lower(), str(row["status"])))  # fmt: skip
+        level = row["level"]
+        if level != silence.OK:
+            parts.append({silence.AMBER: tr("silent"), silence.RED: tr("silent (red)"),
+                          silence.QUIET: tr("quiet at night")}[level])  # fmt: skip
+        return ", ".join(parts) or tr("sending")
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        col = self.COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == "name":
+                return ("    " if row["kind"] == "camera" else "") + str(row["name"])
+            if col == "status":
+                return self.status_text(row)
+            if col == "last_event_at":
+                return _ago(row["last_event_at"], self.now)
+            if col == "spark":
+                return ""
+            if col == "health":
+                return health_text(row["health"])
+            value = row.get(col)
+            return "" if value is None else str(value)
+        if role == SPARK_ROLE and col == "spark":
+            return row["spark"]
+        if role == Qt.ItemDataRole.BackgroundRole and col == "status":
+            colour = LEVEL_BACKGROUND.get(row["level"])
+            if row["kind"] == "camera" and str(row["status"]).lower() == "offline":
+                colour = LEVEL_BACKGROUND[silence.RED]
+            return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col == "spark":
+                return tr("{n} events in the last 24 h (oldest hour on the left)").format(
+                    n=sum(row["spark"])
+                )
+            if col == "status":
+                return row["reason"]
+            return str(row["key"])
+        if role == Qt.ItemDataRole.UserRole:
+            return row["key"]
+        return None
+
+
+class SparklineDelegate(QStyledItemDelegate):
+    """Bars of events per hour; the newest hour on the right."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        values = index.data(SPARK_ROLE)
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        if not values:
+            return
+        rect = QRectF(option.rect).adjusted(4, 4, -4, -4)
+        top = max(values) or 1
+        n = len(values)
+        width = rect.width() / n
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#1e88e5"))
+        for i, value in enumerate(values):
+            if value <= 0:
+                continue
+            h = max(1.0, rect.height() * value / top)
+            painter.drawRect(
+                QRectF(rect.left() + i * width, rect.bottom() - h, max(1.0, width - 1), h)
+            )
+        painter.setPen(QPen(QColor("#9e9e9e")))
+        painter.drawLine(QPointF(rect.left(), rect.bottom()), QPointF(rect.right(), rect.bottom()))
+        painter.restore()
+
+
+class DevicesPanel(QWidget):
+    def __init__(self, bridge: Any, settings: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("DevicesPanel")
+        self.bridge = bridge
+        self.settings = settings
+        self.worker = Worker(self)
+        self.model = DevicesModel(self)
+        self.loads = 0
+        layout = QVBoxLayout(self)
+        self.note = plain_label(
+            tr("A device that sends nothing for {n} minutes turns amber, then red after {m}.")
+            .format(n=self._minutes(), m=2 * self._minutes()),
+            wrap=True,
+        )  # fmt: skip
+        layout.addWidget(self.note)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(5, SparklineDelegate(self.table))
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for col, width in enumerate((260, 130, 70, 150, 110, 200)):
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        splitter.addWidget(self.table)
+        self.detail = QPlainTextEdit()
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText(tr("Select a box to see its last health report"))
+        splitter.addWidget(self.detail)
+        splitter.setSizes([450, 220])
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(2000)
+        self._debounce.timeout.connect(self.reload)
+        self._tick = QTimer(self)
+        self._tick.setInterval(30_000)
+        self._tick.timeout.connect(self.reload)
+        self._tick.start()
+        bridge.event_stored.connect(lambda _s: self.schedule())
+        bridge.health_report.connect(lambda _h: self.reload())
+        bridge.published.connect(self._on_published)
+        self.reload()
+
+    def _minutes(self) -> int:
+        return max(1, int(getattr(self.settings, "silence_minutes", 10) or 10))
+
+    def _on_published(self, item: object) -> None:
+        if isinstance(item, silence.SilenceState):
+            self.schedule()
+
+    def schedule(self) -> None:
+        if not self._debounce.isActive():
+            self._debounce.start()
+
+    def reload(self) -> None:
+        now = now_ms()
+        minutes = self._minutes()
+        quiet = list(getattr(self.settings, "quiet_at_night", []) or [])
+        getter = lambda: self.bridge.store  # noqa: E731
+        self.worker.run(lambda: load(getter().reader(), now, minutes, quiet),
+                        lambda rows: self._loaded(rows, now))  # fmt: skip
+
+    def _loaded(self, rows: list[dict[str, Any]], now: int) -> None:
+        current = self.table.currentIndex()
+        key = self.model.rows[current.row()]["key"] if current.isValid() else None
+        self.model.set_rows(rows, now)
+        self.loads += 1
+        if key is not None:
+            row = self.model.row_of(key)
+            if row is not None:
+                self.table.selectRow(row)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        row = self.model.rows[current.row()]
+        if row["kind"] == "box" and row["health"]:
+            text = json.dumps(row["health"], ensure_ascii=False, indent=2)
+        else:
+            text = json.dumps(row["detail"], ensure_ascii=False, indent=2)
+        self.detail.setPlainText(text)
+
+    def close_worker(self) -> None:
+        self.worker.close()

@@ -1,0 +1,162 @@
+"""In-app test sending: "Send test event", "Replay to…" and "Copy as curl" for stored events."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import event_rows, sender
+from gui.ui.installer.common import Worker, copy_text, plain_label, tr
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def own_url(bridge: Any, path: str = sender.DEFAULT_EVENT_PATH) -> str:
+    port = getattr(getattr(bridge, "receiver", None), "port", None) or 9528
+    return f"http://127.0.0.1:{port}{path}"
+
+
+class SendTestDialog(QDialog):
+    """Choose a sample and a shape, post it, see the reply and latency."""
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(tr("Send test event"))
+        self.worker = Worker(self)
+        self.result: sender.SendResult | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.url = QLineEdit(own_url(bridge))
+        self.url.setMinimumWidth(460)
+        self.sample = QComboBox()
+        self.sample.addItems(sender.sample_names())
+        if "employee_match" in sender.sample_names():
+            self.sample.setCurrentText("employee_match")
+        self.shape = QComboBox()
+        self.shape.addItems(list(sender.SHAPES))
+        self.self_test = QCheckBox(tr("mark as self-test (kept out of statistics and alarms)"))
+        self.self_test.setChecked(True)
+        form.addRow(tr("URL"), self.url)
+        form.addRow(tr("Sample"), self.sample)
+        form.addRow(tr("Shape"), self.shape)
+        form.addRow("", self.self_test)
+        layout.addLayout(form)
+        self.result_label = plain_label("", wrap=True)
+        layout.addWidget(self.result_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.send_button = QPushButton(tr("Send"))
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(self.send)
+        close = QPushButton(tr("Close"))
+        close.clicked.connect(self.close)
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+
+    def send(self) -> None:
+        url = sender.with_path(self.url.text().strip())
+        event = sender.to_shape(
+            sender.refreshed(sender.load_sample(self.sample.currentText()), now_ms()),
+            self.shape.currentText(),
+        )
+        self_test = self.self_test.isChecked()
+        self.send_button.setEnabled(False)
+        self.result_label.setText(tr("Sending to {url} …").format(url=url))
+        self.worker.run(
+            lambda: asyncio.run(sender.post_once(url, event, self_test=self_test)), self._done
+        )
+
+    def _done(self, result: sender.SendResult) -> None:
+        self.result = result
+        self.send_button.setEnabled(True)
+        prefix = tr("OK") if result.ok else tr("FAILED")
+        self.result_label.setText(f"{prefix}: {result.summary()}")
+
+    def done(self, code: int) -> None:
+        self.worker.close()
+        super().done(code)
+
+
+def load_event_payload(store: Any, event_id: int) -> Any:
+    """The stored event's original JSON, photos put back (what the box sent)."""
+    return event_rows.load_raw(store.reader(), event_id)
+
+
+def replay_event(
+    parent: QWidget, bridge: Any, event_id: int, report: Callable[[str], None]
+) -> None:
+    """Ask for a URL and post the stored event there as it was received."""
+    url, ok = QInputDialog.getText(
+        parent, tr("Replay to…"), tr("Post event {id} to this URL:").format(id=event_id),
+        text=own_url(bridge),
+    )  # fmt: skip
+    if not ok or not url.strip():
+        return
+    url = sender.with_path(url.strip())
+    worker = Worker(parent)
+
+    def work() -> sender.SendResult:
+        payload = load_event_payload(bridge.store, event_id)
+        if payload is None:
+            return sender.SendResult(
+                url, 0, "", 0.0, 0, tr("event {id} not found").format(id=event_id)
+            )
+        return asyncio.run(sender.post_once(url, payload))
+
+    def done(result: sender.SendResult) -> None:
+        report(tr("Replay of event {id} to {url}: {result}").format(
+            id=event_id, url=url, result=result.summary()))  # fmt: skip
+        worker.close()
+
+    worker.run(work, done)
+
+
+def copy_event_as_curl(
+    parent: QWidget,
+    bridge: Any,
+    event_id: int,
+    report: Callable[[str], None],
+    folder: Path | None = None,
+) -> None:
+    """Write the event's JSON to a file and copy a curl command posting it."""
+    worker = Worker(parent)
+    target = folder or Path(bridge.store.data_dir) / "curl"
+    url = own_url(bridge)
+
+    def work() -> str | None:
+        payload = load_event_payload(bridge.store, event_id)
+        if payload is None:
+            return None
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / f"event-{event_id}.json"
+        path.write_bytes(sender.encode(payload))
+        return sender.curl_command(url, path)
+
+    def done(command: str | None) -> None:
+        if command is None:
+            report(tr("event {id} not found").format(id=event_id))
+        else:
+            copy_text(command)
+            report(tr("Copied: {command}").format(command=command))
+        worker.close()
+
+    worker.run(work, done)

@@ -1,0 +1,401 @@
+"""Installer pages: connect panel, request inspector, devices, test sending."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections import namedtuple
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from gui.core import netinfo, sender
+from gui.settings import Settings
+from tests.conftest import Client, load_sample
+
+Addr = namedtuple("Addr", "family address netmask broadcast ptp")
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings()
+
+
+@pytest.fixture
+def rig(tmp_path: Path, settings: Settings, qtbot: Any) -> Iterator[Any]:
+    from gui.core import features
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+    from gui.ui.bridge import CoreBridge
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
+    features.install(rec, settings)
+    thread = ReceiverThread(rec)
+    thread.start()
+    bridge = CoreBridge(thread)
+
+    class Rig:
+        pass
+
+    r = Rig()
+    r.receiver, r.thread, r.bridge, r.settings = rec, thread, bridge, settings
+    r.client = Client(rec.port)
+    yield r
+    bridge.close()
+    thread.stop()
+
+
+def fake_firewall(port: int) -> netinfo.FirewallStatus:
+    return netinfo.FirewallStatus(
+        True, False, f"no inbound firewall rule allows TCP port {port}",
+        netinfo.windows_rule_command(port),
+    )  # fmt: skip
+
+
+class FakeBridge(QObject):
+    """Just the signals and receiver facts the connect panel reads."""
+
+    event_stored = Signal(object)
+    request_logged = Signal(object)
+    server_state = Signal(object)
+    health_report = Signal(object)
+    published = Signal(object)
+
+    def __init__(self, port: int, bind: str) -> None:
+        super().__init__()
+
+        class Config:
+            pass
+
+        class Rec:
+            pass
+
+        self.receiver = Rec()
+        self.receiver.port = port  # type: ignore[attr-defined]
+        self.receiver.config = Config()  # type: ignore[attr-defined]
+        self.receiver.config.bind = bind  # type: ignore[attr-defined]
+        self.last_state = None
+
+    @property
+    def store(self) -> Any:
+        raise RuntimeError("no store in this test")
+
+
+def fake_source() -> dict[str, list[Any]]:
+    return {
+        "lo": [Addr(socket.AF_INET, "127.0.0.1", "255.0.0.0", None, None)],
+        "Ethernet 2": [Addr(socket.AF_INET, "192.168.1.50", "255.255.255.0", None, None)],
+        "Wi-Fi": [Addr(socket.AF_INET, "10.0.0.7", "255.255.255.0", None, None)],
+    }
+
+
+# ------------------------------------------------------------------------- connect
+
+
+def test_connect_panel_lists_the_addresses_with_urls(qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    panel = ConnectPanel(FakeBridge(9528, ""), Settings(), netinfo_source=fake_source,
+                         firewall=fake_firewall)  # fmt: skip
+    qtbot.addWidget(panel)
+    urls = [f.text() for f in panel.url_fields]
+    assert urls == [
+        "http://192.168.1.50:9528/EventServer/api/HistoryEvent",
+        "http://192.168.1.50:9528/EventServer/api/RealTimeEvent",
+        "http://192.168.1.50:9528/DeviceStatus",
+        "http://10.0.0.7:9528/EventServer/api/HistoryEvent",
+        "http://10.0.0.7:9528/EventServer/api/RealTimeEvent",
+        "http://10.0.0.7:9528/DeviceStatus",
+    ]
+    assert "all interfaces" in panel.listening.text()
+    assert panel.notices.isHidden()
+    assert panel.traffic.text() == "Waiting for the first request…"
+    assert panel.self_test_url() == "http://192.168.1.50:9528/EventServer/api/HistoryEvent"
+
+
+def test_connect_panel_real_addresses(qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    panel = ConnectPanel(FakeBridge(9528, ""), Settings(), firewall=fake_firewall)
+    qtbot.addWidget(panel)
+    real = netinfo.local_ipv4()
+    assert len(panel.url_fields) == 3 * len(real)
+    for (_name, ip), field in zip(real, panel.url_fields[::3], strict=True):
+        assert field.text() == f"http://{ip}:9528/EventServer/api/HistoryEvent"
+
+
+def test_loopback_warning_traffic_line_and_self_test(rig: Any, qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    panel = ConnectPanel(
+        rig.bridge, rig.settings, firewall=fake_firewall, is_local=lambda _ip: False
+    )
+    qtbot.addWidget(panel)
+    assert not panel.notices.isHidden()
+    assert "boxes cannot reach this PC" in panel.notices.text()
+    assert panel.url_fields == []
+
+    event = sender.refreshed(load_sample("employee_match"), now_ms())
+    assert rig.client.post_json("/EventServer/api/HistoryEvent", event).status == 200
+    qtbot.waitUntil(lambda: "connected" in panel.traffic.text(), timeout=5000)
+    assert panel.traffic.text() == (
+        "Box 127.0.0.1 (SE3-A1B2C3D4) connected, sending 1.0 history events"
+    )
+    qtbot.waitUntil(lambda: panel.verdicts_model.rowCount() > 0, timeout=5000)
+    codes = {v.code for v in panel.verdicts_model.rows}
+    assert "payload_shape" in codes and "ok" in codes
+
+    # self-test: posts to our own address (loopback here), marked as a test
+    panel.self_test_button.click()
+    qtbot.waitUntil(lambda: panel.self_test_result is not None, timeout=10000)
+    qtbot.waitUntil(lambda: panel.firewall_result is not None, timeout=5000)
+    assert panel.self_test_result.ok, panel.self_test_result
+    assert panel.self_test_label.text().startswith("Self-test passed: Gatewatch answered 200")
+    assert not panel.firewall_command.isHidden()
+    assert "localport=" in panel.firewall_command.text()
+    flagged = rig.receiver.store.read_sync(
+        lambda c: c.execute("SELECT count(*) FROM events WHERE self_test = 1").fetchone()[0]
+    )
+    assert flagged == 1
+
+
+def test_self_test_reports_what_blocked_it(qtbot: Any) -> None:
+    from gui.core.receiver import free_port
+    from gui.ui.installer.connect import ConnectPanel
+
+    port = free_port()
+    panel = ConnectPanel(FakeBridge(port, "127.0.0.1"), Settings(), firewall=fake_firewall)
+    qtbot.addWidget(panel)
+    panel.run_self_test()
+    qtbot.waitUntil(lambda: panel.self_test_result is not None, timeout=10000)
+    assert not panel.self_test_result.ok
+    assert "connection refused" in panel.self_test_label.text()
+
+
+def test_rejected_request_shows_on_the_traffic_line(rig: Any, qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    panel = ConnectPanel(
+        rig.bridge, rig.settings, firewall=fake_firewall, is_local=lambda _ip: False
+    )
+    qtbot.addWidget(panel)
+    rig.client.request("POST", "/EventServer/api/RealTimeEvent", b"[]")
+    qtbot.waitUntil(lambda: "refused" in panel.traffic.text(), timeout=5000)
+    assert "(400)" in panel.traffic.text() and "empty array" in panel.traffic.text()
+
+
+# ------------------------------------------------------------------------- inspector
+
+
+def test_bad_request_appears_in_the_inspector_with_our_answer(rig: Any, qtbot: Any) -> None:
+    from gui.ui.installer.inspector import RequestInspector
+
+    inspector = RequestInspector(rig.bridge)
+    qtbot.addWidget(inspector)
+    inspector.resize(1200, 700)
+    reply = rig.client.request(
+        "POST",
+        "/EventServer/api/HistoryEvent",
+        b'{"identity_id": 1,',
+        {"Content-Type": "application/json"},
+    )
+    assert reply.status == 400
+    model = inspector.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    row = model.rows[0]
+    assert row["status"] == 400 and row["path"] == "/EventServer/api/HistoryEvent"
+    status_col = model.COLUMNS.index("status")
+    reply_col = model.COLUMNS.index("reply")
+    assert model.index(0, status_col).data() == "400"
+    assert "body is not JSON" in model.index(0, reply_col).data()
+
+    inspector.select_row(0)
+    qtbot.waitUntil(lambda: inspector.detail is not None, timeout=5000)
+    text = inspector.body_view.toPlainText()
+    assert '{"identity_id": 1,' in text
+    assert "Our answer (400)" in text and "4002" in text
+    assert "we answered 400" in inspector.summary.text()
+
+
+def test_inspector_filters_pages_and_images(rig: Any, qtbot: Any, tmp_path: Path) -> None:
+    from gui.ui.installer import inspector as insp
+
+    for i in range(3):
+        rig.client.get(f"/missing{i}")
+    ir = load_sample("employee_match")["ir_pic"]
+    rig.client.post_json("/EventServer/api/HistoryEvent", [{"photo": ir}])
+    assert (
+        rig.client.post_json(
+            "/HistoryEvent", sender.refreshed(load_sample("stranger"), now_ms())
+        ).status
+        == 200
+    )
+
+    def logged() -> int:
+        return rig.receiver.store.read_sync(
+            lambda c: c.execute("SELECT count(*) FROM requests").fetchone()[0]
+        )
+
+    qtbot.waitUntil(lambda: logged() == 5, timeout=5000)
+    view = insp.RequestInspector(rig.bridge, curl_dir=tmp_path / "curl")
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 5, timeout=5000)
+    view.status_filter.setCurrentIndex(insp.STATUSES.index("404"))
+    qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=5000)
+    view.status_filter.setCurrentIndex(0)
+    view.path_filter.setText("/EventServer/api/HistoryEvent")
+    view.apply_filters()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=5000)
+    view.select_row(0)
+    qtbot.waitUntil(lambda: view.detail is not None, timeout=5000)
+    assert "<JPEG " in view.body_view.toPlainText() and ir not in view.body_view.toPlainText()
+    buttons = [view.images_row.itemAt(i).widget() for i in range(view.images_row.count())]
+    assert [b.text() for b in buttons] == ["View 0.photo"]
+
+    # copy as curl: the body goes to a file the command references
+    view.copy_as_curl()
+    qtbot.waitUntil(lambda: "curl" in view.summary.text(), timeout=5000)
+    from PySide6.QtGui import QGuiApplication
+
+    command = QGuiApplication.clipboard().text()
+    assert "--data-binary @" in command
+    path = Path(command.split("--data-binary @", 1)[1].split()[0].strip("'"))
+    assert json.loads(path.read_bytes())[0]["photo"] == ir
+
+
+def test_inspector_model_is_paged_and_bounded(rig: Any, qtbot: Any, monkeypatch: Any) -> None:
+    from gui.ui.installer import inspector as insp
+
+    monkeypatch.setattr(insp, "PAGE", 4)
+    monkeypatch.setattr(insp, "MAX_ROWS", 6)
+    for i in range(9):
+        rig.client.get(f"/p{i}")
+    qtbot.waitUntil(
+        lambda: rig.receiver.store.read_sync(
+            lambda c: c.execute("SELECT count(*) FROM requests").fetchone()[0]
+        ) == 9,
+        timeout=5000,
+    )  # fmt: skip
+    view = insp.RequestInspector(rig.bridge)
+    qtbot.addWidget(view)
+    model = view.model
+    qtbot.waitUntil(lambda: model.rowCount() == 4, timeout=5000)
+    assert model.canFetchMore()
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 8, timeout=5000)
+    model.fetchMore()
+    assert model.rowCount() == 8  # bounded: no more fetched beyond MAX_ROWS
+    ids = [r["id"] for r in model.rows]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 8
+    rig.client.get("/live")
+    qtbot.waitUntil(lambda: model.rows[0]["path"] == "/live", timeout=5000)
+    assert model.rowCount() == 6
+
+
+# ------------------------------------------------------------------------- devices
+
+
+def test_devices_panel_updates_from_device_status_and_events(rig: Any, qtbot: Any) -> None:
+    import random
+
+    from gui.core.simulator import FakeBox, FakeCamera, health_report
+    from gui.ui.installer.devices import SPARK_ROLE, DevicesPanel
+
+    panel = DevicesPanel(rig.bridge, rig.settings)
+    qtbot.addWidget(panel)
+    east_id = "0xe0a509261422__rtsp://192.168.1.100:8554/ch103"
+    box = FakeBox("SE3-A1B2C3D4", "192.168.1.19", "1.0", [
+        FakeCamera(east_id, "East gate", "192.168.1.100", "rtsp"),
+        FakeCamera("SE3-A1B2C3D4__192.168.1.101", "West", "192.168.1.101", "photo"),
+    ])  # fmt: skip
+    report = health_report(box, random.Random(3), offline={"SE3-A1B2C3D4__192.168.1.101"})
+    assert rig.client.post_json("/DeviceStatus", report).status == 200
+    model = panel.model
+    qtbot.waitUntil(lambda: model.row_of("SE3-A1B2C3D4") is not None, timeout=5000)
+    box_row = model.row_of("SE3-A1B2C3D4")
+    health = model.index(box_row, model.COLUMNS.index("health")).data()
+    assert "CPU" in health and "°C" in health and "sw V6R2.1.0-sim" in health
+    west = model.row_of("SE3-A1B2C3D4__192.168.1.101")
+    assert "offline" in model.index(west, model.COLUMNS.index("status")).data()
+    assert model.index(west, model.COLUMNS.index("status")).data(8) is not None  # red background
+
+    loads = panel.loads
+    event = sender.refreshed(load_sample("employee_match"), now_ms())
+    assert rig.client.post_json("/EventServer/api/RealTimeEvent", event).status == 200
+    qtbot.waitUntil(lambda: panel.loads > loads, timeout=6000)
+    east = model.row_of(event["ep_info"]["ep_id"])
+    spark = model.index(east, model.COLUMNS.index("spark")).data(SPARK_ROLE)
+    assert sum(spark) == 1 and spark[-1] == 1
+    assert "s ago" in model.index(east, model.COLUMNS.index("last_event_at")).data()
+    panel.table.selectRow(model.row_of("SE3-A1B2C3D4"))
+    assert "gateway_ext_data" in panel.detail.toPlainText()
+    # paint the sparkline once (the delegate must not fail)
+    panel.resize(1200, 500)
+    panel.show()
+    assert not panel.table.grab().isNull()
+
+
+def test_devices_silence_colours(rig: Any, qtbot: Any) -> None:
+    from gui.core import silence
+    from gui.ui.installer import devices as dev
+
+    event = sender.refreshed(load_sample("blacklist"), now_ms())
+    assert rig.client.post_json("/EventServer/api/RealTimeEvent", event).status == 200
+    conn = rig.receiver.store.reader()
+    later = now_ms() + 11 * 60_000
+    rows = dev.load(conn, later, 10, [])
+    gate = next(r for r in rows if r["key"] == "gate-2")
+    assert gate["level"] == silence.AMBER
+    model = dev.DevicesModel()
+    model.set_rows(rows, later)
+    idx = model.index(model.row_of("gate-2"), model.COLUMNS.index("status"))
+    assert idx.data() == "silent"
+    assert idx.data(8).color().name() == dev.LEVEL_BACKGROUND[silence.AMBER]
+    rows = dev.load(conn, now_ms() + 25 * 60_000, 10, [])
+    assert next(r for r in rows if r["key"] == "gate-2")["level"] == silence.RED
+
+
+# ------------------------------------------------------------------------- sending + window
+
+
+def test_send_test_event_dialog(rig: Any, qtbot: Any) -> None:
+    from gui.ui.installer.send import SendTestDialog
+
+    dialog = SendTestDialog(rig.bridge)
+    qtbot.addWidget(dialog)
+    dialog.shape.setCurrentText("legacy")
+    dialog.send_button.click()
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
+    assert dialog.result.ok and dialog.result_label.text().startswith("OK: 200")
+    fmt = rig.receiver.store.read_sync(
+        lambda c: c.execute("SELECT format, self_test FROM events").fetchall()
+    )
+    assert [tuple(r) for r in fmt] == [("legacy", 1)]
+
+
+def test_pages_in_the_main_window_and_first_start(rig: Any, qtbot: Any) -> None:
+    from gui.ui.main_window import MainWindow
+
+    rig.settings.connect_panel_seen = False
+    window = MainWindow(rig.settings, rig.bridge)
+    qtbot.addWidget(window)
+    assert window.page("connect") is not None
+    assert window.page("requests") is not None and window.page("devices") is not None
+    assert window.tabs.currentWidget() is window.page("connect")
+    assert rig.settings.connect_panel_seen is True
+    from gui import settings as settings_mod
+
+    assert settings_mod.load().connect_panel_seen is True
+    titles = [a.text() for a in window.menu("tools").actions()]
+    assert "Send test event…" in titles and "Connect a box…" in titles
+
+    again = MainWindow(rig.settings, rig.bridge)
+    qtbot.addWidget(again)
+    assert again.tabs.currentWidget() is not again.page("connect")
