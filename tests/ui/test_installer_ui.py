@@ -399,3 +399,19 @@ def test_pages_in_the_main_window_and_first_start(rig: Any, qtbot: Any) -> None:
     again = MainWindow(rig.settings, rig.bridge)
     qtbot.addWidget(again)
     assert again.tabs.currentWidget() is not again.page("connect")
+
+
+def test_traffic_from_this_pc_is_not_a_box(rig: Any, qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    panel = ConnectPanel(rig.bridge, rig.settings, firewall=fake_firewall)
+    qtbot.addWidget(panel)
+    event = sender.refreshed(load_sample("stranger"), now_ms())
+    assert rig.client.post_json("/EventServer/api/RealTimeEvent", event).status == 200
+    qtbot.waitUntil(lambda: "this PC" in panel.traffic.text(), timeout=5000)
+    assert panel.traffic.text() == (
+        "Events from this PC (127.0.0.1) arrive: 1.0 real-time. No box has sent anything yet."
+    )
+    # the verdicts still cover it (a simulator on this PC is judged like a box)
+    qtbot.waitUntil(lambda: panel.verdicts_model.rowCount() > 0, timeout=5000)
+    assert panel.verdicts_empty.isHidden()

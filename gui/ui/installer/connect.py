@@ -294,9 +294,18 @@ class ConnectPanel(QWidget):
     # -- live traffic ------------------------------------------------------------------
 
     def _on_event(self, summary: Any) -> None:
-        if summary.self_test or self._is_local(summary.source_ip):
+        if summary.self_test:
             return
         kind = tr("real-time") if summary.path in REALTIME_PATHS else tr("history")
+        if self._is_local(summary.source_ip):
+            if not self._events_seen:  # a simulator or curl on this PC: say so, no box yet
+                self.traffic.setText(
+                    tr("Events from this PC ({ip}) arrive: {format} {kind}. "
+                       "No box has sent anything yet.").format(
+                        ip=summary.source_ip, format=summary.format, kind=kind
+                    )
+                )  # fmt: skip
+            return
         box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
         who = f"{summary.source_ip} ({box})" if box else summary.source_ip
         self.traffic.setText(
@@ -306,12 +315,12 @@ class ConnectPanel(QWidget):
         )
         self._events_seen = True
         self._set_traffic_style("ok")
-        self._verdict_timer.start()
 
     def _on_request(self, record: Any) -> None:
+        if not self._verdict_timer.isActive():
+            self._verdict_timer.start()
         if self._is_local(record.source_ip):
             return
-        self._verdict_timer.start()
         path = record.path.split("?", 1)[0]
         if record.status >= 400:
             self.traffic.setText(
