@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from gui.core.devices import box_serial_of_camera
 from gui.core.ingest import HEALTH_PATHS, KNOWN_PATHS, REALTIME_PATHS
 
 #: How far back to look, and how many recent items per source decide.
@@ -96,8 +97,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "盒子发送到 {path}：请将地址设为 {suggestion}",
     ),
     "rejected": (
-        "{n} recent requests were rejected ({status}): {reason}",
-        "最近有 {n} 个请求被拒绝（{status}）：{reason}",
+        "requests rejected recently: {n} ({status}); the latest: {reason}",
+        "最近被拒绝的请求：{n} 个（{status}）；最近一个：{reason}",
     ),
     "ok": (
         "all good: {n} events recently, nothing wrong found",
@@ -211,43 +212,61 @@ def _recent_requests(conn: sqlite3.Connection, since: int) -> list[dict[str, Any
     return out
 
 
+def _box_of(ev: dict[str, Any]) -> str | None:
+    return ev["dev_sno"] or box_serial_of_camera(ev["ep_id"])
+
+
 def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[_Source]:
+    """Recent traffic grouped per source address and, behind one address, per box.
+
+    Request-level facts (rejections, paths, duplicates, body format) cannot be
+    tied to one box when several share an address: they then form a group of
+    their own naming all the boxes.
+    """
     since = now - window_ms
-    by_ip: dict[str, _Source] = {}
-
-    def source(ip: str) -> _Source:
-        if ip not in by_ip:
-            by_ip[ip] = _Source(ip, [], [])
-        return by_ip[ip]
-
+    events_by_ip: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
     for ev in _recent_events(conn, since):
-        src = source(ev["source_ip"] or "")
-        if len(src.events) < PER_SOURCE:
-            src.events.append(ev)
+        group = events_by_ip.setdefault(ev["source_ip"] or "", {}).setdefault(_box_of(ev), [])
+        if len(group) < PER_SOURCE:
+            group.append(ev)
+    requests_by_ip: dict[str, list[dict[str, Any]]] = {}
     for req in _recent_requests(conn, since):
-        if (
-            req["method"] != "POST"
-            and req["status"] in (404, 405)
-            and req["path"] == "/favicon.ico"
-        ):
+        if req["method"] != "POST" and req["path"] == "/favicon.ico":
             continue
-        src = source(req["source_ip"])
-        if len(src.requests) < PER_SOURCE:
-            src.requests.append(req)
-    for src in by_ip.values():
-        serials = Counter(e["dev_sno"] for e in src.events if e["dev_sno"])
-        row = conn.execute(
-            "SELECT sn, last_report_at FROM boxes WHERE source_ip = ?"
-            " ORDER BY coalesce(last_report_at, 0) DESC LIMIT 1",
-            (src.ip,),
-        ).fetchone()
-        if serials:
-            src.box = serials.most_common(1)[0][0]
-        elif row is not None and not str(row[0]).startswith("ip:"):
-            src.box = row[0]
-        if row is not None:
-            src.last_report_at = row[1]
-    return sorted(by_ip.values(), key=lambda s: s.ip)
+        found = requests_by_ip.setdefault(req["source_ip"], [])
+        if len(found) < PER_SOURCE:
+            found.append(req)
+    reports: dict[str, dict[str, int]] = {}
+    for sn, source_ip, last_report_at in conn.execute(
+        "SELECT sn, source_ip, last_report_at FROM boxes WHERE last_report_at >= ?", (since,)
+    ):
+        reports.setdefault(source_ip or "", {})[sn] = last_report_at
+
+    out: list[_Source] = []
+    for ip in sorted(set(events_by_ip) | set(requests_by_ip) | set(reports)):
+        groups = dict(events_by_ip.get(ip, {}))
+        requests = requests_by_ip.get(ip, [])
+        reported = reports.get(ip, {})
+        named = [b for b in groups if b]
+        if None in groups and len(named) == 1:
+            groups[named[0]].extend(groups.pop(None))
+        boxes = sorted(set(named) | {sn for sn in reported if not sn.startswith("ip:")})
+        report_at = {sn: at for sn, at in reported.items()}
+        anonymous_report = next((at for sn, at in reported.items() if sn.startswith("ip:")), None)
+        if len(boxes) <= 1 and len(groups) <= 1:
+            box = boxes[0] if boxes else None
+            events = next(iter(groups.values()), [])
+            at = report_at.get(box) if box else anonymous_report
+            out.append(_Source(ip, events, requests, box, at or anonymous_report))
+            continue
+        for box, events in sorted(groups.items(), key=lambda kv: kv[0] or ""):
+            out.append(_Source(ip, events, [], box, report_at.get(box) if box else None))
+        for sn in boxes:
+            if sn not in groups:
+                out.append(_Source(ip, [], [], sn, report_at.get(sn)))
+        if requests:
+            out.append(_Source(ip, [], requests, ", ".join(boxes) or None, None))
+    return out
 
 
 # ------------------------------------------------------------------------- judging

@@ -119,3 +119,23 @@ def test_duration_text():
     assert verdicts.duration_text(8 * HOUR) == ("8 h", "8 小时")
     assert verdicts.duration_text(-7 * 60000) == ("7 min", "7 分钟")
     assert verdicts.duration_text(3 * 24 * HOUR)[0] == "3 days"
+
+
+def test_boxes_behind_one_address_are_judged_apart(full_receiver):
+    client = Client(full_receiver.port)
+    base = load_sample("employee_match")
+    for i in range(3):
+        good = sender.refreshed(base, _now() + i)
+        good["dev_sno"] = "SE5-GOOD"
+        good["ep_info"] = dict(good["ep_info"], ep_id="SE5-GOOD__cam1")
+        skewed = sender.refreshed(base, _now() + 8 * HOUR + i)
+        assert client.post_json(REALTIME, good).status == 200
+        assert client.post_json(REALTIME, skewed).status == 200
+    client.request("POST", HISTORY, b"", {"Content-Type": "application/json"})
+    wait_for(lambda: _logged(client, 7))
+    found = client.get_json("/api/verdicts")["verdicts"]
+    skew = [v for v in found if v["code"] == "clock_skew"]
+    assert [v["box"] for v in skew] == ["SE3-A1B2C3D4"]
+    assert {v["box"] for v in found if v["code"] == "ok"} == {"SE5-GOOD"}
+    rejected = [v for v in found if v["code"] == "rejected"]
+    assert [v["box"] for v in rejected] == ["SE3-A1B2C3D4, SE5-GOOD"]
