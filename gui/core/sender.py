@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-SAMPLES_DIR = Path(__file__).resolve().parents[2] / "assets" / "samples"
+from gui.resources import asset_path
+
+SAMPLES_DIR = asset_path("samples")  # from a checkout and from a frozen build
 SHAPES = ("1.0", "legacy", "2.0")
 SELF_TEST_HEADER = "X-Gatewatch-Self-Test"
 DEFAULT_EVENT_PATH = "/EventServer/api/HistoryEvent"

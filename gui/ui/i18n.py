@@ -13,9 +13,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
+from gui.resources import asset_path
+
 log = logging.getLogger(__name__)
 
-I18N_DIR = Path(__file__).resolve().parents[2] / "assets" / "i18n"
+I18N_DIR = asset_path("i18n")
 #: Settings value -> name shown in the language picker (each in its own language).
 LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
 
