@@ -399,27 +399,37 @@ class Retention:
             await asyncio.sleep(STATUS_INTERVAL_S)
 
 
-async def watch_storage(receiver: Any, interval: float = STORAGE_POLL_S) -> None:
+async def watch_storage(receiver: Any, interval: float | None = None) -> None:
     """Publish ``StorageState`` whenever the writer starts or stops failing.
 
     The writer itself recovers: each new batch tries again, so ingest resumes
-    as soon as the disk has room. This only tells people.
+    as soon as the disk has room. This only tells people. A nearly full disk
+    fails large writes (photos) while small ones still pass, so "failing" is
+    any new failure since the last look, and "ok" needs a successful write
+    and no new failure for a few looks in a row.
     """
-    last_ok = True
+    writer = receiver.store.writer
+    seen = writer.failures
+    ok = True
+    quiet = 0
     while True:
-        error = receiver.store.writer.last_error
-        ok = error is None
-        if ok != last_ok:
-            last_ok = ok
+        await asyncio.sleep(interval if interval is not None else STORAGE_POLL_S)
+        failures, error = writer.failures, writer.last_error
+        if failures != seen:
+            seen, quiet = failures, 0
             if ok:
-                log.info("the database accepts writes again")
-                receiver.publish(StorageState(True, "storage is writable again"))
-            else:
-                log.error("the database cannot be written: %s", error)
+                ok = False
+                message = error or writer.last_failure or "the database cannot be written"
+                log.error("the database cannot be written: %s", message)
                 receiver.publish(
                     StorageState(
                         False,
-                        f"events cannot be stored ({error}); boxes are told to retry later",
+                        f"events cannot be stored ({message}); boxes are told to retry later",
                     )
                 )
-        await asyncio.sleep(interval)
+        elif not ok and error is None:
+            quiet += 1
+            if quiet >= 3:
+                ok = True
+                log.info("the database accepts writes again")
+                receiver.publish(StorageState(True, "storage is writable again"))

@@ -119,6 +119,10 @@ class Writer:
         self._thread.start()
         #: Last storage failure, for status displays; None when writes succeed.
         self.last_error: str | None = None
+        #: Failures so far: a watcher comparing counts sees failures that a later
+        #: small successful write already cleared from ``last_error`` (disk nearly full).
+        self.failures = 0
+        self.last_failure: str | None = None
 
     def submit(self, job: Job[T]) -> Future[T]:
         fut: Future[T] = Future()
@@ -163,7 +167,7 @@ class Writer:
         except sqlite3.Error as exc:
             self._fail_all(batch, exc)
             return
-        for job, fut in batch:
+        for index, (job, fut) in enumerate(batch):
             if not fut.set_running_or_notify_cancel():
                 continue
             try:
@@ -182,13 +186,28 @@ class Writer:
                 ) and _is_storage_failure(exc):
                     exc = StorageError(str(exc))
                     self.last_error = str(exc)
+                    self.failures += 1
+                    self.last_failure = self.last_error
                 fut.set_exception(exc)
+                if not conn.in_transaction:
+                    # SQLite rolled the whole transaction back (SQLITE_FULL, I/O errors):
+                    # the jobs before this one are lost, the ones after must not run
+                    # outside a transaction.
+                    lost = StorageError(f"transaction rolled back: {exc}")
+                    for other, _ in done:
+                        other.set_exception(lost)
+                    for _job, other in batch[index + 1 :]:
+                        if other.set_running_or_notify_cancel():
+                            other.set_exception(lost)
+                    return
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
             self.last_error = str(exc)
+            self.failures += 1
+            self.last_failure = self.last_error
             log.error("commit failed: %s", exc)
             for fut, _ in done:
                 fut.set_exception(StorageError(str(exc)))
@@ -200,6 +219,8 @@ class Writer:
 
     def _fail_all(self, batch: list[tuple[Job[Any], Future[Any]]], exc: Exception) -> None:
         self.last_error = str(exc)
+        self.failures += 1
+        self.last_failure = self.last_error
         log.error("cannot start a write transaction: %s", exc)
         for _, fut in batch:
             if fut.set_running_or_notify_cancel():
