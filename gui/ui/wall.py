@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QCursor,
@@ -274,10 +274,17 @@ def wall_families(font: QFont) -> list[str]:
     return list(dict.fromkeys([*WALL_FAMILIES, *app_families, *font.families()]))
 
 
+def set_ink(widget: QWidget, colour: str) -> None:
+    """Text colour through the palette: cheap enough to change per event (style sheets aren't)."""
+    pal = widget.palette()
+    pal.setColor(pal.ColorRole.WindowText, QColor(colour))
+    widget.setPalette(pal)
+
+
 def _label(parent: QWidget, *, bold: bool = False, colour: str = INK) -> QLabel:
     label = QLabel(parent)
     label.setTextFormat(Qt.TextFormat.PlainText)  # names come from boxes
-    label.setStyleSheet(f"color: {colour}; background: transparent;")
+    set_ink(label, colour)
     label.setProperty("bold", bold)
     return label
 
@@ -301,6 +308,7 @@ class Tile(QFrame):
         super().__init__(parent)
         self.setObjectName("wallTile")
         self.item: WallItem | None = None
+        self._colour: str | None = None
         self.picture = PictureBox(self.tr("no photo"), self)
         self.name = _label(self, bold=True)
         self.meta = _label(self, colour=DIM)
@@ -315,21 +323,37 @@ class Tile(QFrame):
     def set_item(self, item: WallItem | None, thumb: QPixmap | None, colours: dict) -> None:
         self.item = item
         if item is None:
-            self.setStyleSheet(f"#wallTile {{ background: {PANEL}; border-radius: 6px; }}")
+            self._set_frame(None)
             self.name.setText("")
             self.meta.setText("")
             self.picture._pixmap = None
             self.picture.update()
             return
-        colour = person_type_colour(item.person_type, colours)
-        self.setStyleSheet(
-            f"#wallTile {{ background: {PANEL}; border: 3px solid {colour};"
-            f" border-top: 10px solid {colour}; border-radius: 6px; }}"
-        )
+        self._set_frame(person_type_colour(item.person_type, colours))
         self.name.setText(item.name or item.identity_id or person_type_word(item.person_type))
         self.meta.setText(f"{_time_text(item.time)}  {item.device or ''}".strip())
         self.picture._pixmap = thumb
         self.picture.update()
+
+    def _set_frame(self, colour: str | None) -> None:
+        """Painted, not styled: a style sheet per event costs milliseconds."""
+        if colour != self._colour:
+            self._colour = colour
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect())
+        radius = max(4.0, r.height() / 40)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(QColor(self._colour or PANEL))
+        p.drawRoundedRect(r, radius, radius)
+        if self._colour is not None:
+            edge, top = max(2.0, r.height() / 90), max(6.0, r.height() / 30)
+            p.setBrush(QColor(PANEL))
+            p.drawRoundedRect(r.adjusted(edge, top, -edge, -edge), radius / 2, radius / 2)
+        p.end()
 
 
 class _StatusLog(logging.Handler):
@@ -360,7 +384,6 @@ class WallWindow(QWidget):
         self.center = center
         self.setWindowTitle(self.tr("Gatewatch — wall"))
         self.setObjectName("wall")
-        self.setStyleSheet(f"#wall {{ background: {BACKGROUND}; }}")
         self.setAutoFillBackground(True)
         pal = self.palette()
         pal.setColor(pal.ColorRole.Window, QColor(BACKGROUND))
@@ -374,6 +397,7 @@ class WallWindow(QWidget):
         self._pending: int | None = None
         self._closed = False
         self._unit = 20.0
+        self._kind_colour: str | None = None
         self._build()
         self._loaded.connect(self._on_loaded)
         self._status_text.connect(self.show_status)
@@ -387,6 +411,11 @@ class WallWindow(QWidget):
         self._cursor_timer.setSingleShot(True)
         self._cursor_timer.setInterval(CURSOR_HIDE_MS)
         self._cursor_timer.timeout.connect(self._hide_cursor)
+        # Polling the pointer is cheaper than filtering every event of the application.
+        self._cursor_poll = QTimer(self)
+        self._cursor_poll.setInterval(250)
+        self._cursor_poll.timeout.connect(self._poll_cursor)
+        self._cursor_pos = QCursor.pos()
         self._status_timer = QTimer(self)
         self._status_timer.setSingleShot(True)
         self._status_timer.setInterval(60_000)
@@ -497,7 +526,9 @@ class WallWindow(QWidget):
         n = self.center.open_count
         self.alarm_count.setText(self.tr("open alarms: %1").replace("%1", str(n)))
         colour = "#EF5350" if n else DIM
-        self.alarm_count.setStyleSheet(f"color: {colour}; background: transparent;")
+        if self.alarm_count.property("colour") != colour:
+            self.alarm_count.setProperty("colour", colour)
+            set_ink(self.alarm_count, colour)
 
     def show_status(self, text: str) -> None:
         """The small status line: where errors go in wall mode (never a dialog)."""
@@ -548,9 +579,10 @@ class WallWindow(QWidget):
         self.name.setText(item.name or item.identity_id or "—")
         self.identity.setText(item.identity_id if item.name and item.identity_id else "")
         self.kind.setText(person_type_word(item.person_type).upper())
-        self.kind.setStyleSheet(
-            f"color: {person_type_colour(item.person_type, colours)}; background: transparent;"
-        )
+        colour = person_type_colour(item.person_type, colours)
+        if colour != self._kind_colour:
+            self._kind_colour = colour
+            set_ink(self.kind, colour)
         self.score.setText(self.tr("score %1").replace("%1", format_score(item.score)))
         self.device.setText(item.device or "")
         self.when.setText(_time_text(item.time))
@@ -625,16 +657,13 @@ class WallWindow(QWidget):
         self.activateWindow()
         self.setFocus()
         logging.getLogger().addHandler(self._log_handler)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._cursor_pos = QCursor.pos()
+        self._cursor_poll.start()
         self._cursor_timer.start()
 
     def leave(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
         logging.getLogger().removeHandler(self._log_handler)
+        self._cursor_poll.stop()
         self._cursor_timer.stop()
         self.unsetCursor()
         self.hide()
@@ -653,12 +682,13 @@ class WallWindow(QWidget):
     def cursor_hidden(self) -> bool:
         return self.cursor().shape() == Qt.CursorShape.BlankCursor
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseMove:
+    def _poll_cursor(self) -> None:
+        pos = QCursor.pos()
+        if pos != self._cursor_pos:
+            self._cursor_pos = pos
             if self.cursor_hidden:
                 self.unsetCursor()
             self._cursor_timer.start()
-        return False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -679,6 +709,7 @@ class WallWindow(QWidget):
         """Stop timers and the decoder thread (the app is quitting)."""
         self._closed = True
         self._clock_timer.stop()
+        self._cursor_poll.stop()
         self._cursor_timer.stop()
         logging.getLogger().removeHandler(self._log_handler)
         self._pool.shutdown(wait=False, cancel_futures=True)

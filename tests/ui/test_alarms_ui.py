@@ -277,3 +277,38 @@ def test_page_bulk_acknowledges_strangers_but_not_blacklist(
     assert len(acked) == 2 and {a.acked_by for a in acked} == {"Shift B"}
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     page.close_reader()
+
+
+def test_tray_badge_notification_and_close_to_tray(
+    rig: Any, center: Any, samples: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+    from gui.ui import tray as tray_mod
+
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    messages: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QSystemTrayIcon,
+        "showMessage",
+        lambda _self, title, text, *_a: messages.append((title, text)),
+    )
+    window = QWidget()
+    qtbot.addWidget(window)
+    rig.settings.close_to_tray = True
+    tray = tray_mod.AlarmTray(window, center, rig.settings)
+    assert tray.available
+    plain = tray.icon.icon().pixmap(64).toImage()
+    window.hide()  # nobody looking: a blacklist hit must notify
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: center.open_count == 1)
+    assert messages and "BLACKLIST" in messages[-1][0]
+    assert tray.icon.icon().pixmap(64).toImage() != plain  # the count badge
+    assert "1 open alarm" in tray.icon.toolTip()
+
+    window.show()
+    assert window.close() is False  # close to tray: the close is refused, the window hidden
+    assert not window.isVisible() and "Still receiving" in messages[-1][1]
+    tray.quit()  # Quit from the tray menu really closes
+    assert tray.quitting and not window.isVisible()
+    tray.hide()

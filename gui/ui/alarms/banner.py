@@ -77,6 +77,7 @@ class AlarmBanner(QFrame):
         super().__init__(parent)
         self.center = center
         self.alarm: Alarm | None = None
+        self._look: str | None = None
         self.setObjectName("alarmBanner")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAutoFillBackground(True)
@@ -171,11 +172,14 @@ class AlarmBanner(QFrame):
         if self.alarm is None or self.alarm.id != alarm.id:
             self.status.clear()
         self.alarm = alarm
-        background, ink = LOOKS[look_of(alarm)]
-        self.setStyleSheet(
-            f"#alarmBanner {{ background: {background}; }}"
-            f" #alarmBanner QLabel {{ color: {ink}; background: transparent; }}"
-        )
+        look = look_of(alarm)
+        if look != self._look:
+            self._look = look
+            background, ink = LOOKS[look]
+            self.setStyleSheet(
+                f"#alarmBanner {{ background: {background}; }}"
+                f" #alarmBanner QLabel {{ color: {ink}; background: transparent; }}"
+            )
         self.title.setText(headline(alarm))
         self.detail.setText(describe(alarm))
         more = self.center.open_count - 1
