@@ -227,9 +227,20 @@ def install(log_folder: Path | None = None, wall_probe: WallProbe | None = None)
                 return
             assert _handler is not None
             _handler.install_loop_handler(loop)
+            _hook_core_loop(_handler)
 
         QTimer.singleShot(0, _hook_loop)
     return _handler
+
+
+def _hook_core_loop(h: CrashHandler) -> bool:
+    """The receiver's own loop (its thread) reports here too; the main window knows it."""
+    thread = getattr(_main_window(), "receiver_thread", None)
+    loop = getattr(thread, "loop", None)
+    if loop is None or loop.is_closed():
+        return False
+    loop.call_soon_threadsafe(loop.set_exception_handler, h.loop_exception_handler)
+    return True
 
 
 def handler() -> CrashHandler | None:

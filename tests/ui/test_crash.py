@@ -154,3 +154,35 @@ def test_install_is_idempotent(qtbot, monkeypatch) -> None:
     finally:
         first.uninstall()
         assert sys.excepthook == before
+
+
+def test_core_loop_errors_reach_the_handler(qtbot, handler) -> None:
+    """The receiver thread's loop, found through the main window, reports here too."""
+    loop = asyncio.new_event_loop()
+    runner = threading.Thread(target=loop.run_forever, daemon=True)
+    runner.start()
+    window = QMainWindow()
+    qtbot.addWidget(window)
+
+    class FakeThread:
+        pass
+
+    window.receiver_thread = FakeThread()  # type: ignore[attr-defined]
+    window.receiver_thread.loop = loop  # type: ignore[attr-defined]
+    window.show()
+    try:
+        assert crash._hook_core_loop(handler)
+
+        def fail_on_core() -> None:
+            try:
+                raise LookupError("on the core loop")
+            except LookupError as exc:
+                loop.call_exception_handler({"message": "core", "exception": exc})
+
+        loop.call_soon_threadsafe(fail_on_core)
+        qtbot.waitUntil(lambda: bool(handler.opened), timeout=3000)
+        assert "on the core loop" in handler.opened[0].details
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        runner.join(5)
+        loop.close()
