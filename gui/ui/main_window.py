@@ -55,6 +55,7 @@ from gui.core.model import EventSummary
 from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
 from gui.ui.views.detail_pane import DetailPane
+from gui.ui.views.feed_delegate import THUMB as FEED_THUMB
 from gui.ui.views.feed_delegate import FeedDelegate
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
             self.reader, max_rows=max_feed_rows, colours=settings.overlay_colours, parent=self
         )
         self.feed = FeedPanel(self.feed_model, self)
+        dpr = self.devicePixelRatioF()
+        self.feed_model.thumb_dpr = dpr
+        self.feed_model.thumb_px = round(FEED_THUMB * dpr)
         self.detail = DetailPane(bridge, self, settings=settings)
         self.live_splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.live_splitter.setObjectName("liveSplitter")
@@ -542,7 +546,6 @@ class MainWindow(QMainWindow):
             self._events_today += 1
             self._recent.append(now)
             self._last_event_at = now
-            self._update_counts()
         self.feed_model.add_event(summary)
         if summary.merged and self.detail.event_id == summary.id:
             self.detail.refresh()
@@ -557,6 +560,7 @@ class MainWindow(QMainWindow):
 
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         """While following, the newest event becomes the selected one (detail debounced)."""
+        self._update_counts()
         if first != 0 or not self.feed_model.following:
             return
         view = self.feed.view

@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 100
 DEFAULT_MAX_ROWS = 500
 THUMB_CACHE_SIZE = 256
+#: Arrivals within this many ms are inserted together (one repaint).
+BATCH_MS = 40
 #: A face thumbnail is made just after the reply; retry a few times before giving up.
 THUMB_RETRIES = (300, 1000, 3000)
 
@@ -97,12 +99,22 @@ def fetch_feed_rows(conn: Any, *, before_id: int | None, limit: int) -> list[Fee
     return [FeedRow.from_db(r) for r in rows]
 
 
-def _decode_thumb(conn: Any, event_id: int) -> QImage | None:
+def _decode_thumb(conn: Any, event_id: int, size: int) -> QImage | None:
+    """Runs on a worker thread: the face thumbnail, already scaled to the size it is drawn at."""
     data = load_face_thumb(conn, event_id)
     if data is None:
         return None
     image = QImage.fromData(data)
-    return None if image.isNull() else image
+    if image.isNull():
+        return None
+    if image.width() > size or image.height() > size:
+        image = image.scaled(
+            size,
+            size,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+    return image
 
 
 class FeedModel(QAbstractListModel):
@@ -138,11 +150,19 @@ class FeedModel(QAbstractListModel):
         self._pending = 0
         self._loaded = False
         self._generation = 0
+        self._colour_cache: dict[int | None, str] = {}
+        self._incoming: list[EventSummary] = []
+        self._batch_timer = QTimer(self)
+        self._batch_timer.setSingleShot(True)
+        self._batch_timer.timeout.connect(self.flush)
         self._thumbs: collections.OrderedDict[int, QPixmap | None] = collections.OrderedDict()
         self._thumb_pending: set[int] = set()
         self._thumb_tries: dict[int, int] = {}
         #: received_at of rows as they were inserted (for "last seen" figures).
         self.last_insert_at: float | None = None
+        #: Thumbnails are scaled off-thread to this many device pixels (the delegate's size).
+        self.thumb_px = 52
+        self.thumb_dpr = 1.0
 
     # -- Qt model API -------------------------------------------------------------
 
@@ -160,7 +180,7 @@ class FeedModel(QAbstractListModel):
         if role == self.ThumbRole:
             return self._thumb(row.id)
         if role == self.ColourRole:
-            return words.person_type_colour(row.person_type, self.colours)
+            return self.colour_of(row)
         if role == self.TypeWordRole:
             return words.person_type_word(row.person_type)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -204,6 +224,8 @@ class FeedModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         self._fetching = True
+        self._incoming.clear()
+        self._batch_timer.stop()
         limit = min(PAGE_SIZE, self.max_rows)
         self._reader.submit(
             lambda conn: fetch_feed_rows(conn, before_id=None, limit=limit),
@@ -274,44 +296,64 @@ class FeedModel(QAbstractListModel):
             self.pending_changed.emit(n)
 
     def add_event(self, summary: EventSummary) -> None:
-        """A stored event from the bridge: insert at the top, or update a merged row."""
-        existing = self._index.get(summary.id)
-        if existing is not None:
-            row = FeedRow.from_summary(summary)
-            i = self._row_of(summary.id)
-            if i is not None:
-                self._rows[i] = row
-                self._index[row.id] = row
-                self._thumb_tries.pop(row.id, None)
-                if self._thumbs.get(row.id, 1) is None:
-                    del self._thumbs[row.id]
-                ix = self.index(i)
-                self.dataChanged.emit(ix, ix)
+        """A stored event from the bridge; applied with others that arrive within BATCH_MS.
+
+        One insert (and one repaint) per batch instead of per event keeps the GUI
+        thread light when boxes send bursts.
+        """
+        self._incoming.append(summary)
+        if not self._batch_timer.isActive():
+            self._batch_timer.start(BATCH_MS)
+
+    def flush(self) -> None:
+        """Apply the queued arrivals now: merged rows update in place, new ones go on top."""
+        self._batch_timer.stop()
+        items, self._incoming = self._incoming, []
+        fresh: dict[int, FeedRow] = {}
+        for summary in items:
+            if summary.id in self._index:
+                self._update_row(FeedRow.from_summary(summary))
+                continue
+            if summary.id in fresh:
+                fresh[summary.id] = FeedRow.from_summary(summary)
+                continue
+            if summary.merged or not self._loaded:
+                continue  # not held / the first page read will include it
+            if self._rows and summary.id < self._rows[0].id:
+                continue  # arrived out of order; already covered by a page read
+            if not self._following:
+                self._set_pending(self._pending + 1)
+                continue
+            fresh[summary.id] = FeedRow.from_summary(summary)
+        if not fresh:
             return
-        if summary.merged:
-            return  # an older event we do not hold: nothing to show in the live feed
-        if not self._loaded:
-            return  # the first page read will include it
-        if self._rows and summary.id < self._rows[0].id:
-            return  # arrived out of order; already covered by a page read
-        if not self._following:
-            self._set_pending(self._pending + 1)
-            return
-        row = FeedRow.from_summary(summary)
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self._rows.insert(0, row)
-        self._index[row.id] = row
+        rows = sorted(fresh.values(), key=lambda r: r.id, reverse=True)
+        self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+        self._rows[0:0] = rows
+        for row in rows:
+            self._index[row.id] = row
         self.endInsertRows()
         self.last_insert_at = time.monotonic()
         if len(self._rows) > self.max_rows:
-            extra = len(self._rows) - self.max_rows
-            first = len(self._rows) - extra
+            first = self.max_rows
             self.beginRemoveRows(QModelIndex(), first, len(self._rows) - 1)
             for r in self._rows[first:]:
                 self._index.pop(r.id, None)
             del self._rows[first:]
             self.endRemoveRows()
             self._exhausted = False
+
+    def _update_row(self, row: FeedRow) -> None:
+        i = self._row_of(row.id)
+        if i is None:
+            return
+        self._rows[i] = row
+        self._index[row.id] = row
+        self._thumb_tries.pop(row.id, None)
+        if row.id in self._thumbs and self._thumbs[row.id] is None:
+            del self._thumbs[row.id]  # a merged copy may bring the picture
+        ix = self.index(i)
+        self.dataChanged.emit(ix, ix)
 
     def _row_of(self, event_id: int) -> int | None:
         """Rows are in descending id order: binary search."""
@@ -335,10 +377,22 @@ class FeedModel(QAbstractListModel):
 
     def set_colours(self, colours: dict[str, str]) -> None:
         self.colours = dict(colours)
+        self._colour_cache.clear()
         if self._rows:
             self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
 
     # -- thumbnails --------------------------------------------------------------------
+
+    def thumb_for(self, event_id: int) -> QPixmap | None:
+        """The cached thumbnail, or None while it loads (loading starts here)."""
+        return self._thumb(event_id)
+
+    def colour_of(self, row: FeedRow) -> str:
+        colour = self._colour_cache.get(row.person_type)
+        if colour is None:
+            colour = words.person_type_colour(row.person_type, self.colours)
+            self._colour_cache[row.person_type] = colour
+        return colour
 
     def _thumb(self, event_id: int) -> QPixmap | None:
         if event_id in self._thumbs:
@@ -347,7 +401,7 @@ class FeedModel(QAbstractListModel):
         if event_id not in self._thumb_pending:
             self._thumb_pending.add(event_id)
             self._reader.submit(
-                lambda conn: _decode_thumb(conn, event_id),
+                lambda conn, size=self.thumb_px: _decode_thumb(conn, event_id, size),
                 lambda image: self._thumb_loaded(event_id, image),
                 lambda _exc: self._thumb_pending.discard(event_id),
             )
@@ -366,6 +420,7 @@ class FeedModel(QAbstractListModel):
         else:
             self._thumb_tries.pop(event_id, None)
             pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self.thumb_dpr)
         self._thumbs[event_id] = pixmap
         while len(self._thumbs) > THUMB_CACHE_SIZE:
             self._thumbs.popitem(last=False)

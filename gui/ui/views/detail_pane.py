@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QImage, QPixmap
+from PySide6.QtGui import QFont, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -57,6 +57,8 @@ class EventDetail:
 
     event: dict[str, Any]
     images: dict[str, QImage] = field(default_factory=dict)
+    #: The same pictures already scaled to the size they are shown at (device pixels).
+    previews: dict[str, QImage] = field(default_factory=dict)
     raw_text: str = ""
 
 
@@ -82,8 +84,14 @@ def raw_json_text(conn: Any, event_id: int, meta: dict[str, dict[str, Any]]) -> 
     return json.dumps(raw, ensure_ascii=False, indent=2)
 
 
-def load_detail(conn: Any, event_id: int) -> EventDetail | None:
-    """Runs on a worker thread: the event, its decoded pictures and its raw JSON."""
+def load_detail(
+    conn: Any, event_id: int, sizes: dict[str, tuple[int, int]] | None = None
+) -> EventDetail | None:
+    """Runs on a worker thread: the event, its decoded pictures and its raw JSON.
+
+    ``sizes`` (kind -> device pixels) asks for previews scaled to fit there, so
+    the GUI thread neither converts nor smooth-scales a full frame per event.
+    """
     ev = event_rows.load_event(conn, event_id)
     if ev is None:
         return None
@@ -93,8 +101,17 @@ def load_detail(conn: Any, event_id: int) -> EventDetail | None:
         if got is None:
             continue
         image = QImage.fromData(got[0])
-        if not image.isNull():
-            detail.images[kind] = image
+        if image.isNull():
+            continue
+        detail.images[kind] = image
+        size = (sizes or {}).get(kind)
+        if size and (image.width() > size[0] or image.height() > size[1]):
+            detail.previews[kind] = image.scaled(
+                max(1, size[0]),
+                max(1, size[1]),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
     detail.raw_text = raw_json_text(conn, event_id, ev.get("images") or {})
     return detail
 
@@ -325,8 +342,18 @@ class DetailPane(QWidget):
         self._request += 1
         request = self._request
         self.event_id = event_id
+        dpr = self.devicePixelRatioF()
+        sizes = {
+            kind: (round(view.width() * dpr), round(view.height() * dpr))
+            for kind, view in (
+                ("spot_pic", self.scene),
+                ("reg_pic", self.reg_tile.view),
+                ("recognize_face", self.face_tile.view),
+                ("ir_pic", self.ir_tile.view),
+            )
+        }
         self._reader.submit(
-            lambda conn: load_detail(conn, event_id),
+            lambda conn: load_detail(conn, event_id, sizes),
             lambda detail: self._loaded(request, event_id, detail),
             lambda exc: self._failed(request, exc),
         )
@@ -348,7 +375,6 @@ class DetailPane(QWidget):
             self.name_label.setText(tr("Event %1 is no longer stored").replace("%1", str(event_id)))
             return
         self.detail = detail
-        self._pixmaps = {k: QPixmap.fromImage(v) for k, v in detail.images.items()}
         self._populate(detail)
         self.event_shown.emit(event_id)
 
@@ -375,9 +401,9 @@ class DetailPane(QWidget):
         self.score_label.setText(tr("score %1").replace("%1", words.format_score(ev.get("score"))))
         self.action_label.setText(words.want_action_words(ev.get("want_action")))
 
-        pixmaps = getattr(self, "_pixmaps", {})
+        images = detail.images
         meta = ev.get("images") or {}
-        spot = pixmaps.get("spot_pic")
+        spot = images.get("spot_pic")
         shapes = None
         if spot is not None:
             shapes = shapes_for(
@@ -388,14 +414,14 @@ class DetailPane(QWidget):
                 colours={int(k): v for k, v in self._colours().items() if str(k).isdigit()},
             )
         self.scene.set_overlays_visible(self.overlays_visible())
-        self.scene.set_pixmap(spot, shapes)
+        self.scene.set_image(spot, shapes, detail.previews.get("spot_pic"))
         self.scene.set_placeholder(self._missing("spot_pic", meta, pt))
         for kind, tile in (
             ("reg_pic", self.reg_tile),
             ("recognize_face", self.face_tile),
             ("ir_pic", self.ir_tile),
         ):
-            tile.view.set_pixmap(pixmaps.get(kind))
+            tile.view.set_image(images.get(kind), None, detail.previews.get(kind))
             tile.view.set_placeholder(self._missing(kind, meta, pt))
 
         info = ev.get("identity_info") or {}
@@ -469,9 +495,10 @@ class DetailPane(QWidget):
         QGuiApplication.clipboard().setText(self.raw_text.toPlainText())
 
     def _open_full_size(self) -> None:
-        pixmap = self.scene.pixmap()
-        if pixmap is None:
+        if not self.scene.has_picture():
             return
+        pixmap = self.scene.pixmap()
+        assert pixmap is not None
         title = self.name_label.text()
         dialog = FullSizeDialog(
             pixmap, self.scene.shapes(), self.scene.overlays_visible, title, self.window()

@@ -6,18 +6,47 @@ interprets markup, so box strings stay plain text.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+import collections
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from gui.ui import i18n
 from gui.ui.models.feed import FeedModel, FeedRow
 from gui.ui.views import words
 
 ROW_HEIGHT = 64
 THUMB = 52
+#: Rendered rows kept for blitting (a screenful or two; ~100 KB each at 1x).
+ROW_CACHE_SIZE = 96
 
 
 class FeedDelegate(QStyledItemDelegate):
+    """Fonts and metrics are made once per base font, not per row per paint."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._font_key: str | None = None
+        self._font_cache: tuple[QFont, QFontMetrics, QFont, QFontMetrics, QFont] | None = None
+        self._rows: collections.OrderedDict[tuple[Any, ...], QPixmap] = collections.OrderedDict()
+
+    def _fonts(self, base: QFont) -> tuple[QFont, QFontMetrics, QFont, QFontMetrics, QFont]:
+        key = base.key()
+        if self._font_cache is None or key != self._font_key:
+            bold = QFont(base)
+            bold.setBold(True)
+            bold.setPointSizeF(base.pointSizeF() * 1.1)
+            small = QFont(base)
+            small.setPointSizeF(base.pointSizeF() * 0.9)
+            big = QFont(base)
+            big.setPointSizeF(base.pointSizeF() * 1.8)
+            big.setBold(True)
+            self._font_cache = (bold, QFontMetrics(bold), small, QFontMetrics(small), big)
+            self._font_key = key
+        return self._font_cache
+
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> QSize:
@@ -29,20 +58,63 @@ class FeedDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        row: FeedRow | None = index.data(FeedModel.RowRole)
+        """Blit the row from a cache; render it only when something it shows changed.
+
+        Few Qt calls per row matter: each one may hand the GIL to the core
+        thread, and a busy receiver would then stretch every paint.
+        """
+        model = index.model()
+        r = index.row()
+        row = model.row_at(r) if isinstance(model, FeedModel) else None
         if row is None:
             return
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        thumb = model.thumb_for(row.id)
+        colour = model.colour_of(row)
+        key = (
+            row, selected, r % 2, rect.width(), rect.height(),
+            thumb.cacheKey() if thumb is not None else 0, colour, i18n.current_language(),
+            option.palette.cacheKey(), option.font.key(),
+        )  # fmt: skip
+        pixmap = self._rows.get(key)
+        if pixmap is None:
+            dpr = painter.device().devicePixelRatioF()
+            pixmap = QPixmap(round(rect.width() * dpr), round(rect.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(option.palette.base().color())
+            p = QPainter(pixmap)
+            self._render(p, QRect(0, 0, rect.width(), rect.height()), option, r, row,
+                         QColor(colour), words.person_type_word(row.person_type), thumb,
+                         selected)  # fmt: skip
+            p.end()
+            self._rows[key] = pixmap
+            while len(self._rows) > ROW_CACHE_SIZE:
+                self._rows.popitem(last=False)
+        else:
+            self._rows.move_to_end(key)
+        painter.drawPixmap(rect.topLeft(), pixmap)
+
+    def _render(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        option: QStyleOptionViewItem,
+        row_number: int,
+        row: FeedRow,
+        colour: QColor,
+        word: str,
+        pixmap: QPixmap | None,
+        selected: bool,
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        rect = option.rect
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.fillRect(rect, palette.highlight())
-        elif index.row() % 2:
+        elif row_number % 2:
             painter.fillRect(rect, palette.alternateBase())
         text_colour = palette.highlightedText().color() if selected else palette.text().color()
-        colour = QColor(index.data(FeedModel.ColourRole) or "#9E9E9E")
 
         # person-type stripe on the left edge
         painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), colour)
@@ -50,25 +122,21 @@ class FeedDelegate(QStyledItemDelegate):
         thumb_rect = QRect(
             rect.left() + 10, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB
         )
-        pixmap: QPixmap | None = index.data(FeedModel.ThumbRole)
         if pixmap is not None and not pixmap.isNull():
-            scaled = pixmap.scaled(
-                thumb_rect.size(),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            x = thumb_rect.left() + (THUMB - scaled.width()) // 2
-            y = thumb_rect.top() + (THUMB - scaled.height()) // 2
-            painter.drawPixmap(x, y, scaled)
+            # Already scaled off-thread to THUMB device-independent pixels: a plain blit.
+            size = pixmap.deviceIndependentSize()
+            x = thumb_rect.left() + (THUMB - size.width()) / 2
+            y = thumb_rect.top() + (THUMB - size.height()) / 2
+            if size.width() <= THUMB + 1 and size.height() <= THUMB + 1:
+                painter.drawPixmap(QPointF(round(x), round(y)), pixmap)
+            else:
+                painter.drawPixmap(QRectF(thumb_rect), pixmap, QRectF(pixmap.rect()))
         else:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(palette.mid())
             painter.drawRoundedRect(QRectF(thumb_rect), 6, 6)
             initial = (row.name or "?")[:1].upper()
-            big = QFont(option.font)
-            big.setPointSizeF(option.font.pointSizeF() * 1.8)
-            big.setBold(True)
-            painter.setFont(big)
+            painter.setFont(self._fonts(option.font)[4])
             painter.setPen(QColor("white"))
             painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
         painter.setPen(colour)
@@ -77,14 +145,7 @@ class FeedDelegate(QStyledItemDelegate):
 
         left = thumb_rect.right() + 10
         right = rect.right() - 8
-        base = QFont(option.font)
-        bold = QFont(base)
-        bold.setBold(True)
-        bold.setPointSizeF(base.pointSizeF() * 1.1)
-        fm_bold = QFontMetrics(bold)
-        small = QFont(base)
-        small.setPointSizeF(base.pointSizeF() * 0.9)
-        fm_small = QFontMetrics(small)
+        bold, fm_bold, small, fm_small, _big = self._fonts(option.font)
 
         # right column: time and score
         time_text = words.format_ms(row.timestamp or row.received_at, with_date=False)
@@ -100,7 +161,6 @@ class FeedDelegate(QStyledItemDelegate):
         )
 
         # badge
-        word = index.data(FeedModel.TypeWordRole) or ""
         badge_w = fm_small.horizontalAdvance(word) + 12
         name_w = right - time_w - 12 - badge_w - 8 - left
         painter.setFont(bold)

@@ -8,9 +8,10 @@ zoom around the cursor / drag to pan; double-click opens the picture full size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -35,7 +36,10 @@ class PhotoView(QWidget):
 
     def __init__(self, parent: QWidget | None = None, *, placeholder: str = "") -> None:
         super().__init__(parent)
-        self._pixmap: QPixmap | None = None
+        self._pixmap: QPixmap | None = None  # full resolution (made lazily from _image)
+        self._image: QImage | None = None
+        self._preview: QPixmap | None = None  # downscaled off-thread for the fit size
+        self._size: QSize | None = None  # picture size in picture pixels
         self._shapes: OverlayShapes | None = None
         self.overlays_visible = True
         self._placeholder = placeholder
@@ -52,6 +56,30 @@ class PhotoView(QWidget):
 
     def set_pixmap(self, pixmap: QPixmap | None, shapes: OverlayShapes | None = None) -> None:
         self._pixmap = pixmap if pixmap is not None and not pixmap.isNull() else None
+        self._image = None
+        self._preview = None
+        self._size = self._pixmap.size() if self._pixmap is not None else None
+        self._shapes = shapes
+        self._fit = True
+        self._layout()
+        self.update()
+
+    def set_image(
+        self,
+        image: QImage | None,
+        shapes: OverlayShapes | None = None,
+        preview: QImage | None = None,
+    ) -> None:
+        """A decoded picture, plus optionally a copy already scaled (off-thread) to fit.
+
+        The full-resolution QPixmap is only made when zooming in needs it, so a
+        busy feed does not convert a 1080p frame on the GUI thread per event.
+        """
+        ok = image is not None and not image.isNull()
+        self._image = image if ok else None
+        self._pixmap = None
+        self._preview = QPixmap.fromImage(preview) if ok and preview is not None else None
+        self._size = image.size() if ok else None
         self._shapes = shapes
         self._fit = True
         self._layout()
@@ -70,7 +98,16 @@ class PhotoView(QWidget):
         self.update()
 
     def pixmap(self) -> QPixmap | None:
+        """The picture at full resolution (converted on first use)."""
+        if self._pixmap is None and self._image is not None:
+            self._pixmap = QPixmap.fromImage(self._image)
         return self._pixmap
+
+    def has_picture(self) -> bool:
+        return self._size is not None
+
+    def picture_size(self) -> QSize | None:
+        return self._size
 
     def shapes(self) -> OverlayShapes | None:
         return self._shapes
@@ -93,8 +130,8 @@ class PhotoView(QWidget):
         """1:1 — one picture pixel per device-independent pixel, centred."""
         self._fit = False
         self._scale = 1.0
-        if self._pixmap is not None:
-            w, h = self._pixmap.width(), self._pixmap.height()
+        if self._size is not None:
+            w, h = self._size.width(), self._size.height()
             self._offset = QPointF((self.width() - w) / 2, (self.height() - h) / 2)
         self.update()
 
@@ -107,9 +144,9 @@ class PhotoView(QWidget):
         self.update()
 
     def _layout(self) -> None:
-        if self._pixmap is None or not self._fit:
+        if self._size is None or not self._fit:
             return
-        w, h = self._pixmap.width(), self._pixmap.height()
+        w, h = self._size.width(), self._size.height()
         if w <= 0 or h <= 0:
             return
         self._scale = min(self.width() / w, self.height() / h)
@@ -134,7 +171,7 @@ class PhotoView(QWidget):
         super().resizeEvent(event)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        if self._pixmap is None:
+        if self._size is None:
             return
         steps = event.angleDelta().y() / 120
         if not steps:
@@ -144,7 +181,7 @@ class PhotoView(QWidget):
         event.accept()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._pixmap is not None:
+        if event.button() == Qt.MouseButton.LeftButton and self._size is not None:
             self._drag_from = event.position()
             self.setCursor(Qt.CursorShape.ClosedHandCursor)
         super().mousePressEvent(event)
@@ -164,7 +201,7 @@ class PhotoView(QWidget):
         super().mouseReleaseEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        if self._pixmap is not None:
+        if self._size is not None:
             self.double_clicked.emit()
         super().mouseDoubleClickEvent(event)
 
@@ -174,7 +211,7 @@ class PhotoView(QWidget):
         p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         pal = self.palette()
         p.fillRect(self.rect(), pal.color(pal.ColorRole.Mid).darker(150))
-        if self._pixmap is None:
+        if self._size is None:
             p.setPen(pal.color(pal.ColorRole.BrightText))
             p.drawText(
                 QRectF(self.rect()).adjusted(8, 8, -8, -8),
@@ -183,9 +220,18 @@ class PhotoView(QWidget):
             )
             return
         t = self.transform()
-        p.setTransform(t)
-        p.drawPixmap(0, 0, self._pixmap)
-        p.resetTransform()
+        target = t.mapRect(QRectF(0, 0, self._size.width(), self._size.height()))
+        dpr = self.devicePixelRatioF()
+        source = self._preview
+        if source is None or target.width() * dpr > source.width() * 1.05:
+            source = self.pixmap()  # zoomed in past the preview: full resolution
+        assert source is not None
+        sw, sh = source.width() / dpr, source.height() / dpr
+        if abs(target.width() - sw) < 1 and abs(target.height() - sh) < 1:
+            source.setDevicePixelRatio(dpr)
+            p.drawPixmap(QPointF(round(target.x()), round(target.y())), source)  # a plain blit
+        else:
+            p.drawPixmap(target, source, QRectF(source.rect()))
         if self.overlays_visible and self._shapes is not None:
             paint_shapes(p, self._shapes, t)
         p.end()

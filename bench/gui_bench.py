@@ -1,0 +1,308 @@
+"""GUI responsiveness under load: the desktop window while boxes post 50 events/s.
+
+``python -m bench.gui_bench [--rate 50] [--seconds 60]`` (offscreen by default).
+
+In this process: the real main window on the real receiver thread (exactly as
+``gatewatch`` runs it, features installed). In a separate process (so its
+Python does not compete with the GUI thread for the GIL): a sender posting
+unique events like ``employee_match.json`` over HTTP at a steady rate, open
+loop, from 4 keep-alive connections, recording when each POST started.
+
+Measured:
+
+* GUI-thread stalls: a 5 ms QTimer probe; the gap between ticks beyond 5 ms is
+  time the GUI thread could not react (max, p99, count of gaps > 50 ms);
+* POST-to-row-visible: from the POST's start (sender clock) to the first paint
+  of the feed after the row was inserted (same machine, same wall clock);
+* startup: a fresh ``gatewatch`` process until its port accepts connections,
+  and the app's own "window up and listening" figure;
+* the process's resident memory before and after the load (the feed is bounded).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "assets" / "samples" / "employee_match.json"
+PATH = "/EventServer/api/HistoryEvent"
+
+
+# ------------------------------------------------------------------ sender (subprocess)
+
+
+def run_sender(port: int, rate: float, seconds: float, out: Path) -> None:
+    """Post ``rate`` events/s for ``seconds``; write [(event_id, post_started_wall)] to ``out``."""
+    import http.client
+    import threading
+
+    base = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    total = int(rate * seconds)
+    workers = 4
+    results: list[tuple[int, float, float]] = []
+    lock = threading.Lock()
+    start = time.time() + 0.5
+
+    def worker(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        for i in range(k, total, workers):
+            due = start + i / rate
+            delay = due - time.time()
+            if delay > 0:
+                time.sleep(delay)
+            event = copy.copy(base)
+            event["timestamp"] = 1_900_000_000_000 + i
+            event["identity_name"] = f"Bench {i}"
+            body = json.dumps(event).encode()
+            t0 = time.time()
+            try:
+                conn.request("POST", PATH, body, {"Content-Type": "application/json"})
+                reply = conn.getresponse()
+                data = reply.read()
+            except OSError:
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            if reply.status == 200:
+                event_id = json.loads(data)["events"][0]["id"]
+                with lock:
+                    results.append((event_id, t0, time.time()))
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    out.write_text(json.dumps(results), encoding="utf-8")
+
+
+# ------------------------------------------------------------------ startup (subprocess)
+
+
+def measure_startup(tmp: Path) -> dict[str, float]:
+    """Spawn the real app; time until its port accepts connections."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp / "startup-data"
+    env = dict(os.environ, GATEWATCH_CONFIG_DIR=str(tmp / "startup-cfg"))
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gui", "--port", str(port), "--bind", "127.0.0.1",
+         "--data-dir", str(data), "--new-instance"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    listening = None
+    try:
+        while time.monotonic() - t0 < 30:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    listening = time.monotonic() - t0
+                    break
+            time.sleep(0.01)
+        time.sleep(0.5)
+    finally:
+        proc.terminate()
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    window_up = None
+    for line in (err or b"").decode(errors="replace").splitlines():
+        if "window up and" in line:
+            window_up = float(line.rsplit(" in ", 1)[1].split()[0])
+    return {"port_accepting_s": listening or float("nan"), "window_up_s": window_up or float("nan")}
+
+
+# ------------------------------------------------------------------ the GUI side
+
+
+def pct(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = min(len(values) - 1, max(0, round(p / 100 * (len(values) - 1))))
+    return values[k]
+
+
+def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
+    os.environ["GATEWATCH_CONFIG_DIR"] = str(tmp / "cfg")
+    startup = measure_startup(tmp)
+
+    import psutil
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    from gui.settings import Settings
+    from gui.ui import app as app_mod
+    from gui.ui.bridge import CoreBridge
+
+    settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
+    qapp = app_mod.prepare_application(settings)
+    thread = app_mod.build_receiver(settings)
+    bridge = CoreBridge(thread)
+    assert app_mod.start_receiver(thread) is None
+    window = app_mod.create_main_window(settings, thread, bridge=bridge, install_features=features)
+    window.resize(1600, 1000)
+    window.show()
+    port = thread.receiver.port
+    proc = psutil.Process()
+
+    inserted: dict[int, float] = {}
+    paints: list[float] = []
+    gaps: list[float] = []
+    last_tick = [time.perf_counter()]
+
+    def on_insert(_parent: Any, first: int, last: int) -> None:
+        now = time.time()
+        for row in range(first, last + 1):
+            r = window.feed_model.row_at(row)
+            if r is not None:
+                inserted.setdefault(r.id, now)
+
+    window.feed_model.rowsInserted.connect(on_insert)
+
+    class PaintProbe(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                paints.append(time.time())
+            return False
+
+    probe_filter = PaintProbe()
+    window.feed.view.viewport().installEventFilter(probe_filter)
+
+    gap_times: list[tuple[float, float]] = []
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last_tick[0])
+        gap_times.append((now, now - last_tick[0]))
+        last_tick[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+
+    # settle, then load
+    end = time.monotonic() + 1.5
+    while time.monotonic() < end:
+        qapp.processEvents()
+        time.sleep(0.005)
+    rss_before = proc.memory_info().rss
+    out = tmp / "sent.json"
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bench.gui_bench", "--sender", str(port), str(rate), str(seconds),
+         str(out)],
+        cwd=ROOT,
+    )  # fmt: skip
+    gaps.clear()
+    last_tick[0] = t_load = time.perf_counter()
+    probe.start()
+    # Also scroll the feed a little now and then, as someone watching would.
+    scroller = QTimer()
+    scroller.setInterval(2000)
+    scroll_state = [0]
+
+    def scroll() -> None:
+        bar = window.feed.view.verticalScrollBar()
+        scroll_state[0] ^= 1
+        bar.setValue(bar.maximum() // 3 if scroll_state[0] else 0)
+
+    scroller.timeout.connect(scroll)
+    scroller.start()
+    while sender.poll() is None:
+        qapp.processEvents()
+        time.sleep(0.001)
+    scroller.stop()
+    window.feed.view.verticalScrollBar().setValue(0)
+    window.jump_to_newest()
+    end = time.monotonic() + 1.0
+    while time.monotonic() < end:
+        qapp.processEvents()
+        time.sleep(0.002)
+    probe.stop()
+    rss_after = proc.memory_info().rss
+
+    sent = json.loads(out.read_text(encoding="utf-8"))
+    latencies = []
+    import bisect
+
+    for event_id, t0, _t1 in sent:
+        t_ins = inserted.get(event_id)
+        if t_ins is None:
+            continue
+        k = bisect.bisect_left(paints, t_ins)
+        if k < len(paints):
+            latencies.append((paints[k] - t0) * 1000)
+    reply_ms = [(t1 - t0) * 1000 for _i, t0, t1 in sent]
+    stall_ms = [max(0.0, g * 1000 - 5) for g in gaps]
+
+    t_close = time.monotonic()
+    window.close()
+    app_mod.shutdown(window, thread)
+    close_s = time.monotonic() - t_close
+
+    return {
+        "rate": rate,
+        "features": features,
+        "paints": len(paints),
+        "big_gaps_at": [round(t - t_load, 2) for t, g in gap_times if g > 0.05][:20],
+        "seconds": seconds,
+        "sent_ok": len(sent),
+        "rows_inserted_live": len(inserted),
+        "row_visible_ms": {
+            "n": len(latencies),
+            "p50": pct(latencies, 50),
+            "p95": pct(latencies, 95),
+            "max": max(latencies) if latencies else float("nan"),
+        },
+        "reply_ms": {"p50": pct(reply_ms, 50), "p95": pct(reply_ms, 95)},
+        "gui_stall_ms": {
+            "max": max(stall_ms) if stall_ms else float("nan"),
+            "p99": pct(stall_ms, 99),
+            "over_50ms": sum(1 for s in stall_ms if s > 50),
+            "ticks": len(stall_ms),
+        },
+        "feed_rows_after": window.feed_model.rowCount(),
+        "rss_mb": {"before": rss_before / 2**20, "after": rss_after / 2**20},
+        "startup": startup,
+        "close_s": close_s,
+        "machine": f"{platform.platform()}, {os.cpu_count()} CPUs,"
+        f" Python {platform.python_version()}",
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "--sender":
+        _, port, rate, seconds, out = argv
+        run_sender(int(port), float(rate), float(seconds), Path(out))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=50.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--no-features", action="store_true", help="the bare window (alarms, installer pages off)"
+    )
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.rate, args.seconds, not args.no_features), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
