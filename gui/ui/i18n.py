@@ -4,6 +4,10 @@ The ``.ts`` sources and compiled ``.qm`` files live in ``assets/i18n/``
 (``gatewatch_zh_CN.ts`` -> ``gatewatch_zh_CN.qm`` with ``pyside6-lrelease``).
 The language comes from the system locale unless settings say otherwise;
 switching at run time sends ``LanguageChange`` to every widget.
+
+Our modules translate through a module-level ``tr()`` that calls
+``QCoreApplication.translate("", text)``: ``pyside6-lupdate`` files such calls
+under the empty context, so that is the context they must be looked up in.
 """
 
 from __future__ import annotations
@@ -26,15 +30,10 @@ _current = "en"
 
 
 def i18n_dir() -> Path:
-    """The translations folder (next to the package, or inside a frozen bundle)."""
-    import sys
+    """The translations folder (in the checkout, or inside a frozen bundle)."""
+    from gui.resources import asset_path
 
-    base = getattr(sys, "_MEIPASS", None)
-    if base:
-        bundled = Path(base) / "assets" / "i18n"
-        if bundled.is_dir():
-            return bundled
-    return I18N_DIR
+    return asset_path("i18n")
 
 
 def resolve_language(setting: str, locale: QLocale | None = None) -> str:

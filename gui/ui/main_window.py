@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         self._state: Any = None
         self._closed = False
         self.setObjectName("MainWindow")
-        self.setWindowIcon(QIcon.fromTheme("camera-web"))
+        self._set_icon()
         self.resize(1400, 860)
 
         self.reader = BackgroundReader(lambda: bridge.store, self)
@@ -238,6 +238,17 @@ class MainWindow(QMainWindow):
                 features.install(self, bridge, settings)
             except Exception:
                 log.exception("a feature failed to install; the window runs without it")
+
+    def _set_icon(self) -> None:
+        from gui.resources import icon_path
+
+        icon = QIcon()
+        for size in (16, 32, 48, 256):
+            path = icon_path(size)
+            if path.is_file():
+                icon.addFile(str(path))
+        if not icon.isNull():
+            self.setWindowIcon(icon)
 
     # -- integration API ------------------------------------------------------------
 
