@@ -19,4 +19,7 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.installer import install as install_installer
 
     install_installer(window, bridge, settings)
+    from gui.ui.history import install as install_history
+
+    install_history(window, bridge, settings)
     return None

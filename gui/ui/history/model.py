@@ -1,0 +1,250 @@
+"""The history table: a filter's events, fetched page by page from the store.
+
+The store filters and sorts (``core.query``, keyset cursors for every sort),
+this model only holds the rows fetched so far. Pages are read on worker
+threads (``BackgroundReader``), so scrolling to the end of a million events
+never blocks the GUI thread: each ``fetchMore`` asks for one more page and
+returns at once. The total count is a second, slower query that arrives later.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from gui.core import query
+from gui.ui.models.background import BackgroundReader
+from gui.ui.views.words import format_ms, format_score, person_type_colour, person_type_word
+
+PAGE_SIZE = 200
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("time", "name", "identity_id", "type", "score", "camera", "box", "warnings", "pinned")
+#: Columns the header can sort by, and the core sort each one means.
+SORTABLE = {"time": "time", "score": "score", "name": "name"}
+_ROW_COLUMNS = (
+    "id, ts, identity_name, identity_id, person_type, score, coalesce(ep_name, ep_id, device_id),"
+    " dev_sno, warning_codes, pinned"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    id: int
+    ts: int
+    name: str | None
+    identity_id: str | None
+    person_type: int | None
+    score: float | None
+    camera: str | None
+    box: str | None
+    warnings: str
+    pinned: bool
+    key: tuple[Any, ...]  # the keyset cursor value of this row
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    rows: list[HistoryRow]
+    more: bool
+
+
+def fetch_history_page(
+    conn: Any,
+    flt: query.EventFilter,
+    sort: str,
+    descending: bool,
+    before: tuple[Any, ...] | None,
+    limit: int = PAGE_SIZE,
+) -> PageResult:
+    """One page of plain rows (runs on a worker thread)."""
+    raw = query.fetch_rows(
+        conn, flt, limit=limit + 1, before=before, columns=_ROW_COLUMNS, sort=sort,
+        descending=descending,
+    )  # fmt: skip
+    rows = [
+        HistoryRow(
+            id=r[0],
+            ts=r[1],
+            name=r[2],
+            identity_id=r[3],
+            person_type=r[4],
+            score=r[5],
+            camera=r[6],
+            box=r[7],
+            warnings=r[8] or "",
+            pinned=bool(r[9]),
+            key=query.sort_key(r, sort),
+        )
+        for r in raw[:limit]
+    ]
+    return PageResult(rows, len(raw) > limit)
+
+
+class HistoryModel(QAbstractTableModel):
+    """Rows of the current filter and sort; ``set_query`` starts over."""
+
+    count_changed = Signal(object)  # int, or None while counting
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, reader: BackgroundReader, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.reader = reader
+        self.filter = query.EventFilter()
+        self.sort_name = "time"
+        self.descending = True
+        self.count: int | None = None
+        self._rows: list[HistoryRow] = []
+        self._more = False
+        self._busy = False
+        self._generation = 0
+        self.colours: dict[str, str] = {}
+
+    # -- Qt model API --------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        titles = {
+            "time": self.tr("Time"), "name": self.tr("Name"), "identity_id": self.tr("ID"),
+            "type": self.tr("Type"), "score": self.tr("Score"), "camera": self.tr("Camera"),
+            "box": self.tr("Box"), "warnings": self.tr("Warnings"), "pinned": self.tr("Kept"),
+        }  # fmt: skip
+        return titles[COLUMNS[section]]
+
+    def row_at(self, row: int) -> HistoryRow | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        r = self.row_at(index.row())
+        if r is None:
+            return None
+        column = COLUMNS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(r, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column == "type":
+            return QColor(person_type_colour(r.person_type, self.colours))
+        if role == Qt.ItemDataRole.UserRole:
+            return r
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == "score":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, r: HistoryRow, column: str) -> str:
+        if column == "time":
+            return format_ms(r.ts)
+        if column == "name":
+            return r.name or ""
+        if column == "identity_id":
+            return r.identity_id or ""
+        if column == "type":
+            return person_type_word(r.person_type)
+        if column == "score":
+            return format_score(r.score)
+        if column == "camera":
+            return r.camera or ""
+        if column == "box":
+            return r.box or ""
+        if column == "warnings":
+            return r.warnings.replace(" ", ", ")
+        return "★" if r.pinned else ""
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Header clicks: the store sorts (only by time, score and name: those have indexes)."""
+        name = SORTABLE.get(COLUMNS[column])
+        if name is None:
+            return
+        self.sort_name = name
+        self.descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._more and not self._busy
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or not self._rows:
+            return
+        self._busy = True
+        generation = self._generation
+        flt, sort, desc, before = self.filter, self.sort_name, self.descending, self._rows[-1].key
+        self.reader.submit(
+            lambda c: fetch_history_page(c, flt, sort, desc, before, PAGE_SIZE),
+            lambda page: self._append(page, generation),
+            lambda exc: self._failed(exc, generation),
+        )
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def set_query(self, flt: query.EventFilter) -> None:
+        self.filter = flt
+        self.reload()
+
+    def reload(self) -> None:
+        """Start over with the current filter and sort: first page, then the count."""
+        self._generation += 1
+        generation = self._generation
+        flt, sort, desc = self.filter, self.sort_name, self.descending
+        self._busy = True
+        self.count = None
+        self.count_changed.emit(None)
+        self.reader.submit(
+            lambda c: fetch_history_page(c, flt, sort, desc, None, PAGE_SIZE),
+            lambda page: self._replace(page, generation),
+            lambda exc: self._failed(exc, generation),
+        )
+        self.reader.submit(
+            lambda c: query.count(c, flt),
+            lambda n: self._counted(n, generation),
+            lambda exc: self._failed(exc, generation),
+        )
+
+    def _replace(self, page: PageResult, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        self.beginResetModel()
+        self._rows = list(page.rows)
+        self._more = page.more
+        self.endResetModel()
+        self.loaded.emit()
+
+    def _append(self, page: PageResult, generation: int) -> None:
+        if generation != self._generation:
+            return
+        self._busy = False
+        self._more = page.more
+        if page.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+            self._rows.extend(page.rows)
+            self.endInsertRows()
+
+    def _counted(self, n: int, generation: int) -> None:
+        if generation == self._generation:
+            self.count = n
+            self.count_changed.emit(n)
+
+    def _failed(self, exc: BaseException, generation: int) -> None:
+        if generation == self._generation:
+            self._busy = False
+            self.failed.emit(str(exc))
+
+    def set_pinned(self, event_id: int, pinned: bool) -> None:
+        """Reflect a pin change made elsewhere without reloading."""
+        for i, r in enumerate(self._rows):
+            if r.id == event_id:
+                from dataclasses import replace
+
+                self._rows[i] = replace(r, pinned=pinned)
+                column = COLUMNS.index("pinned")
+                self.dataChanged.emit(self.index(i, column), self.index(i, column))
+                return

@@ -1,0 +1,261 @@
+"""The Statistics page: events per local hour or day as stacked bars, a table, top people.
+
+Numbers come from ``core.stats.compute`` (the same as ``GET /api/stats``),
+read off the GUI thread. Bars are QtCharts, split by person type in the
+person-type colours; the table below has one row per bucket.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gui.core import stats
+from gui.ui.models.background import BackgroundReader
+from gui.ui.views.words import person_type_colour, person_type_word
+
+Index = QModelIndex | QPersistentModelIndex
+TYPES = ("1", "2", "3", "4", "5", "")
+RANGES = {"today": 1, "7days": 7, "30days": 30, "90days": 90}
+
+
+def stats_range(key: str, bucket: str, now: dt.datetime | None = None) -> tuple[int, int]:
+    """``(since, until)`` ending now: whole local days back from today's midnight."""
+    now = now or dt.datetime.now().astimezone()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight - dt.timedelta(days=RANGES[key] - 1)
+    return int(start.timestamp() * 1000), int(now.timestamp() * 1000) + 1
+
+
+def bucket_label(start: int, bucket: str) -> str:
+    t = dt.datetime.fromtimestamp(start / 1000)
+    return t.strftime("%m-%d %H:00") if bucket == "hour" else t.strftime("%Y-%m-%d")
+
+
+class BucketTable(QAbstractTableModel):
+    """One row per bucket: start, total, then each person type (bounded: a range's buckets)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.result: stats.Stats | None = None
+
+    def set_result(self, result: stats.Stats) -> None:
+        self.beginResetModel()
+        self.result = result
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self.result is None else len(self.result.buckets)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2 + len(TYPES)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if section == 0:
+            return self.tr("From")
+        if section == 1:
+            return self.tr("Total")
+        ptype = TYPES[section - 2]
+        return person_type_word(int(ptype)) if ptype else person_type_word(None)
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if self.result is None or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        b = self.result.buckets[index.row()]
+        if index.column() == 0:
+            return bucket_label(b.start, self.result.bucket)
+        if index.column() == 1:
+            return str(b.total)
+        return str(b.by_person_type.get(TYPES[index.column() - 2], 0))
+
+
+class StatsPage(QWidget):
+    def __init__(self, bridge: Any, settings: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.settings = settings
+        self.reader = BackgroundReader(lambda: bridge.store, self)
+        self.result: stats.Stats | None = None
+        self._request = 0
+
+        self.range = QComboBox(self)
+        ranges = (
+            ("today", self.tr("Today")),
+            ("7days", self.tr("Last 7 days")),
+            ("30days", self.tr("Last 30 days")),
+            ("90days", self.tr("Last 90 days")),
+        )
+        for key, text in ranges:
+            self.range.addItem(text, key)
+        self.range.setCurrentIndex(1)
+        self.bucket = QComboBox(self)
+        self.bucket.addItem(self.tr("Per hour"), "hour")
+        self.bucket.addItem(self.tr("Per day"), "day")
+        self.bucket.setCurrentIndex(1)
+        self.refresh_button = QPushButton(self.tr("Refresh"), self)
+        for combo in (self.range, self.bucket):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.summary = QLabel(self)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.chart = QChart()
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart_view = QChartView(self.chart, self)
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setMinimumHeight(260)
+
+        self.table_model = BucketTable(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.table_model)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+
+        self.top = QLabel(self)
+        self.top.setTextFormat(Qt.TextFormat.PlainText)
+        self.top.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.strangers_chart = QChart()
+        self.strangers_chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.strangers_chart.legend().hide()
+        self.strangers_view = QChartView(self.strangers_chart, self)
+        self.strangers_view.setMinimumHeight(200)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.range)
+        bar.addWidget(self.bucket)
+        bar.addWidget(self.refresh_button)
+        bar.addWidget(self.summary, 1)
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(self.table)
+        side = QWidget(self)
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(QLabel(self.tr("Most seen people")))
+        side_layout.addWidget(self.top)
+        side_layout.addWidget(QLabel(self.tr("Strangers by hour of day")))
+        side_layout.addWidget(self.strangers_view, 1)
+        lower.addWidget(side)
+        main = QSplitter(Qt.Orientation.Vertical, self)
+        main.addWidget(self.chart_view)
+        main.addWidget(lower)
+        main.setStretchFactor(0, 3)
+        main.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(main, 1)
+        self._loaded_once = False
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._loaded_once:
+            self._loaded_once = True
+            self.refresh()
+
+    def refresh(self) -> None:
+        bucket = self.bucket.currentData()
+        since, until = stats_range(self.range.currentData(), bucket)
+        if bucket == "hour" and until - since > 8 * stats.DAY:
+            bucket = "day"
+        self._request += 1
+        request = self._request
+        self.summary.setText(self.tr("counting…"))
+        self.reader.submit(
+            lambda c: stats.compute(c, since=since, until=until, bucket=bucket),
+            lambda result: self._show(result, request),
+            lambda exc: self.summary.setText(str(exc)),
+        )
+
+    def _show(self, result: stats.Stats, request: int) -> None:
+        if request != self._request:
+            return
+        self.result = result
+        self.table_model.set_result(result)
+        self.summary.setText(self.tr("%1 events").replace("%1", f"{result.total:,}"))
+        colours = dict(getattr(self.settings, "overlay_colours", {}) or {})
+        self._fill_chart(result, colours)
+        lines = [
+            f"{t['count']:>6,}  {t['identity_name'] or ''} [{t['identity_id']}]"
+            f" · {person_type_word(t['person_type'])}"
+            for t in result.top_identities
+        ]
+        self.top.setText("\n".join(lines) or self.tr("nobody yet"))
+        self._fill_strangers(result)
+
+    def _fill_chart(self, result: stats.Stats, colours: dict[str, str]) -> None:
+        self.chart.removeAllSeries()
+        for axis in self.chart.axes():
+            self.chart.removeAxis(axis)
+        series = QStackedBarSeries()
+        for ptype in TYPES:
+            if not any(b.by_person_type.get(ptype) for b in result.buckets):
+                continue
+            label = person_type_word(int(ptype)) if ptype else person_type_word(None)
+            bar_set = QBarSet(label)
+            bar_set.setColor(QColor(person_type_colour(int(ptype) if ptype else None, colours)))
+            bar_set.append([float(b.by_person_type.get(ptype, 0)) for b in result.buckets])
+            series.append(bar_set)
+        series.setBarWidth(0.9)
+        self.chart.addSeries(series)
+        categories = QBarCategoryAxis()
+        labels = [bucket_label(b.start, result.bucket) for b in result.buckets]
+        # Every label would be unreadable for 168 hourly bars: keep about 24.
+        step = max(1, len(labels) // 24)
+        # Category names must be unique: hidden ones are distinct runs of zero-width spaces.
+        categories.append(
+            [lab if i % step == 0 else "\u200b" * (i + 1) for i, lab in enumerate(labels)]
+        )
+        categories.setLabelsAngle(-60)
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setMin(0)
+        values.setMax(max([b.total for b in result.buckets] + [1]))
+        self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(categories)
+        series.attachAxis(values)
+
+    def _fill_strangers(self, result: stats.Stats) -> None:
+        self.strangers_chart.removeAllSeries()
+        for axis in self.strangers_chart.axes():
+            self.strangers_chart.removeAxis(axis)
+        series = QStackedBarSeries()
+        bar_set = QBarSet(person_type_word(4))
+        bar_set.setColor(QColor(person_type_colour(4)))
+        bar_set.append([float(n) for n in result.strangers_by_hour_of_day])
+        series.append(bar_set)
+        self.strangers_chart.addSeries(series)
+        hours = QBarCategoryAxis()
+        hours.append([f"{h:02d}" for h in range(24)])
+        values = QValueAxis()
+        values.setLabelFormat("%d")
+        values.setMin(0)
+        values.setMax(max([*result.strangers_by_hour_of_day, 1]))
+        self.strangers_chart.addAxis(hours, Qt.AlignmentFlag.AlignBottom)
+        self.strangers_chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(hours)
+        series.attachAxis(values)

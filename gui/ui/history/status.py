@@ -1,0 +1,70 @@
+"""Data-dir size and free disk in the status bar; red when the database cannot be written.
+
+Fed by what the core publishes (``retention.DiskStatus`` every minute,
+``retention.StorageState`` when writing starts or stops failing). The alarm
+banner for a full disk belongs to the alarms feature; this label stays red for
+as long as the condition lasts, so it is visible on every page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
+
+from gui.core.retention import DiskStatus, StorageState
+
+
+def human_bytes(n: int) -> str:
+    value = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit in ("B", "KB") else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{n} B"
+
+
+class StorageStatus(QLabel):
+    """``Data 1.2 GB · 80.3 GB free``; red with the reason while storage fails."""
+
+    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setObjectName("storageStatus")
+        self.disk: DiskStatus | None = None
+        self.storage: StorageState | None = None
+        bridge.published.connect(self.on_published)
+        self._render()
+
+    def on_published(self, item: object) -> None:
+        if isinstance(item, DiskStatus):
+            self.disk = item
+            self._render()
+        elif isinstance(item, StorageState):
+            self.storage = item
+            self._render()
+
+    def _render(self) -> None:
+        parts = []
+        if self.disk is not None:
+            parts.append(
+                self.tr("Data %1 · %2 free")
+                .replace("%1", human_bytes(self.disk.data_bytes))
+                .replace("%2", human_bytes(self.disk.free_bytes))
+            )
+        failing = self.storage is not None and not self.storage.ok
+        if failing:
+            assert self.storage is not None
+            parts.insert(0, self.tr("NOT STORING EVENTS"))
+            self.setToolTip(self.storage.message)
+        elif self.disk is not None:
+            self.setToolTip(self.tr("Data folder: %1").replace("%1", self.disk.data_dir))
+        low = self.disk is not None and self.disk.low
+        colour = "#c62828" if failing else ("#e65100" if low else "")
+        self.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
+        self.setText("  ·  ".join(parts))
+
+    @property
+    def failing(self) -> bool:
+        return self.storage is not None and not self.storage.ok

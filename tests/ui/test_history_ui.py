@@ -1,0 +1,160 @@
+"""History, statistics and export pages against a real receiver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gui.core import retention
+from gui.ui.history import install as install_history
+from gui.ui.history.export_dialog import ExportDialog
+from gui.ui.history.model import COLUMNS
+from gui.ui.history.page import time_range
+from tests.ui.desktop_fixtures import core, post, variant, window  # noqa: F401
+
+
+def fill(core: Any, n: int) -> list[int]:  # noqa: F811
+    names = ["张伟", "李娜", "Alice"]
+    return [
+        post(core, variant("employee_match", identity_name=names[i % 3],
+                           identity_id=f"E-{i:03d}", score=round(0.5 + i / 100, 2),
+                           person_type=(1, 3, 4)[i % 3]))
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_history_page_filters_sorts_and_fetches_lazily(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
+    ids = fill(core, 9)
+    install_history(window, core.bridge, core.settings)
+    page = window.history_page
+    model = page.model
+    window.show_page("history")
+    qtbot.waitUntil(lambda: model.rowCount() == 9 and model.count == 9, timeout=5000)
+    assert page.count_label.text() == "9 events"
+    assert [model.row_at(i).id for i in range(9)] == sorted(ids, reverse=True)
+
+    page.search.setText("伟")
+    page.apply_filters()
+    qtbot.waitUntil(lambda: model.count == 3 and model.rowCount() == 3, timeout=5000)
+    assert {model.row_at(i).name for i in range(3)} == {"张伟"}
+
+    page.search.clear()
+    page.type_actions[3].setChecked(True)
+    page.type_actions[4].setChecked(True)
+    page.apply_filters()
+    qtbot.waitUntil(lambda: model.count == 6, timeout=5000)
+
+    page.reset_filters()
+    qtbot.waitUntil(lambda: model.count == 9, timeout=5000)
+    # Sort by score, ascending, through the header.
+    page.table.horizontalHeader().setSortIndicator(
+        COLUMNS.index("score"), __import__("PySide6.QtCore").QtCore.Qt.SortOrder.AscendingOrder
+    )
+    qtbot.waitUntil(lambda: model.sort_name == "score" and model.rowCount() == 9, timeout=5000)
+    qtbot.waitUntil(lambda: model.row_at(0).score == 0.5, timeout=5000)
+    scores = [model.row_at(i).score for i in range(9)]
+    assert scores == sorted(scores)
+
+
+def test_paging_to_the_end(qtbot: Any, window: Any, core: Any, monkeypatch: Any) -> None:  # noqa: F811
+    from gui.ui.history import model as model_mod
+
+    monkeypatch.setattr(model_mod, "PAGE_SIZE", 4)
+    fill(core, 10)
+    install_history(window, core.bridge, core.settings)
+    model = window.history_page.model
+    window.show_page("history")
+    qtbot.waitUntil(lambda: model.rowCount() >= 4, timeout=5000)
+    pages = 0
+    while True:
+        qtbot.waitUntil(lambda: not model._busy, timeout=5000)
+        if not model.canFetchMore():
+            break
+        before = model.rowCount()
+        model.fetchMore()
+        pages += 1
+        qtbot.waitUntil(lambda before=before: model.rowCount() > before, timeout=5000)
+    assert model.rowCount() == 10
+    assert len({model.row_at(i).id for i in range(10)}) == 10
+
+
+def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
+    ids = fill(core, 3)
+    install_history(window, core.bridge, core.settings)
+    page = window.history_page
+    window.show_page("history")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    with qtbot.waitSignal(page.detail.event_shown, timeout=5000):
+        page.select_row(1)
+    assert page.detail.event_id == ids[1]
+    page.pin_button.setChecked(True)
+    page._toggle_pin()
+    store = core.bridge.store
+
+    def pinned() -> bool:
+        row = store.reader().execute("SELECT pinned FROM events WHERE id = ?", (ids[1],)).fetchone()
+        return bool(row[0])
+
+    qtbot.waitUntil(pinned, timeout=5000)
+    assert page.model.row_at(1).pinned
+
+
+def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
+    install_history(window, core.bridge, core.settings)
+    page = window.stats_page
+    window.show_page("stats")
+    qtbot.waitUntil(lambda: page.result is not None, timeout=5000)
+    assert page.chart.series()  # a stacked bar series even when empty
+    status = window.storage_status
+    status.on_published(retention.DiskStatus("/data", 3 * 2**30, 50 * 2**30, 10 * 2**30, 2**30))
+    assert status.text() == "Data 3.0 GB · 50.0 GB free"
+    status.on_published(retention.StorageState(False, "disk full"))
+    assert status.failing and status.text().startswith("NOT STORING EVENTS")
+    status.on_published(retention.StorageState(True, "ok"))
+    assert not status.failing
+
+
+def test_export_dialog_runs_off_thread_and_can_cancel(
+    qtbot: Any,
+    core: Any,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    fill(core, 6)
+    from gui.core import query
+
+    dialog = ExportDialog(core.bridge, query.EventFilter(), 6)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "x.csv"
+    dialog.out.setText(str(out))
+    dialog.images.setCurrentIndex(2)  # zip
+    with qtbot.waitSignal(dialog.finished_ok, timeout=10000):
+        dialog.start()
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert Path(dialog.images_path.text()).exists()
+    assert "Exported 6 events" in dialog.status.text()
+
+    out2 = tmp_path / "y.jsonl"
+    dialog.out.setText(str(out2))
+    dialog.images.setCurrentIndex(0)
+    dialog.cancel_event.set()
+    dialog.start()
+    dialog.cancel_event.set()  # start() clears it; set again right away like a quick Cancel
+    with qtbot.waitSignals(
+        [dialog.finished_error, dialog.finished_ok], timeout=10000, raising=False
+    ):
+        pass
+    qtbot.waitUntil(
+        lambda: dialog.thread is not None and not dialog.thread.is_alive(), timeout=5000
+    )
+    assert not out2.exists() or out2.read_text().count("\n") == 6  # all or nothing
+
+
+def test_time_quick_picks() -> None:
+    import datetime as dt
+
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=dt.UTC)
+    midnight = int(dt.datetime(2026, 11, 24, tzinfo=dt.UTC).timestamp() * 1000)
+    assert time_range("today", now) == (midnight, None)
+    assert time_range("yesterday", now) == (midnight - 86_400_000, midnight - 1)
+    assert time_range("hour", now)[0] == int(now.timestamp() * 1000) - 3_600_000
+    assert time_range("all", now) == (None, None)
