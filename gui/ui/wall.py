@@ -491,7 +491,7 @@ class WallWindow(QWidget):
         font(self.title, 1.2, True)
         font(self.alarm_count, 1.6, True)
         font(self.clock, 2.0, True)
-        font(self.name, 3.0, True)
+        font(self.name, 2.6, True)
         font(self.identity, 1.1)
         font(self.kind, 2.0, True)
         for w in (self.score, self.device, self.when):
