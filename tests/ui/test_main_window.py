@@ -51,6 +51,8 @@ def test_detail_pane_shows_name_score_type_and_placeholders(window, core, qtbot)
     assert d.fields["score"].text() == "0.93"
     assert d.type_badge.text().strip() == "employee"
     assert d.fields["device"].text() == "东门闸机 East gate"
+    assert d.fields["skew"].text().startswith("+")  # received long after the box's time
+    assert d.fields["attributes"].text() == "age: youth, gender: female, mask: 0, glasses: no"
     assert d.scene.pixmap() is not None and d.scene.pixmap().width() > 0
     assert d.reg_tile.view.pixmap() is not None
     assert "<JPEG " in d.raw_text.toPlainText()

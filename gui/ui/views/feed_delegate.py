@@ -7,6 +7,7 @@ interprets markup, so box strings stay plain text.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -75,7 +76,7 @@ class FeedDelegate(QStyledItemDelegate):
         key = (
             row, selected, r % 2, rect.width(), rect.height(),
             thumb.cacheKey() if thumb is not None else 0, colour, i18n.current_language(),
-            option.palette.cacheKey(), option.font.key(),
+            option.palette.cacheKey(), option.font.key(), dt.date.today(),
         )  # fmt: skip
         pixmap = self._rows.get(key)
         if pixmap is None:
@@ -148,7 +149,7 @@ class FeedDelegate(QStyledItemDelegate):
         bold, fm_bold, small, fm_small, _big = self._fonts(option.font)
 
         # right column: time and score
-        time_text = words.format_ms(row.timestamp or row.received_at, with_date=False)
+        time_text = words.format_feed_time(row.timestamp or row.received_at)
         score_text = words.format_score(row.score)
         painter.setFont(small)
         painter.setPen(text_colour)

@@ -71,6 +71,22 @@ def format_ms(ms: int | None, *, with_date: bool = True) -> str:
     return f"{text}.{t.microsecond // 1000:03d}" if with_date else text
 
 
+def format_feed_time(ms: int | None, today: dt.date | None = None) -> str:
+    """Short time for a feed row: ``16:03:20`` today, ``10-13 18:00`` another day this year."""
+    if ms is None:
+        return "—"
+    try:
+        t = dt.datetime.fromtimestamp(ms / 1000)
+    except (OverflowError, OSError, ValueError):
+        return str(ms)
+    today = today or dt.date.today()
+    if t.date() == today:
+        return t.strftime("%H:%M:%S")
+    if t.year == today.year:
+        return t.strftime("%m-%d %H:%M")
+    return t.strftime("%Y-%m-%d")
+
+
 def format_duration_ms(ms: int) -> str:
     """Signed, human duration for clock skew: ``+2.4 s``, ``-3 min 10 s``, ``+1 h 5 min``."""
     sign = "+" if ms >= 0 else "-"

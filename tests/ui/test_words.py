@@ -1,0 +1,42 @@
+"""Words for box codes and the time formats the feed and detail pane use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from gui.ui.views import words
+
+
+def _ms(*args: int) -> int:
+    return int(dt.datetime(*args).timestamp() * 1000)
+
+
+def test_codes_in_words(qapp) -> None:
+    assert words.person_type_word(3) == "blacklist"
+    assert words.person_type_word(None) == "unknown type"
+    assert words.person_type_word(9) == "type 9"
+    assert words.want_action_words("1001") == "new stranger registered"
+    assert words.want_action_words("1002") == "library photo updated"
+    assert words.want_action_words("77") == "action 77"
+    assert words.ep_type_words("rtsp") == "video stream"
+    assert words.person_type_colour(3) == "#D32F2F"
+    assert words.person_type_colour(3, {"3": "#123456"}) == "#123456"
+
+
+def test_feed_time_shows_the_date_when_not_today() -> None:
+    today = dt.date(2026, 11, 24)
+    assert words.format_feed_time(_ms(2026, 11, 24, 16, 3, 20), today) == "16:03:20"
+    assert words.format_feed_time(_ms(2026, 10, 13, 18, 0, 36), today) == "10-13 18:00"
+    assert words.format_feed_time(_ms(2020, 10, 13, 18, 0, 36), today) == "2020-10-13"
+    assert words.format_feed_time(None, today) == "—"
+
+
+def test_clock_skew_and_score_formats() -> None:
+    assert words.format_duration_ms(2400) == "+2.4 s"
+    assert words.format_duration_ms(-190_000) == "-3 min 10 s"
+    assert words.format_duration_ms(3_900_000) == "+1 h 5 min"
+    assert words.format_score(0.93) == "0.93"
+    assert words.format_score(6.58) == "6.58"
+    assert words.format_score(95.0) == "95"
+    assert words.format_score(None) == "—"
+    assert words.format_ms(None) == "—"
