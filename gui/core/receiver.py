@@ -9,6 +9,7 @@ immutable objects on the core thread and must return quickly.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import errno
 import logging
@@ -34,6 +35,12 @@ Listener = Callable[[object], None]
 SHUTDOWN_TIMEOUT = 1.5
 #: Thumbnails waiting beyond this are skipped (made on demand later instead).
 MAX_PENDING_THUMBS = 500
+#: Per-image thumbnails wait for a moment with no upload being handled (the boxes'
+#: replies come first); under a flood, still one event's worth per this many seconds.
+THUMB_IDLE_EVERY = 1.0
+#: Events whose per-image thumbnails may wait; beyond this the oldest are skipped
+#: (each holds its decoded photos in memory until then).
+MAX_IDLE_THUMBS = 200
 
 
 class PortInUse(OSError):
@@ -86,6 +93,10 @@ class Receiver:
         self._site: web.TCPSite | None = None
         self._thumb_pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-thumbs")
         self._pending_thumbs = 0
+        self._idle_thumbs: collections.deque[tuple[ingest.PreparedEvent, int]] = collections.deque(
+            maxlen=MAX_IDLE_THUMBS
+        )
+        self._idle_thumbs_wake: asyncio.Event | None = None
         self.ctx: ServerContext | None = None
         self.port: int | None = None
         #: Installers of extra routes; extended by feature modules before start.
@@ -138,6 +149,8 @@ class Receiver:
         )
         await self._runner.setup()
         await self._listen(self.config.bind, self.config.port)
+        self._idle_thumbs_wake = asyncio.Event()
+        self._running_tasks.append(asyncio.ensure_future(self._make_idle_thumbs()))
         for task in self.tasks:
             self._running_tasks.append(asyncio.ensure_future(task(self)))
 
@@ -193,14 +206,49 @@ class Receiver:
     # -- after the reply ---------------------------------------------------------
 
     def _after_store(self, stored: list[StoredEvent], prepared: ingest.Prepared) -> None:
+        """The face thumbnail the live feed waits for now; the per-image ones when idle."""
         for result, p in zip(stored, prepared.events, strict=True):
             if result.outcome == "duplicate" or not p.images:
                 continue
+            self._idle_thumbs.append((p, result.summary.id))
             if self._pending_thumbs >= MAX_PENDING_THUMBS:
                 continue
             self._pending_thumbs += 1
-            fut = self._thumb_pool.submit(_make_thumbs, p, result.summary.id)
+            fut = self._thumb_pool.submit(_make_face_thumb, p, result.summary.id)
             fut.add_done_callback(self._thumbs_made)
+        if self._idle_thumbs and self._idle_thumbs_wake is not None:
+            self._idle_thumbs_wake.set()
+
+    async def _make_idle_thumbs(self) -> None:
+        """Per-image thumbnails (history, ``?thumb=1``), newest event first.
+
+        A 1080p scene's thumbnail costs more CPU than storing the event, so these
+        wait until no upload is being handled: under a flood of uploads the boxes'
+        replies keep their speed and the thumbnails catch up afterwards.
+        """
+        assert self._idle_thumbs_wake is not None
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            if not self._idle_thumbs:
+                self._idle_thumbs_wake.clear()
+                await self._idle_thumbs_wake.wait()
+                continue
+            busy = self.ctx is not None and self.ctx.ingesting > 0
+            if busy and loop.time() - last < THUMB_IDLE_EVERY:
+                await asyncio.sleep(0.02)
+                continue
+            p, event_id = self._idle_thumbs.pop()
+            try:
+                job = await loop.run_in_executor(self._thumb_pool, _make_image_thumbs, p, event_id)
+            except RuntimeError:  # the pool was shut down: stopping
+                return
+            except Exception as exc:
+                log.warning("thumbnails of event %d failed: %s", event_id, exc)
+                continue
+            last = loop.time()
+            if self._store is not None:
+                self._store.submit(job)
 
     def _thumbs_made(self, fut: Any) -> None:
         self._pending_thumbs -= 1
@@ -213,15 +261,14 @@ class Receiver:
             self._store.submit(job)
 
 
-def _make_thumbs(p: ingest.PreparedEvent, event_id: int):  # -> writer job
-    """Thumbnails of each image and the face thumbnail the feed shows."""
+def _make_image_thumbs(p: ingest.PreparedEvent, event_id: int):  # -> writer job
+    """A thumbnail of each image of the event."""
     thumbs = {}
     for img in p.images:
         try:
             thumbs[img.kind] = images.make_thumbnail(img.data)
         except Exception as exc:  # a picture Pillow cannot decode fully: no thumbnail
             log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
-    face = face_thumbnail(p.images, p.event.face_box)
 
     def job(conn: Any) -> None:
         for kind, data in thumbs.items():
@@ -229,11 +276,20 @@ def _make_thumbs(p: ingest.PreparedEvent, event_id: int):  # -> writer job
                 "UPDATE images SET thumb = ? WHERE event_id = ? AND kind = ?",
                 (data, event_id, kind),
             )
-        if face is not None:
-            conn.execute(
-                "INSERT OR REPLACE INTO face_thumbs (event_id, data) VALUES (?, ?)",
-                (event_id, face),
-            )
+
+    return job
+
+
+def _make_face_thumb(p: ingest.PreparedEvent, event_id: int):  # -> writer job or None
+    """The face thumbnail the feed shows."""
+    face = face_thumbnail(p.images, p.event.face_box)
+    if face is None:
+        return None
+
+    def job(conn: Any) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO face_thumbs (event_id, data) VALUES (?, ?)", (event_id, face)
+        )
 
     return job
 

@@ -83,6 +83,8 @@ class ServerContext:
         default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="gatewatch-parse")
     )
     background: set[asyncio.Task[Any]] = field(default_factory=set)
+    #: Uploads being handled right now; deferrable work (thumbnails) waits for zero.
+    ingesting: int = 0
     #: Extra route installers (alarms, stats, ...), each given the app and this context.
     extensions: list[Callable[[web.Application, ServerContext], None]] = field(default_factory=list)
 
@@ -250,7 +252,11 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         out.status = 403
         out.reply = ingest.error_reply(403, f"source {source} is not in the allowed list (--allow)")
     else:
-        await _ingest(request, ctx, out, received_at)
+        ctx.ingesting += 1
+        try:
+            await _ingest(request, ctx, out, received_at)
+        finally:
+            ctx.ingesting -= 1
 
     reply_text = json.dumps(out.reply, ensure_ascii=False)
     response = web.Response(text=reply_text, status=out.status, content_type="application/json")

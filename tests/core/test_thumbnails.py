@@ -1,0 +1,79 @@
+"""Thumbnails come after the reply: the face one at once, the per-image ones when idle.
+
+A 1080p scene's thumbnail costs more CPU than storing the event, so the
+per-image thumbnails wait while uploads are being handled; the face thumbnail
+the live feed shows does not.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tests.conftest import Client, load_sample
+from tests.core.procs import unique_event
+
+pytestmark = pytest.mark.timeout(60)
+
+
+def _poll(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _thumbs(receiver: Any, event_id: int) -> tuple[bool, set[str]]:
+    """(face thumbnail made, kinds whose image thumbnail is made)."""
+    conn = receiver.store.reader()
+    face = conn.execute("SELECT 1 FROM face_thumbs WHERE event_id = ?", (event_id,)).fetchone()
+    kinds = conn.execute(
+        "SELECT kind FROM images WHERE event_id = ? AND thumb IS NOT NULL", (event_id,)
+    ).fetchall()
+    return face is not None, {k for (k,) in kinds}
+
+
+def _post(client: Client, n: int) -> int:
+    reply = client.post_json(
+        "/EventServer/api/HistoryEvent", unique_event(load_sample("employee_match"), "t", n)
+    )
+    assert reply.status == 200, reply.body[:300]
+    return reply.json()["events"][0]["id"]
+
+
+def test_all_thumbnails_are_made_after_the_reply(client: Client, receiver: Any) -> None:
+    event_id = _post(client, 1)
+    kinds = {"spot_pic", "reg_pic", "ir_pic", "recognize_face"}
+    assert _poll(lambda: _thumbs(receiver, event_id) == (True, kinds))
+
+
+def test_image_thumbnails_wait_while_an_upload_is_in_flight(
+    client: Client, receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gui.core.receiver as receiver_module
+
+    monkeypatch.setattr(receiver_module, "THUMB_IDLE_EVERY", 3600.0)
+    # A box in the middle of a long upload.
+    slow = socket.create_connection(("127.0.0.1", receiver.port), timeout=10)
+    try:
+        slow.sendall(
+            b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n["
+        )
+        assert _poll(lambda: receiver.ctx.ingesting == 1)
+        event_id = _post(client, 2)
+        # The feed's face thumbnail does not wait...
+        assert _poll(lambda: _thumbs(receiver, event_id)[0])
+        # ...the per-image ones do.
+        assert _thumbs(receiver, event_id)[1] == set()
+        assert receiver.ctx.ingesting == 1
+    finally:
+        slow.close()
+    assert _poll(lambda: receiver.ctx.ingesting == 0)
+    assert _poll(lambda: "spot_pic" in _thumbs(receiver, event_id)[1])
