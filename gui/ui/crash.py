@@ -41,20 +41,24 @@ log = logging.getLogger("gatewatch.crash")
 WallProbe = Callable[[], bool]
 
 
-def _default_wall_probe() -> bool:
-    """A top-level window that says it is in wall mode (``wall_mode`` attr or property)."""
+def _visible_wall() -> QWidget | None:
+    """The wall window if it is up (``gui.ui.wall.WallWindow``, object name ``wall``)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        return False
+        return None
     for w in app.topLevelWidgets():
         if not w.isVisible():
             continue
         flag = getattr(w, "wall_mode", None)
         if callable(flag):
             flag = flag()
-        if flag or w.property("wall_mode"):
-            return True
-    return False
+        if w.objectName() == "wall" or flag or w.property("wall_mode"):
+            return w
+    return None
+
+
+def _default_wall_probe() -> bool:
+    return _visible_wall() is not None
 
 
 class CrashDialog(QDialog):
@@ -187,10 +191,13 @@ class CrashHandler(QObject):
     def _show(self, summary: str, details: str) -> None:
         window = _main_window()
         if self.wall_probe():
+            # No dialog may cover the wall: a status line on the wall and the main window.
+            line = self.tr("Internal error (logged): {0}").format(summary)
+            wall = _visible_wall()
+            if wall is not None and hasattr(wall, "show_status"):
+                wall.show_status(line)
             if window is not None:
-                window.statusBar().showMessage(
-                    self.tr("Internal error (logged): {0}").format(summary), 60_000
-                )
+                window.statusBar().showMessage(line, 60_000)
             return
         if self.dialog is not None and self.dialog.isVisible():
             # One dialog at a time: a repeating error must not pile up windows.

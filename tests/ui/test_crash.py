@@ -186,3 +186,29 @@ def test_core_loop_errors_reach_the_handler(qtbot, handler) -> None:
         loop.call_soon_threadsafe(loop.stop)
         runner.join(5)
         loop.close()
+
+
+def test_the_wall_window_counts_as_wall_mode(qtbot, monkeypatch) -> None:
+    """The real wall (object name ``wall``) gets the status line, and no dialog opens."""
+    from PySide6.QtWidgets import QWidget
+
+    opened: list[CrashDialog] = []
+    monkeypatch.setattr(CrashDialog, "open", lambda self: opened.append(self))
+
+    class Wall(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.setObjectName("wall")
+            self.lines: list[str] = []
+
+        def show_status(self, text: str) -> None:
+            self.lines.append(text)
+
+    wall = Wall()
+    qtbot.addWidget(wall)
+    wall.show()
+    h = CrashHandler()  # the default probe
+    h.reported.emit("ValueError: on the wall", "details")
+    qtbot.waitUntil(lambda: bool(wall.lines), timeout=3000)
+    assert "on the wall" in wall.lines[0]
+    assert opened == []
