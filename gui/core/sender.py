@@ -382,12 +382,22 @@ async def send_many(
     return results
 
 
-def curl_command(url: str, body_file: str | Path, *, self_test: bool = False) -> str:
-    """A curl line posting a body saved to a file (a 450 KB argument breaks shells)."""
-    extra = f" -H '{SELF_TEST_HEADER}: 1'" if self_test else ""
+def curl_command(
+    url: str, body_file: str | Path, *, self_test: bool = False, windows: bool | None = None
+) -> str:
+    """A curl line posting a body saved to a file (a 450 KB argument breaks shells).
+
+    Quoted for cmd.exe on Windows (double quotes), for POSIX shells elsewhere.
+    """
+    import sys
+
+    if windows is None:
+        windows = sys.platform.startswith("win")
+    quote = _cmd_quote if windows else _shell_quote
+    header = quote("Content-Type: application/json")
+    extra = f" -H {quote(SELF_TEST_HEADER + ': 1')}" if self_test else ""
     return (
-        f"curl -sS -X POST -H 'Content-Type: application/json'{extra} "
-        f"--data-binary @{_shell_quote(str(body_file))} {_shell_quote(url)}"
+        f"curl -sS -X POST -H {header}{extra} --data-binary @{quote(str(body_file))} {quote(url)}"
     )
 
 
@@ -395,3 +405,9 @@ def _shell_quote(text: str) -> str:
     if text and all(c.isalnum() or c in "@%+=:,./-_" for c in text):
         return text
     return "'" + text.replace("'", "'\"'\"'") + "'"
+
+
+def _cmd_quote(text: str) -> str:
+    if text and all(c.isalnum() or c in "@%+=:,./-_\\" for c in text):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'

@@ -115,3 +115,22 @@ def test_simulate_command(full_receiver, capsys):
     assert time.monotonic() - start < 30
     assert "0 failed" in capsys.readouterr().out
     assert _count(full_receiver, "SELECT count(*) FROM events WHERE format = '2.0'") > 3
+
+
+def test_curl_command_posts_the_saved_body(full_receiver, tmp_path):
+    import shutil
+    import subprocess
+
+    body = tmp_path / "a dir" / "event's.json"
+    body.parent.mkdir()
+    body.write_bytes(sender.encode(sender.refreshed(load_sample("stranger"), 1764000999000)))
+    url = f"http://127.0.0.1:{full_receiver.port}/EventServer/api/HistoryEvent"
+    command = sender.curl_command(url, body, self_test=True, windows=False)
+    assert "--data-binary @" in command
+    win = sender.curl_command(url, r"C:\Users\a b\e.json", windows=True)
+    assert '@"C:\\Users\\a b\\e.json"' in win and "'" not in win
+    if shutil.which("curl") is None:
+        pytest.skip("no curl here")
+    done = subprocess.run(command, shell=True, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and '"SUCCESS"' in done.stdout
+    assert _count(full_receiver, "SELECT count(*) FROM events WHERE self_test = 1") == 1

@@ -415,3 +415,23 @@ def test_traffic_from_this_pc_is_not_a_box(rig: Any, qtbot: Any) -> None:
     # the verdicts still cover it (a simulator on this PC is judged like a box)
     qtbot.waitUntil(lambda: panel.verdicts_model.rowCount() > 0, timeout=5000)
     assert panel.verdicts_empty.isHidden()
+
+
+def test_copy_stored_event_as_curl(rig: Any, qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QWidget
+
+    from gui.ui.installer.send import copy_event_as_curl
+
+    event = sender.refreshed(load_sample("employee_match"), now_ms())
+    reply = rig.client.post_json("/EventServer/api/HistoryEvent", event)
+    event_id = reply.json()["events"][0]["id"]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    messages: list[str] = []
+    copy_event_as_curl(parent, rig.bridge, event_id, messages.append, folder=tmp_path)
+    qtbot.waitUntil(lambda: bool(messages), timeout=5000)
+    assert messages[0].startswith("Copied: curl")
+    assert QGuiApplication.clipboard().text() == messages[0].removeprefix("Copied: ")
+    saved = json.loads((tmp_path / f"event-{event_id}.json").read_bytes())
+    assert saved["spot_pic"] == event["spot_pic"] and saved["timestamp"] == event["timestamp"]
