@@ -147,14 +147,45 @@ def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP
     return took
 
 
+def stop_on_signals(holder: dict[str, Any]) -> QTimer:
+    """Ctrl+C / SIGTERM close the window (the normal, clean path).
+
+    Installed before the receiver starts; a signal that arrives before the
+    window exists is remembered and honoured as soon as it does. Python only
+    runs signal handlers when it gets control, so a light timer gives it some.
+    """
+    import signal
+
+    def handler(*_: Any) -> None:
+        holder["stop"] = True
+        window = holder.get("window")
+        if window is not None:
+            QTimer.singleShot(0, window.close)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread / not supported
+            signal.signal(sig, handler)
+    timer = QTimer()
+    timer.setInterval(250)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
 def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     """``gatewatch`` without ``--headless``: the window, the core thread, the qasync loop."""
     started = time.monotonic()
     logs.setup(current.resolved_data_dir(), current.log_level)
     app = prepare_application(current)
+    from gui.ui import startup
+
+    if not startup.prepare(app, current, args):
+        return 0  # another instance was raised instead
     import qasync  # after the QApplication (qasync binds to the running Qt)
 
     app.setQuitOnLastWindowClosed(False)  # closing is explicit: see ``main`` below
+    holder: dict[str, Any] = {}
+    signal_timer = stop_on_signals(holder)
     thread = build_receiver(current)
     from gui.ui.bridge import CoreBridge
 
@@ -168,6 +199,8 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
         time.monotonic() - started,
     )
 
+    holder["window"] = window
+
     async def main() -> int:
         closed = asyncio.get_running_loop().create_future()
 
@@ -177,6 +210,8 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
 
         window.closing.connect(on_closing)
         app.aboutToQuit.connect(on_closing)
+        if holder.get("stop"):  # a signal came while starting up
+            window.close()
         await closed
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, shutdown, window, thread)
@@ -189,5 +224,6 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
             raise
         shutdown(window, thread)
         code = 0
+    signal_timer.stop()
     QTimer.singleShot(0, app.quit)
     return int(code or 0)

@@ -75,3 +75,34 @@ def test_real_app_starts_listens_and_exits_zero_on_close(tmp_path: Path) -> None
     text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in log) + done.stderr
     assert "window up and listening" in text
     assert "core stopped" in text
+
+
+def test_sigterm_closes_the_app_cleanly(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from gui.core.receiver import free_port
+
+    port = free_port()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GATEWATCH_CONFIG_DIR=str(tmp_path / "cfg"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gui", "--port", str(port), "--bind", "127.0.0.1",
+         "--data-dir", str(tmp_path / "data"), "--new-instance"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the app never listened")
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
+    assert b"core stopped" in err
