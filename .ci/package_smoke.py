@@ -181,6 +181,16 @@ def desktop(binary: Path, tmp: Path) -> None:
     print(f"package-smoke: desktop app ran {GUI_SECONDS} s offscreen and exited 0")
 
 
+def bundled_assets(binary: Path) -> None:
+    """Everything under assets/ that the program loads at run time is in the bundle."""
+    internal = binary.parent / "_internal"
+    root = internal if internal.is_dir() else binary.parent
+    for pattern in ("i18n/*.qm", "sounds/*.wav", "samples/*.json", "icons/*.png", "icons/*.ico"):
+        if any((ROOT / "assets").glob(pattern)) and not any((root / "assets").glob(pattern)):
+            fail(f"assets/{pattern} is missing from the build")
+    print("package-smoke: translations, sounds, samples and icons are bundled")
+
+
 def main() -> int:
     binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "dist" / "gatewatch" / "gatewatch")
     if not binary.exists():
@@ -191,6 +201,7 @@ def main() -> int:
         print(f"package-smoke: {status.stdout.decode().strip()}")
         if status.returncode != 0 or not status.stdout.startswith(b"gatewatch "):
             fail(f"--version: exit {status.returncode}")
+        bundled_assets(binary)
         headless(binary, tmp)
         desktop(binary, tmp)
     print("package-smoke: OK")
