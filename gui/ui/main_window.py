@@ -701,10 +701,17 @@ class MainWindow(QMainWindow):
         state = _unb64(self.settings.window_state)
         if state is not None:
             self.restoreState(state)
-        splitter = _unb64(self.settings.splitter_state)
-        if splitter is not None:
-            self.live_splitter.restoreState(splitter)
-            self._apply_layout(self.settings.layout)
+        for splitter, text in zip(
+            self._splitters(), self.settings.splitter_state.split(";"), strict=False
+        ):
+            state = _unb64(text)
+            if state is not None:
+                splitter.restoreState(state)
+        self._apply_layout(self.settings.layout)
+
+    def _splitters(self) -> list[QSplitter]:
+        """Splitters whose positions persist, in the order ``splitter_state`` lists them."""
+        return [self.live_splitter, self.detail.vsplit, self.detail.photo_splitter]
 
     def save_ui_state(self) -> None:
         """Persist geometry, splitter and view toggles — onto the *stored* settings.
@@ -714,7 +721,7 @@ class MainWindow(QMainWindow):
         """
         self.settings.window_geometry = _b64(self.saveGeometry())
         self.settings.window_state = _b64(self.saveState())
-        self.settings.splitter_state = _b64(self.live_splitter.saveState())
+        self.settings.splitter_state = ";".join(_b64(sp.saveState()) for sp in self._splitters())
         try:
             stored = settings_mod.load()
             for name in ("window_geometry", "window_state", "splitter_state", "layout", "overlays"):

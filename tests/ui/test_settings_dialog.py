@@ -51,13 +51,26 @@ def test_round_trip_and_relisten_without_restart(window, core, qtbot, tmp_path) 
     theme.apply_theme(QApplication.instance(), "light")
 
 
-def test_window_state_is_saved_without_one_off_command_line_values(window) -> None:
+def test_window_state_is_saved_without_one_off_command_line_values(window, core, qtbot) -> None:
+    from gui.ui.app import create_main_window
+
     settings_mod.save(settings_mod.Settings(port=9528))
     window.settings.port = 12345  # as if started with --port 12345
-    window.live_splitter.setSizes([300, 900])
     window.set_layout("stacked")
+    window.live_splitter.setSizes([250, 550])
+    window.detail.photo_splitter.setSizes([700, 200])
+    before = (window.live_splitter.sizes(), window.detail.photo_splitter.sizes())
     window.save_ui_state()
     stored = settings_mod.load()
     assert stored.port == 9528
     assert stored.layout == "stacked"
-    assert stored.window_geometry and stored.splitter_state
+    assert stored.window_geometry and stored.splitter_state.count(";") == 2
+
+    again = create_main_window(stored, core.thread, bridge=core.bridge, install_features=False)
+    qtbot.addWidget(again)
+    again.resize(window.size())
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.live_splitter.orientation() == window.live_splitter.orientation()
+    assert (again.live_splitter.sizes(), again.detail.photo_splitter.sizes()) == before
+    again.close()
