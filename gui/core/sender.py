@@ -173,6 +173,22 @@ def refreshed(event: dict[str, Any], timestamp: int) -> dict[str, Any]:
     return out
 
 
+#: The camera and box the app's self-test posts as, so no real device's counts move.
+SELF_TEST_CAMERA = "gatewatch-self-test"
+SELF_TEST_BOX = "GATEWATCH-SELF-TEST"
+
+
+def self_test_event(timestamp: int, sample: str = "employee_match") -> dict[str, Any]:
+    """A sample event from the self-test's own camera (flag it with the header too)."""
+    event = refreshed(load_sample(sample), timestamp)
+    event["dev_sno"] = SELF_TEST_BOX
+    event["ep_info"] = {
+        "ep_id": SELF_TEST_CAMERA, "ep_type": "photo", "ep_ip": "127.0.0.1",
+        "ep_name": "Gatewatch self-test", "device_id": SELF_TEST_CAMERA,
+    }  # fmt: skip
+    return event
+
+
 class Clock:
     """Strictly increasing millisecond timestamps, so fast sends never collide."""
 

@@ -145,13 +145,18 @@ def evaluate(
 
 
 def read_devices(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Boxes and cameras to watch; the app's own self-test device is never watched."""
+    from gui.core.sender import SELF_TEST_BOX, SELF_TEST_CAMERA
+
     boxes = [
         dict(zip(("sn", "name", "last_seen"), tuple(r), strict=True))
         for r in conn.execute("SELECT sn, name, last_seen FROM boxes")
+        if r[0] != SELF_TEST_BOX
     ]
     cameras = [
         dict(zip(("ep_id", "name", "status", "first_seen", "last_event_at"), tuple(r), strict=True))
         for r in conn.execute("SELECT ep_id, name, status, first_seen, last_event_at FROM cameras")
+        if r[0] != SELF_TEST_CAMERA
     ]
     return boxes, cameras
 

@@ -20,7 +20,7 @@ def test_events_per_hour_over_24h(full_receiver):
     for i, age in enumerate([0.2, 0.5, 3.5, 23.5, 30]):  # the last one is out of range
         event = sender.refreshed(base, int(now - age * HOUR) + i)
         assert client.post_json("/EventServer/api/HistoryEvent", event).status == 200
-    selftest = sender.refreshed(base, now - 1000)
+    selftest = sender.self_test_event(now - 1000)  # its own camera: no real one counts it
     client.request(
         "POST", "/EventServer/api/HistoryEvent", sender.encode(selftest),
         {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"},
@@ -31,6 +31,7 @@ def test_events_per_hour_over_24h(full_receiver):
     assert len(counts) == 24 and sum(counts) == 4
     assert counts[-1] == 2 and counts[-4] == 1 and counts[0] == 1
     assert data["boxes"]["SE3-A1B2C3D4"] == counts
+    assert sum(data["cameras"][sender.SELF_TEST_CAMERA]) == 1
     api = client.get_json("/api/devices/activity?hours=12")
     assert sum(api["cameras"][camera]) == 3 and api["hours"] == 12
     assert client.get("/api/devices/activity?hours=x").status == 400

@@ -4,7 +4,7 @@ import re
 import time
 from typing import Any
 
-from gui.core import alarms, silence
+from gui.core import alarms, sender, silence
 from gui.core.silence import AMBER, OK, QUIET, RED, SilenceState, SilenceWatch
 from tests.conftest import Client, load_sample
 from tests.core.installer_fixtures import wait_for
@@ -108,3 +108,19 @@ def test_watch_runs_as_a_receiver_task(full_receiver):
     watch = silence.watch_for(full_receiver)
     assert watch is not None
     assert wait_for(lambda: watch.state is not None)
+
+
+def test_self_test_device_is_never_watched(full_receiver):
+    client = Client(full_receiver.port)
+    clock = FakeClock()
+    event = sender.self_test_event(clock.now)
+    reply = client.request(
+        "POST", "/EventServer/api/HistoryEvent", sender.encode(event),
+        {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"},
+    )  # fmt: skip
+    assert reply.status == 200
+    clock.now += 60 * MIN
+    watch = SilenceWatch(full_receiver, full_receiver.settings, clock=clock, hour_of=lambda _m: 12)
+    state = _run(full_receiver, watch.check)
+    assert state.level_of(sender.SELF_TEST_CAMERA) is None
+    assert state.level_of(sender.SELF_TEST_BOX) is None

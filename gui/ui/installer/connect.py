@@ -386,7 +386,7 @@ class ConnectPanel(QWidget):
         self.self_test_button.setEnabled(False)
         self.self_test_label.setText(tr("Posting a sample event to {url} …").format(url=url))
         self.firewall_label.setText(tr("Checking the firewall…"))
-        event = sender.refreshed(sender.load_sample("employee_match"), now_ms())
+        event = sender.self_test_event(now_ms())
         self.worker.run(
             lambda: asyncio.run(sender.post_once(url, event, self_test=True, timeout=5.0)),
             self._self_test_done,

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import devices, installer, silence
+from gui.core import devices, installer, sender, silence
 from gui.ui.installer.common import Worker, plain_label, tr
 
 Index = QModelIndex | QPersistentModelIndex
@@ -63,6 +63,9 @@ def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, 
     levels = {d.key: d for d in state.devices}
     rows: list[dict[str, Any]] = []
     cameras_by_box: dict[str | None, list[dict[str, Any]]] = {}
+    hidden = {sender.SELF_TEST_CAMERA, sender.SELF_TEST_BOX}
+    found["boxes"] = [b for b in found["boxes"] if b["sn"] not in hidden]
+    found["cameras"] = [c for c in found["cameras"] if c["ep_id"] not in hidden]
     for cam in found["cameras"]:
         cameras_by_box.setdefault(cam.get("box_sn"), []).append(cam)
     box_sns = {b["sn"] for b in found["boxes"]}
