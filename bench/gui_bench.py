@@ -153,6 +153,7 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     from gui.ui.bridge import CoreBridge
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
+    settings.connect_panel_seen = True  # open on the Live page, as on every later start
     qapp = app_mod.prepare_application(settings)
     thread = app_mod.build_receiver(settings)
     bridge = CoreBridge(thread)
@@ -160,6 +161,7 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     window = app_mod.create_main_window(settings, thread, bridge=bridge, install_features=features)
     window.resize(1600, 1000)
     window.show()
+    window.show_page("live")
     port = thread.receiver.port
     proc = psutil.Process()
 
@@ -225,10 +227,16 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
 
     scroller.timeout.connect(scroll)
     scroller.start()
+    rss_series: list[float] = []
+    sampler = QTimer()
+    sampler.setInterval(5000)
+    sampler.timeout.connect(lambda: rss_series.append(round(proc.memory_info().rss / 2**20)))
+    sampler.start()
     while sender.poll() is None:
         qapp.processEvents()
         time.sleep(0.001)
     scroller.stop()
+    sampler.stop()
     window.feed.view.verticalScrollBar().setValue(0)
     window.jump_to_newest()
     end = time.monotonic() + 1.0
@@ -279,7 +287,11 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
             "ticks": len(stall_ms),
         },
         "feed_rows_after": window.feed_model.rowCount(),
-        "rss_mb": {"before": rss_before / 2**20, "after": rss_after / 2**20},
+        "rss_mb": {
+            "before": round(rss_before / 2**20),
+            "every_5s": rss_series,
+            "after": round(rss_after / 2**20),
+        },
         "startup": startup,
         "close_s": close_s,
         "machine": f"{platform.platform()}, {os.cpu_count()} CPUs,"

@@ -96,9 +96,20 @@ def start_receiver(thread: ReceiverThread) -> BaseException | None:
     return None
 
 
+#: How long a thread may hold the GIL while another waits (Python's default is 5 ms).
+GIL_SWITCH_INTERVAL = 0.001
+
+
 def prepare_application(current: Settings, argv: list[str] | None = None) -> QApplication:
-    """The QApplication with theme, CJK-capable font and translators installed."""
+    """The QApplication with theme, CJK-capable font and translators installed.
+
+    Also shortens the GIL switch interval: every time Qt calls into Python (a
+    paint, a slot) the GUI thread must take the GIL from the busy core thread,
+    and the wait is up to one interval each time.
+    """
     from gui.ui import i18n, theme
+
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -37,7 +37,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySeq
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLabel,
-    QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -57,6 +56,7 @@ from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
 from gui.ui.views.detail_pane import DetailPane
 from gui.ui.views.feed_delegate import THUMB as FEED_THUMB
 from gui.ui.views.feed_delegate import FeedDelegate
+from gui.ui.views.feed_view import FeedView
 
 log = logging.getLogger(__name__)
 
@@ -104,13 +104,12 @@ class FeedPanel(QWidget):
     def __init__(self, model: FeedModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.view = QListView(self)
+        self.view = FeedView(self)
         self.view.setModel(model)
         self.view.setItemDelegate(FeedDelegate(self.view))
         self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.view.setAlternatingRowColors(True)
         self.view.setMinimumWidth(300)
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newEventsButton")

@@ -74,7 +74,7 @@ class FeedDelegate(QStyledItemDelegate):
         thumb = model.thumb_for(row.id)
         colour = model.colour_of(row)
         key = (
-            row, selected, r % 2, rect.width(), rect.height(),
+            row, selected, rect.width(), rect.height(),
             thumb.cacheKey() if thumb is not None else 0, colour, i18n.current_language(),
             option.palette.cacheKey(), option.font.key(), dt.date.today(),
         )  # fmt: skip
@@ -113,8 +113,10 @@ class FeedDelegate(QStyledItemDelegate):
         palette = option.palette
         if selected:
             painter.fillRect(rect, palette.highlight())
-        elif row_number % 2:
-            painter.fillRect(rect, palette.alternateBase())
+        else:
+            # a hairline between rows (alternating colours would re-render every row
+            # each time an odd number of events is inserted above them)
+            painter.fillRect(QRect(rect.left(), rect.bottom(), rect.width(), 1), palette.midlight())
         text_colour = palette.highlightedText().color() if selected else palette.text().color()
 
         # person-type stripe on the left edge
