@@ -97,6 +97,8 @@ class EventFilter:
                 f" {NAME_KEY} LIKE ? ESCAPE '\\' OR {ID_KEY} LIKE ? ESCAPE '\\')"
             )
             params.extend([pattern, pattern])
+        # Deliberately not the key of ``events_by_score``: the planner cannot tell a
+        # narrow range from a wide one, ``_score_plan`` decides when that index pays.
         if self.score_min is not None:
             parts.append("score >= ?")
             params.append(self.score_min)
@@ -187,6 +189,35 @@ class Page:
     next: str | None
 
 
+#: A score range matching fewer rows than this is read through ``events_by_score``.
+NARROW_SCORE_RANGE = 5000
+
+
+def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter, str]:
+    """``(filter, FROM clause)``: narrow score ranges go through their index.
+
+    A range few events fall in (``score > 8.9``) walked in time order reads the
+    whole table to fill a page; through ``events_by_score`` it reads only those
+    events and sorts them. A wide range is better walked in the requested order
+    and filtered. Counting up to ``NARROW_SCORE_RANGE`` index entries tells which.
+    """
+    if flt.score_min is None and flt.score_max is None:
+        return flt, "events"
+    lo = -0.5 if flt.score_min is None else flt.score_min
+    hi = 1e308 if flt.score_max is None else flt.score_max
+    n = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_by_score"
+        " WHERE ifnull(score, -1) BETWEEN ? AND ? LIMIT ?)",
+        (lo, hi, NARROW_SCORE_RANGE),
+    ).fetchone()[0]
+    if n >= NARROW_SCORE_RANGE:
+        return flt, "events"
+    index_range = ("ifnull(score, -1) BETWEEN ? AND ?", (lo, hi))
+    return replace(
+        flt, extra_sql=(*flt.extra_sql, index_range)
+    ), "events INDEXED BY events_by_score"
+
+
 def fetch_rows(
     conn: sqlite3.Connection,
     flt: EventFilter,
@@ -203,14 +234,36 @@ def fetch_rows(
     """
     keys, default_desc = SORTS[sort]
     desc = default_desc if descending is None else descending
-    where, params = flt.where()
-    if before is not None:
-        where += f" AND ({', '.join(keys)}) {'<' if desc else '>'} ({', '.join('?' * len(keys))})"
-        params.extend(before)
     direction = " DESC" if desc else ""
     order = ", ".join(k + direction for k in keys)
-    sql = f"SELECT {columns}, {', '.join(keys)} FROM events WHERE {where} ORDER BY {order} LIMIT ?"
-    return conn.execute(sql, (*params, limit)).fetchall()
+    selected = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(keys))
+
+    flt, source = _score_plan(conn, flt)
+
+    def select(part: EventFilter) -> tuple[str, list[Any]]:
+        where, params = part.where()
+        if before is not None:
+            op = "<" if desc else ">"
+            where += f" AND ({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})"
+            params.extend(before)
+        sql = f"SELECT {columns}, {selected} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
+        return sql, [*params, limit]
+
+    if not flt.device:
+        sql, params = select(flt)
+        return conn.execute(sql, params).fetchall()
+    # "ep_id = ? OR device_id = ?" cannot walk one index in order (a million-row sort
+    # for a busy camera); each half can, and merging two short ordered lists is cheap.
+    halves = [
+        select(replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,)))))
+        for col in ("ep_id", "device_id")
+    ]
+    merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
+    sql = (
+        f"SELECT * FROM ({halves[0][0]}) UNION SELECT * FROM ({halves[1][0]})"
+        f" ORDER BY {merged_order} LIMIT ?"
+    )
+    return conn.execute(sql, [*halves[0][1], *halves[1][1], limit]).fetchall()
 
 
 def sort_key(row: sqlite3.Row | tuple, sort: str = "time") -> tuple[Any, ...]:
@@ -271,8 +324,20 @@ def iter_events(
 
 
 def count(conn: sqlite3.Connection, flt: EventFilter) -> int:
-    where, params = flt.where()
-    return conn.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+    flt, source = _score_plan(conn, flt)
+    if not flt.device:
+        where, params = flt.where()
+        return conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+    halves = [
+        replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,))))
+        for col in ("ep_id", "device_id")
+    ]
+    (wa, pa), (wb, pb) = (h.where() for h in halves)
+    sql = (
+        f"SELECT count(*) FROM (SELECT id FROM {source} WHERE {wa}"
+        f" UNION SELECT id FROM {source} WHERE {wb})"
+    )
+    return conn.execute(sql, [*pa, *pb]).fetchone()[0]
 
 
 # -- parsing query strings (API and CLI) ------------------------------------------

@@ -151,3 +151,41 @@ def test_v2_database_gains_the_history_indexes(tmp_path: Path) -> None:
         assert walk(conn, query.EventFilter(), "name") == [1]
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("sort", ["time", "score", "name"])
+def test_device_filter_matches_ep_id_or_device_id_across_pages(tmp_path: Path, sort: str) -> None:
+    s = make_store(tmp_path)
+    try:
+        base = event(0)["ep_info"]
+        evs = []
+        for n in range(20):
+            ep = {**base, "ep_id": f"cam-{n % 3}", "device_id": f"dev-{n % 4}"}
+            if n % 5 == 0:
+                ep["ep_id"] = "dev-1"  # the same value in both columns of one row
+            evs.append(event(n, ep_info=ep, score=(n * 7 % 10) / 10))
+        add(s, evs)
+        conn = s.reader()
+        flt = query.EventFilter(device="dev-1")
+        got = walk(conn, flt, sort, limit=3)
+        want = expected(conn, sort, query.SORTS[sort][1], "ep_id = 'dev-1' OR device_id = 'dev-1'")
+        assert got == want and len(want) > 5
+        assert query.count(conn, flt) == len(want)
+    finally:
+        s.close()
+
+
+@pytest.mark.parametrize("narrow_limit", [1, 5000])
+@pytest.mark.parametrize("sort", ["time", "name"])
+def test_score_ranges_same_rows_whichever_plan(
+    store: Store, monkeypatch: pytest.MonkeyPatch, narrow_limit: int, sort: str
+) -> None:
+    """Narrow ranges read through the score index, wide ones walk the sort order: same rows."""
+    monkeypatch.setattr(query, "NARROW_SCORE_RANGE", narrow_limit)
+    conn = store.reader()
+    flt = query.EventFilter(score_min=0.2, score_max=0.7)
+    where = "score >= 0.2 AND score <= 0.7"
+    assert walk(conn, flt, sort, limit=4) == expected(conn, sort, sort == "time", where)
+    assert query.count(conn, flt) == len(expected(conn, sort, True, where))
+    flt = query.EventFilter(score_max=0.3, device="nothing")
+    assert walk(conn, flt, sort) == [] and query.count(conn, flt) == 0
