@@ -21,5 +21,5 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     window.add_page("history", tr("History"), window.history_page)
     window.stats_page = StatsPage(bridge, settings, window)
     window.add_page("stats", tr("Statistics"), window.stats_page)
-    window.storage_status = StorageStatus(bridge, window)
+    window.storage_status = StorageStatus(bridge, settings, window)
     window.add_status_widget(window.storage_status)

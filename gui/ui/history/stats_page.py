@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -51,7 +51,7 @@ def stats_range(key: str, bucket: str, now: dt.datetime | None = None) -> tuple[
 
 def bucket_label(start: int, bucket: str) -> str:
     t = dt.datetime.fromtimestamp(start / 1000)
-    return t.strftime("%m-%d %H:00") if bucket == "hour" else t.strftime("%Y-%m-%d")
+    return t.strftime("%m-%d %H:00") if bucket == "hour" else t.strftime("%m-%d")
 
 
 class BucketTable(QAbstractTableModel):
@@ -229,11 +229,12 @@ class StatsPage(QWidget):
         categories.append(
             [lab if i % step == 0 else "\u200b" * (i + 1) for i, lab in enumerate(labels)]
         )
-        categories.setLabelsAngle(-60)
+        categories.setLabelsAngle(-90 if result.bucket == "hour" else 0)
         values = QValueAxis()
         values.setLabelFormat("%d")
         values.setMin(0)
         values.setMax(max([b.total for b in result.buckets] + [1]))
+        values.applyNiceNumbers()
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
@@ -255,6 +256,10 @@ class StatsPage(QWidget):
         values.setLabelFormat("%d")
         values.setMin(0)
         values.setMax(max([*result.strangers_by_hour_of_day, 1]))
+        values.applyNiceNumbers()
+        small = QFont(self.font())
+        small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
+        hours.setLabelsFont(small)
         self.strangers_chart.addAxis(hours, Qt.AlignmentFlag.AlignBottom)
         self.strangers_chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(hours)

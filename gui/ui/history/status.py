@@ -13,7 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from gui.core.retention import DiskStatus, StorageState
+from gui.core.retention import DiskStatus, Policy, StorageState, disk_status
+from gui.ui.models.background import BackgroundReader
 
 
 def human_bytes(n: int) -> str:
@@ -28,7 +29,7 @@ def human_bytes(n: int) -> str:
 class StorageStatus(QLabel):
     """``Data 1.2 GB · 80.3 GB free``; red with the reason while storage fails."""
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: Any, settings: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setObjectName("storageStatus")
@@ -36,6 +37,15 @@ class StorageStatus(QLabel):
         self.storage: StorageState | None = None
         bridge.published.connect(self.on_published)
         self._render()
+        # The core publishes the disk status after its first retention run and then
+        # every minute; measure once now so the label is not empty until then.
+        self._reader = BackgroundReader(lambda: bridge.store, self)
+        policy = Policy.from_settings(settings)
+        self._reader.submit(lambda _conn: disk_status(bridge.store, policy), self._first)
+
+    def _first(self, status: DiskStatus) -> None:
+        if self.disk is None:
+            self.on_published(status)
 
     def on_published(self, item: object) -> None:
         if isinstance(item, DiskStatus):
