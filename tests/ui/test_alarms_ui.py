@@ -240,7 +240,8 @@ def test_main_window_gets_banner_page_and_wall(rig: Any, samples: Any, qtbot: An
     assert wall.isVisible() and rig.settings.wall_screen == 0
     qtbot.waitUntil(lambda: wall.banner.isVisible())
     wall.leave()
-    feature.banner.acknowledge_current()
+    assert feature.ack_action.shortcut().toString() == "Ctrl+Return"
+    feature.ack_action.trigger()  # Alarms menu / Ctrl+Return, from any page
     qtbot.waitUntil(lambda: not feature.banner.isVisible())
     assert not player.playing
     window.close()
@@ -312,3 +313,25 @@ def test_tray_badge_notification_and_close_to_tray(
     tray.quit()  # Quit from the tray menu really closes
     assert tray.quitting and not window.isVisible()
     tray.hide()
+
+
+def test_rules_dialog_applies_live_to_the_core(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    from gui.ui.alarms.rules import AlarmRulesDialog
+
+    dialog = AlarmRulesDialog(rig.settings)
+    qtbot.addWidget(dialog)
+    dialog.types[3].setChecked(False)  # no more blacklist alarms
+    dialog.cooldown.setValue(5)
+    dialog.volume.setValue(40)
+    dialog.operator.setText("  Night shift ")
+    changed = dialog.apply()
+    assert rig.settings.alarm_person_types == [4]
+    assert changed["alarm_cooldown_s"] == 5 and rig.settings.alarm_volume == pytest.approx(0.4)
+    assert rig.settings.operator_name == "Night shift"
+    assert "alarm_late_after_s" not in changed  # untouched fields stay as they were
+    post(rig, samples, "blacklist")
+    post(rig, samples, "stranger")
+    qtbot.waitUntil(lambda: center.open_count == 1)
+    assert center.current().person_type == 4

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 
 #: F11 alone is the main window's plain full screen.
 WALL_SHORTCUT = "Ctrl+F11"
+#: Acknowledge from anywhere in the window (Space only works on the banner itself).
+ACK_SHORTCUT = "Ctrl+Return"
 
 
 def tr(text: str) -> str:
@@ -67,16 +69,27 @@ class AlarmsFeature:
 
         self.tray = AlarmTray(window, self.center, settings)
 
-        view = window.menu("view")
-        view.addSeparator()
-        self.wall_action = QAction(tr("&Wall mode"), window)
-        self.wall_action.setShortcut(QKeySequence(WALL_SHORTCUT))
-        self.wall_action.triggered.connect(lambda: self.enter_wall())
-        view.addAction(self.wall_action)
+        menu = window.menu("alarms")
+        menu.setTitle(tr("&Alarms"))
+        self.ack_action = QAction(tr("&Acknowledge current alarm"), window)
+        self.ack_action.setShortcut(QKeySequence(ACK_SHORTCUT))
+        self.ack_action.triggered.connect(self.banner.acknowledge_current)
+        menu.addAction(self.ack_action)
+        show = QAction(tr("&Open alarms"), window)
+        show.triggered.connect(lambda: window.show_page("alarms"))
+        menu.addAction(show)
         self.mute_action = QAction(tr("&Mute alarm sound"), window, checkable=True)
         self.mute_action.setChecked(bool(settings.alarm_muted))
         self.mute_action.toggled.connect(self.set_muted)
-        view.addAction(self.mute_action)
+        menu.addAction(self.mute_action)
+        menu.addSeparator()
+        self.wall_action = QAction(tr("&Wall mode"), window)
+        self.wall_action.setShortcut(QKeySequence(WALL_SHORTCUT))
+        self.wall_action.triggered.connect(lambda: self.enter_wall())
+        menu.addAction(self.wall_action)
+        rules = QAction(tr("Alarm &settings…"), window)
+        rules.triggered.connect(self.open_rules)
+        menu.addAction(rules)
 
         if hasattr(window, "closing"):
             window.closing.connect(self.shutdown)
@@ -93,6 +106,28 @@ class AlarmsFeature:
     def set_muted(self, muted: bool) -> None:
         self.center.sound.set_muted(muted)
         persist(self.settings, "alarm_muted")
+
+    def open_rules(self) -> None:
+        from gui.ui.alarms.rules import FIELDS, AlarmRulesDialog
+
+        dialog = AlarmRulesDialog(self.settings, self.window)
+        if dialog.exec():
+            self.apply_rules(dialog.apply())
+            persist(self.settings, *FIELDS)
+
+    def apply_rules(self, changed: dict[str, Any]) -> None:
+        """Make changed options take effect now (the core reads the rules per event)."""
+        if "alarm_volume" in changed or "alarm_muted" in changed:
+            self.center.sound.apply_settings()
+            self.mute_action.blockSignals(True)
+            self.mute_action.setChecked(bool(self.settings.alarm_muted))
+            self.mute_action.blockSignals(False)
+        if "operator_name" in changed:
+            self.page.operator.setText(self.settings.operator_name)
+        if "wall_tiles" in changed and self.wall is not None and not self.wall.isVisible():
+            self.wall.shutdown()
+            self.wall.deleteLater()
+            self.wall = None  # rebuilt with the new tile count on next entry
 
     def enter_wall(self, screen: int | None = None) -> Any:
         """Full-screen wall on ``screen`` (None = the remembered one)."""

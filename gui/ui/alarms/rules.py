@@ -1,0 +1,163 @@
+"""Alarm rules, sound and wall options: one small dialog, applied live and persisted.
+
+The core's alarm engine reads the same settings object on every event, so a
+change applies to the next event without a restart. Only the fields shown
+here are written back to the stored settings (the running ones may carry
+one-off command-line values).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QSlider,
+    QSpinBox,
+    QWidget,
+)
+
+from gui.ui.views.words import person_type_word
+
+#: The fields this dialog owns.
+FIELDS = (
+    "alarm_person_types",
+    "alarm_devices",
+    "alarm_min_score",
+    "alarm_cooldown_s",
+    "alarm_late_after_s",
+    "alarm_volume",
+    "alarm_muted",
+    "operator_name",
+    "wall_tiles",
+    "wall_screen",
+    "start_in_wall",
+    "close_to_tray",
+)
+
+
+class AlarmRulesDialog(QDialog):
+    def __init__(self, settings: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Alarm settings"))
+        self.settings = settings
+        form = QFormLayout(self)
+
+        types_row = QHBoxLayout()
+        self.types: dict[int, QCheckBox] = {}
+        for pt in (1, 2, 3, 4, 5):
+            box = QCheckBox(person_type_word(pt), self)
+            box.setChecked(pt in (settings.alarm_person_types or []))
+            self.types[pt] = box
+            types_row.addWidget(box)
+        form.addRow(self.tr("Raise alarms for"), types_row)
+
+        self.devices = QLineEdit(", ".join(settings.alarm_devices or []), self)
+        self.devices.setPlaceholderText(
+            self.tr("every camera (or: camera ids/names, comma separated)")
+        )
+        form.addRow(self.tr("Cameras"), self.devices)
+
+        self.min_score = QDoubleSpinBox(self)
+        self.min_score.setRange(0.0, 100.0)
+        self.min_score.setDecimals(2)
+        self.min_score.setSingleStep(0.05)
+        self.min_score.setSpecialValueText(self.tr("any score"))
+        self.min_score.setValue(settings.alarm_min_score or 0.0)
+        self.min_score.setToolTip(
+            self.tr("Matches scoring below this raise nothing (strangers always do)")
+        )
+        form.addRow(self.tr("Minimum score"), self.min_score)
+
+        self.cooldown = QSpinBox(self)
+        self.cooldown.setRange(0, 3600)
+        self.cooldown.setSuffix(" s")
+        self.cooldown.setValue(int(settings.alarm_cooldown_s))
+        self.cooldown.setToolTip(
+            self.tr("The same person at the same camera within this folds into one alarm")
+        )
+        form.addRow(self.tr("Cooldown"), self.cooldown)
+
+        self.late = QSpinBox(self)
+        self.late.setRange(1, 24 * 60)
+        self.late.setSuffix(" min")
+        self.late.setValue(max(1, int(settings.alarm_late_after_s) // 60))
+        self.late.setToolTip(self.tr("Events older than this on arrival raise a silent late alarm"))
+        form.addRow(self.tr("Late after"), self.late)
+
+        sound_row = QHBoxLayout()
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setRange(0, 100)
+        self.volume.setValue(round(float(settings.alarm_volume) * 100))
+        self.muted = QCheckBox(self.tr("mute"), self)
+        self.muted.setChecked(bool(settings.alarm_muted))
+        sound_row.addWidget(self.volume, 1)
+        sound_row.addWidget(self.muted)
+        form.addRow(self.tr("Sound volume"), sound_row)
+
+        self.operator = QLineEdit(settings.operator_name or "", self)
+        self.operator.setPlaceholderText(self.tr("the computer's user name"))
+        form.addRow(self.tr("Operator"), self.operator)
+
+        self.tiles = QSpinBox(self)
+        self.tiles.setRange(0, 24)
+        self.tiles.setValue(int(settings.wall_tiles))
+        form.addRow(self.tr("Wall tiles"), self.tiles)
+
+        self.screen = QComboBox(self)
+        self.screen.addItem(self.tr("the window's screen"), -1)
+        for i, screen in enumerate(QGuiApplication.screens()):
+            size = screen.geometry()
+            self.screen.addItem(f"{i}: {screen.name()} ({size.width()}x{size.height()})", i)
+        index = self.screen.findData(int(settings.wall_screen))
+        self.screen.setCurrentIndex(max(0, index))
+        form.addRow(self.tr("Wall screen"), self.screen)
+
+        self.start_in_wall = QCheckBox(self.tr("start in wall mode"), self)
+        self.start_in_wall.setChecked(bool(settings.start_in_wall))
+        self.close_to_tray = QCheckBox(self.tr("closing the window keeps receiving (tray)"), self)
+        self.close_to_tray.setChecked(bool(settings.close_to_tray))
+        form.addRow("", self.start_in_wall)
+        form.addRow("", self.close_to_tray)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict[str, Any]:
+        devices = [d.strip() for d in self.devices.text().replace(";", ",").split(",") if d.strip()]
+        return {
+            "alarm_person_types": [pt for pt, box in self.types.items() if box.isChecked()],
+            "alarm_devices": devices,
+            "alarm_min_score": self.min_score.value() or None,
+            "alarm_cooldown_s": self.cooldown.value(),
+            "alarm_late_after_s": self.late.value() * 60,
+            "alarm_volume": self.volume.value() / 100,
+            "alarm_muted": self.muted.isChecked(),
+            "operator_name": self.operator.text().strip(),
+            "wall_tiles": self.tiles.value(),
+            "wall_screen": int(self.screen.currentData()),
+            "start_in_wall": self.start_in_wall.isChecked(),
+            "close_to_tray": self.close_to_tray.isChecked(),
+        }
+
+    def apply(self) -> dict[str, Any]:
+        """Put the values on the running settings; returns the ones that changed."""
+        changed = {}
+        for name, value in self.values().items():
+            if getattr(self.settings, name) != value:
+                setattr(self.settings, name, value)
+                changed[name] = value
+        return changed
