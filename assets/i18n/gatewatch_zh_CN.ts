@@ -10,215 +10,215 @@
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="196"/>
-        <location filename="../../gui/ui/main_window.py" line="664"/>
+        <location filename="../../gui/ui/main_window.py" line="199"/>
+        <location filename="../../gui/ui/main_window.py" line="679"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down.</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="317"/>
+        <location filename="../../gui/ui/main_window.py" line="331"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="318"/>
+        <location filename="../../gui/ui/main_window.py" line="332"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="319"/>
+        <location filename="../../gui/ui/main_window.py" line="333"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="320"/>
+        <location filename="../../gui/ui/main_window.py" line="334"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="378"/>
+        <location filename="../../gui/ui/main_window.py" line="392"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="379"/>
+        <location filename="../../gui/ui/main_window.py" line="393"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="380"/>
+        <location filename="../../gui/ui/main_window.py" line="394"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="381"/>
+        <location filename="../../gui/ui/main_window.py" line="395"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="382"/>
+        <location filename="../../gui/ui/main_window.py" line="396"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="383"/>
+        <location filename="../../gui/ui/main_window.py" line="397"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="384"/>
+        <location filename="../../gui/ui/main_window.py" line="398"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="385"/>
+        <location filename="../../gui/ui/main_window.py" line="399"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="420"/>
+        <location filename="../../gui/ui/main_window.py" line="434"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="434"/>
+        <location filename="../../gui/ui/main_window.py" line="448"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="445"/>
+        <location filename="../../gui/ui/main_window.py" line="459"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="446"/>
+        <location filename="../../gui/ui/main_window.py" line="460"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="448"/>
+        <location filename="../../gui/ui/main_window.py" line="462"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="449"/>
-        <location filename="../../gui/ui/main_window.py" line="458"/>
+        <location filename="../../gui/ui/main_window.py" line="463"/>
+        <location filename="../../gui/ui/main_window.py" line="472"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="452"/>
+        <location filename="../../gui/ui/main_window.py" line="466"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="454"/>
+        <location filename="../../gui/ui/main_window.py" line="468"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="472"/>
+        <location filename="../../gui/ui/main_window.py" line="486"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="474"/>
+        <location filename="../../gui/ui/main_window.py" line="488"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="475"/>
+        <location filename="../../gui/ui/main_window.py" line="489"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="479"/>
+        <location filename="../../gui/ui/main_window.py" line="493"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="481"/>
+        <location filename="../../gui/ui/main_window.py" line="495"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="483"/>
+        <location filename="../../gui/ui/main_window.py" line="497"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="649"/>
+        <location filename="../../gui/ui/main_window.py" line="664"/>
         <source>Gatewatch %1</source>
         <translation>Gatewatch %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="650"/>
+        <location filename="../../gui/ui/main_window.py" line="665"/>
         <source>Receives, stores and shows the face-recognition events Sophon boxes push.</source>
         <translation>接收、存储并显示算能盒子推送的人脸识别事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="651"/>
+        <location filename="../../gui/ui/main_window.py" line="666"/>
         <source>Data folder: %2</source>
         <translation>数据文件夹：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="457"/>
+        <location filename="../../gui/ui/main_window.py" line="471"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="462"/>
+        <location filename="../../gui/ui/main_window.py" line="476"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="500"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="488"/>
+        <location filename="../../gui/ui/main_window.py" line="502"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="519"/>
+        <location filename="../../gui/ui/main_window.py" line="533"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="523"/>
+        <location filename="../../gui/ui/main_window.py" line="537"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="525"/>
+        <location filename="../../gui/ui/main_window.py" line="539"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="527"/>
+        <location filename="../../gui/ui/main_window.py" line="541"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="529"/>
+        <location filename="../../gui/ui/main_window.py" line="543"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="531"/>
+        <location filename="../../gui/ui/main_window.py" line="545"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="655"/>
+        <location filename="../../gui/ui/main_window.py" line="670"/>
         <source>About Gatewatch</source>
         <translation>关于 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="662"/>
+        <location filename="../../gui/ui/main_window.py" line="677"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -298,253 +298,371 @@
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="257"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
         <source>Name</source>
-        <extracomment>Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
+        <extracomment>The same pictures already scaled to the size they are shown at (device pixels). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
         <source>Identity id</source>
         <translation>身份 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
         <source>Image id</source>
         <translation>图片 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
         <source>Face ids</source>
         <translation>人脸 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
         <source>Person type</source>
         <translation>人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
         <source>Face attributes</source>
         <translation>人脸属性</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
+        <location filename="../../gui/ui/installer/devices.py" line="89"/>
+        <source>box</source>
+        <translation>盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="122"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="123"/>
+        <source>memory</source>
+        <translation>内存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="124"/>
+        <source>disk</source>
+        <translation>磁盘</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="140"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="143"/>
+        <source>{n} s ago</source>
+        <translation>{n} 秒前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="145"/>
+        <source>{n} min ago</source>
+        <translation>{n} 分钟前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <source>{n} h ago</source>
+        <translation>{n} 小时前</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <source>IP</source>
+        <translation>IP</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="263"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <source>Last event</source>
+        <translation>最近事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <source>Events / hour, 24 h</source>
+        <translation>每小时事件数（24 小时）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <source>Health</source>
+        <translation>运行状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="186"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="186"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="190"/>
+        <source>silent</source>
+        <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="190"/>
+        <source>silent (red)</source>
+        <translation>长时间无数据</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="191"/>
+        <source>quiet at night</source>
+        <translation>夜间静默</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="192"/>
+        <source>sending</source>
+        <translation>正在发送</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="221"/>
+        <source>{n} events in the last 24 h (oldest hour on the left)</source>
+        <translation>最近 24 小时共 {n} 个事件（最早的小时在左侧）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="272"/>
+        <source>A device that sends nothing for {n} minutes turns amber, then red after {m}.</source>
+        <translation>设备 {n} 分钟没有发送数据时变为黄色，{m} 分钟后变为红色。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="293"/>
+        <source>Select a box to see its last health report</source>
+        <translation>选择一个盒子以查看其最近的设备状态报告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
         <source>Device type</source>
         <translation>设备类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
         <source>Camera IP</source>
         <translation>摄像头 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>Camera id (ep_id)</source>
         <translation>摄像头 ID (ep_id)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
         <source>Device id</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
         <source>Box serial (dev_sno)</source>
         <translation>盒子序列号 (dev_sno)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
         <source>Event time</source>
         <translation>事件时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
         <source>Leave time</source>
         <translation>离开时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
         <source>Clock skew (PC − box)</source>
         <translation>时钟偏差（电脑 − 盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="292"/>
         <source>Sent from</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="293"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="297"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="298"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="299"/>
         <source>wheel: zoom · drag: pan · double-click: full size</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：原始大小</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="300"/>
         <source>Registered photo</source>
         <translation>注册照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="301"/>
         <source>Face crop</source>
         <translation>人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="302"/>
         <source>IR photo</source>
         <translation>红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="303"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="304"/>
         <source>Raw JSON</source>
         <translation>原始 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="305"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="307"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="324"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="313"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="330"/>
         <source>Select an event to see its photos</source>
         <translation>选择一个事件以查看照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="341"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="368"/>
         <source>Cannot read this event: %1</source>
         <translation>无法读取此事件：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="348"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="375"/>
         <source>Event %1 is no longer stored</source>
         <translation>事件 %1 已不在数据库中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="367"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="393"/>
         <source>(no name)</source>
         <translation>（无姓名）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="375"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="401"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="441"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="467"/>
         <source>No warnings: the event is well-formed.</source>
         <translation>无警告：事件格式正确。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="449"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="475"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="455"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="481"/>
         <source>photo removed by the retention policy</source>
         <translation>照片已按保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="457"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="483"/>
         <source>this picture could not be decoded</source>
         <translation>无法解码此图片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="459"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="485"/>
         <source>no scene photo in this event</source>
         <translation>此事件没有现场照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="462"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="488"/>
         <source>no registered photo — stranger</source>
         <translation>无注册照片 — 陌生人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="463"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="489"/>
         <source>no registered photo</source>
         <translation>无注册照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="465"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="491"/>
         <source>no face crop</source>
         <translation>无人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="466"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="492"/>
         <source>no IR photo</source>
         <translation>无红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="507"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="534"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="508"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="535"/>
         <source>gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="509"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="536"/>
         <source>mask</source>
         <translation>口罩</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="510"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="537"/>
         <source>glasses</source>
         <translation>眼镜</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="511"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="538"/>
         <source>hat</source>
         <translation>帽子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="512"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="539"/>
         <source>expression</source>
         <translation>表情</translation>
     </message>
@@ -566,6 +684,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="85"/>
+        <location filename="../../gui/ui/installer/connect.py" line="299"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -626,48 +745,591 @@
         <translation>默认颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="62"/>
-        <location filename="../../gui/ui/alarms/install.py" line="88"/>
+        <location filename="../../gui/ui/alarms/install.py" line="64"/>
+        <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms</source>
-        <extracomment>F11 alone is the main window&apos;s plain full screen.</extracomment>
+        <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="72"/>
+        <location filename="../../gui/ui/alarms/install.py" line="73"/>
+        <source>&amp;Alarms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/install.py" line="74"/>
+        <source>&amp;Acknowledge current alarm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/install.py" line="78"/>
+        <source>&amp;Open alarms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/install.py" line="86"/>
         <source>&amp;Wall mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="76"/>
+        <location filename="../../gui/ui/alarms/install.py" line="81"/>
         <source>&amp;Mute alarm sound</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="88"/>
+        <location filename="../../gui/ui/alarms/install.py" line="90"/>
+        <source>Alarm &amp;settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/__init__.py" line="21"/>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/__init__.py" line="23"/>
+        <source>Statistics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="28"/>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="29"/>
+        <source>Requests</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="48"/>
+        <source>Devices</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="42"/>
+        <source>Connect a box…</source>
+        <translation>连接盒子…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="45"/>
+        <source>Request inspector</source>
+        <translation>请求检查器</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="51"/>
+        <source>Send test event…</source>
+        <translation>发送测试事件…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="58"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="65"/>
+        <source>Select an event first</source>
+        <translation>请先选择一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="69"/>
+        <source>Replay selected event to…</source>
+        <translation>将所选事件重放到…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="72"/>
+        <source>Copy selected event as curl</source>
+        <translation>将所选事件复制为 curl 命令</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/common.py" line="37"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/common.py" line="38"/>
+        <source>Copy to the clipboard</source>
+        <translation>复制到剪贴板</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="57"/>
+        <source>History events</source>
+        <translation>历史事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="58"/>
+        <source>Real-time events</source>
+        <translation>实时事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="59"/>
+        <source>Device status</source>
+        <translation>设备状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="67"/>
+        <source>Listening on {bind} only: boxes cannot reach this PC. Set the bind address to all interfaces.</source>
+        <translation>只在 {bind} 上监听：盒子无法访问本机。请将监听地址设为所有网络接口。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="71"/>
+        <source>This PC has no IPv4 address besides loopback: connect it to the box&apos;s network.</source>
+        <translation>本机除回环地址外没有 IPv4 地址：请将其接入盒子所在的网络。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="74"/>
+        <source>Only a 169.254.x.x address: the network gave this PC no address (no DHCP?). Give it a fixed address on the box&apos;s subnet.</source>
+        <translation>只有 169.254.x.x 地址：网络没有为本机分配地址（没有 DHCP？）。请为本机设置与盒子同网段的固定地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="80"/>
+        <source>Port {port} is already in use by another program: boxes reach that program, not Gatewatch. Stop it or choose another port in the settings.</source>
+        <translation>端口 {port} 已被其他程序占用：盒子连接到的是那个程序，而不是 Gatewatch。请停止该程序，或在设置中选择其他端口。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <source>Box</source>
+        <translation>盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <source>What we see</source>
+        <translation>检查结果</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <location filename="../../gui/ui/installer/send.py" line="91"/>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="184"/>
+        <source>Connect a box</source>
+        <translation>连接盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="191"/>
+        <location filename="../../gui/ui/installer/connect.py" line="394"/>
+        <source>Waiting for the first request…</source>
+        <translation>正在等待第一个请求…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="211"/>
+        <source>Type these URLs into the box&apos;s event and device-status settings. Use the address on the same network as the box.</source>
+        <translation>将这些地址填入盒子的事件和设备状态设置中。请使用与盒子在同一网络的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="222"/>
+        <source>Refresh addresses</source>
+        <translation>刷新地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="224"/>
+        <source>Run self-test</source>
+        <translation>运行自检</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="226"/>
+        <source>Post a sample event to this PC&apos;s own address, and check the firewall</source>
+        <translation>向本机自己的地址发送一个示例事件，并检查防火墙</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="249"/>
+        <source>What each box sends</source>
+        <translation>各盒子发送的内容</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="263"/>
+        <source>Nothing received yet.</source>
+        <translation>尚未收到任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="301"/>
+        <source>Listening on port {port}, {bind}.</source>
+        <translation>正在监听端口 {port}，{bind}。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="314"/>
+        <source>(no DHCP lease: link-local)</source>
+        <translation>（未获得 DHCP 地址：链路本地）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="334"/>
+        <source>real-time</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="334"/>
+        <source>history</source>
+        <translation>历史</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="338"/>
+        <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
+        <translation>收到来自本机（{ip}）的事件：{format} {kind}。还没有盒子发送任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="347"/>
+        <source>Box {who} connected, sending {format} {kind} events</source>
+        <translation>盒子 {who} 已连接，正在发送 {format} {kind}事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="362"/>
+        <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
+        <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="371"/>
+        <source>Box {ip} connected, sending health reports (no events yet)</source>
+        <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="402"/>
+        <source>Box {who} has sent events recently: {what}</source>
+        <translation>盒子 {who} 最近发送过事件：{what}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="422"/>
+        <source>Posting a sample event to {url} …</source>
+        <translation>正在向 {url} 发送示例事件…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="423"/>
+        <source>Checking the firewall…</source>
+        <translation>正在检查防火墙…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="435"/>
+        <source>firewall check failed: {e}</source>
+        <translation>防火墙检查失败：{e}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="444"/>
+        <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
+        <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="449"/>
+        <source>Self-test failed: {url}: {error}</source>
+        <translation>自检失败：{url}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="451"/>
+        <source>Self-test failed: {url} answered {status}: {reply}</source>
+        <translation>自检失败：{url} 应答 {status}：{reply}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="458"/>
+        <source>Firewall:</source>
+        <translation>防火墙：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <source>Time</source>
+        <extracomment>Rows held in memory at most; older ones are fetched again when scrolled to.</extracomment>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="259"/>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="261"/>
+        <source>Path</source>
+        <translation>路径</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <source>Content type</source>
+        <translation>内容类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <source>Events</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <source>ms</source>
+        <translation>毫秒</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="173"/>
+        <source>Our answer</source>
+        <translation>我们的应答</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="248"/>
+        <source>source IP</source>
+        <translation>来源 IP</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="250"/>
+        <source>path, e.g. /EventServer/api/HistoryEvent</source>
+        <translation>路径，例如 /EventServer/api/HistoryEvent</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="253"/>
+        <source>any status</source>
+        <translation>任意状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="254"/>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="292"/>
+        <source>Copy as curl</source>
+        <translation>复制为 curl 命令</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="293"/>
+        <source>Save the body to a file and copy a curl command using it</source>
+        <translation>将请求体保存为文件，并复制使用该文件的 curl 命令</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="301"/>
+        <source>Select a request to see its headers and body</source>
+        <translation>选择一个请求以查看其请求头和请求体</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="338"/>
+        <source>This request is no longer in the log.</source>
+        <translation>该请求已不在日志中。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="344"/>
+        <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
+        <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="355"/>
+        <source>View {path}</source>
+        <translation>查看 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="360"/>
+        <source>Open event {id}</source>
+        <translation>打开事件 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="383"/>
+        <source>That picture cannot be shown (cut off or not an image).</source>
+        <translation>无法显示该图片（被截断或不是图片）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="417"/>
+        <location filename="../../gui/ui/installer/send.py" line="159"/>
+        <source>Copied: {command}</source>
+        <translation>已复制：{command}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="432"/>
+        <source>Warnings:</source>
+        <translation>警告：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="436"/>
+        <source>Our answer ({status}):</source>
+        <translation>我们的应答（{status}）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="441"/>
+        <source>Body ({size} bytes{cut}):</source>
+        <translation>请求体（{size} 字节{cut}）：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="442"/>
+        <source>, cut off at 64 KB</source>
+        <translation>，截断于 64 KB</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="448"/>
+        <source>The body became events {ids}: each is stored with its photos.</source>
+        <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="453"/>
+        <source>(no body)</source>
+        <translation>（无请求体）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="42"/>
+        <source>Send test event</source>
+        <translation>发送测试事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="55"/>
+        <source>mark as self-test (kept out of statistics and alarms)</source>
+        <translation>标记为自检（不计入统计和报警）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="57"/>
+        <source>URL</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="58"/>
+        <source>Sample</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="59"/>
+        <source>Shape</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="66"/>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="69"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="83"/>
+        <source>Sending to {url} …</source>
+        <translation>正在发送到 {url}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="91"/>
+        <source>FAILED</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="109"/>
+        <source>Replay to…</source>
+        <translation>重放到…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="109"/>
+        <source>Post event {id} to this URL:</source>
+        <translation>将事件 {id} 发送到此地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="121"/>
+        <location filename="../../gui/ui/installer/send.py" line="156"/>
+        <source>event {id} not found</source>
+        <translation>未找到事件 {id}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="126"/>
+        <source>Replay of event {id} to {url}: {result}</source>
+        <translation>事件 {id} 重放到 {url}：{result}</translation>
+    </message>
+</context>
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="127"/>
+        <source>About Gatewatch</source>
+        <extracomment>(component, licence, notice). Kept short; the full texts are at the URLs.</extracomment>
+        <translation type="unfinished">关于 Gatewatch</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="144"/>
+        <source>Receives, stores and shows the events Sophon face boxes push.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="158"/>
+        <source>Version:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="159"/>
+        <source>Data folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="160"/>
+        <source>Log folder:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="161"/>
+        <source>Database size:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="162"/>
+        <source>Runtime:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="165"/>
+        <source>Bundled components and their licences:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="172"/>
+        <source>Copy details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="174"/>
+        <source>Open log folder</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>AlarmBanner</name>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="83"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="92"/>
         <source>note (optional)</source>
         <extracomment>(background, text) per look.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="86"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="95"/>
+        <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="159"/>
         <source>Acknowledge (Space)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="116"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="125"/>
         <source>LATE</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/ui/alarms/banner.py" line="164"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="186"/>
         <source>+%n more open</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -684,59 +1346,163 @@
     </message>
 </context>
 <context>
+    <name>AlarmRulesDialog</name>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="51"/>
+        <source>Alarm settings</source>
+        <extracomment>The fields this dialog owns.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="62"/>
+        <source>Raise alarms for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="66"/>
+        <source>every camera (or: camera ids/names, comma separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="68"/>
+        <source>Cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="74"/>
+        <source>any score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="77"/>
+        <source>Matches scoring below this raise nothing (strangers always do)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="79"/>
+        <source>Minimum score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="86"/>
+        <source>The same person at the same camera within this folds into one alarm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="88"/>
+        <source>Cooldown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="94"/>
+        <source>Events older than this on arrival raise a silent late alarm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="95"/>
+        <source>Late after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="101"/>
+        <source>mute</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="105"/>
+        <source>Sound volume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="108"/>
+        <source>the computer&apos;s user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="109"/>
+        <source>Operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="114"/>
+        <source>Wall tiles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="117"/>
+        <source>the window&apos;s screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
+        <source>Wall screen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="125"/>
+        <source>start in wall mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="127"/>
+        <source>closing the window keeps receiving (tray)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="74"/>
+        <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="74"/>
+        <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>Alarm</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="74"/>
+        <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>Who</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Camera</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Count</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>First</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Last</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Note</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="104"/>
+        <location filename="../../gui/ui/alarms/page.py" line="105"/>
         <source>open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="104"/>
+        <location filename="../../gui/ui/alarms/page.py" line="105"/>
         <source>acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
@@ -772,79 +1538,92 @@
 <context>
     <name>AlarmsPage</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="188"/>
+        <location filename="../../gui/ui/alarms/page.py" line="189"/>
         <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="188"/>
+        <location filename="../../gui/ui/alarms/page.py" line="189"/>
         <source>Acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="189"/>
+        <location filename="../../gui/ui/alarms/page.py" line="190"/>
         <source>All</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="197"/>
+        <location filename="../../gui/ui/alarms/page.py" line="198"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="200"/>
+        <location filename="../../gui/ui/alarms/page.py" line="201"/>
         <source>note (optional)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="201"/>
-        <location filename="../../gui/ui/alarms/page.py" line="253"/>
+        <location filename="../../gui/ui/alarms/page.py" line="202"/>
+        <location filename="../../gui/ui/alarms/page.py" line="254"/>
         <source>Acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="207"/>
+        <location filename="../../gui/ui/alarms/page.py" line="208"/>
         <source>Show</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="210"/>
+        <location filename="../../gui/ui/alarms/page.py" line="211"/>
         <source>Operator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="248"/>
-        <location filename="../../gui/ui/alarms/page.py" line="265"/>
+        <location filename="../../gui/ui/alarms/page.py" line="249"/>
+        <location filename="../../gui/ui/alarms/page.py" line="266"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="250"/>
+        <location filename="../../gui/ui/alarms/page.py" line="251"/>
         <source>Acknowledge %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BucketTable</name>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="79"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="81"/>
+        <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>CrashDialog</name>
     <message>
-        <location filename="../../gui/ui/crash.py" line="67"/>
+        <location filename="../../gui/ui/crash.py" line="71"/>
         <source>Unexpected error</source>
         <extracomment>Set by the app: is the wall (full-screen guard view) showing right now?</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/crash.py" line="72"/>
+        <location filename="../../gui/ui/crash.py" line="76"/>
         <source>Gatewatch ran into an unexpected error. Events are still being received.
 The details below were also written to the log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/crash.py" line="87"/>
+        <location filename="../../gui/ui/crash.py" line="91"/>
         <source>Copy details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/crash.py" line="91"/>
+        <location filename="../../gui/ui/crash.py" line="95"/>
         <source>Open log folder</source>
         <translation type="unfinished"></translation>
     </message>
@@ -852,46 +1631,441 @@ The details below were also written to the log.</source>
 <context>
     <name>CrashHandler</name>
     <message>
-        <location filename="../../gui/ui/crash.py" line="192"/>
+        <location filename="../../gui/ui/crash.py" line="195"/>
         <source>Internal error (logged): {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="47"/>
+        <source>Export events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="51"/>
+        <source>CSV (Excel)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="52"/>
+        <source>JSON Lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="56"/>
+        <source>Browse…</source>
+        <translation type="unfinished">浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="63"/>
+        <source>No photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="64"/>
+        <source>Photos into a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="65"/>
+        <source>Photos into a zip file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="70"/>
+        <source>%1 events match the current filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="84"/>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="91"/>
+        <source>Format</source>
+        <translation type="unfinished">格式</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="92"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="93"/>
+        <source>Photos</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
+        <source>CSV files (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
+        <source>JSON Lines (*.jsonl)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="116"/>
+        <source>Export to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="136"/>
+        <source>Choose a file to export to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="144"/>
+        <source>Exporting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="165"/>
+        <source>Cancelling…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="175"/>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="176"/>
+        <source>Exported %1 events to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="179"/>
+        <source>%1 photos to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="188"/>
+        <source>Export failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="190"/>
+        <source>Cancelled: nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <source>Time</source>
+        <extracomment>Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow the filter or export: nobody reads 200,000 rows, and the count stays exact. Columns the header can sort by, and the core sort each one means.</extracomment>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <source>Name</source>
+        <translation type="unfinished">姓名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <source>ID</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <source>Score</source>
+        <translation type="unfinished">分数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <source>Camera</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <source>Box</source>
+        <translation>盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <source>Warnings</source>
+        <translation type="unfinished">警告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <source>Kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPage</name>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="93"/>
+        <source>Error: %1</source>
+        <extracomment>Typing in the name box waits this long before querying.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <source>All time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <source>Yesterday</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="105"/>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="105"/>
+        <source>Custom…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="132"/>
+        <source>All cameras</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="137"/>
+        <source>All boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="142"/>
+        <source>Name or ID contains…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="152"/>
+        <source>any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="157"/>
+        <source>Any action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="162"/>
+        <source>Warnings: any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="162"/>
+        <source>With warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="163"/>
+        <source>Without warnings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="167"/>
+        <source>Alarms: any</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="167"/>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="168"/>
+        <source>Not acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="174"/>
+        <source>Reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="176"/>
+        <source>Keep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="179"/>
+        <source>Kept events are never deleted by retention</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="181"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="188"/>
+        <source>Score</source>
+        <translation type="unfinished">分数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="244"/>
+        <source>All types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="303"/>
+        <source>counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="305"/>
+        <source>%1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="308"/>
+        <source>(the table lists the first %1: narrow the filter or export)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StatsPage</name>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="107"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="108"/>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="109"/>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="110"/>
+        <source>Last 90 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="116"/>
+        <source>Per hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="117"/>
+        <source>Per day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="119"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="158"/>
+        <source>Most seen people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="160"/>
+        <source>Strangers by hour of day</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="186"/>
+        <source>counting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="198"/>
+        <source>%1 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="206"/>
+        <source>nobody yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>StorageStatus</name>
+    <message>
+        <location filename="../../gui/ui/history/status.py" line="62"/>
+        <source>Data %1 · %2 free</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/status.py" line="69"/>
+        <source>NOT STORING EVENTS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/status.py" line="72"/>
+        <source>Data folder: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Tile</name>
+    <message>
+        <location filename="../../gui/ui/wall.py" line="312"/>
+        <source>no photo</source>
+        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. Box and landmarks already mapped into ``scene``&apos;s pixels. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="351"/>
+        <location filename="../../gui/ui/wall.py" line="385"/>
         <source>Gatewatch — wall</source>
-        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. Box and landmarks already mapped into ``scene``&apos;s pixels.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="405"/>
+        <location filename="../../gui/ui/wall.py" line="444"/>
         <source>waiting for events…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="406"/>
+        <location filename="../../gui/ui/wall.py" line="445"/>
         <source>no registered photo</source>
         <translation type="unfinished">无注册照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="482"/>
+        <location filename="../../gui/ui/wall.py" line="527"/>
         <source>open alarms: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="529"/>
+        <location filename="../../gui/ui/wall.py" line="576"/>
         <source>No events yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="537"/>
+        <location filename="../../gui/ui/wall.py" line="586"/>
         <source>score %1</source>
         <translation type="unfinished">分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="571"/>
+        <location filename="../../gui/ui/wall.py" line="620"/>
         <source>could not load pictures: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -906,6 +2080,14 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/startup.py" line="104"/>
         <source>Upgrading Gatewatch</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py" line="205"/>
+        <source>Open &amp;log folder</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -52,6 +52,38 @@ def _json_message(reply: str) -> str:
     return str(data.get("message", "")) if isinstance(data, dict) else str(data)
 
 
+def endpoint_label(key: str) -> str:
+    return {
+        "history": tr("History events"),
+        "realtime": tr("Real-time events"),
+        "device_status": tr("Device status"),
+    }.get(key, key)
+
+
+def notice_text(notice: netinfo.Notice, info: netinfo.ConnectInfo) -> str:
+    """The listener warnings in the app's language (the core gives English)."""
+    texts = {
+        "loopback_only": tr(
+            "Listening on {bind} only: boxes cannot reach this PC. "
+            "Set the bind address to all interfaces."
+        ),
+        "no_network": tr(
+            "This PC has no IPv4 address besides loopback: connect it to the box's network."
+        ),
+        "link_local_only": tr(
+            "Only a 169.254.x.x address: the network gave this PC no address (no DHCP?). "
+            "Give it a fixed address on the box's subnet."
+        ),
+    }
+    if notice.code == "port_in_use":
+        return tr(
+            "Port {port} is already in use by another program: boxes reach that program, "
+            "not Gatewatch. Stop it or choose another port in the settings."
+        ).format(port=info.port)
+    text = texts.get(notice.code)
+    return text.format(bind=info.bind) if text else notice.message
+
+
 class VerdictsModel(QAbstractTableModel):
     """Verdicts per box: level, source, message (bounded by the number of boxes)."""
 
@@ -262,10 +294,13 @@ class ConnectPanel(QWidget):
             source=self._source,
         )  # fmt: skip
         self.info = info
+        bind = info.bind_label
+        if bind == "all interfaces":
+            bind = tr("all interfaces")
         self.listening.setText(
-            tr("Listening on port {port}, {bind}.").format(port=info.port, bind=info.bind_label)
+            tr("Listening on port {port}, {bind}.").format(port=info.port, bind=bind)
         )
-        self.notices.setText("\n".join(n.message for n in info.notices))
+        self.notices.setText("\n".join(notice_text(n, info) for n in info.notices))
         self.notices.setVisible(bool(info.notices))
         while self.addresses_layout.count():
             item = self.addresses_layout.takeAt(0)
@@ -280,7 +315,7 @@ class ConnectPanel(QWidget):
             box = QGroupBox(title)
             grid = QGridLayout(box)
             for row, url in enumerate(address.urls):
-                grid.addWidget(plain_label(tr(url.label)), row, 0)
+                grid.addWidget(plain_label(endpoint_label(url.key)), row, 0)
                 field = QLineEdit(url.url)
                 field.setReadOnly(True)
                 field.setObjectName(f"url_{address.ip}_{url.key}")
