@@ -322,6 +322,7 @@ class Tile(QFrame):
 
     def set_item(self, item: WallItem | None, thumb: QPixmap | None, colours: dict) -> None:
         self.item = item
+        self.picture.placeholder = self.tr("no photo") if item is not None else ""
         if item is None:
             self._set_frame(None)
             self.name.setText("")
@@ -421,6 +422,10 @@ class WallWindow(QWidget):
         self._status_timer.setInterval(60_000)
         self._status_timer.timeout.connect(lambda: self.status.setText(""))
         self._log_handler = _StatusLog(self._emit_status)
+        self._reload_timer = QTimer(self)
+        self._reload_timer.setSingleShot(True)
+        self._reload_timer.setInterval(200)
+        self._reload_timer.timeout.connect(self._reload_latest)
         self._tick()
         self._update_alarm_count()
         self._load_recent()
@@ -514,6 +519,9 @@ class WallWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_scale()
+        # The crop was cut for the old shape: cut it again once the size settles.
+        if self._recent:
+            self._reload_timer.start()
 
     # -- content -----------------------------------------------------------------
 
@@ -586,6 +594,10 @@ class WallWindow(QWidget):
         self.score.setText(self.tr("score %1").replace("%1", format_score(item.score)))
         self.device.setText(item.device or "")
         self.when.setText(_time_text(item.time))
+
+    def _reload_latest(self) -> None:
+        if self._recent and not self._closed:
+            self._request(self._recent[0].id)
 
     def _request(self, event_id: int) -> None:
         """Decode the pictures of ``event_id``; while one load runs, only the newest waits."""
@@ -709,6 +721,7 @@ class WallWindow(QWidget):
         """Stop timers and the decoder thread (the app is quitting)."""
         self._closed = True
         self._clock_timer.stop()
+        self._reload_timer.stop()
         self._cursor_poll.stop()
         self._cursor_timer.stop()
         logging.getLogger().removeHandler(self._log_handler)
