@@ -84,6 +84,7 @@ class Settings:
     # devices
     silence_minutes: int = 10
     quiet_at_night: list[str] = field(default_factory=list)  # ep_ids expected quiet at night
+    silence_alarms: bool = True  # a device turning red raises a 'silence' alarm
     #: Keys this version does not know (written by a newer one); kept on save.
     unknown: dict[str, Any] = field(default_factory=dict, repr=False)
 

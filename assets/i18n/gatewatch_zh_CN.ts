@@ -339,127 +339,132 @@
         <translation>人脸属性</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="89"/>
+        <location filename="../../gui/ui/installer/devices.py" line="90"/>
         <source>box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="122"/>
+        <location filename="../../gui/ui/installer/devices.py" line="123"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="123"/>
+        <location filename="../../gui/ui/installer/devices.py" line="124"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="124"/>
+        <location filename="../../gui/ui/installer/devices.py" line="125"/>
         <source>disk</source>
         <translation>磁盘</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="140"/>
+        <location filename="../../gui/ui/installer/devices.py" line="141"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="143"/>
+        <location filename="../../gui/ui/installer/devices.py" line="144"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="145"/>
+        <location filename="../../gui/ui/installer/devices.py" line="146"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <location filename="../../gui/ui/installer/devices.py" line="148"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <location filename="../../gui/ui/installer/inspector.py" line="171"/>
         <location filename="../../gui/ui/installer/inspector.py" line="263"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <source>Last event</source>
         <translation>最近事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="181"/>
         <source>Events / hour, 24 h</source>
         <translation>每小时事件数（24 小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="181"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="186"/>
+        <location filename="../../gui/ui/installer/devices.py" line="187"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="186"/>
+        <location filename="../../gui/ui/installer/devices.py" line="187"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="190"/>
+        <location filename="../../gui/ui/installer/devices.py" line="191"/>
         <source>silent</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="190"/>
+        <location filename="../../gui/ui/installer/devices.py" line="191"/>
         <source>silent (red)</source>
         <translation>长时间无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="191"/>
+        <location filename="../../gui/ui/installer/devices.py" line="192"/>
         <source>quiet at night</source>
         <translation>夜间静默</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="192"/>
+        <location filename="../../gui/ui/installer/devices.py" line="193"/>
         <source>sending</source>
         <translation>正在发送</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="221"/>
+        <location filename="../../gui/ui/installer/devices.py" line="222"/>
         <source>{n} events in the last 24 h (oldest hour on the left)</source>
         <translation>最近 24 小时共 {n} 个事件（最早的小时在左侧）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="272"/>
+        <location filename="../../gui/ui/installer/devices.py" line="273"/>
         <source>A device that sends nothing for {n} minutes turns amber, then red after {m}.</source>
         <translation>设备 {n} 分钟没有发送数据时变为黄色，{m} 分钟后变为红色。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="293"/>
+        <location filename="../../gui/ui/installer/devices.py" line="296"/>
         <source>Select a box to see its last health report</source>
         <translation>选择一个盒子以查看其最近的设备状态报告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="361"/>
+        <source>Expected quiet at night (20:00–07:00)</source>
+        <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
@@ -1842,87 +1847,87 @@ The details below were also written to the log.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="132"/>
+        <location filename="../../gui/ui/history/page.py" line="133"/>
         <source>All cameras</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="137"/>
+        <location filename="../../gui/ui/history/page.py" line="138"/>
         <source>All boxes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="142"/>
+        <location filename="../../gui/ui/history/page.py" line="143"/>
         <source>Name or ID contains…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="152"/>
+        <location filename="../../gui/ui/history/page.py" line="153"/>
         <source>any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="157"/>
+        <location filename="../../gui/ui/history/page.py" line="158"/>
         <source>Any action</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="162"/>
+        <location filename="../../gui/ui/history/page.py" line="163"/>
         <source>Warnings: any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="162"/>
+        <location filename="../../gui/ui/history/page.py" line="163"/>
         <source>With warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="163"/>
+        <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>Without warnings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="167"/>
+        <location filename="../../gui/ui/history/page.py" line="168"/>
         <source>Alarms: any</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="167"/>
+        <location filename="../../gui/ui/history/page.py" line="168"/>
         <source>Acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="168"/>
+        <location filename="../../gui/ui/history/page.py" line="169"/>
         <source>Not acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="174"/>
+        <location filename="../../gui/ui/history/page.py" line="175"/>
         <source>Reset</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="176"/>
+        <location filename="../../gui/ui/history/page.py" line="177"/>
         <source>Keep</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="179"/>
+        <location filename="../../gui/ui/history/page.py" line="180"/>
         <source>Kept events are never deleted by retention</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="181"/>
+        <location filename="../../gui/ui/history/page.py" line="182"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="188"/>
+        <location filename="../../gui/ui/history/page.py" line="189"/>
         <source>Score</source>
         <translation type="unfinished">分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="244"/>
+        <location filename="../../gui/ui/history/page.py" line="245"/>
         <source>All types</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2027,6 +2032,7 @@ The details below were also written to the log.</source>
     <name>Tile</name>
     <message>
         <location filename="../../gui/ui/wall.py" line="312"/>
+        <location filename="../../gui/ui/wall.py" line="325"/>
         <source>no photo</source>
         <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. Box and landmarks already mapped into ``scene``&apos;s pixels. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation type="unfinished"></translation>
@@ -2035,37 +2041,37 @@ The details below were also written to the log.</source>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="385"/>
+        <location filename="../../gui/ui/wall.py" line="386"/>
         <source>Gatewatch — wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="444"/>
+        <location filename="../../gui/ui/wall.py" line="449"/>
         <source>waiting for events…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="445"/>
+        <location filename="../../gui/ui/wall.py" line="450"/>
         <source>no registered photo</source>
         <translation type="unfinished">无注册照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="527"/>
+        <location filename="../../gui/ui/wall.py" line="535"/>
         <source>open alarms: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="576"/>
+        <location filename="../../gui/ui/wall.py" line="584"/>
         <source>No events yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="586"/>
+        <location filename="../../gui/ui/wall.py" line="594"/>
         <source>score %1</source>
         <translation type="unfinished">分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="620"/>
+        <location filename="../../gui/ui/wall.py" line="632"/>
         <source>could not load pictures: %1</source>
         <translation type="unfinished"></translation>
     </message>

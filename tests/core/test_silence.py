@@ -124,3 +124,22 @@ def test_self_test_device_is_never_watched(full_receiver):
     state = _run(full_receiver, watch.check)
     assert state.level_of(sender.SELF_TEST_CAMERA) is None
     assert state.level_of(sender.SELF_TEST_BOX) is None
+
+
+def test_silence_alarms_can_be_switched_off(full_receiver):
+    client = Client(full_receiver.port)
+    clock = FakeClock()
+    full_receiver.settings.silence_alarms = False
+    watch = SilenceWatch(full_receiver, full_receiver.settings, clock=clock, hour_of=lambda _m: 12)
+    event = load_sample("blacklist")
+    event["timestamp"] = clock.now
+    event["person_type"] = 1
+    assert client.post_json("/EventServer/api/HistoryEvent", event).status == 200
+    assert _run(full_receiver, watch.check).level_of("gate-2") == OK
+    clock.now += 30 * MIN
+    assert _run(full_receiver, watch.check).level_of("gate-2") == RED
+    _run(full_receiver, alarms.engine_for(full_receiver).drain)
+    count = full_receiver.store.read_sync(
+        lambda c: c.execute("SELECT count(*) FROM alarms WHERE kind = 'silence'").fetchone()[0]
+    )
+    assert count == 0

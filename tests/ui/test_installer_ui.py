@@ -435,3 +435,16 @@ def test_copy_stored_event_as_curl(rig: Any, qtbot: Any, tmp_path: Path) -> None
     assert QGuiApplication.clipboard().text() == messages[0].removeprefix("Copied: ")
     saved = json.loads((tmp_path / f"event-{event_id}.json").read_bytes())
     assert saved["spot_pic"] == event["spot_pic"] and saved["timestamp"] == event["timestamp"]
+
+
+def test_quiet_at_night_is_a_per_camera_option(rig: Any, qtbot: Any) -> None:
+    from gui import settings as settings_mod
+    from gui.ui.installer.devices import DevicesPanel
+
+    panel = DevicesPanel(rig.bridge, rig.settings)
+    qtbot.addWidget(panel)
+    panel.set_quiet_at_night("gate-2", True)
+    assert rig.settings.quiet_at_night == ["gate-2"]
+    assert settings_mod.load().quiet_at_night == ["gate-2"]
+    panel.set_quiet_at_night("gate-2", False)
+    assert rig.settings.quiet_at_night == [] and settings_mod.load().quiet_at_night == []

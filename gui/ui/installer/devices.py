@@ -26,6 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QHeaderView,
+    QMenu,
     QPlainTextEdit,
     QSplitter,
     QStyle,
@@ -287,6 +288,8 @@ class DevicesPanel(QWidget):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         splitter.addWidget(self.table)
         self.detail = QPlainTextEdit()
         self.detail.setReadOnly(True)
@@ -346,6 +349,36 @@ class DevicesPanel(QWidget):
         else:
             text = json.dumps(row["detail"], ensure_ascii=False, indent=2)
         self.detail.setPlainText(text)
+
+    def _context_menu(self, pos: Any) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        row = self.model.rows[index.row()]
+        if row["kind"] != "camera":
+            return
+        menu = QMenu(self)
+        action = menu.addAction(tr("Expected quiet at night (20:00–07:00)"))
+        action.setCheckable(True)
+        action.setChecked(row["key"] in (self.settings.quiet_at_night or []))
+        action.toggled.connect(lambda on, key=row["key"]: self.set_quiet_at_night(key, on))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def set_quiet_at_night(self, ep_id: str, on: bool) -> None:
+        """Per camera: not judged silent at night. Saved; the core watch reads it live."""
+        current = [k for k in (self.settings.quiet_at_night or []) if k != ep_id]
+        if on:
+            current.append(ep_id)
+        self.settings.quiet_at_night = current  # a new list: the core thread reads it
+        try:
+            from gui import settings as settings_mod
+
+            stored = settings_mod.load()
+            stored.quiet_at_night = list(current)
+            settings_mod.save(stored)
+        except OSError:
+            pass
+        self.reload()
 
     def close_worker(self) -> None:
         self.worker.close()
