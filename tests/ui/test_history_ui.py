@@ -116,8 +116,8 @@ def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> No
 
 def test_export_dialog_runs_off_thread_and_can_cancel(
     qtbot: Any,
-    core: Any,
-    tmp_path: Path,  # noqa: F811
+    core: Any,  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     fill(core, 6)
     from gui.core import query
@@ -158,3 +158,22 @@ def test_time_quick_picks() -> None:
     assert time_range("yesterday", now) == (midnight - 86_400_000, midnight - 1)
     assert time_range("hour", now)[0] == int(now.timestamp() * 1000) - 3_600_000
     assert time_range("all", now) == (None, None)
+
+
+def test_rows_in_memory_are_capped(qtbot: Any, window: Any, core: Any, monkeypatch: Any) -> None:  # noqa: F811
+    from gui.ui.history import model as model_mod
+
+    monkeypatch.setattr(model_mod, "PAGE_SIZE", 3)
+    monkeypatch.setattr(model_mod, "MAX_ROWS", 6)
+    fill(core, 10)
+    install_history(window, core.bridge, core.settings)
+    model = window.history_page.model
+    window.show_page("history")
+    qtbot.waitUntil(lambda: model.rowCount() >= 3 and model.count == 10, timeout=5000)
+    while True:
+        qtbot.waitUntil(lambda: not model._busy, timeout=5000)
+        if not model.canFetchMore():
+            break
+        model.fetchMore()
+    assert model.rowCount() == 6 and model.truncated
+    assert "first 6" in window.history_page.count_label.text().replace(",", "")

@@ -20,6 +20,9 @@ from gui.ui.models.background import BackgroundReader
 from gui.ui.views.words import format_ms, format_score, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
+#: Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow
+#: the filter or export: nobody reads 200,000 rows, and the count stays exact.
+MAX_ROWS = 200_000
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("time", "name", "identity_id", "type", "score", "camera", "box", "warnings", "pinned")
 #: Columns the header can sort by, and the core sort each one means.
@@ -168,7 +171,12 @@ class HistoryModel(QAbstractTableModel):
         self.reload()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._busy
+        return not parent.isValid() and self._more and not self._busy and len(self._rows) < MAX_ROWS
+
+    @property
+    def truncated(self) -> bool:
+        """More rows match than the table will hold."""
+        return self._more and len(self._rows) >= MAX_ROWS
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent) or not self._rows:

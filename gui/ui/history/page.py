@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import query, retention
+from gui.ui.history import model as history_model
 from gui.ui.history.model import COLUMNS, SORTABLE, HistoryModel, HistoryRow
 from gui.ui.models.background import BackgroundReader
 from gui.ui.views.detail_pane import DetailPane
@@ -121,6 +122,7 @@ class HistoryPage(QWidget):
             action = self.types_menu.addAction(person_type_word(ptype))
             action.setCheckable(True)
             action.toggled.connect(self._types_changed)
+            action.toggled.connect(changed)
             self.type_actions[ptype] = action
         self.types_button.setMenu(self.types_menu)
         self._types_changed()
@@ -243,7 +245,6 @@ class HistoryPage(QWidget):
             self.types_button.setText(self.tr("All types"))
         else:
             self.types_button.setText(", ".join(person_type_word(p) for p in chosen))
-        self._debounce.start()
 
     def _combo_value(self, combo: QComboBox) -> str | None:
         data = combo.currentData()
@@ -301,7 +302,12 @@ class HistoryPage(QWidget):
         if n is None:
             self.count_label.setText(self.tr("counting…"))
         else:
-            self.count_label.setText(self.tr("%1 events").replace("%1", f"{n:,}"))
+            text = self.tr("%1 events").replace("%1", f"{n:,}")
+            cap = history_model.MAX_ROWS
+            if n > cap:
+                text += " " + self.tr("(the table lists the first %1: narrow the filter or export)")
+                text = text.replace("%1", f"{cap:,}")
+            self.count_label.setText(text)
 
     def _sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         if COLUMNS[column] not in SORTABLE:
@@ -365,18 +371,21 @@ class HistoryPage(QWidget):
         row = self.current_row()
         if row is None:
             return
-        pinned = self.pin_button.isChecked()
+        self.set_pinned(row.id, self.pin_button.isChecked())
+
+    def set_pinned(self, event_id: int, pinned: bool) -> None:
+        """Keep (or stop keeping) an event, through the core's writer."""
         store = self.bridge.store
-        job = retention.set_pinned_job(row.id, pinned)
-        try:
-            fut = self.bridge.in_core(lambda: store.write(job))
-        except Exception as exc:  # no core loop (tests): write directly
-            log.debug("pin through the store directly: %s", exc)
-            store.write_sync(job)
-            self.model.set_pinned(row.id, pinned)
-            return
-        fut.add_done_callback(lambda _f: None)
-        self.model.set_pinned(row.id, pinned)
+        job = retention.set_pinned_job(event_id, pinned)
+        fut = self.bridge.in_core(lambda: store.write(job))
+
+        def done(f: Any) -> None:
+            if f.cancelled() or f.exception() is not None:
+                log.warning("could not change the keep flag of event %d: %s", event_id,
+                            None if f.cancelled() else f.exception())  # fmt: skip
+
+        fut.add_done_callback(done)
+        self.model.set_pinned(event_id, pinned)
 
     def open_export(self) -> None:
         from gui.ui.history.export_dialog import ExportDialog
