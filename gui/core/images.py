@@ -34,6 +34,11 @@ try:  # libwebp is optional in Pillow builds
 except ImportError:  # pragma: no cover - depends on the Pillow build
     WebPImagePlugin = None  # type: ignore[assignment]
 
+try:  # SIMD base64: ~15x faster than binascii on a 400 KB scene, which holds the GIL
+    import pybase64
+except ImportError:  # pragma: no cover - a dependency, but the fallback is exact
+    pybase64 = None  # type: ignore[assignment]
+
 __all__ = [
     "MAX_PIXELS",
     "ImageError",
@@ -152,6 +157,20 @@ def load_pixels(im: ImageFile.ImageFile) -> None:
 # --------------------------------------------------------------------------- base64
 
 
+def _strict_b64decode(text: str) -> bytes:
+    """``binascii.a2b_base64(text, strict_mode=True)``, faster.
+
+    pybase64's ``validate=True`` accepts a subset of what strict binascii does, with
+    the same bytes; whatever it refuses is left to binascii, so results are identical.
+    """
+    if pybase64 is not None:
+        try:
+            return pybase64.b64decode(text, validate=True)
+        except ValueError:  # binascii.Error is a ValueError
+            pass
+    return binascii.a2b_base64(text, strict_mode=True)
+
+
 def _parse_base64(text: str) -> tuple[bytes, dict[str, Any], bool] | None:
     """Decode ``text`` leniently; return the bytes, how the string was laid out, and
     whether the layout is already known to rebuild ``text`` exactly."""
@@ -168,7 +187,7 @@ def _parse_base64(text: str) -> tuple[bytes, dict[str, Any], bool] | None:
 
     # Fast path: canonical, unwrapped standard base64 (what the boxes send).
     try:
-        data = binascii.a2b_base64(body, strict_mode=True)
+        data = _strict_b64decode(body)
     except (binascii.Error, ValueError):
         pass
     else:
