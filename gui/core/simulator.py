@@ -51,6 +51,7 @@ class FakeBox:
     cameras: list[FakeCamera]
     pending: list[dict[str, Any]] = field(default_factory=list)
     last_batch: Any = None
+    inflight: Any = None
 
 
 @dataclass
@@ -227,13 +228,20 @@ class Simulator:
 
     async def _batches(self, session: Any, final: bool = False) -> None:
         for box in self.boxes:
+            if final and box.inflight is not None:
+                # cut off when the run ended: send it again, as a box retries (stored once)
+                await self._post(session, HISTORY_PATH, box.inflight, "history")
+                box.inflight = None
             if box.last_batch is not None and not final and self.rng.random() < self.retry_chance:
                 self.stats.retries += 1
                 await self._post(session, HISTORY_PATH, box.last_batch, "retry")
-            if box.pending:
+            while box.pending:
                 batch, box.pending = box.pending[:100], box.pending[100:]
-                box.last_batch = batch
+                box.last_batch = box.inflight = batch
                 await self._post(session, HISTORY_PATH, batch, "history")
+                box.inflight = None
+                if not final:
+                    break
 
     async def _batch_loop(self, session: Any) -> None:
         while True:
