@@ -160,3 +160,21 @@ def test_linux_nothing_readable_says_not_checked():
         9528, platform="linux", run=runner(1, ""), which=lambda _n: None
     )
     assert not status.checked and "not checked" in status.message
+
+
+def test_connect_api(full_receiver, monkeypatch):
+    from tests.conftest import Client
+
+    monkeypatch.setattr(
+        netinfo, "firewall_status",
+        lambda port: netinfo.FirewallStatus(True, True, f"port {port} allowed"),
+    )  # fmt: skip
+    client = Client(full_receiver.port)
+    data = client.get_json("/api/connect")
+    assert data["port"] == full_receiver.port and data["bind"] == "127.0.0.1"
+    assert data["addresses"] == []
+    assert [n["code"] for n in data["notices"]] == ["loopback_only"]
+    assert "firewall" not in data
+    checked = client.get_json("/api/connect?firewall=1")
+    assert checked["firewall"]["allowed"] is True
+    assert checked["firewall"]["message"] == f"port {full_receiver.port} allowed"

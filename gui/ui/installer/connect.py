@@ -158,7 +158,7 @@ class ConnectPanel(QWidget):
         self._build()
         self._verdict_timer = QTimer(self)
         self._verdict_timer.setSingleShot(True)
-        self._verdict_timer.setInterval(1500)
+        self._verdict_timer.setInterval(3000)
         self._verdict_timer.timeout.connect(self.refresh_verdicts)
         bridge.server_state.connect(lambda _s: self.refresh_addresses())
         bridge.event_stored.connect(self._on_event)
