@@ -16,7 +16,9 @@ Measured:
   of the feed after the row was inserted (same machine, same wall clock);
 * startup: a fresh ``gatewatch`` process until its port accepts connections,
   and the app's own "window up and listening" figure;
-* the process's resident memory before and after the load (the feed is bounded).
+* the process's resident memory before and after the load (the feed is bounded);
+* the GUI thread's own CPU time per event (independent of what else the
+  machine runs, unlike the stall figures) and the load average.
 """
 
 from __future__ import annotations
@@ -214,6 +216,7 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     )  # fmt: skip
     gaps.clear()
     last_tick[0] = t_load = time.perf_counter()
+    cpu0 = time.thread_time()
     probe.start()
     # Also scroll the feed a little now and then, as someone watching would.
     scroller = QTimer()
@@ -235,6 +238,9 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     while sender.poll() is None:
         qapp.processEvents()
         time.sleep(0.001)
+    gui_cpu = time.thread_time() - cpu0
+    wall = time.perf_counter() - t_load
+    load_avg = os.getloadavg()
     scroller.stop()
     sampler.stop()
     window.feed.view.verticalScrollBar().setValue(0)
@@ -287,6 +293,11 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
             "ticks": len(stall_ms),
         },
         "feed_rows_after": window.feed_model.rowCount(),
+        "gui_thread_cpu": {
+            "share_of_wall": round(gui_cpu / wall, 3),
+            "ms_per_event": round(gui_cpu * 1000 / max(1, len(sent)), 2),
+        },
+        "load_average_1min_at_end": load_avg[0],
         "rss_mb": {
             "before": round(rss_before / 2**20),
             "every_5s": rss_series,

@@ -35,7 +35,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QLabel,
     QMainWindow,
     QMenu,
@@ -54,6 +53,7 @@ from gui.core.model import EventSummary
 from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
 from gui.ui.views.detail_pane import DetailPane
+from gui.ui.views.feed_delegate import ROW_HEIGHT as FEED_ROW_HEIGHT
 from gui.ui.views.feed_delegate import THUMB as FEED_THUMB
 from gui.ui.views.feed_delegate import FeedDelegate
 from gui.ui.views.feed_view import FeedView
@@ -104,12 +104,9 @@ class FeedPanel(QWidget):
     def __init__(self, model: FeedModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.view = FeedView(self)
+        self.view = FeedView(FEED_ROW_HEIGHT, self)
         self.view.setModel(model)
         self.view.setItemDelegate(FeedDelegate(self.view))
-        self.view.setUniformItemSizes(True)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setMinimumWidth(300)
         self.new_button = QPushButton(self)
         self.new_button.setObjectName("newEventsButton")
