@@ -85,12 +85,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "盒子时钟{direction_zh} {delta_zh}：请检查其时区 / NTP 设置",
     ),
     "duplicates": (
-        "{n} events arrived again: the box retried history batches (our replies may have been "
+        "{n} {events} arrived again: the box retried history batches (our replies may have been "
         "lost or too slow); they were stored once",
         "{n} 个事件被重复发送：盒子重试了历史批次（可能未及时收到应答）；每个事件只保存一次",
     ),
     "geometry": (
-        "{n} recent events had the face box or landmarks outside the picture",
+        "{n} recent {events} had the face box or landmarks outside the picture",
         "最近有 {n} 个事件的人脸框或关键点超出图片范围",
     ),
     "unknown_path": (
@@ -142,6 +142,10 @@ def _render(key: str, **params: Any) -> tuple[str, str]:
     en, zh = MESSAGES[key]
     values = _Lenient(params)
     return en.format_map(values), zh.format_map(values)
+
+
+def _events_word(n: int) -> str:
+    return "event" if n == 1 else "events"
 
 
 def duration_text(ms: float) -> tuple[str, str]:
@@ -356,7 +360,7 @@ def judge(src: _Source, now: int) -> list[Verdict]:
             1 for e in events if GEOMETRY_CODES.intersection((e["warning_codes"] or "").split())
         )
         if geometry:
-            out.append(_v(src, "warn", "geometry", n=geometry))
+            out.append(_v(src, "warn", "geometry", n=geometry, events=_events_word(geometry)))
 
     duplicates = sum(
         1
@@ -365,7 +369,7 @@ def judge(src: _Source, now: int) -> list[Verdict]:
         if isinstance(w, dict) and w.get("code") == "duplicate"
     )
     if duplicates:
-        out.append(_v(src, "warn", "duplicates", n=duplicates))
+        out.append(_v(src, "warn", "duplicates", n=duplicates, events=_events_word(duplicates)))
 
     formats = Counter(r["body_format"] for r in requests if r["body_format"])
     if formats:

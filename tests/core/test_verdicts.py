@@ -139,3 +139,30 @@ def test_boxes_behind_one_address_are_judged_apart(full_receiver):
     assert {v["box"] for v in found if v["code"] == "ok"} == {"SE5-GOOD"}
     rejected = [v for v in found if v["code"] == "rejected"]
     assert [v["box"] for v in rejected] == ["SE3-A1B2C3D4, SE5-GOOD"]
+
+
+def test_form_data_bodies_and_geometry(full_receiver):
+    import json
+
+    client = Client(full_receiver.port)
+    event = sender.refreshed(load_sample("employee_match"), _now())
+    event["recognize_face_attr"] = dict(event["recognize_face_attr"], box=[1800, 1000, 2100, 1250])
+    boundary = "gwboundary"
+    parts = []
+    for key, value in event.items():
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{text}\r\n'
+        )
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    reply = client.request(
+        "POST", HISTORY, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    assert reply.status == 200, reply.body
+    wait_for(lambda: _logged(client, 1))
+    found = _verdicts(client)
+    assert found["body_format"]["level"] == "warn"
+    assert found["body_format"]["message"].startswith("bodies come as form-data")
+    assert found["geometry"]["message"] == (
+        "1 recent event had the face box or landmarks outside the picture"
+    )
