@@ -147,9 +147,16 @@ def create_main_window(
 def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP_TIMEOUT) -> float:
     """Stop the core (listener, tasks, store) and the bridge; returns the seconds it took."""
     started = time.monotonic()
+    from gui.ui.models.background import BackgroundReader
+
+    # Reads in flight must finish before the store closes its connections under them.
+    BackgroundReader.close_all()
+    bridge = getattr(window, "bridge", None)
+    pool = getattr(bridge, "_pool", None)
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
     with contextlib.suppress(Exception):
         receiver_thread.stop(timeout)
-    bridge = getattr(window, "bridge", None)
     if bridge is not None:
         with contextlib.suppress(Exception):
             bridge.close()

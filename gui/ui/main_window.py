@@ -62,7 +62,7 @@ log = logging.getLogger(__name__)
 
 MENU_ORDER = ("file", "view", "tools", "help")
 #: The detail pane follows the newest event at most this often while following.
-FOLLOW_DETAIL_MS = 300
+FOLLOW_DETAIL_MS = 500
 
 
 def tr(text: str) -> str:
@@ -567,7 +567,6 @@ class MainWindow(QMainWindow):
 
     def _rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
         """While following, the newest event becomes the selected one (detail debounced)."""
-        self._update_counts()
         if first != 0 or not self.feed_model.following:
             return
         view = self.feed.view

@@ -8,9 +8,10 @@ plain data or QImages (QPixmaps only on the GUI thread).
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, Signal
 
@@ -25,6 +26,8 @@ class BackgroundReader(QObject):
     """
 
     _finished = Signal(object, object, object)  # callback, result, error
+    #: Every open reader, so shutdown can wait for reads in flight before the store closes.
+    _open: ClassVar[weakref.WeakSet[BackgroundReader]] = weakref.WeakSet()
 
     def __init__(self, store_getter: Callable[[], Any], parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -32,6 +35,7 @@ class BackgroundReader(QObject):
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="gatewatch-ui-read")
         self._finished.connect(self._deliver)
         self._closed = False
+        BackgroundReader._open.add(self)
 
     def submit(
         self,
@@ -75,6 +79,17 @@ class BackgroundReader(QObject):
             return
         callback(result)
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop taking work; by default wait for a read in flight (they are short).
+
+        Waiting matters: closing the store under a running query crashes SQLite.
+        """
         self._closed = True
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        BackgroundReader._open.discard(self)
+        self._pool.shutdown(wait=wait, cancel_futures=True)
+
+    @classmethod
+    def close_all(cls) -> None:
+        """Close every reader and wait for their reads: call before the store closes."""
+        for reader in list(cls._open):
+            reader.close(wait=True)
