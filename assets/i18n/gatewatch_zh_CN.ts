@@ -4,221 +4,221 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="131"/>
+        <location filename="../../gui/ui/main_window.py" line="128"/>
         <source>▲ %1 new</source>
         <extracomment>The detail pane follows the newest event at most this often while following.</extracomment>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="199"/>
-        <location filename="../../gui/ui/main_window.py" line="679"/>
+        <location filename="../../gui/ui/main_window.py" line="196"/>
+        <location filename="../../gui/ui/main_window.py" line="675"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down.</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="331"/>
+        <location filename="../../gui/ui/main_window.py" line="328"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="332"/>
+        <location filename="../../gui/ui/main_window.py" line="329"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="333"/>
+        <location filename="../../gui/ui/main_window.py" line="330"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="334"/>
+        <location filename="../../gui/ui/main_window.py" line="331"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="392"/>
+        <location filename="../../gui/ui/main_window.py" line="389"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="393"/>
+        <location filename="../../gui/ui/main_window.py" line="390"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="394"/>
+        <location filename="../../gui/ui/main_window.py" line="391"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="395"/>
+        <location filename="../../gui/ui/main_window.py" line="392"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="396"/>
+        <location filename="../../gui/ui/main_window.py" line="393"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="397"/>
+        <location filename="../../gui/ui/main_window.py" line="394"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="398"/>
+        <location filename="../../gui/ui/main_window.py" line="395"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="399"/>
+        <location filename="../../gui/ui/main_window.py" line="396"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="434"/>
+        <location filename="../../gui/ui/main_window.py" line="431"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="448"/>
+        <location filename="../../gui/ui/main_window.py" line="445"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="459"/>
+        <location filename="../../gui/ui/main_window.py" line="456"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="460"/>
+        <location filename="../../gui/ui/main_window.py" line="457"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="462"/>
+        <location filename="../../gui/ui/main_window.py" line="459"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="463"/>
-        <location filename="../../gui/ui/main_window.py" line="472"/>
+        <location filename="../../gui/ui/main_window.py" line="460"/>
+        <location filename="../../gui/ui/main_window.py" line="469"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="466"/>
+        <location filename="../../gui/ui/main_window.py" line="463"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="468"/>
+        <location filename="../../gui/ui/main_window.py" line="465"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="483"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="488"/>
+        <location filename="../../gui/ui/main_window.py" line="485"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="489"/>
+        <location filename="../../gui/ui/main_window.py" line="486"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="493"/>
+        <location filename="../../gui/ui/main_window.py" line="490"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="495"/>
+        <location filename="../../gui/ui/main_window.py" line="492"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="497"/>
+        <location filename="../../gui/ui/main_window.py" line="494"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="664"/>
+        <location filename="../../gui/ui/main_window.py" line="660"/>
         <source>Gatewatch %1</source>
         <translation>Gatewatch %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="665"/>
+        <location filename="../../gui/ui/main_window.py" line="661"/>
         <source>Receives, stores and shows the face-recognition events Sophon boxes push.</source>
         <translation>接收、存储并显示算能盒子推送的人脸识别事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="666"/>
+        <location filename="../../gui/ui/main_window.py" line="662"/>
         <source>Data folder: %2</source>
         <translation>数据文件夹：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="471"/>
+        <location filename="../../gui/ui/main_window.py" line="468"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="476"/>
+        <location filename="../../gui/ui/main_window.py" line="473"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="500"/>
+        <location filename="../../gui/ui/main_window.py" line="497"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="502"/>
+        <location filename="../../gui/ui/main_window.py" line="499"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="533"/>
+        <location filename="../../gui/ui/main_window.py" line="530"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="537"/>
+        <location filename="../../gui/ui/main_window.py" line="534"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="539"/>
+        <location filename="../../gui/ui/main_window.py" line="536"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="541"/>
+        <location filename="../../gui/ui/main_window.py" line="538"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="543"/>
+        <location filename="../../gui/ui/main_window.py" line="540"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="545"/>
+        <location filename="../../gui/ui/main_window.py" line="542"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="670"/>
+        <location filename="../../gui/ui/main_window.py" line="666"/>
         <source>About Gatewatch</source>
         <translation>关于 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="677"/>
+        <location filename="../../gui/ui/main_window.py" line="673"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -689,7 +689,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="85"/>
-        <location filename="../../gui/ui/installer/connect.py" line="299"/>
+        <location filename="../../gui/ui/installer/connect.py" line="305"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -802,49 +802,49 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="28"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="29"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="31"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="48"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="32"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="50"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="42"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="44"/>
         <source>Connect a box…</source>
         <translation>连接盒子…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="45"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="47"/>
         <source>Request inspector</source>
         <translation>请求检查器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="51"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="53"/>
         <source>Send test event…</source>
         <translation>发送测试事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="58"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="65"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="60"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="67"/>
         <source>Select an event first</source>
         <translation>请先选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="69"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="71"/>
         <source>Replay selected event to…</source>
         <translation>将所选事件重放到…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="72"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="74"/>
         <source>Copy selected event as curl</source>
         <translation>将所选事件复制为 curl 命令</translation>
     </message>
@@ -925,123 +925,128 @@
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="184"/>
+        <location filename="../../gui/ui/installer/connect.py" line="186"/>
         <source>Connect a box</source>
         <translation>连接盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="191"/>
-        <location filename="../../gui/ui/installer/connect.py" line="394"/>
+        <location filename="../../gui/ui/installer/connect.py" line="193"/>
+        <location filename="../../gui/ui/installer/connect.py" line="400"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="211"/>
+        <location filename="../../gui/ui/installer/connect.py" line="213"/>
         <source>Type these URLs into the box&apos;s event and device-status settings. Use the address on the same network as the box.</source>
         <translation>将这些地址填入盒子的事件和设备状态设置中。请使用与盒子在同一网络的地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="222"/>
+        <location filename="../../gui/ui/installer/connect.py" line="224"/>
         <source>Refresh addresses</source>
         <translation>刷新地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="224"/>
+        <location filename="../../gui/ui/installer/connect.py" line="226"/>
         <source>Run self-test</source>
         <translation>运行自检</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="226"/>
+        <location filename="../../gui/ui/installer/connect.py" line="228"/>
         <source>Post a sample event to this PC&apos;s own address, and check the firewall</source>
         <translation>向本机自己的地址发送一个示例事件，并检查防火墙</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="249"/>
+        <location filename="../../gui/ui/installer/connect.py" line="233"/>
+        <source>Change port or address…</source>
+        <translation>更改端口或地址…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="255"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="263"/>
+        <location filename="../../gui/ui/installer/connect.py" line="269"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="301"/>
+        <location filename="../../gui/ui/installer/connect.py" line="307"/>
         <source>Listening on port {port}, {bind}.</source>
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="314"/>
+        <location filename="../../gui/ui/installer/connect.py" line="320"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="334"/>
+        <location filename="../../gui/ui/installer/connect.py" line="340"/>
         <source>real-time</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="334"/>
+        <location filename="../../gui/ui/installer/connect.py" line="340"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="338"/>
+        <location filename="../../gui/ui/installer/connect.py" line="344"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>收到来自本机（{ip}）的事件：{format} {kind}。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="347"/>
+        <location filename="../../gui/ui/installer/connect.py" line="353"/>
         <source>Box {who} connected, sending {format} {kind} events</source>
         <translation>盒子 {who} 已连接，正在发送 {format} {kind}事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="362"/>
+        <location filename="../../gui/ui/installer/connect.py" line="368"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="371"/>
+        <location filename="../../gui/ui/installer/connect.py" line="377"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="402"/>
+        <location filename="../../gui/ui/installer/connect.py" line="408"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="422"/>
+        <location filename="../../gui/ui/installer/connect.py" line="428"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="423"/>
+        <location filename="../../gui/ui/installer/connect.py" line="429"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="435"/>
+        <location filename="../../gui/ui/installer/connect.py" line="441"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="444"/>
+        <location filename="../../gui/ui/installer/connect.py" line="450"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="449"/>
+        <location filename="../../gui/ui/installer/connect.py" line="455"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="451"/>
+        <location filename="../../gui/ui/installer/connect.py" line="457"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="458"/>
+        <location filename="../../gui/ui/installer/connect.py" line="464"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>

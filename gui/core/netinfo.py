@@ -333,7 +333,9 @@ def linux_firewall(port: int, run: Runner, which: Callable[[str], str | None]) -
                     f"sudo nft add rule inet filter input tcp dport {port} accept",
                 )  # fmt: skip
             return FirewallStatus(True, True, "nftables rules found, none drop by default")
-    return FirewallStatus(False, None, "firewall not checked (no ufw/nft status readable)")
+    return FirewallStatus(
+        False, None, "not checked (no ufw/nft status readable without administrator rights)"
+    )
 
 
 def _default_runner(args: Sequence[str]) -> tuple[int, str]:
@@ -363,6 +365,6 @@ def firewall_status(
         return linux_firewall(port, run, which or shutil.which)
     if platform == "darwin":
         return FirewallStatus(
-            False, None, "firewall not checked: on macOS see System Settings > Network > Firewall"
+            False, None, "not checked: on macOS see System Settings > Network > Firewall"
         )
-    return FirewallStatus(False, None, "firewall not checked on this system")
+    return FirewallStatus(False, None, "not checked on this system")

@@ -58,6 +58,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "health reports arrive at /DeviceStatus (last {ago} ago)",
         "设备状态报告已送达 /DeviceStatus（{ago_zh}前）",
     ),
+    "health_report_now": (
+        "health reports arrive at /DeviceStatus (the last one under a minute ago)",
+        "设备状态报告已送达 /DeviceStatus（最近一次在一分钟内）",
+    ),
     "health_only": (
         "only health reports so far, no events: check the event URLs on the box",
         "目前只收到设备状态报告，没有事件：请检查盒子上的事件地址",
@@ -382,8 +386,10 @@ def judge(src: _Source, now: int) -> list[Verdict]:
     if events:
         out.append(_shape_verdict(src))
     if src.last_report_at:
-        ago_en, ago_zh = duration_text(max(0, now - src.last_report_at))
-        out.append(_v(src, "ok", "health_report", ago=ago_en, ago_zh=ago_zh))
+        age = max(0, now - src.last_report_at)
+        ago_en, ago_zh = duration_text(age)
+        key = "health_report_now" if age < 60_000 else "health_report"
+        out.append(_v(src, "ok", "health_report", key, ago=ago_en, ago_zh=ago_zh))
         if not events and not any(r["events"] for r in requests):
             out.append(_v(src, "warn", "health_report", "health_only"))
 

@@ -389,6 +389,7 @@ def test_pages_in_the_main_window_and_first_start(rig: Any, qtbot: Any) -> None:
     assert window.page("connect") is not None
     assert window.page("requests") is not None and window.page("devices") is not None
     assert window.tabs.currentWidget() is window.page("connect")
+    assert not window.page("connect").settings_button.isHidden()
     assert rig.settings.connect_panel_seen is True
     from gui import settings as settings_mod
 

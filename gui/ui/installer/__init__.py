@@ -22,7 +22,9 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.installer.inspector import RequestInspector
     from gui.ui.installer.send import SendTestDialog, copy_event_as_curl, replay_event
 
-    connect = ConnectPanel(bridge, settings, parent=window)
+    connect = ConnectPanel(
+        bridge, settings, open_settings=getattr(window, "open_settings", None), parent=window
+    )
     inspector = RequestInspector(bridge, show_event=window.show_event, parent=window)
     devices = DevicesPanel(bridge, settings, parent=window)
     window.add_page("connect", tr("Connect"), connect)

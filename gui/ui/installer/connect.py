@@ -140,6 +140,7 @@ class ConnectPanel(QWidget):
         netinfo_source: netinfo.AddrSource | None = None,
         firewall: Callable[[int], netinfo.FirewallStatus] | None = None,
         is_local: Callable[[str], bool] | None = None,
+        open_settings: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -149,6 +150,7 @@ class ConnectPanel(QWidget):
         self._source = netinfo_source
         self._firewall = firewall or (lambda port: netinfo.firewall_status(port))
         self._is_local = is_local or self._default_is_local
+        self._open_settings = open_settings
         self.worker = Worker(self)
         self.info: netinfo.ConnectInfo | None = None
         self.url_fields: list[QLineEdit] = []
@@ -228,6 +230,10 @@ class ConnectPanel(QWidget):
         self.self_test_button.clicked.connect(self.run_self_test)
         row.addWidget(self.self_test_button)
         row.addWidget(self.refresh_button)
+        self.settings_button = QPushButton(tr("Change port or address…"))
+        self.settings_button.setVisible(self._open_settings is not None)
+        self.settings_button.clicked.connect(lambda: self._open_settings and self._open_settings())
+        row.addWidget(self.settings_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.self_test_label = plain_label("", wrap=True)
