@@ -235,9 +235,17 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     sampler.setInterval(5000)
     sampler.timeout.connect(lambda: rss_series.append(round(proc.memory_info().rss / 2**20)))
     sampler.start()
-    while sender.poll() is None:
-        qapp.processEvents()
-        time.sleep(0.001)
+    # The real event loop (not a processEvents spin): the GUI thread's CPU time
+    # then counts only what the window does.
+    from PySide6.QtCore import QEventLoop
+
+    loop = QEventLoop()
+    watcher = QTimer()
+    watcher.setInterval(100)
+    watcher.timeout.connect(lambda: sender.poll() is not None and loop.quit())
+    watcher.start()
+    loop.exec()
+    watcher.stop()
     gui_cpu = time.thread_time() - cpu0
     wall = time.perf_counter() - t_load
     load_avg = os.getloadavg()
