@@ -449,3 +449,27 @@ def test_quiet_at_night_is_a_per_camera_option(rig: Any, qtbot: Any) -> None:
     assert settings_mod.load().quiet_at_night == ["gate-2"]
     panel.set_quiet_at_night("gate-2", False)
     assert rig.settings.quiet_at_night == [] and settings_mod.load().quiet_at_night == []
+
+
+def test_worker_drops_results_for_a_deleted_page(qtbot: Any) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from gui.ui.installer.common import Worker
+
+    got: list[Any] = []
+    page = QWidget()
+    worker = Worker(page)
+    worker.run(lambda: (time.sleep(0.3), "late")[1], got.append)
+    shiboken6.delete(page)  # the page goes away while the query runs
+    alive = QWidget()
+    qtbot.addWidget(alive)
+    other = Worker(alive)
+    other.run(lambda: "ok", got.append)
+    qtbot.waitUntil(lambda: "ok" in got, timeout=5000)
+    qtbot.wait(500)
+    assert got == ["ok"]
+    other.close()
+    other.run(lambda: "after close", got.append)
+    qtbot.wait(200)
+    assert got == ["ok"]

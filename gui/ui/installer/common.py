@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -50,20 +51,56 @@ def chinese() -> bool:
         return False
 
 
+class _Dispatcher(QObject):
+    """Carries results to the GUI thread; lives as long as the application.
+
+    Emitting from a pool thread on an object the GUI thread may be deleting at
+    that moment (a page closed mid-query) is a race inside Qt; this emitter is
+    never deleted, and the receiving Worker is checked for life on arrival.
+    """
+
+    finished = Signal(object, object, object, object)  # worker ref, callback, result, error
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.finished.connect(self._deliver)
+
+    def _deliver(self, ref: Any, callback: Any, result: Any, error: Any) -> None:
+        worker = ref()
+        if worker is None or worker._closed or not shiboken6.isValid(worker):
+            return
+        worker._deliver(callback, result, error)
+
+
+_DISPATCHER: _Dispatcher | None = None
+
+
+def _dispatcher() -> _Dispatcher:
+    """Created on first use, on the GUI thread (Workers are made there)."""
+    global _DISPATCHER
+    if _DISPATCHER is None:
+        _DISPATCHER = _Dispatcher()
+        app = QCoreApplication.instance()
+        if app is not None:
+            _DISPATCHER.moveToThread(app.thread())
+    return _DISPATCHER
+
+
 class Worker(QObject):
     """``run(fn, done)``: ``fn()`` on a worker thread, ``done(result)`` back on the GUI thread.
 
-    For slow, blocking things (a POST, a firewall command) that must not freeze
-    the window; works with or without an asyncio loop.
+    For slow, blocking things (a POST, a firewall command, a query) that must not
+    freeze the window; works with or without an asyncio loop. Results arriving
+    after the owner was closed or deleted are dropped.
     """
-
-    _finished = Signal(object, object, object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(2, thread_name_prefix="gatewatch-installer")
-        self._finished.connect(self._deliver)
+        self._dispatch = _dispatcher()
         self._closed = False
+        pool = self._pool
+        self.destroyed.connect(lambda *_: pool.shutdown(wait=False, cancel_futures=True))
 
     def run(
         self,
@@ -77,19 +114,18 @@ class Worker(QObject):
             fut = self._pool.submit(fn)
         except RuntimeError:
             return
+        ref = weakref.ref(self)
+        dispatch = self._dispatch
 
         def finished(f: Future[Any]) -> None:
-            if f.cancelled() or self._closed:
+            if f.cancelled():
                 return
             exc = f.exception()
-            with contextlib.suppress(RuntimeError):  # the QObject is gone at shutdown
-                self._finished.emit(failed if exc else done, None if exc else f.result(), exc)
+            dispatch.finished.emit(ref, failed if exc else done, None if exc else f.result(), exc)
 
         fut.add_done_callback(finished)
 
     def _deliver(self, callback: Any, result: Any, error: Any) -> None:
-        if self._closed:
-            return
         if error is not None:
             if callback is None:
                 log.warning("background work failed: %s", error)
