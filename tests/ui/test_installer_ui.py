@@ -473,3 +473,19 @@ def test_worker_drops_results_for_a_deleted_page(qtbot: Any) -> None:
     other.run(lambda: "after close", got.append)
     qtbot.wait(200)
     assert got == ["ok"]
+
+
+def test_new_addresses_show_up_by_themselves(qtbot: Any) -> None:
+    from gui.ui.installer.connect import ConnectPanel
+
+    current = {"lo": fake_source()["lo"]}
+    panel = ConnectPanel(FakeBridge(9528, ""), Settings(), netinfo_source=lambda: dict(current),
+                         firewall=fake_firewall)  # fmt: skip
+    qtbot.addWidget(panel)
+    panel.show()
+    assert panel.url_fields == [] and "no IPv4 address" in panel.notices.text()
+    current["Ethernet 2"] = fake_source()["Ethernet 2"]  # the installer plugs the cable in
+    panel._address_timer.setInterval(50)
+    qtbot.waitUntil(lambda: len(panel.url_fields) == 3, timeout=5000)
+    assert panel.url_fields[0].text() == "http://192.168.1.50:9528/EventServer/api/HistoryEvent"
+    assert panel.notices.isHidden()

@@ -163,6 +163,10 @@ class ConnectPanel(QWidget):
         self._verdict_timer.setInterval(3000)
         self._verdict_timer.timeout.connect(self.refresh_verdicts)
         bridge.server_state.connect(lambda _s: self.refresh_addresses())
+        self._address_timer = QTimer(self)
+        self._address_timer.setInterval(5000)
+        self._address_timer.timeout.connect(self._watch_addresses)
+        self._address_timer.start()
         bridge.event_stored.connect(self._on_event)
         bridge.request_logged.connect(self._on_request)
         self.refresh_addresses()
@@ -291,14 +295,24 @@ class ConnectPanel(QWidget):
             return False
         return any(a.ip == ip for a in (self.info.addresses if self.info else ()))
 
-    def refresh_addresses(self) -> None:
+    def _current_info(self) -> netinfo.ConnectInfo:
         state = getattr(self.bridge, "last_state", None)
-        info = netinfo.connect_info(
+        return netinfo.connect_info(
             self.port(), self.bind(),
             state=getattr(state, "state", "listening"),
             state_message=getattr(state, "message", ""),
             source=self._source,
         )  # fmt: skip
+
+    def _watch_addresses(self) -> None:
+        """A cable plugged in or a DHCP lease arriving shows up without a click."""
+        if not self.isVisible():
+            return
+        if self._current_info() != self.info:
+            self.refresh_addresses()
+
+    def refresh_addresses(self) -> None:
+        info = self._current_info()
         self.info = info
         bind = info.bind_label
         if bind == "all interfaces":
