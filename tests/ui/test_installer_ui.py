@@ -489,3 +489,32 @@ def test_new_addresses_show_up_by_themselves(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: len(panel.url_fields) == 3, timeout=5000)
     assert panel.url_fields[0].text() == "http://192.168.1.50:9528/EventServer/api/HistoryEvent"
     assert panel.notices.isHidden()
+
+
+def test_installer_screenshots(rig: Any, qtbot: Any) -> None:
+    """Saved for people to look at (test-artifacts/screenshots/installer_*.png)."""
+    from gui.ui.main_window import MainWindow
+
+    shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    window = MainWindow(rig.settings, rig.bridge)
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    rig.client.request("POST", "/EventServer/api/HistoryEvent", b"{oops", {})
+    rig.client.post_json("/EventServer/api/RealTimeEvent", sender.refreshed(
+        load_sample("employee_match"), now_ms() + 8 * 3600 * 1000))  # fmt: skip
+    inspector = window.page("requests")
+    qtbot.waitUntil(lambda: inspector.model.rowCount() == 2, timeout=5000)
+    connect = window.page("connect")
+    connect.refresh_verdicts()
+    qtbot.waitUntil(lambda: connect.verdicts_model.rowCount() > 0, timeout=5000)
+    for key in ("connect", "requests", "devices"):
+        window.show_page(key)
+        if key == "requests":
+            inspector.select_row(1)
+            qtbot.waitUntil(lambda: inspector.detail is not None, timeout=5000)
+        qtbot.wait(100)
+        path = shots / f"installer_{key}.png"
+        assert window.grab().save(str(path))
+        assert path.stat().st_size > 10_000

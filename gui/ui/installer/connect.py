@@ -241,9 +241,11 @@ class ConnectPanel(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         self.self_test_label = plain_label("", wrap=True)
+        self.self_test_label.hide()  # shown once there is something to say
         layout.addWidget(self.self_test_label)
         fw_row = QHBoxLayout()
         self.firewall_label = plain_label("", wrap=True)
+        self.firewall_label.hide()
         fw_row.addWidget(self.firewall_label, 1)
         layout.addLayout(fw_row)
         cmd_row = QHBoxLayout()
@@ -441,6 +443,8 @@ class ConnectPanel(QWidget):
         self.self_test_button.setEnabled(False)
         self.self_test_label.setText(tr("Posting a sample event to {url} …").format(url=url))
         self.firewall_label.setText(tr("Checking the firewall…"))
+        self.self_test_label.show()
+        self.firewall_label.show()
         event = sender.self_test_event(now_ms())
         self.worker.run(
             lambda: asyncio.run(sender.post_once(url, event, self_test=True, timeout=5.0)),
