@@ -236,19 +236,24 @@ async def steady(port: int, make: Callable[[int], bytes], rate: float, seconds: 
     loop = asyncio.get_running_loop()
     start = loop.time() + 0.2
 
+    warmup = int(
+        rate
+    )  # the first second: first-use costs (imports, caches) are not the steady state
+
     async def one(n: int, due: float, session: Any) -> None:
         ok = await _post(session, url, make(n))
-        if ok:
-            phase.acked += 1
+        if not ok:
+            phase.errors += 1
+            return
+        phase.acked += 1
+        if n >= warmup:
             phase.events += 1
             phase.latencies.append(loop.time() - due)
-        else:
-            phase.errors += 1
 
     connector = aiohttp.TCPConnector(limit=32)
     async with aiohttp.ClientSession(connector=connector) as session:
         tasks = []
-        for n in range(int(rate * seconds)):
+        for n in range(int(rate * (seconds + 1))):
             due = start + n / rate
             await asyncio.sleep(max(0.0, due - loop.time()))
             tasks.append(asyncio.ensure_future(one(n, due, session)))
