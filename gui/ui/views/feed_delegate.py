@@ -74,8 +74,7 @@ class FeedDelegate(QStyledItemDelegate):
         thumb = model.thumb_for(row.id)
         colour = model.colour_of(row)
         key = (
-            row, selected, rect.width(), rect.height(),
-            thumb.cacheKey() if thumb is not None else 0, colour, i18n.current_language(),
+            row, selected, rect.width(), rect.height(), colour, i18n.current_language(),
             option.palette.cacheKey(), option.font.key(), dt.date.today(),
         )  # fmt: skip
         pixmap = self._rows.get(key)
@@ -85,8 +84,8 @@ class FeedDelegate(QStyledItemDelegate):
             pixmap.setDevicePixelRatio(dpr)
             pixmap.fill(option.palette.base().color())
             p = QPainter(pixmap)
-            self._render(p, QRect(0, 0, rect.width(), rect.height()), option, r, row,
-                         QColor(colour), words.person_type_word(row.person_type), thumb,
+            self._render(p, QRect(0, 0, rect.width(), rect.height()), option, row,
+                         QColor(colour), words.person_type_word(row.person_type),
                          selected)  # fmt: skip
             p.end()
             self._rows[key] = pixmap
@@ -95,19 +94,53 @@ class FeedDelegate(QStyledItemDelegate):
         else:
             self._rows.move_to_end(key)
         painter.drawPixmap(rect.topLeft(), pixmap)
+        # The face goes on top, so its late arrival does not re-render the row.
+        self._paint_thumb(painter, rect, option, row, thumb, QColor(colour))
+
+    def _paint_thumb(
+        self,
+        painter: QPainter,
+        rect: QRect,
+        option: QStyleOptionViewItem,
+        row: FeedRow,
+        pixmap: QPixmap | None,
+        colour: QColor,
+    ) -> None:
+        thumb_rect = QRect(
+            rect.left() + 10, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB
+        )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if pixmap is not None and not pixmap.isNull():
+            # Already scaled off-thread to THUMB device-independent pixels: a plain blit.
+            size = pixmap.deviceIndependentSize()
+            x = thumb_rect.left() + (THUMB - size.width()) / 2
+            y = thumb_rect.top() + (THUMB - size.height()) / 2
+            if size.width() <= THUMB + 1 and size.height() <= THUMB + 1:
+                painter.drawPixmap(QPointF(round(x), round(y)), pixmap)
+            else:
+                painter.drawPixmap(QRectF(thumb_rect), pixmap, QRectF(pixmap.rect()))
+        else:
+            initial = (row.name or "?")[:1].upper()
+            painter.setFont(self._fonts(option.font)[4])
+            painter.setPen(QColor("white"))
+            painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
+        painter.setPen(colour)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(thumb_rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.restore()
 
     def _render(
         self,
         painter: QPainter,
         rect: QRect,
         option: QStyleOptionViewItem,
-        row_number: int,
         row: FeedRow,
         colour: QColor,
         word: str,
-        pixmap: QPixmap | None,
         selected: bool,
     ) -> None:
+        """Everything but the face thumbnail (painted on top per paint)."""
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette = option.palette
@@ -125,26 +158,9 @@ class FeedDelegate(QStyledItemDelegate):
         thumb_rect = QRect(
             rect.left() + 10, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB
         )
-        if pixmap is not None and not pixmap.isNull():
-            # Already scaled off-thread to THUMB device-independent pixels: a plain blit.
-            size = pixmap.deviceIndependentSize()
-            x = thumb_rect.left() + (THUMB - size.width()) / 2
-            y = thumb_rect.top() + (THUMB - size.height()) / 2
-            if size.width() <= THUMB + 1 and size.height() <= THUMB + 1:
-                painter.drawPixmap(QPointF(round(x), round(y)), pixmap)
-            else:
-                painter.drawPixmap(QRectF(thumb_rect), pixmap, QRectF(pixmap.rect()))
-        else:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(palette.mid())
-            painter.drawRoundedRect(QRectF(thumb_rect), 6, 6)
-            initial = (row.name or "?")[:1].upper()
-            painter.setFont(self._fonts(option.font)[4])
-            painter.setPen(QColor("white"))
-            painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
-        painter.setPen(colour)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(QRectF(thumb_rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.mid())
+        painter.drawRoundedRect(QRectF(thumb_rect), 6, 6)  # shows until the face arrives
 
         left = thumb_rect.right() + 10
         right = rect.right() - 8
