@@ -33,7 +33,13 @@ def box_serial_of_camera(ep_id: str | None) -> str | None:
 def note_event(
     conn: sqlite3.Connection, summary: EventSummary, ev: NormalisedEvent, arrival: Arrival
 ) -> None:
-    """Last seen / last event / counts for the event's box and camera."""
+    """Last seen / last event / counts for the event's box and camera.
+
+    Self-test posts come from this PC, not from a box: they must not make a
+    device look alive.
+    """
+    if arrival.self_test:
+        return
     now = arrival.received_at
     box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
     if box:

@@ -156,6 +156,10 @@ class Receiver:
 
     async def _listen(self, bind: str, port: int) -> None:
         assert self._runner is not None
+        if port == 0:
+            # With every interface, the IPv4 and IPv6 sockets would each get their own
+            # ephemeral port; choose one first so all sockets share it.
+            port = free_port(bind)
         site = web.TCPSite(self._runner, bind or None, port, reuse_address=True)
         try:
             await site.start()
@@ -370,8 +374,9 @@ class ReceiverThread:
         self._thread.join(timeout)
 
 
-def free_port() -> int:
-    """An ephemeral port free right now (tests and self-checks)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+def free_port(bind: str = "127.0.0.1") -> int:
+    """An ephemeral port free right now on ``bind`` ("" = every interface)."""
+    family = socket.AF_INET6 if ":" in bind else socket.AF_INET
+    with socket.socket(family) as s:
+        s.bind((bind, 0))
         return s.getsockname()[1]

@@ -462,3 +462,28 @@ def test_any_json_body_becomes_events_or_a_400_never_an_exception(value: Any) ->
     assert prepared.events
     for p in prepared.events:
         json.dumps([w.to_json() for w in p.warnings])
+
+
+def test_port_zero_on_every_interface_gives_one_port_for_all_sockets(tmp_path) -> None:
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path, port=0, bind=""))
+    thread = ReceiverThread(rec)
+    thread.start()
+    try:
+        assert Client(rec.port).get_json("/api/health")["status"] == "ok"
+        ports = {s.getsockname()[1] for s in rec._site._server.sockets}  # noqa: SLF001
+        assert ports == {rec.port}
+    finally:
+        thread.stop()
+
+
+def test_self_test_events_do_not_register_devices(client: Client) -> None:
+    body = json.dumps(load_sample("blacklist")).encode()
+    reply = client.request(
+        "POST", HISTORY, body,
+        {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"},
+    )  # fmt: skip
+    assert reply.status == 200
+    assert client.get_json(f"/api/events/{reply.json()['events'][0]['id']}")["self_test"]
+    assert client.get_json("/api/devices") == {"boxes": [], "cameras": []}
