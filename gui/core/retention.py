@@ -13,9 +13,9 @@ see it deleted on arrival. Pinned events are never touched.
 
 Everything runs as small writer jobs (a few hundred rows, sized so each takes
 well under 100 ms) with a pause between them, so events keep being accepted
-while retention works; freed pages go back to the OS with
-``PRAGMA incremental_vacuum`` (the database is created with
-``auto_vacuum=INCREMENTAL``), also in slices.
+while retention works. Freed pages are reused by new events; when the disk or
+the cap needs the room they go back to the OS with ``PRAGMA incremental_vacuum``
+(the database is created with ``auto_vacuum=INCREMENTAL``), also in slices.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ JOB_TARGET_S = 0.04
 PAUSE_S = 0.02
 #: Going under the cap stops a bit below it, so retention does not run on every event.
 HYSTERESIS = 0.9
+#: Longest one run spends giving free pages back to the OS (the next run goes on).
+VACUUM_BUDGET_S = 600.0
 #: The WAL is truncated back to this after checkpoints.
 WAL_LIMIT = 64 * 1024 * 1024
 
@@ -300,13 +302,15 @@ class Retention:
             if n == 0:
                 return total
 
-    async def _vacuum(self) -> int:
+    async def _vacuum(self, budget_s: float) -> int:
         total = 0
-        while True:
+        deadline = time.monotonic() + budget_s
+        while time.monotonic() < deadline:
             n = await self._pages.step(vacuum_job)
             total += n
             if n == 0:
-                return total
+                break
+        return total
 
     async def run_once(self) -> RetentionReport:
         started = time.perf_counter()
@@ -328,7 +332,6 @@ class Retention:
             if n:
                 events += n
                 reasons.append(f"events older than {p.keep_events_days} days")
-        pages += await self._vacuum()
 
         size, free = self.usage_now()
         need = max(
@@ -357,12 +360,17 @@ class Retention:
                         photos += n
                     else:
                         events += n
-                    pages += await self._vacuum()
                     size, free = self.usage_now()
             if start_size - size < need:
                 log.warning(
                     "retention: data dir still over its limits; only pinned events are left"
                 )
+        # Freed pages are reused by new events, so the file stops growing either way;
+        # handing them back to the OS (slow: every page moved is written and synced)
+        # is only worth it when the disk or the cap needs the room.
+        physical, disk_free = self.usage()
+        if physical > p.max_data_bytes or disk_free < p.min_free_bytes:
+            pages += await self._vacuum(VACUUM_BUDGET_S)
         report = RetentionReport(
             photos_purged=photos,
             events_deleted=events,
