@@ -189,7 +189,8 @@ def events_per_hour(
     index (covering: no table reads), a box as the sum of its cameras: a scan of
     the whole day's events took 0.8 s at 200,000 events, this 25 ms (see
     ``bench/installer_bench.py``). Self-test events count too (telling them apart
-    would need the table rows); the app's self-test uses a camera of its own.
+    would need the table rows); the app's self-test uses a camera of its own, which
+    is never registered as a device, so it has no row here.
     """
     hours = max(1, min(hours, 24 * 31))
     since = now - hours * HOUR_MS

@@ -472,7 +472,7 @@ def test_port_zero_on_every_interface_gives_one_port_for_all_sockets(tmp_path) -
     thread.start()
     try:
         assert Client(rec.port).get_json("/api/health")["status"] == "ok"
-        ports = {s.getsockname()[1] for s in rec._site._server.sockets}  # noqa: SLF001
+        ports = {s.getsockname()[1] for s in rec._site._server.sockets}
         assert ports == {rec.port}
     finally:
         thread.stop()
