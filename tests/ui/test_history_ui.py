@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gui.core import retention
+from gui.core import export, retention
 from gui.ui.history import install as install_history
 from gui.ui.history.export_dialog import ExportDialog
 from gui.ui.history.model import COLUMNS
@@ -118,6 +118,7 @@ def test_export_dialog_runs_off_thread_and_can_cancel(
     qtbot: Any,
     core: Any,  # noqa: F811
     tmp_path: Path,
+    monkeypatch: Any,
 ) -> None:
     fill(core, 6)
     from gui.core import query
@@ -133,20 +134,29 @@ def test_export_dialog_runs_off_thread_and_can_cancel(
     assert Path(dialog.images_path.text()).exists()
     assert "Exported 6 events" in dialog.status.text()
 
+    # Cancel after the first batch: the dialog says so and nothing is left behind.
+    real = export.export_events
+
+    def slow(conn, flt, out, fmt="csv", **kw):  # type: ignore[no-untyped-def]
+        progress, cancel = kw.pop("progress"), kw["cancel"]
+
+        def first_batch_then_cancel(done: int, total: int) -> None:
+            progress(done, total)
+            if done:
+                cancel.set()
+
+        return real(conn, flt, out, fmt, progress=first_batch_then_cancel, batch=2, **kw)
+
+    monkeypatch.setattr(export, "export_events", slow)
     out2 = tmp_path / "y.jsonl"
+    dialog.format.setCurrentIndex(1)
     dialog.out.setText(str(out2))
-    dialog.images.setCurrentIndex(0)
-    dialog.cancel_event.set()
-    dialog.start()
-    dialog.cancel_event.set()  # start() clears it; set again right away like a quick Cancel
-    with qtbot.waitSignals(
-        [dialog.finished_error, dialog.finished_ok], timeout=10000, raising=False
-    ):
-        pass
-    qtbot.waitUntil(
-        lambda: dialog.thread is not None and not dialog.thread.is_alive(), timeout=5000
-    )
-    assert not out2.exists() or out2.read_text().count("\n") == 6  # all or nothing
+    with qtbot.waitSignal(dialog.finished_error, timeout=10000) as blocker:
+        dialog.start()
+    assert blocker.args == [""]
+    assert "Cancelled" in dialog.status.text()
+    assert not out2.exists()
+    assert not list(tmp_path.glob(".*part*"))  # no temporary left either
 
 
 def test_time_quick_picks() -> None:
