@@ -102,7 +102,11 @@ def open_database(
         backup = path.with_name(f"{path.name}.v{version}.bak")
         log.info("backing up %s to %s before upgrading its schema", path, backup)
         backup_database(conn, backup, backup_progress)
-    old = schema.migrate(conn)
+    try:
+        old = schema.migrate(conn)
+    except BaseException:
+        conn.close()  # a refused (newer) or failed database must not stay open
+        raise
     if old != schema.SCHEMA_VERSION:
         log.info("database schema upgraded from v%d to v%d", old, schema.SCHEMA_VERSION)
     return conn
