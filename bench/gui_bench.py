@@ -318,6 +318,79 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     }
 
 
+def run_reference(rate: float, seconds: float) -> dict[str, Any]:
+    """The same receiver thread, sender and probe, but an empty window.
+
+    What the probe sees here is the machine's and the interpreter's share
+    (other processes, the core thread holding the GIL), not the window's.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-ref-"))
+    os.environ["GATEWATCH_CONFIG_DIR"] = str(tmp / "cfg")
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QWidget
+
+    from gui.settings import Settings
+    from gui.ui import app as app_mod
+    from gui.ui.bridge import CoreBridge
+
+    settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
+    app_mod.prepare_application(settings)
+    thread = app_mod.build_receiver(settings)
+    bridge = CoreBridge(thread)
+    assert app_mod.start_receiver(thread) is None
+    bridge.event_stored.connect(lambda _s: None)  # the signal still reaches the GUI thread
+    empty = QWidget()
+    empty.resize(1600, 1000)
+    empty.show()
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    probe = QTimer()
+    probe.setInterval(5)
+    probe.timeout.connect(tick)
+    sender = subprocess.Popen(
+        [sys.executable, "-m", "bench.gui_bench", "--sender", str(thread.receiver.port),
+         str(rate), str(seconds), str(tmp / "sent.json")],
+        cwd=ROOT,
+    )  # fmt: skip
+    last[0] = t0 = time.perf_counter()
+    cpu0 = time.thread_time()
+    probe.start()
+    loop = QEventLoop()
+    watcher = QTimer()
+    watcher.setInterval(100)
+    watcher.timeout.connect(lambda: sender.poll() is not None and loop.quit())
+    watcher.start()
+    loop.exec()
+    probe.stop()
+    gui_cpu, wall = time.thread_time() - cpu0, time.perf_counter() - t0
+    stall_ms = [max(0.0, g * 1000 - 5) for g in gaps]
+    thread.stop(5)
+    bridge.close()
+    return {
+        "reference": "empty window, same receiver thread and sender",
+        "rate": rate,
+        "seconds": seconds,
+        "gui_stall_ms": {
+            "max": max(stall_ms) if stall_ms else float("nan"),
+            "p99": pct(stall_ms, 99),
+            "over_50ms": sum(1 for x in stall_ms if x > 50),
+            "ticks": len(stall_ms),
+        },
+        "gui_thread_cpu": {
+            "share_of_wall": round(gui_cpu / wall, 3),
+            "ms_per_event": round(gui_cpu * 1000 / max(1, rate * seconds), 2),
+        },
+        "load_average_1min_at_end": os.getloadavg()[0],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "--sender":
@@ -330,8 +403,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-features", action="store_true", help="the bare window (alarms, installer pages off)"
     )
+    parser.add_argument(
+        "--reference", action="store_true", help="an empty window instead (machine noise)"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.rate, args.seconds, not args.no_features), indent=2))
+    if args.reference:
+        print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
+    else:
+        print(json.dumps(run(args.rate, args.seconds, not args.no_features), indent=2))
     return 0
 
 
