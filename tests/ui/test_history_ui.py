@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +93,14 @@ def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: 
     store = core.bridge.store
 
     def pinned() -> bool:
-        row = store.reader().execute("SELECT pinned FROM events WHERE id = ?", (ids[1],)).fetchone()
-        return bool(row[0])
+        # A fresh connection: the GUI thread's reader may sit in another widget's snapshot.
+        conn = sqlite3.connect(store.path)
+        try:
+            return bool(
+                conn.execute("SELECT pinned FROM events WHERE id = ?", (ids[1],)).fetchone()[0]
+            )
+        finally:
+            conn.close()
 
     qtbot.waitUntil(pinned, timeout=5000)
     assert page.model.row_at(1).pinned
