@@ -308,8 +308,8 @@ def run(path: Path, n: int) -> list[str]:
     return lines
 
 
-def run_retention(path: Path) -> list[str]:
-    """Delete the oldest 10 days (about 160,000 events) with ingest running beside it."""
+def run_retention(path: Path, keep_days: int = 50) -> list[str]:
+    """Delete the oldest events (10 of the 60 days: about 160,000) with writes going on."""
     import asyncio
     import threading
 
@@ -319,8 +319,7 @@ def run_retention(path: Path) -> list[str]:
     store = Store(path.parent)
     try:
         newest = store.reader().execute("SELECT max(received_at) FROM events").fetchone()[0]
-        policy = retention.Policy(keep_events_days=50, keep_photos_days=0, max_data_bytes=2**50,
-                                  min_free_bytes=0)  # fmt: skip
+        policy = retention.Policy(keep_days, 0, max_data_bytes=2**50, min_free_bytes=0)
         ret = retention.Retention(store, policy, now_ms=lambda: newest)
         stop = threading.Event()
         latencies: list[float] = []

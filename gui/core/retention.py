@@ -198,13 +198,16 @@ def delete_events_job(limit: int, received_before: int | None) -> Callable[..., 
 
 
 def vacuum_job(pages: int) -> Callable[..., int]:
-    """Give up to ``pages`` free pages back to the file system; returns how many went."""
+    """Give up to ``pages`` free pages back to the file system; returns how many went.
+
+    One page per statement: Python's sqlite3 steps ``PRAGMA incremental_vacuum(N)``
+    only once, and each step frees a single page, so ``N`` would be ignored.
+    """
 
     def job(conn: sqlite3.Connection) -> int:
         before = conn.execute("PRAGMA freelist_count").fetchone()[0]
-        if before == 0:
-            return 0
-        conn.execute(f"PRAGMA incremental_vacuum({int(pages)})").fetchall()
+        for _ in range(min(int(pages), before)):
+            conn.execute("PRAGMA incremental_vacuum(1)")
         return before - conn.execute("PRAGMA freelist_count").fetchone()[0]
 
     return job
@@ -273,7 +276,7 @@ class Retention:
         #: ``() -> (data dir bytes, free disk bytes)``; injectable for tests.
         self.usage = usage or (lambda: (dir_size(store.data_dir), free_bytes(store.data_dir)))
         self._rows = _Slicer(store, 200, 20, 2000)
-        self._pages = _Slicer(store, 256, 16, 4096)
+        self._pages = _Slicer(store, 256, 32, 8192)
         self.last_report: RetentionReport | None = None
         self._wal_limited = False
 

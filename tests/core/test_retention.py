@@ -155,3 +155,13 @@ def test_policy_from_settings() -> None:
     p = retention.Policy.from_settings(Settings(keep_events_days=7, max_data_gb=0.5))
     assert p.keep_events_days == 7 and p.keep_photos_days == 30
     assert p.max_data_bytes == retention.GB // 2 and p.min_free_bytes == retention.GB
+
+
+def test_vacuum_job_frees_as_many_pages_as_asked(store: Store) -> None:
+    add(store, [event(n) for n in range(8)], received_at=NOW - DAY)
+    store.write_sync(retention.delete_events_job(100, None))
+    free = store.reader().execute("PRAGMA freelist_count").fetchone()[0]
+    assert free > 20
+    assert store.write_sync(retention.vacuum_job(10)) == 10
+    assert store.write_sync(retention.vacuum_job(10_000)) == free - 10
+    assert store.reader().execute("PRAGMA freelist_count").fetchone()[0] == 0
