@@ -689,7 +689,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="85"/>
-        <location filename="../../gui/ui/installer/connect.py" line="305"/>
+        <location filename="../../gui/ui/installer/connect.py" line="321"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -754,52 +754,52 @@
         <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms</source>
         <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>警报</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="73"/>
         <source>&amp;Alarms</source>
-        <translation type="unfinished"></translation>
+        <translation>警报(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="74"/>
         <source>&amp;Acknowledge current alarm</source>
-        <translation type="unfinished"></translation>
+        <translation>确认当前警报(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="78"/>
         <source>&amp;Open alarms</source>
-        <translation type="unfinished"></translation>
+        <translation>打开警报(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="86"/>
         <source>&amp;Wall mode</source>
-        <translation type="unfinished"></translation>
+        <translation>大屏模式(&amp;W)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="81"/>
         <source>&amp;Mute alarm sound</source>
-        <translation type="unfinished"></translation>
+        <translation>警报静音(&amp;M)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="90"/>
         <source>Alarm &amp;settings…</source>
-        <translation type="unfinished"></translation>
+        <translation>警报设置(&amp;S)…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>警报 (%1)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/__init__.py" line="21"/>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>历史</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/__init__.py" line="23"/>
         <source>Statistics</source>
-        <translation type="unfinished"></translation>
+        <translation>统计</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="30"/>
@@ -849,12 +849,12 @@
         <translation>将所选事件复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="37"/>
+        <location filename="../../gui/ui/installer/common.py" line="38"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="38"/>
+        <location filename="../../gui/ui/installer/common.py" line="39"/>
         <source>Copy to the clipboard</source>
         <translation>复制到剪贴板</translation>
     </message>
@@ -925,128 +925,128 @@
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="186"/>
+        <location filename="../../gui/ui/installer/connect.py" line="190"/>
         <source>Connect a box</source>
         <translation>连接盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="193"/>
-        <location filename="../../gui/ui/installer/connect.py" line="400"/>
+        <location filename="../../gui/ui/installer/connect.py" line="197"/>
+        <location filename="../../gui/ui/installer/connect.py" line="416"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="213"/>
+        <location filename="../../gui/ui/installer/connect.py" line="217"/>
         <source>Type these URLs into the box&apos;s event and device-status settings. Use the address on the same network as the box.</source>
         <translation>将这些地址填入盒子的事件和设备状态设置中。请使用与盒子在同一网络的地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="224"/>
+        <location filename="../../gui/ui/installer/connect.py" line="228"/>
         <source>Refresh addresses</source>
         <translation>刷新地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="226"/>
+        <location filename="../../gui/ui/installer/connect.py" line="230"/>
         <source>Run self-test</source>
         <translation>运行自检</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="228"/>
+        <location filename="../../gui/ui/installer/connect.py" line="232"/>
         <source>Post a sample event to this PC&apos;s own address, and check the firewall</source>
         <translation>向本机自己的地址发送一个示例事件，并检查防火墙</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="233"/>
+        <location filename="../../gui/ui/installer/connect.py" line="237"/>
         <source>Change port or address…</source>
         <translation>更改端口或地址…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="255"/>
+        <location filename="../../gui/ui/installer/connect.py" line="261"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="269"/>
+        <location filename="../../gui/ui/installer/connect.py" line="275"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="307"/>
+        <location filename="../../gui/ui/installer/connect.py" line="323"/>
         <source>Listening on port {port}, {bind}.</source>
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="320"/>
+        <location filename="../../gui/ui/installer/connect.py" line="336"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="340"/>
+        <location filename="../../gui/ui/installer/connect.py" line="356"/>
         <source>real-time</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="340"/>
+        <location filename="../../gui/ui/installer/connect.py" line="356"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="344"/>
+        <location filename="../../gui/ui/installer/connect.py" line="360"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>收到来自本机（{ip}）的事件：{format} {kind}。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="353"/>
+        <location filename="../../gui/ui/installer/connect.py" line="369"/>
         <source>Box {who} connected, sending {format} {kind} events</source>
         <translation>盒子 {who} 已连接，正在发送 {format} {kind}事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="368"/>
+        <location filename="../../gui/ui/installer/connect.py" line="384"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="377"/>
+        <location filename="../../gui/ui/installer/connect.py" line="393"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="408"/>
+        <location filename="../../gui/ui/installer/connect.py" line="424"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="428"/>
+        <location filename="../../gui/ui/installer/connect.py" line="444"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="429"/>
+        <location filename="../../gui/ui/installer/connect.py" line="445"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="441"/>
+        <location filename="../../gui/ui/installer/connect.py" line="459"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="450"/>
+        <location filename="../../gui/ui/installer/connect.py" line="468"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="455"/>
+        <location filename="../../gui/ui/installer/connect.py" line="473"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="457"/>
+        <location filename="../../gui/ui/installer/connect.py" line="475"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="464"/>
+        <location filename="../../gui/ui/installer/connect.py" line="482"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>

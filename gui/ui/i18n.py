@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QObject, QTranslator
 
 from gui.resources import asset_path
 
@@ -34,6 +34,31 @@ def i18n_dir() -> Path:
     from gui.resources import asset_path
 
     return asset_path("i18n")
+
+
+class _EmptyContextFallback(QTranslator):
+    """Looks a source text up under the empty context when its own context has none."""
+
+    def __init__(self, inner: QTranslator, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._inner = inner
+
+    def translate(
+        self,
+        context: str,
+        source_text: str,
+        disambiguation: str | None = None,
+        n: int = -1,
+    ) -> str | None:
+        # None (a null QString) means "not here": Qt then asks the next
+        # translator or keeps the source text. An empty string would blank it.
+        if not context:
+            return None
+        found = self._inner.translate("", source_text, disambiguation, n)
+        return found or None
+
+    def isEmpty(self) -> bool:
+        return self._inner.isEmpty()
 
 
 def resolve_language(setting: str, locale: QLocale | None = None) -> str:
@@ -64,6 +89,12 @@ def install(language_setting: str) -> str:
         return language
     ours = QTranslator(app)
     if ours.load(f"gatewatch_{language}", str(i18n_dir())):
+        # Installed first, so asked last: strings lupdate filed under the empty
+        # context (module-level ``tr`` helpers) are found whatever context the
+        # running code names.
+        fallback = _EmptyContextFallback(ours, app)
+        app.installTranslator(fallback)
+        _installed.append(fallback)
         app.installTranslator(ours)
         _installed.append(ours)
     else:

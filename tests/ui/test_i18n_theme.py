@@ -88,3 +88,17 @@ def test_dark_theme_changes_the_palette(qapp: QApplication) -> None:
     theme.apply_theme(qapp, "light")
     light = qapp.palette().window().color().lightness()
     assert dark < 100 < light
+
+
+def test_any_context_finds_strings_filed_under_the_empty_one(qapp, english) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    i18n.install("zh_CN")
+    # lupdate files module-level tr() helpers under ""; pages ask with their own context
+    assert QCoreApplication.translate("History", "History") == "历史"
+    assert QCoreApplication.translate("AnyPage", "Live") == "实时"
+    # not translated anywhere: the source text, never an empty string
+    assert QCoreApplication.translate("AnyPage", "no such text 42") == "no such text 42"
+    assert QCoreApplication.translate("", "no such text 42") == "no such text 42"
+    i18n.install("en")
+    assert QCoreApplication.translate("History", "History") == "History"
