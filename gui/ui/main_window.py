@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import __version__
 from gui import settings as settings_mod
 from gui.core.model import EventSummary
 from gui.ui.models.background import BackgroundReader
@@ -383,6 +382,9 @@ class MainWindow(QMainWindow):
         a.triggered.connect(self.show_about)
         helpm.addAction(a)
         self.actions["about"] = a
+        from gui.ui.dialogs.about import add_help_actions
+
+        self.actions["log_folder"] = add_help_actions(self, helpm)
 
     def _retranslate_actions(self) -> None:
         texts = {
@@ -648,24 +650,10 @@ class MainWindow(QMainWindow):
             dialog.apply_to(self)
 
     def show_about(self) -> None:
-        try:
-            from gui.ui.dialogs.about import show_about  # type: ignore[import-not-found]
-        except ImportError:
-            show_about = None
-        if show_about is not None:
-            show_about(self)
-            return
-        text = "\n\n".join(
-            [
-                tr("Gatewatch %1"),
-                tr("Receives, stores and shows the face-recognition events Sophon boxes push."),
-                tr("Data folder: %2"),
-            ]
-        )
-        text = text.replace("%1", __version__).replace("%2", str(self.settings.resolved_data_dir()))
-        box = QMessageBox(QMessageBox.Icon.Information, tr("About Gatewatch"), text, parent=self)
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.exec()
+        """Version, where the data and logs are (``gui/ui/dialogs/about.py``)."""
+        from gui.ui.dialogs.about import show_about
+
+        show_about(self)
 
     # -- translation ---------------------------------------------------------------------
 
