@@ -227,3 +227,46 @@ def test_view_menu_toggles_layout_and_overlays(window) -> None:
     assert window.settings.overlays is False
     window.actions["overlays"].setChecked(True)
     assert window.detail.scene.overlays_visible
+
+
+def test_scrolling_to_the_bottom_fetches_older_pages(window, core, qtbot, monkeypatch) -> None:
+    from gui.ui.models import feed as feed_mod
+
+    monkeypatch.setattr(feed_mod, "PAGE_SIZE", 4)
+    for _ in range(30):
+        post(core, variant("employee_match"))
+    with qtbot.waitSignal(window.feed_model.loaded, timeout=5000):
+        window.feed_model.reload()
+    assert window.feed_model.rowCount() == 4
+    window.resize(1400, 400)
+    bar = window.feed.view.verticalScrollBar()
+    for _ in range(10):
+        qtbot.wait(50)
+        bar.setValue(bar.maximum())
+        if window.feed_model.rowCount() >= 12:
+            break
+    assert window.feed_model.rowCount() >= 12
+
+
+def test_double_click_opens_the_scene_full_size(window, core, qtbot) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+
+    from gui.ui.views.photo_view import FullSizeDialog
+
+    event_id = post(core, load_sample("employee_match"))
+    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
+        window.show_event(event_id)
+    scene = window.detail.scene
+    centre = QPointF(scene.width() / 2, scene.height() / 2)
+    click = QMouseEvent(
+        QMouseEvent.Type.MouseButtonDblClick, centre, centre, Qt.MouseButton.LeftButton,
+        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    scene.mouseDoubleClickEvent(click)
+    dialogs = window.findChildren(FullSizeDialog)
+    assert len(dialogs) == 1
+    qtbot.waitExposed(dialogs[0])
+    assert dialogs[0].view.scale == 1.0  # 1:1
+    assert dialogs[0].view.shapes() is scene.shapes()
+    dialogs[0].close()
