@@ -163,6 +163,8 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         self._recent: deque[float] = deque()
         self._events_today = 0
+        #: Ids that arrived before today's count was read (None once it is in).
+        self._early_ids: list[int] | None = []
         self._today = dt.date.today()
         self._last_event_at: float | None = None
         self._state: Any = None
@@ -508,15 +510,19 @@ class MainWindow(QMainWindow):
         midnight = dt.datetime.combine(dt.date.today(), dt.time()).timestamp() * 1000
         self.reader.submit(
             lambda conn: conn.execute(
-                "SELECT count(*), max(received_at) FROM events WHERE received_at >= ?",
+                "SELECT count(*), max(received_at), max(id) FROM events WHERE received_at >= ?",
                 (int(midnight),),
             ).fetchone(),
             self._today_counted,
         )
 
     def _today_counted(self, row: Any) -> None:
-        count, last = (row[0], row[1]) if row is not None else (0, None)
-        self._events_today += int(count or 0)
+        count, last, max_id = tuple(row) if row is not None else (0, None, None)
+        # Arrivals counted live while the query ran may be in its count too.
+        early = self._early_ids or []
+        self._early_ids = None
+        later = sum(1 for i in early if max_id is None or i > max_id)
+        self._events_today = int(count or 0) + later
         if last is not None and self._last_event_at is None:
             self._last_event_at = time.time() - max(0.0, time.time() - last / 1000)
         self._update_counts()
@@ -553,6 +559,8 @@ class MainWindow(QMainWindow):
         if not summary.merged:
             now = time.time()
             self._events_today += 1
+            if self._early_ids is not None:
+                self._early_ids.append(summary.id)
             self._recent.append(now)
             self._last_event_at = now
         self.feed_model.add_event(summary)

@@ -270,3 +270,21 @@ def test_double_click_opens_the_scene_full_size(window, core, qtbot) -> None:
     assert dialogs[0].view.scale == 1.0  # 1:1
     assert dialogs[0].view.shapes() is scene.shapes()
     dialogs[0].close()
+
+
+def test_status_bar_counts_today_once_each(core, qtbot) -> None:
+    from gui.ui.app import create_main_window
+
+    post(core, variant("employee_match"))
+    post(core, variant("stranger"))
+    w = create_main_window(core.settings, core.thread, bridge=core.bridge, install_features=False)
+    qtbot.addWidget(w)
+    w.show()
+    post(core, variant("blacklist"))  # may race the window's own count of today
+    qtbot.waitUntil(lambda: w.feed_model.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: w._early_ids is None, timeout=5000)
+    w._update_counts()
+    text = w.counts_label.text()
+    assert text.startswith("Today: 3 "), text
+    assert "Last minute: 1" in text  # only what arrived while the window was open
+    w.close()
