@@ -71,6 +71,8 @@ def test_box_strings_are_plain_text(window, core, qtbot) -> None:
     event_id = post(core, variant("employee_match", identity_name=evil))
     qtbot.waitUntil(lambda: window.feed_model.rowCount() == 1, timeout=5000)
     assert window.feed_model.index(0).data() == evil
+    tooltip = window.feed_model.index(0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "<img" not in tooltip and "&lt;img src=x&gt;" in tooltip
     _select(window, qtbot, event_id)
     for label in (window.detail.name_label, window.detail.fields["name"]):
         assert label.textFormat() == Qt.TextFormat.PlainText

@@ -14,6 +14,7 @@ of yesterday's events shows at the top of the live feed, because it just arrived
 from __future__ import annotations
 
 import collections
+import html
 import logging
 import time
 from collections.abc import Sequence
@@ -184,7 +185,10 @@ class FeedModel(QAbstractListModel):
         if role == self.TypeWordRole:
             return words.person_type_word(row.person_type)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}"
+            # Qt guesses whether a tooltip is rich text: escape box strings so a name
+            # like "<img src=...>" shows literally.
+            text = f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}"
+            return f"<p style='white-space:pre'>{html.escape(text)}</p>"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.name}, {words.person_type_word(row.person_type)}"
         return None
