@@ -6,8 +6,12 @@ CJK font so those never render as empty boxes.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
+
+log = logging.getLogger(__name__)
 
 #: Tried in order after the platform's UI font, for glyphs it lacks.
 CJK_FALLBACKS = (
@@ -32,7 +36,13 @@ def apply_fonts(app: QApplication) -> QFont:
     """Keep the platform's UI font, with the installed CJK fonts as fallbacks."""
     font = QFont(app.font())
     base = font.families() or [font.family()]
-    families = list(dict.fromkeys([*base, *available_cjk_families()]))
+    cjk = available_cjk_families()
+    if not cjk:
+        log.warning(
+            "no Chinese-capable font found: Chinese names may show as empty boxes "
+            "(Debian/Ubuntu: install fonts-wqy-microhei or fonts-noto-cjk)"
+        )
+    families = list(dict.fromkeys([*base, *cjk]))
     font.setFamilies(families)
     app.setFont(font)
     return font
