@@ -4,221 +4,201 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="128"/>
+        <location filename="../../gui/ui/main_window.py" line="127"/>
         <source>▲ %1 new</source>
         <extracomment>The detail pane follows the newest event at most this often while following.</extracomment>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="196"/>
-        <location filename="../../gui/ui/main_window.py" line="675"/>
+        <location filename="../../gui/ui/main_window.py" line="197"/>
+        <location filename="../../gui/ui/main_window.py" line="671"/>
         <source>Live</source>
-        <extracomment>The window is really closing (not hidden): the app shuts the core down.</extracomment>
+        <extracomment>The window is really closing (not hidden): the app shuts the core down. Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="328"/>
+        <location filename="../../gui/ui/main_window.py" line="329"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="329"/>
+        <location filename="../../gui/ui/main_window.py" line="330"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="330"/>
+        <location filename="../../gui/ui/main_window.py" line="331"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="331"/>
+        <location filename="../../gui/ui/main_window.py" line="332"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="389"/>
+        <location filename="../../gui/ui/main_window.py" line="393"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="390"/>
+        <location filename="../../gui/ui/main_window.py" line="394"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="391"/>
+        <location filename="../../gui/ui/main_window.py" line="395"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="392"/>
+        <location filename="../../gui/ui/main_window.py" line="396"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="393"/>
+        <location filename="../../gui/ui/main_window.py" line="397"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="394"/>
+        <location filename="../../gui/ui/main_window.py" line="398"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="395"/>
+        <location filename="../../gui/ui/main_window.py" line="399"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="396"/>
+        <location filename="../../gui/ui/main_window.py" line="400"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="431"/>
+        <location filename="../../gui/ui/main_window.py" line="435"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="445"/>
+        <location filename="../../gui/ui/main_window.py" line="449"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="456"/>
+        <location filename="../../gui/ui/main_window.py" line="460"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="457"/>
+        <location filename="../../gui/ui/main_window.py" line="461"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="459"/>
+        <location filename="../../gui/ui/main_window.py" line="463"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="460"/>
-        <location filename="../../gui/ui/main_window.py" line="469"/>
+        <location filename="../../gui/ui/main_window.py" line="464"/>
+        <location filename="../../gui/ui/main_window.py" line="473"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="463"/>
+        <location filename="../../gui/ui/main_window.py" line="467"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="465"/>
+        <location filename="../../gui/ui/main_window.py" line="469"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="483"/>
+        <location filename="../../gui/ui/main_window.py" line="487"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="485"/>
+        <location filename="../../gui/ui/main_window.py" line="489"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="490"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="490"/>
+        <location filename="../../gui/ui/main_window.py" line="494"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="492"/>
+        <location filename="../../gui/ui/main_window.py" line="496"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="494"/>
+        <location filename="../../gui/ui/main_window.py" line="498"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="660"/>
-        <source>Gatewatch %1</source>
-        <translation>Gatewatch %1</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/main_window.py" line="661"/>
-        <source>Receives, stores and shows the face-recognition events Sophon boxes push.</source>
-        <translation>接收、存储并显示算能盒子推送的人脸识别事件。</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/main_window.py" line="662"/>
-        <source>Data folder: %2</source>
-        <translation>数据文件夹：%2</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/main_window.py" line="468"/>
+        <location filename="../../gui/ui/main_window.py" line="472"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="473"/>
+        <location filename="../../gui/ui/main_window.py" line="477"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="497"/>
+        <location filename="../../gui/ui/main_window.py" line="501"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="499"/>
+        <location filename="../../gui/ui/main_window.py" line="503"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="530"/>
+        <location filename="../../gui/ui/main_window.py" line="538"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="534"/>
+        <location filename="../../gui/ui/main_window.py" line="542"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="536"/>
+        <location filename="../../gui/ui/main_window.py" line="544"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="538"/>
+        <location filename="../../gui/ui/main_window.py" line="546"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="540"/>
+        <location filename="../../gui/ui/main_window.py" line="548"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="542"/>
+        <location filename="../../gui/ui/main_window.py" line="550"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="666"/>
-        <source>About Gatewatch</source>
-        <translation>关于 Gatewatch</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/main_window.py" line="673"/>
+        <location filename="../../gui/ui/main_window.py" line="669"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -672,82 +652,92 @@
         <translation>表情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="67"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="68"/>
         <source>Overlay colour</source>
         <extracomment>The fields this dialog edits (and saves).</extracomment>
         <translation>叠加颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="75"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="76"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="82"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="83"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="85"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="86"/>
         <location filename="../../gui/ui/installer/connect.py" line="321"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="86"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="87"/>
         <source>Listen on address</source>
         <translation>监听地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="90"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="91"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="95"/>
-        <location filename="../../gui/ui/dialogs/settings.py" line="138"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="96"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="161"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="96"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="97"/>
         <source>A new data folder is used from the next start.</source>
         <translation>新的数据文件夹将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="103"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="104"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="108"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="110"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="112"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="113"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="114"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="122"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="123"/>
         <source>Colour: %1</source>
         <translation>颜色：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="123"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="124"/>
         <source>Default colours</source>
         <translation>默认颜色</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="146"/>
+        <source>Port in use</source>
+        <translation>端口被占用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="147"/>
+        <source>Port %1 is already in use on this PC. Choose another port.</source>
+        <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="64"/>

@@ -61,8 +61,20 @@ class DesktopReceiverThread(ReceiverThread):
         await self.receiver.stop()
 
     async def relisten(self, bind: str, port: int) -> None:
-        """Move (or, after a port clash, start) the listener; runs on the core loop."""
-        await self.receiver.relisten(bind, port)
+        """Move (or, after a port clash, start) the listener; runs on the core loop.
+
+        If the new address cannot be had and we were listening, go back to the
+        old one (boxes keep reaching us) and re-raise.
+        """
+        old = (self.receiver.config.bind, self.receiver.port or self.receiver.config.port)
+        was_listening = self.error is None
+        try:
+            await self.receiver.relisten(bind, port)
+        except OSError:
+            if was_listening:
+                with contextlib.suppress(OSError):
+                    await self.receiver.relisten(*old)
+            raise
         self.error = None
         if getattr(self, "tasks_pending", False):
             # Start failed before the background tasks started: start them now.

@@ -74,3 +74,33 @@ def test_window_state_is_saved_without_one_off_command_line_values(window, core,
     assert again.live_splitter.orientation() == window.live_splitter.orientation()
     assert (again.live_splitter.sizes(), again.detail.photo_splitter.sizes()) == before
     again.close()
+
+
+def test_a_taken_port_is_refused_and_the_listener_stays(window, core, qtbot) -> None:
+    import socket
+
+    from PySide6.QtWidgets import QDialog
+
+    from gui.ui.dialogs.settings import relisten
+
+    blocker = socket.socket()
+    blocker.bind(("127.0.0.1", 0))
+    blocker.listen()
+    taken = blocker.getsockname()[1]
+    try:
+        dialog = SettingsDialog(window.settings, window)
+        qtbot.addWidget(dialog)
+        dialog.port.setValue(taken)
+        dialog.accept()
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        assert str(taken) in dialog.warning_box.text()
+
+        # Even if the port is taken between the check and the move: back to the old one.
+        old = core.port
+        future = relisten(window, "127.0.0.1", taken)
+        assert isinstance(future.exception(5), OSError)
+        assert core.thread.receiver.port == old
+        reply = Client(old).post_json("/EventServer/api/HistoryEvent", variant("stranger"))
+        assert reply.status == 200
+    finally:
+        blocker.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -132,6 +133,28 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Refuse a port another program holds, instead of leaving no listener at all."""
+        values = self.values()
+        if (values["port"], values["bind"]) != (self.current.port, self.current.bind):
+            from gui.core.netinfo import port_free
+
+            if not port_free(values["port"], values["bind"]):
+                box = QMessageBox(
+                    QMessageBox.Icon.Warning,
+                    tr("Port in use"),
+                    tr("Port %1 is already in use on this PC. Choose another port.").replace(
+                        "%1", str(values["port"])
+                    ),
+                    parent=self,
+                )
+                box.setTextFormat(Qt.TextFormat.PlainText)
+                box.open()
+                self.port.setFocus()
+                self.warning_box = box
+                return
+        super().accept()
 
     def _browse(self) -> None:
         start = self.data_dir.text() or str(settings_mod.default_data_dir())
