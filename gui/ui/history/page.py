@@ -212,6 +212,8 @@ class HistoryPage(QWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
+        # Fixed heights: appending a page never measures rows.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         for column, width in (("time", 170), ("name", 140), ("identity_id", 140), ("type", 90),
