@@ -133,3 +133,18 @@ def test_api_stats_and_pin(featured: Receiver) -> None:
     assert client.get_json(f"/api/events/{first}")["pinned"] is False
     assert client.request("POST", "/api/events/999999/pin").status == 404
     assert client.request("POST", "/api/events/x/pin").status == 400
+
+
+def test_api_events_sorted_pages(featured: Receiver) -> None:
+    client = Client(featured.port)
+    names = ["王伟", "Alice", "张伟"]
+    evs = [event(n, identity_name=names[n], score=n / 10) for n in range(3)]
+    assert client.post_json("/EventServer/api/HistoryEvent", evs).status == 200
+    first = client.get_json("/api/events?sort=name&limit=2")
+    assert [e["identity_name"] for e in first["events"]] == ["Alice", "张伟"]
+    rest = client.get_json(f"/api/events?sort=name&limit=2&before={first['next']}")
+    assert [e["identity_name"] for e in rest["events"]] == ["王伟"] and rest["next"] is None
+    by_score = client.get_json("/api/events?sort=score&order=asc&person_type=1&score_min=0.1")
+    assert [e["score"] for e in by_score["events"]] == [0.1, 0.2]
+    assert client.get(f"/api/events?sort=score&before={first['next']}").status == 400
+    assert client.get("/api/events?sort=colour").status == 400
