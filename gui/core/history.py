@@ -76,7 +76,12 @@ def install(receiver: Receiver, settings: Any) -> retention.Retention | None:
     policy = retention.Policy.from_settings(settings)
 
     async def run_retention(rec: Receiver) -> None:
-        worker = retention.Retention(rec.store, policy, publish=rec.publish)
+        worker = retention.Retention(
+            rec.store,
+            policy,
+            publish=rec.publish,
+            policy_source=lambda: retention.Policy.from_settings(settings),
+        )
         rec.retention = worker  # type: ignore[attr-defined]
         await worker.task(rec)
 

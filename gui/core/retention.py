@@ -272,6 +272,7 @@ class Retention:
         publish: Callable[[object], None] = lambda _item: None,
         now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         usage: Callable[[], tuple[int, int]] | None = None,
+        policy_source: Callable[[], Policy] | None = None,
     ) -> None:
         self.store = store
         self.policy = policy
@@ -284,6 +285,8 @@ class Retention:
         self._pages = _Slicer(store, 256, 32, 1024)
         self.last_report: RetentionReport | None = None
         self._wal_limited = False
+        #: Read again before each run, so changed settings apply without a restart.
+        self.policy_source = policy_source
 
     def usage_now(self) -> tuple[int, int]:
         """``(data dir bytes, free bytes)`` counting the database by its used pages.
@@ -323,6 +326,11 @@ class Retention:
     async def run_once(self) -> RetentionReport:
         started = time.perf_counter()
         now = self.now_ms()
+        if self.policy_source is not None:
+            try:
+                self.policy = self.policy_source()
+            except Exception:
+                log.exception("retention settings unreadable; keeping the previous ones")
         p = self.policy
         if not self._wal_limited:
             # Otherwise the WAL keeps its largest size forever after a burst.

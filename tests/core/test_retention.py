@@ -165,3 +165,17 @@ def test_vacuum_job_frees_as_many_pages_as_asked(store: Store) -> None:
     assert store.write_sync(retention.vacuum_job(10)) == 10
     assert store.write_sync(retention.vacuum_job(10_000)) == free - 10
     assert store.reader().execute("PRAGMA freelist_count").fetchone()[0] == 0
+
+
+def test_changed_settings_apply_on_the_next_run(store: Store) -> None:
+    from gui.settings import Settings
+
+    add(store, [event(n) for n in range(3)], received_at=NOW - 10 * DAY)
+    current = Settings()
+    ret = retention.Retention(
+        store, retention.Policy.from_settings(current), now_ms=lambda: NOW,
+        policy_source=lambda: retention.Policy.from_settings(current),
+    )  # fmt: skip
+    assert run(ret).events_deleted == 0
+    current.keep_events_days = 7  # what the settings dialog does
+    assert run(ret).events_deleted == 3
