@@ -88,8 +88,12 @@ def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: 
     with qtbot.waitSignal(page.detail.event_shown, timeout=5000):
         page.select_row(1)
     assert page.detail.event_id == ids[1]
+    row = page.current_row()
+    assert row is not None and row.id == ids[1]
     page.pin_button.setChecked(True)
-    page._toggle_pin()
+    fut = page._toggle_pin()
+    assert fut is not None
+    assert fut.result(5) is True
     store = core.bridge.store
 
     def pinned() -> bool:
@@ -194,3 +198,20 @@ def test_rows_in_memory_are_capped(qtbot: Any, window: Any, core: Any, monkeypat
         model.fetchMore()
     assert model.rowCount() == 6 and model.truncated
     assert "first 6" in window.history_page.count_label.text().replace(",", "")
+
+
+def test_retention_dialog_saves_and_applies(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
+    from gui import settings as settings_mod
+    from gui.ui.history.retention_dialog import RetentionDialog
+
+    install_history(window, core.bridge, core.settings)
+    assert window.findChild(__import__("PySide6.QtGui").QtGui.QAction, "action_retention")
+    dialog = RetentionDialog(core.settings, window)
+    qtbot.addWidget(dialog)
+    assert dialog.values()["keep_events_days"] == 90
+    dialog.events_days.setValue(14)
+    dialog.max_gb.setValue(2.5)
+    dialog.accept()
+    assert core.settings.keep_events_days == 14 and core.settings.max_data_gb == 2.5
+    stored = settings_mod.load()
+    assert stored.keep_events_days == 14 and stored.max_data_gb == 2.5

@@ -23,3 +23,13 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     window.add_page("stats", tr("Statistics"), window.stats_page)
     window.storage_status = StorageStatus(bridge, settings, window)
     window.add_status_widget(window.storage_status)
+
+    def open_retention() -> None:
+        from gui.ui.history.retention_dialog import RetentionDialog
+
+        RetentionDialog(settings, window).open()
+
+    action = window.menu("tools").addAction(tr("Storage and retention…"))
+    action.setObjectName("action_retention")
+    action.triggered.connect(open_retention)
+    window.history_page.storage_button.clicked.connect(open_retention)

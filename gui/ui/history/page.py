@@ -181,6 +181,8 @@ class HistoryPage(QWidget):
         self.pin_button.clicked.connect(self._toggle_pin)
         self.export_button = QPushButton(self.tr("Export…"), self)
         self.export_button.clicked.connect(self.open_export)
+        self.storage_button = QPushButton(self.tr("Retention…"), self)
+        self.storage_button.setToolTip(self.tr("How long events and photos are kept"))
 
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -195,7 +197,8 @@ class HistoryPage(QWidget):
         for w in row2:
             line2.addWidget(w)
         line2.addStretch(1)
-        for w in (self.count_label, self.reset_button, self.pin_button, self.export_button):
+        for w in (self.count_label, self.reset_button, self.pin_button, self.export_button,
+                  self.storage_button):  # fmt: skip
             line2.addWidget(w)
         grid.addLayout(line1, 0, 0)
         grid.addLayout(line2, 1, 0)
@@ -369,14 +372,14 @@ class HistoryPage(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
 
-    def _toggle_pin(self) -> None:
+    def _toggle_pin(self) -> Any:
         row = self.current_row()
         if row is None:
-            return
-        self.set_pinned(row.id, self.pin_button.isChecked())
+            return None
+        return self.set_pinned(row.id, self.pin_button.isChecked())
 
-    def set_pinned(self, event_id: int, pinned: bool) -> None:
-        """Keep (or stop keeping) an event, through the core's writer."""
+    def set_pinned(self, event_id: int, pinned: bool) -> Any:
+        """Keep (or stop keeping) an event through the core's writer; returns the future."""
         store = self.bridge.store
         job = retention.set_pinned_job(event_id, pinned)
         fut = self.bridge.in_core(lambda: store.write(job))
@@ -388,6 +391,7 @@ class HistoryPage(QWidget):
 
         fut.add_done_callback(done)
         self.model.set_pinned(event_id, pinned)
+        return fut
 
     def open_export(self) -> None:
         from gui.ui.history.export_dialog import ExportDialog
