@@ -105,6 +105,8 @@ class HistoryModel(QAbstractTableModel):
         self._busy = False
         self._generation = 0
         self.colours: dict[str, str] = {}
+        #: False until the first query: header set-up must not start reads of its own.
+        self.active = False
 
     # -- Qt model API --------------------------------------------------------------------
 
@@ -166,9 +168,13 @@ class HistoryModel(QAbstractTableModel):
         name = SORTABLE.get(COLUMNS[column])
         if name is None:
             return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (name, descending) == (self.sort_name, self.descending):
+            return
         self.sort_name = name
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        self.descending = descending
+        if self.active:
+            self.reload()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and self._more and not self._busy and len(self._rows) < MAX_ROWS
@@ -198,6 +204,7 @@ class HistoryModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Start over with the current filter and sort: first page, then the count."""
+        self.active = True
         self._generation += 1
         generation = self._generation
         flt, sort, desc = self.filter, self.sort_name, self.descending
