@@ -248,7 +248,8 @@ class Store:
         self.path = self.data_dir / DB_FILENAME
         self.writer = Writer(open_database(self.path, backup_progress=backup_progress))
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        #: Every thread's read connection, with the thread that owns it.
+        self._readers: list[tuple[int, sqlite3.Connection]] = []
         self._readers_lock = threading.Lock()
         self._closed = False
 
@@ -276,7 +277,7 @@ class Store:
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
             with self._readers_lock:
-                self._readers.append(conn)
+                self._readers.append((threading.get_ident(), conn))
         return conn
 
     @contextlib.contextmanager
@@ -313,9 +314,18 @@ class Store:
         started = time.monotonic()
         self.writer.close()
         self._closed = True
+        # Closing a connection another thread is stepping through crashes SQLite's
+        # Python binding. Only this thread's is closed; the others are interrupted
+        # (a query in progress ends with "interrupted") and close when their last
+        # reference goes, which cannot happen mid-query.
+        me = threading.get_ident()
         with self._readers_lock:
-            for conn in self._readers:
+            for owner, conn in self._readers:
                 with contextlib.suppress(sqlite3.Error):
-                    conn.close()
+                    if owner == me:
+                        conn.close()
+                    else:
+                        conn.interrupt()
             self._readers.clear()
+        self._local = threading.local()
         log.debug("store closed in %.0f ms", (time.monotonic() - started) * 1000)

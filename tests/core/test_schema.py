@@ -155,3 +155,41 @@ def test_database_from_a_newer_gatewatch_is_refused_untouched(tmp_path: Path) ->
         assert conn.execute("PRAGMA user_version").fetchone() == (schema.SCHEMA_VERSION + 1,)
     finally:
         conn.close()
+
+
+def test_closing_the_store_while_another_thread_reads_does_not_crash(tmp_path) -> None:
+    """Closing used to close every thread's connection, even one mid-query."""
+    import sqlite3 as _sqlite3
+    import threading as _threading
+
+    from gui.core.store import Store
+
+    store = Store(tmp_path)
+    store.write_sync(
+        lambda c: c.executemany(
+            "INSERT INTO requests (time, reply) VALUES (?, ?)",
+            [(i, "x" * 200) for i in range(1500)],
+        )
+    )
+    started = _threading.Event()
+    outcome: list[object] = []
+
+    def slow_reader() -> None:
+        conn = store.reader()
+        started.set()
+        try:
+            for _ in range(10):
+                conn.execute(
+                    "SELECT count(*) FROM requests a JOIN requests b ON a.time % 97 = b.time % 89"
+                ).fetchone()
+            outcome.append("finished")
+        except _sqlite3.Error as exc:
+            outcome.append(exc)
+
+    thread = _threading.Thread(target=slow_reader, daemon=True)
+    thread.start()
+    started.wait(5)
+    store.close()
+    thread.join(30)
+    assert not thread.is_alive()
+    assert outcome and (outcome[0] == "finished" or "interrupt" in str(outcome[0]))
