@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gui.core import export, query, stats
+from gui.core import event_rows, export, query, stats
 from gui.core.store import open_database
 
 DAY = 86_400_000
@@ -67,7 +67,9 @@ def _cameras() -> list[tuple[str, str, str, str]]:
     return cams
 
 
-def _doc(name: str | None, ident: str | None, cam: tuple[str, str, str, str], warning: str) -> str:
+def _doc(
+    name: str | None, ident: str | None, cam: tuple[str, str, str, str], warning: str
+) -> bytes:
     ep_id, device_id, ep_name, _sno = cam
     doc = {
         "identity_info": {"face_ids": [f"f-{ident}"], "image_id": f"img-{ident}"} if ident else {},
@@ -86,7 +88,7 @@ def _doc(name: str | None, ident: str | None, cam: tuple[str, str, str, str], wa
         if warning else [],
         "extra": {},
     }  # fmt: skip
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    return event_rows.pack_doc(doc)
 
 
 def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> float:
@@ -119,7 +121,7 @@ def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> fl
         )
         for i in range(500)
     ]
-    doc_cache: dict[tuple[Any, ...], str] = {}
+    doc_cache: dict[tuple[Any, ...], bytes] = {}
     sql = (
         "INSERT INTO events (id, natural_key, ts, timestamp, out_timestamp, received_at,"
         " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"

@@ -58,6 +58,18 @@ def unpack(blob: bytes) -> Any:
     return json.loads(zlib.decompress(blob))
 
 
+def pack_doc(doc: dict[str, Any]) -> bytes:
+    """The doc column is zlib JSON: it halves the row, keeping an event under 2 KB."""
+    return _pack(doc)
+
+
+def load_doc(value: bytes | str) -> dict[str, Any]:
+    """Read a doc column; plain JSON text (databases written before compression) too."""
+    if isinstance(value, bytes | memoryview):
+        return unpack(bytes(value))
+    return json.loads(value)
+
+
 def _set_path(obj: Any, path: Sequence[str], value: Any) -> None:
     for key in path[:-1]:
         obj = obj[key]
@@ -191,7 +203,7 @@ def store_event(
         _ep(ev, "ep_id"), _ep(ev, "device_id"), _ep(ev, "ep_name"), _ep(ev, "ep_type"),
         _ep(ev, "ep_ip"), ev.dev_sno, ev.format, ev.api_version, arrival.source_ip,
         arrival.path, codes, int(arrival.self_test), 0,
-        json.dumps(_doc(ev, warnings), ensure_ascii=False, separators=(",", ":")),
+        pack_doc(_doc(ev, warnings)),
         _pack(raw),
     )  # fmt: skip
     cur = conn.execute(
@@ -248,7 +260,7 @@ def _merge(
     }  # fmt: skip
     columns = dict(zip(EVENT_COLUMNS.replace(" ", "").split(","), row, strict=True))
     fill = {k: v for k, v in new_fields.items() if columns[k] in (None, "") and v not in (None, "")}
-    old_doc = json.loads(columns["doc"])
+    old_doc = load_doc(columns["doc"])
     new_doc = _doc(ev, warnings)
     doc = _fill({k: v for k, v in old_doc.items() if k != "warnings"}, new_doc)
     # Warnings of the first copy that the richer copy resolved go; new ones stay.
@@ -260,7 +272,7 @@ def _merge(
     params: list[Any] = list(fill.values())
     codes = " ".join(dict.fromkeys(w["code"] for w in doc["warnings"]))
     sql = "UPDATE events SET doc = ?, warning_codes = ?"
-    params = [json.dumps(doc, ensure_ascii=False, separators=(",", ":")), codes, *params]
+    params = [pack_doc(doc), codes, *params]
     if sets:
         sql += ", " + sets
     if added:
@@ -304,7 +316,7 @@ def event_to_json(row: sqlite3.Row | tuple, images: dict[str, dict[str, Any]]) -
     (id_, _key, _ts, timestamp, out_timestamp, received_at, identity_id, identity_name,
      person_type, score, want_action, ep_id, device_id, ep_name, ep_type, ep_ip, dev_sno, fmt,
      api_version, source_ip, path, _codes, self_test, pinned, doc_text) = tuple(row)  # fmt: skip
-    doc = json.loads(doc_text)
+    doc = load_doc(doc_text)
     ep_info = dict(doc.get("ep_info") or {})
     ep_info.update(
         {"ep_id": ep_id, "ep_type": ep_type, "ep_ip": ep_ip, "ep_name": ep_name,

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from gui.core import query
-from gui.core.event_rows import event_to_json, images_by_event
+from gui.core.event_rows import event_to_json, images_by_event, load_doc
 
 FORMATS = ("csv", "jsonl")
 Progress = Callable[[int, int], None]
@@ -120,7 +120,7 @@ def _csv_columns(conn: sqlite3.Connection, flt: query.EventFilter) -> list[str]:
     keys["ep_info"] = dict.fromkeys(EP_KEYS)
     where, params = flt.where()
     for (doc_text,) in conn.execute(f"SELECT doc FROM events WHERE {where}", params):
-        doc = json.loads(doc_text)
+        doc = load_doc(doc_text)
         for name in NESTED:
             sub = doc.get(name)
             if isinstance(sub, dict):

@@ -193,3 +193,12 @@ def test_closing_the_store_while_another_thread_reads_does_not_crash(tmp_path) -
     thread.join(30)
     assert not thread.is_alive()
     assert outcome and (outcome[0] == "finished" or "interrupt" in str(outcome[0]))
+
+
+def test_doc_column_reads_both_compressed_and_plain_json() -> None:
+    from gui.core.event_rows import load_doc, pack_doc
+
+    doc = {"identity_info": {"face_ids": ["f-1"]}, "ep_info": {"ep_name": "东门"}}
+    packed = pack_doc(doc)
+    assert isinstance(packed, bytes) and load_doc(packed) == doc
+    assert load_doc('{"ep_info": {"ep_name": "东门"}}') == {"ep_info": {"ep_name": "东门"}}
