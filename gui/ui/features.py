@@ -22,4 +22,7 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.history import install as install_history
 
     install_history(window, bridge, settings)
+    from gui.ui.views.storage_banner import install as install_storage_banner
+
+    install_storage_banner(window, bridge, settings)
     return None
