@@ -454,12 +454,12 @@
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
         <source>Camera IP</source>
-        <translation>摄像头 IP</translation>
+        <translation>摄像机 IP</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>Camera id (ep_id)</source>
-        <translation>摄像头 ID (ep_id)</translation>
+        <translation>摄像机 ID (ep_id)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
@@ -519,7 +519,7 @@
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="300"/>
         <source>Registered photo</source>
-        <translation>注册照片</translation>
+        <translation>注册照</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="301"/>
@@ -599,17 +599,17 @@
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="485"/>
         <source>no scene photo in this event</source>
-        <translation>此事件没有现场照片</translation>
+        <translation>此事件没有场景图</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="488"/>
         <source>no registered photo — stranger</source>
-        <translation>无注册照片 — 陌生人</translation>
+        <translation>无注册照 — 陌生人</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="489"/>
         <source>no registered photo</source>
-        <translation>无注册照片</translation>
+        <translation>无注册照</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="491"/>
@@ -744,22 +744,22 @@
         <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms</source>
         <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
-        <translation>警报</translation>
+        <translation>告警</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="73"/>
         <source>&amp;Alarms</source>
-        <translation>警报(&amp;A)</translation>
+        <translation>告警(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="74"/>
         <source>&amp;Acknowledge current alarm</source>
-        <translation>确认当前警报(&amp;A)</translation>
+        <translation>确认当前告警(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="78"/>
         <source>&amp;Open alarms</source>
-        <translation>打开警报(&amp;O)</translation>
+        <translation>未处理告警(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="86"/>
@@ -769,17 +769,17 @@
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="81"/>
         <source>&amp;Mute alarm sound</source>
-        <translation>警报静音(&amp;M)</translation>
+        <translation>告警静音(&amp;M)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="90"/>
         <source>Alarm &amp;settings…</source>
-        <translation>警报设置(&amp;S)…</translation>
+        <translation>告警设置(&amp;S)…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="102"/>
         <source>Alarms (%1)</source>
-        <translation>警报 (%1)</translation>
+        <translation>告警 (%1)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/__init__.py" line="21"/>
@@ -790,6 +790,11 @@
         <location filename="../../gui/ui/history/__init__.py" line="23"/>
         <source>Statistics</source>
         <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/__init__.py" line="32"/>
+        <source>Storage and retention…</source>
+        <translation>存储与保留策略…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="30"/>
@@ -1192,7 +1197,7 @@
     <message>
         <location filename="../../gui/ui/installer/send.py" line="55"/>
         <source>mark as self-test (kept out of statistics and alarms)</source>
-        <translation>标记为自检（不计入统计和报警）</translation>
+        <translation>标记为自检（不计入统计和告警）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/send.py" line="57"/>
@@ -1250,6 +1255,16 @@
         <source>Replay of event {id} to {url}: {result}</source>
         <translation>事件 {id} 重放到 {url}：{result}</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/views/storage_banner.py" line="32"/>
+        <source>Events are NOT being stored</source>
+        <translation>事件未被保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/storage_banner.py" line="48"/>
+        <source>%1 — the boxes keep their events and retry; free disk space and storing resumes by itself.</source>
+        <translation>%1 — 盒子会保留事件并重试；释放磁盘空间后将自动恢复保存。</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -1257,52 +1272,52 @@
         <location filename="../../gui/ui/dialogs/about.py" line="127"/>
         <source>About Gatewatch</source>
         <extracomment>(component, licence, notice). Kept short; the full texts are at the URLs.</extracomment>
-        <translation type="unfinished">关于 Gatewatch</translation>
+        <translation>关于 Gatewatch</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="144"/>
         <source>Receives, stores and shows the events Sophon face boxes push.</source>
-        <translation type="unfinished"></translation>
+        <translation>接收、保存并显示算能（Sophon）人脸盒子推送的事件。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="158"/>
         <source>Version:</source>
-        <translation type="unfinished"></translation>
+        <translation>版本：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="159"/>
         <source>Data folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>数据文件夹：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="160"/>
         <source>Log folder:</source>
-        <translation type="unfinished"></translation>
+        <translation>日志文件夹：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="161"/>
         <source>Database size:</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库大小：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="162"/>
         <source>Runtime:</source>
-        <translation type="unfinished"></translation>
+        <translation>运行环境：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="165"/>
         <source>Bundled components and their licences:</source>
-        <translation type="unfinished"></translation>
+        <translation>内置组件及其许可证：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="172"/>
         <source>Copy details</source>
-        <translation type="unfinished"></translation>
+        <translation>复制详细信息</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="174"/>
         <source>Open log folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开日志文件夹</translation>
     </message>
 </context>
 <context>
@@ -1311,28 +1326,28 @@
         <location filename="../../gui/ui/alarms/banner.py" line="92"/>
         <source>note (optional)</source>
         <extracomment>(background, text) per look.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>备注（可选）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/banner.py" line="95"/>
         <source>Acknowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>确认</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/banner.py" line="159"/>
         <source>Acknowledge (Space)</source>
-        <translation type="unfinished"></translation>
+        <translation>确认（空格键）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/banner.py" line="125"/>
         <source>LATE</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟</translation>
     </message>
     <message numerus="yes">
         <location filename="../../gui/ui/alarms/banner.py" line="186"/>
         <source>+%n more open</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>另有 %n 条未处理</numerusform>
         </translation>
     </message>
 </context>
@@ -1342,7 +1357,7 @@
         <location filename="../../gui/ui/alarms/center.py" line="130"/>
         <source>alarms are not running in this receiver</source>
         <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog).</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>此接收服务未启用告警</translation>
     </message>
 </context>
 <context>
@@ -1351,102 +1366,102 @@
         <location filename="../../gui/ui/alarms/rules.py" line="51"/>
         <source>Alarm settings</source>
         <extracomment>The fields this dialog owns.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>告警设置</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="62"/>
         <source>Raise alarms for</source>
-        <translation type="unfinished"></translation>
+        <translation>触发告警的人员类型</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="66"/>
         <source>every camera (or: camera ids/names, comma separated)</source>
-        <translation type="unfinished"></translation>
+        <translation>所有摄像机（或填写摄像机 ID/名称，用逗号分隔）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="68"/>
         <source>Cameras</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像机</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="74"/>
         <source>any score</source>
-        <translation type="unfinished"></translation>
+        <translation>任意分数</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="77"/>
         <source>Matches scoring below this raise nothing (strangers always do)</source>
-        <translation type="unfinished"></translation>
+        <translation>低于此分数的比对结果不告警（陌生人始终告警）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="79"/>
         <source>Minimum score</source>
-        <translation type="unfinished"></translation>
+        <translation>最低分数</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="86"/>
         <source>The same person at the same camera within this folds into one alarm</source>
-        <translation type="unfinished"></translation>
+        <translation>同一人员在同一摄像机于此时间内只合并为一条告警</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="88"/>
         <source>Cooldown</source>
-        <translation type="unfinished"></translation>
+        <translation>冷却时间</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="94"/>
         <source>Events older than this on arrival raise a silent late alarm</source>
-        <translation type="unfinished"></translation>
+        <translation>到达时已超过此时长的事件只产生无声的延迟告警</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="95"/>
         <source>Late after</source>
-        <translation type="unfinished"></translation>
+        <translation>延迟判定</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="101"/>
         <source>mute</source>
-        <translation type="unfinished"></translation>
+        <translation>静音</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="105"/>
         <source>Sound volume</source>
-        <translation type="unfinished"></translation>
+        <translation>提示音音量</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="108"/>
         <source>the computer&apos;s user name</source>
-        <translation type="unfinished"></translation>
+        <translation>本机用户名</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="109"/>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>值班人员</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="114"/>
         <source>Wall tiles</source>
-        <translation type="unfinished"></translation>
+        <translation>大屏格数</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="117"/>
         <source>the window&apos;s screen</source>
-        <translation type="unfinished"></translation>
+        <translation>窗口所在屏幕</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="123"/>
         <source>Wall screen</source>
-        <translation type="unfinished"></translation>
+        <translation>大屏显示器</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="125"/>
         <source>start in wall mode</source>
-        <translation type="unfinished"></translation>
+        <translation>启动时进入大屏模式</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="127"/>
         <source>closing the window keeps receiving (tray)</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭窗口后继续接收（托盘）</translation>
     </message>
 </context>
 <context>
@@ -1454,57 +1469,62 @@
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>Alarm</source>
-        <translation type="unfinished"></translation>
+        <translation>告警</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="75"/>
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>人员</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Camera</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像机</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Count</source>
-        <translation type="unfinished"></translation>
+        <translation>次数</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>First</source>
-        <translation type="unfinished"></translation>
+        <translation>首次</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Last</source>
-        <translation type="unfinished"></translation>
+        <translation>最近</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>确认人</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Note</source>
-        <translation type="unfinished"></translation>
+        <translation>备注</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="105"/>
         <source>open</source>
-        <translation type="unfinished"></translation>
+        <translation>未处理</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="105"/>
         <source>acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="strings_in_fstrings.py" line="3"/>
+        <source>late</source>
+        <translation>延迟</translation>
     </message>
 </context>
 <context>
@@ -1512,27 +1532,27 @@
     <message>
         <location filename="../../gui/ui/tray.py" line="61"/>
         <source>Show Gatewatch</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 Gatewatch</translation>
     </message>
     <message>
         <location filename="../../gui/ui/tray.py" line="64"/>
         <source>Mute alarm sound</source>
-        <translation type="unfinished"></translation>
+        <translation>告警静音</translation>
     </message>
     <message>
         <location filename="../../gui/ui/tray.py" line="69"/>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出</translation>
     </message>
     <message>
         <location filename="../../gui/ui/tray.py" line="91"/>
         <source>Gatewatch — %1 open alarm(s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatewatch — %1 条未处理告警</translation>
     </message>
     <message>
         <location filename="../../gui/ui/tray.py" line="137"/>
         <source>Still receiving events; quit from this icon&apos;s menu.</source>
-        <translation type="unfinished"></translation>
+        <translation>仍在接收事件；如需退出，请使用此图标的菜单。</translation>
     </message>
 </context>
 <context>
@@ -1540,54 +1560,54 @@
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="189"/>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>未处理</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="189"/>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="190"/>
         <source>All</source>
-        <translation type="unfinished"></translation>
+        <translation>全部</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="198"/>
         <source>Who acknowledges: type your name once per shift</source>
-        <translation type="unfinished"></translation>
+        <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="201"/>
         <source>note (optional)</source>
-        <translation type="unfinished"></translation>
+        <translation>备注（可选）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="202"/>
         <location filename="../../gui/ui/alarms/page.py" line="254"/>
         <source>Acknowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>确认</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="208"/>
         <source>Show</source>
-        <translation type="unfinished"></translation>
+        <translation>显示</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="211"/>
         <source>Operator</source>
-        <translation type="unfinished"></translation>
+        <translation>值班人员</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="249"/>
         <location filename="../../gui/ui/alarms/page.py" line="266"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
-        <translation type="unfinished"></translation>
+        <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="251"/>
         <source>Acknowledge %1</source>
-        <translation type="unfinished"></translation>
+        <translation>确认 %1 条</translation>
     </message>
 </context>
 <context>
@@ -1595,12 +1615,12 @@
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="79"/>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>起始时间</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="81"/>
         <source>Total</source>
-        <translation type="unfinished"></translation>
+        <translation>合计</translation>
     </message>
 </context>
 <context>
@@ -1609,23 +1629,24 @@
         <location filename="../../gui/ui/crash.py" line="71"/>
         <source>Unexpected error</source>
         <extracomment>Set by the app: is the wall (full-screen guard view) showing right now?</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>意外错误</translation>
     </message>
     <message>
         <location filename="../../gui/ui/crash.py" line="76"/>
         <source>Gatewatch ran into an unexpected error. Events are still being received.
 The details below were also written to the log.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatewatch 遇到意外错误，事件仍在正常接收。
+以下详细信息也已写入日志。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/crash.py" line="91"/>
         <source>Copy details</source>
-        <translation type="unfinished"></translation>
+        <translation>复制详细信息</translation>
     </message>
     <message>
         <location filename="../../gui/ui/crash.py" line="95"/>
         <source>Open log folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开日志文件夹</translation>
     </message>
 </context>
 <context>
@@ -1633,7 +1654,7 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/crash.py" line="195"/>
         <source>Internal error (logged): {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>内部错误（已记录日志）：{0}</translation>
     </message>
 </context>
 <context>
@@ -1641,92 +1662,92 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="47"/>
         <source>Export events</source>
-        <translation type="unfinished"></translation>
+        <translation>导出事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="51"/>
         <source>CSV (Excel)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV（Excel）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="52"/>
         <source>JSON Lines</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="56"/>
         <source>Browse…</source>
-        <translation type="unfinished">浏览…</translation>
+        <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="63"/>
         <source>No photos</source>
-        <translation type="unfinished"></translation>
+        <translation>不含照片</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="64"/>
         <source>Photos into a folder</source>
-        <translation type="unfinished"></translation>
+        <translation>照片导出到文件夹</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="65"/>
         <source>Photos into a zip file</source>
-        <translation type="unfinished"></translation>
+        <translation>照片打包为 zip 文件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="70"/>
         <source>%1 events match the current filter</source>
-        <translation type="unfinished"></translation>
+        <translation>当前筛选条件匹配 %1 个事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="84"/>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="91"/>
         <source>Format</source>
-        <translation type="unfinished">格式</translation>
+        <translation>格式</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="92"/>
         <source>File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="93"/>
         <source>Photos</source>
-        <translation type="unfinished"></translation>
+        <translation>照片</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
         <source>CSV files (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
         <source>JSON Lines (*.jsonl)</source>
-        <translation type="unfinished"></translation>
+        <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="116"/>
         <source>Export to</source>
-        <translation type="unfinished"></translation>
+        <translation>导出到</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="136"/>
         <source>Choose a file to export to.</source>
-        <translation type="unfinished"></translation>
+        <translation>请选择要导出到的文件。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="144"/>
         <source>Exporting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="165"/>
         <source>Cancelling…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在取消…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="175"/>
@@ -1736,71 +1757,71 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="176"/>
         <source>Exported %1 events to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="179"/>
         <source>%1 photos to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 张照片到 %2</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="188"/>
         <source>Export failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败：%1</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/export_dialog.py" line="190"/>
         <source>Cancelled: nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：未写入任何内容。</translation>
     </message>
 </context>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
         <source>Time</source>
-        <extracomment>Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow the filter or export: nobody reads 200,000 rows, and the count stays exact. Columns the header can sort by, and the core sort each one means.</extracomment>
+        <extracomment>Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow the filter or export: nobody reads 200,000 rows, and the count stays exact. Columns the header can sort by, and the core sort each one means. False until the first query: header set-up must not start reads of its own.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
         <source>Name</source>
-        <translation type="unfinished">姓名</translation>
+        <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="121"/>
+        <location filename="../../gui/ui/history/model.py" line="123"/>
         <source>ID</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <location filename="../../gui/ui/history/model.py" line="124"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <location filename="../../gui/ui/history/model.py" line="124"/>
         <source>Score</source>
-        <translation type="unfinished">分数</translation>
+        <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="122"/>
+        <location filename="../../gui/ui/history/model.py" line="124"/>
         <source>Camera</source>
-        <translation type="unfinished"></translation>
+        <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="125"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="125"/>
         <source>Warnings</source>
-        <translation type="unfinished">警告</translation>
+        <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="125"/>
         <source>Kept</source>
-        <translation type="unfinished"></translation>
+        <translation>保留</translation>
     </message>
 </context>
 <context>
@@ -1809,137 +1830,192 @@ The details below were also written to the log.</source>
         <location filename="../../gui/ui/history/page.py" line="93"/>
         <source>Error: %1</source>
         <extracomment>Typing in the name box waits this long before querying.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>错误：%1</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="104"/>
         <source>All time</source>
-        <translation type="unfinished"></translation>
+        <translation>全部时间</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="104"/>
         <source>Last hour</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 1 小时</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="104"/>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="104"/>
         <source>Yesterday</source>
-        <translation type="unfinished"></translation>
+        <translation>昨天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="105"/>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="105"/>
         <source>Custom…</source>
-        <translation type="unfinished"></translation>
+        <translation>自定义…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="133"/>
         <source>All cameras</source>
-        <translation type="unfinished"></translation>
+        <translation>全部摄像机</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="138"/>
         <source>All boxes</source>
-        <translation type="unfinished"></translation>
+        <translation>全部盒子</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="143"/>
         <source>Name or ID contains…</source>
-        <translation type="unfinished"></translation>
+        <translation>姓名或 ID 包含…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="153"/>
         <source>any</source>
-        <translation type="unfinished"></translation>
+        <translation>不限</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="158"/>
         <source>Any action</source>
-        <translation type="unfinished"></translation>
+        <translation>全部动作</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="163"/>
         <source>Warnings: any</source>
-        <translation type="unfinished"></translation>
+        <translation>警告：不限</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="163"/>
         <source>With warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>有警告</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>Without warnings</source>
-        <translation type="unfinished"></translation>
+        <translation>无警告</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="168"/>
         <source>Alarms: any</source>
-        <translation type="unfinished"></translation>
+        <translation>告警：不限</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="168"/>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>已确认</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="169"/>
         <source>Not acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>未确认</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="175"/>
         <source>Reset</source>
-        <translation type="unfinished"></translation>
+        <translation>重置</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="177"/>
         <source>Keep</source>
-        <translation type="unfinished"></translation>
+        <translation>保留</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="180"/>
         <source>Kept events are never deleted by retention</source>
-        <translation type="unfinished"></translation>
+        <translation>保留的事件不会被保留策略删除</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="182"/>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="189"/>
+        <location filename="../../gui/ui/history/page.py" line="184"/>
+        <source>Retention…</source>
+        <translation>保留策略…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="185"/>
+        <source>How long events and photos are kept</source>
+        <translation>事件和照片的保存时长</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="191"/>
         <source>Score</source>
-        <translation type="unfinished">分数</translation>
+        <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="245"/>
+        <location filename="../../gui/ui/history/page.py" line="250"/>
         <source>All types</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/history/page.py" line="303"/>
-        <source>counting…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/history/page.py" line="305"/>
-        <source>%1 events</source>
-        <translation type="unfinished"></translation>
+        <translation>全部类型</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/page.py" line="308"/>
+        <source>counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="310"/>
+        <source>%1 events</source>
+        <translation>%1 个事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="313"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
-        <translation type="unfinished"></translation>
+        <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
+    </message>
+</context>
+<context>
+    <name>RetentionDialog</name>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="35"/>
+        <source>Storage and retention</source>
+        <translation>存储与保留策略</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="38"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="42"/>
+        <source>for ever</source>
+        <translation>永久</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="39"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="43"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="59"/>
+        <source>Ages count from when Gatewatch received an event. Older photos lose the full image but keep their thumbnail. Over the size limit, or when the disk runs low, the oldest photos and then the oldest events go first. Events marked Keep are never deleted.</source>
+        <translation>保存时长从 Gatewatch 收到事件时开始计算。超期照片会删除原图，但保留缩略图。超过容量上限或磁盘空间不足时，先删除最早的照片，再删除最早的事件。标记为“保留”的事件永不删除。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="69"/>
+        <source>Keep events</source>
+        <translation>事件保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="70"/>
+        <source>Keep full photos</source>
+        <translation>原图保存</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="71"/>
+        <source>Data folder at most</source>
+        <translation>数据文件夹上限</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="72"/>
+        <source>Keep free on the disk</source>
+        <translation>磁盘预留空间</translation>
     </message>
 </context>
 <context>
@@ -1947,62 +2023,62 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="107"/>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="108"/>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="109"/>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 30 天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="110"/>
         <source>Last 90 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 90 天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="116"/>
         <source>Per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>按小时</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="117"/>
         <source>Per day</source>
-        <translation type="unfinished"></translation>
+        <translation>按天</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="119"/>
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="158"/>
         <source>Most seen people</source>
-        <translation type="unfinished"></translation>
+        <translation>出现最多的人员</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="160"/>
         <source>Strangers by hour of day</source>
-        <translation type="unfinished"></translation>
+        <translation>陌生人按时段分布</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="186"/>
         <source>counting…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在统计…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="198"/>
         <source>%1 events</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/stats_page.py" line="206"/>
         <source>nobody yet</source>
-        <translation type="unfinished"></translation>
+        <translation>暂无人员</translation>
     </message>
 </context>
 <context>
@@ -2010,17 +2086,17 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/history/status.py" line="62"/>
         <source>Data %1 · %2 free</source>
-        <translation type="unfinished"></translation>
+        <translation>数据 %1 · 剩余 %2</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/status.py" line="69"/>
         <source>NOT STORING EVENTS</source>
-        <translation type="unfinished"></translation>
+        <translation>事件未保存</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/status.py" line="72"/>
         <source>Data folder: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>数据文件夹：%1</translation>
     </message>
 </context>
 <context>
@@ -2030,7 +2106,7 @@ The details below were also written to the log.</source>
         <location filename="../../gui/ui/wall.py" line="325"/>
         <source>no photo</source>
         <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. Box and landmarks already mapped into ``scene``&apos;s pixels. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>无照片</translation>
     </message>
 </context>
 <context>
@@ -2038,37 +2114,37 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/wall.py" line="386"/>
         <source>Gatewatch — wall</source>
-        <translation type="unfinished"></translation>
+        <translation>Gatewatch — 大屏</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="449"/>
         <source>waiting for events…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在等待事件…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="450"/>
         <source>no registered photo</source>
-        <translation type="unfinished">无注册照片</translation>
+        <translation>无注册照</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="535"/>
         <source>open alarms: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>未处理告警：%1</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="584"/>
         <source>No events yet</source>
-        <translation type="unfinished"></translation>
+        <translation>尚无事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="594"/>
         <source>score %1</source>
-        <translation type="unfinished">分数 %1</translation>
+        <translation>分数 %1</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="632"/>
         <source>could not load pictures: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>无法加载图片：%1</translation>
     </message>
 </context>
 <context>
@@ -2076,12 +2152,12 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/startup.py" line="99"/>
         <source>Backing up the database before upgrading it…</source>
-        <translation type="unfinished"></translation>
+        <translation>升级前正在备份数据库…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/startup.py" line="104"/>
         <source>Upgrading Gatewatch</source>
-        <translation type="unfinished"></translation>
+        <translation>正在升级 Gatewatch</translation>
     </message>
 </context>
 <context>
@@ -2089,7 +2165,7 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="205"/>
         <source>Open &amp;log folder</source>
-        <translation type="unfinished"></translation>
+        <translation>打开日志文件夹(&amp;L)</translation>
     </message>
 </context>
 </TS>

@@ -107,6 +107,41 @@ def install(language_setting: str) -> str:
     return language
 
 
+def _strings_lupdate_misses(sources: list[str]) -> str:
+    """Python source re-stating the ``tr()`` calls lupdate cannot see.
+
+    lupdate does not look inside f-strings, so ``f"{word} ({self.tr('late')})"``
+    would never reach the ``.ts``. Each such call is written out as a plain
+    ``QCoreApplication.translate(context, text)`` with the context Qt will ask
+    for at run time: the enclosing class for ``self.tr``, else the empty one.
+    """
+    import ast
+
+    found: list[tuple[str, str]] = []
+
+    def visit(node: ast.AST, cls: str, in_fstring: bool) -> None:
+        if isinstance(node, ast.ClassDef):
+            cls = node.name
+        if isinstance(node, ast.JoinedStr):
+            in_fstring = True
+        if in_fstring and isinstance(node, ast.Call) and node.args:
+            func, first = node.func, node.args[0]
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                if isinstance(func, ast.Attribute) and func.attr == "tr":
+                    is_self = isinstance(func.value, ast.Name) and func.value.id == "self"
+                    found.append((cls if is_self else "", first.value))
+                elif isinstance(func, ast.Name) and func.id == "tr":
+                    found.append(("", first.value))
+        for child in ast.iter_child_nodes(node):
+            visit(child, cls, in_fstring)
+
+    for path in sources:
+        visit(ast.parse(Path(path).read_text(encoding="utf-8")), "", False)
+    lines = ["from PySide6.QtCore import QCoreApplication", ""]
+    lines += [f"QCoreApplication.translate({c!r}, {t!r})" for c, t in sorted(set(found))]
+    return "\n".join(lines) + "\n"
+
+
 def update_translations() -> int:
     """Developer step: refresh the ``.ts`` from the sources, then compile the ``.qm``.
 
@@ -121,12 +156,19 @@ def update_translations() -> int:
     lupdate = shutil.which("pyside6-lupdate", path=str(bin_dir)) or "pyside6-lupdate"
     lrelease = shutil.which("pyside6-lrelease", path=str(bin_dir)) or "pyside6-lrelease"
     sources = sorted(str(p) for p in (I18N_DIR.parents[1] / "gui" / "ui").rglob("*.py"))
-    for language in LANGUAGES:
-        if language == "en":
-            continue
-        ts = I18N_DIR / f"gatewatch_{language}.ts"
-        subprocess.run([lupdate, *sources, "-no-obsolete", "-ts", str(ts)], check=True)
-        subprocess.run([lrelease, str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    # Next to the .ts (and removed afterwards) so its location there stays stable.
+    extra = I18N_DIR / "strings_in_fstrings.py"
+    extra.write_text(_strings_lupdate_misses(sources), encoding="utf-8")
+    try:
+        for language in LANGUAGES:
+            if language == "en":
+                continue
+            ts = I18N_DIR / f"gatewatch_{language}.ts"
+            args = [*sources, str(extra), "-no-obsolete", "-ts", str(ts)]
+            subprocess.run([lupdate, *args], check=True)
+            subprocess.run([lrelease, str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+    finally:
+        extra.unlink(missing_ok=True)
     return 0
 
 
