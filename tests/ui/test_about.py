@@ -79,3 +79,15 @@ def test_help_menu_gets_open_log_folder(qtbot, tmp_path: Path, monkeypatch) -> N
     assert action in menu.actions()
     action.trigger()
     assert opened == [tmp_path]
+
+
+def test_open_log_folder_follows_a_language_change(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    action = about.add_help_actions(window, window.menuBar().addMenu("Help"))
+    action.setText("stale")
+    QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
+    assert action.text() == "Open &log folder"

@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import platform
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, qVersion
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, qVersion
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -214,4 +215,18 @@ def add_help_actions(window: QWidget, menu: QMenu) -> QAction:
 
     action.triggered.connect(trigger)
     menu.addAction(action)
+    # Follows a language switch at run time like the window's own actions.
+    window.installEventFilter(_Retranslate(action, lambda: window.tr("Open &log folder")))
     return action
+
+
+class _Retranslate(QObject):
+    def __init__(self, action: QAction, text: Callable[[], str]) -> None:
+        super().__init__(action)
+        self._action = action
+        self._text = text
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._action.setText(self._text())
+        return False
