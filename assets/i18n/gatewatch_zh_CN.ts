@@ -988,12 +988,12 @@
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="360"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
-        <translation>收到来自本机（{ip}）的事件：{format} {kind}。还没有盒子发送任何内容。</translation>
+        <translation>已收到来自本机（{ip}）的 {format} 格式{kind}事件。还没有盒子发送任何内容。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="369"/>
         <source>Box {who} connected, sending {format} {kind} events</source>
-        <translation>盒子 {who} 已连接，正在发送 {format} {kind}事件</translation>
+        <translation>盒子 {who} 已连接，正在发送 {format} 格式{kind}事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="384"/>
@@ -1265,57 +1265,62 @@
         <source>%1 — the boxes keep their events and retry; free disk space and storing resumes by itself.</source>
         <translation>%1 — 盒子会保留事件并重试；释放磁盘空间后将自动恢复保存。</translation>
     </message>
+    <message>
+        <location filename="strings_in_fstrings.py" line="3"/>
+        <source>Open &amp;log folder</source>
+        <translation>打开日志文件夹(&amp;L)</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="127"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="128"/>
         <source>About Gatewatch</source>
         <extracomment>(component, licence, notice). Kept short; the full texts are at the URLs.</extracomment>
         <translation>关于 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="144"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="145"/>
         <source>Receives, stores and shows the events Sophon face boxes push.</source>
         <translation>接收、保存并显示算能（Sophon）人脸盒子推送的事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="158"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="159"/>
         <source>Version:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="159"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="160"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="160"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="161"/>
         <source>Log folder:</source>
         <translation>日志文件夹：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="161"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="162"/>
         <source>Database size:</source>
         <translation>数据库大小：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="162"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="163"/>
         <source>Runtime:</source>
         <translation>运行环境：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="165"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="166"/>
         <source>Bundled components and their licences:</source>
         <translation>内置组件及其许可证：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="172"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="173"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="174"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="175"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
@@ -1522,7 +1527,7 @@
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="strings_in_fstrings.py" line="3"/>
+        <location filename="strings_in_fstrings.py" line="4"/>
         <source>late</source>
         <translation>延迟</translation>
     </message>
@@ -2000,12 +2005,12 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/history/retention_dialog.py" line="69"/>
         <source>Keep events</source>
-        <translation>事件保存</translation>
+        <translation>事件保存时长</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/retention_dialog.py" line="70"/>
         <source>Keep full photos</source>
-        <translation>原图保存</translation>
+        <translation>原图保存时长</translation>
     </message>
     <message>
         <location filename="../../gui/ui/history/retention_dialog.py" line="71"/>
@@ -2163,7 +2168,8 @@ The details below were also written to the log.</source>
 <context>
     <name>window</name>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="205"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="206"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="219"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>

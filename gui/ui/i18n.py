@@ -111,9 +111,11 @@ def _strings_lupdate_misses(sources: list[str]) -> str:
     """Python source re-stating the ``tr()`` calls lupdate cannot see.
 
     lupdate does not look inside f-strings, so ``f"{word} ({self.tr('late')})"``
-    would never reach the ``.ts``. Each such call is written out as a plain
-    ``QCoreApplication.translate(context, text)`` with the context Qt will ask
-    for at run time: the enclosing class for ``self.tr``, else the empty one.
+    would never reach the ``.ts``; and it files ``window.tr("...")`` under a
+    context named after the variable ("window"), which Qt never asks for. Each
+    such call is written out as a plain ``QCoreApplication.translate(context,
+    text)`` with a context that is found at run time: the enclosing class for
+    ``self.tr``, else the empty one (see ``_EmptyContextFallback``).
     """
     import ast
 
@@ -124,13 +126,16 @@ def _strings_lupdate_misses(sources: list[str]) -> str:
             cls = node.name
         if isinstance(node, ast.JoinedStr):
             in_fstring = True
-        if in_fstring and isinstance(node, ast.Call) and node.args:
+        if isinstance(node, ast.Call) and node.args:
             func, first = node.func, node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):
                 if isinstance(func, ast.Attribute) and func.attr == "tr":
                     is_self = isinstance(func.value, ast.Name) and func.value.id == "self"
-                    found.append((cls if is_self else "", first.value))
-                elif isinstance(func, ast.Name) and func.id == "tr":
+                    if not is_self:
+                        found.append(("", first.value))
+                    elif in_fstring:
+                        found.append((cls, first.value))
+                elif in_fstring and isinstance(func, ast.Name) and func.id == "tr":
                     found.append(("", first.value))
         for child in ast.iter_child_nodes(node):
             visit(child, cls, in_fstring)
