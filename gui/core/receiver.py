@@ -149,6 +149,12 @@ class Receiver:
         )
         await self._runner.setup()
         await self._listen(self.config.bind, self.config.port)
+        self.start_tasks()
+
+    def start_tasks(self) -> None:
+        """Start the background tasks once (also after a start that could not listen)."""
+        if self._running_tasks:
+            return
         self._idle_thumbs_wake = asyncio.Event()
         self._running_tasks.append(asyncio.ensure_future(self._make_idle_thumbs()))
         for task in self.tasks:
@@ -179,12 +185,24 @@ class Receiver:
         self.publish(ServerState("listening", bind, self.port))
 
     async def relisten(self, bind: str, port: int) -> None:
-        """Move the listener to another address/port without restarting anything else."""
+        """Move (or, after a port clash, start) the listener; nothing else restarts.
+
+        If the new address cannot be had while we were listening, the old one is
+        taken back (the boxes keep reaching us) and the error is raised.
+        """
+        old = (self.config.bind, self.port or self.config.port) if self._site else None
         if self._site is not None:
             await self._site.stop()
             self._site = None
+        try:
+            await self._listen(bind, port)
+        except OSError:
+            if old is not None:
+                with contextlib.suppress(OSError):
+                    await self._listen(*old)
+            raise
         self.config.bind, self.config.port = bind, port
-        await self._listen(bind, port)
+        self.start_tasks()
 
     async def stop(self) -> None:
         """Stop accepting, give uploads in flight a moment, stop tasks, close the store."""
@@ -314,10 +332,16 @@ def face_thumbnail(decoded: list[Any], face_box: Any) -> bytes | None:
 
 
 class ReceiverThread:
-    """Runs a ``Receiver`` on its own loop in a background thread (the desktop app's way)."""
+    """Runs a ``Receiver`` on its own loop in a background thread (the desktop app's way).
 
-    def __init__(self, receiver: Receiver) -> None:
+    With ``survive_port_in_use`` a taken port does not end the thread: the store
+    stays open and the tasks run (the window can still show history), ``error``
+    holds the ``PortInUse`` and ``receiver.relisten`` can start listening later.
+    """
+
+    def __init__(self, receiver: Receiver, *, survive_port_in_use: bool = False) -> None:
         self.receiver = receiver
+        self.survive_port_in_use = survive_port_in_use
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
@@ -345,6 +369,14 @@ class ReceiverThread:
         self._stop = asyncio.Event()
         try:
             await self.receiver.start()
+        except PortInUse as exc:
+            self.error = exc
+            if not self.survive_port_in_use:
+                self._started.set()
+                with contextlib.suppress(Exception):
+                    await self.receiver.stop()
+                return
+            self.receiver.start_tasks()
         except BaseException as exc:
             self.error = exc
             self._started.set()
@@ -354,6 +386,15 @@ class ReceiverThread:
         self._started.set()
         await self._stop.wait()
         await self.receiver.stop()
+
+    async def relisten(self, bind: str, port: int) -> None:
+        """``Receiver.relisten`` that also clears a start-time port clash; on the core loop."""
+        await self.receiver.relisten(bind, port)
+        self.error = None
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def call(self, coro_factory: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Run a coroutine on the core loop from another thread and wait for its result."""

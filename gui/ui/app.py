@@ -24,7 +24,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from gui import logs
-from gui.core.receiver import PortInUse, Receiver, ReceiverThread
+from gui.core.receiver import Receiver, ReceiverThread
 from gui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,58 +34,14 @@ STOP_TIMEOUT = 2.5
 
 
 class DesktopReceiverThread(ReceiverThread):
-    """A ``ReceiverThread`` that stays up when the port is taken.
+    """The core thread of the desktop app: it stays up when the port is taken.
 
     The store stays open (the feed and history still work) and ``relisten``
-    can bring the listener up on another port later. Other start errors end
-    the thread as usual.
+    can bring the listener up on another port later.
     """
 
-    async def _main(self) -> None:
-        self._stop = asyncio.Event()
-        try:
-            await self.receiver.start()
-        except PortInUse as exc:
-            self.error = exc
-            self.tasks_pending = True
-        except BaseException as exc:
-            self.error = exc
-            self._started.set()
-            with contextlib.suppress(Exception):
-                await self.receiver.stop()
-            return
-        else:
-            self.tasks_pending = False
-        self._started.set()
-        await self._stop.wait()
-        await self.receiver.stop()
-
-    async def relisten(self, bind: str, port: int) -> None:
-        """Move (or, after a port clash, start) the listener; runs on the core loop.
-
-        If the new address cannot be had and we were listening, go back to the
-        old one (boxes keep reaching us) and re-raise.
-        """
-        old = (self.receiver.config.bind, self.receiver.port or self.receiver.config.port)
-        was_listening = self.error is None
-        try:
-            await self.receiver.relisten(bind, port)
-        except OSError:
-            if was_listening:
-                with contextlib.suppress(OSError):
-                    await self.receiver.relisten(*old)
-            raise
-        self.error = None
-        if getattr(self, "tasks_pending", False):
-            # Start failed before the background tasks started: start them now.
-            self.tasks_pending = False
-            running = self.receiver._running_tasks
-            for task in self.receiver.tasks:
-                running.append(asyncio.ensure_future(task(self.receiver)))
-
-    @property
-    def alive(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def __init__(self, receiver: Receiver) -> None:
+        super().__init__(receiver, survive_port_in_use=True)
 
 
 def build_receiver(current: Settings) -> DesktopReceiverThread:
