@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 Listener = Callable[[object], None]
 #: How long in-flight uploads get to finish when stopping.
 SHUTDOWN_TIMEOUT = 1.5
+#: A face crop no larger than this (px) is the feed's face thumbnail as it came.
+FACE_CROP_AS_IS = 256
 #: Thumbnails waiting beyond this are skipped (made on demand later instead).
 MAX_PENDING_THUMBS = 500
 #: Per-image thumbnails wait for a moment with no upload being handled (the boxes'
@@ -321,7 +323,12 @@ def face_thumbnail(decoded: list[Any], face_box: Any) -> bytes | None:
     by_kind = {i.kind: i for i in decoded}
     try:
         if "recognize_face" in by_kind:
-            return images.make_thumbnail(by_kind["recognize_face"].data, size=128)
+            crop = by_kind["recognize_face"]
+            if crop.format == "JPEG" and max(crop.width, crop.height) <= FACE_CROP_AS_IS:
+                # The box's own crop is already thumbnail-sized: re-encoding it would
+                # cost a millisecond of CPU per event and gain nothing.
+                return crop.data
+            return images.make_thumbnail(crop.data, size=128)
         if "spot_pic" in by_kind:
             return images.make_thumbnail(by_kind["spot_pic"].data, box=face_box, size=128)
         if "reg_pic" in by_kind:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +111,10 @@ def test_over_the_size_cap_oldest_photos_go_first_then_events(store: Store) -> N
 
 def test_low_free_disk_frees_space(store: Store) -> None:
     add(store, [event(n) for n in range(6)], received_at=NOW - DAY)
+    # Retention counts WAL bytes as reclaimable; with a few KB at stake here, fold
+    # the WAL into the database first so only the photos can make up the shortfall.
+    with contextlib.closing(sqlite3.connect(store.path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     one = store.reader().execute("SELECT sum(length(data)) FROM images").fetchone()[0] // 6
     free = [8 * one]
     policy = retention.Policy(0, 0, 2**50, 10 * one)
