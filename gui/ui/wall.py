@@ -663,6 +663,11 @@ class WallWindow(QWidget):
                         screen_index, len(screens))  # fmt: skip
         if screen is not None:
             self.setScreen(screen)
+        else:
+            screen = self.screen() or QGuiApplication.primaryScreen()
+        # Full screen is a window-manager request; a kiosk session without a window
+        # manager ignores it, so cover the monitor ourselves as well.
+        if screen is not None:
             self.setGeometry(screen.geometry())
         self.showFullScreen()
         self.raise_()

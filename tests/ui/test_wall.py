@@ -160,3 +160,17 @@ def test_crop_keeps_the_face_inside_at_the_view_aspect() -> None:
     assert abs(rect.width() / rect.height() - 4 / 3) < 0.02
     whole = crop_rect(QSize(640, 480), None, 2.0)
     assert (whole.width(), whole.height()) == (640, 480)
+
+
+def test_covers_the_whole_screen_even_without_a_window_manager(wall: Any) -> None:
+    """Full screen is only a request to the window manager; a kiosk session has none."""
+    from unittest import mock
+
+    wall.leave()
+    wall.showNormal()
+    wall.resize(400, 300)
+    wall.hide()
+    wall.settings.wall_screen = -1
+    with mock.patch.object(type(wall), "showFullScreen", lambda self: self.show()):
+        wall.enter()
+    assert wall.size() == wall.screen().geometry().size()
