@@ -54,6 +54,26 @@ def bucket_label(start: int, bucket: str) -> str:
     return t.strftime("%m-%d %H:00") if bucket == "hour" else t.strftime("%m-%d")
 
 
+
+def count_axis(largest: int, max_ticks: int = 6) -> QValueAxis:
+    """A 0-based axis for counts whose ticks fall on whole numbers.
+
+    ``applyNiceNumbers`` on a small range puts ticks at 0.2, 0.4...; printed with
+    ``%d`` they read "0, 0, 0, 1".
+    """
+    top = max(1, int(largest))
+    step = 1
+    while top / step > max_ticks - 1:
+        for factor in (2, 2.5, 2):  # 1, 2, 5, 10, 20, 50, ...
+            step = int(step * factor)
+            if top / step <= max_ticks - 1:
+                break
+    axis = QValueAxis()
+    axis.setLabelFormat("%d")
+    axis.setRange(0, -(-top // step) * step)
+    axis.setTickCount(-(-top // step) + 1)
+    return axis
+
 class BucketTable(QAbstractTableModel):
     """One row per bucket: start, total, then each person type (bounded: a range's buckets)."""
 
@@ -230,11 +250,7 @@ class StatsPage(QWidget):
             [lab if i % step == 0 else "\u200b" * (i + 1) for i, lab in enumerate(labels)]
         )
         categories.setLabelsAngle(-90 if result.bucket == "hour" else 0)
-        values = QValueAxis()
-        values.setLabelFormat("%d")
-        values.setMin(0)
-        values.setMax(max([b.total for b in result.buckets] + [1]))
-        values.applyNiceNumbers()
+        values = count_axis(max(b.total for b in result.buckets) if result.buckets else 0)
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
@@ -251,12 +267,9 @@ class StatsPage(QWidget):
         series.append(bar_set)
         self.strangers_chart.addSeries(series)
         hours = QBarCategoryAxis()
-        hours.append([f"{h:02d}" for h in range(24)])
-        values = QValueAxis()
-        values.setLabelFormat("%d")
-        values.setMin(0)
-        values.setMax(max([*result.strangers_by_hour_of_day, 1]))
-        values.applyNiceNumbers()
+        # 24 labels do not fit a narrow chart (Qt elides them all to "…"): every third.
+        hours.append([f"{h:02d}" if h % 3 == 0 else "\u200b" * (h + 1) for h in range(24)])
+        values = count_axis(max(result.strangers_by_hour_of_day, default=0))
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
         hours.setLabelsFont(small)
