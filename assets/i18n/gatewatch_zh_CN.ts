@@ -1404,6 +1404,11 @@
         <translation>最低分数</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="83"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
         <location filename="../../gui/ui/alarms/rules.py" line="86"/>
         <source>The same person at the same camera within this folds into one alarm</source>
         <translation>同一人员在同一摄像机于此时间内只合并为一条告警</translation>
@@ -1412,6 +1417,11 @@
         <location filename="../../gui/ui/alarms/rules.py" line="88"/>
         <source>Cooldown</source>
         <translation>冷却时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="92"/>
+        <source> min</source>
+        <translation> 分钟</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="94"/>
@@ -1618,12 +1628,12 @@
 <context>
     <name>BucketTable</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="79"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="99"/>
         <source>From</source>
         <translation>起始时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="81"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="101"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -2026,62 +2036,62 @@ The details below were also written to the log.</source>
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="107"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="127"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="108"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="128"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="109"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="129"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="110"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="130"/>
         <source>Last 90 days</source>
         <translation>最近 90 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="116"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="136"/>
         <source>Per hour</source>
         <translation>按小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="117"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="137"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="119"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="139"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="158"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="178"/>
         <source>Most seen people</source>
         <translation>出现最多的人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="160"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="180"/>
         <source>Strangers by hour of day</source>
         <translation>陌生人按时段分布</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="186"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="206"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="198"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="218"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="206"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="226"/>
         <source>nobody yet</source>
         <translation>暂无人员</translation>
     </message>

@@ -80,7 +80,7 @@ class AlarmRulesDialog(QDialog):
 
         self.cooldown = QSpinBox(self)
         self.cooldown.setRange(0, 3600)
-        self.cooldown.setSuffix(" s")
+        self.cooldown.setSuffix(self.tr(" s"))
         self.cooldown.setValue(int(settings.alarm_cooldown_s))
         self.cooldown.setToolTip(
             self.tr("The same person at the same camera within this folds into one alarm")
@@ -89,7 +89,7 @@ class AlarmRulesDialog(QDialog):
 
         self.late = QSpinBox(self)
         self.late.setRange(1, 24 * 60)
-        self.late.setSuffix(" min")
+        self.late.setSuffix(self.tr(" min"))
         self.late.setValue(max(1, int(settings.alarm_late_after_s) // 60))
         self.late.setToolTip(self.tr("Events older than this on arrival raise a silent late alarm"))
         form.addRow(self.tr("Late after"), self.late)
