@@ -105,6 +105,7 @@ def test_connect_panel_lists_the_addresses_with_urls(qtbot: Any) -> None:
     panel = ConnectPanel(FakeBridge(9528, ""), Settings(), netinfo_source=fake_source,
                          firewall=fake_firewall)  # fmt: skip
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     urls = [f.text() for f in panel.url_fields]
     assert urls == [
         "http://192.168.1.50:9528/EventServer/api/HistoryEvent",
@@ -125,6 +126,7 @@ def test_connect_panel_real_addresses(qtbot: Any) -> None:
 
     panel = ConnectPanel(FakeBridge(9528, ""), Settings(), firewall=fake_firewall)
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     real = netinfo.local_ipv4()
     assert len(panel.url_fields) == 3 * len(real)
     for (_name, ip), field in zip(real, panel.url_fields[::3], strict=True):
@@ -138,6 +140,7 @@ def test_loopback_warning_traffic_line_and_self_test(rig: Any, qtbot: Any) -> No
         rig.bridge, rig.settings, firewall=fake_firewall, is_local=lambda _ip: False
     )
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     assert not panel.notices.isHidden()
     assert "boxes cannot reach this PC" in panel.notices.text()
     assert panel.url_fields == []
@@ -173,6 +176,7 @@ def test_self_test_reports_what_blocked_it(qtbot: Any) -> None:
     port = free_port()
     panel = ConnectPanel(FakeBridge(port, "127.0.0.1"), Settings(), firewall=fake_firewall)
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     panel.run_self_test()
     qtbot.waitUntil(lambda: panel.self_test_result is not None, timeout=10000)
     assert not panel.self_test_result.ok
@@ -186,6 +190,7 @@ def test_rejected_request_shows_on_the_traffic_line(rig: Any, qtbot: Any) -> Non
         rig.bridge, rig.settings, firewall=fake_firewall, is_local=lambda _ip: False
     )
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     rig.client.request("POST", "/EventServer/api/RealTimeEvent", b"[]")
     qtbot.waitUntil(lambda: "refused" in panel.traffic.text(), timeout=5000)
     assert "(400)" in panel.traffic.text() and "empty array" in panel.traffic.text()
@@ -310,6 +315,7 @@ def test_devices_panel_updates_from_device_status_and_events(rig: Any, qtbot: An
 
     panel = DevicesPanel(rig.bridge, rig.settings)
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     east_id = "0xe0a509261422__rtsp://192.168.1.100:8554/ch103"
     box = FakeBox("SE3-A1B2C3D4", "192.168.1.19", "1.0", [
         FakeCamera(east_id, "East gate", "192.168.1.100", "rtsp"),
@@ -407,6 +413,7 @@ def test_traffic_from_this_pc_is_not_a_box(rig: Any, qtbot: Any) -> None:
 
     panel = ConnectPanel(rig.bridge, rig.settings, firewall=fake_firewall)
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     event = sender.refreshed(load_sample("stranger"), now_ms())
     assert rig.client.post_json("/EventServer/api/RealTimeEvent", event).status == 200
     qtbot.waitUntil(lambda: "this PC" in panel.traffic.text(), timeout=5000)
@@ -444,6 +451,7 @@ def test_quiet_at_night_is_a_per_camera_option(rig: Any, qtbot: Any) -> None:
 
     panel = DevicesPanel(rig.bridge, rig.settings)
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     panel.set_quiet_at_night("gate-2", True)
     assert rig.settings.quiet_at_night == ["gate-2"]
     assert settings_mod.load().quiet_at_night == ["gate-2"]
@@ -482,6 +490,7 @@ def test_new_addresses_show_up_by_themselves(qtbot: Any) -> None:
     panel = ConnectPanel(FakeBridge(9528, ""), Settings(), netinfo_source=lambda: dict(current),
                          firewall=fake_firewall)  # fmt: skip
     qtbot.addWidget(panel)
+    panel.show()  # pages refresh only while shown
     panel.show()
     assert panel.url_fields == [] and "no IPv4 address" in panel.notices.text()
     current["Ethernet 2"] = fake_source()["Ethernet 2"]  # the installer plugs the cable in
@@ -518,3 +527,17 @@ def test_installer_screenshots(rig: Any, qtbot: Any) -> None:
         path = shots / f"installer_{key}.png"
         assert window.grab().save(str(path))
         assert path.stat().st_size > 10_000
+
+
+def test_hidden_devices_page_waits_until_shown(rig: Any, qtbot: Any) -> None:
+    """Hidden pages must not compete with the live feed for the GUI thread."""
+    from gui.ui.installer.devices import DevicesPanel
+
+    panel = DevicesPanel(rig.bridge, rig.settings)
+    qtbot.addWidget(panel)
+    assert not panel.isVisible()
+    panel.reload()
+    qtbot.wait(300)
+    assert panel.loads == 0
+    panel.show()
+    qtbot.waitUntil(lambda: panel.loads == 1, timeout=5000)

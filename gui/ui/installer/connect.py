@@ -158,6 +158,7 @@ class ConnectPanel(QWidget):
         self.firewall_result: netinfo.FirewallStatus | None = None
         self._events_seen = False
         self._build()
+        self._verdicts_stale = True
         self._verdict_timer = QTimer(self)
         self._verdict_timer.setSingleShot(True)
         self._verdict_timer.setInterval(3000)
@@ -404,7 +405,18 @@ class ConnectPanel(QWidget):
 
     # -- verdicts ----------------------------------------------------------------------
 
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._verdicts_stale:
+            self.refresh_verdicts()
+
     def refresh_verdicts(self) -> None:
+        # Building verdicts is Python work that competes with the GUI thread for the
+        # GIL; while the page is hidden, remember to do it when it is shown instead.
+        if not self.isVisible():
+            self._verdicts_stale = True
+            return
+        self._verdicts_stale = False
         store_getter = lambda: self.bridge.store  # noqa: E731
         now = now_ms()
         self.worker.run(lambda: verdicts.build(store_getter().reader(), now), self._verdicts_loaded)
