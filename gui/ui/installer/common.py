@@ -9,7 +9,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -137,3 +137,32 @@ class Worker(QObject):
     def close(self) -> None:
         self._closed = True
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class RefreshWhenShown(QObject):
+    """Runs a page's refresh now if the page is on screen, else when it is next shown.
+
+    The installer pages' queries (verdicts, sparkline counts) are Python work that
+    shares the GIL with the GUI thread; a hidden page must not pay for them on
+    every burst of traffic while the live feed is in front.
+    """
+
+    def __init__(self, page: QWidget, refresh: Callable[[], None]) -> None:
+        super().__init__(page)
+        self._page = page
+        self._refresh = refresh
+        self._stale = True
+        page.installEventFilter(self)
+
+    def request(self) -> None:
+        if self._page.isVisible():
+            self._stale = False
+            self._refresh()
+        else:
+            self._stale = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._page and event.type() == QEvent.Type.Show and self._stale:
+            self._stale = False
+            self._refresh()
+        return False

@@ -32,7 +32,14 @@ from PySide6.QtWidgets import (
 from gui.core import netinfo, sender, verdicts
 from gui.core.devices import box_serial_of_camera
 from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
-from gui.ui.installer.common import Worker, chinese, copy_button, plain_label, tr
+from gui.ui.installer.common import (
+    RefreshWhenShown,
+    Worker,
+    chinese,
+    copy_button,
+    plain_label,
+    tr,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 LEVEL_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "error": "#c62828"}
@@ -158,7 +165,7 @@ class ConnectPanel(QWidget):
         self.firewall_result: netinfo.FirewallStatus | None = None
         self._events_seen = False
         self._build()
-        self._verdicts_stale = True
+        self._verdicts_refresh = RefreshWhenShown(self, self._load_verdicts)
         self._verdict_timer = QTimer(self)
         self._verdict_timer.setSingleShot(True)
         self._verdict_timer.setInterval(3000)
@@ -405,18 +412,10 @@ class ConnectPanel(QWidget):
 
     # -- verdicts ----------------------------------------------------------------------
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._verdicts_stale:
-            self.refresh_verdicts()
-
     def refresh_verdicts(self) -> None:
-        # Building verdicts is Python work that competes with the GUI thread for the
-        # GIL; while the page is hidden, remember to do it when it is shown instead.
-        if not self.isVisible():
-            self._verdicts_stale = True
-            return
-        self._verdicts_stale = False
+        self._verdicts_refresh.request()
+
+    def _load_verdicts(self) -> None:
         store_getter = lambda: self.bridge.store  # noqa: E731
         now = now_ms()
         self.worker.run(lambda: verdicts.build(store_getter().reader(), now), self._verdicts_loaded)

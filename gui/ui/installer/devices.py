@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import devices, installer, sender, silence
-from gui.ui.installer.common import Worker, plain_label, tr
+from gui.ui.installer.common import RefreshWhenShown, Worker, plain_label, tr
 
 Index = QModelIndex | QPersistentModelIndex
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -298,7 +298,7 @@ class DevicesPanel(QWidget):
         splitter.setSizes([450, 220])
         layout.addWidget(splitter, 1)
 
-        self._stale = True
+        self._refresh = RefreshWhenShown(self, self._load)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(2000)
@@ -323,18 +323,10 @@ class DevicesPanel(QWidget):
         if not self._debounce.isActive():
             self._debounce.start()
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
-
     def reload(self) -> None:
-        # The sparkline counts are Python work that competes with the GUI thread for
-        # the GIL; a hidden page only notes that it is out of date.
-        if not self.isVisible():
-            self._stale = True
-            return
-        self._stale = False
+        self._refresh.request()
+
+    def _load(self) -> None:
         now = now_ms()
         minutes = self._minutes()
         quiet = list(getattr(self.settings, "quiet_at_night", []) or [])
