@@ -5,15 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import time
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gui.core import alarms
-from gui.settings import Settings
-from tests.conftest import Client
 
 
 class FakePlayer:
@@ -36,35 +32,6 @@ class FakePlayer:
 
     def is_playing(self) -> bool:
         return self.playing
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings()
-
-
-@pytest.fixture
-def rig(tmp_path: Path, settings: Settings, qtbot: Any) -> Iterator[Any]:
-    """Receiver on its thread with features installed, and the bridge, as the app has them."""
-    from gui.core import features
-    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
-    from gui.ui.bridge import CoreBridge
-
-    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
-    features.install(rec, settings)
-    thread = ReceiverThread(rec)
-    thread.start()
-    bridge = CoreBridge(thread)
-
-    class Rig:
-        pass
-
-    r = Rig()
-    r.receiver, r.thread, r.bridge, r.settings = rec, thread, bridge, settings
-    r.client = Client(rec.port)
-    yield r
-    bridge.close()
-    thread.stop()
 
 
 def now_ms() -> int:

@@ -6,50 +6,20 @@ import json
 import socket
 import time
 from collections import namedtuple
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QObject, Signal
 
 from gui.core import netinfo, sender
 from gui.settings import Settings
-from tests.conftest import Client, load_sample
+from tests.conftest import load_sample
 
 Addr = namedtuple("Addr", "family address netmask broadcast ptp")
 
 
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return Settings()
-
-
-@pytest.fixture
-def rig(tmp_path: Path, settings: Settings, qtbot: Any) -> Iterator[Any]:
-    from gui.core import features
-    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
-    from gui.ui.bridge import CoreBridge
-
-    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
-    features.install(rec, settings)
-    thread = ReceiverThread(rec)
-    thread.start()
-    bridge = CoreBridge(thread)
-
-    class Rig:
-        pass
-
-    r = Rig()
-    r.receiver, r.thread, r.bridge, r.settings = rec, thread, bridge, settings
-    r.client = Client(rec.port)
-    yield r
-    bridge.close()
-    thread.stop()
 
 
 def fake_firewall(port: int) -> netinfo.FirewallStatus:

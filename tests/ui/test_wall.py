@@ -6,12 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui import test_alarms_ui as shared
 from tests.ui.test_alarms_ui import FakePlayer, now_ms, post
-
-# The receiver-with-alarms fixtures, shared with the alarm tests.
-rig = shared.rig
-settings = shared.settings
 
 
 @pytest.fixture
