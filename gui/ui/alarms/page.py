@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from gui.core.alarms import Alarm
 from gui.ui.alarms.banner import camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.models.background import BackgroundReader
+from gui.ui.models.table import ListTableModel
 from gui.ui.views.words import format_ms, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
@@ -53,7 +54,7 @@ def fetch_alarms(conn: Any, state: str | None, before_id: int | None, limit: int
     return [Alarm.from_row(r) for r in conn.execute(sql, params).fetchall()]
 
 
-class AlarmTableModel(QAbstractTableModel):
+class AlarmTableModel(ListTableModel):
     """Alarms, newest first, fetched ``PAGE_SIZE`` rows at a time."""
 
     COLUMNS = ("state", "kind", "who", "camera", "count", "first", "last", "acked_by", "note")
@@ -63,7 +64,7 @@ class AlarmTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.reader = reader
         self.state: str | None = "open"
-        self._rows: list[Alarm] = []
+        self.rows: list[Alarm] = []
         self._more = True
         self._busy = False
         self._generation = 0
@@ -78,14 +79,8 @@ class AlarmTableModel(QAbstractTableModel):
         }  # fmt: skip
         return titles[self.COLUMNS[section]]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def alarm_at(self, row: int) -> Alarm | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def data(self, index: Index, role: int = 0) -> Any:
         alarm = self.alarm_at(index.row())
@@ -134,7 +129,7 @@ class AlarmTableModel(QAbstractTableModel):
         generation = self._generation
         state = self.state
         self._busy = True
-        limit = max(PAGE_SIZE, len(self._rows))
+        limit = max(PAGE_SIZE, len(self.rows))
         self.reader.submit(
             lambda c: fetch_alarms(c, state, None, limit),
             lambda rows: self._replace(rows, generation, limit),
@@ -145,19 +140,19 @@ class AlarmTableModel(QAbstractTableModel):
             return
         self._busy = False
         self.beginResetModel()
-        self._rows = rows
+        self.rows = rows
         self._more = len(rows) >= limit
         self.endResetModel()
         self.loaded.emit()
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and self._more and not self._busy and bool(self._rows)
+        return not parent.isValid() and self._more and not self._busy and bool(self.rows)
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
         self._busy = True
-        generation, state, before = self._generation, self.state, self._rows[-1].id
+        generation, state, before = self._generation, self.state, self.rows[-1].id
         self.reader.submit(
             lambda c: fetch_alarms(c, state, before, PAGE_SIZE),
             lambda rows: self._append(rows, generation),
@@ -169,9 +164,9 @@ class AlarmTableModel(QAbstractTableModel):
         self._busy = False
         self._more = len(rows) >= PAGE_SIZE
         if rows:
-            first = len(self._rows)
+            first = len(self.rows)
             self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-            self._rows.extend(rows)
+            self.rows.extend(rows)
             self.endInsertRows()
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QFrame,
@@ -40,6 +40,7 @@ from gui.ui.installer.common import (
     plain_label,
     tr,
 )
+from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 LEVEL_COLOURS = {"ok": "#2e7d32", "warn": "#b26a00", "error": "#c62828"}
@@ -91,7 +92,7 @@ def notice_text(notice: netinfo.Notice, info: netinfo.ConnectInfo) -> str:
     return text.format(bind=info.bind) if text else notice.message
 
 
-class VerdictsModel(QAbstractTableModel):
+class VerdictsModel(ListTableModel):
     """Verdicts per box: level, source, message (bounded by the number of boxes)."""
 
     COLUMNS = ("level", "source", "message")
@@ -104,12 +105,6 @@ class VerdictsModel(QAbstractTableModel):
         self.beginResetModel()
         self.rows = list(rows)
         self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:

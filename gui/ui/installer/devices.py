@@ -15,7 +15,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QPointF,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import devices, installer, sender, silence
 from gui.ui.installer.common import RefreshWhenShown, Worker, plain_label, tr
+from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -149,7 +149,7 @@ def _ago(ms: int | None, now: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
-class DevicesModel(QAbstractTableModel):
+class DevicesModel(ListTableModel):
     COLUMNS = ("name", "ip", "type", "status", "last_event_at", "spark", "health")
 
     def __init__(self, parent: Any = None) -> None:
@@ -168,12 +168,6 @@ class DevicesModel(QAbstractTableModel):
             if row["key"] == key:
                 return i
         return None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:

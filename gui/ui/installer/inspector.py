@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import event_rows, installer, requestlog, sender
 from gui.ui.installer.common import Worker, copy_text, plain_label, tr
+from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
@@ -66,7 +67,7 @@ def record_row(record: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class RequestsModel(QAbstractTableModel):
+class RequestsModel(ListTableModel):
     """Newest first; ``fetchMore`` loads older pages; live rows arrive at the top."""
 
     COLUMNS = ("time", "source_ip", "method", "path", "status", "content_type", "length",
@@ -159,12 +160,6 @@ class RequestsModel(QAbstractTableModel):
             self._more = True
 
     # -- model API ---------------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
