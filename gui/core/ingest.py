@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from gui.core import devices, protocol
+from gui.core import devices, json_body, protocol
 from gui.core import warnings as W
 from gui.core.event_rows import Arrival, StoredEvent, store_event
 from gui.core.images import decode_image
@@ -110,7 +110,7 @@ def parse_body(
     if not body.strip():
         raise BadBody(ERR_EMPTY, "empty body: expected a JSON event, or an array of events")
     try:
-        return ParsedBody(json.loads(body), "json")
+        return ParsedBody(json_body.loads(body), "json")
     except ValueError as exc:
         json_error = exc
     except RecursionError:

@@ -1,0 +1,119 @@
+"""``json.loads`` for event bodies, without parsing the photos character by character.
+
+An event body is a few KB of fields around a few hundred KB of base64 photos.
+``json.loads`` decodes the whole body to ``str`` first — to two bytes per
+character as soon as one Chinese name is in it — and then scans and copies
+every photo string again. That was most of the receiver's CPU per event on
+the event loop (about 1 ms of a 447 KB body).
+
+So long strings that are strict base64 are cut out of the bytes
+before parsing (finding them costs a ``bytes.find`` per quote), the small rest
+goes through ``json.loads``, and the cut strings are put back as ``str``. The
+result is exactly what ``json.loads`` gives: a cut string holds no escapes or
+non-ASCII by construction, and any body the cut version cannot parse is parsed
+again whole, so errors read as ``json.loads``'s own.
+"""
+
+from __future__ import annotations
+
+import binascii
+import json
+import os
+from typing import Any
+
+try:
+    import pybase64
+except ImportError:  # pragma: no cover - a declared dependency; without it, plain json
+    pybase64 = None  # type: ignore[assignment]
+
+#: Strings shorter than this are left to ``json.loads`` (not worth cutting).
+MIN_CUT = 1024
+
+_QUOTE = ord('"')
+_BACKSLASH = ord("\\")
+
+
+def _is_base64(chunk: bytes) -> bool:
+    """Strict base64 holds no quote, backslash, control or non-ASCII byte.
+
+    The SIMD decoder checks that faster than any byte-class test Python offers
+    (18 µs for 400 KB, ``bytes.translate`` takes 140 µs).
+    """
+    try:
+        pybase64.b64decode(chunk, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return True
+
+
+def _long_strings(body: bytes) -> list[tuple[int, int]]:
+    """(start, end) of the content of each long plain-base64 JSON string.
+
+    Strings that are not strict base64 (escapes, line breaks, bad padding) stay
+    in the body for ``json.loads``. Walks the quotes in order: outside strings,
+    valid JSON has no quote, and inside one a quote is escaped — so consecutive
+    unescaped quotes pair up.
+    """
+    spans: list[tuple[int, int]] = []
+    find = body.find
+    pos = 0
+    while True:
+        start = find(b'"', pos)
+        if start < 0:
+            return spans
+        end = find(b'"', start + 1)
+        while end > 0 and body[end - 1] == _BACKSLASH:
+            slashes = 1
+            while body[end - 1 - slashes] == _BACKSLASH:
+                slashes += 1
+            if slashes % 2 == 0:
+                break
+            end = find(b'"', end + 1)
+        if end < 0:
+            return spans  # unterminated: json.loads will say so
+        if end - start - 1 >= MIN_CUT and _is_base64(body[start + 1 : end]):
+            spans.append((start + 1, end))
+        pos = end + 1
+
+
+def _put_back(value: Any, marker: str, cut: list[str]) -> Any:
+    if isinstance(value, str):
+        if value.startswith(marker):
+            return cut[int(value[len(marker) :])]
+        return value
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key.startswith(marker):
+                key = cut[int(key[len(marker) :])]
+            out[key] = _put_back(item, marker, cut)
+        return out
+    if isinstance(value, list):
+        return [_put_back(item, marker, cut) for item in value]
+    return value
+
+
+def loads(body: bytes) -> Any:
+    """Same value and same errors as ``json.loads(body)``, much faster on photo bodies."""
+    if len(body) < 4 * MIN_CUT or pybase64 is None:
+        return json.loads(body)
+    spans = _long_strings(body)
+    if not spans:
+        return json.loads(body)
+    # The marker cannot occur in the body by chance: a fresh random tag per body
+    # (written as the JSON escape of the control character it starts with).
+    tag = f"cut-{os.urandom(8).hex()}-"
+    marker = "\x1f" + tag
+    pieces: list[bytes] = []
+    cut: list[str] = []
+    previous = 0
+    for index, (start, end) in enumerate(spans):
+        pieces.append(body[previous:start])
+        pieces.append(f"\\u001f{tag}{index}".encode())
+        cut.append(body[start:end].decode("ascii"))
+        previous = end
+    pieces.append(body[previous:])
+    try:
+        return _put_back(json.loads(b"".join(pieces)), marker, cut)
+    except (ValueError, RecursionError):
+        return json.loads(body)  # the caller gets json.loads's own error (or value)
