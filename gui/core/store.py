@@ -123,7 +123,9 @@ class Writer:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any]] | None] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any] | _LoopFuture] | None] = (
+            queue.SimpleQueue()
+        )
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="gatewatch-writer", daemon=True)
         self._thread.start()
@@ -141,6 +143,20 @@ class Writer:
             return fut
         self._jobs.put((job, fut))
         return fut
+
+    def submit_async(self, job: Job[T]) -> asyncio.Future[T]:
+        """Like ``submit``, for a coroutine on the running loop.
+
+        The writer settles all of a batch's futures of one loop with a single
+        wake-up of that loop, where one ``concurrent.futures.Future`` each would
+        wake it once per job (and take the GIL back from it once per job).
+        """
+        handle = _LoopFuture(asyncio.get_running_loop())
+        if self._closed:
+            handle.future.set_exception(StoreClosed("store is closed"))
+        else:
+            self._jobs.put((job, handle))
+        return handle.future
 
     def close(self, timeout: float = 5.0) -> None:
         """Finish the queued jobs, then stop the thread."""
@@ -166,10 +182,13 @@ class Writer:
                     stop = True
                     break
                 batch.append(item)
-            self._run_batch(batch)
+            try:
+                self._run_batch(batch)
+            finally:
+                _LoopFuture.settle(batch)
         self._conn.close()
 
-    def _run_batch(self, batch: list[tuple[Job[Any], Future[Any]]]) -> None:
+    def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
         conn = self._conn
         done: list[tuple[Future[Any], Any]] = []
         try:
@@ -227,7 +246,7 @@ class Writer:
         for fut, result in done:
             fut.set_result(result)
 
-    def _fail_all(self, batch: list[tuple[Job[Any], Future[Any]]], exc: Exception) -> None:
+    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: Exception) -> None:
         self.last_error = str(exc)
         self.failures += 1
         self.last_failure = self.last_error
@@ -235,6 +254,52 @@ class Writer:
         for _, fut in batch:
             if fut.set_running_or_notify_cancel():
                 fut.set_exception(StorageError(str(exc)))
+
+
+class _LoopFuture:
+    """A job's outcome for an asyncio caller, with the writer-side ``Future`` methods.
+
+    The writer thread records the outcome here; ``settle`` then hands a whole
+    batch's outcomes to each loop in one ``call_soon_threadsafe``.
+    """
+
+    __slots__ = ("future", "loop", "outcome")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.future: asyncio.Future[Any] = loop.create_future()
+        self.outcome: tuple[bool, Any] | None = None
+
+    def set_running_or_notify_cancel(self) -> bool:
+        # Read from the writer thread: at worst a job cancelled this instant still runs.
+        return not self.future.cancelled()
+
+    def set_result(self, result: Any) -> None:
+        self.outcome = (True, result)
+
+    def set_exception(self, exc: BaseException) -> None:
+        self.outcome = (False, exc)
+
+    @staticmethod
+    def settle(batch: list[tuple[Job[Any], Any]]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[_LoopFuture]] = {}
+        for _job, handle in batch:
+            if isinstance(handle, _LoopFuture) and handle.outcome is not None:
+                by_loop.setdefault(handle.loop, []).append(handle)
+        for loop, handles in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits
+                loop.call_soon_threadsafe(_LoopFuture._deliver, handles)
+
+    @staticmethod
+    def _deliver(handles: list[_LoopFuture]) -> None:
+        for handle in handles:
+            if handle.future.done() or handle.outcome is None:
+                continue
+            ok, value = handle.outcome
+            if ok:
+                handle.future.set_result(value)
+            else:
+                handle.future.set_exception(value)
 
 
 def _is_storage_failure(exc: BaseException) -> bool:
@@ -266,7 +331,7 @@ class Store:
 
     async def write(self, job: Job[T]) -> T:
         """Run ``job`` in the writer's next transaction; returns once it is committed."""
-        return await asyncio.wrap_future(self.writer.submit(job))
+        return await self.writer.submit_async(job)
 
     def write_sync(self, job: Job[T], timeout: float | None = 30) -> T:
         return self.writer.submit(job).result(timeout)
