@@ -398,6 +398,12 @@ def load_image(
     return bytes(row[0]), ("JPEG" if thumb else row[1])
 
 
+def store_face_thumb(conn: sqlite3.Connection, event_id: int, data: bytes) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO face_thumbs (event_id, data) VALUES (?, ?)", (event_id, data)
+    )
+
+
 def load_face_thumb(conn: sqlite3.Connection, event_id: int) -> bytes | None:
     row = conn.execute("SELECT data FROM face_thumbs WHERE event_id = ?", (event_id,)).fetchone()
     return None if row is None else bytes(row[0])

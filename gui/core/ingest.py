@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl
 
 from gui.core import devices, json_body, protocol
 from gui.core import warnings as W
-from gui.core.event_rows import Arrival, StoredEvent, store_event
-from gui.core.images import decode_image
+from gui.core.event_rows import Arrival, StoredEvent, store_event, store_face_thumb
+from gui.core.images import decode_image, face_crop_as_is
 from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEvent
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,8 @@ class PreparedEvent:
     images: list[DecodedImage]
     dropped: list[ImageSource]
     warnings: list[EventWarning]
+    #: The feed's face thumbnail when it needs no work (stored in the event's job).
+    face_thumb: bytes | None = None
 
 
 @dataclass
@@ -153,7 +155,7 @@ def prepare_event(
         warnings.extend(
             protocol.geometry_warnings(event.face_box, event.landmarks, (scene.width, scene.height))
         )
-    return PreparedEvent(index, event, images, dropped, warnings)
+    return PreparedEvent(index, event, images, dropped, warnings, face_crop_as_is(images))
 
 
 def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
@@ -214,6 +216,8 @@ def store_job(prepared: Prepared, arrival: Arrival):  # -> Callable[[Connection]
             result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
             if result.outcome != "duplicate":
                 devices.note_event(conn, result.summary, p.event, arrival)
+                if p.face_thumb is not None:
+                    store_face_thumb(conn, result.summary.id, p.face_thumb)
             stored.append(result)
         if prepared.health_report is not None:
             devices.apply_health_report(conn, prepared.health_report, arrival)

@@ -24,7 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from gui.core import images, ingest
-from gui.core.event_rows import StoredEvent
+from gui.core.event_rows import StoredEvent, store_face_thumb
 from gui.core.server import ServerContext, build_app, parse_networks
 from gui.core.store import Store
 
@@ -33,8 +33,6 @@ log = logging.getLogger(__name__)
 Listener = Callable[[object], None]
 #: How long in-flight uploads get to finish when stopping.
 SHUTDOWN_TIMEOUT = 1.5
-#: A face crop no larger than this (px) is the feed's face thumbnail as it came.
-FACE_CROP_AS_IS = 256
 #: Thumbnails waiting beyond this are skipped (made on demand later instead).
 MAX_PENDING_THUMBS = 500
 #: Per-image thumbnails wait for a moment with no upload being handled (the boxes'
@@ -235,6 +233,8 @@ class Receiver:
             if result.outcome == "duplicate" or not p.images:
                 continue
             self._idle_thumbs.append((p, result.summary.id))
+            if p.face_thumb is not None:  # stored with the event
+                continue
             if self._pending_thumbs >= MAX_PENDING_THUMBS:
                 continue
             self._pending_thumbs += 1
@@ -311,9 +311,7 @@ def _make_face_thumb(p: ingest.PreparedEvent, event_id: int):  # -> writer job o
         return None
 
     def job(conn: Any) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO face_thumbs (event_id, data) VALUES (?, ?)", (event_id, face)
-        )
+        store_face_thumb(conn, event_id, face)
 
     return job
 
@@ -322,13 +320,11 @@ def face_thumbnail(decoded: list[Any], face_box: Any) -> bytes | None:
     """The face crop if the box sent one, else the box region of the scene."""
     by_kind = {i.kind: i for i in decoded}
     try:
+        as_is = images.face_crop_as_is(decoded)
+        if as_is is not None:
+            return as_is
         if "recognize_face" in by_kind:
-            crop = by_kind["recognize_face"]
-            if crop.format == "JPEG" and max(crop.width, crop.height) <= FACE_CROP_AS_IS:
-                # The box's own crop is already thumbnail-sized: re-encoding it would
-                # cost a millisecond of CPU per event and gain nothing.
-                return crop.data
-            return images.make_thumbnail(crop.data, size=128)
+            return images.make_thumbnail(by_kind["recognize_face"].data, size=128)
         if "spot_pic" in by_kind:
             return images.make_thumbnail(by_kind["spot_pic"].data, box=face_box, size=128)
         if "reg_pic" in by_kind:

@@ -77,3 +77,21 @@ def test_image_thumbnails_wait_while_an_upload_is_in_flight(
         slow.close()
     assert _poll(lambda: receiver.ctx.ingesting == 0)
     assert _poll(lambda: "spot_pic" in _thumbs(receiver, event_id)[1])
+
+
+def test_a_thumbnail_sized_face_crop_is_committed_with_the_event(
+    client: Client, receiver: Any
+) -> None:
+    """No second write for it: it is in the database when the box gets its 200."""
+    from gui.core import images, protocol
+
+    event = protocol.normalise(load_sample("employee_match"), received_at=0)
+    crop = images.decode_image(next(s for s in event.images if s.kind == "recognize_face"))[0]
+    assert crop is not None and max(crop.width, crop.height) <= images.FACE_CROP_AS_IS
+    event_id = _post(client, 2)
+    face = (
+        receiver.store.reader()
+        .execute("SELECT data FROM face_thumbs WHERE event_id = ?", (event_id,))
+        .fetchone()
+    )
+    assert face is not None and bytes(face[0]) == crop.data
