@@ -1,0 +1,107 @@
+"""The writer: group commit, one job's failure stays its own, results reach each loop."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import pytest
+
+from gui.core.store import Store, StoreClosed
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    s = Store(tmp_path)
+    s.write_sync(lambda c: c.execute("CREATE TABLE t (x INTEGER)"))
+    yield s
+    s.close()
+
+
+def _count(store: Store) -> int:
+    return store.read_sync(lambda c: c.execute("SELECT count(*) FROM t").fetchone()[0])
+
+
+def _hold_writer(store: Store) -> threading.Event:
+    """Keep the writer busy so the next jobs queue up into one batch."""
+    release = threading.Event()
+    store.submit(lambda c: release.wait(5))
+    return release
+
+
+def test_jobs_of_one_batch_each_get_their_own_result_or_error(store: Store) -> None:
+    def insert(n: int):
+        def job(c):
+            if n == 3:
+                c.execute("INSERT INTO t VALUES (-1)")
+                raise ValueError("job 3 fails")
+            c.execute("INSERT INTO t VALUES (?)", (n,))
+            return n * 10
+
+        return job
+
+    async def main():
+        release = _hold_writer(store)
+        tasks = [asyncio.ensure_future(store.write(insert(n))) for n in range(6)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert results[:3] == [0, 10, 20] and results[4:] == [40, 50]
+    assert isinstance(results[3], ValueError)
+    # the failing job's own insert was rolled back, the others committed
+    assert store.read_sync(lambda c: sorted(r[0] for r in c.execute("SELECT x FROM t"))) == [
+        0, 1, 2, 4, 5,
+    ]  # fmt: skip
+
+
+def test_a_write_cancelled_while_queued_never_runs(store: Store) -> None:
+    async def main():
+        release = _hold_writer(store)
+        task = asyncio.ensure_future(store.write(lambda c: c.execute("INSERT INTO t VALUES (1)")))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        await asyncio.sleep(0)
+        release.set()
+        await store.write(lambda c: None)  # the batch after it has run
+        return task.cancelled()
+
+    assert asyncio.run(main())
+    assert _count(store) == 0
+
+
+def test_writes_from_two_loops_resolve_on_their_own_loop(store: Store) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+
+    def run(name: str) -> None:
+        async def main():
+            loop_thread = threading.get_ident()
+            values = await asyncio.gather(
+                *(store.write(lambda c, n=n: c.execute("INSERT INTO t VALUES (?)", (n,)).rowcount)
+                  for n in range(20))
+            )  # fmt: skip
+            assert threading.get_ident() == loop_thread
+            seen[name] = (sum(values), loop_thread)
+
+        asyncio.run(main())
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("a", "b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert seen["a"][0] == seen["b"][0] == 20
+    assert _count(store) == 40
+
+
+def test_writing_to_a_closed_store_raises(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.close()
+
+    async def main():
+        await store.write(lambda c: None)
+
+    with pytest.raises(StoreClosed):
+        asyncio.run(main())
