@@ -35,6 +35,7 @@ from PySide6.QtGui import QImage, QPixmap
 from gui.core.event_rows import load_face_thumb
 from gui.core.model import EventSummary
 from gui.ui.models.background import BackgroundReader
+from gui.ui.pictures import decode_picture
 from gui.ui.views import words
 
 log = logging.getLogger(__name__)
@@ -105,17 +106,12 @@ def _decode_thumb(conn: Any, event_id: int, size: int) -> QImage | None:
     data = load_face_thumb(conn, event_id)
     if data is None:
         return None
-    image = QImage.fromData(data)
-    if image.isNull():
+    # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
+    decoded = decode_picture(data, (size, size))
+    if decoded is None:
         return None
-    if image.width() > size or image.height() > size:
-        image = image.scaled(
-            size,
-            size,
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.SmoothTransformation,
-        )
-    return image
+    full, preview = decoded
+    return full if preview is None else preview
 
 
 class FeedModel(QAbstractListModel):

@@ -34,6 +34,7 @@ from gui.core.images import describe
 from gui.core.model import IMAGE_KINDS
 from gui.core.overlay import shapes_for
 from gui.ui.models.background import BackgroundReader
+from gui.ui.pictures import decode_picture
 from gui.ui.views import words
 from gui.ui.views.photo_view import FullSizeDialog, PhotoView
 
@@ -100,18 +101,14 @@ def load_detail(
         got = event_rows.load_image(conn, event_id, kind)
         if got is None:
             continue
-        image = QImage.fromData(got[0])
-        if image.isNull():
-            continue
-        detail.images[kind] = image
         size = (sizes or {}).get(kind)
-        if size and (image.width() > size[0] or image.height() > size[1]):
-            detail.previews[kind] = image.scaled(
-                max(1, size[0]),
-                max(1, size[1]),
-                Qt.AspectRatioMode.KeepAspectRatio,
-                Qt.TransformationMode.SmoothTransformation,
-            )
+        # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
+        decoded = decode_picture(got[0], (max(1, size[0]), max(1, size[1])) if size else None)
+        if decoded is None:
+            continue
+        detail.images[kind], preview = decoded
+        if preview is not None:
+            detail.previews[kind] = preview
     detail.raw_text = raw_json_text(conn, event_id, ev.get("images") or {})
     return detail
 

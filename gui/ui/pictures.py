@@ -1,0 +1,73 @@
+"""Decode event photos into QImages on worker threads without starving the GUI thread.
+
+Qt's own decoding and scaling (``QImage.fromData``, ``QImage.scaled``) run with
+the GIL held: a 1080p scene keeps every other Python thread, the GUI thread
+included, waiting for 20-30 ms. Pillow decodes and resizes with the GIL
+released, so the pixels are made here and only wrapped into a QImage at the
+end (one copy). Opening goes through ``gui.core.images.open_image``: the same
+formats and pixel limit as the receiver, whatever bytes a box sent.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+from PySide6.QtGui import QImage
+
+from gui.core.images import ImageError, load_pixels, open_image
+
+__all__ = ["decode_picture", "fit_size"]
+
+_ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+def fit_size(width: int, height: int, box_w: int, box_h: int) -> tuple[int, int]:
+    """The largest size with ``width:height``'s aspect inside ``box_w`` x ``box_h``.
+
+    Rounds as ``QSize.scaled(..., KeepAspectRatio)`` does, so previews keep the
+    sizes they had when Qt scaled them (but a side is never 0).
+    """
+    box_w, box_h = max(1, box_w), max(1, box_h)
+    scaled_w = box_h * width // height
+    if scaled_w <= box_w:
+        return max(1, scaled_w), box_h
+    return box_w, max(1, box_w * height // width)
+
+
+def _has_alpha(picture: Image.Image) -> bool:
+    return picture.mode in _ALPHA_MODES or (picture.mode == "P" and "transparency" in picture.info)
+
+
+def _to_qimage(picture: Image.Image) -> QImage:
+    """One copy into Qt's native 32-bit layout (cheap to turn into a QPixmap later)."""
+    if picture.mode == "RGBA":
+        data = picture.tobytes("raw", "BGRA")
+        fmt = QImage.Format.Format_ARGB32
+    else:
+        data = picture.tobytes("raw", "BGRX")
+        fmt = QImage.Format.Format_RGB32
+    width, height = picture.size
+    return QImage(data, width, height, width * 4, fmt).copy()
+
+
+def decode_picture(
+    data: bytes, fit: tuple[int, int] | None = None
+) -> tuple[QImage, QImage | None] | None:
+    """``(full, preview)``; ``preview`` fits ``fit`` (device pixels) when the picture is larger.
+
+    None when the bytes are not a picture we open (corrupt, unsupported, too large).
+    """
+    try:
+        with open_image(data) as im:
+            load_pixels(im)
+            picture: Image.Image = im
+            if picture.mode not in ("RGB", "RGBA"):
+                picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
+            full = _to_qimage(picture)
+            preview = None
+            if fit is not None and (picture.width > fit[0] or picture.height > fit[1]):
+                size = fit_size(picture.width, picture.height, fit[0], fit[1])
+                small = picture.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+                preview = _to_qimage(small)
+    except (ImageError, OSError, ValueError):
+        return None
+    return full, preview

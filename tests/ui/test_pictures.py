@@ -1,0 +1,75 @@
+"""Photos decoded with Pillow into QImages (off the GUI thread, GIL released)."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QColor, QImage
+
+from gui.ui.pictures import decode_picture, fit_size
+
+SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
+
+
+def _encoded(mode: str, size: tuple[int, int], colour: object, fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, size, colour).save(out, fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("size", "box"),
+    [((1920, 1080), (800, 600)), ((1080, 1920), (300, 300)), ((177, 204), (52, 52)),
+     ((1000, 100), (52, 52)), ((640, 480), (641, 481))],
+)  # fmt: skip
+def test_fit_size_matches_qt_keep_aspect_ratio(size: tuple[int, int], box: tuple[int, int]) -> None:
+    expected = QSize(*size).scaled(QSize(*box), Qt.AspectRatioMode.KeepAspectRatio)
+    assert fit_size(*size, *box) == (expected.width(), expected.height())
+
+
+def test_fit_size_never_collapses_to_nothing() -> None:
+    assert fit_size(1000, 10, 52, 52) == (52, 1)  # Qt would give 52x0, a null image
+
+
+def test_scene_decodes_full_size_with_a_preview_that_fits() -> None:
+    event = json.loads((SAMPLES / "employee_match.json").read_text(encoding="utf-8"))
+    data = base64.b64decode(event["spot_pic"])
+    reference = QImage.fromData(data)
+    full, preview = decode_picture(data, (800, 600))
+    assert full.size() == reference.size()
+    assert full.format() == QImage.Format.Format_RGB32
+    assert preview is not None
+    assert (preview.width(), preview.height()) == fit_size(
+        reference.width(), reference.height(), 800, 600
+    )
+    # same pixels as Qt's decoder gives (JPEG decoders may differ by a step or two)
+    for x, y in ((10, 10), (960, 540), (1900, 1070)):
+        a, b = QColor(full.pixel(x, y)), QColor(reference.pixel(x, y))
+        assert abs(a.red() - b.red()) <= 8 and abs(a.green() - b.green()) <= 8
+        assert abs(a.blue() - b.blue()) <= 8
+
+
+def test_small_picture_has_no_preview_and_keeps_its_colour() -> None:
+    full, preview = decode_picture(_encoded("RGB", (40, 30), (200, 10, 20), "PNG"), (52, 52))
+    assert preview is None
+    assert full.size() == QSize(40, 30)
+    assert QColor(full.pixel(5, 5)).getRgb()[:3] == (200, 10, 20)
+
+
+def test_transparency_and_grey_pictures() -> None:
+    full, _ = decode_picture(_encoded("RGBA", (8, 8), (0, 0, 255, 128), "PNG"))
+    assert full.hasAlphaChannel()
+    assert QColor.fromRgba(full.pixel(1, 1)).alpha() == 128
+    grey, _ = decode_picture(_encoded("L", (8, 8), 77, "JPEG"))
+    assert abs(QColor(grey.pixel(1, 1)).red() - 77) <= 2
+
+
+@pytest.mark.parametrize("data", [b"", b"not a picture", b"\xff\xd8\xff\xe0" + b"\0" * 40])
+def test_garbage_is_none(data: bytes) -> None:
+    assert decode_picture(data, (52, 52)) is None
