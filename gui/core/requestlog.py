@@ -7,10 +7,11 @@ truncated. It is bounded by count and bytes so it can run for months.
 
 from __future__ import annotations
 
+import collections
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 MAX_REQUESTS = 20_000
@@ -18,6 +19,8 @@ MAX_BYTES = 200 * 1024 * 1024
 MAX_BODY = 64 * 1024
 #: Prune every this many inserts (pruning scans; inserting should not).
 PRUNE_EVERY = 200
+#: Records waiting for the writer beyond this drop the oldest (the writer is failing).
+MAX_WAITING = 5_000
 
 
 @dataclass(frozen=True)
@@ -53,47 +56,81 @@ def body_for_log(body: bytes | None, became_events: bool) -> tuple[bytes | None,
 
 
 class RequestLog:
-    """Writes records (writer jobs) and prunes to the bounds."""
+    """Writes records (writer jobs) and prunes to the bounds.
+
+    Records queue up here and one writer job takes all that are waiting
+    (``add`` says when to schedule it): under a flood of uploads that is one
+    job per writer batch instead of one per request, each of which cost the
+    busy writer a savepoint and a wake-up of the event loop.
+    """
 
     def __init__(self, max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> None:
         self.max_requests = max_requests
         self.max_bytes = max_bytes
         self._since_prune = 0
+        # Bounded: while the disk is full, the oldest unwritten records go first.
+        self._waiting: collections.deque[RequestRecord] = collections.deque(maxlen=MAX_WAITING)
+        self._flush_scheduled = False
 
-    def insert_job(self, record: RequestRecord):  # -> writer job returning the new id
-        def job(conn: sqlite3.Connection) -> int:
-            headers = dict(record.headers)
-            if record.body_format:
-                headers["X-Gatewatch-Body-Format"] = record.body_format
-            cur = conn.execute(
-                "INSERT INTO requests (time, source_ip, method, path, content_type, length,"
-                " status, reply, duration_ms, events, warnings, headers, body, body_truncated,"
-                " event_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    record.time,
-                    record.source_ip,
-                    record.method,
-                    record.path,
-                    record.content_type,
-                    record.length,
-                    record.status,
-                    record.reply,
-                    record.duration_ms,
-                    record.events,
-                    json.dumps(list(record.warnings), ensure_ascii=False),
-                    json.dumps(headers, ensure_ascii=False),
-                    record.body,
-                    int(record.body_truncated),
-                    json.dumps(list(record.event_ids)),
-                ),
-            )
-            self._since_prune += 1
-            if self._since_prune >= PRUNE_EVERY:
-                self._since_prune = 0
-                self.prune(conn)
-            return int(cur.lastrowid or 0)
+    def add(self, record: RequestRecord) -> bool:
+        """Queue ``record``; True when the caller must write a ``flush_job``."""
+        self._waiting.append(record)
+        if self._flush_scheduled:
+            return False
+        self._flush_scheduled = True
+        return True
+
+    def flush_failed(self) -> None:
+        """The flush job did not run (store closed, disk full): the next ``add`` retries."""
+        self._flush_scheduled = False
+
+    def flush_job(self):  # -> writer job returning the written records, with their ids
+        def job(conn: sqlite3.Connection) -> list[RequestRecord]:
+            # Cleared before draining: a record added from now on is either drained
+            # here or schedules the next job; none is left waiting.
+            self._flush_scheduled = False
+            written = []
+            while self._waiting:
+                record = self._waiting.popleft()
+                written.append(replace(record, id=self._insert(conn, record)))
+            return written
 
         return job
+
+    def insert_job(self, record: RequestRecord):  # -> writer job returning the new id
+        return lambda conn: self._insert(conn, record)
+
+    def _insert(self, conn: sqlite3.Connection, record: RequestRecord) -> int:
+        headers = dict(record.headers)
+        if record.body_format:
+            headers["X-Gatewatch-Body-Format"] = record.body_format
+        cur = conn.execute(
+            "INSERT INTO requests (time, source_ip, method, path, content_type, length,"
+            " status, reply, duration_ms, events, warnings, headers, body, body_truncated,"
+            " event_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                record.time,
+                record.source_ip,
+                record.method,
+                record.path,
+                record.content_type,
+                record.length,
+                record.status,
+                record.reply,
+                record.duration_ms,
+                record.events,
+                json.dumps(list(record.warnings), ensure_ascii=False),
+                json.dumps(headers, ensure_ascii=False),
+                record.body,
+                int(record.body_truncated),
+                json.dumps(list(record.event_ids)),
+            ),
+        )
+        self._since_prune += 1
+        if self._since_prune >= PRUNE_EVERY:
+            self._since_prune = 0
+            self.prune(conn)
+        return int(cur.lastrowid or 0)
 
     def prune(self, conn: sqlite3.Connection) -> int:
         """Drop the oldest requests beyond the count and byte bounds."""

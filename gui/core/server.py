@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from aiohttp import BodyPartReader, web
@@ -281,22 +281,24 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         event_ids=out.event_ids,
         body_format=out.body_format,
     )
-    ctx.spawn(_log_request(ctx, record))
+    if ctx.request_log.add(record):
+        ctx.spawn(_write_request_log(ctx))
     return response
 
 
-async def _log_request(ctx: ServerContext, record: RequestRecord) -> None:
+async def _write_request_log(ctx: ServerContext) -> None:
     """After the reply: the request log is for people, it must never slow the box."""
     try:
-        rid = await ctx.store.write(ctx.request_log.insert_job(record))
+        written = await ctx.store.write(ctx.request_log.flush_job())
     except (StorageError, StoreClosed):
+        ctx.request_log.flush_failed()
         return
     except Exception:
-        log.exception("could not log a request")
+        ctx.request_log.flush_failed()
+        log.exception("could not log requests")
         return
-    from dataclasses import replace
-
-    ctx.publish(replace(record, id=rid, body=None, headers={}))
+    for record in written:
+        ctx.publish(replace(record, body=None, headers={}))
 
 
 # -- read API -------------------------------------------------------------------------

@@ -48,6 +48,36 @@ def test_byte_bound_drops_oldest_bodies():
     assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] < 40
 
 
+def test_records_queue_up_for_one_flush_job_in_order():
+    conn = _db()
+    log = RequestLog()
+    scheduled = [log.add(_record(n)) for n in range(5)]
+    assert scheduled == [True, False, False, False, False]  # one job for all five
+    written = log.flush_job()(conn)
+    assert [r.time for r in written] == [1000, 1001, 1002, 1003, 1004]
+    assert [r.id for r in written] == [1, 2, 3, 4, 5]
+    assert log.flush_job()(conn) == []
+    assert log.add(_record(5)) is True  # the job ran: the next record schedules again
+
+
+def test_a_flush_that_never_ran_does_not_stop_the_log():
+    """Disk full: the job failed before running; once the disk is back, logging goes on."""
+    conn = _db()
+    log = RequestLog()
+    assert log.add(_record(0)) is True
+    log.flush_failed()
+    assert log.add(_record(1)) is True
+    assert [r.time for r in log.flush_job()(conn)] == [1000, 1001]
+
+
+def test_waiting_records_are_bounded():
+    log = RequestLog()
+    for n in range(requestlog.MAX_WAITING + 10):
+        log.add(_record(n))
+    written = log.flush_job()(_db())
+    assert len(written) == requestlog.MAX_WAITING and written[0].time == 1010
+
+
 def test_big_bodies_are_truncated_unless_they_became_events():
     body = b"y" * (requestlog.MAX_BODY + 10)
     kept, truncated = requestlog.body_for_log(body, became_events=False)
