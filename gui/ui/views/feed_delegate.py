@@ -32,6 +32,8 @@ class FeedDelegate(QStyledItemDelegate):
         self._font_key: str | None = None
         self._font_cache: tuple[QFont, QFontMetrics, QFont, QFontMetrics, QFont] | None = None
         self._rows: collections.OrderedDict[tuple[Any, ...], QPixmap] = collections.OrderedDict()
+        #: Rows rendered so far (the view budgets renders per paint with it).
+        self.renders = 0
 
     def _fonts(self, base: QFont) -> tuple[QFont, QFontMetrics, QFont, QFontMetrics, QFont]:
         key = base.key()
@@ -59,7 +61,22 @@ class FeedDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
+        self.paint_row(painter, option, index, render=True)
+
+    def paint_row(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+        render: bool,
+    ) -> bool:
         """Blit the row from a cache; render it only when something it shows changed.
+
+        With ``render`` False a row not in the cache gets a stand-in of one or
+        two Qt calls (its person-type stripe) and False is returned: the view
+        paints it again on the next turn of the event loop, so one paint never
+        renders a whole screenful of new rows while the receiver keeps the CPU
+        busy.
 
         Few Qt calls per row matter: each one may hand the GIL to the core
         thread, and a busy receiver would then stretch every paint.
@@ -68,7 +85,7 @@ class FeedDelegate(QStyledItemDelegate):
         r = index.row()
         row = model.row_at(r) if isinstance(model, FeedModel) else None
         if row is None:
-            return
+            return True
         rect = option.rect
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         thumb = model.thumb_for(row.id)
@@ -78,7 +95,10 @@ class FeedDelegate(QStyledItemDelegate):
             option.palette.cacheKey(), option.font.key(), dt.date.today(),
         )  # fmt: skip
         pixmap = self._rows.get(key)
-        if pixmap is None:
+        if pixmap is not None:
+            self._rows.move_to_end(key)
+            painter.drawPixmap(rect.topLeft(), pixmap)
+        elif render:
             dpr = painter.device().devicePixelRatioF()
             pixmap = QPixmap(round(rect.width() * dpr), round(rect.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
@@ -88,14 +108,19 @@ class FeedDelegate(QStyledItemDelegate):
                          QColor(colour), words.person_type_word(row.person_type),
                          selected)  # fmt: skip
             p.end()
+            self.renders += 1
             self._rows[key] = pixmap
             while len(self._rows) > ROW_CACHE_SIZE:
                 self._rows.popitem(last=False)
+            painter.drawPixmap(rect.topLeft(), pixmap)
         else:
-            self._rows.move_to_end(key)
-        painter.drawPixmap(rect.topLeft(), pixmap)
+            if selected:
+                painter.fillRect(rect, option.palette.highlight())
+            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), QColor(colour))
+            return False
         # The face goes on top, so its late arrival does not re-render the row.
         self._paint_thumb(painter, rect, option, row, thumb, QColor(colour))
+        return True
 
     def _paint_thumb(
         self,

@@ -8,12 +8,19 @@ row on each insert (hundreds of calls into Python per event). So:
 * a QTableView with fixed-height rows and hidden headers (its layout does not
   touch the model per row);
 * the whole viewport painted in one Python call that blits the delegate's
-  cached row pictures.
+  cached row pictures;
+* rows not rendered yet are rendered for at most ``RENDER_BUDGET_S`` per
+  paint; the rest get a stand-in and are painted again on the next turn of the
+  event loop. A jump of the scrollbar brings a screenful of new rows, and
+  rendering them all in one paint stalled the GUI thread for 50-75 ms while
+  the receiver was busy; spread over a few paints, each stays short.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt
+import time
+
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,6 +30,9 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
+
+#: Time one paint may spend rendering rows that are not in the delegate's cache.
+RENDER_BUDGET_S = 0.008
 
 
 class FeedView(QTableView):
@@ -46,6 +56,28 @@ class FeedView(QTableView):
         self.setTabKeyNavigation(False)
         # paintEvent fills every pixel: the widgets behind need not paint first
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        #: Rows painted as stand-ins, to be painted in full on the next turn.
+        self._deferred = QRect()
+        self._finish = QTimer(self)
+        self._finish.setSingleShot(True)
+        self._finish.setInterval(0)
+        self._finish.timeout.connect(self._paint_deferred)
+
+    @property
+    def rows_deferred(self) -> bool:
+        """Some visible rows show a stand-in until the next paint (tests)."""
+        return not self._deferred.isEmpty()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        # Scrolling moves the painted pixels, stand-ins included: follow them.
+        super().scrollContentsBy(dx, dy)
+        if not self._deferred.isEmpty():
+            self._deferred.translate(dx, dy)
+
+    def _paint_deferred(self) -> None:
+        area, self._deferred = self._deferred, QRect()
+        if not area.isEmpty():
+            self.viewport().update(area)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self.model()
@@ -66,12 +98,26 @@ class FeedView(QTableView):
         base_state = option.state & ~QStyle.StateFlag.State_Selected
         selection = self.selectionModel()
         width = viewport.width()
+        paint_row = getattr(delegate, "paint_row", None)
+        clock = time.perf_counter
+        deadline = clock() + RENDER_BUDGET_S
+        renders_before = getattr(delegate, "renders", 0)
+        deferred = QRect()
         while row <= last:
             index = model.index(row, 0)
             option.rect = QRect(0, self.rowViewportPosition(row), width, self.rowHeight(row))
             option.state = base_state
             if selection is not None and selection.isSelected(index):
                 option.state |= QStyle.StateFlag.State_Selected
-            delegate.paint(painter, option, index)
+            if paint_row is None:
+                delegate.paint(painter, option, index)
+            else:
+                # At least one row is rendered per paint, so the stand-ins finish.
+                render = delegate.renders == renders_before or clock() < deadline
+                if not paint_row(painter, option, index, render):
+                    deferred = deferred.united(option.rect)
             row += 1
         painter.end()
+        if not deferred.isEmpty():
+            self._deferred = self._deferred.united(deferred)
+            self._finish.start()

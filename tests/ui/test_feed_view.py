@@ -1,0 +1,68 @@
+"""The feed view's paint budget: rows over it show a stand-in, then are finished."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRect
+
+from tests.conftest import SAMPLE_NAMES
+from tests.ui.desktop_fixtures import post, variant
+
+
+def _feed_with_rows(window: Any, core: Any, qtbot: Any) -> Any:
+    for name in SAMPLE_NAMES:
+        post(core, variant(name))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == len(SAMPLE_NAMES), timeout=5000)
+    qtbot.waitUntil(lambda: window.feed_model.thumb_cache_size >= 3, timeout=5000)
+    qtbot.wait(100)  # selection, thumbnails and their repaints settle
+    return window.feed.view
+
+
+def test_rows_over_the_budget_are_finished_by_later_paints(window, core, qtbot, monkeypatch):
+    from gui.ui.views import feed_view
+
+    view = _feed_with_rows(window, core, qtbot)
+    viewport = view.viewport()
+    delegate = view.itemDelegate()
+    reference = viewport.grab().toImage()
+    assert not view.rows_deferred
+
+    delegate._rows.clear()  # as after a jump of the scrollbar: nothing rendered yet
+    monkeypatch.setattr(feed_view, "RENDER_BUDGET_S", 0.0)  # one new row per paint
+    before = delegate.renders
+    first = viewport.grab().toImage()
+    assert delegate.renders == before + 1
+    assert view.rows_deferred
+    assert first != reference  # the other rows are stand-ins for now
+
+    # No further grabs: only the view's own follow-up paints may finish the rows.
+    qtbot.waitUntil(lambda: not view.rows_deferred, timeout=5000)
+    assert delegate.renders == before + len(SAMPLE_NAMES)
+    assert viewport.grab().toImage() == reference
+    assert delegate.renders == before + len(SAMPLE_NAMES)  # all blitted from the cache now
+
+
+def test_cached_rows_are_never_deferred(window, core, qtbot, monkeypatch):
+    from gui.ui.views import feed_view
+
+    view = _feed_with_rows(window, core, qtbot)
+    monkeypatch.setattr(feed_view, "RENDER_BUDGET_S", 0.0)
+    before = view.itemDelegate().renders
+    view.viewport().grab()
+    assert view.itemDelegate().renders == before
+    assert not view.rows_deferred
+
+
+def test_stand_ins_moved_by_scrolling_are_still_finished(window, core, qtbot, monkeypatch):
+    from gui.ui.views import feed_view
+
+    view = _feed_with_rows(window, core, qtbot)
+    view.itemDelegate()._rows.clear()
+    monkeypatch.setattr(feed_view, "RENDER_BUDGET_S", 0.0)
+    view.viewport().grab()
+    deferred = QRect(view._deferred)
+    view.scrollContentsBy(0, -5)
+    assert view._deferred == deferred.translated(0, -5)
+    view.scrollContentsBy(0, 5)
+    qtbot.waitUntil(lambda: not view.rows_deferred, timeout=5000)
