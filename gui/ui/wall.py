@@ -53,6 +53,7 @@ from gui.core.event_rows import load_event, load_face_thumb, load_image
 from gui.core.model import EventSummary
 from gui.ui.alarms.banner import AlarmBanner
 from gui.ui.alarms.center import AlarmCenter
+from gui.ui.pictures import decode_picture
 from gui.ui.views.words import format_score, person_type_colour, person_type_word
 
 log = logging.getLogger(__name__)
@@ -119,10 +120,9 @@ class WallImages:
 
 
 def _decode(data: bytes | None) -> QImage | None:
-    if not data:
-        return None
-    image = QImage.fromData(data)
-    return None if image.isNull() else image
+    # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
+    decoded = decode_picture(data) if data else None
+    return None if decoded is None else decoded[0]
 
 
 def crop_rect(
