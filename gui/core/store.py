@@ -34,6 +34,8 @@ Job = Callable[[sqlite3.Connection], T]
 DB_FILENAME = "gatewatch.sqlite3"
 #: Page size of new databases (an existing database keeps the one it was made with).
 PAGE_SIZE = 16384
+#: Page cache of the writer's connection, KiB.
+WRITER_CACHE_KIB = 16 * 1024
 #: Longest the writer keeps collecting jobs into one transaction.
 MAX_BATCH_JOBS = 256
 
@@ -49,6 +51,19 @@ class StorageError(RuntimeError):
 def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def _tune_writer(conn: sqlite3.Connection) -> None:
+    """Settings of the writer's connection that are not stored in the file.
+
+    A bigger page cache keeps the tables' and indexes' pages in memory while a
+    batch's photos stream through it (the default 2 MB holds about four
+    events' photos, so every batch read its B-tree pages back from the OS);
+    statement journals of the per-job savepoints stay in memory instead of
+    temporary files. Together about +10% ingest (bench/RESULTS.md).
+    """
+    conn.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+    conn.execute("PRAGMA temp_store = MEMORY")
 
 
 def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -103,6 +118,7 @@ def open_database(
     conn.execute("PRAGMA journal_mode = WAL")
     # FULL: a commit is on disk before we answer 200, power cut included.
     conn.execute("PRAGMA synchronous = FULL")
+    _tune_writer(conn)
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if not is_new and version < schema.SCHEMA_VERSION:
         backup = path.with_name(f"{path.name}.v{version}.bak")
