@@ -148,27 +148,37 @@ def _insert_images(
     images: Sequence[DecodedImage],
     thumbs: dict[str, bytes] | None,
 ) -> list[str]:
-    added = []
-    for img in images:
-        cur = conn.execute(
-            "INSERT OR IGNORE INTO images (event_id, kind, json_path, encoding, format, width,"
-            " height, bytes, data, thumb) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                event_id,
-                img.kind,
-                json.dumps(list(img.json_path)),
-                json.dumps(img.encoding),
-                img.format,
-                img.width,
-                img.height,
-                len(img.data),
-                img.data,
-                (thumbs or {}).get(img.kind),
-            ),
+    """Insert the images of kinds the event does not have yet; returns the kinds added."""
+    if not images:
+        return []
+    # One statement for all of an event's images: each statement costs the busy
+    # writer a round trip through the GIL.
+    rows = [
+        (
+            event_id,
+            img.kind,
+            json.dumps(list(img.json_path)),
+            json.dumps(img.encoding),
+            img.format,
+            img.width,
+            img.height,
+            len(img.data),
+            img.data,
+            (thumbs or {}).get(img.kind),
         )
-        if cur.rowcount:
-            added.append(img.kind)
-    return added
+        for img in images
+    ]
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO images (event_id, kind, json_path, encoding, format, width,"
+        " height, bytes, data, thumb) VALUES " + ",".join(["(?,?,?,?,?,?,?,?,?,?)"] * len(rows)),
+        [value for row in rows for value in row],
+    )
+    kinds = list(dict.fromkeys(img.kind for img in images))
+    if cur.rowcount == len(rows) == len(kinds):
+        return kinds
+    # Callers pass only kinds the event lacks, so what is there now is what was added.
+    have = set(image_kinds(conn, event_id))
+    return [kind for kind in kinds if kind in have]
 
 
 def image_kinds(conn: sqlite3.Connection, event_id: int) -> list[str]:
@@ -188,12 +198,6 @@ def store_event(
 
     ``dropped`` are image strings not kept (too large): they leave the raw JSON too.
     """
-    existing = conn.execute(
-        f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (ev.natural_key,)
-    ).fetchone()
-    if existing is not None:
-        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs)
-
     ts = ev.timestamp if ev.timestamp is not None else arrival.received_at
     codes = " ".join(dict.fromkeys(w.code for w in warnings))
     raw = raw_with_image_refs(ev.raw, [*images, *dropped])
@@ -206,14 +210,22 @@ def store_event(
         pack_doc(_doc(ev, warnings)),
         _pack(raw),
     )  # fmt: skip
+    # The common case (a new event) in one statement; a known key means a retry
+    # or a richer copy of a stored event.
     cur = conn.execute(
         "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
         " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
         " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
         " warning_codes, self_test, pinned, doc, raw)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT (natural_key) DO NOTHING",
         values,
     )
+    if not cur.rowcount:
+        existing = conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (ev.natural_key,)
+        ).fetchone()
+        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs)
     event_id = cur.lastrowid
     assert event_id is not None
     kinds = _insert_images(conn, event_id, images, thumbs)
