@@ -105,3 +105,68 @@ def test_writing_to_a_closed_store_raises(tmp_path: Path) -> None:
 
     with pytest.raises(StoreClosed):
         asyncio.run(main())
+
+
+def _wal_restarts(store: Store) -> int:
+    """The WAL header's checkpoint sequence number: it goes up each time the WAL starts over."""
+    wal = store.path.with_name(store.path.name + "-wal")
+    header = wal.read_bytes()[:16] if wal.exists() else b""
+    return int.from_bytes(header[12:16], "big") if len(header) == 16 else 0
+
+
+def _wait_for(check, timeout: float = 20.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _blob_job(n: int):
+    return lambda c: c.execute("INSERT INTO b VALUES (?)", (bytes([n % 256]) * 200_000,))
+
+
+@pytest.fixture()
+def blob_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gui.core.store as store_module
+
+    monkeypatch.setattr(store_module, "RESTART_FRAMES", 64)  # 1 MB of 16 KB pages
+    s = Store(tmp_path)
+    s.write_sync(lambda c: c.execute("CREATE TABLE b (x BLOB)"))
+    yield s
+    s.close()
+
+
+def test_the_wal_is_checkpointed_and_started_over_beside_the_writer(blob_store: Store) -> None:
+    """The writer's connection never checkpoints; without the checkpointer the WAL only grows."""
+    writer_setting = blob_store.write_sync(
+        lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]
+    )
+    assert writer_setting == 0
+    before = _wal_restarts(blob_store)
+    for n in range(60):  # 12 MB: a dozen times the restart length
+        blob_store.write_sync(_blob_job(n))
+    assert _wait_for(lambda: _wal_restarts(blob_store) >= before + 3)
+    count = blob_store.read_sync(lambda c: c.execute("SELECT count(*) FROM b").fetchone()[0])
+    assert count == 60
+    assert blob_store.read_sync(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
+
+
+def test_a_reader_on_an_old_snapshot_holds_up_neither_writes_nor_later_restarts(
+    blob_store: Store,
+) -> None:
+    reader = blob_store.reader()
+    reader.execute("BEGIN")
+    assert reader.execute("SELECT count(*) FROM b").fetchone()[0] == 0  # snapshot taken
+    for n in range(30):
+        blob_store.write_sync(_blob_job(n), timeout=10)
+    assert reader.execute("SELECT count(*) FROM b").fetchone()[0] == 0  # still its snapshot
+    reader.execute("COMMIT")
+    restarts = _wal_restarts(blob_store)
+    for n in range(30):
+        blob_store.write_sync(_blob_job(n))
+    assert _wait_for(lambda: _wal_restarts(blob_store) > restarts)
+    assert blob_store.read_sync(lambda c: c.execute("SELECT count(*) FROM b").fetchone()[0]) == 60
