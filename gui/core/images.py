@@ -166,6 +166,9 @@ def _strict_b64decode(text: str) -> bytes:
     pybase64's ``validate=True`` accepts a subset of what strict binascii does, with
     the same bytes; whatever it refuses is left to binascii, so results are identical.
     """
+    decoded = getattr(text, "decoded", None)  # json_body.Base64Text: decoded when parsed
+    if decoded is not None:
+        return decoded
     if pybase64 is not None:
         try:
             return pybase64.b64decode(text, validate=True)

@@ -42,7 +42,7 @@ def test_the_photo_strings_are_cut_out_of_the_parse() -> None:
     """What makes it fast: the long strings never reach json.loads."""
     body = json.dumps({"name": "张三", "spot_pic": PHOTO, "reg_pic": PHOTO[:-8]}).encode()
     spans = json_body._long_strings(body)
-    assert [body[s:e].decode() for s, e in spans] == [PHOTO, PHOTO[:-8]]
+    assert [body[s:e].decode() for s, e, _ in spans] == [PHOTO, PHOTO[:-8]]
     _same(body)
 
 
@@ -143,5 +143,19 @@ def test_any_corrupted_body(value, where: int, byte: int) -> None:
 def test_escaped_quotes_before_a_photo_do_not_hide_it(before: str) -> None:
     body = f'{{"a": {before}, "p": "{PHOTO}", "b": {before}}}'.encode()
     spans = json_body._long_strings(body)
-    assert [body[s:e].decode() for s, e in spans] == [PHOTO]
+    assert [body[s:e].decode() for s, e, _ in spans] == [PHOTO]
     _same(body)
+
+
+def test_cut_photos_carry_their_bytes_and_decode_the_same() -> None:
+    """The image code takes the bytes decoded while parsing; they must be the photo's."""
+    from gui.core import images, protocol
+
+    raw = (SAMPLES_DIR / "employee_match.json").read_bytes()
+    fast = protocol.normalise(json_body.loads(raw), received_at=0)
+    slow = protocol.normalise(json.loads(raw), received_at=0)
+    assert fast.images and len(fast.images) == len(slow.images)
+    for a, b in zip(fast.images, slow.images, strict=True):
+        assert isinstance(a.text, json_body.Base64Text)
+        assert a.text.decoded == base64.b64decode(b.text)
+        assert images.decode_image(a) == images.decode_image(b)
