@@ -207,20 +207,32 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
 # -- storing ------------------------------------------------------------------------
 
 
-def store_job(prepared: Prepared, arrival: Arrival):  # -> Callable[[Connection], list[StoredEvent]]
-    """The writer job for one request: all its events in one transaction."""
+def store_job(
+    prepared: Prepared, arrival: Arrival, tally: devices.DeviceTally | None = None
+):  # -> Callable[[Connection], list[StoredEvent]]
+    """The writer job for one request: all its events in one transaction.
+
+    With ``tally`` (the writer's batch hook) the devices' last-seen and counts
+    are written once per batch; without, by this job.
+    """
 
     def job(conn) -> list[StoredEvent]:
         stored = []
         for p in prepared.events:
             result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
-            if result.outcome != "duplicate":
-                devices.note_event(conn, result.summary, p.event, arrival)
-                if p.face_thumb is not None:
-                    store_face_thumb(conn, result.summary.id, p.face_thumb)
+            if result.outcome != "duplicate" and p.face_thumb is not None:
+                store_face_thumb(conn, result.summary.id, p.face_thumb)
             stored.append(result)
         if prepared.health_report is not None:
             devices.apply_health_report(conn, prepared.health_report, arrival)
+        # Counted only once nothing in this job can fail any more.
+        for p, result in zip(prepared.events, stored, strict=True):
+            if result.outcome == "duplicate":
+                continue
+            if tally is None:
+                devices.note_event(conn, result.summary, p.event, arrival)
+            else:
+                tally.note(result.summary, p.event, arrival)
         return stored
 
     return job

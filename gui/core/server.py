@@ -192,7 +192,8 @@ async def _ingest(
         self_test=request.headers.get("X-Gatewatch-Self-Test") == "1",
     )
     try:
-        stored = await ctx.store.write(ingest.store_job(prepared, arrival))
+        tally = ctx.store.writer.batch_hook("devices", devices.DeviceTally)
+        stored = await ctx.store.write(ingest.store_job(prepared, arrival, tally))
     except (StorageError, StoreClosed) as exc:
         out.status = 503
         out.reply = ingest.error_reply(

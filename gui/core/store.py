@@ -29,6 +29,7 @@ from gui.core import schema
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+H = TypeVar("H")
 Job = Callable[[sqlite3.Connection], T]
 
 DB_FILENAME = "gatewatch.sqlite3"
@@ -211,6 +212,7 @@ class Writer:
         self._checkpointer = (
             Checkpointer(path, self._transaction_lock) if path is not None else None
         )
+        self._batch_hooks: dict[str, Any] = {}
         self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any] | _LoopFuture] | None] = (
             queue.SimpleQueue()
         )
@@ -231,6 +233,20 @@ class Writer:
             return fut
         self._jobs.put((job, fut))
         return fut
+
+    def batch_hook(self, name: str, factory: Callable[[], H]) -> H:
+        """The batch hook registered as ``name``, made by ``factory`` the first time.
+
+        A hook gathers what a batch's jobs tell it (``begin()`` when a batch
+        starts) and writes it once, inside the batch's transaction, just before
+        COMMIT (``before_commit(conn)``): work shared by many jobs costs one
+        statement per batch instead of one per job. Only jobs (on the writer
+        thread) may feed a hook.
+        """
+        hook = self._batch_hooks.get(name)
+        if hook is None:
+            hook = self._batch_hooks.setdefault(name, factory())
+        return hook
 
     def submit_async(self, job: Job[T]) -> asyncio.Future[T]:
         """Like ``submit``, for a coroutine on the running loop.
@@ -284,6 +300,9 @@ class Writer:
     def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
         conn = self._conn
         done: list[tuple[Future[Any], Any]] = []
+        hooks = list(self._batch_hooks.values())
+        for hook in hooks:
+            hook.begin()
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -322,6 +341,8 @@ class Writer:
                         if other.set_running_or_notify_cancel():
                             other.set_exception(lost)
                     return
+        for hook in hooks:
+            self._run_hook(conn, hook)
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -338,6 +359,18 @@ class Writer:
             self.last_error = None
         for fut, result in done:
             fut.set_result(result)
+
+    def _run_hook(self, conn: sqlite3.Connection, hook: Any) -> None:
+        """A failing hook loses its own writes only, never the batch's jobs."""
+        try:
+            conn.execute("SAVEPOINT hook")
+            hook.before_commit(conn)
+            conn.execute("RELEASE hook")
+        except sqlite3.Error as exc:
+            log.error("batch hook %r failed: %s", hook, exc)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK TO hook")
+                conn.execute("RELEASE hook")
 
     def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: Exception) -> None:
         self.last_error = str(exc)

@@ -62,3 +62,74 @@ def test_devices_update_from_device_status_and_2_0_events(full_receiver):
     assert boxes["SE5-0002"]["event_count"] == 1  # known by its mq_license_key
     activity = client.get_json("/api/devices/activity")
     assert sum(activity["boxes"]["SE5-0002"]) == 1
+
+
+def _event_of(box: str | None, cam: str | None, name: str | None, ip: str | None):
+    import dataclasses
+
+    from gui.core import protocol
+    from gui.core.model import EventSummary
+
+    ev = protocol.normalise(load_sample("seed_example"), received_at=0)
+    ev = dataclasses.replace(ev, ep_info={**ev.ep_info, "ep_ip": ip, "ep_type": "ipc"})
+    summary = EventSummary(
+        id=1, received_at=0, timestamp=0, identity_id="x", identity_name="x", person_type=1,
+        score=None, want_action=None, ep_id=cam, ep_name=name, device_id=None, dev_sno=box,
+        format="1.0", path="/x", source_ip="", warning_codes=(), image_kinds=(),
+    )  # fmt: skip
+    return summary, ev
+
+
+def test_a_batch_tally_writes_what_per_event_upserts_would() -> None:
+    """One upsert per device and batch: same rows as one upsert per event, in order."""
+    import random
+    import sqlite3
+
+    from gui.core import devices, schema
+    from gui.core.event_rows import Arrival
+
+    rng = random.Random(7)
+    per_event, tallied = (sqlite3.connect(":memory:") for _ in range(2))
+    for conn in (per_event, tallied):
+        schema.migrate(conn)
+    tally = devices.DeviceTally()
+    now = 1_000_000
+    for _batch in range(6):
+        tally.begin()
+        for _ in range(rng.randint(1, 8)):
+            box = rng.choice(["SN1", "SN2", None])
+            cam = rng.choice([f"{box}__10.0.0.{rng.randint(1, 3)}" if box else None, "cam-x", None])
+            summary, ev = _event_of(
+                box, cam, rng.choice(["门口", None, "Gate"]), rng.choice(["10.0.0.9", None])
+            )
+            now += rng.randint(0, 500)  # arrival times only go forward
+            arrival = Arrival(
+                received_at=now,
+                source_ip=rng.choice(["10.0.0.1", "10.0.0.2"]),
+                path="/x",
+                self_test=rng.random() < 0.1,
+            )
+            devices.note_event(per_event, summary, ev, arrival)
+            tally.note(summary, ev, arrival)
+        tally.before_commit(tallied)
+    for table in ("boxes", "cameras"):
+        query = f"SELECT * FROM {table} ORDER BY 1"
+        assert per_event.execute(query).fetchall() == tallied.execute(query).fetchall()
+    assert per_event.execute("SELECT sum(event_count) FROM cameras").fetchone()[0] > 10
+
+
+def test_device_counts_under_concurrent_posters(client: Client) -> None:
+    """Events of one camera from many posters: every one counted once."""
+    import concurrent.futures
+
+    sample = load_sample("employee_match")
+
+    def post(n: int) -> int:
+        ev = dict(sample, identity_id=f"tally-{n}", timestamp=sample["timestamp"] + n)
+        return client.post_json("/EventServer/api/HistoryEvent", ev).status
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(post, range(40))) == {200}
+    cameras = client.get_json("/api/devices")["cameras"]
+    camera = next(c for c in cameras if c["ep_id"] == sample["ep_info"]["ep_id"])
+    assert camera["event_count"] == 40

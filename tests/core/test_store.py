@@ -26,7 +26,9 @@ def _count(store: Store) -> int:
 def _hold_writer(store: Store) -> threading.Event:
     """Keep the writer busy so the next jobs queue up into one batch."""
     release = threading.Event()
-    store.submit(lambda c: release.wait(5))
+    running = threading.Event()
+    store.submit(lambda c: (running.set(), release.wait(5)))
+    assert running.wait(5)
     return release
 
 
@@ -170,3 +172,45 @@ def test_a_reader_on_an_old_snapshot_holds_up_neither_writes_nor_later_restarts(
         blob_store.write_sync(_blob_job(n))
     assert _wait_for(lambda: _wal_restarts(blob_store) > restarts)
     assert blob_store.read_sync(lambda c: c.execute("SELECT count(*) FROM b").fetchone()[0]) == 60
+
+
+class _Hook:
+    """Counts what a batch's jobs noted and writes the total once before COMMIT."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.noted = 0
+        self.fail = fail
+        self.batches = 0
+
+    def begin(self) -> None:
+        self.noted = 0
+
+    def before_commit(self, c) -> None:
+        self.batches += 1
+        c.execute("INSERT INTO t VALUES (?)", (1000 + self.noted,))
+        if self.fail:
+            c.execute("INSERT INTO no_such_table VALUES (1)")
+
+
+def test_a_batch_hook_writes_once_per_batch_inside_its_transaction(store: Store) -> None:
+    hook = store.writer.batch_hook("count", _Hook)
+    assert store.writer.batch_hook("count", _Hook) is hook  # one per name
+
+    def job(c):
+        c.execute("INSERT INTO t VALUES (1)")
+        hook.noted += 1
+
+    release = _hold_writer(store)
+    futures = [store.submit(job) for _ in range(5)]
+    release.set()
+    for f in futures:
+        f.result(10)
+    values = store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t ORDER BY x")])
+    # the held batch wrote 1000 (nothing noted), then one batch of five jobs: 1005
+    assert values == [1, 1, 1, 1, 1, 1000, 1005]
+
+
+def test_a_failing_batch_hook_loses_only_its_own_writes(store: Store) -> None:
+    store.writer.batch_hook("bad", lambda: _Hook(fail=True))
+    store.write_sync(lambda c: c.execute("INSERT INTO t VALUES (7)"))
+    assert store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t")]) == [7]
