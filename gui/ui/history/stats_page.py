@@ -54,7 +54,6 @@ def bucket_label(start: int, bucket: str) -> str:
     return t.strftime("%m-%d %H:00") if bucket == "hour" else t.strftime("%m-%d")
 
 
-
 def count_axis(largest: int, max_ticks: int = 6) -> QValueAxis:
     """A 0-based axis for counts whose ticks fall on whole numbers.
 
@@ -73,6 +72,7 @@ def count_axis(largest: int, max_ticks: int = 6) -> QValueAxis:
     axis.setRange(0, -(-top // step) * step)
     axis.setTickCount(-(-top // step) + 1)
     return axis
+
 
 class BucketTable(QAbstractTableModel):
     """One row per bucket: start, total, then each person type (bounded: a range's buckets)."""
