@@ -5,7 +5,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,19 @@ SAMPLE_NAMES = ("employee_match", "stranger", "blacklist", "seed_example")
 
 def load_sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
+    """Poll until ``predicate()`` is truthy and return it (falsy after ``timeout`` s).
+
+    For what happens after a reply (request log, thumbnails, checkpoints).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.02)
 
 
 @pytest.fixture(autouse=True)

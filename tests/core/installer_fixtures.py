@@ -24,15 +24,3 @@ def full_receiver(tmp_path: Path) -> Iterator[Any]:
     rec.thread = thread  # type: ignore[attr-defined]
     yield rec
     thread.stop()
-
-
-def wait_for(predicate: Any, timeout: float = 10.0) -> Any:
-    """Poll until ``predicate()`` is truthy (the request log is written after the reply)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(0.02)

@@ -17,7 +17,7 @@ from gui.core import features, retention
 from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 from gui.core.store import StorageError
 from gui.settings import Settings
-from tests.conftest import Client
+from tests.conftest import Client, wait_for
 from tests.core.history_data import PATH, event
 
 
@@ -30,14 +30,6 @@ def featured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiv
     thread.start()
     yield rec
     thread.stop()
-
-
-def wait_for(predicate, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        time.sleep(0.02)
 
 
 def test_disk_full_answers_503_then_resumes_by_itself(featured: Receiver) -> None:
@@ -69,14 +61,14 @@ def test_disk_full_answers_503_then_resumes_by_itself(featured: Receiver) -> Non
     assert reply.status == 503
     body = reply.json()
     assert "retry later" in body["message"] and "full" in body["message"]
-    wait_for(lambda: states and not states[-1].ok)
+    assert wait_for(lambda: states and not states[-1].ok)
     assert "full" in states[-1].message
 
     # Space comes back: the next upload is stored without anyone restarting anything.
     on_writer(lambda conn: conn.execute("PRAGMA max_page_count = 1073741823"))
     reply = client.post_json(PATH, [event(2), event(3)])
     assert reply.status == 200, reply.body
-    wait_for(lambda: states[-1].ok)
+    assert wait_for(lambda: states[-1].ok)
     conn = store.reader()
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert [r[0] for r in conn.execute("SELECT identity_id FROM events ORDER BY id")] == [

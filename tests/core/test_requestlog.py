@@ -6,8 +6,7 @@ from typing import Any
 
 from gui.core import installer, requestlog, schema
 from gui.core.requestlog import RequestLog, RequestRecord
-from tests.conftest import Client, load_sample
-from tests.core.installer_fixtures import wait_for
+from tests.conftest import Client, load_sample, wait_for
 
 
 def _db() -> sqlite3.Connection:

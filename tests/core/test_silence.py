@@ -6,8 +6,7 @@ from typing import Any
 
 from gui.core import alarms, sender, silence
 from gui.core.silence import AMBER, OK, QUIET, RED, SilenceState, SilenceWatch
-from tests.conftest import Client, load_sample
-from tests.core.installer_fixtures import wait_for
+from tests.conftest import Client, load_sample, wait_for
 
 MIN = 60_000
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gui.core.store import Store, StoreClosed
+from tests.conftest import wait_for
 
 
 @pytest.fixture()
@@ -116,17 +117,6 @@ def _wal_restarts(store: Store) -> int:
     return int.from_bytes(header[12:16], "big") if len(header) == 16 else 0
 
 
-def _wait_for(check, timeout: float = 20.0) -> bool:
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
-
-
 def _blob_job(n: int):
     return lambda c: c.execute("INSERT INTO b VALUES (?)", (bytes([n % 256]) * 200_000,))
 
@@ -151,7 +141,7 @@ def test_the_wal_is_checkpointed_and_started_over_beside_the_writer(blob_store: 
     before = _wal_restarts(blob_store)
     for n in range(60):  # 12 MB: a dozen times the restart length
         blob_store.write_sync(_blob_job(n))
-    assert _wait_for(lambda: _wal_restarts(blob_store) >= before + 3)
+    assert wait_for(lambda: _wal_restarts(blob_store) >= before + 3, timeout=20)
     count = blob_store.read_sync(lambda c: c.execute("SELECT count(*) FROM b").fetchone()[0])
     assert count == 60
     assert blob_store.read_sync(lambda c: c.execute("PRAGMA integrity_check").fetchone()[0]) == "ok"
@@ -170,7 +160,7 @@ def test_a_reader_on_an_old_snapshot_holds_up_neither_writes_nor_later_restarts(
     restarts = _wal_restarts(blob_store)
     for n in range(30):
         blob_store.write_sync(_blob_job(n))
-    assert _wait_for(lambda: _wal_restarts(blob_store) > restarts)
+    assert wait_for(lambda: _wal_restarts(blob_store) > restarts, timeout=20)
     assert blob_store.read_sync(lambda c: c.execute("SELECT count(*) FROM b").fetchone()[0]) == 60
 
 

@@ -8,25 +8,14 @@ the live feed shows does not.
 from __future__ import annotations
 
 import socket
-import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from tests.conftest import Client, load_sample
+from tests.conftest import Client, load_sample, wait_for
 from tests.core.procs import unique_event
 
 pytestmark = pytest.mark.timeout(60)
-
-
-def _poll(check: Callable[[], bool], timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def _thumbs(receiver: Any, event_id: int) -> tuple[bool, set[str]]:
@@ -50,7 +39,7 @@ def _post(client: Client, n: int) -> int:
 def test_all_thumbnails_are_made_after_the_reply(client: Client, receiver: Any) -> None:
     event_id = _post(client, 1)
     kinds = {"spot_pic", "reg_pic", "ir_pic", "recognize_face"}
-    assert _poll(lambda: _thumbs(receiver, event_id) == (True, kinds))
+    assert wait_for(lambda: _thumbs(receiver, event_id) == (True, kinds))
 
 
 def test_image_thumbnails_wait_while_an_upload_is_in_flight(
@@ -66,17 +55,17 @@ def test_image_thumbnails_wait_while_an_upload_is_in_flight(
             b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n["
         )
-        assert _poll(lambda: receiver.ctx.ingesting == 1)
+        assert wait_for(lambda: receiver.ctx.ingesting == 1)
         event_id = _post(client, 2)
         # The feed's face thumbnail does not wait...
-        assert _poll(lambda: _thumbs(receiver, event_id)[0])
+        assert wait_for(lambda: _thumbs(receiver, event_id)[0])
         # ...the per-image ones do.
         assert _thumbs(receiver, event_id)[1] == set()
         assert receiver.ctx.ingesting == 1
     finally:
         slow.close()
-    assert _poll(lambda: receiver.ctx.ingesting == 0)
-    assert _poll(lambda: "spot_pic" in _thumbs(receiver, event_id)[1])
+    assert wait_for(lambda: receiver.ctx.ingesting == 0)
+    assert wait_for(lambda: "spot_pic" in _thumbs(receiver, event_id)[1])
 
 
 def test_a_thumbnail_sized_face_crop_is_committed_with_the_event(

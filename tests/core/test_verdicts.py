@@ -4,8 +4,7 @@ import time
 from typing import Any
 
 from gui.core import sender, verdicts
-from tests.conftest import Client, load_sample
-from tests.core.installer_fixtures import wait_for
+from tests.conftest import Client, load_sample, wait_for
 
 HOUR = 3600 * 1000
 REALTIME = "/EventServer/api/RealTimeEvent"
