@@ -30,7 +30,6 @@ except ImportError:  # pragma: no cover - a declared dependency; without it, pla
 #: Strings shorter than this are left to ``json.loads`` (not worth cutting).
 MIN_CUT = 1024
 
-_QUOTE = ord('"')
 _BACKSLASH = ord("\\")
 
 

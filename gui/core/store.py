@@ -35,6 +35,8 @@ Job = Callable[[sqlite3.Connection], T]
 DB_FILENAME = "gatewatch.sqlite3"
 #: Page size of new databases (an existing database keeps the one it was made with).
 PAGE_SIZE = 16384
+#: How long a connection waits for a lock before giving up with "database is locked".
+BUSY_TIMEOUT_MS = 5000
 #: Page cache of the writer's connection, KiB.
 WRITER_CACHE_KIB = 16 * 1024
 #: WAL length (frames, i.e. pages) at which the checkpointer starts the WAL over.
@@ -55,7 +57,7 @@ class StorageError(RuntimeError):
 
 def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _tune_writer(conn: sqlite3.Connection) -> None:
@@ -178,7 +180,7 @@ class Checkpointer:
             return
         try:
             while not self._stopping:
-                self._wake.wait(1.0)
+                self._wake.wait()  # a commit or stop(): nothing to copy otherwise
                 self._wake.clear()
                 if self._stopping:
                     break
@@ -199,7 +201,7 @@ class Checkpointer:
             try:
                 conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
             finally:
-                conn.execute("PRAGMA busy_timeout = 5000")
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 class Writer:
