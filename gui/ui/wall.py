@@ -54,7 +54,12 @@ from gui.core.model import EventSummary
 from gui.ui.alarms.banner import AlarmBanner
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.pictures import decode_picture
-from gui.ui.views.words import format_score, person_type_colour, person_type_word
+from gui.ui.views.words import (
+    format_score,
+    format_tile_time,
+    person_type_colour,
+    person_type_word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -289,18 +294,6 @@ def _label(parent: QWidget, *, bold: bool = False, colour: str = INK) -> QLabel:
     return label
 
 
-def _time_text(ms: int | None) -> str:
-    if ms is None:
-        return "—"
-    try:
-        t = dt.datetime.fromtimestamp(ms / 1000)
-    except (OverflowError, OSError, ValueError):
-        return str(ms)
-    if t.date() == dt.date.today():
-        return t.strftime("%H:%M:%S")
-    return t.strftime("%m-%d %H:%M:%S")
-
-
 class Tile(QFrame):
     """One of the previous events; a fixed widget whose content is replaced."""
 
@@ -332,7 +325,7 @@ class Tile(QFrame):
             return
         self._set_frame(person_type_colour(item.person_type, colours))
         self.name.setText(item.name or item.identity_id or person_type_word(item.person_type))
-        self.meta.setText(f"{_time_text(item.time)}  {item.device or ''}".strip())
+        self.meta.setText(f"{format_tile_time(item.time)}  {item.device or ''}".strip())
         self.picture._pixmap = thumb
         self.picture.update()
 
@@ -593,7 +586,7 @@ class WallWindow(QWidget):
             set_ink(self.kind, colour)
         self.score.setText(self.tr("score %1").replace("%1", format_score(item.score)))
         self.device.setText(item.device or "")
-        self.when.setText(_time_text(item.time))
+        self.when.setText(format_tile_time(item.time))
 
     def _reload_latest(self) -> None:
         if self._recent and not self._closed:

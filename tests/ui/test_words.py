@@ -31,6 +31,15 @@ def test_feed_time_shows_the_date_when_not_today() -> None:
     assert words.format_feed_time(None, today) == "—"
 
 
+def test_wall_tile_time_and_out_of_range_times() -> None:
+    now = dt.datetime.now().replace(microsecond=0)
+    assert words.format_tile_time(int(now.timestamp() * 1000)) == now.strftime("%H:%M:%S")
+    assert words.format_tile_time(_ms(2020, 10, 13, 18, 0, 36)) == "10-13 18:00:36"
+    assert words.format_tile_time(None) == "—"
+    huge = 10**20  # a box clock gone wild: shown as the number it sent
+    assert words.format_tile_time(huge) == words.format_ms(huge) == str(huge)
+
+
 def test_clock_skew_and_score_formats() -> None:
     assert words.format_duration_ms(2400) == "+2.4 s"
     assert words.format_duration_ms(-190_000) == "-3 min 10 s"

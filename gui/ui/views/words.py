@@ -59,32 +59,46 @@ def ep_type_words(ep_type: str | None) -> str:
     return words.get(ep_type, ep_type)
 
 
-def format_ms(ms: int | None, *, with_date: bool = True) -> str:
-    """Local time of a millisecond timestamp, e.g. ``2026-11-24 21:03:55.150``."""
+def _local_time(ms: int | None) -> dt.datetime | str:
+    """The local time of ``ms``, or the text to show instead (no time, or out of range)."""
     if ms is None:
         return "—"
     try:
-        t = dt.datetime.fromtimestamp(ms / 1000)
+        return dt.datetime.fromtimestamp(ms / 1000)
     except (OverflowError, OSError, ValueError):
         return str(ms)
+
+
+def format_ms(ms: int | None, *, with_date: bool = True) -> str:
+    """Local time of a millisecond timestamp, e.g. ``2026-11-24 21:03:55.150``."""
+    t = _local_time(ms)
+    if isinstance(t, str):
+        return t
     text = t.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
     return f"{text}.{t.microsecond // 1000:03d}" if with_date else text
 
 
 def format_feed_time(ms: int | None, today: dt.date | None = None) -> str:
     """Short time for a feed row: ``16:03:20`` today, ``10-13 18:00`` another day this year."""
-    if ms is None:
-        return "—"
-    try:
-        t = dt.datetime.fromtimestamp(ms / 1000)
-    except (OverflowError, OSError, ValueError):
-        return str(ms)
+    t = _local_time(ms)
+    if isinstance(t, str):
+        return t
     today = today or dt.date.today()
     if t.date() == today:
         return t.strftime("%H:%M:%S")
     if t.year == today.year:
         return t.strftime("%m-%d %H:%M")
     return t.strftime("%Y-%m-%d")
+
+
+def format_tile_time(ms: int | None) -> str:
+    """Time on the wall: ``16:03:20`` today, ``10-13 16:03:20`` another day."""
+    t = _local_time(ms)
+    if isinstance(t, str):
+        return t
+    if t.date() == dt.date.today():
+        return t.strftime("%H:%M:%S")
+    return t.strftime("%m-%d %H:%M:%S")
 
 
 def format_duration_ms(ms: int) -> str:
