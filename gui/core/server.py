@@ -48,24 +48,25 @@ def parse_networks(items: Iterable[str]) -> list[Network]:
     return nets
 
 
-def _ip_in(ip: str, nets: list[Network]) -> bool:
+def _source_address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A peer's address; ``::ffff:a.b.c.d`` (IPv4 on a dual-stack socket) as IPv4."""
     try:
         addr = ipaddress.ip_address(ip)
     except ValueError:
-        return False
+        return None
     if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return any(addr in net for net in nets)
+        return addr.ipv4_mapped
+    return addr
+
+
+def _ip_in(ip: str, nets: list[Network]) -> bool:
+    addr = _source_address(ip)
+    return addr is not None and any(addr in net for net in nets)
 
 
 def is_loopback(ip: str) -> bool:
-    try:
-        addr = ipaddress.ip_address(ip)
-    except ValueError:
-        return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped:
-        addr = addr.ipv4_mapped
-    return addr.is_loopback
+    addr = _source_address(ip)
+    return addr is not None and addr.is_loopback
 
 
 @dataclass

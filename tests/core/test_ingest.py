@@ -487,3 +487,13 @@ def test_self_test_events_do_not_register_devices(client: Client) -> None:
     assert reply.status == 200
     assert client.get_json(f"/api/events/{reply.json()['events'][0]['id']}")["self_test"]
     assert client.get_json("/api/devices") == {"boxes": [], "cameras": []}
+
+
+def test_allow_list_and_loopback_see_ipv4_through_dual_stack_sockets() -> None:
+    from gui.core import server
+
+    nets = server.parse_networks(["10.0.0.0/8"])
+    assert server._ip_in("::ffff:10.1.2.3", nets) and server._ip_in("10.1.2.3", nets)
+    assert not server._ip_in("::ffff:192.168.1.9", nets) and not server._ip_in("garbage", nets)
+    assert server.is_loopback("::ffff:127.0.0.1") and server.is_loopback("::1")
+    assert not server.is_loopback("") and not server.is_loopback("192.168.1.9")
