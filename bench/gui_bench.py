@@ -141,6 +141,23 @@ def pct(values: list[float], p: float) -> float:
     return values[k]
 
 
+def _run_until_exit(sender: subprocess.Popen[bytes]) -> None:
+    """Run the Qt event loop until the sender process ends.
+
+    The real event loop (not a processEvents spin): the GUI thread's CPU time
+    then counts only what the window does.
+    """
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    watcher = QTimer()
+    watcher.setInterval(100)
+    watcher.timeout.connect(lambda: sender.poll() is not None and loop.quit())
+    watcher.start()
+    loop.exec()
+    watcher.stop()
+
+
 def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
@@ -235,17 +252,7 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     sampler.setInterval(5000)
     sampler.timeout.connect(lambda: rss_series.append(round(proc.memory_info().rss / 2**20)))
     sampler.start()
-    # The real event loop (not a processEvents spin): the GUI thread's CPU time
-    # then counts only what the window does.
-    from PySide6.QtCore import QEventLoop
-
-    loop = QEventLoop()
-    watcher = QTimer()
-    watcher.setInterval(100)
-    watcher.timeout.connect(lambda: sender.poll() is not None and loop.quit())
-    watcher.start()
-    loop.exec()
-    watcher.stop()
+    _run_until_exit(sender)
     gui_cpu = time.thread_time() - cpu0
     wall = time.perf_counter() - t_load
     load_avg = os.getloadavg()
@@ -327,7 +334,7 @@ def run_reference(rate: float, seconds: float) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-ref-"))
     os.environ["GATEWATCH_CONFIG_DIR"] = str(tmp / "cfg")
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QWidget
 
     from gui.settings import Settings
@@ -362,12 +369,7 @@ def run_reference(rate: float, seconds: float) -> dict[str, Any]:
     last[0] = t0 = time.perf_counter()
     cpu0 = time.thread_time()
     probe.start()
-    loop = QEventLoop()
-    watcher = QTimer()
-    watcher.setInterval(100)
-    watcher.timeout.connect(lambda: sender.poll() is not None and loop.quit())
-    watcher.start()
-    loop.exec()
+    _run_until_exit(sender)
     probe.stop()
     gui_cpu, wall = time.thread_time() - cpu0, time.perf_counter() - t0
     stall_ms = [max(0.0, g * 1000 - 5) for g in gaps]
