@@ -8,38 +8,31 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gui.core import features, retention
-from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+from gui.core import retention
+from gui.core.receiver import Receiver
 from gui.core.store import StorageError
-from gui.settings import Settings
 from tests.conftest import Client, wait_for
 from tests.core.history_data import PATH, event
 
 
-@pytest.fixture
-def featured(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Receiver]:
+@pytest.fixture(autouse=True)
+def fast_storage_poll(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autouse, so it is patched before ``full_receiver`` starts its storage watch."""
     monkeypatch.setattr(retention, "STORAGE_POLL_S", 0.05)
-    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
-    features.install(rec, Settings())
-    thread = ReceiverThread(rec)
-    thread.start()
-    yield rec
-    thread.stop()
 
 
-def test_disk_full_answers_503_then_resumes_by_itself(featured: Receiver) -> None:
+def test_disk_full_answers_503_then_resumes_by_itself(full_receiver: Receiver) -> None:
     states: list[retention.StorageState] = []
-    featured.subscribe(
+    full_receiver.subscribe(
         lambda item: states.append(item) if isinstance(item, retention.StorageState) else None
     )
-    client = Client(featured.port)
+    client = Client(full_receiver.port)
     assert client.post_json(PATH, event(1)).status == 200
-    store = featured.store
+    store = full_receiver.store
 
     def cap(conn) -> int:
         pages = conn.execute("PRAGMA page_count").fetchone()[0]

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gui.core import features, stats
+from gui.core import stats
 from gui.core.query import BadQuery
-from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+from gui.core.receiver import Receiver
 from gui.core.store import Store
 from tests.conftest import Client
 from tests.core.history_data import add, event, make_store
@@ -100,21 +100,8 @@ def test_bad_parameters() -> None:
     )
 
 
-@pytest.fixture
-def featured(tmp_path: Path) -> Iterator[Receiver]:
-    """A receiver with every core feature installed (as headless and the app run it)."""
-    from gui.settings import Settings
-
-    rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
-    features.install(rec, Settings())
-    thread = ReceiverThread(rec)
-    thread.start()
-    yield rec
-    thread.stop()
-
-
-def test_api_stats_and_pin(featured: Receiver) -> None:
-    client = Client(featured.port)
+def test_api_stats_and_pin(full_receiver: Receiver) -> None:
+    client = Client(full_receiver.port)
     assert client.post_json("/EventServer/api/HistoryEvent", [event(1), event(2)]).status == 200
     since = 1_700_000_000_000 - 3_600_000
     body = client.get_json(f"/api/stats?since={since}&until={since + 7_200_000}&bucket=hour")
@@ -135,8 +122,8 @@ def test_api_stats_and_pin(featured: Receiver) -> None:
     assert client.request("POST", "/api/events/x/pin").status == 400
 
 
-def test_api_events_sorted_pages(featured: Receiver) -> None:
-    client = Client(featured.port)
+def test_api_events_sorted_pages(full_receiver: Receiver) -> None:
+    client = Client(full_receiver.port)
     names = ["王伟", "Alice", "张伟"]
     evs = [event(n, identity_name=names[n], score=n / 10) for n in range(3)]
     assert client.post_json("/EventServer/api/HistoryEvent", evs).status == 200
