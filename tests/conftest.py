@@ -85,6 +85,17 @@ class Client:
         body = json.dumps(value, ensure_ascii=False).encode()
         return self.request("POST", path, body, {"Content-Type": content_type})
 
+    def post_form(self, path: str, fields: dict[str, str], boundary: str = "gwboundary") -> Reply:
+        """POST ``fields`` as multipart/form-data, one text part each."""
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{text}\r\n'
+            for name, text in fields.items()
+        ]
+        body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+        return self.request(
+            "POST", path, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
 

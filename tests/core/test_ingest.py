@@ -222,19 +222,11 @@ def test_realtime_then_history_copy_fills_in_the_scene_photo(client: Client) -> 
 
 def test_form_data_and_urlencoded_bodies(client: Client) -> None:
     sample = unique(load_sample("stranger"), 7)
-    boundary = uuid.uuid4().hex
-    parts = []
-    for key, value in sample.items():
-        text = (
-            json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
-        )
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{text}\r\n'
-        )
-    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
-    reply = client.request(
-        "POST", HISTORY, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    )
+    fields = {
+        key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else str(value)
+        for key, value in sample.items()
+    }
+    reply = client.post_form(HISTORY, fields, boundary=uuid.uuid4().hex)
     assert reply.status == 200, reply.body
     event = client.get_json(f"/api/events/{reply.json()['events'][0]['id']}")
     assert event["identity_id"] == sample["identity_id"]

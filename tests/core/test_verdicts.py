@@ -146,17 +146,11 @@ def test_form_data_bodies_and_geometry(full_receiver):
     client = Client(full_receiver.port)
     event = sender.refreshed(load_sample("employee_match"), _now())
     event["recognize_face_attr"] = dict(event["recognize_face_attr"], box=[1800, 1000, 2100, 1250])
-    boundary = "gwboundary"
-    parts = []
-    for key, value in event.items():
-        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{text}\r\n'
-        )
-    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
-    reply = client.request(
-        "POST", HISTORY, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-    )
+    fields = {
+        key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        for key, value in event.items()
+    }
+    reply = client.post_form(HISTORY, fields)
     assert reply.status == 200, reply.body
     wait_for(lambda: _logged(client, 1))
     found = _verdicts(client)
