@@ -25,6 +25,19 @@ def load_sample(name: str) -> dict[str, Any]:
     return json.loads((SAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+def make_summary(**fields: Any) -> Any:
+    """An ``EventSummary`` with plain defaults: a test names only the fields it is about."""
+    from gui.core.model import EventSummary
+
+    defaults: dict[str, Any] = {
+        "id": 1, "received_at": 0, "timestamp": 0, "identity_id": "x", "identity_name": None,
+        "person_type": 1, "score": None, "want_action": None, "ep_id": None, "ep_name": None,
+        "device_id": None, "dev_sno": None, "format": "1.0", "path": "/",
+        "source_ip": "127.0.0.1", "warning_codes": (), "image_kinds": (),
+    }  # fmt: skip
+    return EventSummary(**{**defaults, **fields})
+
+
 def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     """Poll until ``predicate()`` is truthy and return it (falsy after ``timeout`` s).
 

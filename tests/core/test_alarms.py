@@ -14,7 +14,7 @@ import pytest
 from gui.core import alarms
 from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 from gui.settings import Settings
-from tests.conftest import Client
+from tests.conftest import Client, make_summary
 
 
 class Recorder:
@@ -168,13 +168,9 @@ def test_duplicate_arrival_raises_nothing_more(rig: Any, samples: Any) -> None:
 
 
 def test_merged_summary_raises_nothing() -> None:
-    from gui.core.model import EventSummary
-
-    s = EventSummary(
-        id=1, received_at=now_ms(), timestamp=now_ms(), identity_id="x", identity_name=None,
-        person_type=3, score=0.9, want_action=None, ep_id="cam", ep_name=None, device_id=None,
-        dev_sno=None, format="1.0", path="/", source_ip="127.0.0.1", warning_codes=(),
-        image_kinds=(), merged=True,
+    s = make_summary(
+        received_at=now_ms(), timestamp=now_ms(), person_type=3, score=0.9, ep_id="cam",
+        merged=True,
     )  # fmt: skip
     assert not alarms.matches_rules(s, Settings())
     from dataclasses import replace

@@ -4,7 +4,7 @@ import time
 
 from gui.core import installer, sender
 from gui.core.simulator import FakeBox, FakeCamera, health_report
-from tests.conftest import Client, load_sample
+from tests.conftest import Client, load_sample, make_summary
 
 HOUR = 3600 * 1000
 
@@ -68,15 +68,12 @@ def _event_of(box: str | None, cam: str | None, name: str | None, ip: str | None
     import dataclasses
 
     from gui.core import protocol
-    from gui.core.model import EventSummary
 
     ev = protocol.normalise(load_sample("seed_example"), received_at=0)
     ev = dataclasses.replace(ev, ep_info={**ev.ep_info, "ep_ip": ip, "ep_type": "ipc"})
-    summary = EventSummary(
-        id=1, received_at=0, timestamp=0, identity_id="x", identity_name="x", person_type=1,
-        score=None, want_action=None, ep_id=cam, ep_name=name, device_id=None, dev_sno=box,
-        format="1.0", path="/x", source_ip="", warning_codes=(), image_kinds=(),
-    )  # fmt: skip
+    summary = make_summary(
+        identity_name="x", ep_id=cam, ep_name=name, dev_sno=box, path="/x", source_ip=""
+    )
     return summary, ev
 
 

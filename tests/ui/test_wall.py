@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import make_summary
 from tests.ui.test_alarms_ui import FakePlayer, now_ms, post
 
 
@@ -48,13 +49,11 @@ def test_latest_event_large_with_pictures_and_tiles(
 def test_tiles_stay_fixed_and_thumbnails_bounded(
     rig: Any, wall: Any, samples: Any, qtbot: Any
 ) -> None:
-    from gui.core.model import EventSummary
-
     tiles_before = list(wall.tiles)
     base = now_ms()
     for i in range(40):
         wall.on_event(
-            EventSummary(
+            make_summary(
                 id=10_000 + i,
                 received_at=base,
                 timestamp=base + i,
@@ -62,16 +61,8 @@ def test_tiles_stay_fixed_and_thumbnails_bounded(
                 identity_name=f"Person {i}",
                 person_type=1 + i % 5,
                 score=0.9,
-                want_action=None,
                 ep_id="cam",
                 ep_name="Gate",
-                device_id=None,
-                dev_sno=None,
-                format="1.0",
-                path="/",
-                source_ip="127.0.0.1",
-                warning_codes=(),
-                image_kinds=(),
             )
         )
     assert wall.tiles == tiles_before and len(wall.tiles) == 4
@@ -82,30 +73,7 @@ def test_tiles_stay_fixed_and_thumbnails_bounded(
 
 
 def test_self_test_events_do_not_reach_the_wall(rig: Any, wall: Any, qtbot: Any) -> None:
-    from gui.core.model import EventSummary
-
-    wall.on_event(
-        EventSummary(
-            id=1,
-            received_at=0,
-            timestamp=0,
-            identity_id="t",
-            identity_name="Test",
-            person_type=1,
-            score=None,
-            want_action=None,
-            ep_id=None,
-            ep_name=None,
-            device_id=None,
-            dev_sno=None,
-            format="1.0",
-            path="/",
-            source_ip="127.0.0.1",
-            warning_codes=(),
-            image_kinds=(),
-            self_test=True,
-        )
-    )
+    wall.on_event(make_summary(identity_id="t", identity_name="Test", self_test=True))
     assert wall.name.text() != "Test"
 
 
