@@ -15,7 +15,7 @@ from PySide6.QtGui import QImage
 
 from gui.core.images import ImageError, load_pixels, open_image
 
-__all__ = ["decode_picture", "fit_size"]
+__all__ = ["decode_fitted", "decode_picture", "fit_size"]
 
 _ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
@@ -49,6 +49,32 @@ def _to_qimage(picture: Image.Image) -> QImage:
     return QImage(data, width, height, width * 4, fmt).copy()
 
 
+def _fitted(picture: Image.Image, fit: tuple[int, int]) -> Image.Image | None:
+    """``picture`` scaled down to fit ``fit`` (device pixels); None if it fits already."""
+    if picture.width <= fit[0] and picture.height <= fit[1]:
+        return None
+    size = fit_size(picture.width, picture.height, fit[0], fit[1])
+    return picture.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+
+
+def _decode(
+    data: bytes, fit: tuple[int, int] | None, full: bool
+) -> tuple[QImage | None, QImage | None] | None:
+    """``(full size or None when not wanted and a preview exists, preview)``; None: no picture."""
+    try:
+        with open_image(data) as im:
+            load_pixels(im)
+            picture: Image.Image = im
+            if picture.mode not in ("RGB", "RGBA"):
+                picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
+            small = _fitted(picture, fit) if fit is not None else None
+            preview = None if small is None else _to_qimage(small)
+            whole = _to_qimage(picture) if full or preview is None else None
+    except (ImageError, OSError, ValueError):
+        return None
+    return whole, preview
+
+
 def decode_picture(
     data: bytes, fit: tuple[int, int] | None = None
 ) -> tuple[QImage, QImage | None] | None:
@@ -56,18 +82,21 @@ def decode_picture(
 
     None when the bytes are not a picture we open (corrupt, unsupported, too large).
     """
-    try:
-        with open_image(data) as im:
-            load_pixels(im)
-            picture: Image.Image = im
-            if picture.mode not in ("RGB", "RGBA"):
-                picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
-            full = _to_qimage(picture)
-            preview = None
-            if fit is not None and (picture.width > fit[0] or picture.height > fit[1]):
-                size = fit_size(picture.width, picture.height, fit[0], fit[1])
-                small = picture.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
-                preview = _to_qimage(small)
-    except (ImageError, OSError, ValueError):
+    decoded = _decode(data, fit, full=True)
+    if decoded is None:
         return None
-    return full, preview
+    whole, preview = decoded
+    assert whole is not None
+    return whole, preview
+
+
+def decode_fitted(data: bytes, fit: tuple[int, int]) -> QImage | None:
+    """The picture scaled down to fit ``fit``, or as it is when it fits (thumbnails).
+
+    Unlike ``decode_picture`` it does not also convert the full-size picture.
+    """
+    decoded = _decode(data, fit, full=False)
+    if decoded is None:
+        return None
+    whole, preview = decoded
+    return preview if preview is not None else whole

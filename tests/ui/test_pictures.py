@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 
-from gui.ui.pictures import decode_picture, fit_size
+from gui.ui.pictures import decode_fitted, decode_picture, fit_size
 
 SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 
@@ -73,3 +73,13 @@ def test_transparency_and_grey_pictures() -> None:
 @pytest.mark.parametrize("data", [b"", b"not a picture", b"\xff\xd8\xff\xe0" + b"\0" * 40])
 def test_garbage_is_none(data: bytes) -> None:
     assert decode_picture(data, (52, 52)) is None
+
+
+def test_fitted_thumbnail_is_the_preview_or_the_picture_itself() -> None:
+    data = _encoded("RGB", (400, 200), (10, 200, 30), "PNG")
+    _full, preview = decode_picture(data, (52, 52))
+    fitted = decode_fitted(data, (52, 52))
+    assert fitted is not None and preview is not None and fitted == preview
+    small = _encoded("RGB", (40, 30), (200, 10, 20), "PNG")
+    assert decode_fitted(small, (52, 52)) == decode_picture(small)[0]
+    assert decode_fitted(b"not a picture", (52, 52)) is None

@@ -35,7 +35,7 @@ from PySide6.QtGui import QImage, QPixmap
 from gui.core.event_rows import load_face_thumb
 from gui.core.model import EventSummary
 from gui.ui.models.background import BackgroundReader
-from gui.ui.pictures import decode_picture
+from gui.ui.pictures import decode_fitted
 from gui.ui.views import words
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,7 @@ def _decode_thumb(conn: Any, event_id: int, size: int) -> QImage | None:
     if data is None:
         return None
     # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
-    decoded = decode_picture(data, (size, size))
-    if decoded is None:
-        return None
-    full, preview = decoded
-    return full if preview is None else preview
+    return decode_fitted(data, (size, size))
 
 
 class FeedModel(QAbstractListModel):
