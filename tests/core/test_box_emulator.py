@@ -166,7 +166,7 @@ async def test_v5_realtime_push_gives_up_after_half_a_second(box: BoxEmulator, s
 @with_box("v5", status_period=0.2)
 async def test_v5_monitor_url_drives_flat_health_reports(box: BoxEmulator, sink: Sink):
     base = f"http://{box.address}:5555"
-    status, reply = await post(base + "/SophonFogSys/api/MonitorServerUrl",
+    _status, reply = await post(base + "/SophonFogSys/api/MonitorServerUrl",
                                {"monitor_server_url": sink.url + "/DeviceStatus",
                                 "content-type": "json", "reported_peroid": 0.2})  # fmt: skip
     assert reply == {"data": "ok"}
@@ -188,10 +188,12 @@ async def test_v5_configs_and_login(box: BoxEmulator, sink: Sink):
     _, reply = await post(system + "/SophonSystem/api/login",
                           {"username": "admin", "password": "admin"})  # fmt: skip
     assert reply == {"data": {"success": True}}
-    async with aiohttp.ClientSession() as s:
-        async with s.put(face + "/SophonConfig/api/Configs", json={"config_dict": {
-            "HISTORY_UPLOAD_EVENT_URL": "http://a/x,http://b/y,", "NOPE": 1}}) as r:  # fmt: skip
-            reply = await r.json()
+    change = {"config_dict": {"HISTORY_UPLOAD_EVENT_URL": "http://a/x,http://b/y,", "NOPE": 1}}
+    async with (
+        aiohttp.ClientSession() as s,
+        s.put(face + "/SophonConfig/api/Configs", json=change) as r,
+    ):
+        reply = await r.json()
     assert reply["data"] == {"failed_configs": ["NOPE"],
                              "success_configs": ["HISTORY_UPLOAD_EVENT_URL"]}  # fmt: skip
     assert box.history_urls == ["http://a/x", "http://b/y"]
@@ -272,9 +274,9 @@ async def test_v6_configs_drive_2_0_pushes_and_reports(box: BoxEmulator, sink: S
         face + "/sophon/v2/face/setconfigs",
         {"config_dict": {"MEDIA_DEVICE_MONITOR_URL": sink.url + "/DeviceStatus"}},
     )
-    _, reply = await post(system + "/sophon/v2/system/setsystemmonitorconfig",
-                          {"device_monitor_url": sink.url + "/DeviceStatus",
-                           "device_monitor_report_period": 0.2, "reporter_id": "BOX-1"})  # fmt: skip
+    monitor = {"device_monitor_url": sink.url + "/DeviceStatus",
+               "device_monitor_report_period": 0.2, "reporter_id": "BOX-1"}  # fmt: skip
+    _, reply = await post(system + "/sophon/v2/system/setsystemmonitorconfig", monitor)
     assert reply["reporter_id"] == "BOX-1"
     _, bad = await post(face + "/sophon/v2/face/setconfigs", {"config_dict": {"NOPE": 1}})
     assert bad == {"error": {"code": "INVALID_ARGUMENTS", "message": "NOPE"}}
