@@ -9,22 +9,26 @@ immutable objects on the core thread and must return quickly.
 from __future__ import annotations
 
 import asyncio
-import collections
 import contextlib
 import errno
 import logging
 import socket
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-from gui.core import images, ingest
-from gui.core.event_rows import StoredEvent, store_face_thumb
+from gui.core.messages import (
+    EventStored,
+    HealthReportStored,
+    Message,
+    RequestLogged,
+    ServerStateChanged,
+)
+from gui.core.pipeline import IngestPipeline
 from gui.core.server import ServerContext, build_app, parse_networks
 from gui.core.store import Store
 
@@ -33,14 +37,6 @@ log = logging.getLogger(__name__)
 Listener = Callable[[object], None]
 #: How long in-flight uploads get to finish when stopping.
 SHUTDOWN_TIMEOUT = 1.5
-#: Thumbnails waiting beyond this are skipped (made on demand later instead).
-MAX_PENDING_THUMBS = 500
-#: Per-image thumbnails wait for a moment with no upload being handled (the boxes'
-#: replies come first); under a flood, still one event's worth per this many seconds.
-THUMB_IDLE_EVERY = 1.0
-#: Events whose per-image thumbnails may wait; beyond this the oldest are skipped
-#: (each holds its decoded photos in memory until then).
-MAX_IDLE_THUMBS = 200
 
 
 class PortInUse(OSError):
@@ -62,23 +58,9 @@ class ReceiverConfig:
     api_token: str | None = None
 
 
-@dataclass(frozen=True)
-class ServerState:
-    """Published whenever listening starts or stops, for status bars."""
-
-    state: str  # "listening" | "stopped" | "port_in_use" | "error"
-    bind: str
-    port: int
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class HealthReport:
-    """A box's ``/DeviceStatus`` report, as published to listeners."""
-
-    source_ip: str
-    received_at: int
-    report: dict[str, Any]
+#: Announced whenever listening starts or stops.
+ServerState = ServerStateChanged
+HealthReport = HealthReportStored
 
 
 class Receiver:
@@ -91,12 +73,7 @@ class Receiver:
         self._listeners: list[Listener] = []
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
-        self._thumb_pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-thumbs")
-        self._pending_thumbs = 0
-        self._idle_thumbs: collections.deque[tuple[ingest.PreparedEvent, int]] = collections.deque(
-            maxlen=MAX_IDLE_THUMBS
-        )
-        self._idle_thumbs_wake: asyncio.Event | None = None
+        self.pipeline: IngestPipeline | None = None
         self.ctx: ServerContext | None = None
         self.port: int | None = None
         #: Installers of extra routes; extended by feature modules before start.
@@ -120,10 +97,16 @@ class Receiver:
         with contextlib.suppress(ValueError):
             self._listeners.remove(listener)
 
+    def _announce(self, message: Message) -> None:
+        """The pipeline's messages, as listeners have received them so far."""
+        if isinstance(message, EventStored):
+            self.publish(message.summary)
+        elif isinstance(message, RequestLogged):
+            self.publish(message.record)
+        else:
+            self.publish(message)
+
     def publish(self, item: object) -> None:
-        if isinstance(item, tuple) and item and item[0] == "health":
-            _, report, arrival = item
-            item = HealthReport(arrival.source_ip, arrival.received_at, report)
         for listener in list(self._listeners):
             try:
                 listener(item)
@@ -135,12 +118,12 @@ class Receiver:
     async def start(self) -> None:
         if self._store is None:
             self._store = Store(self.config.data_dir)
+        self.pipeline = IngestPipeline(self._store, self._announce)
         self.ctx = ServerContext(
             store=self._store,
             allow=parse_networks(self.config.allow),
             api_token=self.config.api_token,
-            publish=self.publish,
-            after_store=self._after_store,
+            pipeline=self.pipeline,
             extensions=list(self.extensions),
         )
         app = build_app(self.ctx)
@@ -155,8 +138,8 @@ class Receiver:
         """Start the background tasks once (also after a start that could not listen)."""
         if self._running_tasks:
             return
-        self._idle_thumbs_wake = asyncio.Event()
-        self._running_tasks.append(asyncio.ensure_future(self._make_idle_thumbs()))
+        if self.pipeline is not None:
+            self._running_tasks.append(asyncio.ensure_future(self.pipeline.thumbnails.run()))
         for task in self.tasks:
             self._running_tasks.append(asyncio.ensure_future(task(self)))
 
@@ -219,119 +202,11 @@ class Receiver:
         if self.ctx is not None:
             for task in list(self.ctx.background):
                 task.cancel()
-            self.ctx.parse_pool.shutdown(wait=False, cancel_futures=True)
-        self._thumb_pool.shutdown(wait=False, cancel_futures=True)
+        if self.pipeline is not None:
+            self.pipeline.close()
         if self._store is not None and self._owns_store:
             self._store.close()
         self.publish(ServerState("stopped", self.config.bind, self.port or self.config.port))
-
-    # -- after the reply ---------------------------------------------------------
-
-    def _after_store(self, stored: list[StoredEvent], prepared: ingest.Prepared) -> None:
-        """The face thumbnail the live feed waits for now; the per-image ones when idle."""
-        for result, p in zip(stored, prepared.events, strict=True):
-            if result.outcome == "duplicate" or not p.images:
-                continue
-            self._idle_thumbs.append((p, result.summary.id))
-            if p.face_thumb is not None:  # stored with the event
-                continue
-            if self._pending_thumbs >= MAX_PENDING_THUMBS:
-                continue
-            self._pending_thumbs += 1
-            fut = self._thumb_pool.submit(_make_face_thumb, p, result.summary.id)
-            fut.add_done_callback(self._thumbs_made)
-        if self._idle_thumbs and self._idle_thumbs_wake is not None:
-            self._idle_thumbs_wake.set()
-
-    async def _make_idle_thumbs(self) -> None:
-        """Per-image thumbnails (history, ``?thumb=1``), newest event first.
-
-        A 1080p scene's thumbnail costs more CPU than storing the event, so these
-        wait until no upload is being handled: under a flood of uploads the boxes'
-        replies keep their speed and the thumbnails catch up afterwards.
-        """
-        assert self._idle_thumbs_wake is not None
-        loop = asyncio.get_running_loop()
-        last = loop.time()
-        while True:
-            if not self._idle_thumbs:
-                self._idle_thumbs_wake.clear()
-                await self._idle_thumbs_wake.wait()
-                continue
-            busy = self.ctx is not None and self.ctx.ingesting > 0
-            if busy and loop.time() - last < THUMB_IDLE_EVERY:
-                await asyncio.sleep(0.02)
-                continue
-            p, event_id = self._idle_thumbs.pop()
-            try:
-                job = await loop.run_in_executor(self._thumb_pool, _make_image_thumbs, p, event_id)
-            except RuntimeError:  # the pool was shut down: stopping
-                return
-            except Exception as exc:
-                log.warning("thumbnails of event %d failed: %s", event_id, exc)
-                continue
-            last = loop.time()
-            if self._store is not None:
-                self._store.submit(job)
-
-    def _thumbs_made(self, fut: Any) -> None:
-        self._pending_thumbs -= 1
-        if fut.cancelled() or fut.exception() is not None:
-            if not fut.cancelled():
-                log.warning("thumbnail failed: %s", fut.exception())
-            return
-        job = fut.result()
-        if job is not None and self._store is not None:
-            self._store.submit(job)
-
-
-def _make_image_thumbs(p: ingest.PreparedEvent, event_id: int):  # -> writer job
-    """A thumbnail of each image of the event."""
-    thumbs = {}
-    for img in p.images:
-        try:
-            thumbs[img.kind] = images.make_thumbnail(img.data)
-        except Exception as exc:  # a picture Pillow cannot decode fully: no thumbnail
-            log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
-
-    def job(conn: Any) -> None:
-        for kind, data in thumbs.items():
-            conn.execute(
-                "UPDATE images SET thumb = ? WHERE event_id = ? AND kind = ?",
-                (data, event_id, kind),
-            )
-
-    return job
-
-
-def _make_face_thumb(p: ingest.PreparedEvent, event_id: int):  # -> writer job or None
-    """The face thumbnail the feed shows."""
-    face = face_thumbnail(p.images, p.event.face_box)
-    if face is None:
-        return None
-
-    def job(conn: Any) -> None:
-        store_face_thumb(conn, event_id, face)
-
-    return job
-
-
-def face_thumbnail(decoded: list[Any], face_box: Any) -> bytes | None:
-    """The face crop if the box sent one, else the box region of the scene."""
-    by_kind = {i.kind: i for i in decoded}
-    try:
-        as_is = images.face_crop_as_is(decoded)
-        if as_is is not None:
-            return as_is
-        if "recognize_face" in by_kind:
-            return images.make_thumbnail(by_kind["recognize_face"].data, size=128)
-        if "spot_pic" in by_kind:
-            return images.make_thumbnail(by_kind["spot_pic"].data, box=face_box, size=128)
-        if "reg_pic" in by_kind:
-            return images.make_thumbnail(by_kind["reg_pic"].data, size=128)
-    except Exception as exc:
-        log.debug("no face thumbnail: %s", exc)
-    return None
 
 
 class ReceiverThread:

@@ -13,26 +13,23 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, web
 
 from gui import __version__
-from gui.core import devices, ingest, query, requestlog
-from gui.core.event_rows import Arrival, StoredEvent, load_event, load_image, load_raw
-from gui.core.requestlog import RequestLog, RequestRecord
-from gui.core.store import StorageError, Store, StoreClosed
+from gui.core import devices, ingest, pipeline, query, requestlog
+from gui.core.event_rows import load_event, load_image, load_raw
+from gui.core.pipeline import IngestOutcome, IngestPipeline
+from gui.core.requestlog import RequestRecord
+from gui.core.store import Store
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024 * 1024
-#: Bodies above this are parsed off the event loop (parsing 60 MB of JSON takes a while).
-INLINE_PARSE_LIMIT = 1024 * 1024
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Listener = Callable[[object], None]
 
 
 def now_ms() -> int:
@@ -76,18 +73,15 @@ class ServerContext:
     store: Store
     allow: list[Network] = field(default_factory=list)
     api_token: str | None = None
-    publish: Listener = lambda _item: None
-    request_log: RequestLog = field(default_factory=RequestLog)
-    #: Called after an event is stored, to make thumbnails off the reply path.
-    after_store: Callable[[list[StoredEvent], ingest.Prepared], None] = lambda _s, _p: None
-    parse_pool: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="gatewatch-parse")
-    )
+    #: Where request bodies go; made over ``store`` when not given.
+    pipeline: IngestPipeline = None  # type: ignore[assignment]
     background: set[asyncio.Task[Any]] = field(default_factory=set)
-    #: Uploads being handled right now; deferrable work (thumbnails) waits for zero.
-    ingesting: int = 0
     #: Extra route installers (alarms, stats, ...), each given the app and this context.
     extensions: list[Callable[[web.Application, ServerContext], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.pipeline is None:
+            self.pipeline = IngestPipeline(self.store)
 
     def spawn(self, coro: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coro)
@@ -129,178 +123,118 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
     return fields
 
 
-class _Outcome:
-    """What a request's handling produced, for the reply and the request log."""
-
-    def __init__(self) -> None:
-        self.status = 200
-        self.reply: dict[str, Any] = {}
-        self.events = 0
-        self.event_ids: tuple[int, ...] = ()
-        self.warnings: tuple[dict[str, Any], ...] = ()
-        self.body: bytes | None = None
-        self.body_format: str | None = None
-
-
-async def _ingest(
-    request: web.Request, ctx: ServerContext, out: _Outcome, received_at: int
-) -> None:
+async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery | IngestOutcome:
+    """The request as a ``Delivery``, or the outcome when its body cannot be read."""
     content_type = request.headers.get("Content-Type", "")
     declared = request.content_length
     if declared is not None and declared > MAX_BODY:
-        out.status = 413
-        out.reply = ingest.error_reply(
-            413, f"body of {declared} bytes is over the {MAX_BODY // 2**20} MiB limit"
+        return IngestOutcome(
+            413,
+            ingest.error_reply(
+                413, f"body of {declared} bytes is over the {MAX_BODY // 2**20} MiB limit"
+            ),
         )
-        return
     form_fields = None
+    body = b""
     try:
         if content_type.startswith("multipart/"):
             form_fields = await _read_form(request)
         else:
-            out.body = await request.read()
+            body = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        out.status = 413
-        out.reply = ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
-        return
+        return IngestOutcome(
+            413, ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
+        )
     except ValueError as exc:  # malformed multipart
-        out.status = 400
-        out.reply = ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {exc}")
-        return
-
-    body = out.body or b""
-
-    def parse_and_prepare() -> ingest.Prepared:
-        parsed = ingest.parse_body(body, content_type, form_fields)
-        out.body_format = parsed.body_format
-        return ingest.prepare(parsed, path=request.path, received_at=received_at)
-
-    try:
-        if len(body) > INLINE_PARSE_LIMIT:
-            loop = asyncio.get_running_loop()
-            prepared = await loop.run_in_executor(ctx.parse_pool, parse_and_prepare)
-        else:
-            prepared = parse_and_prepare()
-    except ingest.BadBody as exc:
-        out.status = 400
-        out.reply = ingest.error_reply(exc.code, exc.message)
-        return
-
-    arrival = Arrival(
-        received_at=received_at,
-        source_ip=request.remote or "",
+        return IngestOutcome(
+            400, ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {exc}")
+        )
+    return pipeline.Delivery(
         path=request.path,
+        source_ip=request.remote or "",
+        received_at=received_at,
+        body=body,
+        content_type=content_type,
+        form_fields=form_fields,
         self_test=request.headers.get("X-Gatewatch-Self-Test") == "1",
     )
-    try:
-        tally = ctx.store.writer.batch_hook("devices", devices.DeviceTally)
-        stored = await ctx.store.write(ingest.store_job(prepared, arrival, tally))
-    except (StorageError, StoreClosed) as exc:
-        out.status = 503
-        out.reply = ingest.error_reply(
-            503, f"events not stored, retry later: the database cannot be written ({exc})"
-        )
-        return
-    except Exception as exc:  # a bug must not cost the event: the box retries on 5xx
-        log.exception("storing events failed")
-        out.status = 500
-        out.reply = ingest.error_reply(500, f"internal error while storing: {exc}")
-        return
-
-    out.reply = ingest.success_reply(prepared, stored)
-    out.events = len(stored)
-    out.event_ids = tuple(s.summary.id for s in stored)
-    out.warnings = tuple(ingest.summarise_warnings(prepared))
-    if any(s.outcome == "duplicate" for s in stored):
-        out.warnings += tuple(
-            {"index": p.index, "code": "duplicate", "field": None,
-             "message": "already stored: the box sent this event again"}
-            for p, s in zip(prepared.events, stored, strict=True)
-            if s.outcome == "duplicate"
-        )  # fmt: skip
-    if prepared.health_report is not None:
-        ctx.publish(("health", prepared.health_report, arrival))
-    for s in stored:
-        if s.outcome != "duplicate":
-            ctx.publish(s.summary)
-    ctx.after_store(stored, prepared)
 
 
-async def ingest_handler(request: web.Request) -> web.StreamResponse:
-    ctx = request.app[CTX]
-    started = time.perf_counter()
-    received_at = now_ms()
-    out = _Outcome()
+def _refusal(request: web.Request, ctx: ServerContext) -> IngestOutcome | None:
+    """The answer to anything that is not a POST from an allowed source."""
     source = request.remote or ""
     if request.method != "POST":
         if request.path == "/" and request.method in ("GET", "HEAD"):
-            out.reply = {
-                "code": 0,
-                "message": "Gatewatch is listening: POST events to "
-                + ", ".join(ingest.EVENT_PATHS) + " and health reports to /DeviceStatus",
-                "version": __version__,
-            }  # fmt: skip
-        elif request.path in ingest.KNOWN_PATHS:
-            out.status = 405
-            out.reply = ingest.error_reply(
-                405, f"{request.method} is not accepted here: boxes POST to {request.path}"
+            return IngestOutcome(
+                200,
+                {
+                    "code": 0,
+                    "message": "Gatewatch is listening: POST events to "
+                    + ", ".join(ingest.EVENT_PATHS) + " and health reports to /DeviceStatus",
+                    "version": __version__,
+                },
+            )  # fmt: skip
+        if request.path in ingest.KNOWN_PATHS:
+            return IngestOutcome(
+                405,
+                ingest.error_reply(
+                    405, f"{request.method} is not accepted here: boxes POST to {request.path}"
+                ),
             )
-        else:
-            out.status = 404
-            out.reply = ingest.error_reply(
+        return IngestOutcome(
+            404,
+            ingest.error_reply(
                 404, f"nothing here for {request.method} {request.path}: events are POSTed"
-            )
-    elif ctx.allow and not _ip_in(source, ctx.allow):
-        out.status = 403
-        out.reply = ingest.error_reply(403, f"source {source} is not in the allowed list (--allow)")
-    else:
-        ctx.ingesting += 1
-        try:
-            await _ingest(request, ctx, out, received_at)
-        finally:
-            ctx.ingesting -= 1
+            ),
+        )
+    if ctx.allow and not _ip_in(source, ctx.allow):
+        return IngestOutcome(
+            403, ingest.error_reply(403, f"source {source} is not in the allowed list (--allow)")
+        )
+    return None
+
+
+async def ingest_handler(request: web.Request) -> web.StreamResponse:
+    """HTTP <-> the ingest pipeline: a request in, its outcome as JSON, the request logged."""
+    ctx = request.app[CTX]
+    started = time.perf_counter()
+    received_at = now_ms()
+    body: bytes | None = None
+    out = _refusal(request, ctx)
+    if out is None:
+        with ctx.pipeline.receiving():
+            received = await _receive(request, received_at)
+            if isinstance(received, IngestOutcome):
+                out = received
+            else:
+                body = received.body if received.form_fields is None else None
+                out = await ctx.pipeline.ingest(received)
 
     reply_text = json.dumps(out.reply, ensure_ascii=False)
     response = web.Response(text=reply_text, status=out.status, content_type="application/json")
     if out.status == 413:
         response.force_close()
-    body, truncated = requestlog.body_for_log(out.body, became_events=out.events > 0)
+    logged_body, truncated = requestlog.body_for_log(body, became_events=len(out.stored) > 0)
     record = RequestRecord(
         time=received_at,
-        source_ip=source,
+        source_ip=request.remote or "",
         method=request.method,
         path=request.path_qs,
         content_type=request.headers.get("Content-Type", ""),
-        length=request.content_length or (len(out.body) if out.body is not None else 0),
+        length=request.content_length or (len(body) if body is not None else 0),
         status=out.status,
         reply=reply_text,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        events=out.events,
+        events=len(out.stored),
         warnings=out.warnings,
         headers=dict(request.headers),
-        body=body,
+        body=logged_body,
         body_truncated=truncated,
         event_ids=out.event_ids,
         body_format=out.body_format,
     )
-    if ctx.request_log.add(record):
-        ctx.spawn(_write_request_log(ctx))
+    ctx.pipeline.log_request(record)
     return response
-
-
-async def _write_request_log(ctx: ServerContext) -> None:
-    """After the reply: the request log is for people, it must never slow the box."""
-    try:
-        written = await ctx.store.write(ctx.request_log.flush_job())
-    except (StorageError, StoreClosed):
-        ctx.request_log.flush_failed()
-        return
-    except Exception:
-        ctx.request_log.flush_failed()
-        log.exception("could not log requests")
-        return
-    for record in written:
-        ctx.publish(replace(record, body=None, headers={}))
 
 
 # -- read API -------------------------------------------------------------------------

@@ -45,9 +45,9 @@ def test_all_thumbnails_are_made_after_the_reply(client: Client, receiver: Any) 
 def test_image_thumbnails_wait_while_an_upload_is_in_flight(
     client: Client, receiver: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gui.core.receiver as receiver_module
+    import gui.core.thumbnails as thumbnails_module
 
-    monkeypatch.setattr(receiver_module, "THUMB_IDLE_EVERY", 3600.0)
+    monkeypatch.setattr(thumbnails_module, "THUMB_IDLE_EVERY", 3600.0)
     # A box in the middle of a long upload.
     slow = socket.create_connection(("127.0.0.1", receiver.port), timeout=10)
     try:
@@ -55,16 +55,16 @@ def test_image_thumbnails_wait_while_an_upload_is_in_flight(
             b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             b"Content-Type: application/json\r\nContent-Length: 1000000\r\n\r\n["
         )
-        assert wait_for(lambda: receiver.ctx.ingesting == 1)
+        assert wait_for(lambda: receiver.pipeline.in_flight == 1)
         event_id = _post(client, 2)
         # The feed's face thumbnail does not wait...
         assert wait_for(lambda: _thumbs(receiver, event_id)[0])
         # ...the per-image ones do.
         assert _thumbs(receiver, event_id)[1] == set()
-        assert receiver.ctx.ingesting == 1
+        assert receiver.pipeline.in_flight == 1
     finally:
         slow.close()
-    assert wait_for(lambda: receiver.ctx.ingesting == 0)
+    assert wait_for(lambda: receiver.pipeline.in_flight == 0)
     assert wait_for(lambda: "spot_pic" in _thumbs(receiver, event_id)[1])
 
 

@@ -1,0 +1,252 @@
+"""The ingest pipeline: one delivery in, committed events and a typed outcome out.
+
+Every transport hands its deliveries to the same ``IngestPipeline``: the HTTP
+server (boxes pushing), and pullers (a box's WebSocket, its event query for
+backfill). Nothing here knows about HTTP requests; the input is plain data
+(``Delivery``) and the output is an ``IngestOutcome`` the transport translates.
+
+The stages, in order::
+
+    parse      body bytes -> JSON value (json_body; form fields; urlencoded)
+    normalise  JSON -> events + warnings, image headers decoded (ingest, protocol, images)
+    store      one writer job for the delivery; the devices batch hook counts per batch
+    reply      the outcome: status and the JSON reply every box convention reads
+    announce   EventStored / HealthReportStored to subscribers, then thumbnails
+               (FaceThumbReady once committed); the request log (RequestLogged)
+
+A ``status`` of 200 always means committed; anything else means nothing of the
+delivery was stored (400: not an event, retrying will not help; 500/503: retry).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from gui.core import devices, ingest
+from gui.core.event_rows import Arrival, StoredEvent
+from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
+from gui.core.requestlog import RequestLog, RequestRecord
+from gui.core.store import StorageError, Store, StoreClosed
+from gui.core.thumbnails import Thumbnailer
+
+log = logging.getLogger(__name__)
+
+#: Bodies above this are parsed off the event loop (parsing 60 MB of JSON takes a while).
+INLINE_PARSE_LIMIT = 1024 * 1024
+
+#: Channels of pulled events: the push path whose meaning they share.
+CHANNEL_REALTIME = ingest.REALTIME_PATHS[0]
+CHANNEL_HISTORY = ingest.HISTORY_PATHS[0]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """What a transport received, as plain data.
+
+    Give ``body`` (bytes as received, with ``content_type``), or ``form_fields``
+    (a multipart body already split into text fields, files as base64), or
+    ``parsed`` (a JSON value already decoded, e.g. a WebSocket frame; wrap it as
+    ``ingest.ParsedBody(value, "json")``). ``path`` is the channel: the HTTP
+    path, or for pulled events ``CHANNEL_REALTIME`` / ``CHANNEL_HISTORY`` so
+    they are normalised like the pushed ones. ``received_at`` is epoch ms.
+    """
+
+    path: str
+    source_ip: str
+    received_at: int
+    body: bytes = b""
+    content_type: str = ""
+    form_fields: Sequence[tuple[str, str]] | None = None
+    parsed: ingest.ParsedBody | None = None
+    self_test: bool = False
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """What became of a delivery; ``reply`` is the JSON the box gets.
+
+    ``status`` follows HTTP: 200 committed (``stored`` holds every event of
+    the delivery in body order, duplicates included), 400 not an event (``reply``
+    says why), 500 a bug while storing, 503 the database cannot be written.
+    """
+
+    status: int
+    reply: dict[str, Any]
+    stored: tuple[StoredEvent, ...] = ()
+    #: Warnings of the whole delivery, each tagged with its event's index in the body.
+    warnings: tuple[dict[str, Any], ...] = ()
+    #: ``json``, ``form-data`` or ``urlencoded``; None when the body was not parsed.
+    body_format: str | None = None
+    health_report: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200
+
+    @property
+    def event_ids(self) -> tuple[int, ...]:
+        return tuple(s.summary.id for s in self.stored)
+
+
+class IngestPipeline:
+    """Parse -> normalise -> store -> reply -> announce; one per receiver, on its loop.
+
+    ``announce`` receives every message the pipeline produces (``EventStored``,
+    ``HealthReportStored``, ``FaceThumbReady``, ``RequestLogged``); it runs on
+    the core loop and must return quickly.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        announce: Callable[[Message], None] = lambda _message: None,
+        *,
+        request_log: RequestLog | None = None,
+    ) -> None:
+        self.store = store
+        self.announce = announce
+        self.request_log = request_log if request_log is not None else RequestLog()
+        self.thumbnails = Thumbnailer(store, self._announce, busy=lambda: self.in_flight > 0)
+        #: Deliveries being received or handled right now; deferrable work waits for zero.
+        self.in_flight = 0
+        self._parse_pool: ThreadPoolExecutor | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    def _announce(self, message: Message) -> None:
+        self.announce(message)
+
+    @contextlib.contextmanager
+    def receiving(self) -> Iterator[None]:
+        """Counts a delivery still arriving (a long upload) as in flight."""
+        self.in_flight += 1
+        try:
+            yield
+        finally:
+            self.in_flight -= 1
+
+    # -- the pipeline ------------------------------------------------------------------
+
+    async def ingest(self, delivery: Delivery) -> IngestOutcome:
+        """Run one delivery through every stage; never raises for bad input or storage."""
+        with self.receiving():
+            return await self._ingest(delivery)
+
+    async def _ingest(self, d: Delivery) -> IngestOutcome:
+        body_format: list[str] = []
+
+        def parse_and_prepare() -> ingest.Prepared:
+            if d.parsed is not None:
+                parsed = d.parsed
+            else:
+                parsed = ingest.parse_body(d.body, d.content_type, d.form_fields)
+            body_format.append(parsed.body_format)
+            return ingest.prepare(parsed, path=d.path, received_at=d.received_at)
+
+        try:
+            if len(d.body) > INLINE_PARSE_LIMIT:
+                loop = asyncio.get_running_loop()
+                prepared = await loop.run_in_executor(self._pool(), parse_and_prepare)
+            else:
+                prepared = parse_and_prepare()
+        except ingest.BadBody as exc:
+            return IngestOutcome(
+                400, ingest.error_reply(exc.code, exc.message),
+                body_format=body_format[0] if body_format else None,
+            )  # fmt: skip
+
+        arrival = Arrival(
+            received_at=d.received_at, source_ip=d.source_ip, path=d.path, self_test=d.self_test
+        )
+        try:
+            tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
+            stored = await self.store.write(ingest.store_job(prepared, arrival, tally))
+        except (StorageError, StoreClosed) as exc:
+            return IngestOutcome(
+                503,
+                ingest.error_reply(
+                    503, f"events not stored, retry later: the database cannot be written ({exc})"
+                ),
+                body_format=prepared.body_format,
+            )
+        except Exception as exc:  # a bug must not cost the event: the box retries on 5xx
+            log.exception("storing events failed")
+            return IngestOutcome(
+                500,
+                ingest.error_reply(500, f"internal error while storing: {exc}"),
+                body_format=prepared.body_format,
+            )
+
+        outcome = IngestOutcome(
+            200,
+            ingest.success_reply(prepared, stored),
+            stored=tuple(stored),
+            warnings=_warnings(prepared, stored),
+            body_format=prepared.body_format,
+            health_report=prepared.health_report is not None,
+        )
+        if prepared.health_report is not None:
+            self._announce(
+                HealthReportStored(arrival.source_ip, arrival.received_at, prepared.health_report)
+            )
+        for s in stored:
+            if s.outcome != "duplicate":
+                self._announce(EventStored(s.summary))
+        self.thumbnails.after_store(stored, prepared.events)
+        return outcome
+
+    def _pool(self) -> ThreadPoolExecutor:
+        if self._parse_pool is None:
+            self._parse_pool = ThreadPoolExecutor(2, thread_name_prefix="gatewatch-parse")
+        return self._parse_pool
+
+    # -- the request log ---------------------------------------------------------------
+
+    def log_request(self, record: RequestRecord) -> None:
+        """Keep ``record``; it is written after the reply and announced as ``RequestLogged``."""
+        if self.request_log.add(record):
+            task = asyncio.ensure_future(self._write_request_log())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _write_request_log(self) -> None:
+        """After the reply: the request log is for people, it must never slow the box."""
+        try:
+            written = await self.store.write(self.request_log.flush_job())
+        except (StorageError, StoreClosed):
+            self.request_log.flush_failed()
+            return
+        except Exception:
+            self.request_log.flush_failed()
+            log.exception("could not log requests")
+            return
+        for record in written:
+            self._announce(RequestLogged(replace(record, body=None, headers={})))
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Stop the pipeline's threads and pending background work (on the core loop)."""
+        for task in list(self._background):
+            task.cancel()
+        if self._parse_pool is not None:
+            self._parse_pool.shutdown(wait=False, cancel_futures=True)
+        self.thumbnails.close()
+
+
+def _warnings(
+    prepared: ingest.Prepared, stored: Sequence[StoredEvent]
+) -> tuple[dict[str, Any], ...]:
+    """The request's warnings, and a ``duplicate`` one per event already stored."""
+    out = tuple(ingest.summarise_warnings(prepared))
+    return out + tuple(
+        {"index": p.index, "code": "duplicate", "field": None,
+         "message": "already stored: the box sent this event again"}
+        for p, s in zip(prepared.events, stored, strict=True)
+        if s.outcome == "duplicate"
+    )  # fmt: skip

@@ -1,0 +1,173 @@
+"""Thumbnails, made after the box has its reply.
+
+The live feed's face thumbnail is made at once on its own thread and announced
+(``FaceThumbReady``) when it is committed; when the box sent a small face crop it
+was already committed with the event and is announced straight away. The
+per-image thumbnails (history, ``?thumb=1``) wait until no upload is being
+handled: a 1080p scene's thumbnail costs more CPU than storing the event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import functools
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from gui.core import images
+from gui.core.event_rows import StoredEvent, store_face_thumb
+from gui.core.ingest import PreparedEvent
+from gui.core.messages import FaceThumbReady, Message
+from gui.core.model import DecodedImage
+from gui.core.store import Store
+
+log = logging.getLogger(__name__)
+
+#: Face thumbnails waiting beyond this are skipped (made on demand later instead).
+MAX_PENDING_THUMBS = 500
+#: Per-image thumbnails wait for a moment with no upload being handled (the boxes'
+#: replies come first); under a flood, still one event's worth per this many seconds.
+THUMB_IDLE_EVERY = 1.0
+#: Events whose per-image thumbnails may wait; beyond this the oldest are skipped
+#: (each holds its decoded photos in memory until then).
+MAX_IDLE_THUMBS = 200
+
+WriterJob = Callable[[sqlite3.Connection], None]
+
+
+class Thumbnailer:
+    """Makes and stores an event's thumbnails off the reply path; runs on the core loop."""
+
+    def __init__(
+        self,
+        store: Store,
+        announce: Callable[[Message], None],
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        self._store = store
+        self._announce = announce
+        self._busy = busy
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending = 0
+        self._idle: collections.deque[tuple[Sequence[DecodedImage], int]] = collections.deque(
+            maxlen=MAX_IDLE_THUMBS
+        )
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-thumbs")
+        return self._pool
+
+    def after_store(self, stored: Sequence[StoredEvent], prepared: Sequence[PreparedEvent]) -> None:
+        """Called on the core loop once ``stored`` (made from ``prepared``) is committed."""
+        self._loop = asyncio.get_running_loop()
+        for result, p in zip(stored, prepared, strict=True):
+            if result.outcome == "duplicate" or not p.images:
+                continue
+            event_id = result.summary.id
+            self._idle.append((p.images, event_id))
+            if p.face_thumb is not None:  # committed with the event
+                self._announce(FaceThumbReady(event_id, p.face_thumb))
+                continue
+            if self._pending >= MAX_PENDING_THUMBS:
+                continue
+            self._pending += 1
+            fut = self.pool.submit(face_thumbnail, p.images, p.event.face_box)
+            fut.add_done_callback(functools.partial(self._face_thumb_made, event_id))
+        if self._idle and self._wake is not None:
+            self._wake.set()
+
+    def _face_thumb_made(self, event_id: int, fut: Future[bytes | None]) -> None:
+        """On the thumbnail thread: store it; announce on the core loop once committed."""
+        self._pending -= 1
+        if fut.cancelled():
+            return
+        if fut.exception() is not None:
+            log.warning("thumbnail failed: %s", fut.exception())
+            return
+        thumb = fut.result()
+        if thumb is None:
+            return
+        committed = self._store.submit(lambda conn: store_face_thumb(conn, event_id, thumb))
+        loop = self._loop
+
+        def announce(f: Future[None]) -> None:
+            if loop is None or f.cancelled() or f.exception() is not None:
+                return
+            with contextlib.suppress(RuntimeError):  # the loop is closed: stopping
+                loop.call_soon_threadsafe(self._announce, FaceThumbReady(event_id, thumb))
+
+        committed.add_done_callback(announce)
+
+    async def run(self) -> None:
+        """Per-image thumbnails (history, ``?thumb=1``), newest event first, when idle."""
+        self._wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        last = loop.time()
+        while True:
+            if not self._idle:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            if self._busy() and loop.time() - last < THUMB_IDLE_EVERY:
+                await asyncio.sleep(0.02)
+                continue
+            decoded, event_id = self._idle.pop()
+            try:
+                job = await loop.run_in_executor(self.pool, _image_thumbs_job, decoded, event_id)
+            except RuntimeError:  # the pool was shut down: stopping
+                return
+            except Exception as exc:
+                log.warning("thumbnails of event %d failed: %s", event_id, exc)
+                continue
+            last = loop.time()
+            self._store.submit(job)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJob:
+    """A thumbnail of each image of the event, and the writer job storing them."""
+    thumbs = {}
+    for img in decoded:
+        try:
+            thumbs[img.kind] = images.make_thumbnail(img.data)
+        except Exception as exc:  # a picture Pillow cannot decode fully: no thumbnail
+            log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
+
+    def job(conn: sqlite3.Connection) -> None:
+        for kind, data in thumbs.items():
+            conn.execute(
+                "UPDATE images SET thumb = ? WHERE event_id = ? AND kind = ?",
+                (data, event_id, kind),
+            )
+
+    return job
+
+
+def face_thumbnail(decoded: Sequence[DecodedImage], face_box: Any) -> bytes | None:
+    """The face crop if the box sent one, else the box region of the scene."""
+    by_kind = {i.kind: i for i in decoded}
+    try:
+        as_is = images.face_crop_as_is(list(decoded))
+        if as_is is not None:
+            return as_is
+        if "recognize_face" in by_kind:
+            return images.make_thumbnail(by_kind["recognize_face"].data, size=128)
+        if "spot_pic" in by_kind:
+            return images.make_thumbnail(by_kind["spot_pic"].data, box=face_box, size=128)
+        if "reg_pic" in by_kind:
+            return images.make_thumbnail(by_kind["reg_pic"].data, size=128)
+    except Exception as exc:
+        log.debug("no face thumbnail: %s", exc)
+    return None
