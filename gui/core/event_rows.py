@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from gui.core import lenient_json
 from gui.core.model import (
     DecodedImage,
     EventSummary,
@@ -51,7 +52,8 @@ class Arrival:
 
 
 def _pack(obj: Any) -> bytes:
-    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+    """zlib JSON; text that UTF-8 cannot hold (lone surrogates in a raw body) as escapes."""
+    return zlib.compress(lenient_json.dumps_bytes(obj, separators=(",", ":")), 6)
 
 
 def unpack(blob: bytes) -> Any:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
-from gui.core import devices, json_body, protocol
+from gui.core import devices, lenient_json, protocol
 from gui.core import warnings as W
 from gui.core.event_rows import Arrival, StoredEvent, store_event, store_face_thumb
 from gui.core.images import decode_image, face_crop_as_is
@@ -49,10 +49,20 @@ class BadBody(ValueError):
 
 @dataclass(frozen=True)
 class ParsedBody:
-    """A body as JSON values, and how it came: ``json``, ``form-data`` or ``urlencoded``."""
+    """A body as JSON values, and how it came: ``json``, ``form-data`` or ``urlencoded``.
+
+    ``value`` is storable (see ``lenient_json``); ``lenient`` holds the value as
+    received and what was replaced to make it so.
+    """
 
     value: Any
     body_format: str
+    lenient: lenient_json.Lenient | None = None
+
+    @classmethod
+    def of(cls, value: Any, body_format: str) -> ParsedBody:
+        result = lenient_json.sanitise(value)
+        return cls(result.clean, body_format, result)
 
 
 @dataclass
@@ -108,11 +118,12 @@ def parse_body(
     if form_fields is not None:
         if not form_fields:
             raise BadBody(ERR_EMPTY, "form-data body has no fields")
-        return ParsedBody(form_to_object(form_fields), "form-data")
+        return ParsedBody.of(form_to_object(form_fields), "form-data")
     if not body.strip():
         raise BadBody(ERR_EMPTY, "empty body: expected a JSON event, or an array of events")
     try:
-        return ParsedBody(json_body.loads(body), "json")
+        result = lenient_json.loads(body)
+        return ParsedBody(result.clean, "json", result)
     except ValueError as exc:
         json_error = exc
     except RecursionError:
@@ -123,7 +134,7 @@ def parse_body(
         except (ValueError, UnicodeDecodeError):
             fields = []
         if fields:
-            return ParsedBody(form_to_object(fields), "urlencoded")
+            return ParsedBody.of(form_to_object(fields), "urlencoded")
     raise BadBody(
         ERR_UNPARSEABLE,
         f"body is not JSON ({json_error}) nor form data; content type was {content_type or 'none'}",
@@ -133,12 +144,31 @@ def parse_body(
 # -- preparing ----------------------------------------------------------------------
 
 
+def _note_warnings(notes: Sequence[lenient_json.Note]) -> list[EventWarning]:
+    """Values replaced to make the event storable, as event warnings."""
+    return [
+        W.make(n.code, ".".join(str(p) for p in n.path) or None, detail=n.detail) for n in notes
+    ]
+
+
 def prepare_event(
-    index: int, obj: Any, *, received_at: int, realtime: bool, path_warning: EventWarning | None
+    index: int,
+    obj: Any,
+    *,
+    received_at: int,
+    realtime: bool,
+    path_warning: EventWarning | None,
+    raw: Any = None,
+    notes: Sequence[lenient_json.Note] = (),
 ) -> PreparedEvent:
-    """Normalise and decode one event. Raises ``protocol.NotAnEvent``."""
+    """Normalise and decode one event. Raises ``protocol.NotAnEvent``.
+
+    ``raw`` is the element as received when ``obj`` had values replaced to be storable.
+    """
     event = protocol.normalise(obj, received_at=received_at, realtime=realtime)
-    warnings = list(event.warnings)
+    if raw is not None and raw is not obj:
+        event = replace(event, raw=raw)
+    warnings = [*_note_warnings(notes), *event.warnings]
     if path_warning is not None:
         warnings.append(path_warning)
     images: list[DecodedImage] = []
@@ -186,12 +216,15 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
     if path not in EVENT_PATHS:
         path_warning = W.make(W.UNKNOWN_PATH, "path", path=path)
     out.count_in_body = len(elements)
+    lenient = parsed.lenient
+    raws = (lenient.raw if is_batch else [lenient.raw]) if lenient is not None else elements
     for index, element in enumerate(elements):
+        notes = lenient.notes_under(index if is_batch else None) if lenient else []
         try:
             out.events.append(
                 prepare_event(
                     index, element, received_at=received_at, realtime=realtime,
-                    path_warning=path_warning,
+                    path_warning=path_warning, raw=raws[index], notes=notes,
                 )
             )  # fmt: skip
         except protocol.NotAnEvent as exc:

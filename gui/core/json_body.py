@@ -108,6 +108,10 @@ def loads(body: bytes) -> Any:
     """Same value and same errors as ``json.loads(body)``, much faster on photo bodies."""
     if len(body) < 4 * MIN_CUT or pybase64 is None:
         return json.loads(body)
+    if json.detect_encoding(body) != "utf-8":
+        # UTF-16/32 (and a BOM): a quote byte is not a quote there, and cutting
+        # byte ranges out could change characters. Rare enough to parse whole.
+        return json.loads(body)
     spans = _long_strings(body)
     if not spans:
         return json.loads(body)

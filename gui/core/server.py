@@ -19,7 +19,7 @@ from typing import Any
 from aiohttp import BodyPartReader, web
 
 from gui import __version__
-from gui.core import devices, ingest, pipeline, query, requestlog
+from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog
 from gui.core.event_rows import load_event, load_image, load_raw
 from gui.core.pipeline import IngestOutcome, IngestPipeline
 from gui.core.requestlog import RequestRecord
@@ -93,10 +93,12 @@ CTX: web.AppKey[ServerContext] = web.AppKey("ctx", ServerContext)
 
 
 def json_response(data: Any, status: int = 200) -> web.Response:
+    """Always valid JSON: lone surrogates as escapes, never ``NaN`` (see ``lenient_json``)."""
     return web.Response(
-        text=json.dumps(data, ensure_ascii=False),
+        body=lenient_json.dumps_bytes(data),
         status=status,
         content_type="application/json",
+        charset="utf-8",
     )
 
 

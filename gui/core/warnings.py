@@ -29,6 +29,11 @@ UNKNOWN_FORMAT = "unknown_format"
 UNKNOWN_FIELD = "unknown_field"
 FORM_DATA = "form_data"
 DUPLICATE = "duplicate"
+#: Values replaced so the event could be stored (the raw JSON keeps the original).
+UNSTORABLE_TEXT = "unstorable_text"
+LEGACY_ENCODING = "legacy_encoding"
+NUMBER_OUT_OF_RANGE = "number_out_of_range"
+NESTED_TOO_DEEP = "nested_too_deep"
 
 #: English message template for every code; the GUI may replace these by code.
 MESSAGES: dict[str, str] = {
@@ -51,6 +56,10 @@ MESSAGES: dict[str, str] = {
     UNKNOWN_FIELD: "{field} is not a known field",
     FORM_DATA: "body came as form-data, not JSON",
     DUPLICATE: "this event was already received",
+    UNSTORABLE_TEXT: "{field} holds text that cannot be stored ({detail}): replaced by \ufffd",
+    LEGACY_ENCODING: "{field} was not UTF-8: read as {detail}",
+    NUMBER_OUT_OF_RANGE: "{field} is a number JSON cannot hold ({detail}): stored as null",
+    NESTED_TOO_DEEP: "{field} is nested {detail}: stored as null",
 }
 
 
