@@ -190,6 +190,8 @@ def prepare_event(
 
 def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
     """Turn a parsed body into events (or a health report). Raises ``BadBody``."""
+    if parsed.lenient is None:  # a value parsed elsewhere (a pulled frame): make it storable
+        parsed = ParsedBody.of(parsed.value, parsed.body_format)
     value = parsed.value
     out = Prepared(parsed.body_format)
     if path in HEALTH_PATHS and protocol.looks_like_health_report(value):
@@ -217,9 +219,10 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
         path_warning = W.make(W.UNKNOWN_PATH, "path", path=path)
     out.count_in_body = len(elements)
     lenient = parsed.lenient
-    raws = (lenient.raw if is_batch else [lenient.raw]) if lenient is not None else elements
+    assert lenient is not None
+    raws = lenient.raw if is_batch else [lenient.raw]
     for index, element in enumerate(elements):
-        notes = lenient.notes_under(index if is_batch else None) if lenient else []
+        notes = lenient.notes_under(index if is_batch else None)
         try:
             out.events.append(
                 prepare_event(
