@@ -230,6 +230,65 @@ def is_late(summary: EventSummary, settings: Any) -> bool:
 # -- writer jobs ------------------------------------------------------------------------------
 
 
+def raise_in(
+    conn: sqlite3.Connection,
+    *,
+    kind: str,
+    at: int,
+    late: bool = False,
+    event_id: int | None = None,
+    person_type: int | None = None,
+    identity_id: str | None = None,
+    identity_name: str | None = None,
+    ep_id: str | None = None,
+    detail: str | None = None,
+    fold_within_ms: int | None = 0,
+) -> AlarmChange:
+    """Fold into an open alarm with the same key, or insert a new one; on the writer.
+
+    The open alarm is found through ``alarms_open_by_key`` (one index probe, however
+    many alarms are open), so an upload of thousands of strangers costs thousands
+    of probes, not thousands of scans.
+    """
+    existing = None
+    if fold_within_ms is None or fold_within_ms > 0:
+        sql = (
+            f"SELECT {_COLUMNS} FROM alarms INDEXED BY alarms_open_by_key"
+            " WHERE state = 'open' AND kind = ? AND late = ? AND ep_id IS ? AND identity_id IS ?"
+        )
+        params: list[Any] = [kind, int(late), ep_id, identity_id]
+        if fold_within_ms is not None:
+            sql += " AND last_at >= ?"
+            params.append(at - fold_within_ms)
+        row = conn.execute(sql + " ORDER BY last_at DESC LIMIT 1", params).fetchone()
+        existing = Alarm.from_row(row) if row is not None else None
+    if existing is not None:
+        conn.execute(
+            "UPDATE alarms SET count = count + 1, last_at = max(last_at, ?),"
+            " identity_name = coalesce(?, identity_name), detail = coalesce(?, detail)"
+            " WHERE id = ?",
+            (at, identity_name, detail, existing.id),
+        )
+        alarm_id, change = existing.id, "folded"
+    else:
+        cur = conn.execute(
+            "INSERT INTO alarms (kind, late, event_id, person_type, identity_id,"
+            " identity_name, ep_id, count, first_at, last_at, state, detail)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'open', ?)",
+            (kind, int(late), event_id, person_type, identity_id, identity_name, ep_id,
+             at, at, detail),
+        )  # fmt: skip
+        alarm_id, change = int(cur.lastrowid or 0), "raised"
+    if event_id is not None:
+        conn.execute(
+            "INSERT OR IGNORE INTO alarm_events (alarm_id, event_id) VALUES (?, ?)",
+            (alarm_id, event_id),
+        )
+    alarm = get_alarm(conn, alarm_id)
+    assert alarm is not None
+    return AlarmChange(change, alarm)
+
+
 def raise_job(
     *,
     kind: str,
@@ -252,43 +311,11 @@ def raise_job(
     """
 
     def job(conn: sqlite3.Connection) -> AlarmChange:
-        existing = None
-        if fold_within_ms is None or fold_within_ms > 0:
-            sql = (
-                f"SELECT {_COLUMNS} FROM alarms WHERE state = 'open' AND kind = ? AND late = ?"
-                " AND ep_id IS ? AND identity_id IS ?"
-            )
-            params: list[Any] = [kind, int(late), ep_id, identity_id]
-            if fold_within_ms is not None:
-                sql += " AND last_at >= ?"
-                params.append(at - fold_within_ms)
-            row = conn.execute(sql + " ORDER BY id DESC LIMIT 1", params).fetchone()
-            existing = Alarm.from_row(row) if row is not None else None
-        if existing is not None:
-            conn.execute(
-                "UPDATE alarms SET count = count + 1, last_at = max(last_at, ?),"
-                " identity_name = coalesce(?, identity_name), detail = coalesce(?, detail)"
-                " WHERE id = ?",
-                (at, identity_name, detail, existing.id),
-            )
-            alarm_id, change = existing.id, "folded"
-        else:
-            cur = conn.execute(
-                "INSERT INTO alarms (kind, late, event_id, person_type, identity_id,"
-                " identity_name, ep_id, count, first_at, last_at, state, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'open', ?)",
-                (kind, int(late), event_id, person_type, identity_id, identity_name, ep_id,
-                 at, at, detail),
-            )  # fmt: skip
-            alarm_id, change = int(cur.lastrowid or 0), "raised"
-        if event_id is not None:
-            conn.execute(
-                "INSERT OR IGNORE INTO alarm_events (alarm_id, event_id) VALUES (?, ?)",
-                (alarm_id, event_id),
-            )
-        alarm = get_alarm(conn, alarm_id)
-        assert alarm is not None
-        return AlarmChange(change, alarm)
+        return raise_in(
+            conn, kind=kind, at=at, late=late, event_id=event_id, person_type=person_type,
+            identity_id=identity_id, identity_name=identity_name, ep_id=ep_id, detail=detail,
+            fold_within_ms=fold_within_ms,
+        )  # fmt: skip
 
     return job
 
@@ -356,23 +383,34 @@ class AlarmEngine:
         self._tasks: set[asyncio.Task[Any]] = set()
 
     def install(self) -> None:
-        self.receiver.subscribe(self.on_item)
+        self.receiver.event_hooks.append(self.in_event_transaction)
         self.receiver.extensions.append(lambda app, ctx: install_routes(app, ctx, self))
         _ENGINES[self.receiver] = self
 
-    # listener: runs on the core loop, must only schedule
-    def on_item(self, item: object) -> None:
-        if not isinstance(item, EventSummary):
-            return
+    def in_event_transaction(self, conn: sqlite3.Connection, stored: Any) -> Any:
+        """An event's alarm, written in the event's own transaction (an ``EventHook``).
+
+        A kill at any moment leaves an event that matches the rules with its alarm,
+        or neither; and the alarm costs the upload that brought the event, never
+        the next box's event (no separate writer job per alarm).
+        """
+        change = self.raise_for_event(conn, stored.summary)
+        if change is None:
+            return None
+        return lambda: self._publish(change)
+
+    def raise_for_event(self, conn: sqlite3.Connection, item: EventSummary) -> AlarmChange | None:
+        """The face alarm ``item`` raises or folds into, if it matches the rules."""
         try:
             if not matches_rules(item, self.settings):
-                return
+                return None
             late = is_late(item, self.settings)
-        except Exception:
+            cooldown_ms = max(0, int(getattr(self.settings, "alarm_cooldown_s", 30) or 0)) * 1000
+        except Exception:  # a broken setting must not cost the event
             log.exception("alarm rules failed for event %s", item.id)
-            return
-        cooldown_ms = max(0, int(getattr(self.settings, "alarm_cooldown_s", 30) or 0)) * 1000
-        job = raise_job(
+            return None
+        return raise_in(
+            conn,
             kind=KIND_FACE,
             at=item.received_at,
             late=late,
@@ -384,7 +422,6 @@ class AlarmEngine:
             detail=item.ep_name,  # the camera's name, for people (ep_id is often a URL)
             fold_within_ms=cooldown_ms,
         )
-        self._spawn(self._write_and_publish(job))
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)

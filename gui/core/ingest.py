@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping, Sequence
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
@@ -87,6 +88,14 @@ class Prepared:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     health_report: dict[str, Any] | None = None
     count_in_body: int = 0
+    #: Filled by the store job's event hooks: what to announce once it is committed.
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+
+#: Runs inside the transaction that writes an event (new or merged), so what it
+#: writes (an alarm) commits with the event or not at all; returns what to do
+#: once committed (announce), or None.
+EventHook = Callable[[sqlite3.Connection, StoredEvent], Callable[[], None] | None]
 
 
 # -- parsing ------------------------------------------------------------------------
@@ -244,20 +253,30 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
 
 
 def store_job(
-    prepared: Prepared, arrival: Arrival, tally: devices.DeviceTally | None = None
+    prepared: Prepared,
+    arrival: Arrival,
+    tally: devices.DeviceTally | None = None,
+    hooks: Sequence[EventHook] = (),
 ):  # -> Callable[[Connection], list[StoredEvent]]
     """The writer job for one request: all its events in one transaction.
 
     With ``tally`` (the writer's batch hook) the devices' last-seen and counts
-    are written once per batch; without, by this job.
+    are written once per batch; without, by this job. ``hooks`` run for each
+    event written (alarms), in the same transaction.
     """
 
     def job(conn) -> list[StoredEvent]:
         stored = []
+        prepared.after_commit.clear()
         for p in prepared.events:
             result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
-            if result.outcome != "duplicate" and p.face_thumb is not None:
-                store_face_thumb(conn, result.summary.id, p.face_thumb)
+            if result.outcome != "duplicate":
+                if p.face_thumb is not None:
+                    store_face_thumb(conn, result.summary.id, p.face_thumb)
+                for hook in hooks:
+                    then = hook(conn, result)
+                    if then is not None:
+                        prepared.after_commit.append(then)
             stored.append(result)
         if prepared.health_report is not None:
             devices.apply_health_report(conn, prepared.health_report, arrival)

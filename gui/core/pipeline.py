@@ -108,8 +108,11 @@ class IngestPipeline:
         announce: Callable[[Message], None] = lambda _message: None,
         *,
         request_log: RequestLog | None = None,
+        event_hooks: Sequence[ingest.EventHook] = (),
     ) -> None:
         self.store = store
+        #: Run in the transaction of each event written (``ingest.EventHook``): alarms.
+        self.event_hooks = event_hooks
         self.announce = announce
         self.request_log = request_log if request_log is not None else RequestLog()
         self.thumbnails = Thumbnailer(store, self._announce, busy=lambda: self.in_flight > 0)
@@ -165,7 +168,9 @@ class IngestPipeline:
         )
         try:
             tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
-            stored = await self.store.write(ingest.store_job(prepared, arrival, tally))
+            stored = await self.store.write(
+                ingest.store_job(prepared, arrival, tally, self.event_hooks)
+            )
         except (StorageError, StoreClosed) as exc:
             return IngestOutcome(
                 503,
@@ -197,6 +202,11 @@ class IngestPipeline:
         for s in stored:
             if s.outcome != "duplicate":
                 self._announce(EventStored(s.summary))
+        for then in prepared.after_commit:
+            try:
+                then()
+            except Exception:
+                log.exception("announcing what an event raised failed")
         self.thumbnails.after_store(stored, prepared.events)
         return outcome
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
+from gui.core.ingest import EventHook
 from gui.core.messages import (
     EventStored,
     HealthReportStored,
@@ -74,6 +75,8 @@ class Receiver:
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self.pipeline: IngestPipeline | None = None
+        #: Run in the transaction of every event written (alarms); added before start.
+        self.event_hooks: list[EventHook] = []
         self.ctx: ServerContext | None = None
         self.port: int | None = None
         #: Installers of extra routes; extended by feature modules before start.
@@ -118,7 +121,7 @@ class Receiver:
     async def start(self) -> None:
         if self._store is None:
             self._store = Store(self.config.data_dir)
-        self.pipeline = IngestPipeline(self._store, self._announce)
+        self.pipeline = IngestPipeline(self._store, self._announce, event_hooks=self.event_hooks)
         self.ctx = ServerContext(
             store=self._store,
             allow=parse_networks(self.config.allow),

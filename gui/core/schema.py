@@ -197,7 +197,27 @@ def _v3_history_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_events, _v2_requests_and_alarms, _v3_history_indexes]
+def _v4_open_alarm_index(conn: sqlite3.Connection) -> None:
+    """Folding an event into its open alarm is one index probe, not a scan of open alarms.
+
+    Alarms are now written in their event's transaction; the ones older databases
+    hold (written just after their events) stay as they are: same rows, same links.
+    """
+    run_script(
+        conn,
+        """
+        CREATE INDEX alarms_open_by_key ON alarms (kind, late, ep_id, identity_id, last_at)
+            WHERE state = 'open';
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_events,
+    _v2_requests_and_alarms,
+    _v3_history_indexes,
+    _v4_open_alarm_index,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
