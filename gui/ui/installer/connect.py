@@ -92,6 +92,39 @@ def notice_text(notice: netinfo.Notice, info: netinfo.ConnectInfo) -> str:
     return text.format(bind=info.bind) if text else notice.message
 
 
+def listening_text(state: Any, info: netinfo.ConnectInfo) -> str:
+    """The listener line: says "Listening" only while the receiver really listens."""
+    bind = tr("all interfaces") if info.bind_label == "all interfaces" else info.bind_label
+    kind = getattr(state, "state", None)
+    if kind == "listening":
+        return tr("Listening on port {port}, {bind}.").format(port=info.port, bind=bind)
+    if kind == "port_in_use":
+        return tr("NOT receiving: port {port} is in use by another program.").format(
+            port=info.port
+        )
+    if kind == "error":
+        return tr("NOT receiving: the server could not start ({message}). "
+                  "Check the port and bind address in the settings.").format(
+            message=getattr(state, "message", "") or "?"
+        )  # fmt: skip
+    if kind == "stopped":
+        return tr("NOT receiving: the server is stopped.")
+    return tr("Port {port}, {bind}.").format(port=info.port, bind=bind)  # state not known yet
+
+
+def _kind_word(kind: str) -> str:
+    return tr("real-time") if kind == "realtime" else tr("history")
+
+
+def _shapes_text(shapes: list[tuple[str, str]]) -> str:
+    """``[("1.0", "history"), ("1.0", "realtime")]`` -> "1.0 history and real-time"."""
+    by_format: dict[str, list[str]] = {}
+    for fmt, kind in shapes:
+        by_format.setdefault(fmt, []).append(_kind_word(kind))
+    parts = [f"{fmt} " + tr(" and ").join(kinds) for fmt, kinds in by_format.items()]
+    return ", ".join(parts)
+
+
 class VerdictsModel(ListTableModel):
     """Verdicts per box: level, source, message (bounded by the number of boxes)."""
 
@@ -159,6 +192,11 @@ class ConnectPanel(QWidget):
         self.self_test_result: sender.SendResult | None = None
         self.firewall_result: netinfo.FirewallStatus | None = None
         self._events_seen = False
+        self._local_seen = False
+        #: source ip -> {"who": "ip (serial)", "shapes": [(format, kind), ...]}
+        self._boxes: dict[str, dict[str, Any]] = {}
+        #: source ip -> the last refusal it got, while other boxes are sending
+        self._problems: dict[str, str] = {}
         self._build()
         self._verdicts_refresh = RefreshWhenShown(self, self._load_verdicts)
         self._verdict_timer = QTimer(self)
@@ -205,6 +243,12 @@ class ConnectPanel(QWidget):
         self.traffic.setStyleSheet("QLabel#trafficLine { padding: 8px; border-radius: 4px;"
                                    " background: palette(alternate-base); }")  # fmt: skip
         layout.addWidget(self.traffic)
+        self.problem = plain_label("", wrap=True)
+        self.problem.setObjectName("trafficProblem")
+        self.problem.setStyleSheet("QLabel#trafficProblem { padding: 6px; border-radius: 4px;"
+                                   " background: #fdecea; color: #8e1b1b; }")  # fmt: skip
+        self.problem.hide()
+        layout.addWidget(self.problem)
 
         self.listening = plain_label("", wrap=True)
         layout.addWidget(self.listening)
@@ -322,9 +366,7 @@ class ConnectPanel(QWidget):
         bind = info.bind_label
         if bind == "all interfaces":
             bind = tr("all interfaces")
-        self.listening.setText(
-            tr("Listening on port {port}, {bind}.").format(port=info.port, bind=bind)
-        )
+        self.listening.setText(listening_text(getattr(self.bridge, "last_state", None), info))
         self.notices.setText("\n".join(notice_text(n, info) for n in info.notices))
         self.notices.setVisible(bool(info.notices))
         while self.addresses_layout.count():
@@ -354,26 +396,50 @@ class ConnectPanel(QWidget):
     # -- live traffic ------------------------------------------------------------------
 
     def _on_event(self, summary: Any) -> None:
+        """The top line changes only when it learns something (a new box or kind of event)."""
         if summary.self_test:
             return
-        kind = tr("real-time") if summary.path in REALTIME_PATHS else tr("history")
+        kind = "realtime" if summary.path in REALTIME_PATHS else "history"
         if self._is_local(summary.source_ip):
-            if not self._events_seen:  # a simulator or curl on this PC: say so, no box yet
+            if not self._boxes and not self._local_seen:  # a simulator or curl on this PC
+                self._local_seen = True
                 self.traffic.setText(
                     tr("Events from this PC ({ip}) arrive: {format} {kind}. "
                        "No box has sent anything yet.").format(
-                        ip=summary.source_ip, format=summary.format, kind=kind
+                        ip=summary.source_ip, format=summary.format, kind=_kind_word(kind)
                     )
                 )  # fmt: skip
             return
         box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
         who = f"{summary.source_ip} ({box})" if box else summary.source_ip
-        self.traffic.setText(
-            tr("Box {who} connected, sending {format} {kind} events").format(
-                who=who, format=summary.format, kind=kind
-            )
-        )
+        seen = self._boxes.setdefault(summary.source_ip, {"who": who, "shapes": []})
+        if self._problems.pop(summary.source_ip, None) is not None:
+            self._render_problem()
+        shape = (summary.format, kind)
+        if shape in seen["shapes"] and (seen["who"] == who or not box):
+            return
+        if box:
+            seen["who"] = who
+        if shape not in seen["shapes"]:
+            seen["shapes"].append(shape)
         self._events_seen = True
+        self._render_traffic()
+
+    def _render_traffic(self) -> None:
+        boxes = list(self._boxes.values())
+        if len(boxes) == 1:
+            self.traffic.setText(
+                tr("Box {who} connected, sending {what} events").format(
+                    who=boxes[0]["who"], what=_shapes_text(boxes[0]["shapes"])
+                )
+            )
+        else:
+            names = ", ".join(b["who"] for b in boxes[:3])
+            if len(boxes) > 3:
+                names += " " + tr("(+{n} more)").format(n=len(boxes) - 3)
+            self.traffic.setText(
+                tr("{n} boxes connected: {names}").format(n=len(boxes), names=names)
+            )
         self._set_traffic_style("ok")
 
     def _on_request(self, record: Any) -> None:
@@ -383,14 +449,18 @@ class ConnectPanel(QWidget):
             return
         path = record.path.split("?", 1)[0]
         if record.status >= 400:
-            self.traffic.setText(
-                tr("Box {ip} is sending to {path}, but its request was refused ({status}): "
-                   "{reason}").format(
-                    ip=record.source_ip, path=path, status=record.status,
-                    reason=_json_message(record.reply),
-                )
+            text = tr(
+                "Box {ip} is sending to {path}, but its request was refused ({status}): {reason}"
+            ).format(
+                ip=record.source_ip, path=path, status=record.status,
+                reason=_json_message(record.reply),
             )  # fmt: skip
-            self._set_traffic_style("error")
+            if not self._boxes:  # nothing works yet: this is the news
+                self.traffic.setText(text)
+                self._set_traffic_style("error")
+            else:  # boxes are sending: the top line stays, the problem goes below it
+                self._problems[record.source_ip] = text
+                self._render_problem()
         elif path in HEALTH_PATHS and not record.events and not self._events_seen:
             self.traffic.setText(
                 tr("Box {ip} connected, sending health reports (no events yet)").format(
@@ -398,6 +468,11 @@ class ConnectPanel(QWidget):
                 )
             )
             self._set_traffic_style("ok")
+
+    def _render_problem(self) -> None:
+        texts = list(self._problems.values())
+        self.problem.setText("\n".join(texts[-3:]))
+        self.problem.setVisible(bool(texts))
 
     def _set_traffic_style(self, level: str) -> None:
         colour = {"ok": "#e8f5e9", "error": "#fdecea"}.get(level, "palette(alternate-base)")
