@@ -77,13 +77,39 @@ class ExportResult:
 # -- values -----------------------------------------------------------------------------
 
 
+def _local(ms: int, tz: tzinfo | None) -> datetime | None:
+    """``ms`` as local time; None when no calendar holds it (a box sent year 300000)."""
+    try:
+        moment = datetime.fromtimestamp(ms / 1000, UTC)
+        return moment.astimezone(tz) if tz is not None else moment.astimezone()
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 def iso_local(ms: int | None, tz: tzinfo | None = None) -> str:
-    """``2026-11-24T21:03:05.123+08:00``: local time with its offset, empty for None."""
+    """``2026-11-24T21:03:05.123+08:00``: local time with its offset, empty for None.
+
+    A time out of the calendar's range is exported as its raw number.
+    """
     if ms is None:
         return ""
-    moment = datetime.fromtimestamp(ms / 1000, UTC)
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    return local.isoformat(timespec="milliseconds")
+    local = _local(ms, tz)
+    return str(ms) if local is None else local.isoformat(timespec="milliseconds")
+
+
+#: Spreadsheets run a cell starting with these as a formula (OWASP "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading ``'`` before a formula start.
+
+    Numbers written as text (``-12.5``) are left alone: no spreadsheet runs them.
+    """
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _cell(value: Any) -> Any:
@@ -93,6 +119,8 @@ def _cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str):
+        return neutralise(value)
     return value
 
 
@@ -155,9 +183,8 @@ _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "BMP": "bmp", "WEBP": 
 def image_file_name(event: dict[str, Any], kind: str, fmt: str, tz: tzinfo | None = None) -> str:
     """``<time>_<name>_<kind>.jpg`` with the event's local time."""
     ms = event.get("timestamp") or event.get("received_at") or 0
-    moment = datetime.fromtimestamp(ms / 1000, UTC)
-    local = moment.astimezone(tz) if tz is not None else moment.astimezone()
-    stamp = local.strftime("%Y%m%d-%H%M%S") + f"-{ms % 1000:03d}"
+    local = _local(ms, tz) or _local(event.get("received_at") or 0, tz)
+    stamp = local.strftime("%Y%m%d-%H%M%S") + f"-{ms % 1000:03d}" if local else f"t{ms}"
     who = event.get("identity_name") or event.get("identity_id") or "unknown"
     ext = _EXTENSIONS.get((fmt or "").upper(), "jpg")
     return f"{stamp}_{safe_name(str(who))}_{safe_name(kind, 30)}.{ext}"

@@ -348,9 +348,13 @@ def _int(params: Mapping[str, str], name: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        raise BadQuery(name, f"expected an integer, got {value!r}") from None
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        raise BadQuery(name, f"expected an integer, got {shown!r}") from None
+    if not -(2**63) <= number < 2**63:
+        raise BadQuery(name, "out of range: a 64-bit integer is expected")
+    return number
 
 
 def _float(params: Mapping[str, str], name: str) -> float | None:

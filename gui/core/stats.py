@@ -24,6 +24,11 @@ DAY = 86_400_000
 BUCKETS = ("hour", "day")
 #: Longest range a request may ask for, in buckets (a year of hours).
 MAX_BUCKETS = 24 * 366
+#: Longest range at all: the Statistics tab offers up to 90 days (+2 for DST and rounding).
+#: Anything longer is refused before any work (a 400, not minutes of a reader thread).
+MAX_RANGE_MS = 92 * 24 * 3_600_000
+#: Times a calendar can show (1970 to 9999): the local-time arithmetic needs them.
+MIN_MS, MAX_MS = 0, 253_402_300_799_999
 STRANGER = 4
 
 
@@ -124,10 +129,7 @@ def compute(
     top: int = 10,
 ) -> Stats:
     """Counts for events with ``since <= ts < until``; empty buckets are included."""
-    if bucket not in BUCKETS:
-        raise BadQuery("bucket", f"expected hour or day, got {bucket!r}")
-    if until <= since:
-        raise BadQuery("until", "must be after since")
+    check_range(since, until, bucket)
     width = HOUR if bucket == "hour" else DAY
     counts: dict[int, list[tuple[str, str, int]]] = {}
     strangers_by_hod = [0] * 24
@@ -200,6 +202,19 @@ def _next_start(start: int, bucket: str, tz: tzinfo | None) -> int:
     return _midnight_ms(day, tz)
 
 
+def check_range(since: int, until: int, bucket: str) -> None:
+    """Raise ``BadQuery`` for a range the Statistics tab would never ask for."""
+    if bucket not in BUCKETS:
+        raise BadQuery("bucket", f"expected hour or day, got {bucket!r}")
+    for name, value in (("since", since), ("until", until)):
+        if not MIN_MS <= value <= MAX_MS:
+            raise BadQuery(name, "out of range: a time between 1970 and 9999 in ms is expected")
+    if until <= since:
+        raise BadQuery("until", "must be after since")
+    if until - since > MAX_RANGE_MS:
+        raise BadQuery("since", f"range too long: at most {MAX_RANGE_MS // (24 * HOUR)} days")
+
+
 def parse_stats_query(params: Any, now_ms: int) -> tuple[int, int, str]:
     """``since``/``until`` (ms; default the last 24 hours) and ``bucket``."""
     until = _int(params, "until")
@@ -209,6 +224,5 @@ def parse_stats_query(params: Any, now_ms: int) -> tuple[int, int, str]:
         raise BadQuery("bucket", f"expected hour or day, got {bucket!r}")
     until = now_ms if until is None else until
     since = until - (DAY if bucket == "hour" else 30 * DAY) if since is None else since
-    if until <= since:
-        raise BadQuery("until", "must be after since")
+    check_range(since, until, bucket)
     return since, until, bucket
