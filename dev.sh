@@ -31,14 +31,51 @@ setup_debian() {
     fi
   fi
   echo "dev.sh: installing ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  wait_for_apt
+  $sudo apt-get -o DPkg::Lock::Timeout=$APT_LOCK_WAIT_S update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=$APT_LOCK_WAIT_S \
+    install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# A fresh Ubuntu runs unattended-upgrades for minutes after boot, holding the
+# package locks: wait for them (saying so) instead of failing at once.
+APT_LOCK_WAIT_S=${APT_LOCK_WAIT_S:-900}
+APT_LOCKS=${APT_LOCKS:-/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock}
+
+wait_for_apt() {
+  python3 - "$APT_LOCK_WAIT_S" $APT_LOCKS <<'PY'
+import fcntl, os, sys, time
+limit, paths = float(sys.argv[1]), sys.argv[2:]
+def held(path):
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False  # missing, or not ours to lock: apt-get will say
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+start, told = time.monotonic(), None
+while any(held(p) for p in paths):
+    waited = time.monotonic() - start
+    if told is None or time.monotonic() - told >= 30:
+        told = time.monotonic()
+        print(f"dev.sh: waiting for the Debian package lock (another apt or "
+              f"unattended-upgrades is running), {waited:.0f} s so far", file=sys.stderr, flush=True)
+    if waited > limit:
+        print(f"dev.sh: the package lock was still held after {limit:.0f} s", file=sys.stderr)
+        sys.exit(1)
+    time.sleep(1)
+PY
 }
 
 setup_venv() {
   local extras="$1" stamp=".venv/.installed-$1"
   [ -x .venv/bin/python ] || python3 -m venv .venv
-  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ setup.py -nt "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip >/dev/null
     .venv/bin/python -m pip install -q -e ".[$extras]"
     touch "$stamp"
@@ -47,6 +84,7 @@ setup_venv() {
 
 cmd="${1:-run}"
 shift || true
+if [ "$cmd" = wait-for-apt ]; then wait_for_apt; exit; fi
 # PyInstaller reads shared-library dependencies with objdump.
 if [ "$cmd" = build ]; then DEBIAN_PACKAGES+=(binutils); fi
 setup_debian

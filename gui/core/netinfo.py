@@ -10,6 +10,7 @@ tests feed fakes and the GUI calls it off its thread.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import shutil
 import socket
@@ -303,7 +304,12 @@ def windows_firewall(port: int, run: Runner) -> FirewallStatus:
     )  # fmt: skip
 
 
-def linux_firewall(port: int, run: Runner, which: Callable[[str], str | None]) -> FirewallStatus:
+def linux_firewall(
+    port: int,
+    run: Runner,
+    which: Callable[[str], str | None],
+    is_admin: bool | None = None,
+) -> FirewallStatus:
     if which("ufw"):
         code, out = run(["ufw", "status"])
         if code == 0 and out:
@@ -333,9 +339,26 @@ def linux_firewall(port: int, run: Runner, which: Callable[[str], str | None]) -
                     f"sudo nft add rule inet filter input tcp dport {port} accept",
                 )  # fmt: skip
             return FirewallStatus(True, True, "nftables rules found, none drop by default")
-    return FirewallStatus(
-        False, None, "not checked (no ufw/nft status readable without administrator rights)"
-    )
+    return _linux_not_checked(which, is_admin)
+
+
+def _running_as_admin() -> bool:
+    geteuid = getattr(os, "geteuid", None)
+    return geteuid is not None and geteuid() == 0
+
+
+def _linux_not_checked(which: Callable[[str], str | None], is_admin: bool | None) -> FirewallStatus:
+    """Why nothing could be said: no tool, not allowed to ask, or the tool failed."""
+    tools = [t for t in ("ufw", "nft") if which(t)]
+    if not tools:
+        return FirewallStatus(
+            False, None, "not checked: no firewall tool (ufw, nft) is installed on this PC"
+        )
+    if not (_running_as_admin() if is_admin is None else is_admin):
+        return FirewallStatus(
+            False, None, f"not checked: reading {'/'.join(tools)} needs administrator rights"
+        )
+    return FirewallStatus(False, None, f"not checked: {'/'.join(tools)} gave no readable status")
 
 
 def _default_runner(args: Sequence[str]) -> tuple[int, str]:

@@ -162,6 +162,21 @@ def test_linux_nothing_readable_says_not_checked():
     assert not status.checked and "not checked" in status.message
 
 
+def test_linux_root_with_no_firewall_tool_does_not_ask_for_administrator_rights():
+    status = netinfo.linux_firewall(9528, runner(1, ""), lambda _n: None, is_admin=True)
+    assert not status.checked
+    assert "administrator" not in status.message
+    assert "no firewall tool" in status.message
+
+
+def test_linux_unreadable_tool_needs_administrator_rights_only_when_not_root():
+    which = {"nft": "/usr/sbin/nft"}.get
+    user = netinfo.linux_firewall(9528, runner(1, ""), which, is_admin=False)
+    assert "needs administrator rights" in user.message and "nft" in user.message
+    root = netinfo.linux_firewall(9528, runner(1, ""), which, is_admin=True)
+    assert "administrator" not in root.message and "nft" in root.message
+
+
 def test_connect_api(full_receiver, monkeypatch):
     from tests.conftest import Client
 

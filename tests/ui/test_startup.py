@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from gui.core import schema
 from gui.core.store import DB_FILENAME, connect
-from gui.resources import asset_path, bundle_root, icon_path
 from gui.ui import startup
 
 
@@ -79,23 +78,6 @@ def test_smoke_test_closes_the_main_window(qtbot, monkeypatch) -> None:
     finally:
         startup.disarm_smoke_test()
     assert quits == []
-
-
-def test_assets_are_found_from_the_checkout() -> None:
-    assert (bundle_root() / "gui" / "resources.py").exists()
-    assert asset_path("samples", "stranger.json").exists()
-    for size in (16, 32, 48, 64, 128, 256, 512):
-        assert icon_path(size).exists()
-    assert icon_path().suffix == ".svg"
-    assert asset_path("icons", "gatewatch.ico").exists()
-
-
-def test_assets_are_found_in_a_frozen_bundle(tmp_path: Path, monkeypatch) -> None:
-    import sys
-
-    monkeypatch.setattr(sys, "frozen", True, raising=False)
-    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert asset_path("sounds", "alarm.wav") == tmp_path / "assets" / "sounds" / "alarm.wav"
 
 
 def test_app_icon_has_every_size(qtbot) -> None:
