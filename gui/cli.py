@@ -48,10 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     add_receiver_options(parser)
     _load_subcommands()
     if SUBCOMMANDS:
-        subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+        subs = parser.add_subparsers(
+            dest="command",
+            metavar="COMMAND",
+            title="commands",
+            description="run `gatewatch COMMAND --help` for a command's options",
+        )
         for name, (configure, _run) in SUBCOMMANDS.items():
-            configure(subs.add_parser(name))
+            # The one line ``gatewatch --help`` shows is the first sentence of the
+            # description the command gives itself (argparse wants it up front).
+            probe = argparse.ArgumentParser(add_help=False)
+            configure(probe)
+            configure(subs.add_parser(name, help=one_line(probe.description or "")))
     return parser
+
+
+def one_line(description: str) -> str:
+    """The first sentence of a description, for a list of commands."""
+    text = " ".join(description.split())
+    end = text.find(". ")
+    return text if end < 0 else text[: end + 1]
 
 
 def _load_subcommands() -> None:
@@ -94,6 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gui.headless import run_headless
 
         return run_headless(current)
+    from gui import preflight
+
+    why = preflight.no_display()
+    if why:  # Qt would abort with a message about a platform plugin
+        preflight.say(why)
+        return preflight.EXIT_NO_DISPLAY
     from gui.ui.app import run_desktop
 
     return run_desktop(current, args)

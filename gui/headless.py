@@ -6,10 +6,13 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sqlite3
 import sys
 
-from gui import logs
+from gui import folder_lock, logs, preflight
 from gui.core.receiver import PortInUse, Receiver, ReceiverConfig
+from gui.core.schema import NewerDatabase
+from gui.core.store import DB_FILENAME
 from gui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,8 +40,28 @@ async def serve(receiver: Receiver, stop: asyncio.Event) -> None:
 
 
 def run_headless(current: Settings) -> int:
+    """The receiver until SIGINT/SIGTERM; a refused start is one line on stderr and its code."""
     config = receiver_config(current)
-    logs.setup(config.data_dir, current.log_level)
+    try:
+        lock = folder_lock.hold(config.data_dir, "headless", port=config.port)
+    except folder_lock.FolderInUse as exc:
+        preflight.say(exc.message())
+        return preflight.EXIT_FOLDER_IN_USE
+    except OSError as exc:
+        preflight.say(f"cannot use the data folder {config.data_dir}: {exc.strerror or exc}")
+        return preflight.EXIT_DATA_DIR
+    try:
+        refusal = preflight.newer_database(config.data_dir)
+        if refusal:
+            preflight.say(refusal)
+            return preflight.EXIT_REFUSED
+        logs.setup(config.data_dir, current.log_level)
+        return _serve_until_stopped(config, current)
+    finally:
+        lock.release()
+
+
+def _serve_until_stopped(config: ReceiverConfig, current: Settings) -> int:
     receiver = Receiver(config)
     # Features that run beside the server register themselves (alarms, retention, ...).
     from gui.core import features
@@ -58,6 +81,14 @@ def run_headless(current: Settings) -> int:
         except PortInUse as exc:
             print(f"gatewatch: {exc.strerror}", file=sys.stderr)
             return EXIT_PORT_IN_USE
+        except NewerDatabase as exc:  # written by a newer version since the check above
+            db = config.data_dir / DB_FILENAME
+            preflight.say(preflight.newer_database_message(db, exc.found, exc.understood))
+            return preflight.EXIT_REFUSED
+        except (OSError, sqlite3.Error) as exc:  # unwritable folder, broken database...
+            log.error("the receiver could not start", exc_info=True)
+            preflight.say(f"the receiver could not start: {exc} (details in the log)")
+            return 1
         return 0
 
     with contextlib.suppress(KeyboardInterrupt):

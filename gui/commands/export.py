@@ -12,7 +12,7 @@ import sys
 import threading
 from pathlib import Path
 
-from gui import settings
+from gui import preflight, settings
 from gui.cli import SUBCOMMANDS
 from gui.core import export, query, schema
 from gui.core.store import DB_FILENAME, connect
@@ -65,6 +65,13 @@ def run(args: argparse.Namespace) -> int:
     conn = connect(db, readonly=True)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > schema.SCHEMA_VERSION:
+            print(
+                "gatewatch export: "
+                + preflight.newer_database_message(db, version, schema.SCHEMA_VERSION),
+                file=sys.stderr,
+            )
+            return preflight.EXIT_REFUSED
         if version < schema.SCHEMA_VERSION:
             print(
                 f"gatewatch export: the database is schema v{version}; start this Gatewatch"

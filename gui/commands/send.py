@@ -12,6 +12,10 @@ from typing import Any
 from gui.cli import SUBCOMMANDS
 from gui.core import sender
 
+#: ``--sample all``: every bundled sample, one after the other.
+ALL_SAMPLES = "all"
+DEFAULT = "employee_match"
+
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.description = (
@@ -21,10 +25,15 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("url", help="full URL, or http://host:port (then /EventServer/api/HistoryEvent)")
     src = p.add_mutually_exclusive_group()
     src.add_argument(
-        "--sample", default=None,
-        help=f"sample event to send (default employee_match): {', '.join(sender.sample_names())}",
+        "--sample", default=None, metavar="NAME",
+        help=f"bundled sample to send (default employee_match): "
+        f"{', '.join(sender.sample_names())}, or {ALL_SAMPLES} for every one in turn",
     )  # fmt: skip
-    src.add_argument("--file", type=Path, help="JSON file: one event or an array of events")
+    src.add_argument(
+        "--file", type=Path,
+        help="JSON file: one event or an array of events, e.g. one saved with "
+        "curl http://127.0.0.1:9528/api/events/ID/raw > event.json",
+    )  # fmt: skip
     p.add_argument(
         "--shape",
         choices=sender.SHAPES,
@@ -32,7 +41,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="payload shape to convert 1.0 events to (default 1.0)",
     )
     p.add_argument("--batch", type=int, default=1, help="events per request (a JSON array if > 1)")
-    p.add_argument("--count", type=int, default=1, help="number of requests (default 1)")
+    p.add_argument(
+        "--count", type=int, default=None,
+        help=f"number of requests (default 1; with --sample {ALL_SAMPLES}, enough for each once)",
+    )  # fmt: skip
     p.add_argument("--rate", type=float, default=None, help="requests per second (default: fast)")
     p.add_argument(
         "--repeat",
@@ -55,7 +67,22 @@ def _events(args: argparse.Namespace) -> list[dict[str, Any]]:
         if not items or not all(isinstance(i, dict) for i in items):
             raise ValueError(f"{args.file}: expected an event object or an array of objects")
         return items
-    return [sender.load_sample(args.sample or "employee_match")]
+    names = sender.sample_names() if args.sample == ALL_SAMPLES else [args.sample or DEFAULT]
+    events: list[dict[str, Any]] = []
+    for name in names:
+        loaded = sender.load_sample(name)
+        events.extend(loaded if isinstance(loaded, list) else [loaded])
+    if not events:
+        raise ValueError(f"no bundled samples in {sender.SAMPLES_DIR}")
+    return events
+
+
+def _default_count(args: argparse.Namespace, events: list[dict[str, Any]]) -> int:
+    if args.count is not None:
+        return int(args.count)
+    if args.sample == ALL_SAMPLES:
+        return -(-len(events) // max(1, args.batch))  # each sample sent once
+    return 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,6 +91,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"gatewatch send: {exc}", file=sys.stderr)
         return 2
+    args.count = _default_count(args, events)
     if args.count < 1 or args.batch < 1:
         print("gatewatch send: --count and --batch must be at least 1", file=sys.stderr)
         return 2

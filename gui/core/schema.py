@@ -221,14 +221,23 @@ MIGRATIONS: list[Migration] = [
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+class NewerDatabase(RuntimeError):
+    """The database was written by a newer Gatewatch: opening it here could damage it."""
+
+    def __init__(self, found: int, understood: int = SCHEMA_VERSION) -> None:
+        super().__init__(
+            f"database schema version {found} is newer than this Gatewatch understands "
+            f"({understood}); use a newer Gatewatch"
+        )
+        self.found = found
+        self.understood = understood
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Bring ``conn`` up to ``target``, a transaction per step; returns the old version."""
     old = conn.execute("PRAGMA user_version").fetchone()[0]
     if old > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"database schema version {old} is newer than this Gatewatch understands "
-            f"({SCHEMA_VERSION}); use a newer Gatewatch"
-        )
+        raise NewerDatabase(old)
     for version in range(old, target):
         conn.execute("BEGIN IMMEDIATE")
         try:

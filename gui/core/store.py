@@ -138,7 +138,9 @@ def open_database(
     except BaseException:
         conn.close()  # a refused (newer) or failed database must not stay open
         raise
-    if old != schema.SCHEMA_VERSION:
+    if is_new:
+        log.info("database created at %s (schema v%d)", path, schema.SCHEMA_VERSION)
+    elif old != schema.SCHEMA_VERSION:
         log.info("database schema upgraded from v%d to v%d", old, schema.SCHEMA_VERSION)
     return conn
 

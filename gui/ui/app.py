@@ -161,12 +161,19 @@ def stop_on_signals(holder: dict[str, Any]) -> QTimer:
 def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     """``gatewatch`` without ``--headless``: the window, the core thread, the qasync loop."""
     started = time.monotonic()
-    logs.setup(current.resolved_data_dir(), current.log_level)
+    from gui import preflight
+
+    try:
+        logs.setup(current.resolved_data_dir(), current.log_level)
+    except OSError as exc:
+        preflight.say(f"cannot use the data folder {current.resolved_data_dir()}: {exc}")
+        return preflight.EXIT_DATA_DIR
     app = prepare_application(current)
     from gui.ui import startup
 
-    if not startup.prepare(app, current, args):
-        return 0  # another instance was raised instead
+    refused = startup.prepare(app, current, args)
+    if refused is not None:
+        return refused  # 0: another instance was raised instead
     import qasync  # after the QApplication (qasync binds to the running Qt)
 
     app.setQuitOnLastWindowClosed(False)  # closing is explicit: see ``main`` below

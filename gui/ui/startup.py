@@ -3,7 +3,10 @@
 ``prepare(app, settings, args)``:
 
 * single instance: another Gatewatch for this user and data dir is raised and
-  this launch ends (``False``), unless ``--new-instance``;
+  this launch ends (exit 0), unless ``--new-instance``;
+* refusals, each a dialog and one line on stderr: the data folder held by
+  another Gatewatch (``--headless`` included, ``gui.folder_lock``), a database
+  written by a newer Gatewatch;
 * crash handling: the exception hooks and the faulthandler dump (``gui.logs``);
 * the app icon;
 * a schema upgrade's backup (SQLite online backup, page by page) runs here with
@@ -23,7 +26,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMainWindow, QProgressDialog
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressDialog
 
 from gui import logs
 from gui.resources import icon_path
@@ -34,20 +37,90 @@ log = logging.getLogger(__name__)
 SMOKE_TEST_ENV = "GATEWATCH_SMOKE_TEST"
 
 
-def prepare(app: QApplication, current: Settings, args: argparse.Namespace | None = None) -> bool:
-    """False when another instance took over (the caller exits 0); True to carry on."""
+def prepare(
+    app: QApplication, current: Settings, args: argparse.Namespace | None = None
+) -> int | None:
+    """None to carry on; else the exit code (0: another instance was raised instead).
+
+    A refused start (the data folder held by another Gatewatch, a database from
+    a newer version) is a dialog saying what happened and what to do, and the
+    same line on stderr; nothing is opened or changed.
+    """
+    from gui import folder_lock, preflight
     from gui.ui import crash, single_instance
 
     data_dir = current.resolved_data_dir()
     if single_instance.already_running(
         data_dir, new_instance=bool(getattr(args, "new_instance", False))
     ):
-        return False
+        return 0
+    try:
+        folder_lock.hold(data_dir, "desktop app", port=current.port)
+    except folder_lock.FolderInUse as exc:
+        refuse(
+            QApplication.translate("startup", "Gatewatch is already running"),
+            QApplication.translate(
+                "startup",
+                "The data folder {folder} is used by another Gatewatch ({who}).\n\n"
+                "Close that one first, or start this one with another data folder "
+                "(--data-dir).",
+            ).format(folder=exc.folder, who=_holder_words(exc.holder)),
+            exc.message(),
+        )
+        return preflight.EXIT_FOLDER_IN_USE
+    refusal = preflight.newer_database(data_dir)
+    if refusal:
+        refuse(
+            QApplication.translate("startup", "Database from a newer Gatewatch"),
+            QApplication.translate(
+                "startup",
+                "The database in {folder} was written by a newer version of Gatewatch, "
+                "and this version ({version}) cannot read it. It has been left untouched.\n\n"
+                "Install the newer Gatewatch, or start this one with another data folder "
+                "(--data-dir).",
+            ).format(folder=data_dir, version=_version()),
+            refusal,
+        )
+        return preflight.EXIT_REFUSED
     crash.install(logs.log_dir(data_dir))
     app.setWindowIcon(app_icon())
     upgrade_database(data_dir)
     arm_smoke_test(app)
-    return True
+    return None
+
+
+def _version() -> str:
+    from gui import __version__
+
+    return __version__
+
+
+def _holder_words(holder: dict) -> str:
+    parts = [str(holder.get("mode") or "")]
+    if holder.get("pid"):
+        parts.append(f"pid {holder['pid']}")
+    if holder.get("started"):
+        parts.append(str(holder["started"]))
+    return ", ".join(p for p in parts if p) or "?"
+
+
+def refuse(title: str, text: str, line: str) -> None:
+    """A start that cannot go on: the line to stderr and the log, then a dialog."""
+    from gui import preflight
+
+    preflight.say(line)
+    log.error("start refused: %s", line)
+    if os.environ.get(SMOKE_TEST_ENV):
+        return  # nobody to press OK
+    show_refusal(title, text)
+
+
+def show_refusal(title: str, text: str) -> None:
+    """The modal dialog (tests replace this)."""
+    box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok)
+    box.setTextFormat(Qt.TextFormat.PlainText)  # paths are not markup
+    box.setWindowIcon(app_icon())
+    box.exec()
 
 
 def app_icon() -> QIcon:

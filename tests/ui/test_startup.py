@@ -84,3 +84,57 @@ def test_app_icon_has_every_size(qtbot) -> None:
     icon = startup.app_icon()
     sizes = {s.width() for s in icon.availableSizes()}
     assert {16, 32, 48, 256} <= sizes
+
+
+# -- refused starts ------------------------------------------------------------------------
+
+
+class _Args:
+    new_instance = True  # no single-instance listener left behind by the test
+
+
+def _refusals(monkeypatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(startup, "show_refusal", lambda title, text: shown.append((title, text)))
+    monkeypatch.delenv(startup.SMOKE_TEST_ENV, raising=False)
+    return shown
+
+
+def test_desktop_refuses_a_database_from_a_newer_gatewatch(qtbot, tmp_path: Path, monkeypatch):
+    from gui import folder_lock
+    from gui.settings import Settings
+
+    data_dir = tmp_path / "data"
+    db = old_database(data_dir, rows=10)
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+    conn.close()
+    shown = _refusals(monkeypatch)
+    try:
+        code = startup.prepare(QApplication.instance(), Settings(data_dir=str(data_dir)), _Args())
+    finally:
+        folder_lock.release_all()
+    assert code == 2
+    [(title, text)] = shown
+    assert "newer" in title
+    assert str(data_dir) in text and "--data-dir" in text and "untouched" in text
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION + 1
+    conn.close()
+
+
+def test_desktop_refuses_a_folder_a_headless_receiver_holds(qtbot, tmp_path: Path, monkeypatch):
+    from gui import folder_lock
+    from gui.settings import Settings
+
+    held = folder_lock.acquire(tmp_path, "headless", port=9528)
+    shown = _refusals(monkeypatch)
+    try:
+        code = startup.prepare(QApplication.instance(), Settings(data_dir=str(tmp_path)), _Args())
+    finally:
+        held.release()
+        folder_lock.release_all()
+    assert code == 3
+    [(title, text)] = shown
+    assert "already running" in title
+    assert "headless" in text and str(tmp_path) in text
