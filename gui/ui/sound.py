@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl
 
 from gui.resources import asset_path
 
 log = logging.getLogger(__name__)
+
+#: How long "Test sound" plays.
+TEST_MS = 2000
 
 
 class Player(Protocol):
@@ -36,6 +39,8 @@ class QtPlayer(QObject):
     def __init__(self, path: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._effect: Any = None
+        #: Why nothing will be heard (None while the sound should work).
+        self.problem: str | None = None
         self._told = False
         self._playing = False
         try:
@@ -52,6 +57,7 @@ class QtPlayer(QObject):
         self._effect = effect
 
     def _say_why(self, why: str) -> None:
+        self.problem = why
         if not self._told:
             self._told = True
             log.warning("alarms will be shown but not heard: %s", why)
@@ -90,7 +96,32 @@ class AlarmSound(QObject):
         self.settings = settings
         self.player: Player = player if player is not None else QtPlayer(parent=self)
         self._alarming = False
+        self._testing = False
+        self._test_timer = QTimer(self)
+        self._test_timer.setSingleShot(True)
+        self._test_timer.timeout.connect(self._end_test)
         self.apply_settings()
+
+    def test(self, volume: float, ms: int = TEST_MS) -> str | None:
+        """Play the alarm for ``ms`` at ``volume`` (the alarm settings' button).
+
+        Returns why nothing will be heard, or None. Plays even when muted: the
+        guard is checking the loudspeakers.
+        """
+        self.player.set_volume(volume)
+        self._testing = True
+        if not self.player.is_playing():
+            self.player.play_loop()
+        self._test_timer.start(ms)
+        return getattr(self.player, "problem", None)
+
+    @property
+    def testing(self) -> bool:
+        return self._testing
+
+    def _end_test(self) -> None:
+        self._testing = False
+        self.apply_settings()  # back to the set volume; stops unless an alarm sounds
 
     @property
     def alarming(self) -> bool:
@@ -118,7 +149,7 @@ class AlarmSound(QObject):
         self._update()
 
     def _update(self) -> None:
-        should = self._alarming and not self.muted
+        should = (self._alarming and not self.muted) or self._testing
         if should and not self.player.is_playing():
             self.player.play_loop()
         elif not should and self.player.is_playing():

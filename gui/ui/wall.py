@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 from gui.core import overlay
 from gui.core.event_rows import load_event, load_face_thumb, load_image
 from gui.core.model import EventSummary
-from gui.ui.alarms.banner import AlarmBanner
+from gui.ui.alarms.banner import AlarmBanner, camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.pictures import decode_picture
 from gui.ui.views.words import (
@@ -73,6 +73,10 @@ BACKGROUND = "#101214"
 PANEL = "#1B1F24"
 INK = "#ECEFF1"
 DIM = "#90A4AE"
+#: A new alarm flashes the wall this colour, this many times, so it is seen across a room.
+FLASH_COLOUR = "#8E0000"
+FLASHES = 6
+FLASH_MS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,22 @@ class WallItem:
         )
 
 
+def item_of_event(event: dict[str, Any]) -> WallItem:
+    """A stored event (``load_event``'s JSON) as the wall shows it."""
+    ep = event.get("ep_info") or {}
+    device = ep.get("ep_name") or ep.get("ep_id") or ep.get("device_id") or event.get("dev_sno")
+    ts = event.get("timestamp")
+    return WallItem(
+        id=int(event["id"]),
+        name=event.get("identity_name"),
+        identity_id=event.get("identity_id"),
+        person_type=event.get("person_type"),
+        score=event.get("score"),
+        device=device,
+        time=int(ts if ts is not None else event.get("received_at") or 0),
+    )
+
+
 def recent_items(conn: Any, limit: int) -> list[WallItem]:
     """The newest events (self-tests excluded), newest first: the wall at start-up."""
     rows = conn.execute(
@@ -122,6 +142,8 @@ class WallImages:
     registered: QImage | None = None
     face: QImage | None = None
     thumbs: dict[int, QImage] = field(default_factory=dict)
+    #: The event's words, for an alarm's event that is not among the recent ones.
+    item: WallItem | None = None
 
 
 def _decode(data: bytes | None) -> QImage | None:
@@ -162,6 +184,7 @@ def load_wall_images(
     out = WallImages(event_id)
     event = load_event(conn, event_id)
     if event is not None:
+        out.item = item_of_event(event)
         found = load_image(conn, event_id, "spot_pic")
         scene = _decode(found[0]) if found else None
         box = event.get("face_box")
@@ -392,11 +415,20 @@ class WallWindow(QWidget):
         self._closed = False
         self._unit = 20.0
         self._kind_colour: str | None = None
+        #: While an alarm is open, the big panel shows its event (not the latest one).
+        self._alarm_event_id: int | None = None
+        self._alarm_item: WallItem | None = None
+        self._flashes_left = 0
         self._build()
         self._loaded.connect(self._on_loaded)
         self._status_text.connect(self.show_status)
         bridge.event_stored.connect(self.on_event)
         center.changed.connect(self._update_alarm_count)
+        center.changed.connect(self._alarm_changed)
+        center.raised.connect(self.flash)
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(FLASH_MS)
+        self._flash_timer.timeout.connect(self._flash_step)
 
         self._clock_timer = QTimer(self)
         self._clock_timer.timeout.connect(self._tick)
@@ -422,6 +454,7 @@ class WallWindow(QWidget):
         self._tick()
         self._update_alarm_count()
         self._load_recent()
+        self._alarm_changed()
 
     # -- layout ------------------------------------------------------------------
 
@@ -441,6 +474,11 @@ class WallWindow(QWidget):
 
         self.scene = PictureBox(self.tr("waiting for events…"), self)
         self.registered = PictureBox(self.tr("no registered photo"), self)
+        self.scene_caption = _label(self, colour=DIM)
+        self.scene_caption.setText(self.tr("Captured"))
+        self.registered_caption = _label(self, colour=DIM)
+        self.registered_caption.setText(self.tr("Registered photo"))
+        self.alarm_caption = _label(self, bold=True, colour="#EF5350")
         self.name = _label(self, bold=True)
         self.name.setWordWrap(True)
         self.identity = _label(self, colour=DIM)
@@ -455,8 +493,15 @@ class WallWindow(QWidget):
             info.addWidget(w)
         info.addStretch(1)
         latest = QHBoxLayout()
-        latest.addWidget(self.scene, 5)
-        latest.addWidget(self.registered, 3)
+        pictures = ((self.scene_caption, self.scene, 5),
+                    (self.registered_caption, self.registered, 3))  # fmt: skip
+        for caption, picture, stretch in pictures:
+            column = QVBoxLayout()
+            column.setSpacing(2)
+            column.addWidget(caption)
+            column.addWidget(picture, 1)
+            latest.addLayout(column, stretch)
+        info.insertWidget(0, self.alarm_caption)
         latest.addLayout(info, 4)
 
         self.tiles = [Tile(self) for _ in range(self.n_tiles)]
@@ -494,6 +539,9 @@ class WallWindow(QWidget):
         font(self.kind, 2.0, True)
         for w in (self.score, self.device, self.when):
             font(w, 1.4)
+        for w in (self.scene_caption, self.registered_caption):
+            font(w, 0.9)
+        font(self.alarm_caption, 1.2, True)
         font(self.status, 0.8)
         for picture in (self.scene, self.registered):
             font(picture, 1.2)
@@ -555,28 +603,99 @@ class WallWindow(QWidget):
         """A freshly stored event (the bridge's signal)."""
         if summary.self_test or summary.merged:
             return
-        self._recent.appendleft(WallItem.from_summary(summary))
+        item = WallItem.from_summary(summary)
+        self._recent.appendleft(item)
+        if summary.id == self._alarm_event_id:
+            self._alarm_item = item
         self._refresh()
-        self._request(summary.id)
+        self._request(self.focus_id())
+
+    # -- what the big panel shows --------------------------------------------------
+
+    def focus_item(self) -> WallItem | None:
+        """The open alarm's event while there is one, else the latest event."""
+        if self._alarm_event_id is not None:
+            return self._alarm_item
+        return self._recent[0] if self._recent else None
+
+    def focus_id(self) -> int | None:
+        if self._alarm_event_id is not None:
+            return self._alarm_event_id
+        return self._recent[0].id if self._recent else None
+
+    def _alarm_changed(self) -> None:
+        """The alarm to handle changed: its event takes (or gives back) the big panel."""
+        alarm = self.center.current()
+        event_id = alarm.event_id if alarm is not None and alarm.kind == "face" else None
+        if event_id == self._alarm_event_id:
+            return
+        self._alarm_event_id = event_id
+        self._alarm_item = None
+        if event_id is not None and alarm is not None:
+            known = [i for i in self._recent if i.id == event_id]
+            self._alarm_item = known[0] if known else WallItem(
+                event_id, alarm.identity_name, alarm.identity_id, alarm.person_type, None,
+                camera_of(alarm) or None, alarm.last_at,
+            )  # fmt: skip
+            self.scene.set_image(None)
+            self.registered.set_image(None)
+        self._refresh()
+        focus = self.focus_id()
+        if focus is not None:
+            self._request(focus)
+
+    def _tile_items(self) -> list[WallItem]:
+        items = list(self._recent)
+        focus = self.focus_item()
+        return [i for i in items if focus is None or i.id != focus.id][: self.n_tiles]
 
     def _refresh(self) -> None:
         items = list(self._recent)
-        self._show_latest(items[0] if items else None)
-        keep = {i.id for i in items}
+        focus = self.focus_item()
+        self._show_latest(focus)
+        keep = {i.id for i in items} | ({focus.id} if focus is not None else set())
         for stale in [k for k in self._thumbs if k not in keep]:
             del self._thumbs[stale]
         colours = getattr(self.settings, "overlay_colours", {}) or {}
+        tile_items = self._tile_items()
         for i, tile in enumerate(self.tiles):
-            item = items[i + 1] if i + 1 < len(items) else None
+            item = tile_items[i] if i < len(tile_items) else None
             tile.set_item(item, self._thumbs.get(item.id) if item else None, colours)
+
+    # -- flashing ------------------------------------------------------------------
+
+    @property
+    def flashing(self) -> bool:
+        return self._flash_timer.isActive()
+
+    def flash(self, alarm: Any = None) -> None:
+        """A new alarm: the wall blinks a few times (late alarms stay quiet)."""
+        if alarm is not None and getattr(alarm, "late", False):
+            return
+        self._flashes_left = FLASHES * 2
+        self._flash_step()
+        self._flash_timer.start()
+
+    def _flash_step(self) -> None:
+        self._flashes_left = max(0, self._flashes_left - 1)
+        on = self._flashes_left % 2 == 1
+        pal = self.palette()
+        pal.setColor(pal.ColorRole.Window, QColor(FLASH_COLOUR if on else BACKGROUND))
+        self.setPalette(pal)
+        if self._flashes_left == 0:
+            self._flash_timer.stop()
 
     def _show_latest(self, item: WallItem | None) -> None:
         if item is None:
             for w in (self.name, self.identity, self.kind, self.score, self.device, self.when):
                 w.setText("")
             self.name.setText(self.tr("No events yet"))
+            self.alarm_caption.hide()
             return
         colours = getattr(self.settings, "overlay_colours", {}) or {}
+        alarm = self.center.current() if self._alarm_event_id is not None else None
+        self.alarm_caption.setText(self.tr("ALARM — the person who raised it") if alarm else "")
+        self.alarm_caption.setVisible(alarm is not None)
         self.name.setText(item.name or item.identity_id or "—")
         self.identity.setText(item.identity_id if item.name and item.identity_id else "")
         self.kind.setText(person_type_word(item.person_type).upper())
@@ -589,8 +708,9 @@ class WallWindow(QWidget):
         self.when.setText(format_tile_time(item.time))
 
     def _reload_latest(self) -> None:
-        if self._recent and not self._closed:
-            self._request(self._recent[0].id)
+        focus = self.focus_id()
+        if focus is not None and not self._closed:
+            self._request(focus)
 
     def _request(self, event_id: int) -> None:
         """Decode the pictures of ``event_id``; while one load runs, only the newest waits."""
@@ -601,7 +721,7 @@ class WallWindow(QWidget):
         self._pending = None
         scene = (max(64, self.scene.width()), max(64, self.scene.height()))
         reg = (max(64, self.registered.width()), max(64, self.registered.height()))
-        missing = [i.id for i in list(self._recent)[1:] if i.id not in self._thumbs]
+        missing = [i.id for i in self._tile_items() if i.id not in self._thumbs]
         colours = dict(getattr(self.settings, "overlay_colours", {}) or {})
         store = self.bridge.store
 
@@ -625,10 +745,14 @@ class WallWindow(QWidget):
             self.show_status(self.tr("could not load pictures: %1").replace("%1", str(result)))
         elif isinstance(result, WallImages):
             ids = {i.id for i in self._recent}
-            latest = self._recent[0].id if self._recent else None
-            if result.event_id == latest:
+            focus = self.focus_id()
+            if focus is not None:
+                ids.add(focus)
+            if result.event_id == focus:
                 self.scene.set_image(result.scene, result.shapes)
                 self.registered.set_image(result.registered)
+                if result.event_id == self._alarm_event_id and result.item is not None:
+                    self._alarm_item = result.item  # the score and camera the alarm lacks
             if result.face is not None and result.event_id in ids:
                 self._thumbs[result.event_id] = QPixmap.fromImage(result.face)
             for tile_id, image in result.thumbs.items():

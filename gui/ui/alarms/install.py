@@ -110,7 +110,7 @@ class AlarmsFeature:
     def open_rules(self) -> None:
         from gui.ui.alarms.rules import FIELDS, AlarmRulesDialog
 
-        dialog = AlarmRulesDialog(self.settings, self.window)
+        dialog = AlarmRulesDialog(self.settings, self.window, sound=self.center.sound)
         if dialog.exec():
             self.apply_rules(dialog.apply())
             persist(self.settings, *FIELDS)

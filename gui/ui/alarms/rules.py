@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QPushButton,
     QSlider,
     QSpinBox,
     QWidget,
@@ -46,8 +48,11 @@ FIELDS = (
 
 
 class AlarmRulesDialog(QDialog):
-    def __init__(self, settings: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Any, parent: QWidget | None = None, *, sound: Any = None
+    ) -> None:
         super().__init__(parent)
+        self.sound = sound
         self.setWindowTitle(self.tr("Alarm settings"))
         self.settings = settings
         form = QFormLayout(self)
@@ -102,7 +107,17 @@ class AlarmRulesDialog(QDialog):
         self.muted.setChecked(bool(settings.alarm_muted))
         sound_row.addWidget(self.volume, 1)
         sound_row.addWidget(self.muted)
+        self.test_sound_button = QPushButton(self.tr("Test sound"), self)
+        self.test_sound_button.setToolTip(self.tr("Play the alarm sound for two seconds"))
+        self.test_sound_button.setEnabled(sound is not None)
+        self.test_sound_button.clicked.connect(self.test_sound)
+        sound_row.addWidget(self.test_sound_button)
         form.addRow(self.tr("Sound volume"), sound_row)
+        self.sound_status = QLabel(self)
+        self.sound_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.sound_status.setWordWrap(True)
+        self.sound_status.hide()
+        form.addRow("", self.sound_status)
 
         self.operator = QLineEdit(settings.operator_name or "", self)
         self.operator.setPlaceholderText(self.tr("the computer's user name"))
@@ -135,6 +150,22 @@ class AlarmRulesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def test_sound(self) -> None:
+        """Play the alarm at the slider's volume, and say so (or why nothing is heard)."""
+        if self.sound is None:
+            return
+        problem = self.sound.test(self.volume.value() / 100)
+        if problem:
+            text = self.tr("Nothing will be heard: %1. Alarms are still shown.").replace(
+                "%1", problem
+            )
+        else:
+            text = self.tr("Playing the alarm sound at %1 %…").replace(
+                "%1", str(self.volume.value())
+            )
+        self.sound_status.setText(text)
+        self.sound_status.show()
 
     def values(self) -> dict[str, Any]:
         devices = [d.strip() for d in self.devices.text().replace(";", ",").split(",") if d.strip()]
