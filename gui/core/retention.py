@@ -54,6 +54,14 @@ HYSTERESIS = 0.9
 VACUUM_BUDGET_S = 600.0
 #: The WAL is truncated back to this after checkpoints.
 WAL_LIMIT = 64 * 1024 * 1024
+#: The free-disk rule never deletes what arrived in this many recent days...
+FREE_SPACE_KEEPS_DAYS = 7
+#: ...nor more than this share of the data dir in one run; a shortfall beyond it is
+#: not ours to fix (other files fill the disk, or the disk is too small for the
+#: minimum): the user is told what is needed instead of losing the whole history.
+FREE_SPACE_MAX_SHARE = 0.5
+#: A disk alarm is raised again at most this often while the shortfall lasts.
+DISK_ALARM_EVERY_S = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,9 @@ class RetentionReport:
     pages_reclaimed: int = 0
     reason: str = ""
     seconds: float = 0.0
+    #: Set when the limits could not be met by deleting what retention may delete:
+    #: what the user has to do instead (shown as a disk alarm, logged as an error).
+    shortfall: str = ""
 
     @property
     def removed_anything(self) -> bool:
@@ -323,6 +334,36 @@ class Retention:
                 break
         return total
 
+    async def _free_up(
+        self, need: int, size: int, received_before: int | None
+    ) -> tuple[int, int, int, int]:
+        """Oldest photos, then oldest events, until ``need`` bytes went; or nothing is left.
+
+        Only what arrived before ``received_before`` (None: anything unpinned).
+        Returns (photos purged, events deleted, data dir bytes, free bytes).
+        """
+        start_size = size
+        photos = events = 0
+        free = 0
+        photo_avg, event_avg = self.store.read_sync(_average_sizes)
+        for kind in ("photos", "events"):
+            job = purge_photos_job if kind == "photos" else delete_events_job
+            avg = photo_avg if kind == "photos" else event_avg
+            while start_size - size < need:
+                # No more rows than the shortfall needs: a chunk of scene photos is MBs.
+                cap = -(-(need - (start_size - size)) // max(1, avg))
+                n = await self._rows.step(lambda k, job=job: job(k, received_before), cap)
+                if n == 0:
+                    break
+                if kind == "photos":
+                    photos += n
+                else:
+                    events += n
+                size, free = self.usage_now()
+        if not photos and not events:
+            size, free = self.usage_now()
+        return photos, events, size, free
+
     async def run_once(self) -> RetentionReport:
         started = time.perf_counter()
         now = self.now_ms()
@@ -350,37 +391,39 @@ class Retention:
                 reasons.append(f"events older than {p.keep_events_days} days")
 
         size, free = self.usage_now()
-        need = max(
-            size - int(p.max_data_bytes * HYSTERESIS) if size > p.max_data_bytes else 0,
+        shortfall = ""
+        cap_need = size - int(p.max_data_bytes * HYSTERESIS) if size > p.max_data_bytes else 0
+        free_need = (
             p.min_free_bytes + int(p.min_free_bytes * (1 - HYSTERESIS)) - free
             if free < p.min_free_bytes
-            else 0,
+            else 0
         )
-        if need > 0:
+        if cap_need > 0:
             reasons.append(
-                f"data dir {size / GB:.2f} GB (cap {p.max_data_bytes / GB:.2f} GB),"
-                f" {free / GB:.2f} GB free (minimum {p.min_free_bytes / GB:.2f} GB)"
+                f"data dir {size / GB:.2f} GB over its cap {p.max_data_bytes / GB:.2f} GB"
             )
-            start_size = size
-            photo_avg, event_avg = self.store.read_sync(_average_sizes)
-            for kind in ("photos", "events"):
-                job = purge_photos_job if kind == "photos" else delete_events_job
-                avg = photo_avg if kind == "photos" else event_avg
-                while start_size - size < need:
-                    # No more rows than the shortfall needs: a chunk of scene photos is MBs.
-                    cap = -(-(need - (start_size - size)) // max(1, avg))
-                    n = await self._rows.step(lambda k, job=job: job(k, None), cap)
-                    if n == 0:
-                        break
-                    if kind == "photos":
-                        photos += n
-                    else:
-                        events += n
-                    size, free = self.usage_now()
-            if start_size - size < need:
-                log.warning(
-                    "retention: data dir still over its limits; only pinned events are left"
+            n_photos, n_events, size, free = await self._free_up(cap_need, size, None)
+            photos += n_photos
+            events += n_events
+            if size > p.max_data_bytes:
+                log.warning("retention: data dir still over its cap; only pinned events are left")
+            free_need = max(0, free_need - cap_need)
+        if free_need > 0:
+            allowed = int(size * FREE_SPACE_MAX_SHARE)
+            if free_need > allowed:
+                shortfall = _shortfall_text(free, p.min_free_bytes, size)
+            else:
+                reasons.append(
+                    f"{free / GB:.2f} GB free on the disk (minimum {p.min_free_bytes / GB:.2f} GB)"
                 )
+                keep_after = now - FREE_SPACE_KEEPS_DAYS * DAY_MS
+                n_photos, n_events, size, free = await self._free_up(free_need, size, keep_after)
+                photos += n_photos
+                events += n_events
+                if free < p.min_free_bytes:
+                    shortfall = _shortfall_text(free, p.min_free_bytes, size)
+        if shortfall:
+            log.error("retention: %s", shortfall)
         # Freed pages are reused by new events, so the file stops growing either way;
         # handing them back to the OS (slow: every page moved is written and synced)
         # is only worth it when the disk or the cap needs the room.
@@ -393,6 +436,7 @@ class Retention:
             pages_reclaimed=pages,
             reason="; ".join(reasons),
             seconds=round(time.perf_counter() - started, 3),
+            shortfall=shortfall,
         )
         self.last_report = report
         if report.removed_anything:
@@ -404,14 +448,20 @@ class Retention:
         self.publish(disk_status(self.store, p))
         return report
 
-    async def task(self, _receiver: Any = None) -> None:
+    async def task(self, receiver: Any = None) -> None:
         """At start, then hourly; the disk status every minute in between."""
         last_run = 0.0
+        last_alarm = 0.0
         while True:
             try:
                 if time.monotonic() - last_run >= INTERVAL_S or last_run == 0.0:
                     last_run = time.monotonic()
-                    await self.run_once()
+                    report = await self.run_once()
+                    if report.shortfall and (
+                        last_alarm == 0.0 or time.monotonic() - last_alarm >= DISK_ALARM_EVERY_S
+                    ):
+                        last_alarm = time.monotonic()
+                        await raise_disk_alarm(receiver, report.shortfall)
                 else:
                     self.publish(disk_status(self.store, self.policy))
             except (StorageError, StoreClosed) as exc:
@@ -421,6 +471,25 @@ class Retention:
             except Exception:
                 log.exception("retention failed")
             await asyncio.sleep(STATUS_INTERVAL_S)
+
+
+async def raise_disk_alarm(receiver: Any, text: str) -> None:
+    """A ``disk`` alarm on every window and wall (one open alarm; it folds while it lasts)."""
+    from gui.core import alarms  # alarms is a feature; retention works without it
+
+    engine = alarms.engine_for(receiver) if receiver is not None else None
+    if engine is not None:
+        await engine.raise_alarm("disk", detail=text, fold_within_s=None)
+
+
+def _shortfall_text(free: int, minimum: int, data: int) -> str:
+    return (
+        f"the disk has {free / GB:.2f} GB free, under the {minimum / GB:.2f} GB minimum, and"
+        f" deleting history cannot make that room (Gatewatch's data is {data / GB:.2f} GB;"
+        f" events of the last {FREE_SPACE_KEEPS_DAYS} days are kept): free space on the"
+        f" disk, move the data folder to a bigger disk, or lower the minimum free space in"
+        f" Storage and retention"
+    )
 
 
 async def watch_storage(receiver: Any, interval: float | None = None) -> None:
