@@ -83,20 +83,26 @@ def _load_subcommands() -> None:
 
 
 def effective_settings(args: argparse.Namespace) -> settings.Settings:
-    """Stored settings with this run's command-line values on top."""
+    """Stored settings with this run's command-line values on top, as overrides.
+
+    Overrides hold for this run only: a change the user makes to another
+    option later never writes them to the settings file.
+    """
     current = settings.load()
+    one_off: dict[str, object] = {}
     for name in ("port", "bind", "log_level", "api_token"):
         value = getattr(args, name, None)
         if value is not None:
-            setattr(current, name, value)
+            one_off[name] = value
     if getattr(args, "data_dir", None) is not None:
-        current.data_dir = str(args.data_dir)
+        one_off["data_dir"] = str(args.data_dir)
     if getattr(args, "allow", None):
-        current.allow = list(args.allow)
+        one_off["allow"] = list(args.allow)
     if getattr(args, "wall", False):
-        current.start_in_wall = True
+        one_off["start_in_wall"] = True
     if getattr(args, "screen", None) is not None:
-        current.wall_screen = args.screen
+        one_off["wall_screen"] = args.screen
+    current.override(**one_off)
     return current
 
 

@@ -26,11 +26,14 @@ import sqlite3
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from gui.core.model import EventSummary, PersonType
+
+if TYPE_CHECKING:
+    from gui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +158,9 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def default_operator(settings: Any = None) -> str:
+def default_operator(settings: Settings | None = None) -> str:
     """Who acknowledges when no name is given: the shift's typed name, else the OS user."""
-    name = (getattr(settings, "operator_name", "") or "").strip()
+    name = settings.operator_name.strip() if settings is not None else ""
     if name:
         return name
     try:
@@ -197,19 +200,18 @@ def count_open(conn: sqlite3.Connection) -> int:
 # -- rules ----------------------------------------------------------------------------------
 
 
-def matches_rules(summary: EventSummary, settings: Any) -> bool:
+def matches_rules(summary: EventSummary, settings: Settings) -> bool:
     """Whether a freshly stored event should raise (or fold into) a face alarm."""
     if summary.self_test or summary.merged:
         return False
-    types = list(getattr(settings, "alarm_person_types", None) or [])
-    if summary.person_type is None or summary.person_type not in types:
+    if summary.person_type is None or summary.person_type not in settings.alarm_person_types:
         return False
-    devices = [d for d in (getattr(settings, "alarm_devices", None) or []) if d]
+    devices = [d for d in settings.alarm_devices if d]
     if devices:
         names = {summary.ep_id, summary.device_id, summary.dev_sno, summary.ep_name}
         if not names.intersection(devices):
             return False
-    min_score = getattr(settings, "alarm_min_score", None)
+    min_score = settings.alarm_min_score
     # A stranger's score is by definition low (nobody matched): the minimum is for matches.
     return (
         min_score is None
@@ -219,10 +221,10 @@ def matches_rules(summary: EventSummary, settings: Any) -> bool:
     )
 
 
-def is_late(summary: EventSummary, settings: Any) -> bool:
+def is_late(summary: EventSummary, settings: Settings) -> bool:
     """Already old on arrival (history catch-up): shown, never sounded."""
-    late_after_s = getattr(settings, "alarm_late_after_s", 600)
-    if summary.timestamp is None or late_after_s is None or late_after_s < 0:
+    late_after_s = settings.alarm_late_after_s
+    if summary.timestamp is None or late_after_s < 0:
         return False
     return summary.received_at - summary.timestamp > late_after_s * 1000
 
@@ -377,8 +379,9 @@ def engine_for(receiver: Any) -> AlarmEngine | None:
 class AlarmEngine:
     """Turns stored events into alarms and acknowledgements into rows, on the core loop."""
 
-    def __init__(self, receiver: Any, settings: Any) -> None:
+    def __init__(self, receiver: Any, settings: Settings) -> None:
         self.receiver = receiver
+        #: Shared with the GUI thread, which may change it: read through ``snapshot()``.
         self.settings = settings
         self._tasks: set[asyncio.Task[Any]] = set()
 
@@ -401,11 +404,12 @@ class AlarmEngine:
 
     def raise_for_event(self, conn: sqlite3.Connection, item: EventSummary) -> AlarmChange | None:
         """The face alarm ``item`` raises or folds into, if it matches the rules."""
+        rules = self.settings.snapshot()
         try:
-            if not matches_rules(item, self.settings):
+            if not matches_rules(item, rules):
                 return None
-            late = is_late(item, self.settings)
-            cooldown_ms = max(0, int(getattr(self.settings, "alarm_cooldown_s", 30) or 0)) * 1000
+            late = is_late(item, rules)
+            cooldown_ms = max(0, rules.alarm_cooldown_s) * 1000
         except Exception:  # a broken setting must not cost the event
             log.exception("alarm rules failed for event %s", item.id)
             return None
@@ -507,7 +511,7 @@ class AlarmEngine:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
 
-def install(receiver: Any, settings: Any) -> AlarmEngine:
+def install(receiver: Any, settings: Settings) -> AlarmEngine:
     """Subscribe the alarm engine and its API routes to ``receiver`` (before it starts)."""
     engine = AlarmEngine(receiver, settings)
     engine.install()

@@ -30,9 +30,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gui.core.store import StorageError, Store, StoreClosed
+
+if TYPE_CHECKING:
+    from gui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -72,12 +75,13 @@ class Policy:
     min_free_bytes: int = 1 * GB
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Policy:
+    def from_settings(cls, settings: Settings) -> Policy:
+        s = settings.snapshot()  # the four values of one moment, not mid-change
         return cls(
-            keep_events_days=int(getattr(settings, "keep_events_days", 90)),
-            keep_photos_days=int(getattr(settings, "keep_photos_days", 30)),
-            max_data_bytes=int(float(getattr(settings, "max_data_gb", 10.0)) * GB),
-            min_free_bytes=int(float(getattr(settings, "min_free_gb", 1.0)) * GB),
+            keep_events_days=s.keep_events_days,
+            keep_photos_days=s.keep_photos_days,
+            max_data_bytes=int(s.max_data_gb * GB),
+            min_free_bytes=int(s.min_free_gb * GB),
         )
 
 

@@ -24,7 +24,10 @@ import time
 import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from gui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -167,7 +170,7 @@ class SilenceWatch:
     def __init__(
         self,
         receiver: Any,
-        settings: Any,
+        settings: Settings,
         *,
         clock: Callable[[], int] = now_ms,
         hour_of: Callable[[int], int] = local_hour,
@@ -181,14 +184,14 @@ class SilenceWatch:
         self.state: SilenceState | None = None
 
     def minutes(self) -> int:
-        return max(1, int(getattr(self.settings, "silence_minutes", 10) or 10))
+        return max(1, self.settings.silence_minutes)
 
     async def check(self) -> SilenceState:
         """One pass: evaluate, publish if any level changed, raise alarms for new reds."""
         boxes, cameras = await self.receiver.store.read(read_devices)
         state = evaluate(
             boxes, cameras, self.clock(), self.minutes(),
-            getattr(self.settings, "quiet_at_night", []) or [], self.hour_of,
+            self.settings.quiet_at_night, self.hour_of,
         )  # fmt: skip
         previous = self.state
         self.state = state
@@ -203,7 +206,7 @@ class SilenceWatch:
         return state
 
     async def _alarm(self, device: DeviceSilence) -> None:
-        if not getattr(self.settings, "silence_alarms", True):
+        if not self.settings.silence_alarms:
             return
         try:
             from gui.core import alarms
@@ -240,7 +243,7 @@ def watch_for(receiver: Any) -> SilenceWatch | None:
     return _WATCHES.get(receiver)
 
 
-def install(receiver: Any, settings: Any) -> SilenceWatch:
+def install(receiver: Any, settings: Settings) -> SilenceWatch:
     watch = SilenceWatch(receiver, settings)
     _WATCHES[receiver] = watch
     receiver.tasks.append(watch.run)

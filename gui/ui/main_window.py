@@ -35,6 +35,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QLabel,
     QMainWindow,
     QMenu,
@@ -49,8 +50,10 @@ from PySide6.QtWidgets import (
 
 from gui import settings as settings_mod
 from gui.core.model import EventSummary
+from gui.settings import Change
 from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
+from gui.ui.settings_watch import watch
 from gui.ui.views.detail_pane import DetailPane
 from gui.ui.views.feed_delegate import ROW_HEIGHT as FEED_ROW_HEIGHT
 from gui.ui.views.feed_delegate import THUMB as FEED_THUMB
@@ -219,6 +222,7 @@ class MainWindow(QMainWindow):
 
         self._apply_layout(settings.layout)
         self._restore_geometry()
+        watch(settings, self, self._settings_changed)
         self.retranslate()
         if self.store_available():
             self.feed_model.reload()
@@ -650,6 +654,29 @@ class MainWindow(QMainWindow):
         path.mkdir(parents=True, exist_ok=True)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
+    def _settings_changed(self, change: Change) -> None:
+        """Make a changed option take effect in this window without a restart."""
+        new = change.new
+        if {"port", "bind"} & change.names:
+            from gui.ui.dialogs.settings import relisten
+
+            relisten(self, new.bind, new.port)
+        if "language" in change.names:
+            from gui.ui import i18n
+
+            i18n.install(new.language)
+        if "theme" in change.names:
+            from gui.ui import theme
+
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                theme.apply_theme(app, new.theme)
+        if "overlay_colours" in change.names:
+            self.feed_model.set_colours(new.overlay_colours)
+            self.detail.refresh()
+        if "layout" in change.names:
+            self._apply_layout(new.layout)
+
     def open_settings(self) -> None:
         from gui.ui.dialogs.settings import SettingsDialog
 
@@ -686,15 +713,14 @@ class MainWindow(QMainWindow):
     # -- geometry and closing -------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
-        geometry = _unb64(self.settings.window_geometry)
+        remembered = settings_mod.load_window_state(self.settings.path)
+        geometry = _unb64(remembered.geometry)
         if geometry is not None:
             self.restoreGeometry(geometry)
-        state = _unb64(self.settings.window_state)
+        state = _unb64(remembered.state)
         if state is not None:
             self.restoreState(state)
-        for splitter, text in zip(
-            self._splitters(), self.settings.splitter_state.split(";"), strict=False
-        ):
+        for splitter, text in zip(self._splitters(), remembered.splitters.split(";"), strict=False):
             state = _unb64(text)
             if state is not None:
                 splitter.restoreState(state)
@@ -705,21 +731,12 @@ class MainWindow(QMainWindow):
         return [self.live_splitter, self.detail.vsplit, self.detail.photo_splitter]
 
     def save_ui_state(self) -> None:
-        """Persist geometry, splitter and view toggles — onto the *stored* settings.
-
-        The running settings may carry one-off command-line values (``--port``)
-        that must not stick, so only the UI fields are copied over.
-        """
-        self.settings.window_geometry = _b64(self.saveGeometry())
-        self.settings.window_state = _b64(self.saveState())
-        self.settings.splitter_state = ";".join(_b64(sp.saveState()) for sp in self._splitters())
-        try:
-            stored = settings_mod.load()
-            for name in ("window_geometry", "window_state", "splitter_state", "layout", "overlays"):
-                setattr(stored, name, getattr(self.settings, name))
-            settings_mod.save(stored)
-        except OSError as exc:
-            log.warning("cannot save window state: %s", exc)
+        """Remember geometry and splitters (window-state.json, apart from the user's settings)."""
+        settings_mod.load_window_state(self.settings.path).update(
+            geometry=_b64(self.saveGeometry()),
+            state=_b64(self.saveState()),
+            splitters=";".join(_b64(sp.saveState()) for sp in self._splitters()),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if not self._closed:

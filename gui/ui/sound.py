@@ -101,6 +101,9 @@ class AlarmSound(QObject):
         self._test_timer.setSingleShot(True)
         self._test_timer.timeout.connect(self._end_test)
         self.apply_settings()
+        from gui.ui.settings_watch import watch
+
+        watch(settings, self, lambda _c: self.apply_settings(), ("alarm_volume", "alarm_muted"))
 
     def test(self, volume: float, ms: int = TEST_MS) -> str | None:
         """Play the alarm for ``ms`` at ``volume`` (the alarm settings' button).
@@ -129,11 +132,11 @@ class AlarmSound(QObject):
 
     @property
     def muted(self) -> bool:
-        return bool(getattr(self.settings, "alarm_muted", False))
+        return self.settings.alarm_muted
 
     def apply_settings(self) -> None:
         """Re-read volume and mute (after the settings page changed them)."""
-        self.player.set_volume(float(getattr(self.settings, "alarm_volume", 0.8)))
+        self.player.set_volume(self.settings.alarm_volume)
         self._update()
 
     def set_alarming(self, alarming: bool, *, restart: bool = False) -> None:
@@ -145,6 +148,7 @@ class AlarmSound(QObject):
         self._update()
 
     def set_muted(self, muted: bool) -> None:
+        """Kept in the settings; every mute control follows (``apply_settings``)."""
         self.settings.alarm_muted = muted
         self._update()
 

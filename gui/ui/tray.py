@@ -62,8 +62,12 @@ class AlarmTray(QObject):
             show.triggered.connect(self.show_window)
             menu.addAction(show)
             self.mute = QAction(self.tr("Mute alarm sound"), menu, checkable=True)
-            self.mute.setChecked(bool(getattr(settings, "alarm_muted", False)))
+            self.mute.setChecked(settings.alarm_muted)
             self.mute.toggled.connect(center.sound.set_muted)
+            from gui.ui.settings_watch import watch
+
+            watch(settings, self, lambda c: self.mute.setChecked(c.new.alarm_muted),
+                  ("alarm_muted",))  # fmt: skip
             menu.addAction(self.mute)
             menu.addSeparator()
             quit_action = QAction(self.tr("Quit"), menu)
@@ -127,7 +131,7 @@ class AlarmTray(QObject):
             and event.type() == QEvent.Type.Close
             and not self.quitting
             and self.icon is not None
-            and getattr(self.settings, "close_to_tray", False)
+            and self.settings.close_to_tray
         ):
             event.ignore()
             self.window.hide()

@@ -406,7 +406,7 @@ class WallWindow(QWidget):
         pal.setColor(pal.ColorRole.Window, QColor(BACKGROUND))
         pal.setColor(pal.ColorRole.WindowText, QColor(INK))
         self.setPalette(pal)
-        self.n_tiles = max(0, min(MAX_TILES, int(getattr(settings, "wall_tiles", 8) or 0)))
+        self.n_tiles = max(0, min(MAX_TILES, settings.wall_tiles))
         self._recent: deque[WallItem] = deque(maxlen=self.n_tiles + 1)
         self._thumbs: dict[int, QPixmap] = {}
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-wall")
@@ -656,7 +656,7 @@ class WallWindow(QWidget):
         keep = {i.id for i in items} | ({focus.id} if focus is not None else set())
         for stale in [k for k in self._thumbs if k not in keep]:
             del self._thumbs[stale]
-        colours = getattr(self.settings, "overlay_colours", {}) or {}
+        colours = self.settings.overlay_colours
         tile_items = self._tile_items()
         for i, tile in enumerate(self.tiles):
             item = tile_items[i] if i < len(tile_items) else None
@@ -692,7 +692,7 @@ class WallWindow(QWidget):
             self.name.setText(self.tr("No events yet"))
             self.alarm_caption.hide()
             return
-        colours = getattr(self.settings, "overlay_colours", {}) or {}
+        colours = self.settings.overlay_colours
         alarm = self.center.current() if self._alarm_event_id is not None else None
         self.alarm_caption.setText(self.tr("ALARM — the person who raised it") if alarm else "")
         self.alarm_caption.setVisible(alarm is not None)
@@ -722,7 +722,7 @@ class WallWindow(QWidget):
         scene = (max(64, self.scene.width()), max(64, self.scene.height()))
         reg = (max(64, self.registered.width()), max(64, self.registered.height()))
         missing = [i.id for i in self._tile_items() if i.id not in self._thumbs]
-        colours = dict(getattr(self.settings, "overlay_colours", {}) or {})
+        colours = self.settings.overlay_colours
         store = self.bridge.store
 
         def work() -> WallImages:
@@ -769,7 +769,7 @@ class WallWindow(QWidget):
         screens = QGuiApplication.screens()
         index = screen_index
         if index is None or index < 0:
-            index = int(getattr(self.settings, "wall_screen", -1))
+            index = self.settings.wall_screen
         screen = None
         if 0 <= index < len(screens):
             screen = screens[index]

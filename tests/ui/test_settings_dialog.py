@@ -55,7 +55,7 @@ def test_window_state_is_saved_without_one_off_command_line_values(window, core,
     from gui.ui.app import create_main_window
 
     settings_mod.save(settings_mod.Settings(port=9528))
-    window.settings.port = 12345  # as if started with --port 12345
+    window.settings.override(port=12345)  # as if started with --port 12345
     window.set_layout("stacked")
     window.live_splitter.setSizes([250, 550])
     window.detail.photo_splitter.setSizes([700, 200])
@@ -64,7 +64,8 @@ def test_window_state_is_saved_without_one_off_command_line_values(window, core,
     stored = settings_mod.load()
     assert stored.port == 9528
     assert stored.layout == "stacked"
-    assert stored.window_geometry and stored.splitter_state.count(";") == 2
+    remembered = settings_mod.load_window_state()
+    assert remembered.geometry and remembered.splitters.count(";") == 2
 
     again = create_main_window(stored, core.thread, bridge=core.bridge, install_features=False)
     qtbot.addWidget(again)
@@ -104,3 +105,47 @@ def test_a_taken_port_is_refused_and_the_listener_stays(window, core, qtbot) -> 
         assert reply.status == 200
     finally:
         blocker.close()
+
+
+def test_changing_only_the_theme_keeps_no_command_line_port_or_bind(core, qtbot, tmp_path) -> None:
+    """``--port 21529 --bind 127.0.0.1``, then only the theme: the next start still listens
+    where the stored settings say, on every interface."""
+    from gui import cli
+    from gui.ui.alarms.rules import AlarmRulesDialog
+    from gui.ui.app import create_main_window
+    from gui.ui.history.retention_dialog import RetentionDialog
+
+    settings_mod.save(settings_mod.Settings(port=9528))
+    args = cli.build_parser().parse_args(
+        ["--port", "21529", "--bind", "127.0.0.1", "--data-dir", str(tmp_path), "--wall"]
+    )
+    current = cli.effective_settings(args)
+    w = create_main_window(current, core.thread, bridge=core.bridge, install_features=False)
+    qtbot.addWidget(w)
+    dialog = SettingsDialog(w.settings, w)
+    qtbot.addWidget(dialog)
+    assert (dialog.port.value(), dialog.bind.text()) == (21529, "127.0.0.1")
+    dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
+    dialog.apply_to(w)
+    try:
+        rules = AlarmRulesDialog(w.settings, w)
+        qtbot.addWidget(rules)
+        rules.volume.setValue(35)
+        rules.apply()
+        storage = RetentionDialog(w.settings, w)
+        qtbot.addWidget(storage)
+        storage.events_days.setValue(12)
+        storage.accept()
+
+        stored = settings_mod.load()
+        assert (stored.port, stored.bind, stored.data_dir) == (9528, "", "")
+        assert (stored.theme, stored.alarm_volume, stored.keep_events_days) == ("dark", 0.35, 12)
+        assert stored.start_in_wall is False
+        # This run still uses its command-line values.
+        assert (w.settings.port, w.settings.bind, w.settings.start_in_wall) == (
+            21529, "127.0.0.1", True,
+        )  # fmt: skip
+    finally:
+        from gui.ui import theme
+
+        theme.apply_theme(QApplication.instance(), "light")

@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gui import settings as settings_mod
+from gui.settings import Change
 from gui.ui.alarms.banner import AlarmBanner
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.alarms.page import AlarmsPage
@@ -25,17 +25,6 @@ ACK_SHORTCUT = "Ctrl+Return"
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("Alarms", text)
-
-
-def persist(current: Any, *names: str) -> None:
-    """Save these fields onto the *stored* settings (the running ones may hold one-off flags)."""
-    try:
-        stored = settings_mod.load()
-        for name in names:
-            setattr(stored, name, getattr(current, name))
-        settings_mod.save(stored)
-    except OSError as exc:
-        log.warning("cannot save settings: %s", exc)
 
 
 class AlarmsFeature:
@@ -93,8 +82,11 @@ class AlarmsFeature:
 
         if hasattr(window, "closing"):
             window.closing.connect(self.shutdown)
-        if getattr(settings, "start_in_wall", False):
-            remembered = int(getattr(settings, "wall_screen", -1))
+        from gui.ui.settings_watch import watch
+
+        watch(settings, window, self.apply_rules)
+        if settings.start_in_wall:
+            remembered = settings.wall_screen
             QTimer.singleShot(0, lambda: self.enter_wall(remembered if remembered >= 0 else None))
 
     def _update_title(self) -> None:
@@ -105,25 +97,23 @@ class AlarmsFeature:
 
     def set_muted(self, muted: bool) -> None:
         self.center.sound.set_muted(muted)
-        persist(self.settings, "alarm_muted")
 
     def open_rules(self) -> None:
-        from gui.ui.alarms.rules import FIELDS, AlarmRulesDialog
+        from gui.ui.alarms.rules import AlarmRulesDialog
 
         dialog = AlarmRulesDialog(self.settings, self.window, sound=self.center.sound)
         if dialog.exec():
-            self.apply_rules(dialog.apply())
-            persist(self.settings, *FIELDS)
+            dialog.apply()
 
-    def apply_rules(self, changed: dict[str, Any]) -> None:
+    def apply_rules(self, change: Change) -> None:
         """Make changed options take effect now (the core reads the rules per event)."""
-        if "alarm_volume" in changed or "alarm_muted" in changed:
-            self.center.sound.apply_settings()
+        changed = change.names
+        if "alarm_muted" in changed:
             self.mute_action.blockSignals(True)
-            self.mute_action.setChecked(bool(self.settings.alarm_muted))
+            self.mute_action.setChecked(change.new.alarm_muted)
             self.mute_action.blockSignals(False)
-        if "operator_name" in changed:
-            self.page.operator.setText(self.settings.operator_name)
+        if "operator_name" in changed and self.page.operator.text() != change.new.operator_name:
+            self.page.operator.setText(change.new.operator_name)
         if "wall_tiles" in changed and self.wall is not None and not self.wall.isVisible():
             self.wall.shutdown()
             self.wall.deleteLater()
@@ -135,9 +125,7 @@ class AlarmsFeature:
 
         if self.wall is None:
             self.wall = WallWindow(self.bridge, self.settings, self.center)
-        self.wall.enter(screen)
-        if screen is not None and screen >= 0:
-            persist(self.settings, "wall_screen")  # remembered for the next start
+        self.wall.enter(screen)  # a chosen screen is kept for the next start
         return self.wall
 
     def shutdown(self) -> None:

@@ -189,7 +189,7 @@ class AlarmsPage(QWidget):
         )
         self.operator = QLineEdit(self)
         self.operator.setPlaceholderText(core_alarms.default_operator(None))
-        self.operator.setText(getattr(settings, "operator_name", "") or "")
+        self.operator.setText(settings.operator_name)
         self.operator.setToolTip(self.tr("Who acknowledges: type your name once per shift"))
         self.operator.editingFinished.connect(self._operator_changed)
         self.note = QLineEdit(self)
@@ -230,7 +230,8 @@ class AlarmsPage(QWidget):
         self.model.reload()
 
     def _operator_changed(self) -> None:
-        self.settings.operator_name = self.operator.text().strip()
+        """Who is on duty now: for this run (Alarm settings keep a default operator)."""
+        self.settings.override(operator_name=self.operator.text().strip())
 
     def selected_alarms(self) -> list[Alarm]:
         rows = sorted({i.row() for i in self.view.selectionModel().selectedRows()})

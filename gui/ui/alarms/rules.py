@@ -1,9 +1,9 @@
 """Alarm rules, sound and wall options: one small dialog, applied live and persisted.
 
 The core's alarm engine reads the same settings object on every event, so a
-change applies to the next event without a restart. Only the fields shown
-here are written back to the stored settings (the running ones may carry
-one-off command-line values).
+change applies to the next event without a restart. Only the options the
+user changed are applied and kept (the running ones may carry one-off
+command-line values); their subscribers (sound, mute actions, wall) follow.
 """
 
 from __future__ import annotations
@@ -150,6 +150,7 @@ class AlarmRulesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.initial = self.values()
 
     def test_sound(self) -> None:
         """Play the alarm at the slider's volume, and say so (or why nothing is heard)."""
@@ -185,10 +186,7 @@ class AlarmRulesDialog(QDialog):
         }
 
     def apply(self) -> dict[str, Any]:
-        """Put the values on the running settings; returns the ones that changed."""
-        changed = {}
-        for name, value in self.values().items():
-            if getattr(self.settings, name) != value:
-                setattr(self.settings, name, value)
-                changed[name] = value
-        return changed
+        """Keep what the user chose; returns the values that changed."""
+        values = self.values()
+        changed = self.settings.update_from_form(self.initial, values)
+        return {name: values[name] for name in changed}

@@ -1,9 +1,10 @@
 """The settings dialog: receiver address, data folder, language, theme, overlay colours.
 
-What the user confirms here is saved (onto the stored settings, so one-off
-command-line values of this run are not) and applied at once where possible:
-a new port or bind address moves the listener without restarting the app; the
-language and theme switch live. A new data folder takes effect at next start.
+Only what the user changed here is applied and kept (so one-off command-line
+values of this run, shown in the dialog, are never written). Whoever depends
+on an option reacts to its change (``Settings.subscribe``): a new port or
+bind address moves the listener without restarting the app, the language and
+theme switch live. A new data folder takes effect at next start.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QApplication,
     QColorDialog,
     QComboBox,
     QDialog,
@@ -36,10 +36,6 @@ from gui.core.model import PersonType
 from gui.core.overlay import PERSON_TYPE_COLOURS
 
 log = logging.getLogger(__name__)
-
-#: The fields this dialog edits (and saves).
-FIELDS = ("port", "bind", "data_dir", "language", "theme", "overlay_colours")
-
 
 def tr(text: str) -> str:
     return QCoreApplication.translate("", text)
@@ -133,6 +129,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        self.initial = self.values()
 
     def accept(self) -> None:
         """Refuse a port another program holds, instead of leaving no listener at all."""
@@ -183,35 +180,8 @@ class SettingsDialog(QDialog):
         }
 
     def apply_to(self, window: Any) -> None:
-        """Save, then apply to the running app (listener, language, theme, colours)."""
-        values = self.values()
-        running = window.settings
-        old = {name: getattr(running, name) for name in FIELDS}
-        stored = settings_mod.load()
-        for name, value in values.items():
-            setattr(stored, name, value)
-            setattr(running, name, value)
-        settings_mod.save(stored)
-        apply_changes(window, old, values)
-
-
-def apply_changes(window: Any, old: dict[str, Any], new: dict[str, Any]) -> None:
-    """Make changed settings take effect without a restart (what can)."""
-    if (old["port"], old["bind"]) != (new["port"], new["bind"]):
-        relisten(window, new["bind"], new["port"])
-    if old["language"] != new["language"]:
-        from gui.ui import i18n
-
-        i18n.install(new["language"])
-    if old["theme"] != new["theme"]:
-        from gui.ui import theme
-
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            theme.apply_theme(app, new["theme"])
-    if old["overlay_colours"] != new["overlay_colours"]:
-        window.feed_model.set_colours(new["overlay_colours"])
-        window.detail.refresh()
+        """Keep what the user chose; the options' subscribers make it take effect."""
+        window.settings.update_from_form(self.initial, self.values())
 
 
 def relisten(window: Any, bind: str, port: int) -> Any:

@@ -82,7 +82,7 @@ class HistoryPage(QWidget):
         self.settings = settings
         self.reader = BackgroundReader(lambda: bridge.store, self)
         self.model = HistoryModel(self.reader, self)
-        self.model.colours = dict(getattr(settings, "overlay_colours", {}) or {})
+        self.model.colours = settings.overlay_colours if settings is not None else {}
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)

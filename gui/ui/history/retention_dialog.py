@@ -1,7 +1,7 @@
 """Storage settings: how long events and photos are kept, the disk cap, the free-disk floor.
 
-Saved to the stored settings and applied to the running ones, which retention
-reads again before each run (at start and hourly).
+Kept in the settings, which retention reads again before each run (at start
+and hourly).
 """
 
 from __future__ import annotations
@@ -21,11 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui import settings as settings_mod
-
 log = logging.getLogger(__name__)
-
-FIELDS = ("keep_events_days", "keep_photos_days", "max_data_gb", "min_free_gb")
 
 
 class RetentionDialog(QDialog):
@@ -79,6 +75,7 @@ class RetentionDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(note)
         layout.addWidget(buttons)
+        self.initial = self.values()
 
     def values(self) -> dict[str, Any]:
         return {
@@ -89,14 +86,6 @@ class RetentionDialog(QDialog):
         }
 
     def accept(self) -> None:
-        values = self.values()
-        for name, value in values.items():
-            setattr(self.settings, name, value)
-        try:
-            stored = settings_mod.load()
-            for name, value in values.items():
-                setattr(stored, name, value)
-            settings_mod.save(stored)
-        except OSError as exc:
-            log.warning("cannot save settings: %s", exc)
+        """Keep what the user chose."""
+        self.settings.update_from_form(self.initial, self.values())
         super().accept()

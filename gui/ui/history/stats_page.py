@@ -216,7 +216,7 @@ class StatsPage(QWidget):
         self.result = result
         self.table_model.set_result(result)
         self.summary.setText(self.tr("%1 events").replace("%1", f"{result.total:,}"))
-        colours = dict(getattr(self.settings, "overlay_colours", {}) or {})
+        colours = self.settings.overlay_colours if self.settings is not None else {}
         self._fill_chart(result, colours)
         lines = [
             f"{t['count']:>6,}  {t['identity_name'] or ''} [{t['identity_id']}]"

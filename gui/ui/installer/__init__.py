@@ -87,19 +87,6 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     if closing is not None:
         closing.connect(shutdown)
 
-    if not getattr(settings, "connect_panel_seen", True):
+    if not settings.connect_panel_seen:
         window.show_page("connect")
         settings.connect_panel_seen = True
-        _remember_seen()
-
-
-def _remember_seen() -> None:
-    """Persist only this flag onto the stored settings (run-time values must not stick)."""
-    try:
-        from gui import settings as settings_mod
-
-        stored = settings_mod.load()
-        stored.connect_panel_seen = True
-        settings_mod.save(stored)
-    except OSError as exc:
-        log.warning("cannot save settings: %s", exc)

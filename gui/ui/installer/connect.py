@@ -328,12 +328,12 @@ class ConnectPanel(QWidget):
     def port(self) -> int:
         receiver = getattr(self.bridge, "receiver", None)
         port = getattr(receiver, "port", None)
-        return int(port or getattr(self.settings, "port", 9528))
+        return int(port or self.settings.port)
 
     def bind(self) -> str:
         receiver = getattr(self.bridge, "receiver", None)
         config = getattr(receiver, "config", None)
-        return getattr(config, "bind", None) or getattr(self.settings, "bind", "") or ""
+        return getattr(config, "bind", None) or self.settings.bind
 
     def _default_is_local(self, ip: str) -> bool:
         """Traffic from this PC (self-tests, curl) is not "a box connected"."""

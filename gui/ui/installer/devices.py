@@ -307,7 +307,7 @@ class DevicesPanel(QWidget):
         self.reload()
 
     def _minutes(self) -> int:
-        return max(1, int(getattr(self.settings, "silence_minutes", 10) or 10))
+        return max(1, self.settings.silence_minutes)
 
     def _on_published(self, item: object) -> None:
         if isinstance(item, silence.SilenceState):
@@ -323,7 +323,7 @@ class DevicesPanel(QWidget):
     def _load(self) -> None:
         now = now_ms()
         minutes = self._minutes()
-        quiet = list(getattr(self.settings, "quiet_at_night", []) or [])
+        quiet = self.settings.quiet_at_night
         getter = lambda: self.bridge.store  # noqa: E731
         self.worker.run(lambda: load(getter().reader(), now, minutes, quiet),
                         lambda rows: self._loaded(rows, now))  # fmt: skip
@@ -358,24 +358,16 @@ class DevicesPanel(QWidget):
         menu = QMenu(self)
         action = menu.addAction(tr("Expected quiet at night (20:00–07:00)"))
         action.setCheckable(True)
-        action.setChecked(row["key"] in (self.settings.quiet_at_night or []))
+        action.setChecked(row["key"] in self.settings.quiet_at_night)
         action.toggled.connect(lambda on, key=row["key"]: self.set_quiet_at_night(key, on))
         menu.exec(self.table.viewport().mapToGlobal(pos))
 
     def set_quiet_at_night(self, ep_id: str, on: bool) -> None:
-        """Per camera: not judged silent at night. Saved; the core watch reads it live."""
-        current = [k for k in (self.settings.quiet_at_night or []) if k != ep_id]
+        """Per camera: not judged silent at night. Kept; the core watch reads it live."""
+        current = [k for k in self.settings.quiet_at_night if k != ep_id]
         if on:
             current.append(ep_id)
-        self.settings.quiet_at_night = current  # a new list: the core thread reads it
-        try:
-            from gui import settings as settings_mod
-
-            stored = settings_mod.load()
-            stored.quiet_at_night = list(current)
-            settings_mod.save(stored)
-        except OSError:
-            pass
+        self.settings.quiet_at_night = current
         self.reload()
 
     def close_worker(self) -> None:

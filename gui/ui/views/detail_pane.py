@@ -376,10 +376,10 @@ class DetailPane(QWidget):
         self.event_shown.emit(event_id)
 
     def _colours(self) -> dict[str, str]:
-        return dict(getattr(self.settings, "overlay_colours", {}) or {})
+        return self.settings.overlay_colours if self.settings is not None else {}
 
     def overlays_visible(self) -> bool:
-        return bool(getattr(self.settings, "overlays", True)) if self.settings else True
+        return self.settings.overlays if self.settings is not None else True
 
     def set_overlays_visible(self, visible: bool) -> None:
         self.scene.set_overlays_visible(visible)
