@@ -17,6 +17,8 @@ from gui import __version__, settings
 SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]]] = {}
 
 EXIT_PORT_IN_USE = 2
+#: What argparse exits with for bad arguments; ours are the same kind of mistake.
+EXIT_BAD_ARGUMENTS = 2
 
 
 def add_receiver_options(p: argparse.ArgumentParser) -> None:
@@ -96,7 +98,7 @@ def effective_settings(args: argparse.Namespace) -> settings.Settings:
             one_off[name] = value
     if getattr(args, "data_dir", None) is not None:
         one_off["data_dir"] = str(args.data_dir)
-    if getattr(args, "allow", None):
+    if getattr(args, "allow", None) is not None:
         one_off["allow"] = list(args.allow)
     if getattr(args, "wall", False):
         one_off["start_in_wall"] = True
@@ -106,11 +108,28 @@ def effective_settings(args: argparse.Namespace) -> settings.Settings:
     return current
 
 
+def check_allow(values: Sequence[str] | None) -> str | None:
+    """One line saying what is wrong with the ``--allow`` values, or None."""
+    if values is None:
+        return None
+    from gui.core.server import BadNetwork, parse_networks
+
+    try:
+        parse_networks(values)
+    except BadNetwork as exc:
+        return str(exc)
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "command", None):
         _configure, run = SUBCOMMANDS[args.command]
         return run(args)
+    problem = check_allow(getattr(args, "allow", None))
+    if problem:
+        print(f"gatewatch: {problem}", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
     current = effective_settings(args)
     if args.headless:
         from gui.headless import run_headless

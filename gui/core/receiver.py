@@ -152,8 +152,17 @@ class Receiver:
             # With every interface, the IPv4 and IPv6 sockets would each get their own
             # ephemeral port; choose one first so all sockets share it.
             port = free_port(bind)
-        site = web.TCPSite(self._runner, bind or None, port, reuse_address=True)
+        site: web.BaseSite
         try:
+            if bind == "::" and socket.has_dualstack_ipv6():
+                # "::" means every address, IPv4 boxes included: asyncio would make the
+                # socket IPv6-only, so make it ourselves with IPV6_V6ONLY off.
+                sock = socket.create_server(
+                    ("::", port), family=socket.AF_INET6, dualstack_ipv6=True
+                )
+                site = web.SockSite(self._runner, sock)
+            else:
+                site = web.TCPSite(self._runner, bind or None, port, reuse_address=True)
             await site.start()
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or (

@@ -36,12 +36,45 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
+class BadNetwork(ValueError):
+    """An ``--allow`` value that is not an address or network; the message says so in one line."""
+
+
+def parse_network(text: str) -> Network:
+    """One address or network; an IPv4-mapped IPv6 form (``::ffff:10.0.0.2``) as IPv4.
+
+    Sources on a dual-stack socket are compared as IPv4, so the mapped form
+    must become IPv4 too, or it would match nothing.
+    """
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        raise BadNetwork(
+            f"--allow {text!r} is not an address or network (examples: 192.168.1.19,"
+            " 192.168.1.0/24, fd00::/8)"
+        ) from None
+    mapped = net.network_address.ipv4_mapped if isinstance(net, ipaddress.IPv6Network) else None
+    if mapped is not None and net.prefixlen >= 96:
+        return ipaddress.IPv4Network(f"{mapped}/{net.prefixlen - 96}", strict=False)
+    return net
+
+
 def parse_networks(items: Iterable[str]) -> list[Network]:
-    """``--allow`` values: addresses or networks, comma or space separated."""
+    """``--allow`` values: addresses or networks, comma or space separated.
+
+    Raises ``BadNetwork`` for a malformed value, and for an empty one: an empty
+    list means "everyone", which ``--allow ''`` (a script's empty variable) must
+    never mean by accident.
+    """
     nets = []
     for item in items:
-        for part in item.replace(",", " ").split():
-            nets.append(ipaddress.ip_network(part, strict=False))
+        parts = item.replace(",", " ").split()
+        if not parts:
+            raise BadNetwork(
+                "--allow '' is empty: give an address or network (leave --allow out to accept"
+                " every source)"
+            )
+        nets.extend(parse_network(part) for part in parts)
     return nets
 
 
