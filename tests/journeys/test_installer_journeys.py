@@ -20,12 +20,24 @@ from tests.journeys.harness import (
     until,
 )
 
-#: On Python 3.11 under qasync these journeys break in the app today: the sends run
-#: ``asyncio.run()`` on a worker thread, and qasync has made that a Qt loop. The one
-#: background-work mechanism fixes it; then these markers must go (strict: an
-#: unexpected pass fails).
-BROKEN_UNDER_QASYNC = pytest.mark.xfail(
-    strict=True, reason="asyncio.run() on a worker thread under qasync (Python 3.11)"
+
+def _sends_with_asyncio_run() -> bool:
+    """Whether the installer still posts with ``asyncio.run()`` on a worker thread."""
+    import inspect
+
+    from gui.ui.installer import connect, send
+
+    return any("asyncio.run(" in inspect.getsource(m) for m in (connect, send))
+
+
+#: On Python 3.11 under qasync these journeys break in the app: the posts run
+#: ``asyncio.run()`` on a worker thread, which qasync has made a Qt loop ("Event
+#: loop stopped before Future completed", an endless "Sending…"). They failed
+#: here against that code; they are not run while it is there because the Qt
+#: loops it leaves on worker threads can crash the test process later. The one
+#: background-work mechanism removes it, and then they run.
+BROKEN_UNDER_QASYNC = pytest.mark.skipif(
+    _sends_with_asyncio_run(), reason="asyncio.run() on a worker thread under qasync"
 )
 
 
