@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from gui.core.alarms import Alarm
 from gui.resources import icon_path
+from gui.ui import plain
 from gui.ui.alarms.banner import describe, headline
 from gui.ui.alarms.center import AlarmCenter
 
@@ -106,7 +107,9 @@ class AlarmTray(QObject):
             if alarm.is_blacklist
             else QSystemTrayIcon.MessageIcon.Warning
         )
-        self.icon.showMessage(headline(alarm), describe(alarm), kind, 15_000)
+        self.icon.showMessage(
+            plain.notification(headline(alarm)), plain.notification(describe(alarm)), kind, 15_000
+        )
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason in (

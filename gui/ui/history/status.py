@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gui.core.retention import DiskStatus, Policy, StorageState, disk_status
+from gui.ui import plain
 from gui.ui.models.background import BackgroundReader
 
 
@@ -67,9 +68,11 @@ class StorageStatus(QLabel):
         if failing:
             assert self.storage is not None
             parts.insert(0, self.tr("NOT STORING EVENTS"))
-            self.setToolTip(self.storage.message)
+            self.setToolTip(plain.tooltip(self.storage.message))
         elif self.disk is not None:
-            self.setToolTip(self.tr("Data folder: %1").replace("%1", self.disk.data_dir))
+            self.setToolTip(
+                plain.tooltip(self.tr("Data folder: %1").replace("%1", self.disk.data_dir))
+            )
         low = self.disk is not None and self.disk.low
         colour = "#c62828" if failing else ("#e65100" if low else "")
         self.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from gui.core import netinfo, sender, verdicts
 from gui.core.devices import box_serial_of_camera
 from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
+from gui.ui import plain
 from gui.ui.installer.common import (
     RefreshWhenShown,
     Worker,
@@ -99,9 +100,7 @@ def listening_text(state: Any, info: netinfo.ConnectInfo) -> str:
     if kind == "listening":
         return tr("Listening on port {port}, {bind}.").format(port=info.port, bind=bind)
     if kind == "port_in_use":
-        return tr("NOT receiving: port {port} is in use by another program.").format(
-            port=info.port
-        )
+        return tr("NOT receiving: port {port} is in use by another program.").format(port=info.port)
     if kind == "error":
         return tr("NOT receiving: the server could not start ({message}). "
                   "Check the port and bind address in the settings.").format(
@@ -158,7 +157,7 @@ class VerdictsModel(ListTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == "level":
             return QBrush(QColor(LEVEL_COLOURS[v.level]))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{v.code}: {v.message}\n{v.message_zh}"
+            return plain.tooltip(f"{v.code}: {v.message}\n{v.message_zh}")
         if role == Qt.ItemDataRole.UserRole:
             return v.code
         return None

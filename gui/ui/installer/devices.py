@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import devices, installer, sender, silence
+from gui.ui import plain
 from gui.ui.installer.common import RefreshWhenShown, Worker, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
@@ -217,8 +218,8 @@ class DevicesModel(ListTableModel):
                     n=sum(row["spark"])
                 )
             if col == "status":
-                return row["reason"]
-            return str(row["key"])
+                return plain.tooltip(str(row["reason"] or ""))
+            return plain.tooltip(str(row["key"]))
         if role == Qt.ItemDataRole.UserRole:
             return row["key"]
         return None

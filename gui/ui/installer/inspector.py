@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import event_rows, installer, requestlog, sender
+from gui.ui import plain
 from gui.ui.installer.common import Worker, copy_text, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
@@ -192,7 +193,7 @@ class RequestsModel(ListTableModel):
             status = row["status"]
             return QBrush(QColor("#c62828" if status >= 400 else "#2e7d32"))
         if role == Qt.ItemDataRole.ToolTipRole and col == "reply":
-            return json.dumps(row.get("reply"), ensure_ascii=False, indent=2)
+            return plain.tooltip(json.dumps(row.get("reply"), ensure_ascii=False, indent=2))
         if role == Qt.ItemDataRole.UserRole:
             return row["id"]
         return None
@@ -348,7 +349,7 @@ class RequestInspector(QWidget):
             if image.get("path") is None:
                 continue
             button = QPushButton(tr("View {path}").format(path=image["path"]))
-            button.setToolTip(image["description"])
+            button.setToolTip(plain.tooltip(image["description"]))
             button.clicked.connect(lambda _c=False, p=image["path"]: self.view_image(p))
             self.images_row.addWidget(button)
         for event_id in detail.get("event_ids", [])[:10]:

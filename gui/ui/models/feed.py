@@ -14,7 +14,6 @@ of yesterday's events shows at the top of the live feed, because it just arrived
 from __future__ import annotations
 
 import collections
-import html
 import logging
 import time
 from collections.abc import Sequence
@@ -34,6 +33,7 @@ from PySide6.QtGui import QImage, QPixmap
 
 from gui.core.event_rows import load_face_thumb
 from gui.core.model import EventSummary
+from gui.ui import plain
 from gui.ui.models.background import BackgroundReader
 from gui.ui.pictures import decode_fitted
 from gui.ui.views import words
@@ -179,8 +179,7 @@ class FeedModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             # Qt guesses whether a tooltip is rich text: escape box strings so a name
             # like "<img src=...>" shows literally.
-            text = f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}"
-            return f"<p style='white-space:pre'>{html.escape(text)}</p>"
+            return plain.tooltip(f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{row.name}, {words.person_type_word(row.person_type)}"
         return None
