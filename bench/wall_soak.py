@@ -3,11 +3,11 @@
 ``python -m bench.wall_soak [--events 100000] [--rate 800]`` runs offscreen.
 
 A real receiver (alarms installed) stores a pool of sample events with their
-pictures over HTTP; the wall then gets ``EventSummary`` objects for those
+pictures over HTTP; the wall then gets ``EventStored`` messages for those
 stored events through the bridge's ``event_stored`` signal at a steady rate
 (every id is real, so each picture load decodes a real scene and registered
 photo), with a new blacklist alarm raised and acknowledged every 500 events
-through the bridge's ``published`` signal. Every name is new, so text caches
+through the bridge's ``alarm_changed`` signal. Every name is new, so text caches
 are exercised too. Recorded at 20k and 100k events: RSS, widget count, QObject
 count under the wall, thumbnails held, threads and open file handles. RSS
 growth between 20k and 100k must stay under 10%.
@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from gui.core import features
-    from gui.core.alarms import Alarm, AlarmChange
+    from gui.core.alarms import Alarm
+    from gui.core.messages import AlarmChanged, EventStored
     from gui.core.model import EventSummary
     from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
     from gui.settings import Settings
@@ -168,16 +169,18 @@ def main(argv: list[str] | None = None) -> int:
             event_id, person_type, ep_id, ep_name = tuple(rows[n % len(rows)])
             ms = time.time_ns() // 1_000_000
             bridge.event_stored.emit(
-                replace(
-                    template,
-                    id=event_id,
-                    received_at=ms,
-                    timestamp=ms,
-                    person_type=person_type,
-                    identity_id=f"soak-{n}",
-                    identity_name=f"Person {n}",
-                    ep_id=ep_id,
-                    ep_name=ep_name,
+                EventStored(
+                    replace(
+                        template,
+                        id=event_id,
+                        received_at=ms,
+                        timestamp=ms,
+                        person_type=person_type,
+                        identity_id=f"soak-{n}",
+                        identity_name=f"Person {n}",
+                        ep_id=ep_id,
+                        ep_name=ep_name,
+                    )
                 )
             )
             if n % 500 == 250:
@@ -188,12 +191,12 @@ def main(argv: list[str] | None = None) -> int:
                     ep_id=ep_id, count=1, first_at=ms, last_at=ms, state="open",
                     acked_by=None, acked_at=None, note=None, detail=ep_name,
                 )  # fmt: skip
-                bridge.published.emit(AlarmChange("raised", alarm))
+                bridge.alarm_changed.emit(AlarmChanged("raised", alarm))
             if n % 500 == 400:
                 alarm = center.current()
                 if alarm is not None:
                     done = replace(alarm, state="acked", acked_by="soak", acked_at=ms)
-                    bridge.published.emit(AlarmChange("acked", done))
+                    bridge.alarm_changed.emit(AlarmChanged("acked", done))
             state["sent"] += 1
             if state["sent"] == checkpoint["n"]:
                 snapshot()

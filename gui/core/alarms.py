@@ -2,8 +2,7 @@
 
 The core owns alarms so headless mode, the API and the desktop app see the
 same ones; the GUI only shows, sounds and acknowledges them. Every change is
-published to the receiver's listeners as an ``AlarmChange`` carrying a plain
-frozen ``Alarm``.
+announced as an ``AlarmChanged`` message carrying a plain frozen ``Alarm``.
 
 Rules come from the settings on every event (so edits apply at once): which
 person types, optionally which devices and a minimum score; a cooldown folds
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from gui.core.messages import AlarmChanged
 from gui.core.model import EventSummary, PersonType
 
 if TYPE_CHECKING:
@@ -146,14 +146,6 @@ class Alarm:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AlarmChange:
-    """Published on every change: ``raised`` (new), ``folded`` (count+1) or ``acked``."""
-
-    change: str
-    alarm: Alarm
-
-
 def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
@@ -245,7 +237,7 @@ def raise_in(
     ep_id: str | None = None,
     detail: str | None = None,
     fold_within_ms: int | None = 0,
-) -> AlarmChange:
+) -> AlarmChanged:
     """Fold into an open alarm with the same key, or insert a new one; on the writer.
 
     The open alarm is found through ``alarms_open_by_key`` (one index probe, however
@@ -288,7 +280,7 @@ def raise_in(
         )
     alarm = get_alarm(conn, alarm_id)
     assert alarm is not None
-    return AlarmChange(change, alarm)
+    return AlarmChanged(change, alarm)
 
 
 def raise_job(
@@ -303,7 +295,7 @@ def raise_job(
     ep_id: str | None = None,
     detail: str | None = None,
     fold_within_ms: int | None = 0,
-):  # -> writer job returning AlarmChange
+):  # -> writer job returning AlarmChanged
     """Fold into an open alarm with the same key, or insert a new one.
 
     The key is (kind, late, ep_id, identity_id). ``fold_within_ms`` is how
@@ -312,7 +304,7 @@ def raise_job(
     writer, so two events racing cannot both open an alarm.
     """
 
-    def job(conn: sqlite3.Connection) -> AlarmChange:
+    def job(conn: sqlite3.Connection) -> AlarmChanged:
         return raise_in(
             conn, kind=kind, at=at, late=late, event_id=event_id, person_type=person_type,
             identity_id=identity_id, identity_name=identity_name, ep_id=ep_id, detail=detail,
@@ -336,7 +328,7 @@ def _clean_text(value: Any, what: str, limit: int) -> str | None:
 def ack_job(alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: bool):
     """Acknowledge alarms, all or none; refuses blacklist alarms in a bulk acknowledgement."""
 
-    def job(conn: sqlite3.Connection) -> list[AlarmChange]:
+    def job(conn: sqlite3.Connection) -> list[AlarmChanged]:
         alarms = []
         for alarm_id in alarm_ids:
             alarm = get_alarm(conn, alarm_id)
@@ -360,7 +352,7 @@ def ack_job(alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: b
             )
             updated = get_alarm(conn, alarm.id)
             assert updated is not None
-            changes.append(AlarmChange("acked", updated))
+            changes.append(AlarmChanged("acked", updated))
         return changes
 
     return job
@@ -402,7 +394,7 @@ class AlarmEngine:
             return None
         return lambda: self._publish(change)
 
-    def raise_for_event(self, conn: sqlite3.Connection, item: EventSummary) -> AlarmChange | None:
+    def raise_for_event(self, conn: sqlite3.Connection, item: EventSummary) -> AlarmChanged | None:
         """The face alarm ``item`` raises or folds into, if it matches the rules."""
         rules = self.settings.snapshot()
         try:
@@ -433,7 +425,7 @@ class AlarmEngine:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _write_and_publish(self, job: Any) -> AlarmChange | None:
+    async def _write_and_publish(self, job: Any) -> AlarmChanged | None:
         try:
             change = await self.receiver.store.write(job)
         except Exception as exc:
@@ -442,7 +434,7 @@ class AlarmEngine:
         self._publish(change)
         return change
 
-    def _publish(self, change: AlarmChange) -> None:
+    def _publish(self, change: AlarmChanged) -> None:
         if change.change == "raised":
             a = change.alarm
             log.info(
@@ -495,7 +487,7 @@ class AlarmEngine:
 
     async def _ack(
         self, alarm_ids: list[int], by: str | None, note: str | None, *, bulk: bool
-    ) -> list[AlarmChange]:
+    ) -> list[AlarmChanged]:
         who = _clean_text(by, "by", MAX_BY) or default_operator(self.settings)
         text = _clean_text(note, "note", MAX_NOTE)
         job = ack_job(alarm_ids, who, text, now_ms(), bulk=bulk)

@@ -132,7 +132,7 @@ def connect_info(
 ) -> ConnectInfo:
     """The addresses and URLs for the current listener, with warnings.
 
-    ``state`` is the receiver's ``ServerState.state`` (``port_in_use`` gives the
+    ``state`` is the receiver's ``ServerStateChanged.state`` (``port_in_use`` gives the
     port-taken warning; None means unknown).
     """
     everywhere = bind in ("", "0.0.0.0", "::")

@@ -2,8 +2,8 @@
 
 ``--headless`` runs ``Receiver`` on the main thread's loop; the desktop app runs
 the very same object on a background thread (``ReceiverThread``), so the GUI
-being busy never costs a box its 0.5 s real-time window. Listeners get plain
-immutable objects on the core thread and must return quickly.
+being busy never costs a box its 0.5 s real-time window. Subscribers get the
+typed messages of ``gui.core.messages`` on the core thread and must return quickly.
 """
 
 from __future__ import annotations
@@ -17,25 +17,19 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import web
 
 from gui.core.ingest import EventHook
-from gui.core.messages import (
-    EventStored,
-    HealthReportStored,
-    Message,
-    RequestLogged,
-    ServerStateChanged,
-)
+from gui.core.messages import Message, ServerStateChanged
 from gui.core.pipeline import IngestPipeline
 from gui.core.server import ServerContext, build_app, parse_networks
 from gui.core.store import Store
 
 log = logging.getLogger(__name__)
 
-Listener = Callable[[object], None]
+M = TypeVar("M")
 #: How long in-flight uploads get to finish when stopping.
 SHUTDOWN_TIMEOUT = 1.5
 
@@ -59,11 +53,6 @@ class ReceiverConfig:
     api_token: str | None = None
 
 
-#: Announced whenever listening starts or stops.
-ServerState = ServerStateChanged
-HealthReport = HealthReportStored
-
-
 class Receiver:
     """One receiver: the store, the HTTP site, and what runs beside them."""
 
@@ -71,7 +60,7 @@ class Receiver:
         self.config = config
         self._store = store
         self._owns_store = store is None
-        self._listeners: list[Listener] = []
+        self._handlers: dict[type, list[Callable[[Any], None]]] = {}
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self.pipeline: IngestPipeline | None = None
@@ -93,35 +82,28 @@ class Receiver:
 
     # -- listeners ---------------------------------------------------------------
 
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, message_type: type[M], handler: Callable[[M], None]) -> None:
+        """Call ``handler`` with every ``message_type`` announced (on the core loop)."""
+        self._handlers.setdefault(message_type, []).append(handler)
 
-    def unsubscribe(self, listener: Listener) -> None:
+    def unsubscribe(self, message_type: type[M], handler: Callable[[M], None]) -> None:
         with contextlib.suppress(ValueError):
-            self._listeners.remove(listener)
+            self._handlers.get(message_type, []).remove(handler)
 
-    def _announce(self, message: Message) -> None:
-        """The pipeline's messages, as listeners have received them so far."""
-        if isinstance(message, EventStored):
-            self.publish(message.summary)
-        elif isinstance(message, RequestLogged):
-            self.publish(message.record)
-        else:
-            self.publish(message)
-
-    def publish(self, item: object) -> None:
-        for listener in list(self._listeners):
+    def publish(self, message: Message) -> None:
+        """Announce ``message`` to its type's subscribers; one failing does not stop the rest."""
+        for handler in list(self._handlers.get(type(message), ())):
             try:
-                listener(item)
+                handler(message)
             except Exception:
-                log.exception("listener %r failed", listener)
+                log.exception("handler %r of %s failed", handler, type(message).__name__)
 
     # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
         if self._store is None:
             self._store = Store(self.config.data_dir)
-        self.pipeline = IngestPipeline(self._store, self._announce, event_hooks=self.event_hooks)
+        self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
         self.ctx = ServerContext(
             store=self._store,
             allow=parse_networks(self.config.allow),
@@ -168,16 +150,18 @@ class Receiver:
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or (
                 "address already in use" in str(exc).lower()
             ):
-                self.publish(ServerState("port_in_use", bind, port, str(PortInUse(bind, port))))
+                self.publish(
+                    ServerStateChanged("port_in_use", bind, port, str(PortInUse(bind, port)))
+                )
                 raise PortInUse(bind, port) from exc
-            self.publish(ServerState("error", bind, port, str(exc)))
+            self.publish(ServerStateChanged("error", bind, port, str(exc)))
             raise
         self._site = site
         server = site._server
         sockets = getattr(server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else port
         log.info("listening on %s:%d", bind or "*", self.port)
-        self.publish(ServerState("listening", bind, self.port))
+        self.publish(ServerStateChanged("listening", bind, self.port))
 
     async def relisten(self, bind: str, port: int) -> None:
         """Move (or, after a port clash, start) the listener; nothing else restarts.
@@ -218,7 +202,7 @@ class Receiver:
             self.pipeline.close()
         if self._store is not None and self._owns_store:
             self._store.close()
-        self.publish(ServerState("stopped", self.config.bind, self.port or self.config.port))
+        self.publish(ServerStateChanged("stopped", self.config.bind, self.port or self.config.port))
 
 
 class ReceiverThread:

@@ -32,6 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gui.core.messages import (
+    DiskStatusMeasured,
+    Message,
+    RetentionRan,
+    StorageStateChanged,
+)
 from gui.core.store import StorageError, Store, StoreClosed
 
 if TYPE_CHECKING:
@@ -98,14 +104,6 @@ class DiskStatus:
     @property
     def low(self) -> bool:
         return self.data_bytes > self.max_data_bytes or self.free_bytes < self.min_free_bytes
-
-
-@dataclass(frozen=True)
-class StorageState:
-    """Published when the database stops (or starts again) accepting writes."""
-
-    ok: bool
-    message: str
 
 
 @dataclass(frozen=True)
@@ -284,7 +282,7 @@ class Retention:
         store: Store,
         policy: Policy,
         *,
-        publish: Callable[[object], None] = lambda _item: None,
+        publish: Callable[[Message], None] = lambda _message: None,
         now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
         usage: Callable[[], tuple[int, int]] | None = None,
         policy_source: Callable[[], Policy] | None = None,
@@ -448,8 +446,8 @@ class Retention:
                 "retention removed %d photos and %d events, reclaimed %d pages (%s) in %.1f s",
                 photos, events, pages, report.reason or "free pages", report.seconds,
             )  # fmt: skip
-        self.publish(report)
-        self.publish(disk_status(self.store, p))
+        self.publish(RetentionRan(report))
+        self.publish(DiskStatusMeasured(disk_status(self.store, p)))
         return report
 
     async def task(self, receiver: Any = None) -> None:
@@ -467,7 +465,7 @@ class Retention:
                         last_alarm = time.monotonic()
                         await raise_disk_alarm(receiver, report.shortfall)
                 else:
-                    self.publish(disk_status(self.store, self.policy))
+                    self.publish(DiskStatusMeasured(disk_status(self.store, self.policy)))
             except (StorageError, StoreClosed) as exc:
                 log.warning("retention could not write: %s", exc)
             except asyncio.CancelledError:
@@ -497,7 +495,7 @@ def _shortfall_text(free: int, minimum: int, data: int) -> str:
 
 
 async def watch_storage(receiver: Any, interval: float | None = None) -> None:
-    """Publish ``StorageState`` whenever the writer starts or stops failing.
+    """Announce ``StorageStateChanged`` whenever the writer starts or stops failing.
 
     The writer itself recovers: each new batch tries again, so ingest resumes
     as soon as the disk has room. This only tells people. A nearly full disk
@@ -519,7 +517,7 @@ async def watch_storage(receiver: Any, interval: float | None = None) -> None:
                 message = error or writer.last_failure or "the database cannot be written"
                 log.error("the database cannot be written: %s", message)
                 receiver.publish(
-                    StorageState(
+                    StorageStateChanged(
                         False,
                         f"events cannot be stored ({message}); boxes are told to retry later",
                     )
@@ -529,4 +527,4 @@ async def watch_storage(receiver: Any, interval: float | None = None) -> None:
             if quiet >= 3:
                 ok = True
                 log.info("the database accepts writes again")
-                receiver.publish(StorageState(True, "storage is writable again"))
+                receiver.publish(StorageStateChanged(True, "storage is writable again"))

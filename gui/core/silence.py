@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gui.settings import Settings
 
+from gui.core.messages import SilenceLevelsChanged
+
 log = logging.getLogger(__name__)
 
 OK, AMBER, RED, QUIET = "ok", "amber", "red", "quiet"
@@ -198,7 +200,7 @@ class SilenceWatch:
         before = {d.key: d.level for d in previous.devices} if previous else None
         changed = before is None or before != {d.key: d.level for d in state.devices}
         if changed:
-            self.receiver.publish(state)
+            self.receiver.publish(SilenceLevelsChanged(state))
         if before is not None:
             for d in state.devices:
                 if d.level == RED and before.get(d.key, RED) != RED:

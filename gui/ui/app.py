@@ -2,7 +2,7 @@
 
 Order matters: the QApplication exists before qasync is imported (qasync
 picks its Qt binding at import), the bridge subscribes before the receiver
-starts (so it sees the first ``ServerState``), and shutdown is explicit:
+starts (so it sees the first ``ServerStateChanged``), and shutdown is explicit:
 closing the window stops the receiver thread (listener stopped, in-flight
 uploads given a short grace, store closed), then the loop ends.
 
@@ -182,7 +182,7 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     thread = build_receiver(current)
     from gui.ui.bridge import CoreBridge
 
-    bridge = CoreBridge(thread)  # subscribe before start: the first ServerState is seen
+    bridge = CoreBridge(thread)  # subscribe before start: the first ServerStateChanged is seen
     error = start_receiver(thread)
     window = create_main_window(current, thread, start_error=error, bridge=bridge)
     window.show()

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import settings as settings_mod
-from gui.core.model import EventSummary
+from gui.core.messages import EventStored, ServerStateChanged
 from gui.settings import Change
 from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
@@ -213,7 +213,8 @@ class MainWindow(QMainWindow):
         self.feed_model.rowsInserted.connect(self._rows_inserted)
 
         bridge.event_stored.connect(self._on_event)
-        bridge.server_state.connect(self._on_server_state)
+        bridge.face_thumb_ready.connect(self.feed_model.on_face_thumb_ready)
+        bridge.server_state_changed.connect(self._on_server_state)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -429,7 +430,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.listen_label, 1)
         bar.addPermanentWidget(self.counts_label)
 
-    def _on_server_state(self, state: Any) -> None:
+    def _on_server_state(self, state: ServerStateChanged) -> None:
         self._state = state
         self._render_state()
 
@@ -559,7 +560,8 @@ class MainWindow(QMainWindow):
 
     # -- live feed --------------------------------------------------------------------
 
-    def _on_event(self, summary: EventSummary) -> None:
+    def _on_event(self, message: EventStored) -> None:
+        summary = message.summary
         if not summary.merged:
             now = time.time()
             self._events_today += 1
@@ -746,16 +748,17 @@ class MainWindow(QMainWindow):
             self._follow_timer.stop()
             with contextlib.suppress(RuntimeError, TypeError):
                 self.bridge.event_stored.disconnect(self._on_event)
-                self.bridge.server_state.disconnect(self._on_server_state)
+                self.bridge.face_thumb_ready.disconnect(self.feed_model.on_face_thumb_ready)
+                self.bridge.server_state_changed.disconnect(self._on_server_state)
             self.reader.close()
             self.detail.close_reader()
             self.closing.emit()
         super().closeEvent(event)
 
 
-def _state_from_error(exc: BaseException, settings: settings_mod.Settings) -> Any:
-    from gui.core.receiver import PortInUse, ServerState
+def _state_from_error(exc: BaseException, settings: settings_mod.Settings) -> ServerStateChanged:
+    from gui.core.receiver import PortInUse
 
     if isinstance(exc, PortInUse):
-        return ServerState("port_in_use", settings.bind, exc.port, str(exc.strerror))
-    return ServerState("error", settings.bind, settings.port, str(exc))
+        return ServerStateChanged("port_in_use", settings.bind, exc.port, str(exc.strerror))
+    return ServerStateChanged("error", settings.bind, settings.port, str(exc))

@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import overlay
 from gui.core.event_rows import load_event, load_face_thumb, load_image
+from gui.core.messages import EventStored
 from gui.core.model import EventSummary
 from gui.ui.alarms.banner import AlarmBanner, camera_of
 from gui.ui.alarms.center import AlarmCenter
@@ -422,7 +423,7 @@ class WallWindow(QWidget):
         self._build()
         self._loaded.connect(self._on_loaded)
         self._status_text.connect(self.show_status)
-        bridge.event_stored.connect(self.on_event)
+        bridge.event_stored.connect(self._on_event_stored)
         center.changed.connect(self._update_alarm_count)
         center.changed.connect(self._alarm_changed)
         center.raised.connect(self.flash)
@@ -598,6 +599,9 @@ class WallWindow(QWidget):
         self._refresh()
         if items:
             self._request(items[0].id)
+
+    def _on_event_stored(self, message: EventStored) -> None:
+        self.on_event(message.summary)
 
     def on_event(self, summary: EventSummary) -> None:
         """A freshly stored event (the bridge's signal)."""

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from gui.core import alarms
+from gui.core.messages import AlarmChanged
 from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 from gui.settings import Settings
 from tests.conftest import Client, make_summary
@@ -21,9 +22,8 @@ class Recorder:
     def __init__(self) -> None:
         self.items: list[Any] = []
 
-    def __call__(self, item: object) -> None:
-        if isinstance(item, alarms.AlarmChange):
-            self.items.append(item)
+    def __call__(self, item: AlarmChanged) -> None:
+        self.items.append(item)
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def rig(tmp_path: Path, settings: Settings) -> Iterator[Any]:
     rec = Receiver(ReceiverConfig(data_dir=tmp_path / "data", port=0, bind="127.0.0.1"))
     features.install(rec, settings)
     recorder = Recorder()
-    rec.subscribe(recorder)
+    rec.subscribe(AlarmChanged, recorder)
     thread = ReceiverThread(rec)
     thread.start()
     rec.thread = thread  # type: ignore[attr-defined]

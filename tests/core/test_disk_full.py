@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gui.core import retention
+from gui.core.messages import StorageStateChanged
 from gui.core.receiver import Receiver
 from gui.core.store import StorageError
 from tests.conftest import Client, wait_for
@@ -26,10 +27,8 @@ def fast_storage_poll(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_disk_full_answers_503_then_resumes_by_itself(full_receiver: Receiver) -> None:
-    states: list[retention.StorageState] = []
-    full_receiver.subscribe(
-        lambda item: states.append(item) if isinstance(item, retention.StorageState) else None
-    )
+    states: list[StorageStateChanged] = []
+    full_receiver.subscribe(StorageStateChanged, states.append)
     client = Client(full_receiver.port)
     assert client.post_json(PATH, event(1)).status == 200
     store = full_receiver.store

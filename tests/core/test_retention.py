@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from gui.core import retention
+from gui.core.messages import DiskStatusMeasured, RetentionRan
 from gui.core.store import Store
 from tests.core.history_data import add, event, make_store
 
@@ -71,8 +72,8 @@ def test_by_age_photos_then_events_and_pinned_survive(store: Store) -> None:
         ).fetchone()[0]
         == per_event
     )
-    assert any(isinstance(p, retention.RetentionReport) for p in published)
-    assert any(isinstance(p, retention.DiskStatus) for p in published)
+    assert any(isinstance(p, RetentionRan) and p.report == report for p in published)
+    assert any(isinstance(p, DiskStatusMeasured) for p in published)
     # A second run finds nothing more to do.
     assert not run(ret).events_deleted
 

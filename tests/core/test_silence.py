@@ -5,6 +5,7 @@ import time
 from typing import Any
 
 from gui.core import alarms, sender, silence
+from gui.core.messages import SilenceLevelsChanged
 from gui.core.silence import AMBER, OK, QUIET, RED, SilenceState, SilenceWatch
 from tests.conftest import Client, load_sample, wait_for
 
@@ -46,7 +47,7 @@ def _run(receiver: Any, coro_factory: Any) -> Any:
 def test_silence_warning_with_a_fake_clock(full_receiver):
     client = Client(full_receiver.port)
     published: list[SilenceState] = []
-    full_receiver.subscribe(lambda item: isinstance(item, SilenceState) and published.append(item))
+    full_receiver.subscribe(SilenceLevelsChanged, lambda message: published.append(message.state))
     clock = FakeClock()
     watch = SilenceWatch(full_receiver, full_receiver.settings, clock=clock, hour_of=lambda _m: 12)
     event = load_sample("employee_match")

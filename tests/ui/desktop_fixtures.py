@@ -54,7 +54,6 @@ def core(qapp: Any, tmp_path: Path) -> Iterator[Core]:
     from gui.ui.models.background import BackgroundReader
 
     BackgroundReader.close_all()  # no read may be running when the store closes
-    bridge._pool.shutdown(wait=True)
     thread.stop(5)
     bridge.close()
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
 
+from gui.core import thumbnails
 from gui.ui.models import feed as feed_mod
 from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import FeedModel
@@ -16,7 +18,8 @@ def _model(core: Any, qtbot: Any, **kwargs: Any) -> FeedModel:
     reader = BackgroundReader(lambda: core.bridge.store)
     model = FeedModel(reader, **kwargs)
     model._test_reader = reader  # keep it alive with the model
-    core.bridge.event_stored.connect(model.add_event)
+    core.bridge.event_stored.connect(lambda message: model.add_event(message.summary))
+    core.bridge.face_thumb_ready.connect(model.on_face_thumb_ready)
     with qtbot.waitSignal(model.loaded, timeout=5000):
         model.reload()
     return model
@@ -103,5 +106,38 @@ def test_merged_copy_updates_in_place(core, qtbot, merged_known: bool) -> None:
     richer["spot_pic"] = variant("stranger")["spot_pic"]
     with qtbot.waitSignal(core.bridge.event_stored, timeout=5000) as blocker:
         assert post(core, richer) == event_id
-    assert blocker.args[0].merged  # the model saw it first (connected earlier)
+    assert blocker.args[0].summary.merged  # the model saw it first (connected earlier)
     assert model.rowCount() == (1 if merged_known else 0)
+
+
+def test_a_new_events_thumbnail_comes_with_its_message_not_by_polling(
+    core, qtbot, monkeypatch
+) -> None:
+    """No face crop sent: the thumbnail is made after the reply and announced when stored.
+
+    The row is painted before that (its read finds nothing); the announcement,
+    not a retry timer, brings the picture. The store is read once for it.
+    """
+    reads: list[int] = []
+    decode = feed_mod._decode_thumb
+    monkeypatch.setattr(
+        feed_mod, "_decode_thumb", lambda conn, i, size: reads.append(i) or decode(conn, i, size)
+    )
+    model = _model(core, qtbot)
+    gate = threading.Event()
+    slow = thumbnails.face_thumbnail
+    monkeypatch.setattr(
+        thumbnails, "face_thumbnail", lambda *a: gate.wait(10) and slow(*a)
+    )  # the core makes it only once the row has been painted without one
+    with qtbot.waitSignal(core.bridge.face_thumb_ready, timeout=8000) as ready:
+        event_id = post(core, variant("stranger", recognize_face=""))
+        qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+        assert model.index(0).data(FeedModel.ThumbRole) is None
+        qtbot.waitUntil(lambda: model._thumb_pending == set(), timeout=5000)
+        assert model.index(0).data(FeedModel.ThumbRole) is None  # nothing stored yet
+        gate.set()
+    assert ready.args[0].event_id == event_id
+    qtbot.waitUntil(lambda: model.index(0).data(FeedModel.ThumbRole) is not None, timeout=5000)
+    assert 0 < model.index(0).data(FeedModel.ThumbRole).width() <= 128
+    qtbot.wait(400)  # the old schedule retried after 300 ms
+    assert reads == [event_id]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from gui.core import export, retention
+from gui.core.messages import DiskStatusMeasured, StorageStateChanged
 from gui.ui.history import install as install_history
 from gui.ui.history.export_dialog import ExportDialog
 from gui.ui.history.model import COLUMNS
@@ -117,11 +118,12 @@ def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> No
     qtbot.waitUntil(lambda: page.result is not None, timeout=5000)
     assert page.chart.series()  # a stacked bar series even when empty
     status = window.storage_status
-    status.on_published(retention.DiskStatus("/data", 3 * 2**30, 50 * 2**30, 10 * 2**30, 2**30))
+    disk = retention.DiskStatus("/data", 3 * 2**30, 50 * 2**30, 10 * 2**30, 2**30)
+    core.bridge.disk_status_measured.emit(DiskStatusMeasured(disk))
     assert status.text() == "Data 3.0 GB · 50.0 GB free"
-    status.on_published(retention.StorageState(False, "disk full"))
+    core.bridge.storage_state_changed.emit(StorageStateChanged(False, "disk full"))
     assert status.failing and status.text().startswith("NOT STORING EVENTS")
-    status.on_published(retention.StorageState(True, "ok"))
+    core.bridge.storage_state_changed.emit(StorageStateChanged(True, "ok"))
     assert not status.failing
 
 

@@ -34,9 +34,9 @@ class FakeBridge(QObject):
 
     event_stored = Signal(object)
     request_logged = Signal(object)
-    server_state = Signal(object)
-    health_report = Signal(object)
-    published = Signal(object)
+    server_state_changed = Signal(object)
+    health_report_stored = Signal(object)
+    silence_levels_changed = Signal(object)
 
     def __init__(self, port: int, bind: str) -> None:
         super().__init__()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from gui.core.retention import StorageState
+from gui.core.messages import StorageStateChanged
 
 
 def test_banner_shows_while_storage_fails_and_hides_when_it_resumes(
@@ -14,9 +14,9 @@ def test_banner_shows_while_storage_fails_and_hides_when_it_resumes(
 
     banner = install(window, window.bridge, window.settings)
     assert not banner.isVisible()
-    window.bridge.receiver.publish(StorageState(False, "database or disk is full"))
+    window.bridge.receiver.publish(StorageStateChanged(False, "database or disk is full"))
     qtbot.waitUntil(banner.isVisible, timeout=2000)
     assert "database or disk is full" in banner.reason.text()
     assert banner.reason.textFormat().name == "PlainText"
-    window.bridge.receiver.publish(StorageState(True, ""))
+    window.bridge.receiver.publish(StorageStateChanged(True, ""))
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=2000)

@@ -1,7 +1,7 @@
 """The GUI's view of the core's alarms: the open set, the sound, acknowledging.
 
-One ``AlarmCenter`` per window. It listens to ``AlarmChange`` objects coming
-through the bridge's ``published`` signal, keeps the open alarms in memory
+One ``AlarmCenter`` per window. It follows the ``AlarmChanged`` messages coming
+through the bridge's ``alarm_changed`` signal, keeps the open alarms in memory
 (there are few: acknowledged ones leave), drives the sound, and sends
 acknowledgements to the core loop (the core writes them and publishes the
 change back, so every view updates from the same signal).
@@ -17,7 +17,8 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from gui.core import alarms as core_alarms
-from gui.core.alarms import Alarm, AlarmChange
+from gui.core.alarms import Alarm
+from gui.core.messages import AlarmChanged
 from gui.ui.sound import AlarmSound, Player
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class AlarmCenter(QObject):
         self.sound = AlarmSound(settings, player, self)
         self._open: dict[int, Alarm] = {}
         self._ack_result.connect(self._on_ack_result)
-        bridge.published.connect(self._on_published)
+        bridge.alarm_changed.connect(self._on_alarm_changed)
         self.reload()
 
     # -- state -------------------------------------------------------------------
@@ -85,9 +86,7 @@ class AlarmCenter(QObject):
     def open_count(self) -> int:
         return len(self._open)
 
-    def _on_published(self, item: object) -> None:
-        if not isinstance(item, AlarmChange):
-            return
+    def _on_alarm_changed(self, item: AlarmChanged) -> None:
         alarm = item.alarm
         if alarm.is_open:
             self._open[alarm.id] = alarm

@@ -1,7 +1,7 @@
 """Data-dir size and free disk in the status bar; red when the database cannot be written.
 
-Fed by what the core publishes (``retention.DiskStatus`` every minute,
-``retention.StorageState`` when writing starts or stops failing). The alarm
+Fed by what the core announces (``DiskStatusMeasured`` every minute,
+``StorageStateChanged`` when writing starts or stops failing). The alarm
 banner for a full disk belongs to the alarms feature; this label stays red for
 as long as the condition lasts, so it is visible on every page.
 """
@@ -13,7 +13,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
-from gui.core.retention import DiskStatus, Policy, StorageState, disk_status
+from gui.core.messages import DiskStatusMeasured, StorageStateChanged
+from gui.core.retention import DiskStatus, Policy, disk_status
 from gui.ui import plain
 from gui.ui.models.background import BackgroundReader
 
@@ -35,8 +36,9 @@ class StorageStatus(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setObjectName("storageStatus")
         self.disk: DiskStatus | None = None
-        self.storage: StorageState | None = None
-        bridge.published.connect(self.on_published)
+        self.storage: StorageStateChanged | None = None
+        bridge.disk_status_measured.connect(self.on_disk_status)
+        bridge.storage_state_changed.connect(self.on_storage_state)
         self._render()
         # The core publishes the disk status after its first retention run and then
         # every minute; measure once now so the label is not empty until then.
@@ -46,15 +48,16 @@ class StorageStatus(QLabel):
 
     def _first(self, status: DiskStatus) -> None:
         if self.disk is None:
-            self.on_published(status)
+            self.disk = status
+            self._render()
 
-    def on_published(self, item: object) -> None:
-        if isinstance(item, DiskStatus):
-            self.disk = item
-            self._render()
-        elif isinstance(item, StorageState):
-            self.storage = item
-            self._render()
+    def on_disk_status(self, message: DiskStatusMeasured) -> None:
+        self.disk = message.status
+        self._render()
+
+    def on_storage_state(self, message: StorageStateChanged) -> None:
+        self.storage = message
+        self._render()
 
     def _render(self) -> None:
         parts = []

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from gui.core import netinfo, sender, verdicts
 from gui.core.devices import box_serial_of_camera
 from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
+from gui.core.messages import EventStored, RequestLogged
 from gui.ui import plain
 from gui.ui.installer.common import (
     RefreshWhenShown,
@@ -202,7 +203,7 @@ class ConnectPanel(QWidget):
         self._verdict_timer.setSingleShot(True)
         self._verdict_timer.setInterval(3000)
         self._verdict_timer.timeout.connect(self.refresh_verdicts)
-        bridge.server_state.connect(lambda _s: self.refresh_addresses())
+        bridge.server_state_changed.connect(lambda _s: self.refresh_addresses())
         self._address_timer = QTimer(self)
         self._address_timer.setInterval(5000)
         self._address_timer.timeout.connect(self._watch_addresses)
@@ -394,8 +395,9 @@ class ConnectPanel(QWidget):
 
     # -- live traffic ------------------------------------------------------------------
 
-    def _on_event(self, summary: Any) -> None:
+    def _on_event(self, message: EventStored) -> None:
         """The top line changes only when it learns something (a new box or kind of event)."""
+        summary = message.summary
         if summary.self_test:
             return
         kind = "realtime" if summary.path in REALTIME_PATHS else "history"
@@ -441,7 +443,8 @@ class ConnectPanel(QWidget):
             )
         self._set_traffic_style("ok")
 
-    def _on_request(self, record: Any) -> None:
+    def _on_request(self, message: RequestLogged) -> None:
+        record = message.record
         if not self._verdict_timer.isActive():
             self._verdict_timer.start()
         if self._is_local(record.source_ip):

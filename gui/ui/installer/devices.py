@@ -303,16 +303,12 @@ class DevicesPanel(QWidget):
         self._tick.timeout.connect(self.reload)
         self._tick.start()
         bridge.event_stored.connect(lambda _s: self.schedule())
-        bridge.health_report.connect(lambda _h: self.reload())
-        bridge.published.connect(self._on_published)
+        bridge.health_report_stored.connect(lambda _h: self.reload())
+        bridge.silence_levels_changed.connect(lambda _s: self.schedule())
         self.reload()
 
     def _minutes(self) -> int:
         return max(1, self.settings.silence_minutes)
-
-    def _on_published(self, item: object) -> None:
-        if isinstance(item, silence.SilenceState):
-            self.schedule()
 
     def schedule(self) -> None:
         if not self._debounce.isActive():

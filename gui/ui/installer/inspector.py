@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import event_rows, installer, requestlog, sender
+from gui.core.messages import RequestLogged
 from gui.ui import plain
 from gui.ui.installer.common import Worker, copy_text, plain_label, tr
 from gui.ui.models.table import ListTableModel
@@ -234,8 +235,11 @@ class RequestInspector(QWidget):
         self.model = RequestsModel(self.worker, lambda: bridge.store, self)
         self.detail: dict[str, Any] | None = None
         self._build()
-        bridge.request_logged.connect(self.model.add_live)
+        bridge.request_logged.connect(self._on_request_logged)
         self.model.reload()
+
+    def _on_request_logged(self, message: RequestLogged) -> None:
+        self.model.add_live(message.record)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)

@@ -4,8 +4,9 @@ Rows are small frozen records (no image bytes). The model holds at most
 ``max_rows`` of them: the newest page is loaded at start, older pages come on
 scroll (``canFetchMore``/``fetchMore``) up to the cap, and inserting at the top
 trims the tail. Older events than that are for the History page. Face
-thumbnails are read and decoded off the GUI thread and kept as QPixmaps in a
-bounded LRU cache.
+thumbnails are decoded off the GUI thread and kept as QPixmaps in a bounded LRU
+cache: read from the store for rows loaded from it, taken from the core's
+``FaceThumbReady`` message for new arrivals (made just after the box's reply).
 
 Ordering is by arrival (``id``), not by the box's timestamp: a history upload
 of yesterday's events shows at the top of the live feed, because it just arrived.
@@ -32,6 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QPixmap
 
 from gui.core.event_rows import load_face_thumb
+from gui.core.messages import FaceThumbReady
 from gui.core.model import EventSummary
 from gui.ui import plain
 from gui.ui.models.background import BackgroundReader
@@ -45,8 +47,6 @@ DEFAULT_MAX_ROWS = 500
 THUMB_CACHE_SIZE = 256
 #: Arrivals within this many ms are inserted together (one repaint).
 BATCH_MS = 40
-#: A face thumbnail is made just after the reply; retry a few times before giving up.
-THUMB_RETRIES = (300, 1000, 3000)
 
 _COLUMNS = (
     "id, received_at, timestamp, identity_id, identity_name, person_type, score, "
@@ -150,7 +150,6 @@ class FeedModel(QAbstractListModel):
         self._batch_timer.timeout.connect(self.flush)
         self._thumbs: collections.OrderedDict[int, QPixmap | None] = collections.OrderedDict()
         self._thumb_pending: set[int] = set()
-        self._thumb_tries: dict[int, int] = {}
         #: received_at of rows as they were inserted (for "last seen" figures).
         self.last_insert_at: float | None = None
         #: Thumbnails are scaled off-thread to this many device pixels (the delegate's size).
@@ -344,7 +343,6 @@ class FeedModel(QAbstractListModel):
             return
         self._rows[i] = row
         self._index[row.id] = row
-        self._thumb_tries.pop(row.id, None)
         if row.id in self._thumbs and self._thumbs[row.id] is None:
             del self._thumbs[row.id]  # a merged copy may bring the picture
         ix = self.index(i)
@@ -402,18 +400,29 @@ class FeedModel(QAbstractListModel):
             )
         return None
 
+    def on_face_thumb_ready(self, message: FaceThumbReady) -> None:
+        """The core committed an event's face thumbnail: show it (decoded off the GUI thread).
+
+        A row painted before that found no thumbnail and shows the placeholder
+        until this arrives; nothing polls the store for it.
+        """
+        event_id = message.event_id
+        if event_id not in self._index and all(s.id != event_id for s in self._incoming):
+            return  # not shown: read when it is (scrolling back)
+        self._thumb_pending.add(event_id)
+        self._reader.submit(
+            lambda _conn, data=message.thumb, size=self.thumb_px: decode_fitted(data, (size, size)),
+            lambda image: self._thumb_loaded(event_id, image),
+            lambda _exc: self._thumb_pending.discard(event_id),
+        )
+
     def _thumb_loaded(self, event_id: int, image: QImage | None) -> None:
         self._thumb_pending.discard(event_id)
         if image is None:
-            tries = self._thumb_tries.get(event_id, 0)
-            if tries < len(THUMB_RETRIES):
-                self._thumb_tries[event_id] = tries + 1
-                self._thumb_pending.add(event_id)  # no reads from paints meanwhile
-                QTimer.singleShot(THUMB_RETRIES[tries], self, lambda: self._retry(event_id))
-                return
+            if self._thumbs.get(event_id) is not None:
+                return  # a read that began before the announced thumbnail was committed
             pixmap = None
         else:
-            self._thumb_tries.pop(event_id, None)
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(self.thumb_dpr)
         self._thumbs[event_id] = pixmap
@@ -423,11 +432,6 @@ class FeedModel(QAbstractListModel):
         if i is not None:
             ix = self.index(i)
             self.dataChanged.emit(ix, ix, [self.ThumbRole])
-
-    def _retry(self, event_id: int) -> None:
-        self._thumb_pending.discard(event_id)
-        if self._row_of(event_id) is not None:
-            self._thumb(event_id)
 
     @property
     def thumb_cache_size(self) -> int:

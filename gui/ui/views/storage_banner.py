@@ -1,7 +1,7 @@
 """A red banner over every page while events cannot be stored (disk full, read-only).
 
 This is not an alarm row: with the disk full, an alarm could not be written
-either. It follows ``retention.StorageState`` as the core publishes it and
+either. It follows ``StorageStateChanged`` as the core announces it and
 goes away by itself when writing works again.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gui.core.retention import StorageState
+from gui.core.messages import StorageStateChanged
 
 
 def tr(text: str) -> str:
@@ -36,11 +36,9 @@ class StorageBanner(QFrame):
         layout.addWidget(self.title)
         layout.addWidget(self.reason, 1)
         self.hide()
-        bridge.published.connect(self.on_published)
+        bridge.storage_state_changed.connect(self.on_storage_state)
 
-    def on_published(self, item: object) -> None:
-        if not isinstance(item, StorageState):
-            return
+    def on_storage_state(self, item: StorageStateChanged) -> None:
         if item.ok:
             self.hide()
             return
