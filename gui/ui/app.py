@@ -120,9 +120,6 @@ def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP
     # Reads in flight must finish before the store closes its connections under them.
     BackgroundReader.close_all()
     bridge = getattr(window, "bridge", None)
-    pool = getattr(bridge, "_pool", None)
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
     with contextlib.suppress(Exception):
         receiver_thread.stop(timeout)
     if bridge is not None:
