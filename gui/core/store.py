@@ -51,8 +51,61 @@ class StoreClosed(RuntimeError):
     """The store was closed; nothing more can be written."""
 
 
+#: Why the database could not be written, from SQLite's primary result code.
+FULL = "full"  # SQLITE_FULL: the disk (or max_page_count) is full
+READONLY = "readonly"  # SQLITE_READONLY: file, folder or mount is read-only
+IO = "io"  # SQLITE_IOERR: the OS failed a read, write or fsync
+CORRUPT = "corrupt"  # SQLITE_CORRUPT, SQLITE_NOTADB: the file is damaged
+BUSY = "busy"  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock (transient)
+CANTOPEN = "cantopen"  # SQLITE_CANTOPEN: the file or its journal cannot be opened
+NOMEM = "nomem"  # SQLITE_NOMEM
+OTHER = "other"  # a failure of the transaction itself (BEGIN, COMMIT) of another kind
+
+_KINDS = {13: FULL, 8: READONLY, 10: IO, 11: CORRUPT, 26: CORRUPT, 5: BUSY, 6: BUSY,
+          14: CANTOPEN, 7: NOMEM}  # fmt: skip
+
+
+def storage_failure_kind(exc: BaseException) -> str | None:
+    """The storage failure an SQLite error stands for; None when it is the job's own error.
+
+    Classified by SQLite's result code (``sqlite_errorcode``; extended codes
+    carry the primary one in their low byte), never by the message: "database
+    is locked" is a busy database, not a full disk, and a constraint named
+    ``disk_full`` is a constraint.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if not isinstance(exc, sqlite3.Error) or code is None:
+        return None
+    return _KINDS.get(code & 0xFF)
+
+
 class StorageError(RuntimeError):
-    """The database could not be written (disk full, read-only, corrupt...)."""
+    """The database could not be written; ``kind`` says why (``FULL``, ``BUSY``...).
+
+    ``code`` and ``name`` are SQLite's (``13``, ``SQLITE_FULL``) when SQLite said it.
+    """
+
+    def __init__(
+        self, message: str, kind: str = OTHER, code: int | None = None, name: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.code = code
+        self.name = name
+
+    @classmethod
+    def from_sqlite(cls, exc: sqlite3.Error, prefix: str = "") -> StorageError:
+        return cls(
+            f"{prefix}{exc}",
+            storage_failure_kind(exc) or OTHER,
+            getattr(exc, "sqlite_errorcode", None),
+            getattr(exc, "sqlite_errorname", None),
+        )
+
+    @property
+    def transient(self) -> bool:
+        """Busy: retrying soon will likely work without anyone doing anything."""
+        return self.kind == BUSY
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -326,10 +379,8 @@ class Writer:
                     conn.execute("RELEASE job")
                 except sqlite3.Error:
                     pass
-                if isinstance(
-                    exc, sqlite3.OperationalError | sqlite3.DatabaseError
-                ) and _is_storage_failure(exc):
-                    exc = StorageError(str(exc))
+                if isinstance(exc, sqlite3.Error) and storage_failure_kind(exc) is not None:
+                    exc = StorageError.from_sqlite(exc)
                     self.last_error = str(exc)
                     self.failures += 1
                     self.last_failure = self.last_error
@@ -339,6 +390,8 @@ class Writer:
                     # the jobs before this one are lost, the ones after must not run
                     # outside a transaction.
                     lost = StorageError(f"transaction rolled back: {exc}")
+                    if isinstance(exc, StorageError):
+                        lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
                     for other, _ in done:
                         other.set_exception(lost)
                     for _job, other in batch[index + 1 :]:
@@ -357,7 +410,7 @@ class Writer:
             self.last_failure = self.last_error
             log.error("commit failed: %s", exc)
             for fut, _ in done:
-                fut.set_exception(StorageError(str(exc)))
+                fut.set_exception(StorageError.from_sqlite(exc))
             return
         if done:
             self.last_error = None
@@ -376,14 +429,14 @@ class Writer:
                 conn.execute("ROLLBACK TO hook")
                 conn.execute("RELEASE hook")
 
-    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: Exception) -> None:
+    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: sqlite3.Error) -> None:
         self.last_error = str(exc)
         self.failures += 1
         self.last_failure = self.last_error
         log.error("cannot start a write transaction: %s", exc)
         for _, fut in batch:
             if fut.set_running_or_notify_cancel():
-                fut.set_exception(StorageError(str(exc)))
+                fut.set_exception(StorageError.from_sqlite(exc))
 
 
 class _LoopFuture:
@@ -430,13 +483,6 @@ class _LoopFuture:
                 handle.future.set_result(value)
             else:
                 handle.future.set_exception(value)
-
-
-def _is_storage_failure(exc: BaseException) -> bool:
-    text = str(exc).lower()
-    return any(
-        s in text for s in ("disk", "full", "readonly", "read-only", "i/o", "malformed", "locked")
-    )
 
 
 class Store:

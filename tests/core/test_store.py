@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
+from gui.core import store as store_mod
 from gui.core.store import Store, StoreClosed
 from tests.conftest import wait_for
 
@@ -204,3 +206,104 @@ def test_a_failing_batch_hook_loses_only_its_own_writes(store: Store) -> None:
     store.writer.batch_hook("bad", lambda: _Hook(fail=True))
     store.write_sync(lambda c: c.execute("INSERT INTO t VALUES (7)"))
     assert store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t")]) == [7]
+
+
+# -- storage errors, classified by SQLite's result code -------------------------------
+
+
+def _sqlite_error(cls: type[sqlite3.Error], message: str, code: int, name: str) -> sqlite3.Error:
+    exc = cls(message)
+    exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+    exc.sqlite_errorname = name  # type: ignore[attr-defined]
+    return exc
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "kind"),
+    [
+        (13, "SQLITE_FULL", store_mod.FULL),
+        (8, "SQLITE_READONLY", store_mod.READONLY),
+        (1032, "SQLITE_READONLY_DBMOVED", store_mod.READONLY),
+        (10, "SQLITE_IOERR", store_mod.IO),
+        (778, "SQLITE_IOERR_WRITE", store_mod.IO),
+        (1034, "SQLITE_IOERR_FSYNC", store_mod.IO),
+        (11, "SQLITE_CORRUPT", store_mod.CORRUPT),
+        (26, "SQLITE_NOTADB", store_mod.CORRUPT),
+        (5, "SQLITE_BUSY", store_mod.BUSY),
+        (517, "SQLITE_BUSY_SNAPSHOT", store_mod.BUSY),
+        (6, "SQLITE_LOCKED", store_mod.BUSY),
+        (14, "SQLITE_CANTOPEN", store_mod.CANTOPEN),
+        (7, "SQLITE_NOMEM", store_mod.NOMEM),
+    ],
+)
+def test_each_storage_failure_is_known_by_its_code(code: int, name: str, kind: str) -> None:
+    # The message says "disk is full" every time: only the code may decide.
+    exc = _sqlite_error(sqlite3.OperationalError, "database or disk is full", code, name)
+    assert store_mod.storage_failure_kind(exc) == kind
+    error = store_mod.StorageError.from_sqlite(exc)
+    assert (error.kind, error.code, error.name) == (kind, code, name)
+    assert error.transient == (kind == store_mod.BUSY)
+
+
+@pytest.mark.parametrize(
+    ("cls", "code", "name"),
+    [
+        (sqlite3.IntegrityError, 275, "SQLITE_CONSTRAINT_CHECK"),
+        (sqlite3.OperationalError, 1, "SQLITE_ERROR"),
+        (sqlite3.InterfaceError, 21, "SQLITE_MISUSE"),
+    ],
+)
+def test_a_jobs_own_error_is_no_storage_failure_whatever_it_says(
+    cls: type[sqlite3.Error], code: int, name: str
+) -> None:
+    exc = _sqlite_error(
+        cls, "disk I/O error: database or disk is full, readonly, locked", code, name
+    )
+    assert store_mod.storage_failure_kind(exc) is None
+    assert store_mod.storage_failure_kind(sqlite3.ProgrammingError("disk full")) is None
+    assert store_mod.storage_failure_kind(OSError(28, "No space left on device")) is None
+
+
+def test_a_full_database_fails_the_write_as_full(store: Store) -> None:
+    def cap(conn: sqlite3.Connection) -> None:
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    store.write_sync(cap)
+    with pytest.raises(store_mod.StorageError) as caught:
+        store.write_sync(lambda c: c.execute("CREATE TABLE big AS SELECT randomblob(1000000) AS b"))
+    assert caught.value.kind == store_mod.FULL and caught.value.name == "SQLITE_FULL"
+    assert store.writer.failures == 1 and store.writer.last_error is not None
+
+
+def test_a_read_only_database_fails_the_write_as_readonly(store: Store) -> None:
+    store.write_sync(lambda c: c.execute("PRAGMA query_only = ON"))
+    try:
+        with pytest.raises(store_mod.StorageError) as caught:
+            store.write_sync(lambda c: c.execute("CREATE TABLE u (x)"))
+        assert caught.value.kind == store_mod.READONLY
+    finally:
+        store.writer.submit(lambda c: c.execute("PRAGMA query_only = OFF"))
+
+
+def test_a_lock_held_elsewhere_is_busy_not_full(store: Store) -> None:
+    """Another program (a second receiver on a shared store) holds the write lock."""
+    store.write_sync(lambda c: c.execute("PRAGMA busy_timeout = 50"))
+    other = sqlite3.connect(store.path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(store_mod.StorageError) as caught:
+            store.write_sync(lambda c: c.execute("CREATE TABLE u (x)"))
+        assert caught.value.kind == store_mod.BUSY and caught.value.transient
+        assert caught.value.name == "SQLITE_BUSY"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        store.write_sync(lambda c: c.execute(f"PRAGMA busy_timeout = {store_mod.BUSY_TIMEOUT_MS}"))
+
+
+def test_a_constraint_named_like_a_full_disk_is_the_jobs_own_error(store: Store) -> None:
+    store.write_sync(lambda c: c.execute("CREATE TABLE c (x, CONSTRAINT disk_full CHECK (x < 10))"))
+    with pytest.raises(sqlite3.IntegrityError):
+        store.write_sync(lambda c: c.execute("INSERT INTO c VALUES (20)"))
+    assert store.writer.failures == 0 and store.writer.last_error is None
