@@ -12,10 +12,12 @@ raster formats are opened at all (no EPS/Ghostscript, no TIFF codecs).
 from __future__ import annotations
 
 import binascii
+import contextlib
 import io
 import math
 import re
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 # Importing a plugin registers it with Image.OPEN; only these formats are ever opened.
@@ -147,6 +149,59 @@ def _webp_size_ok(data: bytes) -> bool:
     """WebP's plugin builds the decoder (allocating the canvas) inside ``open``: check first."""
     width, height = _webp_size(data)
     return width is None or height is None or width * height <= MAX_PIXELS
+
+
+#: Pixel memory all image work may hold at once (thumbnails, overlays, API reads):
+#: a 49 MP RGBA PNG decodes to 196 MB, and four posters' worth at once would not fit
+#: beside the uploads in flight. Work beyond it waits its turn (one oversized job
+#: may run alone).
+DECODE_BUDGET_BYTES = 256 * 1024 * 1024
+
+
+class _DecodeBudget:
+    """A counting gate in bytes for decoded pixels, shared by every thread."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.in_use = 0
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, nbytes: int) -> Iterator[None]:
+        nbytes = max(0, min(int(nbytes), self.total))
+        with self._cond:
+            self._cond.wait_for(lambda: self.in_use + nbytes <= self.total)
+            self.in_use += nbytes
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_use -= nbytes
+                self._cond.notify_all()
+
+
+decode_budget = _DecodeBudget(DECODE_BUDGET_BYTES)
+
+
+def decoded_bytes(im: Image.Image) -> int:
+    """What decoding ``im`` at its current (draft) size costs in memory."""
+    bands = len(im.getbands()) if im.mode else 4
+    return im.size[0] * im.size[1] * max(1, bands)
+
+
+def reduced(im: Image.Image, factor: int) -> Image.Image:
+    """``im.reduce(factor)`` without the extra full-size copy Pillow makes for alpha.
+
+    Pillow premultiplies RGBA/LA into a full-size copy before reducing; one band
+    at a time costs a quarter of that (and transparent pixels' colour does not
+    matter for what we make: thumbnails on white, overlays).
+    """
+    if factor < 2:
+        return im
+    if im.mode in ("RGBA", "LA"):
+        bands = [im.getchannel(i).reduce(factor) for i in range(len(im.getbands()))]
+        return Image.merge(im.mode, bands)
+    return im.reduce(factor)
 
 
 def load_pixels(im: ImageFile.ImageFile) -> None:
@@ -375,18 +430,23 @@ def make_thumbnail(
         # Ask the JPEG decoder for the largest reduction that still leaves the
         # region at least `size` pixels on its shorter side.
         im.draft("RGB", (math.ceil(width * size / rw), math.ceil(height * size / rh)))
-        load_pixels(im)
-        picture: Image.Image = im
-        if region is not None:
+        with decode_budget.hold(decoded_bytes(im)):
+            load_pixels(im)
+            picture: Image.Image = im
             fx, fy = im.size[0] / width, im.size[1] / height
-            crop = (
-                math.floor(region[0] * fx),
-                math.floor(region[1] * fy),
-                max(math.floor(region[0] * fx) + 1, math.ceil(region[2] * fx)),
-                max(math.floor(region[1] * fy) + 1, math.ceil(region[3] * fy)),
-            )
-            picture = im.crop(crop)
-        picture = _to_rgb(picture)
+            if region is not None:
+                crop = (
+                    math.floor(region[0] * fx),
+                    math.floor(region[1] * fy),
+                    max(math.floor(region[0] * fx) + 1, math.ceil(region[2] * fx)),
+                    max(math.floor(region[1] * fy) + 1, math.ceil(region[3] * fy)),
+                )
+                picture = im.crop(crop)
+            # Formats without draft (PNG...) decode whole: shrink by an integer factor
+            # in the decoded mode before any conversion copies the full picture.
+            factor = min(picture.size[0], picture.size[1]) // (2 * size)
+            picture = reduced(picture, factor)
+            picture = _to_rgb(picture)
         picture.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
         out = io.BytesIO()
         picture.save(out, "JPEG", quality=80)

@@ -12,11 +12,11 @@ import io
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PIL import Image, ImageDraw, ImageFont
 
-from gui.core.images import load_pixels, open_image
+from gui.core.images import decode_budget, decoded_bytes, load_pixels, open_image, reduced
 from gui.core.model import PersonType
 
 __all__ = [
@@ -215,19 +215,56 @@ def render_overlay(image_bytes: bytes, shapes: OverlayShapes) -> bytes:
     """
     with open_image(image_bytes) as src:
         is_jpeg = src.format in ("JPEG", "MPO")
-        load_pixels(src)
-        if is_jpeg or src.mode not in ("RGB", "RGBA"):
-            keep_alpha = not is_jpeg and (
-                src.mode in ("RGBA", "LA", "PA") or "transparency" in src.info
-            )
-            im = src.convert("RGBA" if keep_alpha else "RGB")
-        else:
-            im = src.copy()
-    _draw(im, shapes)
-    out = io.BytesIO()
-    if is_jpeg:
-        # 4:4:4 keeps thin coloured outlines from bleeding into the picture.
-        im.save(out, "JPEG", quality=90, subsampling=0)
-    else:
-        im.save(out, "PNG")
-    return out.getvalue()
+        width, height = src.size
+        factor = _reduction(width, height)
+        if factor > 1 and is_jpeg:
+            src.draft("RGB", (width // factor, height // factor))
+        # Held until the picture is encoded: every copy below is at most the decoded size.
+        with decode_budget.hold(2 * decoded_bytes(src)):
+            load_pixels(src)
+            picture: Image.Image = src
+            if factor > 1:
+                # Bounded work: an overlay is for looking at, not a 49 MP re-encode.
+                step = max(1, min(src.size[0] * factor // width, src.size[1] * factor // height))
+                picture = reduced(src, step)
+                shapes = _scaled(shapes, picture.size[0] / width, picture.size[1] / height)
+            if is_jpeg or picture.mode not in ("RGB", "RGBA"):
+                keep_alpha = not is_jpeg and (
+                    picture.mode in ("RGBA", "LA", "PA") or "transparency" in src.info
+                )
+                im = picture.convert("RGBA" if keep_alpha else "RGB")
+            else:
+                im = picture.copy() if picture is src else picture
+            del picture
+            _draw(im, shapes)
+            out = io.BytesIO()
+            if is_jpeg:
+                # 4:4:4 keeps thin coloured outlines from bleeding into the picture.
+                im.save(out, "JPEG", quality=90, subsampling=0)
+            else:
+                im.save(out, "PNG")
+            return out.getvalue()
+
+
+#: Overlays of bigger pictures are drawn on a reduced copy (integer factor).
+OVERLAY_MAX_PIXELS = 16_000_000
+
+
+def _reduction(width: int, height: int) -> int:
+    """The integer factor that brings a picture under ``OVERLAY_MAX_PIXELS`` (1: none)."""
+    factor = 1
+    while (width // factor) * (height // factor) > OVERLAY_MAX_PIXELS:
+        factor += 1
+    return factor
+
+
+def _scaled(shapes: OverlayShapes, fx: float, fy: float) -> OverlayShapes:
+    box = shapes.box
+    scale = min(fx, fy)
+    return replace(
+        shapes,
+        box=None if box is None else (box[0] * fx, box[1] * fy, box[2] * fx, box[3] * fy),
+        landmarks=tuple((x * fx, y * fy) for x, y in shapes.landmarks),
+        stroke=max(2.0, shapes.stroke * scale),
+        landmark_radius=max(2.5, shapes.landmark_radius * scale),
+    )

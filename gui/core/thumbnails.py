@@ -36,6 +36,16 @@ THUMB_IDLE_EVERY = 1.0
 #: Events whose per-image thumbnails may wait; beyond this the oldest are skipped
 #: (each holds its decoded photos in memory until then).
 MAX_IDLE_THUMBS = 200
+#: The same bound in photo bytes: 200 events of 40 MB PNGs would be 8 GB. Skipped
+#: thumbnails are made on demand (``?thumb=1``) instead.
+MAX_IDLE_BYTES = 128 * 1024 * 1024
+#: Photo bytes the waiting face thumbnails may hold.
+MAX_PENDING_BYTES = 128 * 1024 * 1024
+
+
+def _photo_bytes(images: Sequence[DecodedImage]) -> int:
+    return sum(len(i.data) for i in images)
+
 
 WriterJob = Callable[[sqlite3.Connection], None]
 
@@ -54,9 +64,9 @@ class Thumbnailer:
         self._busy = busy
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
-        self._idle: collections.deque[tuple[Sequence[DecodedImage], int]] = collections.deque(
-            maxlen=MAX_IDLE_THUMBS
-        )
+        self._pending_bytes = 0
+        self._idle: collections.deque[tuple[Sequence[DecodedImage], int]] = collections.deque()
+        self._idle_bytes = 0
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -73,21 +83,36 @@ class Thumbnailer:
             if result.outcome == "duplicate" or not p.images:
                 continue
             event_id = result.summary.id
-            self._idle.append((p.images, event_id))
+            size = _photo_bytes(p.images)
+            self._queue_idle(p.images, event_id, size)
             if p.face_thumb is not None:  # committed with the event
                 self._announce(FaceThumbReady(event_id, p.face_thumb))
                 continue
-            if self._pending >= MAX_PENDING_THUMBS:
+            if self._pending >= MAX_PENDING_THUMBS or (
+                self._pending and self._pending_bytes + size > MAX_PENDING_BYTES
+            ):
                 continue
             self._pending += 1
+            self._pending_bytes += size
             fut = self.pool.submit(face_thumbnail, p.images, p.event.face_box)
-            fut.add_done_callback(functools.partial(self._face_thumb_made, event_id))
+            fut.add_done_callback(functools.partial(self._face_thumb_made, event_id, size))
         if self._idle and self._wake is not None:
             self._wake.set()
 
-    def _face_thumb_made(self, event_id: int, fut: Future[bytes | None]) -> None:
+    def _queue_idle(self, images: Sequence[DecodedImage], event_id: int, size: int) -> None:
+        """Keep an event for its per-image thumbnails; the oldest go beyond the bounds."""
+        self._idle.append((images, event_id))
+        self._idle_bytes += size
+        while len(self._idle) > 1 and (
+            len(self._idle) > MAX_IDLE_THUMBS or self._idle_bytes > MAX_IDLE_BYTES
+        ):
+            dropped, _ = self._idle.popleft()
+            self._idle_bytes -= _photo_bytes(dropped)
+
+    def _face_thumb_made(self, event_id: int, size: int, fut: Future[bytes | None]) -> None:
         """On the thumbnail thread: store it; announce on the core loop once committed."""
         self._pending -= 1
+        self._pending_bytes -= size
         if fut.cancelled():
             return
         if fut.exception() is not None:
@@ -121,6 +146,7 @@ class Thumbnailer:
                 await asyncio.sleep(0.02)
                 continue
             decoded, event_id = self._idle.pop()
+            self._idle_bytes -= _photo_bytes(decoded)
             try:
                 job = await loop.run_in_executor(self.pool, _image_thumbs_job, decoded, event_id)
             except RuntimeError:  # the pool was shut down: stopping
