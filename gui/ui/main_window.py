@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QSize,
     Qt,
     QTimer,
     QUrl,
@@ -98,6 +99,18 @@ def local_addresses() -> list[str]:
         return []
     found = list(dict.fromkeys(found))
     return sorted(found, key=lambda ip: (ip.startswith("127."), ip))
+
+
+#: The size the window opens at on a big screen the first time (later: as it was left).
+PREFERRED_SIZE = QSize(1400, 860)
+
+
+def default_size(available: QSize) -> QSize:
+    """The first-start size: the preferred one, shrunk to 92 % of a smaller screen's room."""
+    return QSize(
+        min(PREFERRED_SIZE.width(), int(available.width() * 0.92)),
+        min(PREFERRED_SIZE.height(), int(available.height() * 0.92)),
+    )
 
 
 class FeedPanel(QWidget):
@@ -174,7 +187,7 @@ class MainWindow(QMainWindow):
         self._closed = False
         self.setObjectName("MainWindow")
         self._set_icon()
-        self.resize(1400, 860)
+        self.resize(default_size(self.screen().availableGeometry().size()))
 
         self.reader = BackgroundReader(lambda: bridge.store, self)
         self.feed_model = FeedModel(

@@ -174,7 +174,6 @@ def app(qapp: Any, app_settings: Any) -> Iterator[App]:
     bridge = CoreBridge(thread)
     error = app_mod.start_receiver(thread)
     window = app_mod.create_main_window(app_settings, thread, start_error=error, bridge=bridge)
-    window.resize(1400, 860)
     window.show()
     running = App(window, thread, bridge, app_settings)
     try:
@@ -187,3 +186,20 @@ def app(qapp: Any, app_settings: Any) -> Iterator[App]:
         app_mod.shutdown(window, thread)
         window.deleteLater()
         QApplication.processEvents()
+
+
+def shown_whole(widget: QWidget, top: QWidget) -> bool:
+    """``widget`` is visible and not cut by any parent up to ``top`` (a user sees all of it)."""
+    from PySide6.QtCore import QRect
+
+    if not widget.isVisible() or widget.width() <= 0 or widget.height() <= 0:
+        return False
+    parent = widget.parentWidget()
+    while parent is not None:
+        rect = QRect(widget.mapTo(parent, QPoint(0, 0)), widget.size())
+        if not parent.rect().contains(rect):
+            return False
+        if parent is top:
+            return True
+        parent = parent.parentWidget()
+    return False

@@ -190,18 +190,21 @@ class HistoryPage(QWidget):
                 self.box, self.search]  # fmt: skip
         row2 = [QLabel(self.tr("Score")), self.score_min, QLabel("–"), self.score_max,
                 self.want_action, self.warnings, self.acked]  # fmt: skip
-        line1, line2 = QHBoxLayout(), QHBoxLayout()
+        # Three short lines rather than two long ones: the page fits a 1280-wide screen.
+        line1, line2, line3 = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()
         for w in row1:
             line1.addWidget(w)
         line1.setStretchFactor(self.search, 1)
         for w in row2:
             line2.addWidget(w)
+        line2.addWidget(self.reset_button)
         line2.addStretch(1)
-        for w in (self.count_label, self.reset_button, self.pin_button, self.export_button,
-                  self.storage_button):  # fmt: skip
-            line2.addWidget(w)
+        line3.addWidget(self.count_label, 1)
+        for w in (self.pin_button, self.export_button, self.storage_button):
+            line3.addWidget(w)
         grid.addLayout(line1, 0, 0)
         grid.addLayout(line2, 1, 0)
+        grid.addLayout(line3, 2, 0)
 
         self.table = QTableView(self)
         self.table.setModel(self.model)

@@ -148,7 +148,7 @@ class StatsPage(QWidget):
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart, self)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.chart_view.setMinimumHeight(260)
+        self.chart_view.setMinimumHeight(180)
 
         self.table_model = BucketTable(self)
         self.table = QTableView(self)
@@ -163,7 +163,7 @@ class StatsPage(QWidget):
         self.strangers_chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
         self.strangers_chart.legend().hide()
         self.strangers_view = QChartView(self.strangers_chart, self)
-        self.strangers_view.setMinimumHeight(200)
+        self.strangers_view.setMinimumHeight(140)
 
         bar = QHBoxLayout()
         bar.addWidget(self.range)

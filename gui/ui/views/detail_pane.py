@@ -121,7 +121,7 @@ class ImageTile(QWidget):
         self.title = plain_label(title)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.view = PhotoView(self)
-        self.view.setMinimumSize(110, 110)
+        self.view.setMinimumSize(56, 56)  # three fit beside the scene on a 720-line screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
