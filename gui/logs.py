@@ -6,6 +6,8 @@ A windowed build has no stdout, so the file is the only record; a hard crash
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import faulthandler
 import logging
 import logging.handlers
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 LOG_DIRNAME = "logs"
+CRASH_DUMP = "crash-dump.txt"
 _fault_file: IO[str] | None = None
 
 
@@ -45,6 +48,24 @@ def setup(data_dir: Path, level: str = "INFO", *, to_stderr: bool = True) -> Pat
         stream._gatewatch = True  # type: ignore[attr-defined]
         root.addHandler(stream)
     if _fault_file is None:
-        _fault_file = open(folder / "crash-dump.txt", "a", encoding="utf-8")  # noqa: SIM115
+        # faulthandler needs the file open before a crash; one that stayed empty
+        # is removed at exit, so the folder holds a dump only after a real crash.
+        _fault_file = open(folder / CRASH_DUMP, "a", encoding="utf-8")  # noqa: SIM115
         faulthandler.enable(_fault_file)
+        atexit.register(close_crash_dump)
     return folder
+
+
+def close_crash_dump() -> None:
+    """Stop the fault handler; delete its file if no crash was written to it."""
+    global _fault_file
+    handle, _fault_file = _fault_file, None
+    if handle is None:
+        return
+    with contextlib.suppress(Exception):
+        faulthandler.disable()
+    path = Path(handle.name)
+    with contextlib.suppress(OSError):
+        handle.close()
+        if path.stat().st_size == 0:
+            path.unlink()

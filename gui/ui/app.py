@@ -75,8 +75,9 @@ def prepare_application(current: Settings, argv: list[str] | None = None) -> QAp
     paint, a slot) the GUI thread must take the GIL from the busy core thread,
     and the wait is up to one interval each time.
     """
-    from gui.ui import i18n, theme
+    from gui.ui import i18n, qt_messages, theme
 
+    qt_messages.install()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
@@ -190,6 +191,9 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     )
 
     holder["window"] = window
+    # A close before ``main`` below runs (Qt can process events before the loop
+    # starts) must not be lost: the app would then only end on app.quit.
+    window.closing.connect(lambda: holder.__setitem__("closed", True))
 
     async def main() -> int:
         closed = asyncio.get_running_loop().create_future()
@@ -202,6 +206,8 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
         app.aboutToQuit.connect(on_closing)
         if holder.get("stop"):  # a signal came while starting up
             window.close()
+        if holder.get("closed"):  # closed while starting up
+            on_closing()
         await closed
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, shutdown, window, thread)

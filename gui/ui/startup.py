@@ -248,7 +248,9 @@ def arm_smoke_test(app: QApplication, seconds: float | None = None) -> bool:
         # Still running 10 s later (closing only hid it, or no window): quit outright.
         _single_shot(app, 10_000, app.quit)
 
-    _single_shot(app, int(seconds * 1000), finish)
+    # Counted from when the event loop runs, not from now: a slow start (a
+    # loaded CI machine) must not eat the time the window is meant to be up.
+    _single_shot(app, 0, lambda: _single_shot(app, int(seconds * 1000), finish))
     return True
 
 

@@ -106,3 +106,28 @@ def test_sigterm_closes_the_app_cleanly(tmp_path: Path) -> None:
             proc.kill()
     assert proc.returncode == 0, err.decode(errors="replace")[-2000:]
     assert b"core stopped" in err
+
+
+CLOSED_AT_ONCE = SCRIPT.replace(
+    "QTimer.singleShot(500, window.close)",
+    "import qasync; run = qasync.run; "
+    "qasync.run = lambda coro: (window.close(), run(coro))[1]",
+)
+
+
+def test_a_window_closed_before_the_loop_runs_still_ends_the_app(tmp_path: Path) -> None:
+    """A close that comes before the qasync loop started was lost: exit only via the
+    10 s fallback, with "no running event loop" on stderr."""
+    import time
+
+    assert CLOSED_AT_ONCE != SCRIPT
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GATEWATCH_CONFIG_DIR=str(tmp_path / "cfg"))
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", CLOSED_AT_ONCE, str(tmp_path / "data")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    assert "core stopped" in done.stderr
+    assert time.monotonic() - started < 30

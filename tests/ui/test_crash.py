@@ -212,3 +212,28 @@ def test_the_wall_window_counts_as_wall_mode(qtbot, monkeypatch) -> None:
     qtbot.waitUntil(lambda: bool(wall.lines), timeout=3000)
     assert "on the wall" in wall.lines[0]
     assert opened == []
+
+
+def test_an_empty_crash_dump_is_removed_at_exit_and_a_real_one_kept(
+    tmp_path: Path, monkeypatch
+) -> None:
+    previous = logs._fault_file
+    root = logging.getLogger()
+    level = root.level
+    try:
+        for wrote in ("", "Fatal Python error: Segmentation fault\n"):
+            monkeypatch.setattr(logs, "_fault_file", None)
+            folder = logs.setup(tmp_path / f"run{len(wrote)}", "INFO", to_stderr=False)
+            dump = folder / logs.CRASH_DUMP
+            if wrote:
+                dump.write_text(wrote)
+            logs.close_crash_dump()
+            assert dump.exists() == bool(wrote)
+            assert not faulthandler.is_enabled() or previous is not None
+    finally:
+        faulthandler.enable(previous if previous is not None else sys.__stderr__)
+        for h in [h for h in root.handlers if getattr(h, "_gatewatch", False)]:
+            root.removeHandler(h)
+            h.close()
+        root.setLevel(level)
+        monkeypatch.setattr(logs, "_fault_file", previous)

@@ -74,7 +74,7 @@ def test_smoke_test_closes_the_main_window(qtbot, monkeypatch) -> None:
     try:
         assert startup.arm_smoke_test(app, seconds=0.05)
         qtbot.waitUntil(lambda: not window.isVisible(), timeout=3000)
-        assert len(startup.smoke_timers) == 2  # the close, then the fallback quit
+        assert len(startup.smoke_timers) == 3  # loop started, the close, the fallback quit
     finally:
         startup.disarm_smoke_test()
     assert quits == []
