@@ -12,6 +12,7 @@ from typing import Any
 from aiohttp import web
 
 from gui.core import retention, stats
+from gui.core.ingest import error_reply
 from gui.core.query import BadQuery
 from gui.core.receiver import Receiver
 from gui.core.server import CTX, ServerContext, json_response, now_ms
@@ -37,9 +38,9 @@ async def _set_pin(request: web.Request, pinned: bool) -> web.Response:
     try:
         found = await ctx.store.write(retention.set_pinned_job(event_id, pinned))
     except (StorageError, StoreClosed) as exc:
-        return json_response({"code": 503, "message": f"cannot store the pin: {exc}"}, 503)
+        return json_response(error_reply(503, f"cannot store the pin: {exc}"), 503)
     if not found:
-        return json_response({"code": 404, "message": f"event {event_id} not found"}, 404)
+        return json_response(error_reply(404, f"event {event_id} not found"), 404)
     return json_response({"id": event_id, "pinned": pinned})
 
 

@@ -313,8 +313,12 @@ def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str
     return reply
 
 
-def error_reply(code: int, message: str) -> dict[str, Any]:
-    return {"code": code, "status": code, "message": message}
+def error_reply(code: int, message: str, status: int | None = None) -> dict[str, Any]:
+    """The one shape of every JSON error: ``status`` is the HTTP status, ``code`` the
+    same or a finer one (the 400x body codes)."""
+    if status is None:
+        status = code if 100 <= code < 600 else 400
+    return {"code": code, "status": status, "message": message}
 
 
 def summarise_warnings(prepared: Prepared) -> list[dict[str, Any]]:

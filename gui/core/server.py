@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from gui import __version__
 from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog
@@ -180,7 +181,7 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
         return IngestOutcome(
             413, ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
         )
-    except ValueError as exc:  # malformed multipart
+    except (ValueError, HttpProcessingError) as exc:  # malformed multipart (bad part headers)
         return IngestOutcome(
             400, ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {exc}")
         )
@@ -295,9 +296,14 @@ async def api_guard(request: web.Request, handler):
     try:
         return await handler(request)
     except query.BadQuery as exc:
-        return json_response(
-            {"code": 400, "status": 400, "message": str(exc), "param": exc.param}, 400
-        )
+        return json_response({**ingest.error_reply(400, str(exc)), "param": exc.param}, 400)
+    except web.HTTPException as exc:  # raised by aiohttp or a handler: same JSON shape
+        if exc.status < 400:
+            raise
+        return json_response(ingest.error_reply(exc.status, exc.reason), exc.status)
+    except Exception:
+        log.exception("API request %s %s failed", request.method, request.path)
+        return json_response(ingest.error_reply(500, "internal error (details in the log)"), 500)
 
 
 def _event_id(request: web.Request) -> int:
@@ -360,20 +366,24 @@ async def api_event_image(request: web.Request) -> web.Response:
     overlay_on = request.query.get("overlay") in ("1", "true", "yes")
     thumb = request.query.get("thumb") in ("1", "true", "yes")
 
+    # The overlay's coordinates are the full picture's: with ``thumb`` too, it is
+    # drawn on the full picture and the thumbnail made from that.
+    drawn = overlay_on and kind == "spot_pic"
+
     def work() -> tuple[bytes, str] | None:
         conn = ctx.store.reader()
-        found = load_image(conn, event_id, kind, thumb=thumb)
+        found = None if (thumb and drawn) else load_image(conn, event_id, kind, thumb=thumb)
         if found is None and thumb:
             full = load_image(conn, event_id, kind)
-            if full is None:
-                return None
-            found = (image_work.make_thumbnail(full[0]), "JPEG")
+            if full is None:  # photo dropped by retention: the kept thumbnail, undrawn
+                return load_image(conn, event_id, kind, thumb=True) if drawn else None
+            found = full if drawn else (image_work.make_thumbnail(full[0]), "JPEG")
         if found is None:
             return None
         data, fmt = found
-        if overlay_on and not thumb:
+        if drawn:
             event = load_event(conn, event_id)
-            if event is not None and kind == "spot_pic":
+            if event is not None:
                 meta = event["images"].get(kind, {})
                 shapes = overlay.shapes_for(
                     event["face_box"], event["landmarks"], event["person_type"],
@@ -381,6 +391,8 @@ async def api_event_image(request: web.Request) -> web.Response:
                 )  # fmt: skip
                 data = overlay.render_overlay(data, shapes)
                 fmt = "JPEG" if fmt == "JPEG" else "PNG"
+            if thumb:
+                data, fmt = image_work.make_thumbnail(data), "JPEG"
         return data, fmt
 
     loop = asyncio.get_running_loop()
