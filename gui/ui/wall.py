@@ -55,6 +55,7 @@ from gui.core.model import EventSummary
 from gui.ui.alarms.banner import AlarmBanner, camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.pictures import decode_picture
+from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.words import (
     format_score,
     format_tile_time,
@@ -318,6 +319,13 @@ def _label(parent: QWidget, *, bold: bool = False, colour: str = INK) -> QLabel:
     return label
 
 
+def _elided(parent: QWidget, *, bold: bool = False, colour: str = INK) -> ElidedLabel:
+    label = ElidedLabel(parent=parent)
+    set_ink(label, colour)
+    label.setProperty("bold", bold)
+    return label
+
+
 class Tile(QFrame):
     """One of the previous events; a fixed widget whose content is replaced."""
 
@@ -327,8 +335,10 @@ class Tile(QFrame):
         self.item: WallItem | None = None
         self._colour: str | None = None
         self.picture = PictureBox(self.tr("no photo"), self)
-        self.name = _label(self, bold=True)
-        self.meta = _label(self, colour=DIM)
+        self.name = _elided(self, bold=True)
+        self.meta = _elided(self, colour=DIM)
+        # Equal widths whatever the names: the row divides by stretch, not by text.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(2)
@@ -480,13 +490,11 @@ class WallWindow(QWidget):
         self.registered_caption = _label(self, colour=DIM)
         self.registered_caption.setText(self.tr("Registered photo"))
         self.alarm_caption = _label(self, bold=True, colour="#EF5350")
-        self.name = _label(self, bold=True)
-        self.name.setWordWrap(True)
-        self.identity = _label(self, colour=DIM)
+        self.name = _elided(self, bold=True)
+        self.identity = _elided(self, colour=DIM)
         self.kind = _label(self, bold=True)
         self.score = _label(self)
-        self.device = _label(self)
-        self.device.setWordWrap(True)
+        self.device = _elided(self)
         self.when = _label(self)
         info = QVBoxLayout()
         info.setSpacing(4)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButto
 from gui.core.alarms import Alarm
 from gui.core.model import PersonType
 from gui.ui.alarms.center import AlarmCenter
+from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.words import format_ms, person_type_word
 
 #: (background, text) per look.
@@ -84,8 +85,7 @@ class AlarmBanner(QFrame):
 
         self.title = QLabel(self)
         self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail = QLabel(self)
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail = ElidedLabel(parent=self)  # names and cameras can be very long
         self.queue = QLabel(self)
         self.queue.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLineEdit(self)

@@ -36,6 +36,7 @@ from gui.core.overlay import shapes_for
 from gui.ui.models.background import BackgroundReader
 from gui.ui.pictures import decode_picture
 from gui.ui.views import words
+from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.photo_view import FullSizeDialog, PhotoView
 
 
@@ -149,7 +150,8 @@ class DetailPane(QWidget):
     # -- building ------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.name_label = plain_label()
+        self.name_label = ElidedLabel(parent=self)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
