@@ -135,21 +135,49 @@ def request_detail(conn: sqlite3.Connection, request_id: int) -> dict[str, Any] 
         return None
     body = found.pop("body")
     found["body_size"] = None if body is None else len(body)
+    found["body_rebuilt"] = False
+    if body is None and found.get("event_ids"):
+        # Accepted bodies are not kept twice: rebuild them from the stored events.
+        body = rebuilt_body(conn, found["event_ids"])
+        found["body_rebuilt"] = body is not None
+        found["body_note"] = "the body became events: each is stored with its photos"
     found.update(render_body(body, found.get("body_truncated", False)))
     headers = found.get("headers") or {}
     found["body_format"] = headers.pop("X-Gatewatch-Body-Format", None)
-    if body is None and found.get("event_ids"):
-        found["body_note"] = "the body became events: each is stored with its photos"
     return found
+
+
+#: An accepted request's body is rebuilt from at most this many of its events.
+MAX_REBUILT_EVENTS = 50
+
+
+def rebuilt_body(conn: sqlite3.Connection, event_ids: list[int]) -> bytes | None:
+    """What an accepted request carried, from its stored events (photos put back).
+
+    One event is shown as the object it was; a batch as the list of its events.
+    """
+    from gui.core import event_rows
+
+    raws = [event_rows.load_raw(conn, int(e)) for e in event_ids[:MAX_REBUILT_EVENTS]]
+    raws = [r for r in raws if r is not None]
+    if not raws:
+        return None
+    payload: Any = raws[0] if len(raws) == 1 else raws
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
 
 
 def body_image(conn: sqlite3.Connection, request_id: int, json_path: str) -> bytes | None:
     """The picture at ``json_path`` of a logged body (for the inspector's click-to-view)."""
     found = requestlog.load_request(conn, request_id)
-    if found is None or found.get("body") is None:
+    if found is None:
+        return None
+    body = found.get("body")
+    if body is None and found.get("event_ids"):
+        body = rebuilt_body(conn, found["event_ids"])
+    if body is None:
         return None
     try:
-        node: Any = json.loads(found["body"])
+        node: Any = json.loads(body)
         for key in json_path.split("."):
             node = node[int(key)] if isinstance(node, list) else node[key]
     except (ValueError, KeyError, IndexError, TypeError):

@@ -132,7 +132,13 @@ def test_event_request_lists_its_events_and_filters(full_receiver):
     ok = _requests(client, status="200")
     assert len(ok) == 1 and ok[0]["events"] == 1
     detail = client.get_json(f"/api/requests/{ok[0]['id']}")
-    assert detail["body_text"] is None and len(detail["event_ids"]) == 1
+    assert len(detail["event_ids"]) == 1
+    # An accepted body is viewable too: rebuilt from its event, pictures shortened.
+    assert detail["body_rebuilt"] is True
+    body = json.loads(detail["body_text"])
+    assert body["identity_id"] == load_sample("stranger")["identity_id"]
+    assert body["spot_pic"].startswith("<JPEG ") and "KB>" in body["spot_pic"]
+    assert any(i["path"] == "spot_pic" for i in detail["images"])
     assert detail["body_format"] == "json"
     assert [r["status"] for r in _requests(client, path="/nothing-here")] == [404]
     assert {r["status"] for r in rows} == {200, 404}

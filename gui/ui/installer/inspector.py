@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QImage, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFontDatabase, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -85,6 +85,9 @@ class RequestsModel(ListTableModel):
         self._more = True
         self._loading = False
         self._generation = 0
+        #: While paused, live rows wait here so the list does not move under the mouse.
+        self.paused = False
+        self.held: list[Any] = []
 
     # -- loading -----------------------------------------------------------------------
 
@@ -146,7 +149,20 @@ class RequestsModel(ListTableModel):
             return False
         return not (f["path"] and row["path"] != f["path"])
 
+    def set_paused(self, paused: bool) -> None:
+        """Pause: new requests wait (counted); resuming puts them in, newest on top."""
+        self.paused = paused
+        if not paused:
+            held, self.held = self.held, []
+            for record in held:
+                self.add_live(record)
+
     def add_live(self, record: Any) -> None:
+        if self.paused:
+            self.held.append(record)
+            if len(self.held) > MAX_ROWS:
+                del self.held[: len(self.held) - MAX_ROWS]
+            return
         row = record_row(record)
         if row["id"] is None or not self.matches(row):
             return
@@ -240,6 +256,8 @@ class RequestInspector(QWidget):
 
     def _on_request_logged(self, message: RequestLogged) -> None:
         self.model.add_live(message.record)
+        if self.model.paused:
+            self._update_pause_text()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -252,6 +270,10 @@ class RequestInspector(QWidget):
         for status in STATUSES:
             self.status_filter.addItem(status or tr("any status"), status)
         apply = QPushButton(tr("Filter"))
+        self.pause_button = QPushButton(tr("Pause"))
+        self.pause_button.setCheckable(True)
+        self.pause_button.setToolTip(tr("Keep the list still while requests arrive"))
+        self.pause_button.toggled.connect(self.set_paused)
         for w in (self.source_filter, self.path_filter):
             w.returnPressed.connect(self.apply_filters)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.apply_filters())
@@ -263,6 +285,7 @@ class RequestInspector(QWidget):
         filters.addWidget(plain_label(tr("Status")))
         filters.addWidget(self.status_filter)
         filters.addWidget(apply)
+        filters.addWidget(self.pause_button)
         layout.addLayout(filters)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -298,6 +321,7 @@ class RequestInspector(QWidget):
         self.body_view = QPlainTextEdit()
         self.body_view.setReadOnly(True)
         self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.body_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.body_view.setPlaceholderText(tr("Select a request to see its headers and body"))
         d.addWidget(self.body_view)
         splitter.addWidget(detail)
@@ -305,6 +329,19 @@ class RequestInspector(QWidget):
         layout.addWidget(splitter, 1)
 
     # -- filters -----------------------------------------------------------------------
+
+    def set_paused(self, paused: bool) -> None:
+        self.model.set_paused(paused)
+        self._update_pause_text()
+
+    def _update_pause_text(self) -> None:
+        if self.model.paused:
+            held = len(self.model.held)
+            text = tr("Paused — {n} new").format(n=held) if held else tr("Paused")
+        else:
+            text = tr("Pause")
+        if self.pause_button.text() != text:
+            self.pause_button.setText(text)
 
     def apply_filters(self) -> None:
         status_text = self.status_filter.currentData() or ""
@@ -436,7 +473,14 @@ def detail_text(detail: dict[str, Any]) -> str:
     lines.append(tr("Our answer ({status}):").format(status=detail["status"]))
     lines.append(json.dumps(detail.get("reply"), ensure_ascii=False, indent=2))
     lines.append("")
-    if detail.get("body_text") is not None:
+    if detail.get("body_rebuilt") and detail.get("body_text") is not None:
+        lines.append(
+            tr("Body (became events {ids}; shown as stored, pictures shortened):").format(
+                ids=", ".join(str(e) for e in detail["event_ids"])
+            )
+        )
+        lines.append(detail["body_text"])
+    elif detail.get("body_text") is not None:
         size = detail.get("body_size") or 0
         note = tr("Body ({size} bytes{cut}):").format(
             size=size, cut=tr(", cut off at 64 KB") if detail.get("body_truncated") else ""
