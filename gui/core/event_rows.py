@@ -109,6 +109,11 @@ def _doc(ev: NormalisedEvent, warnings: Sequence[EventWarning]) -> dict[str, Any
         "landmark_layout": ev.landmark_layout,
         "warnings": [w.to_json() for w in warnings],
         "extra": ev.extra,
+        "face_attributes": ev.face_attributes,
+        "geometry": ev.geometry,
+        "times": ev.times,
+        "event_id": ev.event_id,
+        "variant": ev.variant,
     }
 
 
@@ -208,7 +213,7 @@ def store_event(
         ev.identity_id, ev.identity_name, ev.person_type, ev.score, ev.want_action,
         _ep(ev, "ep_id"), _ep(ev, "device_id"), _ep(ev, "ep_name"), _ep(ev, "ep_type"),
         _ep(ev, "ep_ip"), ev.dev_sno, ev.format, ev.api_version, arrival.source_ip,
-        arrival.path, codes, int(arrival.self_test), 0,
+        arrival.path, codes, int(arrival.self_test), 0, ev.event_id,
         pack_doc(_doc(ev, warnings)),
         _pack(raw),
     )  # fmt: skip
@@ -218,8 +223,8 @@ def store_event(
         "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
         " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
         " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
-        " warning_codes, self_test, pinned, doc, raw)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+        " warning_codes, self_test, pinned, event_id, doc, raw)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
         " ON CONFLICT (natural_key) DO NOTHING",
         values,
     )
@@ -231,7 +236,8 @@ def store_event(
     event_id = cur.lastrowid
     assert event_id is not None
     kinds = _insert_images(conn, event_id, images, thumbs)
-    return StoredEvent(_summary((event_id, *values[:-1]), kinds, merged=False), "new")
+    row = (event_id, *values[:23], values[24])  # the columns of EVENT_COLUMNS
+    return StoredEvent(_summary(row, kinds, merged=False), "new")
 
 
 _FILLABLE = (
@@ -289,6 +295,9 @@ def _merge(
     params = [pack_doc(doc), codes, *params]
     if sets:
         sql += ", " + sets
+    if ev.event_id:
+        sql += ", event_id = coalesce(event_id, ?)"
+        params.append(ev.event_id)
     if added:
         # The richer copy becomes the one /raw gives back.
         sql += ", raw = ?"
@@ -359,6 +368,11 @@ def event_to_json(row: sqlite3.Row | tuple, images: dict[str, dict[str, Any]]) -
         "format": fmt,
         "warnings": doc.get("warnings") or [],
         "extra": doc.get("extra") or {},
+        "face_attributes": doc.get("face_attributes") or {},
+        "geometry": doc.get("geometry") or {},
+        "times": doc.get("times") or {},
+        "event_id": doc.get("event_id"),
+        "variant": doc.get("variant"),
         "self_test": bool(self_test),
         "pinned": bool(pinned),
         "images": images,

@@ -24,10 +24,12 @@ from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEv
 
 log = logging.getLogger(__name__)
 
-HISTORY_PATHS = ("/EventServer/api/HistoryEvent", "/HistoryEvent")
-REALTIME_PATHS = ("/EventServer/api/RealTimeEvent", "/RealTimeEvent")
+HISTORY_PATHS = ("/EventServer/api/HistoryEvent", "/HistoryEvent", *protocol.VENDOR_HISTORY_PATHS)
+REALTIME_PATHS = (
+    "/EventServer/api/RealTimeEvent", "/RealTimeEvent", *protocol.VENDOR_REALTIME_PATHS,
+)  # fmt: skip
 EVENT_PATHS = HISTORY_PATHS + REALTIME_PATHS
-HEALTH_PATHS = ("/DeviceStatus", "/SophonFogStatus")
+HEALTH_PATHS = ("/DeviceStatus", "/SophonFogStatus", *protocol.VENDOR_STATUS_PATHS)
 KNOWN_PATHS = EVENT_PATHS + HEALTH_PATHS
 
 #: Reply codes of bodies that are not events at all (the HTTP status is 400).
@@ -203,7 +205,8 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
         parsed = ParsedBody.of(parsed.value, parsed.body_format)
     value = parsed.value
     out = Prepared(parsed.body_format)
-    if path in HEALTH_PATHS and protocol.looks_like_health_report(value):
+    # A report is known by its keys on any path (FIRMWARE_VARIANTS.md §5).
+    if protocol.looks_like_health_report(value):
         out.health_report = value
         return out
     if isinstance(value, dict):
@@ -219,9 +222,6 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
             ERR_NOT_OBJECT,
             f"body is a JSON {type(value).__name__}; expected an event object or an array",
         )
-    if path not in KNOWN_PATHS and not is_batch and protocol.looks_like_health_report(value):
-        out.health_report = value
-        return out
     realtime = path in REALTIME_PATHS
     path_warning = None
     if path not in EVENT_PATHS:

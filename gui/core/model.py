@@ -96,6 +96,17 @@ class NormalisedEvent:
     raw: dict[str, Any]
     warnings: tuple[EventWarning, ...]
     natural_key: str
+    #: Age, gender, glasses, head pose... from wherever the firmware put them.
+    face_attributes: dict[str, Any] = field(default_factory=dict)
+    #: Where the face box came from (``box_field``), the face-crop box (``crop_box``),
+    #: and ``scene: "absent"`` when there is no picture to draw the box on.
+    geometry: dict[str, Any] = field(default_factory=dict)
+    #: Every time field read: dotted path -> ``{"ms", "unit", "raw"}``.
+    times: dict[str, Any] = field(default_factory=dict)
+    #: The box's own event id (V6 ``event_id``, V5 record ``_id``), searchable.
+    event_id: str | None = None
+    #: The documented variant (``v6_realtime``, ``v5_ws``, ``v5_record``, ``pass_record``…).
+    variant: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

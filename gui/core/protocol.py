@@ -44,6 +44,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gui.core import records, timeunits
 from gui.core import warnings as W
 from gui.core.model import (
     IMAGE_KINDS,
@@ -59,8 +60,10 @@ __all__ = [
     "INTERLEAVED",
     "LEGACY_DEVICE_TYPES",
     "PAIRS",
+    "REPORT_KEYS",
     "X5Y5",
     "NotAnEvent",
+    "classify",
     "detect_format",
     "geometry_warnings",
     "looks_like_event",
@@ -80,17 +83,54 @@ EVENT_FIELDS: frozenset[str] = frozenset({
     "out_timestamp", "score", "person_type", "user_type", "spot_pic", "spot_image",
     "reg_pic", "reg_image", "ir_pic", "ir_image", "recognize_face", "recognize_face_image",
     "recognize_face_attr", "ep_info", "media_device_info", "ext_data", "api_version",
-    "want_action", "post_action", "mq_license_key", "group_name",
+    "want_action", "post_action", "mq_license_key", "group_name", "register_image",
+    "media_device_id", "event_id", "common",
+})  # fmt: skip
+
+#: Fields that mark a face event even when the object also has report keys
+#: (``mq_license_key`` is in both V6 events and V6 camera reports, so it is not one).
+STRONG_EVENT_FIELDS: frozenset[str] = EVENT_FIELDS - {"mq_license_key", "group_name", "common"}
+
+#: Keys that mark a status / health report (FIRMWARE_VARIANTS.md §5) when no
+#: face-event field is present: ``gateway_*`` are matched by prefix.
+REPORT_KEYS: frozenset[str] = frozenset({
+    "sub_devices", "media_devices", "reporter_id", "deviceStatus", "deviceList", "cameraInfo",
+    "deviceId", "deviceSN", "deviceMac", "devSno",
 })  # fmt: skip
 
 #: Keys only 2.0 payloads carry.
 V2_ONLY_FIELDS: frozenset[str] = frozenset({
     "user_type", "media_device_info", "spot_image", "reg_image", "ir_image",
     "recognize_face_image", "in_timestamp", "post_action", "mq_license_key",
+    "register_image", "media_device_id", "media_device_ip", "media_device_type",
+    "spot_image_id", "recognize_face_image_id", "register_image_id",
 })  # fmt: skip
 
-#: Legacy ``ext_data.device_type`` code -> 1.0 ``ep_info.ep_type``.
-LEGACY_DEVICE_TYPES: dict[str, str] = {"0": "photo", "1": "photo", "3": "rtsp", "4": "photo"}
+#: Paths the vendor's docs give for pushes (FIRMWARE_VARIANTS.md §1), beyond PROTOCOL.md's.
+#: Only events vs reports is decided by the body; these just are not "unknown paths".
+VENDOR_HISTORY_PATHS: tuple[str, ...] = (
+    "/EventServer/api/SophonFogHistoryEvent", "/box/cross/record/report",
+    "/box/v2/cross/record/report",
+)  # fmt: skip
+VENDOR_REALTIME_PATHS: tuple[str, ...] = ("/EventServer/api/SophonFogRelEvent",)
+VENDOR_STATUS_PATHS: tuple[str, ...] = (
+    "/MonitorServer/api/SophonFogStatus", "/EventServer/api/SophonFogStatus",
+    "/box/monitor/status/report", "/box/monitor/device/status/report",
+    "/box/media/monitor/status/report", "/box/device/sync",
+)  # fmt: skip
+
+#: Legacy ``ext_data.device_type`` code -> 1.0 ``ep_info.ep_type``; ``"2"`` is the
+#: V2R1 "IPC static" camera (still in report examples up to V5R7).
+LEGACY_DEVICE_TYPES: dict[str, str] = {
+    "0": "photo", "1": "photo", "2": "rtsp", "3": "rtsp", "4": "photo",
+}  # fmt: skip
+#: Camera type words the vendor documents (``ep_type``, ``device_type``, ``media_device_type``).
+EP_TYPE_WORDS: frozenset[str] = frozenset({"photo", "rtsp", "file", "gb28181", "card"})
+#: ``user_type`` words outside the five person types: V6 records add vehicles.
+VEHICLE = 6
+EXTRA_USER_TYPES: dict[str, int] = {"car": VEHICLE}
+#: fiqa ``sex`` codes (doc comment: 0 male, 1 female).
+FIQA_SEX = {0: "male", 1: "female"}
 
 #: Timestamps further than this from the PC clock get a warning.
 CLOCK_TOLERANCE_MS = 5 * 60 * 1000
@@ -117,7 +157,7 @@ _IMAGE_PATHS: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
     },
     "2.0": {
         "spot_pic": (("spot_image",), ("spot_pic",)),
-        "reg_pic": (("reg_image",), ("reg_pic",)),
+        "reg_pic": (("reg_image",), ("register_image",), ("reg_pic",)),
         "recognize_face": (("recognize_face_image",), ("recognize_face",)),
         "ir_pic": (("ir_image",), ("ir_pic",)),
     },
@@ -143,11 +183,32 @@ def looks_like_event(obj: Any) -> bool:
     return isinstance(obj, dict) and any(key in obj for key in EVENT_FIELDS)
 
 
-def looks_like_health_report(obj: Any) -> bool:
-    """True for a ``/DeviceStatus`` body, so it is not mistaken for a broken event."""
-    return isinstance(obj, dict) and any(
-        isinstance(key, str) and (key.startswith("gateway_") or key == "sub_devices") for key in obj
+def _has_report_key(obj: dict[str, Any]) -> bool:
+    return any(
+        isinstance(key, str) and (key.startswith("gateway_") or key in REPORT_KEYS) for key in obj
     )
+
+
+def looks_like_health_report(obj: Any) -> bool:
+    """True for a status report of any documented variant (by its keys, never its path).
+
+    An object with a face-event field is an event even when it also carries
+    ``gateway_*`` keys; ``mq_license_key`` with a device list is a V6 camera report.
+    """
+    return (
+        isinstance(obj, dict)
+        and _has_report_key(obj)
+        and not any(key in obj for key in STRONG_EVENT_FIELDS)
+    )
+
+
+def classify(obj: Any) -> str:
+    """``"event"``, ``"report"`` or ``"other"`` for one JSON value."""
+    if looks_like_health_report(obj):
+        return "report"
+    if looks_like_event(obj):
+        return "event"
+    return "other"
 
 
 def _version_text(value: Any) -> str | None:
@@ -263,11 +324,51 @@ def _first(obj: Any, paths: Iterable[tuple[str, ...]]) -> tuple[tuple[str, ...],
 class _Reader:
     """Coerces fields of one payload, collecting warnings instead of raising."""
 
-    def __init__(self) -> None:
+    def __init__(self, base: tuple[str, ...] = ()) -> None:
         self.warnings: list[EventWarning] = []
+        #: Where the fields being read sit in the original JSON (``common`` of a V5 record).
+        self.base = base
+        #: Every time field read: dotted path -> {"ms", "unit", "raw"}.
+        self.times: dict[str, dict[str, Any]] = {}
 
     def warn(self, code: str, path: Sequence[str] | None, **params: Any) -> None:
-        self.warnings.append(W.make(code, _dotted(path) if path else None, **params))
+        full = (*self.base, *path) if path else None
+        self.warnings.append(W.make(code, _dotted(full) if full else None, **params))
+
+    def time(self, value: Any, path: Sequence[str], expected: str = timeunits.MILLIS) -> int | None:
+        """A time field in ms whatever unit it came in (see ``timeunits``).
+
+        ``expected`` is the unit the firmware documents for this field: another
+        unit, or no plausible date at all, gives ``timestamp_unit``.
+        """
+        if value is _ABSENT or value is None:
+            return None
+        read = timeunits.read_time(value)
+        if read is None:
+            self.wrong(path, "a time in milliseconds", value)
+            return None
+        self.times[_dotted((*self.base, *path))] = {
+            "ms": read.ms, "unit": read.unit, "raw": value,
+        }  # fmt: skip
+        shown = value if not isinstance(value, str) or len(value) <= 30 else value[:30] + "…"
+        if not read.plausible:
+            self.warn(
+                W.TIMESTAMP_UNIT, path, value=shown,
+                detail="no unit (seconds, milliseconds, microseconds) gives a date between"
+                " 2000 and 2100; stored as sent",
+            )  # fmt: skip
+        elif read.unit != expected:
+            unit = {"s": "seconds", "ms": "milliseconds", "us": "microseconds"}[read.unit or "ms"]
+            self.warn(
+                W.TIMESTAMP_UNIT, path, value=shown,
+                detail=f"read as {unit} (documented: {expected}), stored as milliseconds",
+            )  # fmt: skip
+        return read.ms
+
+    def unit_problem(self, path: Sequence[str]) -> bool:
+        """True when the time at ``path`` was not plain, plausible milliseconds."""
+        seen = self.times.get(_dotted((*self.base, *path)))
+        return seen is not None and seen["unit"] != timeunits.MILLIS
 
     def wrong(self, path: Sequence[str], expected: str, value: Any) -> None:
         self.warn(W.WRONG_TYPE, path, expected=expected, got=_kind_of(value))
@@ -534,7 +635,8 @@ def _duration(ms: float) -> str:
 def _clock_warnings(
     timestamp: int | None, path: Sequence[str], received_at: int, realtime: bool, r: _Reader
 ) -> None:
-    if timestamp is None:
+    # A unit problem is told once, as ``timestamp_unit``: never as "57 years old".
+    if timestamp is None or r.unit_problem(path):
         return
     delta = timestamp - received_at
     if delta > CLOCK_TOLERANCE_MS:
@@ -554,39 +656,142 @@ def _ep_from(source: dict[str, Any], base: tuple[str, ...], r: _Reader) -> dict[
     return ep
 
 
-def _ep_from_media(source: dict[str, Any], r: _Reader) -> dict[str, Any]:
+def _ep_from_media(
+    source: dict[str, Any], r: _Reader, base: tuple[str, ...] = ("media_device_info",)
+) -> dict[str, Any]:
     ep: dict[str, Any] = {}
     for key, value in source.items():
         if key in _MEDIA_TO_EP:
-            ep[_MEDIA_TO_EP[key]] = r.text(value, ("media_device_info", key))
+            ep[_MEDIA_TO_EP[key]] = r.text(value, (*base, key))
         elif key not in ep:
             ep[key] = value
     return ep
 
 
+def _camera_type(value: Any, r: _Reader, path: Sequence[str]) -> str | None:
+    """A legacy code (``"0"``…``"4"``) or a documented word -> the 1.0 ``ep_type`` word."""
+    code = r.code(value, path)
+    if code is None:
+        return None
+    code = code.strip()
+    if code in LEGACY_DEVICE_TYPES:
+        return LEGACY_DEVICE_TYPES[code]
+    word = code.lower()
+    return word if word in EP_TYPE_WORDS else None
+
+
+# ---------------------------------------------------------------- attributes
+
+
+def _face_attributes(
+    attr: dict[str, Any], ext: dict[str, Any], obj: dict[str, Any]
+) -> dict[str, Any]:
+    """Age, gender, glasses, head pose... wherever this firmware put them, one dict.
+
+    Sources in order of trust: ``recognize_face_attr`` (1.0/2.0), ``ext_data.info``
+    (V5R2/V5R3: age as a word), the box's quality check ``box_fiqa_info``, the
+    camera's ``grab_fiqa_info``, and a V5 record's ``grab_data.grap_fiqa_info``.
+    fiqa ``age`` is a code of unknown scale, so it is ``age_code``, never years.
+    """
+    out: dict[str, Any] = {}
+
+    def put(key: str, value: Any) -> None:
+        if key not in out and value not in (None, "", [], {}) and not isinstance(value, dict):
+            out[key] = value
+
+    for key in ("age", "gender", "glasses", "mask", "hat", "expression"):
+        put(key, attr.get(key))
+    info = ext.get("info")
+    if isinstance(info, dict):
+        for key in ("age", "gender", "glasses"):
+            put(key, info.get(key))
+    grab_data = obj.get("grab_data")
+    fiqa_sources = [ext.get("box_fiqa_info"), ext.get("grab_fiqa_info")]
+    if isinstance(grab_data, dict):
+        fiqa_sources.append(grab_data.get("grap_fiqa_info") or grab_data.get("grab_fiqa_info"))
+    for fiqa in fiqa_sources:
+        if not isinstance(fiqa, dict) or not fiqa:
+            continue
+        sex = fiqa.get("sex")
+        if isinstance(sex, int) and not isinstance(sex, bool):
+            put("gender", FIQA_SEX.get(sex, str(sex)))
+        age = fiqa.get("age")
+        if isinstance(age, int | float) and not isinstance(age, bool):
+            put("age_code", age)
+        quality = fiqa.get("info")
+        pose = quality.get("headpose") if isinstance(quality, dict) else None
+        if isinstance(pose, dict) and "head_pose" not in out:
+            angles = {name: _finite(pose.get(f"{name}_angle")) for name in ("yaw", "pitch", "roll")}
+            if any(v is not None for v in angles.values()):
+                out["head_pose"] = angles
+        if "head_pose" not in out and any(k in fiqa for k in ("yaw", "pitch", "roll")):
+            angles = {name: _finite(fiqa.get(name)) for name in ("yaw", "pitch", "roll")}
+            if any(v is not None for v in angles.values()):
+                out["head_pose"] = angles
+        if isinstance(quality, dict) and "quality" not in out:
+            kept = {
+                k: quality[k]
+                for k in ("face_size", "clarity", "brightness", "partial")
+                if isinstance(quality.get(k), int | float | str) and quality.get(k) != ""
+            }
+            if kept:
+                out["quality"] = kept
+        if "fiqa_result" in fiqa and isinstance(fiqa["fiqa_result"], bool):
+            out.setdefault("quality_passed", fiqa["fiqa_result"])
+    return out
+
+
 # ---------------------------------------------------------------- normalise
 
 
-def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> NormalisedEvent:
-    """Map a 1.0, legacy or 2.0 payload onto one 1.0-shaped event; never rejects a real event.
+def _variant(obj: dict[str, Any], fmt: str, record: str | None, ext: dict[str, Any]) -> str:
+    """Which documented variant this is (FIRMWARE_VARIANTS.md §3), for people and tests."""
+    if record:
+        return record
+    info = obj.get("identity_info")
+    if isinstance(info, dict) and isinstance(info.get("ext_info"), dict):
+        return "pass_record"
+    if fmt == "2.0":
+        if "media_device_info" not in obj and (
+            "media_device_id" in obj or "register_image" in obj or "event_id" in obj
+        ):
+            return "v6_realtime"
+        return "2.0"
+    if fmt == "legacy":
+        if "device_id" in obj:
+            return "v5_ws"
+        if isinstance(ext.get("info"), dict):
+            return "legacy_attributes"
+        return "legacy"
+    return "1.0"
 
-    ``received_at`` (ms, PC clock) is only used for clock warnings; ``realtime``
-    enables ``timestamp_in_past`` (history uploads are old on purpose).
-    Raises :class:`NotAnEvent` and nothing else.
+
+def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> NormalisedEvent:
+    """Map any documented event shape onto one 1.0-shaped event; never rejects a real event.
+
+    Pushes (1.0, legacy, 2.0 incl. the flat V6 real-time event) and pulled
+    records (``records.record_kind``) alike. ``received_at`` (ms, PC clock) is
+    only used for clock warnings; ``realtime`` enables ``timestamp_in_past``
+    (history uploads are old on purpose). Raises :class:`NotAnEvent` and nothing else.
     """
     if not isinstance(obj, dict):
         raise NotAnEvent(f"expected a JSON object, got {_kind_of(obj)}")
-    if not looks_like_event(obj):
+    if not looks_like_event(obj) or looks_like_health_report(obj):
         keys = ", ".join(sorted(str(k) for k in obj)[:10]) or "none"
-        hint = (
-            " (looks like a /DeviceStatus health report)" if looks_like_health_report(obj) else ""
-        )
+        hint = " (looks like a status / health report)" if looks_like_health_report(obj) else ""
         raise NotAnEvent(f"the JSON object has no face-event field{hint}; its keys: {keys}")
 
-    r = _Reader()
-    fmt = detect_format(obj)
+    record = records.record_kind(obj)
+    # A V5 record carries the 1.0 event in ``common``: read that, paths prefixed.
+    view: dict[str, Any] = obj
+    base: tuple[str, ...] = ()
+    if record == records.V5_RECORD:
+        view, base = obj["common"], ("common",)
+    r = _Reader(base)
+    fmt = "1.0" if record == records.V5_RECORD else detect_format(view)
+    time_unit = timeunits.SECONDS if record else timeunits.MILLIS
 
-    raw_version = obj.get("api_version")
+    raw_version = view.get("api_version")
     api_version: str | None = None
     if raw_version is not None:
         version = _version_text(raw_version)
@@ -600,49 +805,77 @@ def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> Normalis
 
     ext: dict[str, Any] = {}
     if fmt == "legacy":
-        ext = r.mapping(obj.get("ext_data"), ("ext_data",))
+        ext = r.mapping(view.get("ext_data"), ("ext_data",))
+    variant = _variant(obj, fmt, record, ext)
 
     # --- identity
-    raw_id = obj.get("identity_id")
+    identity_info = r.mapping(view.get("identity_info"), ("identity_info",))
+    raw_id = view.get("identity_id")
     identity_id = r.text(raw_id, ("identity_id",))
-    if raw_id is None or raw_id == "":
+    if (raw_id is None or raw_id == "") and not record and variant != "v6_realtime":
         r.warn(W.MISSING_FIELD, ("identity_id",))
-    identity_name = r.text(obj.get("identity_name"), ("identity_name",))
-    identity_info = r.mapping(obj.get("identity_info"), ("identity_info",))
+    name_value = view.get("identity_name")
+    if name_value in (None, "") and isinstance(identity_info.get("name"), str):
+        name_value = identity_info["name"]  # V5 WebSocket events name the person there
+    identity_name = r.text(name_value, ("identity_name",))
 
     # --- times, score, action, person type
     if fmt == "2.0":
-        ts_path, ts_value = _first(obj, [("in_timestamp",), ("timestamp",)])
-        act_path, act_value = _first(obj, [("post_action",), ("want_action",)])
-        pt_path, pt_value = _first(obj, [("user_type",), ("person_type",)])
-        sno_path, sno_value = _first(obj, [("mq_license_key",), ("dev_sno",)])
+        ts_path, ts_value = _first(view, [("in_timestamp",), ("timestamp",)])
+        act_path, act_value = _first(view, [("post_action",), ("want_action",)])
+        pt_path, pt_value = _first(view, [("user_type",), ("person_type",)])
+        sno_path, sno_value = _first(view, [("mq_license_key",), ("dev_sno",)])
     elif fmt == "legacy":
-        ts_path, ts_value = ("timestamp",), obj.get("timestamp")
-        act_path, act_value = ("want_action",), obj.get("want_action")
-        pt_path, pt_value = _first(obj, [("ext_data", "person_type"), ("person_type",)])
-        sno_path, sno_value = _first(obj, [("ext_data", "dev_sno"), ("dev_sno",)])
+        ts_path, ts_value = ("timestamp",), view.get("timestamp")
+        act_path, act_value = ("want_action",), view.get("want_action")
+        pt_path, pt_value = _first(
+            view, [("ext_data", "person_type"), ("person_type",), ("identity_info", "type")]
+        )
+        sno_path, sno_value = _first(view, [("ext_data", "dev_sno"), ("dev_sno",)])
     else:
-        ts_path, ts_value = ("timestamp",), obj.get("timestamp")
-        act_path, act_value = ("want_action",), obj.get("want_action")
-        pt_path, pt_value = ("person_type",), obj.get("person_type")
-        sno_path, sno_value = ("dev_sno",), obj.get("dev_sno")
-
-    timestamp = r.millis(ts_value, ts_path)
+        ts_path, ts_value = ("timestamp",), view.get("timestamp")
+        act_path, act_value = ("want_action",), view.get("want_action")
+        pt_path, pt_value = ("person_type",), view.get("person_type")
+        sno_path, sno_value = ("dev_sno",), view.get("dev_sno")
+    if record == records.V5_RECORD and (ts_value is None or ts_value is _ABSENT):
+        # The record's own time sits beside ``common``.
+        r.base, ts_value = (), obj.get("timestamp")
+    timestamp = r.time(ts_value, ts_path, time_unit)
     if ts_value is _ABSENT or ts_value is None:
         r.warn(W.MISSING_FIELD, ts_path)
     _clock_warnings(timestamp, ts_path, received_at, realtime, r)
-    out_timestamp = r.millis(obj.get("out_timestamp"), ("out_timestamp",))
-    score = r.number(obj.get("score"), ("score",))
+    r.base = base
+    out_timestamp = r.time(view.get("out_timestamp"), ("out_timestamp",), time_unit)
+    # Other documented time fields: kept as sent, read (and warned about) per field.
+    if record == records.V6_RECORD or (fmt == "2.0" and isinstance(view.get("ext_data"), dict)):
+        ext6 = view.get("ext_data")
+        if isinstance(ext6, dict):
+            for key in ("in_timestamp", "recognition_timestamp", "out_timestamp"):
+                if key in ext6:
+                    ms = r.time(ext6[key], ("ext_data", key), time_unit)
+                    if key == "out_timestamp" and out_timestamp is None:
+                        out_timestamp = ms
+    video = obj.get("video_data") if record == records.V5_RECORD else None
+    if isinstance(video, dict):
+        r.base = ()
+        for key in ("in_timestamp", "recognition_timestamp", "out_timestamp"):
+            if key in video:
+                ms = r.time(video[key], ("video_data", key), timeunits.SECONDS)
+                if key == "out_timestamp" and out_timestamp is None:
+                    out_timestamp = ms
+        r.base = base
+    if "addTime" in identity_info:
+        r.time(identity_info["addTime"], ("identity_info", "addTime"), timeunits.SECONDS)
+    score = r.number(view.get("score"), ("score",))
     want_action = r.code(act_value, act_path)
-    person_type = r.person_type(pt_value, pt_path)
+    person_type = _person_type(pt_value, pt_path, r)
     dev_sno = r.text(sno_value, sno_path)
 
     # --- endpoint (camera)
     extra: dict[str, Any] = {}
+    ep_warn: tuple[tuple[str, ...], str] | None = None  # (container, id key) to check
     if fmt == "legacy":
         ep_info: dict[str, Any] = {}
-        ep_container: tuple[str, ...] = ("ext_data",)
-        ep_id_key = "ep_id"
         if "ep_id" in ext:
             ep_info["ep_id"] = r.text(ext["ep_id"], ("ext_data", "ep_id"))
         if "device_ip" in ext:
@@ -650,42 +883,95 @@ def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> Normalis
         if "device_type" in ext:
             device_type = ext["device_type"]
             extra["device_type"] = device_type
-            code = r.code(device_type, ("ext_data", "device_type"))
-            if code is not None and code.strip() in LEGACY_DEVICE_TYPES:
-                ep_info["ep_type"] = LEGACY_DEVICE_TYPES[code.strip()]
-        if "group_name" in obj:
-            extra["group_name"] = obj["group_name"]
+            kind = _camera_type(device_type, r, ("ext_data", "device_type"))
+            if kind is not None:
+                ep_info["ep_type"] = kind
+        if "group_name" in view:
+            extra["group_name"] = view["group_name"]
         for key, value in ext.items():
             if key not in _LEGACY_EXT_HANDLED:
                 extra[key] = value
-    elif fmt == "2.0" and ("media_device_info" in obj or "ep_info" not in obj):
-        ep_container, ep_id_key = ("media_device_info",), "media_device_id"
-        ep_info = _ep_from_media(r.mapping(obj.get("media_device_info"), ep_container), r)
+        # Real-time legacy events (SE3), V5 WebSocket events and pass records never
+        # carry ep_id: its absence there is not something an installer can fix.
+        if not realtime and variant in ("legacy", "legacy_attributes") and "ext_data" in view:
+            ep_warn = (("ext_data",), "ep_id")
+    elif fmt == "2.0" and ("media_device_info" in view or "ep_info" not in view):
+        if "media_device_info" in view or not any(k in view for k in _MEDIA_TO_EP):
+            ep_info = _ep_from_media(
+                r.mapping(view.get("media_device_info"), ("media_device_info",)), r
+            )
+            ep_warn = (("media_device_info",), "media_device_id")
+        else:  # the flat V6 real-time event: camera fields at the top level
+            ep_info = _ep_from_media({k: view[k] for k in _MEDIA_TO_EP if k in view}, r, ())
     else:
-        ep_container, ep_id_key = ("ep_info",), "ep_id"
-        ep_info = _ep_from(r.mapping(obj.get("ep_info"), ep_container), ep_container, r)
-    if not ep_info.get("device_id") and "device_id" in obj:
-        device_id = r.text(obj["device_id"], ("device_id",))
+        ep_info = _ep_from(r.mapping(view.get("ep_info"), ("ep_info",)), ("ep_info",), r)
+        ep_warn = (("ep_info",), "ep_id")
+    if ep_info.get("ep_type") is not None:
+        word = str(ep_info["ep_type"]).strip()
+        mapped = LEGACY_DEVICE_TYPES.get(word) or (
+            word.lower() if word.lower() in EP_TYPE_WORDS else None
+        )
+        if mapped and mapped != ep_info["ep_type"]:
+            extra.setdefault("ep_type_code", ep_info["ep_type"])
+            ep_info["ep_type"] = mapped
+    if not ep_info.get("device_id") and "device_id" in view:
+        device_id = r.text(view["device_id"], ("device_id",))
         if device_id is not None:
             ep_info["device_id"] = device_id
-    container = _get(obj, ep_container)
-    if container is _ABSENT or container is None:
-        r.warn(W.MISSING_FIELD, ep_container)
-    elif isinstance(container, dict) and container.get(ep_id_key) in (None, ""):
-        r.warn(W.MISSING_FIELD, (*ep_container, ep_id_key))
+    if ep_warn is not None:
+        container_path, id_key = ep_warn
+        container = _get(view, container_path)
+        if container is _ABSENT or container is None:
+            r.warn(W.MISSING_FIELD, container_path)
+        elif isinstance(container, dict) and container.get(id_key) in (None, ""):
+            r.warn(W.MISSING_FIELD, (*container_path, id_key))
 
-    # --- geometry
-    attr_source = obj.get("recognize_face_attr")
+    event_id = r.text(view.get("event_id"), ("event_id",))
+    if event_id is None and record == records.V5_RECORD:
+        event_id = r.text(obj.get("_id"), ("_id",))
+    if event_id:
+        extra["event_id"] = event_id
+    for key in ("video_id", "frame_id", "is_send"):
+        if key in view and key not in extra:
+            extra[key] = view[key]
+    if record == records.V5_RECORD:
+        for key in ("gate_data", "grab_data", "video_data"):
+            if isinstance(obj.get(key), dict) and obj[key]:
+                extra[key] = obj[key]
+    elif record == records.V6_RECORD:
+        for key in ("spot_image_id", "recognize_face_image_id", "register_image_id"):
+            if view.get(key):
+                extra[key] = view[key]
+        if isinstance(view.get("ext_data"), dict):
+            extra["ext_data"] = view["ext_data"]
+    if fmt == "2.0" and isinstance(view.get("user_type"), str):
+        extra.setdefault("user_type", view["user_type"])
+
+    # --- geometry: the face box on the scene, and (legacy fiqa) on the face crop
+    attr_source = view.get("recognize_face_attr")
     recognize_face_attr = dict(r.mapping(attr_source, ("recognize_face_attr",)))
+    geometry: dict[str, Any] = {}
     box = _parse_box(recognize_face_attr.get("box", _ABSENT), ("recognize_face_attr", "box"), r)
-    box_present = recognize_face_attr.get("box") not in (None, [])
+    box_field = "recognize_face_attr.box" if box is not None else None
     if fmt == "legacy":
         for key in ("grab_fiqa_info", "box_fiqa_info"):
             if key in ext:
                 extra[key] = ext[key]
-        if not box_present:
+        if box is None:
+            info_path = ("ext_data", "info", "box")
+            box = _parse_box(_get(view, info_path), info_path, r)
+            box_field = "ext_data.info.box" if box is not None else None
+        if box is None:
             rect_path = ("ext_data", "grab_fiqa_info", "rect")
-            box = _parse_rect(_get(obj, rect_path), rect_path, r)
+            box = _parse_rect(_get(view, rect_path), rect_path, r)
+            box_field = "ext_data.grab_fiqa_info.rect" if box is not None else None
+        rel_path = ("ext_data", "grab_fiqa_info", "rel_rect")
+        crop_box = _parse_rect(_get(view, rel_path), rel_path, r)
+        if crop_box is not None:
+            geometry["crop_box"] = list(crop_box)
+            geometry["crop_box_field"] = "ext_data.grab_fiqa_info.rel_rect"
+    if box is not None and box_field is not None:
+        geometry["box_field"] = _dotted((*base, *box_field.split(".")))
     points = _parse_points(
         recognize_face_attr.get("point", _ABSENT), ("recognize_face_attr", "point"), r
     )
@@ -694,15 +980,23 @@ def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> Normalis
 
     # --- images
     images: list[ImageSource] = []
+    image_paths = _IMAGE_PATHS[fmt]
     for kind in IMAGE_KINDS:
-        for path in _IMAGE_PATHS[fmt][kind]:
-            value = _get(obj, path)
+        for path in image_paths[kind]:
+            value = _get(view, path)
             if value is _ABSENT or value is None or value == "":
                 continue
             if isinstance(value, str):
-                images.append(ImageSource(kind=kind, json_path=path, text=value))
+                images.append(ImageSource(kind=kind, json_path=(*base, *path), text=value))
                 break
             r.wrong(path, "base64 text", value)
+    if not any(i.kind == "spot_pic" for i in images):
+        # Nothing to draw the face box on (V6 WebSocket events never carry a scene).
+        geometry["scene"] = "absent"
+        if variant == "v6_realtime":
+            geometry["scene_note"] = "v6_realtime_has_no_scene"
+
+    face_attributes = _face_attributes(recognize_face_attr, ext, obj)
 
     key = natural_key(
         ep_id=ep_info.get("ep_id"),
@@ -734,4 +1028,16 @@ def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> Normalis
         raw=obj,
         warnings=tuple(r.warnings),
         natural_key=key,
+        face_attributes=face_attributes,
+        geometry=geometry,
+        times=r.times,
+        event_id=event_id,
+        variant=variant,
     )
+
+
+def _person_type(value: Any, path: Sequence[str], r: _Reader) -> int | None:
+    """``person_type`` / ``user_type``, plus the V6 record word ``car`` (:data:`VEHICLE`)."""
+    if isinstance(value, str) and value.strip().lower() in EXTRA_USER_TYPES:
+        return EXTRA_USER_TYPES[value.strip().lower()]
+    return r.person_type(value, path)

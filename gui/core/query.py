@@ -92,11 +92,13 @@ class EventFilter:
             pattern = (
                 "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
+            # ... or exactly the box's own event id (V6 ``event_id``, V5 record ``_id``).
             parts.append(
-                "id IN (SELECT id FROM events INDEXED BY events_by_name WHERE"
+                "(id IN (SELECT id FROM events INDEXED BY events_by_name WHERE"
                 f" {NAME_KEY} LIKE ? ESCAPE '\\' OR {ID_KEY} LIKE ? ESCAPE '\\')"
+                " OR event_id = ?)"
             )
-            params.extend([pattern, pattern])
+            params.extend([pattern, pattern, self.q.strip()])
         # Deliberately not the key of ``events_by_score``: the planner cannot tell a
         # narrow range from a wide one, ``_score_plan`` decides when that index pays.
         if self.score_min is not None:

@@ -212,11 +212,23 @@ def _v4_open_alarm_index(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_box_event_ids(conn: sqlite3.Connection) -> None:
+    """The box's own event id (V6 ``event_id``, V5 record ``_id``), searchable by ``q``."""
+    run_script(
+        conn,
+        """
+        ALTER TABLE events ADD COLUMN event_id TEXT;
+        CREATE INDEX events_by_event_id ON events (event_id) WHERE event_id IS NOT NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
     _v3_history_indexes,
     _v4_open_alarm_index,
+    _v5_box_event_ids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

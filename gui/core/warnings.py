@@ -34,6 +34,7 @@ UNSTORABLE_TEXT = "unstorable_text"
 LEGACY_ENCODING = "legacy_encoding"
 NUMBER_OUT_OF_RANGE = "number_out_of_range"
 NESTED_TOO_DEEP = "nested_too_deep"
+TIMESTAMP_UNIT = "timestamp_unit"
 
 #: English message template for every code; the GUI may replace these by code.
 MESSAGES: dict[str, str] = {
@@ -60,6 +61,7 @@ MESSAGES: dict[str, str] = {
     LEGACY_ENCODING: "{field} was not UTF-8: read as {detail}",
     NUMBER_OUT_OF_RANGE: "{field} is a number JSON cannot hold ({detail}): stored as null",
     NESTED_TOO_DEEP: "{field} is nested {detail}: stored as null",
+    TIMESTAMP_UNIT: "{field} = {value}: {detail}",
 }
 
 
