@@ -1,9 +1,12 @@
-"""The registry of boxes and cameras, fed by events and ``/DeviceStatus`` reports.
+"""The registry of boxes and cameras, fed by events and status reports.
 
-A box is known by its serial (``dev_sno`` in 1.0, ``gateway_sn`` in health
-reports, ``mq_license_key`` in 2.0); a camera by its ``ep_id``. Everything
-here runs inside the transaction that stored the event or the report, so the
-registry never disagrees with the events.
+A box is one entry whatever it calls itself (``gui.core.identity`` resolves
+``dev_sno``, ``mq_license_key``, ``gateway_sn``, ``reporter_id``, MACs and the
+source address to one key); a camera is known by its id (``ep_id``, or the
+uuid ``device_id`` / ``media_device_id``) across boxes and reports. Reports of
+every variant are understood by ``gui.core.health``. Everything here runs
+inside the transaction that stored the event or the report, so the registry
+never disagrees with the events.
 """
 
 from __future__ import annotations
@@ -12,8 +15,14 @@ import json
 import sqlite3
 from typing import Any
 
+from gui.core import health, identity
 from gui.core.event_rows import Arrival
 from gui.core.model import EventSummary, NormalisedEvent
+
+#: The vendor's default match threshold on the 0–100 display scale (V5R7 ``THRESHOLD``,
+#: V6 ``MATCH_THRESHOLD``); used until a box's own configuration is known.
+DEFAULT_THRESHOLD_100 = 82.0
+SCALE_UNIT, SCALE_PERCENT = "0-1", "0-100"
 
 
 def _text(value: Any) -> str | None:
@@ -39,23 +48,37 @@ def note_event(
     tally.before_commit(conn)
 
 
+def event_box_names(dev_sno: str | None, ep_id: str | None) -> list[tuple[str, Any]]:
+    """The names an event gives its box: the licence code and the ``ep_id`` prefix."""
+    names: list[tuple[str, Any]] = []
+    if dev_sno and dev_sno.strip():
+        names.append(("licence", dev_sno))
+    key = identity.ep_id_key(ep_id)
+    if key is not None:
+        names.append(key)
+    return names
+
+
 class DeviceTally:
     """Last seen / last event / counts of a writer batch's events, one upsert per device.
 
     Two upserts per event were a fifth of the writer's statements under load,
     most of them for the same box and camera. The writer calls ``begin`` when
     a batch starts and ``before_commit`` inside its transaction, so the
-    registry still commits together with the events it counts.
+    registry still commits together with the events it counts. Which box an
+    event belongs to is resolved there too (``identity.resolve``), once per
+    distinct set of names in the batch.
 
     Self-test posts come from this PC, not from a box: they must not make a
     device look alive.
     """
 
     def __init__(self) -> None:
-        # sn -> [source_ip, first time, last time, count]
-        self._boxes: dict[str, list[Any]] = {}
-        # ep_id -> [box_sn, device_id, name, ip, type, first time, last time, count]
+        # (names, source_ip) -> [first time, last time, count, max score]
+        self._boxes: dict[tuple[tuple[tuple[str, Any], ...], str], list[Any]] = {}
+        # camera key -> [names key, device_id, name, ip, type, first, last, count, ep_id]
         self._cameras: dict[str, list[Any]] = {}
+        self._event_ids: list[tuple[str, int]] = []
 
     def begin(self) -> None:
         self._boxes.clear()
@@ -65,48 +88,58 @@ class DeviceTally:
         if arrival.self_test:
             return
         now = arrival.received_at
-        box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
-        if box:
-            seen = self._boxes.get(box)
-            if seen is None:
-                self._boxes[box] = [arrival.source_ip, now, now, 1]
-            else:
-                seen[0] = arrival.source_ip
-                seen[1] = min(seen[1], now)
-                seen[2] = max(seen[2], now)
-                seen[3] += 1
+        names = tuple(event_box_names(summary.dev_sno, summary.ep_id))
+        box_key = (names, arrival.source_ip)
+        seen = self._boxes.get(box_key)
+        score = summary.score
+        if seen is None:
+            self._boxes[box_key] = [now, now, 1, score]
+        else:
+            seen[0] = min(seen[0], now)
+            seen[1] = max(seen[1], now)
+            seen[2] += 1
+            if score is not None:
+                seen[3] = score if seen[3] is None else max(seen[3], score)
         camera = summary.ep_id or summary.device_id
         if camera:
             values = (
-                box,
+                box_key,
                 summary.device_id,
                 summary.ep_name,
                 _text(ev.ep_info.get("ep_ip")),
                 _text(ev.ep_info.get("ep_type")),
             )
-            seen = self._cameras.get(camera)
-            if seen is None:
-                self._cameras[camera] = [*values, now, now, 1]
+            cam = self._cameras.get(camera)
+            if cam is None:
+                self._cameras[camera] = [*values, now, now, 1, summary.ep_id]
             else:
                 for i, value in enumerate(values):  # a later event's known values win
                     if value is not None:
-                        seen[i] = value
-                seen[5] = min(seen[5], now)
-                seen[6] = max(seen[6], now)
-                seen[7] += 1
+                        cam[i] = value
+                cam[5] = min(cam[5], now)
+                cam[6] = max(cam[6], now)
+                cam[7] += 1
 
     def before_commit(self, conn: sqlite3.Connection) -> None:
-        for sn, (source_ip, first, last, count) in self._boxes.items():
+        resolved: dict[Any, str | None] = {}
+        for box_key, (first, last, count, score) in self._boxes.items():
+            names, source_ip = box_key
+            sn = identity.resolve(conn, names, source_ip, last)
+            resolved[box_key] = sn
+            if sn is None:
+                continue
             conn.execute(
-                "INSERT INTO boxes (sn, source_ip, first_seen, last_seen, last_event_at,"
-                " event_count) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (sn) DO UPDATE SET source_ip = excluded.source_ip,"
-                " last_seen = max(coalesce(last_seen, 0), excluded.last_seen),"
-                " last_event_at = max(coalesce(last_event_at, 0), excluded.last_event_at),"
-                " event_count = event_count + excluded.event_count",
-                (sn, source_ip, first, last, last, count),
+                "UPDATE boxes SET source_ip = ?, first_seen = min(coalesce(first_seen, ?), ?),"
+                " last_seen = max(coalesce(last_seen, 0), ?),"
+                " last_event_at = max(coalesce(last_event_at, 0), ?),"
+                " event_count = event_count + ?,"
+                " score_max = CASE WHEN ? IS NULL THEN score_max"
+                " ELSE max(coalesce(score_max, ?), ?) END WHERE sn = ?",
+                (source_ip, first, first, last, last, count, score, score, score, sn),
             )
-        for ep_id, (box, device_id, name, ip, kind, first, last, count) in self._cameras.items():
+        for camera, cam in self._cameras.items():
+            box_key, device_id, name, ip, kind, first, last, count, ep_id = cam
+            key = _camera_key(conn, camera, ep_id, device_id)
             conn.execute(
                 "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type, first_seen,"
                 " last_seen, last_event_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -118,84 +151,269 @@ class DeviceTally:
                 " last_seen = max(coalesce(last_seen, 0), excluded.last_seen),"
                 " last_event_at = max(coalesce(last_event_at, 0), excluded.last_event_at),"
                 " event_count = event_count + excluded.event_count",
-                (ep_id, box, device_id, name, ip, kind, first, last, last, count),
+                (key, resolved.get(box_key), device_id, name, ip, kind, first, last, last, count),
             )
         self.begin()
 
 
-def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arrival: Arrival) -> None:
-    """Store a box's health report and its cameras' online/offline state."""
-    now = arrival.received_at
-    sn = (
-        _text(report.get("gateway_sn"))
-        or _text(report.get("dev_sno"))
-        or _text(report.get("mq_license_key"))
-        or f"ip:{arrival.source_ip}"
-    )
-    ips = report.get("gateway_ip")
+def _camera_key(
+    conn: sqlite3.Connection, camera: str, ep_id: str | None, device_id: str | None
+) -> str:
+    """The registry key of a camera named by ``ep_id`` and/or its uuid ``device_id``.
+
+    A V5 WebSocket event names a camera by its uuid only, a history event of the
+    same camera by ``ep_id`` and the uuid: the uuid row is folded into the
+    ``ep_id`` one the first time both are seen together.
+    """
+    if ep_id and device_id and device_id != ep_id:
+        # Only a row the uuid alone created (its key is its own device_id).
+        row = conn.execute(
+            "SELECT 1 FROM cameras WHERE ep_id = ? AND device_id = ep_id", (device_id,)
+        ).fetchone()
+        if row is not None:
+            _merge_cameras(conn, ep_id, device_id)
+        return ep_id
+    if not ep_id and device_id:
+        row = conn.execute(
+            "SELECT ep_id FROM cameras WHERE device_id = ? AND ep_id != ? LIMIT 1",
+            (device_id, device_id),
+        ).fetchone()
+        if row is not None:
+            return str(row[0])
+    return camera
+
+
+def _merge_cameras(conn: sqlite3.Connection, into: str, other: str) -> None:
+    have = conn.execute("SELECT 1 FROM cameras WHERE ep_id = ?", (into,)).fetchone()
+    if have is None:
+        conn.execute("UPDATE cameras SET ep_id = ? WHERE ep_id = ?", (into, other))
+        return
+    cols = ("box_sn", "device_id", "name", "ip", "type", "status", "location", "url", "direction")
+    sets = ", ".join(f"{c} = coalesce(cameras.{c}, o.{c})" for c in cols)
     conn.execute(
-        "INSERT INTO boxes (sn, name, ips, source_ip, first_seen, last_seen, last_report_at,"
-        " report) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (sn) DO UPDATE SET name = coalesce(excluded.name, name),"
-        " ips = coalesce(excluded.ips, ips), source_ip = excluded.source_ip,"
-        " last_seen = max(coalesce(last_seen, 0), excluded.last_seen),"
-        " last_report_at = excluded.last_report_at, report = excluded.report",
+        f"UPDATE cameras SET {sets},"
+        " first_seen = min(coalesce(cameras.first_seen, o.first_seen),"
+        " coalesce(o.first_seen, cameras.first_seen)),"
+        " last_seen = max(coalesce(cameras.last_seen, 0), coalesce(o.last_seen, 0)),"
+        " last_event_at = max(coalesce(cameras.last_event_at, 0), coalesce(o.last_event_at, 0)),"
+        " event_count = cameras.event_count + o.event_count"
+        " FROM (SELECT * FROM cameras WHERE ep_id = ?) AS o WHERE cameras.ep_id = ?",
+        (other, into),
+    )
+    conn.execute("DELETE FROM cameras WHERE ep_id = ?", (other,))
+
+
+def _report_camera_key(conn: sqlite3.Connection, cam: health.CameraState, sn: str) -> str | None:
+    if cam.id:
+        row = conn.execute(
+            "SELECT ep_id FROM cameras WHERE ep_id = ? OR device_id = ? ORDER BY ep_id = ? DESC"
+            " LIMIT 1",
+            (cam.id, cam.id, cam.id),
+        ).fetchone()
+        return str(row[0]) if row is not None else cam.id
+    where = cam.ip or cam.name
+    return f"{sn}__{where}" if where else None
+
+
+#: Variants that describe the box itself (metrics, status); the others only list cameras.
+_SYSTEM_VARIANTS = frozenset({"v2r1", "flat", "nested", "v5r7_system", "v6_system",
+                              "platform_status"})  # fmt: skip
+
+
+def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arrival: Arrival) -> None:
+    """Store a status report of any variant: the box (raw and normalised) and its cameras.
+
+    A camera-only report (V5R7 camera report, V6 camera report, device sync)
+    updates the cameras and the report time but keeps the box's last system
+    report, so CPU, memory and disk stay on the Devices page.
+    """
+    now = arrival.received_at
+    parsed = health.normalise_report(report)
+    sn = identity.resolve(conn, parsed.keys, arrival.source_ip, now)
+    if sn is None:
+        return
+    system = parsed.variant in _SYSTEM_VARIANTS
+    conn.execute(
+        "UPDATE boxes SET name = coalesce(?, name), ips = coalesce(?, ips), source_ip = ?,"
+        " first_seen = coalesce(first_seen, ?), last_seen = max(coalesce(last_seen, 0), ?),"
+        " last_report_at = ?,"
+        " report = CASE WHEN ? THEN ? ELSE coalesce(report, ?) END,"
+        " health = CASE WHEN ? THEN ? ELSE coalesce(health, ?) END WHERE sn = ?",
         (
-            sn,
-            _text(report.get("gateway_name")),
-            " ".join(str(ips).split()) if ips else None,
+            parsed.name,
+            " ".join(parsed.ips) or None,
             arrival.source_ip,
             now,
             now,
             now,
+            system,
             json.dumps(report, ensure_ascii=False),
+            json.dumps(report, ensure_ascii=False),
+            system,
+            json.dumps(parsed.to_json(), ensure_ascii=False),
+            json.dumps(parsed.to_json(), ensure_ascii=False),
+            sn,
         ),
     )
-    subs = report.get("sub_devices")
-    if not isinstance(subs, list):
-        return
-    for sub in subs:
-        if not isinstance(sub, dict):
-            continue
-        ep_id = _text(sub.get("ep_id"))
-        if not ep_id:
+    if not system and parsed.cameras:
+        # Keep the camera list of the latest camera report beside the system report.
+        row = conn.execute("SELECT health FROM boxes WHERE sn = ?", (sn,)).fetchone()
+        stored = json.loads(row[0]) if row and row[0] else {}
+        stored["cameras"] = [c.to_json() for c in parsed.cameras]
+        stored["camera_report_variant"] = parsed.variant
+        conn.execute(
+            "UPDATE boxes SET health = ? WHERE sn = ?", (json.dumps(stored, ensure_ascii=False), sn)
+        )
+    for cam in parsed.cameras:
+        key = _report_camera_key(conn, cam, sn)
+        if key is None:
             continue
         conn.execute(
-            "INSERT INTO cameras (ep_id, box_sn, name, ip, type, status, location, url,"
-            " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO cameras (ep_id, box_sn, name, ip, type, status, location, url, direction,"
+            " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (ep_id) DO UPDATE SET box_sn = coalesce(excluded.box_sn, box_sn),"
             " name = coalesce(excluded.name, name), ip = coalesce(excluded.ip, ip),"
-            " type = coalesce(excluded.type, type), status = excluded.status,"
+            " type = coalesce(excluded.type, type), status = coalesce(excluded.status, status),"
             " location = coalesce(excluded.location, location), url = coalesce(excluded.url, url),"
+            " direction = coalesce(excluded.direction, direction),"
             " last_seen = max(coalesce(last_seen, 0), excluded.last_seen)",
-            (
-                ep_id,
-                sn,
-                _text(sub.get("ep_name")),
-                _text(sub.get("ep_ip")),
-                _text(sub.get("ep_type")),
-                _text(sub.get("ep_status")),
-                _text(sub.get("ep_location")),
-                _text(sub.get("ep_url")),
-                now,
-                now,
-            ),
-        )
+            (key, sn, cam.name, cam.ip, cam.type, cam.status, cam.location, cam.url,
+             cam.direction, now, now),
+        )  # fmt: skip
+
+
+def score_context(row: dict[str, Any]) -> dict[str, Any]:
+    """A box's score scale and threshold: configured, else read from its scores.
+
+    Scores are stored as sent; a box either sends a 0–1 similarity or the
+    0–100 display score (FIRMWARE_VARIANTS.md §9), and is compared only with
+    its own threshold.
+    """
+    scale = row.get("score_scale")
+    source = "configured" if scale else None
+    if not scale and row.get("score_max") is not None:
+        scale = SCALE_PERCENT if row["score_max"] > 1 else SCALE_UNIT
+        source = "scores"
+    threshold = row.get("threshold")
+    threshold_source = "configured" if threshold is not None else None
+    if threshold is None and scale == SCALE_PERCENT:
+        threshold, threshold_source = DEFAULT_THRESHOLD_100, "vendor_default"
+    return {
+        "scale": scale,
+        "scale_source": source,
+        "threshold": threshold,
+        "threshold_source": threshold_source,
+    }
+
+
+def set_score_config(
+    conn: sqlite3.Connection, box: str, *, scale: str | None, threshold: float | None
+) -> bool:
+    """Record a box's configured scale (``"0-1"``/``"0-100"``) and threshold (any of its names).
+
+    For code that reads the box's configuration (``PrettyScore``, ``THRESHOLD``,
+    ``MATCH_THRESHOLD``). Returns False when no box has that name.
+    """
+    row = conn.execute(
+        "SELECT sn FROM box_aliases WHERE alias = ? OR alias = ?",
+        (box, identity.alias_of("mac", box) or box),
+    ).fetchone()
+    sn = str(row[0]) if row else box
+    cur = conn.execute(
+        "UPDATE boxes SET score_scale = coalesce(?, score_scale),"
+        " threshold = coalesce(?, threshold) WHERE sn = ?",
+        (scale, threshold, sn),
+    )
+    return cur.rowcount > 0
+
+
+def box_of_event(conn: sqlite3.Connection, event: dict[str, Any]) -> dict[str, Any] | None:
+    """The registry entry an event (API JSON) belongs to, with its score scale."""
+    names = event_box_names(event.get("dev_sno"), (event.get("ep_info") or {}).get("ep_id"))
+    sn = None
+    for kind, value in names:
+        alias = identity.alias_of(kind, value)
+        row = conn.execute("SELECT sn FROM box_aliases WHERE alias = ?", (alias,)).fetchone()
+        if row is not None:
+            sn = str(row[0])
+            break
+    if sn is None:
+        ep = event.get("ep_info") or {}
+        camera = ep.get("ep_id") or ep.get("device_id")
+        row = conn.execute(
+            "SELECT box_sn FROM cameras WHERE ep_id = ? AND box_sn IS NOT NULL", (camera,)
+        ).fetchone()
+        if row is None and event.get("source_ip"):
+            row = conn.execute(
+                "SELECT sn FROM box_aliases WHERE alias = ?", (f"ip:{event['source_ip']}",)
+            ).fetchone()
+        sn = str(row[0]) if row is not None else None
+    if sn is None:
+        return None
+    row = conn.execute(
+        "SELECT sn, name, score_max, score_scale, threshold FROM boxes WHERE sn = ?", (sn,)
+    ).fetchone()
+    if row is None:
+        return None
+    box = dict(
+        zip(("sn", "name", "score_max", "score_scale", "threshold"), tuple(row), strict=True)
+    )
+    return {"sn": sn, "name": box["name"], "score": score_context(box)}
+
+
+def rebuild_derived(conn: sqlite3.Connection) -> None:
+    """Normalised health and highest score for every box (schema migration)."""
+    for sn, report in conn.execute("SELECT sn, report FROM boxes").fetchall():
+        if not report:
+            continue
+        try:
+            parsed = json.loads(report)
+        except ValueError:
+            continue
+        if isinstance(parsed, dict):
+            normalised = json.dumps(health.normalise_report(parsed).to_json(), ensure_ascii=False)
+            conn.execute("UPDATE boxes SET health = ? WHERE sn = ?", (normalised, sn))
+    for dev_sno, ep_id, top in conn.execute(
+        "SELECT dev_sno, ep_id, max(score) FROM events WHERE score IS NOT NULL AND self_test = 0"
+        " GROUP BY dev_sno, ep_id"
+    ).fetchall():
+        sn = None
+        for kind, value in event_box_names(dev_sno, ep_id):
+            row = conn.execute(
+                "SELECT sn FROM box_aliases WHERE alias = ?", (identity.alias_of(kind, value),)
+            ).fetchone()
+            if row is not None:
+                sn = row[0]
+                break
+        if sn is not None:
+            conn.execute(
+                "UPDATE boxes SET score_max = max(coalesce(score_max, ?), ?) WHERE sn = ?",
+                (top, top, sn),
+            )
 
 
 def list_devices(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-    """``GET /api/devices``: boxes (with their last health report) and cameras."""
+    """``GET /api/devices``: one row per physical box (with all its names) and the cameras.
+
+    ``health`` is the last system report as received; ``status`` and
+    ``metrics`` are its normalised reading (fractions, bytes, °C).
+    """
     boxes = []
     for row in conn.execute(
         "SELECT sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,"
-        " event_count, report FROM boxes ORDER BY sn"
+        " event_count, report, health, score_max, score_scale, threshold FROM boxes ORDER BY sn"
     ):
         (sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,
-         event_count, report) = tuple(row)  # fmt: skip
+         event_count, report, normalised, score_max, score_scale,
+         threshold) = tuple(row)  # fmt: skip
+        state = json.loads(normalised) if normalised else {}
+        aliases = identity.box_aliases(conn, sn)
         boxes.append(
             {
                 "sn": sn,
                 "name": name,
+                "aliases": [a["shown"] for a in aliases if a["alias"] != sn],
+                "names": aliases,
                 "ips": ips.split() if ips else [],
                 "source_ip": source_ip,
                 "first_seen": first_seen,
@@ -204,14 +422,21 @@ def list_devices(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
                 "last_report_at": last_report_at,
                 "event_count": event_count,
                 "health": json.loads(report) if report else None,
+                "report_variant": state.get("variant"),
+                "status": state.get("status"),
+                "metrics": state.get("metrics") or {},
+                "score": score_context(
+                    {"score_max": score_max, "score_scale": score_scale, "threshold": threshold}
+                ),
             }
         )
     cameras = []
     for row in conn.execute(
-        "SELECT ep_id, box_sn, device_id, name, ip, type, status, location, url, first_seen,"
-        " last_seen, last_event_at, event_count FROM cameras ORDER BY ep_id"
+        "SELECT ep_id, box_sn, device_id, name, ip, type, status, location, url, direction,"
+        " first_seen, last_seen, last_event_at, event_count FROM cameras ORDER BY ep_id"
     ):
         keys = ("ep_id", "box_sn", "device_id", "name", "ip", "type", "status", "location",
-                "url", "first_seen", "last_seen", "last_event_at", "event_count")  # fmt: skip
+                "url", "direction", "first_seen", "last_seen", "last_event_at",
+                "event_count")  # fmt: skip
         cameras.append(dict(zip(keys, tuple(row), strict=True)))
     return {"boxes": boxes, "cameras": cameras}

@@ -59,7 +59,7 @@ class EventFilter:
     until: int | None = None  # ms, inclusive
     person_types: tuple[int, ...] = ()
     device: str | None = None  # ep_id or device_id
-    box: str | None = None  # dev_sno
+    box: str | None = None  # any name of the box (dev_sno, SN, MAC...)
     q: str | None = None  # substring of name or id
     score_min: float | None = None
     score_max: float | None = None
@@ -86,8 +86,16 @@ class EventFilter:
             parts.append("(ep_id = ? OR device_id = ?)")
             params.extend([self.device, self.device])
         if self.box:
-            parts.append("dev_sno = ?")
-            params.append(self.box)
+            # Any name of the box (licence code, SN, MAC...) and its cameras' events.
+            parts.append(
+                "(dev_sno = ? OR dev_sno IN (SELECT a.alias FROM box_aliases a"
+                " JOIN box_aliases b ON a.sn = b.sn WHERE b.alias = ?)"
+                " OR ep_id IN (SELECT c.ep_id FROM cameras c JOIN box_aliases b"
+                " ON c.box_sn = b.sn WHERE b.alias = ?)"
+                " OR device_id IN (SELECT c.ep_id FROM cameras c JOIN box_aliases b"
+                " ON c.box_sn = b.sn WHERE b.alias = ?))"
+            )
+            params.extend([self.box] * 4)
         if self.q:
             pattern = (
                 "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -223,12 +223,45 @@ def _v5_box_event_ids(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_box_identity(conn: sqlite3.Connection) -> None:
+    """One box is one box: aliases, normalised health, score scale; merge split boxes.
+
+    Before this, a box that named itself by ``gateway_sn`` in reports and by
+    ``dev_sno`` (or the MAC in ``ep_id``) in events had two or three rows; the
+    aliases learnt from the stored reports and events merge them now.
+    """
+    from gui.core import devices, identity
+
+    run_script(
+        conn,
+        """
+        CREATE TABLE box_aliases (
+            alias      TEXT PRIMARY KEY,   -- licence code, SN, 'mac:<12 hex>', 'ip:<addr>'
+            sn         TEXT NOT NULL,      -- boxes.sn of the box it names
+            kind       TEXT NOT NULL,      -- licence, sn, reporter, mac, ip
+            first_seen INTEGER
+        );
+        CREATE INDEX box_aliases_by_sn ON box_aliases (sn);
+        -- the last health report normalised (units, camera states); report stays raw
+        ALTER TABLE boxes ADD COLUMN health TEXT;
+        -- highest score seen, and the scale / threshold the box is configured with
+        ALTER TABLE boxes ADD COLUMN score_max REAL;
+        ALTER TABLE boxes ADD COLUMN score_scale TEXT;
+        ALTER TABLE boxes ADD COLUMN threshold REAL;
+        ALTER TABLE cameras ADD COLUMN direction TEXT;
+        """,
+    )
+    identity.rebuild_aliases(conn)
+    devices.rebuild_derived(conn)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
     _v3_history_indexes,
     _v4_open_alarm_index,
     _v5_box_event_ids,
+    _v6_box_identity,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

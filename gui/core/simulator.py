@@ -10,6 +10,7 @@ cameras periodically. ``rate`` is events per second over all boxes.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import random
 from collections.abc import Callable, Sequence
@@ -101,7 +102,10 @@ def health_report(
         "gateway_ext_data": {
             "sw_version": "V6R2.1.0-sim",
             "sdk_version": "3.4.1",
-            "gateway_mac": "00:16:3e:" + ":".join(f"{rng.randint(0, 255):02x}" for _ in range(3)),
+            # One MAC per box, as a real box has: it is one of the box's names.
+            "gateway_mac": "00:16:3e:" + ":".join(
+                hashlib.sha1(box.sn.encode()).hexdigest()[i : i + 2] for i in (0, 2, 4)
+            ),
             "cpu_info": {
                 "cpu_rate": round(rng.uniform(0.1, 0.7), 2),
                 "info": {"cpu_type": "BM1684", "cpu_freq": "2.3GHz", "cpu_count": 8},

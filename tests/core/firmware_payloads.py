@@ -175,3 +175,142 @@ def v6_record(ts_s: float) -> dict[str, Any]:
         "recognize_face_attr": {"box": [1272.0, 66.0, 1375.8, 185.5], "point": []},
         "ext_data": {"in_timestamp": ts_s - 0.05},
     }  # fmt: skip
+
+
+# ---------------------------------------------------------------- status reports (§5)
+
+
+def report_v2r1() -> dict[str, Any]:
+    return {
+        "gateway_ip": "192.168.1.19", "gateway_name": "Gate box", "gateway_status": "online",
+        "gateway_sn": SN, "dev_sno": LICENCE,
+        "gateway_ext_data": {"sw_version": "V2R1C01", "sdk_version": "1.0", "gateway_mac": MAC,
+                             "cpu_use": 35, "memory_size": 4, "memory_use": 0.5,
+                             "disk_size": 32, "disk_use": 8, "status": "-1",
+                             "status_desc": "fan fault"},
+        "sub_devices": [{"ep_id": f"{LICENCE}__192.168.1.31", "ep_name": "Gate", "ep_ip":
+                         "192.168.1.31", "ep_status": "online", "ep_location": "north",
+                         "ep_type": "2", "ep_ext_data": {"sw_version": "x", "group_name": "g"}}],
+    }  # fmt: skip
+
+
+def report_flat() -> dict[str, Any]:
+    return {
+        "gateway_ip": "192.168.1.19 ", "gateway_name": "Gate box", "gateway_status": "online",
+        "gateway_sn": SN, "dev_sno": LICENCE, "gateway_port": 80,
+        "gateway_ext_data": {"sw_version": "V2R2C01\nbuild 2020-01-01\n", "sdk_version": "2.1",
+                             "gateway_mac": MAC, "cpu_usage": 6.5, "memory_size": 4,
+                             "memory_usage": 0.25, "disk_size": 32, "disk_free_size": 24,
+                             "temperature": 51},
+        "sub_devices": [{"ep_id": f"{LICENCE}__192.168.1.31", "ep_name": "Gate",
+                         "ep_ip": "192.168.1.31", "ep_status": "offline", "ep_type": "2"}],
+    }  # fmt: skip
+
+
+def report_nested() -> dict[str, Any]:
+    return {
+        "gateway_ip": "192.168.1.19 10.0.0.2", "gateway_name": "Gate box",
+        "gateway_status": "online", "gateway_sn": SN, "dev_sno": LICENCE, "gateway_port": 80,
+        "gateway_ext_data": {"sw_version": "V5R6C01", "sdk_version": " 3.0",
+                             "gateway_mac": MAC,
+                             "cpu_info": {"cpu_rate": 0.42, "info": {"cpu_count": 8}},
+                             "memory_info": {"total_memory_scale": 0.6, "total_memory": "11.5G"},
+                             "disk_info": {"disk_rate": 0.3, "free_disk": "20.5G",
+                                           "total_disk": "30.54G"},
+                             "temperature": 58},
+        "sub_devices": [{"ep_id": f"0x{MAC_HEX}__192.168.1.35", "ep_name": "Lobby",
+                         "ep_ip": "192.168.1.35", "ep_status": "online", "ep_type": "2"}],
+    }  # fmt: skip
+
+
+def report_v5r7_system() -> dict[str, Any]:
+    report = report_nested()
+    del report["sub_devices"]
+    report["gateway_ext_data"].update({
+        "external_hard_drives_info": {"external_hard_state": "1",
+                                      "external_hard_disk_rate": 0.1,
+                                      "external_hard_total_disk": "931.5G",
+                                      "external_hard_free_disk": "838.3G",
+                                      "external_hard_used_disk": "93.2G"},
+        "board_temperature": 47, "nnsdk_version": "2.4.0", "fan_speed": "0r/min",
+        "uptime": "3 days, 2:11", "tpu_info": {"tpu_rate": 0.12, "info": {"detail": "x"}},
+        "box_usage": "face",
+    })  # fmt: skip
+    report["gateway_ext_data"]["memory_info"]["hardware_total_memory"] = "12.0G"
+    report["gateway_ext_data"]["disk_info"]["hardware_total_disk"] = "32.0G"
+    return report
+
+
+def report_camera_only() -> dict[str, Any]:
+    return {
+        "dev_sno": LICENCE,
+        "sub_devices": [
+            {"ep_id": f"0x{MAC_HEX}__192.168.1.35", "ep_ip": "192.168.1.35",
+             "ep_status": "offline", "ep_location": "", "ep_type": "rtsp", "ep_name": "Lobby"},
+            {"ep_id": f"0x{MAC_HEX}__192.168.1.39", "ep_ip": "192.168.1.39",
+             "ep_status": "online", "ep_location": "", "ep_type": "gb28181", "ep_name": "Yard"},
+        ],
+    }  # fmt: skip
+
+
+def report_v6_system() -> dict[str, Any]:
+    return {
+        "reporter_id": LICENCE, "gateway_mac": MAC, "gateway_sn": SN,
+        "gateway_ip": "192.168.1.19", "gateway_name": "V6 box", "gateway_status": "online",
+        "gateway_ext_data": {
+            "sw_version": "V6R2C01", "sdk_version": "3.4",
+            "cpu_info": {"cur_cpu_usage": 0.18, "cpu_arch": "aarch64", "cpu_freq": "2.3GHz",
+                         "cpu_cores": 8},
+            "tpu_info": {"tpu_usage": 0.3, "tpu_description": "BM1684"},
+            "memory_info": {"total_memory": "11.5G", "svt_memory": "4.0G",
+                            "svt_free_memory": "1.0G", "svt_used_memory": "3.0G",
+                            "svt_memory_usage": 0.75, "system": {}, "tpu": {}, "video": {}},
+            "emmc": {"mount_status": "mounted", "nominal_capacity": "32G", "disk_usage": 0.4,
+                     "total_disk": "28.0G", "free_disk": "16.8G", "used_disk": "11.2G"},
+            "hdd": {"mount_status": "unmounted", "nominal_capacity": "", "disk_usage": 0,
+                    "total_disk": "0", "free_disk": "0", "used_disk": "0"},
+            "core_temperature": 61.5, "board_temperature": 44.25, "fan_speed": 3200.0,
+            "uptime": "12 days",
+        },
+    }  # fmt: skip
+
+
+def report_v6_cameras(list_key: str = "sub_devices") -> dict[str, Any]:
+    return {
+        "mq_license_key": LICENCE,
+        list_key: [
+            {"media_device_id": CAM_UUID, "media_device_name": "lobby",
+             "media_device_status": "offline", "media_device_ip": "192.168.1.37",
+             "media_device_type": "gb28181", "media_device_url": "", "permission_id": "p-1"},
+            {"media_device_name": "no id", "media_device_status": "online",
+             "media_device_ip": "192.168.1.40", "media_device_type": "file"},
+        ],
+    }  # fmt: skip
+
+
+def report_platform_status() -> dict[str, Any]:
+    return {
+        "deviceId": LICENCE + " ", "deviceStatus": 0, "deviceMac": MAC, "deviceName": "Gate box",
+        "deviceSN": SN, "cameraNum": 2, "timeStamp": 1764000000000, "swVersion": "V5R7C01",
+        "sdkVersion": "2.4", "cpuUsage": 12.5, "memorySize": 4, "memoryUsage": 0.5,
+        "diskSize": 32, "diskFreeSize": 16,
+        "cameraInfo": [{"cameraId": f"0x{MAC_HEX}__192.168.1.35", "state": 1, "Ip":
+                        "192.168.1.35", "Name": "Lobby"},
+                       {"cameraId": "cam-x", "state": -1, "ip": "192.168.1.41", "name": "X"}],
+    }  # fmt: skip
+
+
+def report_device_sync() -> dict[str, Any]:
+    return {
+        "devSno": LICENCE,
+        "deviceList": [
+            {"epId": f"0x{MAC_HEX}__192.168.1.35", "devSno": LICENCE, "direction": 0,
+             "epType": "0", "memo": "", "epName": "Lobby in", "epIp": "192.168.1.35",
+             "epStatus": "1", "epVersion": "1", "epGroupName": "g",
+             "epStreamUrl": "rtsp://192.168.1.35/ch1", "lastMonitorTime": 1764000000,
+             "isMonitor": True, "privilegeGroupKey": "k"},
+            {"epId": f"0x{MAC_HEX}__192.168.1.36", "devSno": LICENCE, "direction": 1,
+             "epType": "rtsp", "epName": "Lobby out", "epIp": "192.168.1.36",
+             "epStatus": "offline"},
+        ],
+    }  # fmt: skip

@@ -88,8 +88,10 @@ def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, 
         health = box.get("health")
         rows.append({
             "kind": "box", "key": box["sn"], "name": box.get("name") or box["sn"],
+            "aliases": box.get("aliases") or [], "metrics": box.get("metrics") or {},
+            "score": box.get("score") or {},
             "ip": " ".join(box.get("ips") or []) or box.get("source_ip"), "type": tr("box"),
-            "status": (health or {}).get("gateway_status"),
+            "status": box.get("status") or (health or {}).get("gateway_status"),
             "last_event_at": box.get("last_event_at"), "event_count": box.get("event_count"),
             "spark": activity["boxes"].get(box["sn"]) or [0] * 24,
             "level": s.level if s else silence.OK, "reason": s.reason if s else "",
@@ -134,6 +136,35 @@ def health_text(report: dict[str, Any] | None) -> str:
         parts.append(f"sw {ext['sw_version']}")
     if ext.get("sdk_version"):
         parts.append(f"SDK {ext['sdk_version']}")
+    return " · ".join(parts)
+
+
+def metrics_text(metrics: dict[str, Any], score: dict[str, Any] | None = None) -> str:
+    """A normalised report (fractions, bytes, °C) and the box's score scale, in one line."""
+    parts = []
+    for label, key in ((tr("CPU"), "cpu"), (tr("TPU"), "tpu"), (tr("memory"), "memory"),
+                       (tr("disk"), "disk")):  # fmt: skip
+        value = metrics.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            parts.append(f"{label} {value * 100:.0f}%")
+    free = metrics.get("disk_free_bytes")
+    if isinstance(free, int) and not isinstance(free, bool):
+        parts.append(tr("{n} GB free").format(n=f"{free / 1024**3:.1f}"))
+    for key in ("temperature_c", "board_temperature_c"):
+        value = metrics.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            parts.append(f"{value:g} °C")
+    if metrics.get("box_state") == "fault":
+        parts.append(tr("fault: {text}").format(text=metrics.get("box_state_text") or "?"))
+    if metrics.get("sw_version"):
+        parts.append(f"sw {str(metrics['sw_version']).splitlines()[0]}")
+    if metrics.get("sdk_version"):
+        parts.append(f"SDK {metrics['sdk_version']}")
+    if score and score.get("scale"):
+        text = tr("scores {scale}").format(scale=score["scale"].replace("-", "–"))
+        if score.get("threshold") is not None:
+            text += ", " + tr("threshold {t}").format(t=f"{score['threshold']:g}")
+        parts.append(text)
     return " · ".join(parts)
 
 
@@ -194,7 +225,12 @@ class DevicesModel(ListTableModel):
         col = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             if col == "name":
-                return ("    " if row["kind"] == "camera" else "") + str(row["name"])
+                if row["kind"] == "camera":
+                    return "    " + str(row["name"])
+                names = [a for a in row.get("aliases") or [] if a != row["name"]]
+                shown = [str(row["key"])] if row["key"] != row["name"] else []
+                shown += names
+                return str(row["name"]) + (f"  ({', '.join(shown)})" if shown else "")
             if col == "status":
                 return self.status_text(row)
             if col == "last_event_at":
@@ -202,6 +238,8 @@ class DevicesModel(ListTableModel):
             if col == "spark":
                 return ""
             if col == "health":
+                if row.get("metrics") or row.get("score", {}).get("scale"):
+                    return metrics_text(row["metrics"], row.get("score"))
                 return health_text(row["health"])
             value = row.get(col)
             return "" if value is None else str(value)
@@ -219,6 +257,8 @@ class DevicesModel(ListTableModel):
                 )
             if col == "status":
                 return plain.tooltip(str(row["reason"] or ""))
+            if col == "name" and row["kind"] == "box":
+                return plain.tooltip("\n".join([str(row["key"]), *(row.get("aliases") or [])]))
             return plain.tooltip(str(row["key"]))
         if role == Qt.ItemDataRole.UserRole:
             return row["key"]

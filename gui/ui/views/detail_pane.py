@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import event_rows
+from gui.core import devices, event_rows
 from gui.core.images import describe
 from gui.core.model import IMAGE_KINDS
 from gui.core.overlay import shapes_for
@@ -62,6 +62,8 @@ class EventDetail:
     #: The same pictures already scaled to the size they are shown at (device pixels).
     previews: dict[str, QImage] = field(default_factory=dict)
     raw_text: str = ""
+    #: The box the event came from, with its score scale and threshold (or None).
+    box: dict[str, Any] | None = None
 
 
 def _abbreviate(node: Any, meta: dict[str, dict[str, Any]]) -> Any:
@@ -111,6 +113,7 @@ def load_detail(
         if preview is not None:
             detail.previews[kind] = preview
     detail.raw_text = raw_json_text(conn, event_id, ev.get("images") or {})
+    detail.box = devices.box_of_event(conn, ev)
     return detail
 
 
@@ -263,9 +266,11 @@ class DetailPane(QWidget):
     @staticmethod
     def _field_keys() -> tuple[str, ...]:
         return (
-            "name", "identity_id", "image_id", "face_ids", "person_type", "score", "action",
-            "attributes", "device", "ep_type", "ep_ip", "ep_id", "device_id", "dev_sno",
-            "event_time", "leave_time", "received", "skew", "source", "format",
+            "name", "identity_id", "image_id", "face_ids", "person_type", "score", "score_scale",
+            "action",
+            "attributes", "pass_info", "device", "ep_type", "ep_ip", "ep_id", "device_id",
+            "dev_sno", "box", "event_id", "event_time", "leave_time", "received", "skew",
+            "source", "format",
         )  # fmt: skip
 
     def _field_title(self, key: str) -> str:
@@ -276,14 +281,18 @@ class DetailPane(QWidget):
             "face_ids": tr("Face ids"),
             "person_type": tr("Person type"),
             "score": tr("Score"),
+            "score_scale": tr("Score scale"),
             "action": tr("Action"),
             "attributes": tr("Face attributes"),
+            "pass_info": tr("Resident (platform)"),
             "device": tr("Device"),
             "ep_type": tr("Device type"),
             "ep_ip": tr("Camera IP"),
             "ep_id": tr("Camera id (ep_id)"),
             "device_id": tr("Device id"),
             "dev_sno": tr("Box serial (dev_sno)"),
+            "box": tr("Box"),
+            "event_id": tr("Box event id"),
             "event_time": tr("Event time"),
             "leave_time": tr("Leave time"),
             "received": tr("Received"),
@@ -397,7 +406,11 @@ class DetailPane(QWidget):
             f"QLabel#typeBadge {{ background: {colour}; color: white; border-radius: 4px;"
             " padding: 2px 8px; font-weight: bold; }"
         )
-        self.score_label.setText(tr("score %1").replace("%1", words.format_score(ev.get("score"))))
+        score_context = (detail.box or {}).get("score") or {}
+        score_text = words.format_score_in_scale(
+            ev.get("score"), score_context.get("scale"), score_context.get("threshold")
+        )
+        self.score_label.setText(tr("score %1").replace("%1", score_text))
         self.action_label.setText(words.want_action_words(ev.get("want_action")))
 
         images = detail.images
@@ -414,13 +427,32 @@ class DetailPane(QWidget):
             )
         self.scene.set_overlays_visible(self.overlays_visible())
         self.scene.set_image(spot, shapes, detail.previews.get("spot_pic"))
-        self.scene.set_placeholder(self._missing("spot_pic", meta, pt))
+        geometry = ev.get("geometry") or {}
+        placeholder = self._missing("spot_pic", meta, pt)
+        if spot is None and ev.get("face_box") and "spot_pic" not in meta:
+            # The box belongs on a scene picture this event does not carry: say so
+            # rather than draw it on another picture.
+            placeholder = (
+                tr("V6 real-time events carry no scene photo: the face box is not drawn")
+                if geometry.get("scene_note") == "v6_realtime_has_no_scene"
+                else tr("no scene photo in this event: the face box is not drawn")
+            )
+        self.scene.set_placeholder(placeholder)
+        face = images.get("recognize_face")
+        crop_shapes = None
+        if face is not None and geometry.get("crop_box"):
+            crop_shapes = shapes_for(
+                geometry["crop_box"], None, pt, (face.width(), face.height()),
+                colours={int(k): v for k, v in self._colours().items() if str(k).isdigit()},
+            )  # fmt: skip
         for kind, tile in (
             ("reg_pic", self.reg_tile),
             ("recognize_face", self.face_tile),
             ("ir_pic", self.ir_tile),
         ):
-            tile.view.set_image(images.get(kind), None, detail.previews.get(kind))
+            tile.view.set_overlays_visible(self.overlays_visible())
+            tile_shapes = crop_shapes if kind == "recognize_face" else None
+            tile.view.set_image(images.get(kind), tile_shapes, detail.previews.get(kind))
             tile.view.set_placeholder(self._missing(kind, meta, pt))
 
         info = ev.get("identity_info") or {}
@@ -440,14 +472,18 @@ class DetailPane(QWidget):
             "face_ids": _text(info.get("face_ids")),
             "person_type": words.person_type_word(pt) + (f" ({pt})" if pt is not None else ""),
             "score": words.format_score(ev.get("score")),
+            "score_scale": _scale_field(score_context),
             "action": _join(words.want_action_words(ev.get("want_action")), ev.get("want_action")),
-            "attributes": _attributes(attrs),
+            "attributes": _attributes({**attrs, **(ev.get("face_attributes") or {})}),
+            "pass_info": _pass_info(info.get("ext_info")),
             "device": ep.get("ep_name") or "—",
             "ep_type": _join(words.ep_type_words(ep.get("ep_type")), ep.get("ep_type")),
             "ep_ip": _text(ep.get("ep_ip")),
             "ep_id": _text(ep.get("ep_id")),
             "device_id": _text(ep.get("device_id")),
             "dev_sno": _text(ev.get("dev_sno")),
+            "box": _box_field(detail.box),
+            "event_id": _text(ev.get("event_id")),
             "event_time": words.format_ms(ts),
             "leave_time": words.format_ms(ev.get("out_timestamp")),
             "received": words.format_ms(received),
@@ -529,17 +565,75 @@ _SKIP_ATTRS = {"point", "box", "feature", "feature_binary", "feature_base64_str"
 
 
 def _attributes(attrs: dict[str, Any]) -> str:
+    """Age, gender, glasses… and head pose, from wherever the firmware put them."""
     labels = {
         "age": tr("age"),
+        "age_code": tr("age code"),
         "gender": tr("gender"),
         "mask": tr("mask"),
         "glasses": tr("glasses"),
         "hat": tr("hat"),
         "expression": tr("expression"),
+        "quality_passed": tr("quality check passed"),
     }
     parts = []
     for key, value in attrs.items():
-        if key in _SKIP_ATTRS or value in (None, ""):
+        if key in _SKIP_ATTRS or value in (None, "") or isinstance(value, list):
             continue
+        if key == "head_pose" and isinstance(value, dict):
+            angles = [
+                f"{tr(name)} {value[name]:g}°"
+                for name in ("yaw", "pitch", "roll")
+                if isinstance(value.get(name), int | float)
+            ]
+            if angles:
+                parts.append(tr("head pose") + ": " + " ".join(angles))
+            continue
+        if key == "quality" and isinstance(value, dict):
+            parts.append(tr("quality") + ": " + ", ".join(f"{k} {v}" for k, v in value.items()))
+            continue
+        if isinstance(value, dict):
+            continue
+        if isinstance(value, bool):
+            value = tr("yes") if value else tr("no")
         parts.append(f"{labels.get(key, key)}: {value}")
     return ", ".join(parts) or "—"
+
+
+def _pass_info(ext_info: Any) -> str:
+    """A pass record's building / room / floor / address (forwarded by the platform)."""
+    if not isinstance(ext_info, dict) or not ext_info:
+        return "—"
+    labels = {
+        "building_no": tr("building"), "room": tr("room"), "floor": tr("floor"),
+        "address": tr("address"),
+    }  # fmt: skip
+    parts = [
+        f"{labels.get(str(k), str(k))} {v}"
+        for k, v in ext_info.items()
+        if v not in (None, "") and not isinstance(v, dict | list)
+    ]
+    return ", ".join(parts) or "—"
+
+
+def _scale_field(context: dict[str, Any]) -> str:
+    """The box's score scale and the threshold it compares scores with."""
+    scale = context.get("scale")
+    if not scale:
+        return "—"
+    text = {"0-100": tr("0–100 display score"), "0-1": tr("0–1 similarity")}.get(scale, scale)
+    threshold = context.get("threshold")
+    if threshold is None:
+        return text
+    note = {
+        "vendor_default": tr("threshold %1 (vendor default)"),
+        "configured": tr("threshold %1 (box setting)"),
+    }.get(context.get("threshold_source") or "", tr("threshold %1"))
+    return f"{text} · {note.replace('%1', words.format_score(threshold))}"
+
+
+def _box_field(box: dict[str, Any] | None) -> str:
+    if not box:
+        return "—"
+    name = box.get("name")
+    return f"{name} ({box['sn']})" if name and name != box["sn"] else str(box["sn"])

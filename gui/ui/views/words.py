@@ -24,6 +24,7 @@ def person_type_word(person_type: int | None) -> str:
         3: tr("blacklist"),
         4: tr("stranger"),
         5: tr("VIP"),
+        6: tr("vehicle"),
     }
     if person_type is None:
         return tr("unknown type")
@@ -55,6 +56,7 @@ def ep_type_words(ep_type: str | None) -> str:
         "rtsp": tr("video stream"),
         "card": tr("ID-card check"),
         "file": tr("file"),
+        "gb28181": tr("GB/T 28181 camera"),
     }
     return words.get(ep_type, ep_type)
 
@@ -118,3 +120,22 @@ def format_score(score: float | None) -> str:
     if score is None:
         return "—"
     return f"{score:.2f}".rstrip("0").rstrip(".") if score != int(score) else f"{score:.0f}"
+
+
+def format_score_in_scale(score: float | None, scale: str | None, threshold: float | None) -> str:
+    """A score as its box means it: ``0.93 (0–1)`` or ``82.05 / 100``, never mixed up.
+
+    Boxes send either a 0–1 similarity or the 0–100 display score; the scale is
+    the box's (see ``gui.core.devices.score_context``). With ``threshold`` the
+    box's match threshold follows.
+    """
+    text = format_score(score)
+    if score is None:
+        return text
+    if scale == "0-100":
+        text = f"{text} / 100"
+    elif scale == "0-1":
+        text = f"{text} (0–1)"
+    if threshold is not None:
+        text += " · " + tr("threshold %1").replace("%1", format_score(threshold))
+    return text
