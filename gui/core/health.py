@@ -149,6 +149,10 @@ def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _put(metrics: dict[str, Any], key: str, value: Any) -> None:
     if value is not None and key not in metrics:
         metrics[key] = value
@@ -375,7 +379,7 @@ def _camera_type(value: Any) -> str | None:
 def _cameras(variant: str, report: dict[str, Any]) -> tuple[CameraState, ...]:
     out: list[CameraState] = []
     if variant == "device_sync":
-        for e in report.get("deviceList") or []:
+        for e in _list(report.get("deviceList")):
             if not isinstance(e, dict):
                 continue
             direction = _text(e.get("direction"))
@@ -388,7 +392,7 @@ def _cameras(variant: str, report: dict[str, Any]) -> tuple[CameraState, ...]:
             ))  # fmt: skip
         return tuple(out)
     if variant == "platform_status":
-        for e in report.get("cameraInfo") or []:
+        for e in _list(report.get("cameraInfo")):
             if not isinstance(e, dict):
                 continue
             out.append(CameraState(

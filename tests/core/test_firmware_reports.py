@@ -314,3 +314,58 @@ def test_migration_merges_boxes_an_older_version_split(tmp_path) -> None:
     assert {P.SN, P.MAC} <= set(box["aliases"])
     assert box["score"]["scale"] == "0-100"
     assert [c["box_sn"] for c in found["cameras"]] == [P.LICENCE]
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12),
+    st.sampled_from(["30.54G", "549.0M", "0r/min", "6.5%", "online", "offline", "-1", "1", "0",
+                     P.MAC, f"0x{P.MAC_HEX}", "", " "]),
+)  # fmt: skip
+_json = st.recursive(
+    _leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                        max_size=3), max_leaves=12,
+)  # fmt: skip
+_report_keys = st.sampled_from([
+    "gateway_ip", "gateway_sn", "gateway_mac", "gateway_status", "gateway_name", "dev_sno",
+    "gateway_ext_data", "sub_devices", "media_devices", "reporter_id", "mq_license_key",
+    "deviceStatus", "deviceId", "deviceSN", "deviceMac", "cameraInfo", "deviceList", "devSno",
+])  # fmt: skip
+_ext_keys = st.sampled_from([
+    "cpu_use", "cpu_usage", "cpu_info", "memory_info", "disk_info", "memory_size", "memory_use",
+    "memory_usage", "disk_size", "disk_free_size", "temperature", "emmc", "hdd", "tpu_info",
+    "external_hard_drives_info", "fan_speed", "board_temperature", "core_temperature", "status",
+])  # fmt: skip
+_reports = st.dictionaries(_report_keys, _json, min_size=1, max_size=6).flatmap(
+    lambda r: st.dictionaries(_ext_keys, _json, max_size=6).map(
+        lambda ext: {**r, "gateway_ext_data": ext} if "gateway_ext_data" in r else r
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_reports)
+def test_any_report_is_normalised_and_stored_without_an_exception(report: dict[str, Any]) -> None:
+    import json
+    import sqlite3
+
+    from gui.core import devices, schema
+    from gui.core.event_rows import Arrival
+
+    parsed = health.normalise_report(report)
+    assert parsed.variant in health.VARIANTS
+    json.dumps(parsed.to_json(), allow_nan=False)
+    for key in ("cpu", "memory", "disk"):
+        value = parsed.metrics.get(key)
+        assert value is None or 0 <= value <= 1
+    for cam in parsed.cameras:
+        assert cam.status in (None, "online", "offline", "unknown")
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    schema.migrate(conn)
+    devices.apply_health_report(conn, report, Arrival(1, "192.0.2.9", "/DeviceStatus"))
+    devices.list_devices(conn)
