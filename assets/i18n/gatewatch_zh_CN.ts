@@ -2174,6 +2174,34 @@ The details below were also written to the log.</source>
         <source>Upgrading Gatewatch</source>
         <translation>正在升级 Gatewatch</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="60"/>
+        <source>Gatewatch is already running</source>
+        <translation>Gatewatch 已在运行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="60"/>
+        <source>The data folder {folder} is used by another Gatewatch ({who}).
+
+Close that one first, or start this one with another data folder (--data-dir).</source>
+        <translation>数据文件夹 {folder} 正被另一个 Gatewatch 使用（{who}）。
+
+请先关闭那个 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="60"/>
+        <source>Database from a newer Gatewatch</source>
+        <translation>数据库来自更新版本的 Gatewatch</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="60"/>
+        <source>The database in {folder} was written by a newer version of Gatewatch, and this version ({version}) cannot read it. It has been left untouched.
+
+Install the newer Gatewatch, or start this one with another data folder (--data-dir).</source>
+        <translation>{folder} 中的数据库由更新版本的 Gatewatch 写入，本版本（{version}）无法读取。数据库未作任何改动。
+
+请安装更新版本的 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
+    </message>
 </context>
 <context>
     <name>window</name>

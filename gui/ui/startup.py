@@ -109,7 +109,7 @@ def refuse(title: str, text: str, line: str) -> None:
     from gui import preflight
 
     preflight.say(line)
-    log.error("start refused: %s", line)
+    log.warning("start refused: %s", line)
     if os.environ.get(SMOKE_TEST_ENV):
         return  # nobody to press OK
     show_refusal(title, text)

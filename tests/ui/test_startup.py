@@ -138,3 +138,22 @@ def test_desktop_refuses_a_folder_a_headless_receiver_holds(qtbot, tmp_path: Pat
     [(title, text)] = shown
     assert "already running" in title
     assert "headless" in text and str(tmp_path) in text
+
+
+def test_refusal_dialogs_are_translated_to_chinese(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from gui import folder_lock
+    from gui.settings import Settings
+    from gui.ui import i18n
+
+    held = folder_lock.acquire(tmp_path, "headless")
+    shown = _refusals(monkeypatch)
+    i18n.install("zh_CN")
+    try:
+        startup.prepare(QApplication.instance(), Settings(data_dir=str(tmp_path)), _Args())
+    finally:
+        i18n.install("en")
+        held.release()
+        folder_lock.release_all()
+    [(title, text)] = shown
+    assert title == "Gatewatch 已在运行"
+    assert "数据文件夹" in text and str(tmp_path) in text
