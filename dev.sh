@@ -95,6 +95,7 @@ case "$cmd" in
             export QT_QPA_PLATFORM=offscreen
             .venv/bin/ruff check .
             .venv/bin/lint-imports
+            .venv/bin/mypy   # gui/core, strictness in pyproject.toml
             exec .venv/bin/python -m pytest "$@" ;;
   bench)    setup_venv "test,bench"
             [ $# -ge 1 ] || { echo "usage: ./dev.sh bench NAME (a module in bench/)" >&2; exit 2; }

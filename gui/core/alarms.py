@@ -24,6 +24,7 @@ import logging
 import sqlite3
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -295,7 +296,7 @@ def raise_job(
     ep_id: str | None = None,
     detail: str | None = None,
     fold_within_ms: int | None = 0,
-):  # -> writer job returning AlarmChanged
+) -> Callable[[sqlite3.Connection], AlarmChanged]:
     """Fold into an open alarm with the same key, or insert a new one.
 
     The key is (kind, late, ep_id, identity_id). ``fold_within_ms`` is how
@@ -325,7 +326,9 @@ def _clean_text(value: Any, what: str, limit: int) -> str | None:
     return value or None
 
 
-def ack_job(alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: bool):
+def ack_job(
+    alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: bool
+) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
     """Acknowledge alarms, all or none; refuses blacklist alarms in a bulk acknowledgement."""
 
     def job(conn: sqlite3.Connection) -> list[AlarmChanged]:

@@ -122,7 +122,9 @@ def _ep(ev: NormalisedEvent, key: str) -> str | None:
     return None if value is None else str(value)
 
 
-def _summary(row: sqlite3.Row | tuple, kinds: Sequence[str], merged: bool) -> EventSummary:
+def _summary(
+    row: sqlite3.Row | tuple[Any, ...], kinds: Sequence[str], merged: bool
+) -> EventSummary:
     (id_, _key, _ts, timestamp, _out, received_at, identity_id, identity_name, person_type,
      score, want_action, ep_id, device_id, ep_name, _ep_type, _ep_ip, dev_sno, fmt,
      _api, source_ip, path, warning_codes, self_test, _pinned, _doc) = tuple(row)  # fmt: skip
@@ -260,7 +262,7 @@ def _fill(old: Any, new: Any) -> Any:
 
 def _merge(
     conn: sqlite3.Connection,
-    row: tuple,
+    row: tuple[Any, ...],
     ev: NormalisedEvent,
     images: Sequence[DecodedImage],
     dropped: Sequence[ImageSource],
@@ -334,7 +336,9 @@ def images_by_event(
     return out
 
 
-def event_to_json(row: sqlite3.Row | tuple, images: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def event_to_json(
+    row: sqlite3.Row | tuple[Any, ...], images: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
     """The API's (and the exports') shape of one stored event."""
     (id_, _key, _ts, timestamp, out_timestamp, received_at, identity_id, identity_name,
      person_type, score, want_action, ep_id, device_id, ep_name, ep_type, ep_ip, dev_sno, fmt,

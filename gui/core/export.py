@@ -154,7 +154,7 @@ def _csv_columns(conn: sqlite3.Connection, flt: query.EventFilter) -> list[str]:
             if isinstance(sub, dict):
                 for key in sub:
                     keys[name].setdefault(key)
-    columns = []
+    columns: list[str] = []
     for name in TOP_FIELDS:
         if name in NESTED:
             columns.extend(f"{name}.{key}" for key in keys[name])

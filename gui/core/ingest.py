@@ -257,7 +257,7 @@ def store_job(
     arrival: Arrival,
     tally: devices.DeviceTally | None = None,
     hooks: Sequence[EventHook] = (),
-):  # -> Callable[[Connection], list[StoredEvent]]
+) -> Callable[[sqlite3.Connection], list[StoredEvent]]:
     """The writer job for one request: all its events in one transaction.
 
     With ``tally`` (the writer's batch hook) the devices' last-seen and counts
@@ -265,7 +265,7 @@ def store_job(
     event written (alarms), in the same transaction.
     """
 
-    def job(conn) -> list[StoredEvent]:
+    def job(conn: sqlite3.Connection) -> list[StoredEvent]:
         stored = []
         prepared.after_commit.clear()
         for p in prepared.events:

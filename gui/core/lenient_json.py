@@ -129,7 +129,7 @@ def _walk(value: Any, path: tuple[str | int, ...], notes: list[Note]) -> tuple[A
     return value, value
 
 
-def _walk_list(value: list[Any], path: tuple[str | int, ...], notes: list[Note]):
+def _walk_list(value: list[Any], path: tuple[str | int, ...], notes: list[Note]) -> tuple[Any, Any]:
     clean: list[Any] | None = None
     raw: list[Any] | None = None
     for index, item in enumerate(value):
@@ -145,7 +145,9 @@ def _walk_list(value: list[Any], path: tuple[str | int, ...], notes: list[Note])
     return (value if clean is None else clean), (value if raw is None else raw)
 
 
-def _walk_dict(value: dict[str, Any], path: tuple[str | int, ...], notes: list[Note]):
+def _walk_dict(
+    value: dict[str, Any], path: tuple[str | int, ...], notes: list[Note]
+) -> tuple[Any, Any]:
     clean: dict[str, Any] | None = None
     raw: dict[str, Any] | None = None
     for position, (key, item) in enumerate(value.items()):

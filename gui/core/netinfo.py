@@ -273,7 +273,8 @@ def windows_firewall(port: int, run: Runner) -> FirewallStatus:
             False, None, "could not read the Windows firewall rules (unknown output language)",
             command,
         )  # fmt: skip
-    allowing, blocking = [], []
+    allowing: list[str] = []
+    blocking: list[str] = []
     for rule in rules:
         if rule.get("Enabled", "Yes").lower() != "yes":
             continue

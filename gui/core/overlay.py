@@ -201,7 +201,7 @@ def _draw_label(
     tab_left = max(left, 0)
     draw.rectangle((tab_left, tab_top, tab_left + tab_w - 1, tab_top + tab_h - 1), fill=fill)
     luminance = 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2]
-    ink = (0, 0, 0) if luminance > 150 else (255, 255, 255)
+    ink: tuple[int, ...] = (0, 0, 0) if luminance > 150 else (255, 255, 255)
     if len(fill) == 4:
         ink = (*ink, 255)
     draw.text((tab_left + pad - x0, tab_top + pad - y0), text, fill=ink, font=font)

@@ -276,7 +276,7 @@ def fetch_rows(
     return conn.execute(sql, [*halves[0][1], *halves[1][1], limit]).fetchall()
 
 
-def sort_key(row: sqlite3.Row | tuple, sort: str = "time") -> tuple[Any, ...]:
+def sort_key(row: sqlite3.Row | tuple[Any, ...], sort: str = "time") -> tuple[Any, ...]:
     """The keyset cursor value of a row from ``fetch_rows``."""
     n = len(SORTS[sort][0])
     return tuple(tuple(row)[-n:])

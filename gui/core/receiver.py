@@ -62,7 +62,7 @@ class Receiver:
         self._owns_store = store is None
         self._handlers: dict[type, list[Callable[[Any], None]]] = {}
         self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
+        self._site: web.BaseSite | None = None
         self.pipeline: IngestPipeline | None = None
         #: Run in the transaction of every event written (alarms); added before start.
         self.event_hooks: list[EventHook] = []

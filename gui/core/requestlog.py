@@ -10,7 +10,7 @@ from __future__ import annotations
 import collections
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -84,7 +84,9 @@ class RequestLog:
         """The flush job did not run (store closed, disk full): the next ``add`` retries."""
         self._flush_scheduled = False
 
-    def flush_job(self):  # -> writer job returning the written records, with their ids
+    def flush_job(self) -> Callable[[sqlite3.Connection], list[RequestRecord]]:
+        """A writer job writing the waiting records; returns them with their ids."""
+
         def job(conn: sqlite3.Connection) -> list[RequestRecord]:
             # Cleared before draining: a record added from now on is either drained
             # here or schedules the next job; none is left waiting.
@@ -97,7 +99,8 @@ class RequestLog:
 
         return job
 
-    def insert_job(self, record: RequestRecord):  # -> writer job returning the new id
+    def insert_job(self, record: RequestRecord) -> Callable[[sqlite3.Connection], int]:
+        """A writer job writing ``record``; returns its new id."""
         return lambda conn: self._insert(conn, record)
 
     def _insert(self, conn: sqlite3.Connection, record: RequestRecord) -> int:
@@ -167,7 +170,7 @@ REQUEST_COLUMNS = (
 )
 
 
-def _row_to_json(row: sqlite3.Row | tuple) -> dict[str, Any]:
+def _row_to_json(row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
     (rid, time_, source_ip, method, path, content_type, length, status, reply, duration_ms,
      events, warnings) = tuple(row)  # fmt: skip
     try:
@@ -200,7 +203,8 @@ def list_requests(
     path: str | None = None,
 ) -> list[dict[str, Any]]:
     """Newest first; ``before`` is a request id (the last one of the previous page)."""
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     if before is not None:
         parts.append("id < ?")
         params.append(before)

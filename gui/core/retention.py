@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -354,7 +355,9 @@ class Retention:
             while start_size - size < need:
                 # No more rows than the shortfall needs: a chunk of scene photos is MBs.
                 cap = -(-(need - (start_size - size)) // max(1, avg))
-                n = await self._rows.step(lambda k, job=job: job(k, received_before), cap)
+                n = await self._rows.step(
+                    functools.partial(job, received_before=received_before), cap
+                )
                 if n == 0:
                     break
                 if kind == "photos":

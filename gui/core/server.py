@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.typedefs import Handler
 
 from gui import __version__
 from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog
@@ -67,7 +68,7 @@ def parse_networks(items: Iterable[str]) -> list[Network]:
     list means "everyone", which ``--allow ''`` (a script's empty variable) must
     never mean by accident.
     """
-    nets = []
+    nets: list[Network] = []
     for item in items:
         parts = item.replace(",", " ").split()
         if not parts:
@@ -277,7 +278,7 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
 
 
 @web.middleware
-async def api_guard(request: web.Request, handler):
+async def api_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The API serves face photos: loopback only, unless a token is configured and sent."""
     if not request.path.startswith("/api/"):
         return await handler(request)

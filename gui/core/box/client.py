@@ -281,7 +281,7 @@ class BoxClient:
             )
         t = PROBE_TIMEOUT
         family = firmware = ""
-        steps = (
+        steps: tuple[tuple[str, str, str, dict[str, Any] | None], ...] = (
             (
                 "POST",
                 "face",
@@ -662,7 +662,7 @@ def is_uniform(data: bytes) -> bool:
             lo, hi = im.convert("L").getextrema()
     except Exception:
         return False
-    return hi - lo <= 2
+    return isinstance(lo, int | float) and isinstance(hi, int | float) and hi - lo <= 2
 
 
 def page_count(total: int, per_page: int) -> int:

@@ -364,7 +364,11 @@ class BoxEmulator:
     def _spawn(self, coro: Any) -> None:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.append(task)
-        task.add_done_callback(lambda t: t in self._tasks and self._tasks.remove(t))
+        task.add_done_callback(self._forget)
+
+    def _forget(self, task: asyncio.Task[Any]) -> None:
+        if task in self._tasks:
+            self._tasks.remove(task)
 
     async def _generate_loop(self) -> None:
         assert self.generate_every
@@ -377,7 +381,6 @@ class BoxEmulator:
     def push_payload(self, ev: BoxEvent) -> dict[str, Any]:
         """The history upload of one event: 1.0 (V2–V5) or 2.0 (V6), photos as base64."""
         s = ev.sample
-        b64 = lambda data: base64.b64encode(data).decode() if data else ""  # noqa: E731
         reg = s.reg if s.person_type != 4 else b""
         if self.family == "v5":
             return {
@@ -386,8 +389,8 @@ class BoxEmulator:
                 "identity_info": {"face_ids": [], "image_id": s.image_id} if s.image_id else {},
                 "timestamp": ev.ms, "score": ev.score,
                 "want_action": "1001" if s.person_type == 4 else "0",
-                "reg_pic": b64(reg), "spot_pic": b64(s.spot), "ir_pic": "",
-                "recognize_face": b64(s.face), "person_type": s.person_type,
+                "reg_pic": _b64(reg), "spot_pic": _b64(s.spot), "ir_pic": "",
+                "recognize_face": _b64(s.face), "person_type": s.person_type,
                 "out_timestamp": ev.ms + 400,
                 "ep_info": self._ep_info(ev.camera),
                 "dev_sno": self.dev_sno,
@@ -401,8 +404,8 @@ class BoxEmulator:
             "timestamp": ev.ms, "in_timestamp": ev.ms, "out_timestamp": ev.ms + 400,
             "score": ev.score, "post_action": "1001" if s.person_type == 4 else "0",
             "user_type": _PERSON_WORDS[s.person_type],
-            "reg_image": b64(reg), "spot_image": b64(s.spot), "ir_image": "",
-            "recognize_face_image": b64(s.face),
+            "reg_image": _b64(reg), "spot_image": _b64(s.spot), "ir_image": "",
+            "recognize_face_image": _b64(s.face),
             "media_device_info": self._media_info(ev.camera),
             "mq_license_key": self.dev_sno,
             "recognize_face_attr": {"point": _interleave(s.point), "box": s.box,
@@ -456,7 +459,7 @@ class BoxEmulator:
             }  # fmt: skip
         prefix = "data:image/jpeg;base64,"
         face = prefix + base64.b64encode(s.face).decode() if config.get("with_face_image") else ""
-        reg = (
+        reg_text = (
             prefix + base64.b64encode(s.reg).decode()
             if s.person_type != 4 and s.reg and config.get("with_register_image")
             else ""
@@ -466,7 +469,7 @@ class BoxEmulator:
             "identity_name": s.identity_name, "user_type": _PERSON_WORDS[s.person_type],
             "score": ev.score, "media_device_id": ev.camera.device_id,
             "media_device_ip": ev.camera.ip, "media_device_type": ev.camera.type,
-            "register_image": reg, "recognize_face_image": face,
+            "register_image": reg_text, "recognize_face_image": face,
             "recognize_face_attr": {"box": s.box, "point": _interleave(s.point)},
             "reg_pic": "",
         }  # fmt: skip
@@ -1192,6 +1195,10 @@ class BoxEmulator:
 async def _send_quietly(ws: web.WebSocketResponse, text: str) -> None:
     with contextlib.suppress(Exception):
         await ws.send_str(text)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode() if data else ""
 
 
 def _interleave(points: list[Any]) -> list[Any]:
