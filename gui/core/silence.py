@@ -100,15 +100,24 @@ def judge(
     offline: bool = False,
     quiet: bool = False,
 ) -> tuple[str, str]:
-    """(level, reason) for one device."""
+    """(level, reason) for one device.
+
+    Silence is about what arrives: a device whose events arrive is OK even when
+    its box reports it offline (the report is stale, or names it differently);
+    the report makes it red only once nothing arrives either.
+    """
+    limit = max(1, minutes) * 60000
+    silent = None if last is None else max(0, now - last)
+    if silent is not None and silent < limit:
+        return OK, "sending, although the box reports it offline" if offline else "sending"
     if offline:
-        return RED, "the box reports it offline"
+        if silent is None:
+            return RED, "the box reports it offline"
+        return RED, f"the box reports it offline; nothing received for {_minutes_text(silent)}"
     if quiet:
         return QUIET, "expected quiet at night"
-    if last is None:
+    if silent is None:
         return OK, "nothing received yet"
-    silent = max(0, now - last)
-    limit = max(1, minutes) * 60000
     if silent >= 2 * limit:
         return RED, f"nothing received for {_minutes_text(silent)}"
     if silent >= limit:

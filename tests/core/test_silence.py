@@ -19,7 +19,13 @@ def test_levels_by_minutes():
     assert level == AMBER and reason == "nothing received for 10 min"
     assert silence.judge(now - 20 * MIN, now, 10)[0] == RED
     assert silence.judge(None, now, 10)[0] == OK
-    assert silence.judge(now, now, 10, offline=True) == (RED, "the box reports it offline")
+    assert silence.judge(None, now, 10, offline=True) == (RED, "the box reports it offline")
+    # A camera whose events arrive is not silent, whatever its box reports.
+    assert silence.judge(now, now, 10, offline=True) == (
+        OK, "sending, although the box reports it offline"
+    )  # fmt: skip
+    level, reason = silence.judge(now - 12 * MIN, now, 10, offline=True)
+    assert level == RED and reason == "the box reports it offline; nothing received for 12 min"
 
 
 def test_quiet_at_night_only_at_night():

@@ -131,6 +131,10 @@ class App:
         assert reply.status == 200, reply.body[:300]
         return int(reply.json()["events"][0]["id"])
 
+    async def in_core(self, coro_factory: Callable[[], Awaitable[Any]]) -> Any:
+        """Await a coroutine on the core's loop (what a core task would do)."""
+        return await asyncio.wrap_future(self.bridge.in_core(coro_factory))
+
     def stored_count(self) -> int:
         return int(self.bridge.store.reader().execute("SELECT count(*) FROM events").fetchone()[0])
 

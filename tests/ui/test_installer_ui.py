@@ -331,7 +331,7 @@ def test_devices_silence_colours(rig: Any, qtbot: Any) -> None:
     assert gate["level"] == silence.AMBER
     model = dev.DevicesModel()
     model.set_rows(rows, later)
-    idx = model.index(model.row_of("gate-2"), model.COLUMNS.index("status"))
+    idx = model.index(model.row_of("gate-2"), model.COLUMNS.index("traffic"))
     assert idx.data() == "silent"
     assert idx.data(8).color().name() == dev.LEVEL_BACKGROUND[silence.AMBER]
     rows = dev.load(conn, now_ms() + 25 * 60_000, 10, [])

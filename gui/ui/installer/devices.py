@@ -72,6 +72,8 @@ def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, 
         cameras_by_box.setdefault(cam.get("box_sn"), []).append(cam)
     box_sns = {b["sn"] for b in found["boxes"]}
 
+    reported_at = {b["sn"]: b.get("last_report_at") for b in found["boxes"]}
+
     def camera_row(cam: dict[str, Any]) -> dict[str, Any]:
         s = levels.get(cam["ep_id"])
         return {
@@ -80,7 +82,7 @@ def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, 
             "last_event_at": cam.get("last_event_at"), "event_count": cam.get("event_count"),
             "spark": activity["cameras"].get(cam["ep_id"]) or [0] * 24,
             "level": s.level if s else silence.OK, "reason": s.reason if s else "",
-            "health": None, "detail": cam,
+            "health": None, "detail": cam, "reported_at": reported_at.get(cam.get("box_sn")),
         }  # fmt: skip
 
     for box in found["boxes"]:
@@ -95,7 +97,7 @@ def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, 
             "last_event_at": box.get("last_event_at"), "event_count": box.get("event_count"),
             "spark": activity["boxes"].get(box["sn"]) or [0] * 24,
             "level": s.level if s else silence.OK, "reason": s.reason if s else "",
-            "health": health, "detail": box,
+            "health": health, "detail": box, "reported_at": box.get("last_report_at"),
         })  # fmt: skip
         rows.extend(camera_row(c) for c in cameras_by_box.get(box["sn"], []))
     for sn, cams in cameras_by_box.items():
@@ -182,7 +184,8 @@ def _ago(ms: int | None, now: int) -> str:
 
 
 class DevicesModel(ListTableModel):
-    COLUMNS = ("name", "ip", "type", "status", "last_event_at", "spark", "health")
+    #: "status" is what the box says in its health report; "traffic" what we receive.
+    COLUMNS = ("name", "ip", "type", "status", "traffic", "last_event_at", "spark", "health")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -203,20 +206,45 @@ class DevicesModel(ListTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (tr("Device"), tr("IP"), tr("Type"), tr("Status"), tr("Last event"),
-                    tr("Events / hour, 24 h"), tr("Health"))[section]  # fmt: skip
+            return (tr("Device"), tr("IP"), tr("Type"), tr("Box reports"),
+                    tr("Events received"), tr("Last event"), tr("Events / hour, 24 h"),
+                    tr("Health"))[section]  # fmt: skip
         return None
 
     def status_text(self, row: dict[str, Any]) -> str:
-        parts = []
-        if row["status"]:
-            parts.append({"online": tr("online"), "offline": tr("offline")}.get(
-                str(row["status"]).lower(), str(row["status"])))  # fmt: skip
+        """What the box itself said about the device in its last health report."""
+        if not row["status"]:
+            return "—"
+        return {"online": tr("online"), "offline": tr("offline")}.get(
+            str(row["status"]).lower(), str(row["status"])
+        )
+
+    def traffic_text(self, row: dict[str, Any]) -> str:
+        """What Gatewatch receives from the device, whatever the box reports."""
         level = row["level"]
         if level != silence.OK:
-            parts.append({silence.AMBER: tr("silent"), silence.RED: tr("silent (red)"),
-                          silence.QUIET: tr("quiet at night")}[level])  # fmt: skip
-        return ", ".join(parts) or tr("sending")
+            return {silence.AMBER: tr("silent"), silence.RED: tr("silent (red)"),
+                    silence.QUIET: tr("quiet at night")}[level]  # fmt: skip
+        if not row["last_event_at"]:
+            return tr("reports only") if row["kind"] == "box" else tr("no events yet")
+        return tr("sending")
+
+    @staticmethod
+    def sending(row: dict[str, Any]) -> bool:
+        return row["level"] == silence.OK and bool(row["last_event_at"])
+
+    def status_tooltip(self, row: dict[str, Any]) -> str:
+        if not row["status"]:
+            return tr("No health report from the box mentions this device.")
+        text = tr("The box's own health report, {ago}.").format(
+            ago=_ago(row.get("reported_at"), self.now)
+        )
+        if str(row["status"]).lower() == "offline" and self.sending(row):
+            text += " " + tr(
+                "Its events arrive nevertheless: the report is out of date, or the box "
+                "names this camera differently in its reports."
+            )
+        return text
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -233,6 +261,8 @@ class DevicesModel(ListTableModel):
                 return str(row["name"]) + (f"  ({', '.join(shown)})" if shown else "")
             if col == "status":
                 return self.status_text(row)
+            if col == "traffic":
+                return self.traffic_text(row)
             if col == "last_event_at":
                 return _ago(row["last_event_at"], self.now)
             if col == "spark":
@@ -245,18 +275,24 @@ class DevicesModel(ListTableModel):
             return "" if value is None else str(value)
         if role == SPARK_ROLE and col == "spark":
             return row["spark"]
-        if role == Qt.ItemDataRole.BackgroundRole and col == "status":
+        if role == Qt.ItemDataRole.BackgroundRole and col == "traffic":
             colour = LEVEL_BACKGROUND.get(row["level"])
-            if row["kind"] == "camera" and str(row["status"]).lower() == "offline":
-                colour = LEVEL_BACKGROUND[silence.RED]
             return QBrush(QColor(colour)) if colour else None
+        if role == Qt.ItemDataRole.BackgroundRole and col == "status":
+            if str(row["status"]).lower() != "offline":
+                return None
+            # Offline by the box's word, yet sending: a contradiction to look at, not an outage.
+            level = silence.AMBER if self.sending(row) else silence.RED
+            return QBrush(QColor(LEVEL_BACKGROUND[level]))
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == "spark":
                 return tr("{n} events in the last 24 h (oldest hour on the left)").format(
                     n=sum(row["spark"])
                 )
             if col == "status":
-                return plain.tooltip(str(row["reason"] or ""))
+                return plain.tooltip(self.status_tooltip(row))
+            if col == "traffic":
+                return plain.tooltip(str(row["reason"] or tr("Events arrive.")))
             if col == "name" and row["kind"] == "box":
                 return plain.tooltip("\n".join([str(row["key"]), *(row.get("aliases") or [])]))
             return plain.tooltip(str(row["key"]))
@@ -313,13 +349,15 @@ class DevicesPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setItemDelegateForColumn(5, SparklineDelegate(self.table))
+        self.table.setItemDelegateForColumn(
+            DevicesModel.COLUMNS.index("spark"), SparklineDelegate(self.table)
+        )
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((260, 130, 70, 150, 110, 200)):
+        for col, width in enumerate((240, 120, 60, 100, 110, 100, 180)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
