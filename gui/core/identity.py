@@ -301,14 +301,14 @@ def rebuild_aliases(conn: sqlite3.Connection) -> None:
         " AND (dev_sno IS NOT NULL AND dev_sno != '' OR ep_id LIKE '%\\_\\_%' ESCAPE '\\')"
     ).fetchall()
     for dev_sno, ep_id in pairs:
-        names: list[tuple[str, Any]] = []
+        pair_names: list[tuple[str, Any]] = []
         if dev_sno:
-            names.append(("licence", dev_sno))
+            pair_names.append(("licence", dev_sno))
         key = ep_id_key(ep_id)
         if key is not None:
-            names.append(key)
-        if len(names) == 2 or any(
+            pair_names.append(key)
+        if len(pair_names) == 2 or any(
             conn.execute("SELECT 1 FROM box_aliases WHERE alias = ?", (alias_of(k, v),)).fetchone()
-            for k, v in names
+            for k, v in pair_names
         ):
-            resolve(conn, names, None, 0)
+            resolve(conn, pair_names, None, 0)
