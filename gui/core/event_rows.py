@@ -22,6 +22,7 @@ from gui.core.model import (
     ImageSource,
     NormalisedEvent,
 )
+from gui.core.protocol import natural_key
 
 #: Marker that stands in the stored raw JSON where an image string was.
 IMAGE_REF_KEY = "__gatewatch_image__"
@@ -219,6 +220,12 @@ def store_event(
         pack_doc(_doc(ev, warnings)),
         _pack(raw),
     )  # fmt: skip
+    near = _neighbour_key(conn, ev)
+    if near is not None:
+        existing = conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (near,)
+        ).fetchone()
+        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs)
     # The common case (a new event) in one statement; a known key means a retry
     # or a richer copy of a stored event.
     cur = conn.execute(
@@ -240,6 +247,32 @@ def store_event(
     kinds = _insert_images(conn, event_id, images, thumbs)
     row = (event_id, *values[:23], values[24])  # the columns of EVENT_COLUMNS
     return StoredEvent(_summary(row, kinds, merged=False), "new")
+
+
+def _neighbour_key(conn: sqlite3.Connection, ev: NormalisedEvent) -> str | None:
+    """The key of the same event stored 1 ms off, if any.
+
+    A box's stored records carry float seconds; converted back they can land
+    1 ms from the millisecond time its push carried (decimal rounding of the
+    record). Two real events of one person at one camera are never 1 ms apart.
+    """
+    if ev.timestamp is None:
+        return None
+    keys = [
+        natural_key(
+            ep_id=_ep(ev, "ep_id"), device_id=_ep(ev, "device_id"), dev_sno=ev.dev_sno,
+            identity_id=ev.identity_id, timestamp=ev.timestamp + delta,
+        )
+        for delta in (-1, 1)
+    ]  # fmt: skip
+    if ev.natural_key in keys:
+        return None
+    row = conn.execute(
+        "SELECT natural_key FROM events WHERE natural_key IN (?, ?) "
+        "AND NOT EXISTS (SELECT 1 FROM events WHERE natural_key = ?) LIMIT 1",
+        (*keys, ev.natural_key),
+    ).fetchone()
+    return row[0] if row else None
 
 
 _FILLABLE = (

@@ -22,4 +22,7 @@ def install(receiver: Receiver, settings: Any) -> None:
     from gui.core import installer
 
     installer.install(receiver, settings)
+    from gui.core.box import api as boxes
+
+    boxes.install(receiver, settings)
     return None

@@ -65,6 +65,9 @@ class Delivery:
     form_fields: Sequence[tuple[str, str]] | None = None
     parsed: ingest.ParsedBody | None = None
     self_test: bool = False
+    #: The path stored with the events when it is not ``path`` (a puller's URL,
+    #: e.g. ``ws://BOX:5679``), so a user sees where a pulled event came from.
+    recorded_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,10 @@ class IngestPipeline:
         self.in_flight = 0
         self._parse_pool: ThreadPoolExecutor | None = None
         self._background: set[asyncio.Task[Any]] = set()
+        #: Called with each delivery and its prepared events before they are stored:
+        #: a feature that knows the sender (a box added by address) may name a camera
+        #: the body left unnamed, so the natural key matches the other channels.
+        self.resolvers: list[Callable[[Delivery, ingest.Prepared], None]] = []
 
     def _announce(self, message: Message) -> None:
         self.announce(message)
@@ -163,8 +170,14 @@ class IngestPipeline:
                 body_format=body_format[0] if body_format else None,
             )  # fmt: skip
 
+        for resolve in self.resolvers:
+            try:
+                resolve(d, prepared)
+            except Exception:
+                log.exception("resolver %r failed", resolve)
         arrival = Arrival(
-            received_at=d.received_at, source_ip=d.source_ip, path=d.path, self_test=d.self_test
+            received_at=d.received_at, source_ip=d.source_ip, path=d.recorded_path or d.path,
+            self_test=d.self_test,
         )
         try:
             tally = self.store.writer.batch_hook("devices", devices.DeviceTally)

@@ -70,6 +70,10 @@ class Settings(LiveOptions):
         list[str], [], "cameras (ep_id) expected quiet at night"
     )
     silence_alarms = Option(bool, True, "a camera turning red raises a 'silence' alarm")
+    box_gap_fill = Option(
+        bool, True, "boxes added by address: fill each one's gap from its own store on start "
+        "and when it reports again after a silence"
+    )
 
     def resolved_data_dir(self) -> Path:
         return Path(self.data_dir).expanduser() if self.data_dir else files.default_data_dir()

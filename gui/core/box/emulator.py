@@ -811,6 +811,9 @@ class BoxEmulator:
         if found is None:
             return self._error(40401, "image not found", "ID_NOT_FOUND", 404)
         ev, kind = found
+        if not (ev.sample.spot if kind == "spot" else ev.sample.face):
+            return self._error(40401 if self.family == "v5" else "ID_NOT_FOUND", "no picture",
+                               "ID_NOT_FOUND", 404)  # fmt: skip
         return web.Response(body=ev.sample.spot if kind == "spot" else ev.sample.face,
                             content_type="image/jpeg")  # fmt: skip
 
@@ -991,6 +994,9 @@ class BoxEmulator:
         if found is None:
             return self._error("ID_NOT_FOUND", request.match_info["id"])
         ev, kind = found
+        if not (ev.sample.spot if kind == "spot" else ev.sample.face):
+            return self._error(40401 if self.family == "v5" else "ID_NOT_FOUND", "no picture",
+                               "ID_NOT_FOUND", 404)  # fmt: skip
         return web.Response(body=ev.sample.spot if kind == "spot" else ev.sample.face,
                             content_type="image/jpeg")  # fmt: skip
 

@@ -1,0 +1,348 @@
+"""Boxes end to end against the emulator, both families: the receiver's /api/boxes and jobs."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.core.box_harness import BoxThread, FullReceiver, next_address, wait_until
+
+FAMILIES = ["v5", "v6"]
+
+
+@pytest.fixture
+def receiver(tmp_path: Path) -> Iterator[FullReceiver]:
+    rec = FullReceiver(tmp_path / "data")
+    yield rec
+    rec.stop()
+
+
+def make_box(family: str, **options: Any) -> BoxThread:
+    options.setdefault("history_period", 0.3)
+    options.setdefault("status_period", 0.3)
+    return BoxThread(family, **options)
+
+
+@pytest.fixture(params=FAMILIES)
+def box(request: pytest.FixtureRequest) -> Iterator[BoxThread]:
+    thread = make_box(request.param)
+    yield thread
+    thread.stop()
+
+
+def add(receiver: FullReceiver, box: BoxThread, password: str = "admin") -> dict[str, Any]:
+    reply = receiver.client.post_json(
+        "/api/boxes", {"address": box.box.address, "username": "admin", "password": password}
+    )
+    assert reply.status == 201, reply.body
+    return reply.json()
+
+
+def by_time(events: list[dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {e["timestamp"]: e for e in events}
+
+
+# ------------------------------------------------------------------ add
+
+
+def test_add_reads_family_identity_urls_and_cameras(receiver: FullReceiver, box: BoxThread):
+    b = box.box
+    b.history_urls = ["http://203.0.113.7:9061/box/cross/record/report"]
+    started = time.monotonic()
+    added = add(receiver, box)
+    assert time.monotonic() - started < 10
+    assert added["family"] == b.family
+    assert added["firmware"] == ("V5R7C01" if b.family == "v5" else "V6R2C01")
+    assert added["serial"] == b.serial
+    assert added["push"]["history"] == ["http://203.0.113.7:9061/box/cross/record/report"]
+    assert [c["id"] for c in added["cameras"]] == [c.device_id for c in b.cameras]
+    assert "password" not in added and "admin" not in str(added.get("push"))
+    listed = receiver.client.get_json("/api/boxes")["boxes"]
+    assert [x["id"] for x in listed] == [added["id"]]
+    assert "password" not in receiver.client.get(f"/api/boxes/{added['id']}").body.decode()
+    # the password is kept privately, never in boxes.json
+    data_dir = receiver.rec.config.data_dir
+    assert "admin" not in (data_dir / "boxes.json").read_text().replace('"username": "admin"', "")
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_wrong_password_is_401_with_a_message(receiver: FullReceiver, family: str):
+    box = make_box(family, password="s3cret")
+    try:
+        reply = receiver.client.post_json(
+            "/api/boxes", {"address": box.box.address, "username": "admin", "password": "admin"}
+        )
+        assert reply.status == 401
+        assert "password" in reply.json()["message"]
+        assert receiver.client.get_json("/api/boxes")["boxes"] == []
+    finally:
+        box.stop()
+
+
+def test_unreachable_box_is_502_within_10_s(receiver: FullReceiver):
+    started = time.monotonic()
+    reply = receiver.client.post_json("/api/boxes", {"address": next_address()})
+    assert reply.status == 502 and reply.json()["message"]
+    assert time.monotonic() - started < 10
+    assert receiver.client.post_json("/api/boxes", {"username": "x"}).status == 400
+
+
+def test_api_is_loopback_or_token_only(receiver: FullReceiver):
+    from gui.core.server import api_guard  # the same guard as every /api/ route
+
+    assert api_guard is not None
+    reply = receiver.client.get("/api/boxes")
+    assert reply.status == 200
+
+
+# ------------------------------------------------------------------ point
+
+
+def test_point_then_the_box_pushes_to_us_and_is_connected(receiver: FullReceiver, box: BoxThread):
+    b = box.box
+    other = "http://127.0.0.1:9/box/cross/record/report"
+    b.history_urls = [other]
+    added = add(receiver, box)
+    reply = receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    assert reply.status == 200, reply.body
+    push = reply.json()["push"]
+    ours = f"http://127.0.0.1:{receiver.port}"
+    assert push["history"] == [other, ours + "/EventServer/api/HistoryEvent"]  # others kept
+    assert b.history_urls == push["history"]
+    assert b.status_url == ours + "/DeviceStatus"
+    if b.family == "v5":
+        assert b.realtime_urls == [ours + "/EventServer/api/RealTimeEvent"]
+    state = receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]
+    assert state["pointed"] and state["pointed_at"]
+    made = box.call(lambda x: x.generate(3, push_realtime=True))
+    wait_until(lambda: len(receiver.events()) >= 3)
+    # every channel delivered everything before counting
+    assert wait_until(lambda: box.call(lambda x: all(ours + "/EventServer/api/HistoryEvent"
+                                                     in e.delivered_to for e in made)))  # fmt: skip
+    if b.family == "v5":
+        assert wait_until(lambda: box.call(lambda x: x.realtime_posts) == 3)
+    time.sleep(0.3)
+    events = receiver.events()
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+    assert len(events) == 3  # history + real-time of one event: one row
+    assert {e["source_ip"] for e in events} == {b.address}
+    assert wait_until(
+        lambda: receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]["connected"]
+    )
+    # replace instead of keep
+    reply = receiver.client.post_json(f"/api/boxes/{added['id']}/point", {"keep_others": False})
+    assert reply.json()["push"]["history"] == [ours + "/EventServer/api/HistoryEvent"]
+    # removing offers to restore what the box had before
+    assert receiver.client.get_json(f"/api/boxes/{added['id']}")["restore_available"]
+    reply = receiver.client.request("DELETE", f"/api/boxes/{added['id']}?restore=1")
+    assert reply.status == 200 and b.history_urls == [other]
+    assert receiver.client.get_json("/api/boxes")["boxes"] == []
+
+
+# ------------------------------------------------------------------ backfill
+
+
+def _stored_ms(t: float) -> tuple[int, int]:
+    from decimal import Decimal
+
+    push = int(t * 1000)
+    record = int(Decimal(repr(round(t, 6))) * 1000)
+    return push, record
+
+
+def test_backfill_with_overlap_stores_each_event_once_exact_and_byte_identical(
+    receiver: FullReceiver, box: BoxThread
+):
+    b = box.box
+    added = add(receiver, box)
+    receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    base = float(int(time.time()) - 3600)
+    # an event whose stored record lands 1 ms from its push (decimal rounding of the record)
+    tricky = base + 0.1239996
+    assert _stored_ms(tricky)[0] + 1 == _stored_ms(tricky)[1]
+    pushed = box.call(lambda x: x.generate(1, t=tricky, camera=0, sample="employee_match"))
+    pushed += box.call(lambda x: x.generate(4, t=base + 10, step=7.3))
+    wait_until(lambda: len(receiver.events()) >= 5)
+    # the receiver "goes away": the box keeps seeing people
+    box.call(lambda x: (x.history_urls.clear(), x.realtime_urls.clear()))
+    missed = box.call(lambda x: x.generate(20, t=base + 100, step=3.7))
+    # the same person at the same camera 300 ms apart: two events, not one
+    missed += box.call(lambda x: x.generate(2, t=base + 200, step=0.3, camera=1,
+                                            sample="employee_match"))  # fmt: skip
+    reply = receiver.client.post_json(
+        f"/api/boxes/{added['id']}/backfill",
+        {"since": int(base * 1000) - 1000, "until": int((base + 400) * 1000)},
+    )
+    assert reply.status == 202
+    job = receiver.wait_job(reply.json()["job"])
+    assert job["state"] == "done", job
+    assert (job["new"], job["duplicates"], job["done"], job["total"]) == (22, 5, 27, 27)
+    events = receiver.events()
+    assert len(events) == 27
+    stored = by_time(events)
+    for ev in pushed + missed:
+        row = stored.get(ev.ms)
+        assert row is not None, f"event at {ev.ms} not stored with its exact millisecond"
+        spot = receiver.client.get(f"/api/events/{row['id']}/images/spot_pic")
+        assert spot.status == 200 and spot.body == ev.sample.spot
+        if ev.sample.face:
+            face = receiver.client.get(f"/api/events/{row['id']}/images/recognize_face")
+            assert face.body == ev.sample.face
+        if ev.sample.person_type != 4 and ev.sample.reg:
+            reg = receiver.client.get(f"/api/events/{row['id']}/images/reg_pic")
+            assert reg.body == ev.sample.reg
+    backfilled = [stored[ev.ms] for ev in missed]
+    assert all(e["path"].startswith(f"http://{b.address}:5555/") for e in backfilled)
+    assert {e["source_ip"] for e in events} == {b.address}
+    # a second backfill of the same window: all duplicates
+    again = receiver.client.post_json(
+        f"/api/boxes/{added['id']}/backfill",
+        {"since": int(base * 1000) - 1000, "until": int((base + 400) * 1000)},
+    ).json()["job"]
+    job = receiver.wait_job(again)
+    assert (job["new"], job["duplicates"]) == (0, 27)
+    assert len(receiver.events()) == 27
+
+
+def test_backfill_resumes_after_dropped_connections_and_can_be_cancelled(
+    receiver: FullReceiver, box: BoxThread
+):
+    added = add(receiver, box)
+    base = time.time() - 7200
+    box.call(lambda x: x.generate(120, t=base, step=20))
+
+    def drops(x: Any) -> None:
+        x.faults.drop_after = 15
+        x.faults.drop_requests = 4
+
+    box.call(drops)
+    window = {"since": int(base * 1000) - 1000, "until": int((base + 3000) * 1000)}
+    job_id = receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", window).json()["job"]
+    assert receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", window).status == 409
+    wait_until(lambda: receiver.job(job_id)["done"] >= 10)
+    cancelled = receiver.client.request("DELETE", f"/api/jobs/{job_id}").json()
+    assert cancelled["state"] == "cancelled"
+    partial = len(receiver.events())
+    assert 0 < partial < 120
+    assert box.call(lambda x: x.faults.drop_requests) < 4  # some requests were cut
+    # run again: the rest comes in, what was there is not doubled
+    box.call(drops)
+    job_id = receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", window).json()["job"]
+    job = receiver.wait_job(job_id, timeout=90)
+    assert job["state"] == "done", job
+    assert job["new"] == 120 - partial and job["duplicates"] == partial
+    assert box.call(lambda x: x.faults.drop_requests) == 0  # all drops happened, and survived
+    events = receiver.events()
+    assert len(events) == 120
+    assert len({e["timestamp"] for e in events}) == 120
+
+
+def test_backfill_rate_is_at_least_10_events_with_photos_per_second(
+    receiver: FullReceiver, box: BoxThread
+):
+    added = add(receiver, box)
+    base = time.time() - 7200
+    box.call(lambda x: x.generate(100, t=base, step=5))
+    started = time.monotonic()
+    job_id = receiver.client.post_json(
+        f"/api/boxes/{added['id']}/backfill",
+        {"since": int(base * 1000) - 1000, "until": int((base + 600) * 1000)},
+    ).json()["job"]
+    job = receiver.wait_job(job_id)
+    elapsed = time.monotonic() - started
+    assert job["state"] == "done" and job["new"] == 100
+    assert 100 / elapsed >= 10, f"{100 / elapsed:.1f} events/s"
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_gap_filled_automatically_after_a_receiver_restart(tmp_path: Path, family: str):
+    box = make_box(family)
+    receiver = FullReceiver(tmp_path / "data")
+    port = receiver.port
+    try:
+        added = add(receiver, box)
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        box.call(lambda x: x.generate(3))
+        wait_until(lambda: len(receiver.events()) >= 3)
+        receiver.stop()
+        # while the receiver is down, the box sees 10 more people and cannot push them
+        box.call(lambda x: x.generate(10, t=time.time() - 30, step=2))
+        receiver = FullReceiver(tmp_path / "data", port=port)
+        jobs = wait_until(lambda: receiver.client.get_json("/api/jobs")["jobs"])
+        assert jobs and jobs[0]["auto"] and jobs[0]["box"] == added["id"]
+        job = receiver.wait_job(jobs[0]["id"])
+        assert job["state"] == "done", job
+        assert wait_until(lambda: len(receiver.events()) >= 13)
+        time.sleep(1.0)  # the box's queued history pushes arrive as well
+        events = receiver.events()
+        assert len(events) == 13
+        assert len({e["timestamp"] for e in events}) == 13
+        row = receiver.client.get_json(f"/api/boxes/{added['id']}")
+        assert "gap" in row["state"]["gap"]
+    finally:
+        receiver.stop()
+        box.stop()
+
+
+# ------------------------------------------------------------------ real-time pull
+
+
+def test_websocket_pull_survives_a_dropped_connection(receiver: FullReceiver, box: BoxThread):
+    b = box.box
+    added = add(receiver, box)
+    reply = receiver.client.request(
+        "PATCH", f"/api/boxes/{added['id']}", b'{"pull_realtime": true}',
+        {"Content-Type": "application/json"},
+    )  # fmt: skip
+    assert reply.status == 200 and reply.json()["pull_realtime"] is True
+
+    def pull_state() -> str:
+        return receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]["pulling"]["state"]
+
+    assert wait_until(lambda: pull_state() == "subscribed")
+    first = box.call(lambda x: x.generate(2, step=0.2))
+    wait_until(lambda: len(receiver.events()) >= 2)
+    events = receiver.events()
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in first)
+    assert {e["path"] for e in events} == {f"ws://{b.address}:5679"}
+    box.wait(lambda x: x.drop_websockets())
+    # while disconnected the box sees someone; no replay after reconnect, so a gap fill
+    during = box.call(lambda x: x.generate(1))
+    assert wait_until(lambda: box.call(lambda x: x.subscribers) == 1, timeout=20)
+    after = box.call(lambda x: x.generate(2, step=0.2))
+    assert wait_until(lambda: len(receiver.events()) >= 5, timeout=20)
+    time.sleep(0.5)
+    events = receiver.events()
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in first + during + after)
+    assert pull_state() == "subscribed"
+    receiver.client.request("PATCH", f"/api/boxes/{added['id']}", b'{"pull_realtime": false}',
+                            {"Content-Type": "application/json"})  # fmt: skip
+    assert wait_until(lambda: box.call(lambda x: x.subscribers) == 0)
+
+
+def test_same_event_by_push_and_by_pull_is_stored_once(receiver: FullReceiver, box: BoxThread):
+    added = add(receiver, box)
+    receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    receiver.client.request("PATCH", f"/api/boxes/{added['id']}", b'{"pull_realtime": true}',
+                            {"Content-Type": "application/json"})  # fmt: skip
+    assert wait_until(lambda: box.call(lambda x: x.subscribers) == 1)
+    made = box.call(lambda x: x.generate(4, step=0.25))
+    # both channels delivered every event
+    assert wait_until(
+        lambda: (
+            receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]["pulling"]["events"] >= 4
+        )
+    )
+    assert wait_until(lambda: box.call(lambda x: all(x.history_urls[0] in e.delivered_to
+                                                     for e in made)))  # fmt: skip
+    events = receiver.events()
+    assert len(events) == 4, Counter(e["path"] for e in events)
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+    # the history copy filled in the scene photo the WebSocket does not carry
+    for e in events:
+        assert "spot_pic" in e["images"]
