@@ -229,7 +229,7 @@ async def test_v5_store_pages_and_pictures(box: BoxEmulator, sink: Sink):
     _, crop = await get(
         f"{face}/SophonFace/api/event_images/{record['common']['recognize_face_pic_id']}"
     )
-    assert crop == ev.sample.face
+    assert crop == ev.sample.face if ev.sample.face else "error" in crop
     _, missing = await get(face + "/SophonFace/api/event_images/nope")
     assert "error" in missing
     cam = box.cameras[0].device_id
