@@ -50,6 +50,9 @@ class Arrival:
     source_ip: str
     path: str
     self_test: bool = False
+    #: The time came from a box's stored record (float seconds): it may be 1 ms off
+    #: the push of the same event. Such rows are recorded with a full URL as path.
+    approximate_time: bool = False
 
 
 def _pack(obj: Any) -> bytes:
@@ -220,7 +223,7 @@ def store_event(
         pack_doc(_doc(ev, warnings)),
         _pack(raw),
     )  # fmt: skip
-    near = _neighbour_key(conn, ev)
+    near = _neighbour_key(conn, ev, arrival)
     if near is not None:
         existing = conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (near,)
@@ -249,12 +252,12 @@ def store_event(
     return StoredEvent(_summary(row, kinds, merged=False), "new")
 
 
-def _neighbour_key(conn: sqlite3.Connection, ev: NormalisedEvent) -> str | None:
-    """The key of the same event stored 1 ms off, if any.
+def _neighbour_key(conn: sqlite3.Connection, ev: NormalisedEvent, arrival: Arrival) -> str | None:
+    """The key of the same event stored 1 ms off when one side's time came from a record.
 
     A box's stored records carry float seconds; converted back they can land
     1 ms from the millisecond time its push carried (decimal rounding of the
-    record). Two real events of one person at one camera are never 1 ms apart.
+    record). Only then is 1 ms "the same": two pushes 1 ms apart stay two events.
     """
     if ev.timestamp is None:
         return None
@@ -267,12 +270,15 @@ def _neighbour_key(conn: sqlite3.Connection, ev: NormalisedEvent) -> str | None:
     ]  # fmt: skip
     if ev.natural_key in keys:
         return None
-    row = conn.execute(
-        "SELECT natural_key FROM events WHERE natural_key IN (?, ?) "
-        "AND NOT EXISTS (SELECT 1 FROM events WHERE natural_key = ?) LIMIT 1",
+    rows = conn.execute(
+        "SELECT natural_key, path FROM events WHERE natural_key IN (?, ?) "
+        "AND NOT EXISTS (SELECT 1 FROM events WHERE natural_key = ?)",
         (*keys, ev.natural_key),
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    for key, path in rows:
+        if arrival.approximate_time or str(path or "").startswith(("http://", "https://")):
+            return key
+    return None
 
 
 _FILLABLE = (

@@ -68,6 +68,9 @@ class Delivery:
     #: The path stored with the events when it is not ``path`` (a puller's URL,
     #: e.g. ``ws://BOX:5679``), so a user sees where a pulled event came from.
     recorded_path: str | None = None
+    #: Times converted from a box's stored record (float seconds), for the ±1 ms match;
+    #: give ``recorded_path`` as the full URL the record came from.
+    approximate_time: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,8 +179,11 @@ class IngestPipeline:
             except Exception:
                 log.exception("resolver %r failed", resolve)
         arrival = Arrival(
-            received_at=d.received_at, source_ip=d.source_ip, path=d.recorded_path or d.path,
+            received_at=d.received_at,
+            source_ip=d.source_ip,
+            path=d.recorded_path or d.path,
             self_test=d.self_test,
+            approximate_time=d.approximate_time,
         )
         try:
             tally = self.store.writer.batch_hook("devices", devices.DeviceTally)

@@ -70,19 +70,26 @@ def test_store_event_folds_an_event_1_ms_off_but_not_300_ms_off(tmp_path) -> Non
 
     store = Store(tmp_path)
     try:
-        arrival = Arrival(received_at=0, source_ip="x", path="/", self_test=False)
+        pushed = Arrival(received_at=0, source_ip="x", path="/HistoryEvent")
+        pulled = Arrival(received_at=0, source_ip="x", path="http://box:5555/SophonFace/api/events",
+                         approximate_time=True)  # fmt: skip
 
-        def put(ts: int) -> str:
+        def put(ts: int, arrival: Arrival = pulled) -> str:
             ev = protocol.normalise(
                 {"api_version": "1.0", "identity_id": "E-1", "timestamp": ts,
                  "ep_info": {"ep_id": "cam"}}, received_at=ts,
             )  # fmt: skip
             return store.write_sync(lambda c: store_event(c, ev, [], arrival, []).outcome)
 
-        assert put(1700000000100) == "new"
+        assert put(1700000000100, pushed) == "new"
         assert put(1700000000101) == "duplicate"  # the record's rounding: the same event
         assert put(1700000000099) == "duplicate"
         assert put(1700000000400) == "new"  # the same person 300 ms later: another event
         assert put(1700000001100) == "new"  # never merged by the second
+        # a push 1 ms from a stored record: the same event
+        assert put(1700000001101, pushed) == "duplicate"
+        # two pushes 1 ms apart are two events (only record times are approximate)
+        assert put(1700000005000, pushed) == "new"
+        assert put(1700000005001, pushed) == "new"
     finally:
         store.close()

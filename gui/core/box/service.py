@@ -553,6 +553,7 @@ class BoxService:
         outcome = await pipeline.ingest(Delivery(
             path=channel, source_ip=box.address, received_at=now_ms(),
             parsed=ingest.ParsedBody(events, "json"), recorded_path=source,
+            approximate_time=channel == CHANNEL_HISTORY,
         ))  # fmt: skip
         if not outcome.ok:
             raise BoxError("box", f"storing failed: {outcome.reply.get('message')}")
