@@ -71,8 +71,10 @@ class Settings(LiveOptions):
     )
     silence_alarms = Option(bool, True, "a camera turning red raises a 'silence' alarm")
     box_gap_fill = Option(
-        bool, True, "boxes added by address: fill each one's gap from its own store on start "
-        "and when it reports again after a silence"
+        bool,
+        True,
+        "boxes added by address: fill each one's gap from its own store on start "
+        "and when it reports again after a silence",
     )
 
     def resolved_data_dir(self) -> Path:

@@ -73,6 +73,7 @@ def test_something_else_answering_is_unknown_firmware() -> None:
     async def main() -> None:
         address = next(_ADDRESSES)
         app = web.Application()
+
         async def html(_request: web.Request) -> web.Response:
             return web.Response(text="<html>hi</html>")
 

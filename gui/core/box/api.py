@@ -15,6 +15,7 @@ from aiohttp import web
 
 from gui.core.box.client import BoxError
 from gui.core.box.service import BoxService, receiver_url_for
+from gui.core.messages import EventStored, HealthReportStored
 
 _SERVICES: weakref.WeakKeyDictionary[Any, BoxService] = weakref.WeakKeyDictionary()
 
@@ -208,7 +209,7 @@ def install(receiver: Any, settings: Any) -> BoxService:
         lambda: receiver.pipeline,
         store_read=lambda fn: receiver.store.read(fn),
         receiver_url=receiver_url_for(receiver),
-        gap_fill=lambda: bool(getattr(settings, "box_gap_fill", True)),
+        gap_fill=lambda: bool(settings.box_gap_fill),
     )
     _SERVICES[receiver] = service
 
@@ -218,6 +219,7 @@ def install(receiver: Any, settings: Any) -> BoxService:
             ctx.pipeline.resolvers.append(service.resolve)
 
     receiver.extensions.append(extend)
-    receiver.subscribe(service.on_message)
+    receiver.subscribe(EventStored, service.on_message)
+    receiver.subscribe(HealthReportStored, service.on_message)
     receiver.tasks.append(lambda _receiver: service.run())
     return service

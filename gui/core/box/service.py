@@ -32,7 +32,7 @@ from gui.core import ingest
 from gui.core.box import records
 from gui.core.box.client import BoxClient, BoxError, Camera, local_address_towards
 from gui.core.box.credentials import CredentialStore
-from gui.core.messages import HealthReportStored
+from gui.core.messages import EventStored, HealthReportStored
 from gui.core.model import EventSummary
 from gui.core.pipeline import CHANNEL_HISTORY, CHANNEL_REALTIME, Delivery, IngestPipeline
 from gui.core.protocol import natural_key
@@ -362,6 +362,8 @@ class BoxService:
 
     def on_message(self, item: object) -> None:
         """Receiver listener: "connected" after pointing, and gap fill after a silence."""
+        if isinstance(item, EventStored):
+            item = item.summary
         if isinstance(item, EventSummary):
             box = self.box_for(item.source_ip, item.dev_sno)
             if box is None or item.self_test:
