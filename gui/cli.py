@@ -76,7 +76,12 @@ def _load_subcommands() -> None:
     """Import the modules that register subcommands (each optional while being built)."""
     import importlib
 
-    for module in ("gui.commands.export", "gui.commands.send", "gui.commands.simulate"):
+    for module in (
+        "gui.commands.export",
+        "gui.commands.send",
+        "gui.commands.simulate",
+        "gui.commands.box",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -346,3 +346,55 @@ def test_same_event_by_push_and_by_pull_is_stored_once(receiver: FullReceiver, b
     # the history copy filled in the scene photo the WebSocket does not carry
     for e in events:
         assert "spot_pic" in e["images"]
+
+
+# ------------------------------------------------------------------ command line
+
+
+def test_box_command_line_against_a_running_receiver(
+    receiver: FullReceiver, capsys: pytest.CaptureFixture[str]
+):
+    from gui.cli import main
+
+    box = make_box("v5")
+    try:
+        b = box.box
+        base = ["box", "--receiver", receiver.base]
+        assert main([*base, "list"]) == 0
+        assert "no boxes yet" in capsys.readouterr().out
+        assert main([*base, "add", b.address, "--password", "wrong"]) == 1
+        assert "password" in capsys.readouterr().err
+        assert main([*base, "add", b.address, "--point"]) == 0
+        out = capsys.readouterr().out
+        assert "V5R7C01" in out and b.serial in out and "pointed" in out
+        assert b.history_urls == [receiver.base + "/EventServer/api/HistoryEvent"]
+        start = time.time() - 3000
+        box.call(lambda x: x.generate(12, t=start, step=10, push_realtime=False))
+        assert main([*base, "backfill", b.address, "--since", "1h"]) == 0
+        out = capsys.readouterr().out
+        # some were pushed already (the box is pointed here): those are not doubled
+        assert "backfill done" in out and "12/12" in out and "unavailable" not in out
+        assert main([*base, "pull", b.serial, "on"]) == 0
+        assert wait_until(lambda: box.call(lambda x: x.subscribers) == 1)
+        assert main([*base, "list"]) == 0
+        out = capsys.readouterr().out
+        assert "pointed at us: yes" in out and "backfill" in out
+        assert main([*base, "pull", b.address, "off"]) == 0
+        assert main([*base, "remove", b.address, "--restore"]) == 0
+        assert b.history_urls == [] and "removed" in capsys.readouterr().out
+        assert main([*base, "point", b.address]) == 2  # no such box any more
+        assert main(["box", "--receiver", "http://127.0.0.1:9", "list"]) == 2
+        assert "no Gatewatch receiver" in capsys.readouterr().err
+    finally:
+        box.stop()
+
+
+def test_time_forms_for_backfill() -> None:
+    from gui.commands.box import parse_time
+
+    now = 1_700_000_000_000
+    assert parse_time("2h", now) == now - 7_200_000
+    assert parse_time("30m", now) == now - 1_800_000
+    assert parse_time("1700000000123", now) == 1700000000123
+    assert parse_time(None, now) is None
+    assert parse_time("2023-11-14T22:13:20+00:00", now) == 1_700_000_000_000

@@ -477,6 +477,7 @@ class BoxEmulator:
     def record(self, ev: BoxEvent) -> dict[str, Any]:
         """The event as the query API returns it."""
         s = ev.sample
+        face_id = ev.face_id if s.face else ""
         if self.family == "v5":
             return {
                 "_id": f"{ev.t:.6f}",
@@ -490,7 +491,7 @@ class BoxEmulator:
                     "is_send": 1 if ev.delivered_to else 0,
                     "ep_info": self._ep_info(ev.camera),
                     "recognize_face_attr": {"box": s.box, "point": s.point, "feature": []},
-                    "spot_pic_id": ev.spot_id, "recognize_face_pic_id": ev.face_id,
+                    "spot_pic_id": ev.spot_id, "recognize_face_pic_id": face_id,
                     "frame_id": ev.seq,
                 },
                 "gate_data": {}, "grab_data": {},
@@ -509,7 +510,8 @@ class BoxEmulator:
                 "media_device_id": ev.camera.device_id, "media_device_ip": ev.camera.ip,
                 "media_device_name": ev.camera.name, "media_device_type": ev.camera.type,
             },
-            "spot_image_id": "00" + ev.spot_id, "recognize_face_image_id": "00" + ev.face_id,
+            "spot_image_id": "00" + ev.spot_id,
+            "recognize_face_image_id": "00" + face_id if face_id else "",
             "register_image_id": s.image_id if s.person_type != 4 else "",
             "recognize_face_attr": {"box": s.box, "point": _interleave(s.point),
                                     "feature_binary": ""},

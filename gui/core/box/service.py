@@ -54,6 +54,8 @@ GAP_MARGIN_MS = 5 * 60 * 1000
 #: A box silent this long that reports again gets its gap filled.
 SILENCE_MS = 2 * 60 * 1000
 WS_BACKOFF_MAX = 30.0
+#: Seconds between reachability checks of every box.
+REACH_EVERY = 30.0
 
 
 def now_ms() -> int:
@@ -171,6 +173,8 @@ class BoxService:
         self.jobs: dict[str, Job] = {}
         self.pulls: dict[str, PullState] = {}
         self.gap_notes: dict[str, str] = {}
+        #: box id -> (reachable, when checked in ms, what was seen)
+        self.reachability: dict[str, tuple[bool, int, str]] = {}
         self._job_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._load()
@@ -217,6 +221,9 @@ class BoxService:
                 "last_event_at": box.last_event_at, "last_report_at": box.last_report_at,
                 "pulling": pull.to_json() if pull is not None else {"state": "stopped"},
                 "gap": self.gap_notes.get(box.id, ""),
+                "reachable": self.reachability.get(box.id, (None, None, ""))[0],
+                "checked_at": self.reachability.get(box.id, (None, None, ""))[1],
+                "reach_message": self.reachability.get(box.id, (None, None, ""))[2],
             },
             "pull_realtime": box.pull_realtime,
             "job": (running or last_job).to_json() if (running or last_job) else None,
@@ -262,6 +269,7 @@ class BoxService:
         box.push = info.push
         self.credentials.set(box.id, username, password)
         self.boxes[box.id] = box
+        self.reachability[box.id] = (True, now_ms(), "")
         await self._learn_ep_ids(box)
         self._save()
         return box
@@ -533,7 +541,7 @@ class BoxService:
     def _to_push(
         self, box: Box, record: dict[str, Any], pics: dict[str, bytes], job: Job
     ) -> dict[str, Any]:
-        expected = 2 + (1 if _has_register(record) else 0)
+        expected = _picture_ids(record)
         job.missing_pictures += max(0, expected - len(pics))
         if box.family == "v6":
             return records.v6_record_to_push(record, pics, licence=box.licence)
@@ -680,9 +688,32 @@ class BoxService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def run(self) -> None:
-        """The receiver task: pulls and the start-up gap fill; stops everything when cancelled."""
+    async def check_reachable(self, box: Box) -> bool:
+        """A TCP connect to the box's API port: cheap enough to repeat every half minute."""
+        port = (box.ports or {}).get("face", 5555)
         try:
+            _r, writer = await asyncio.wait_for(asyncio.open_connection(box.address, port), 3)
+        except (TimeoutError, OSError) as exc:
+            why = "no answer" if isinstance(exc, asyncio.TimeoutError) else "connection refused"
+            self.reachability[box.id] = (False, now_ms(), f"{why} on port {port}")
+            return False
+        writer.close()
+        with contextlib.suppress(Exception):
+            await writer.wait_closed()
+        self.reachability[box.id] = (True, now_ms(), "")
+        return True
+
+    async def _watch_reachability(self) -> None:
+        while True:
+            for box in list(self.boxes.values()):
+                with contextlib.suppress(Exception):
+                    await self.check_reachable(box)
+            await asyncio.sleep(REACH_EVERY)
+
+    async def run(self) -> None:
+        """The receiver task: pulls, start-up gap fill, reachability; all stop when cancelled."""
+        try:
+            self._spawn(self._watch_reachability())
             await self.start_pulls()
             await self.fill_all_gaps()
             await asyncio.Event().wait()
@@ -709,10 +740,16 @@ def _record_id(record: dict[str, Any]) -> str:
     return str(record.get("event_id") or record.get("_id") or id(record))
 
 
-def _has_register(record: dict[str, Any]) -> bool:
+def _picture_ids(record: dict[str, Any]) -> int:
+    """How many pictures the record names (scene, face crop, registered photo)."""
     if "common" in record:
-        return bool(((record.get("common") or {}).get("identity_info") or {}).get("image_id"))
-    return bool(record.get("register_image_id"))
+        common = record.get("common") or {}
+        ids = [common.get("spot_pic_id"), common.get("recognize_face_pic_id"),
+               (common.get("identity_info") or {}).get("image_id")]  # fmt: skip
+    else:
+        ids = [record.get("spot_image_id"), record.get("recognize_face_image_id"),
+               record.get("register_image_id")]  # fmt: skip
+    return sum(1 for i in ids if i)
 
 
 def receiver_url_for(receiver: Any) -> Callable[[str], str]:

@@ -305,6 +305,11 @@ class ConnectPanel(QWidget):
         self.firewall_copy.hide()
         layout.addLayout(cmd_row)
 
+        from gui.ui.installer.boxes import BoxesSection
+
+        self.boxes = BoxesSection(self.bridge, body)
+        layout.addWidget(self.boxes)
+
         group = QGroupBox(tr("What each box sends"))
         g = QVBoxLayout(group)
         self.verdicts_model = VerdictsModel(self)
@@ -571,3 +576,4 @@ class ConnectPanel(QWidget):
 
     def close_worker(self) -> None:
         self.worker.close()
+        self.boxes.close_worker()
