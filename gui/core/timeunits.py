@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any
 
 __all__ = ["MAX_MS", "MICROS", "MILLIS", "MIN_MS", "SECONDS", "TimeValue", "read_time"]
@@ -59,6 +60,20 @@ def _number(value: Any) -> int | float | None:
     return None
 
 
+def _seconds_to_ms(value: Any, number: int | float) -> int:
+    """Whole milliseconds, truncated from the decimal text as the box truncates when it pushes.
+
+    A record's ``1700000123.4569`` is the push's ``1700000123456``: rounding would
+    give ...457, and ``number * 1000`` in binary floats can give ...455.999.
+    """
+    text = value.strip() if isinstance(value, str) else repr(number)
+    try:
+        exact = Decimal(text) * 1000
+    except InvalidOperation:
+        return math.floor(number * 1000)
+    return int(exact.to_integral_value(rounding=ROUND_FLOOR))
+
+
 def read_time(value: Any) -> TimeValue | None:
     """Read a time field; None when it is not a number at all (or does not fit 64 bits)."""
     number = _number(value)
@@ -66,7 +81,7 @@ def read_time(value: Any) -> TimeValue | None:
         return None
     magnitude = abs(number)
     if magnitude < 1e11:
-        unit, ms = SECONDS, round(number * 1000)
+        unit, ms = SECONDS, _seconds_to_ms(value, number)
     elif magnitude > 1e14:
         unit, ms = MICROS, int(number // 1000)
     else:

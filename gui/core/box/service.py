@@ -28,8 +28,7 @@ from typing import Any
 
 import aiohttp
 
-from gui.core import ingest
-from gui.core.box import records
+from gui.core import ingest, records
 from gui.core.box.client import BoxClient, BoxError, Camera, local_address_towards
 from gui.core.box.credentials import CredentialStore
 from gui.core.messages import EventStored, HealthReportStored
@@ -132,7 +131,13 @@ class Box:
         return cls(**{k: data[k] for k in cls.STORED if k in data})
 
     def camera_ep_ids(self) -> dict[str, str]:
-        return {**records.camera_ep_ids(self.cameras, self.mac), **self.ep_ids}
+        """V2–V5: camera uuid -> the ``ep_id`` its pushes carry (``0x<MAC>__<ip or URL>``)."""
+        derived = {
+            c["id"]: f"0x{self.mac}__{c['key']}"
+            for c in self.cameras
+            if self.mac and c.get("id") and c.get("key")
+        }
+        return {**derived, **self.ep_ids}
 
 
 @dataclass
@@ -528,7 +533,7 @@ class BoxService:
                             job, "fetching pictures",
                             lambda: client.pictures(record, record.get("timestamp")),
                         )  # fmt: skip
-                    return self._to_push(box, record, pics, job)
+                    return self._to_event(box, record, pics, job)
 
                 events = await asyncio.gather(*(convert(r) for r in chunk))
                 await self._deliver(box, events, CHANNEL_HISTORY, source, job)
@@ -538,17 +543,15 @@ class BoxService:
                 break
         job.total = max(job.total, job.done)
 
-    def _to_push(
+    def _to_event(
         self, box: Box, record: dict[str, Any], pics: dict[str, bytes], job: Job
     ) -> dict[str, Any]:
         expected = _picture_ids(record)
         job.missing_pictures += max(0, expected - len(pics))
-        if box.family == "v6":
-            return records.v6_record_to_push(record, pics, licence=box.licence)
         ep = ((record.get("common") or {}).get("ep_info")) or {}
         if ep.get("device_id") and ep.get("ep_id"):
             box.ep_ids[str(ep["device_id"])] = str(ep["ep_id"])
-        return records.v5_record_to_push(record, pics, licence=box.licence)
+        return records.record_to_event(record, pics)
 
     async def _deliver(
         self, box: Box, events: list[dict[str, Any]], channel: str, source: str, job: Job | None
@@ -665,12 +668,10 @@ class BoxService:
             return
         if not isinstance(message, dict):
             return
-        if box.family == "v6":
-            event = records.v6_ws_to_push(message, licence=box.licence)
-        else:
-            event = message  # legacy + device_id: the resolver names its camera
+        # As received: the normaliser reads both families' WebSocket events; a V2–V5
+        # one names its camera by device_id only, and the resolver adds the ep_id.
         try:
-            await self._deliver(box, [event], CHANNEL_REALTIME, url, None)
+            await self._deliver(box, [message], CHANNEL_REALTIME, url, None)
         except BoxError as exc:
             state.error = exc.message
             return
