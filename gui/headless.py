@@ -27,6 +27,7 @@ def receiver_config(current: Settings) -> ReceiverConfig:
         bind=current.bind,
         allow=list(current.allow),
         api_token=current.api_token or None,
+        api_hosts=list(current.api_hosts),
     )
 
 

@@ -154,7 +154,6 @@ def parse_body(
 
 # -- preparing ----------------------------------------------------------------------
 
-
 def _note_warnings(notes: Sequence[lenient_json.Note]) -> list[EventWarning]:
     """Values replaced to make the event storable, as event warnings."""
     return [
@@ -298,7 +297,8 @@ def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str
     reply: dict[str, Any] = {"code": 0, "status": 0, "message": "SUCCESS"}
     if prepared.health_report is not None:
         reply["device_status"] = "stored"
-        return reply
+        if not prepared.events:
+            return reply
     reply["events"] = [
         {
             "index": p.index,

@@ -24,7 +24,7 @@ from aiohttp import web
 from gui.core.ingest import EventHook
 from gui.core.messages import Message, ServerStateChanged
 from gui.core.pipeline import IngestPipeline
-from gui.core.server import ServerContext, build_app, parse_networks
+from gui.core.server import ServerContext, answer_errors_as_json, build_app, parse_networks
 from gui.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ class ReceiverConfig:
     bind: str = ""  # "" = all interfaces
     allow: list[str] = field(default_factory=list)
     api_token: str | None = None
+    #: Host names the API answers to besides this PC's own names and any IP address.
+    api_hosts: list[str] = field(default_factory=list)
 
 
 class Receiver:
@@ -108,6 +110,7 @@ class Receiver:
             store=self._store,
             allow=parse_networks(self.config.allow),
             api_token=self.config.api_token,
+            api_hosts=frozenset(h.strip().lower().rstrip(".") for h in self.config.api_hosts),
             pipeline=self.pipeline,
             extensions=list(self.extensions),
         )
@@ -116,6 +119,7 @@ class Receiver:
             app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT, handle_signals=False
         )
         await self._runner.setup()
+        answer_errors_as_json(self._runner, self.ctx)
         await self._listen(self.config.bind, self.config.port)
         self.start_tasks()
 

@@ -8,17 +8,20 @@ broken requests most of all.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import json
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, ClientPayloadError, web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler
+from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
 from gui import __version__
 from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog
@@ -101,6 +104,91 @@ def is_loopback(ip: str) -> bool:
     return addr is not None and addr.is_loopback
 
 
+# -- the browser next door ------------------------------------------------------------
+#
+# The API trusts this PC, and a web page open in the guard's browser runs on this
+# PC too. Three checks keep it out: the Host header (DNS rebinding: a page whose
+# name resolves to 127.0.0.1 sends its own name), Origin / Sec-Fetch-Site (a
+# browser says when a request comes from another site), and a JSON content type on
+# state-changing calls (a page can only send one after a CORS preflight, which
+# this server never approves). Boxes, scripts and the window send none of these.
+
+#: Methods that change something: refused from another site, JSON only.
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+@functools.cache
+def own_names() -> frozenset[str]:
+    """This PC's host names (lower case, no trailing dot)."""
+    names = {"localhost"}
+    for name in (socket.gethostname(), socket.getfqdn()):
+        if name:
+            names.add(name.lower().rstrip("."))
+            names.add(name.split(".")[0].lower())
+    return frozenset(names)
+
+
+def _host_name(host: str) -> str:
+    """``Host`` without its port; an IPv6 literal without its brackets."""
+    host = host.strip()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.split(":")[0]
+    return host.lower().rstrip(".")
+
+
+def host_allowed(request: web.Request, extra: frozenset[str] = frozenset()) -> bool:
+    """Whether ``Host`` names this PC: any IP address, its own names, configured extras."""
+    host = request.headers.get("Host")
+    if not host:
+        return True  # HTTP/1.0 scripts; browsers always send one
+    name = _host_name(host)
+    try:
+        ipaddress.ip_address(name)
+        return True  # an address cannot be rebound to another one
+    except ValueError:
+        pass
+    return name in own_names() or name.endswith(".localhost") or name in extra
+
+
+def cross_site(request: web.Request) -> str | None:
+    """Why a browser says this request comes from another site, or None."""
+    fetch_site = request.headers.get("Sec-Fetch-Site", "").strip().lower()
+    if fetch_site in ("cross-site", "same-site"):
+        return f"a web page on another site sent this request (Sec-Fetch-Site: {fetch_site})"
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return None
+    origin = origin.strip()
+    host = request.headers.get("Host", "").strip().lower()
+    if origin.lower() == "null" or origin.split("://", 1)[-1].rstrip("/").lower() != host:
+        return f"a web page from {origin[:80]!r} sent this request (Origin)"
+    return None
+
+
+def from_this_pc(request: web.Request) -> bool:
+    """Loopback, or this PC's own address (the peer is the address it connected to)."""
+    source = request.remote or ""
+    if is_loopback(source):
+        return True
+    transport = request.transport
+    sockname = transport.get_extra_info("sockname") if transport is not None else None
+    local = _source_address(sockname[0]) if sockname else None
+    return local is not None and local == _source_address(source)
+
+
+def _loggable(text: str) -> str:
+    """Header text as received; bytes that were not UTF-8 shown as U+FFFD."""
+    if text.isascii():
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def loggable_headers(request: web.Request) -> dict[str, str]:
+    return {_loggable(k): _loggable(v) for k, v in request.headers.items()}
+
+
 @dataclass
 class ServerContext:
     """What the handlers share. Lives on the core loop."""
@@ -108,6 +196,8 @@ class ServerContext:
     store: Store
     allow: list[Network] = field(default_factory=list)
     api_token: str | None = None
+    #: Extra host names the API answers to (see ``host_allowed``).
+    api_hosts: frozenset[str] = frozenset()
     #: Where request bodies go; made over ``store`` when not given.
     pipeline: IngestPipeline = None  # type: ignore[assignment]
     background: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -140,11 +230,20 @@ def json_response(data: Any, status: int = 200) -> web.Response:
 # -- ingest ---------------------------------------------------------------------------
 
 
+class BodyTooLarge(ValueError):
+    """The whole request body (all multipart parts together) is over ``MAX_BODY``."""
+
+
 async def _read_form(request: web.Request) -> list[tuple[str, str]]:
-    """Multipart fields as text; a file part holding an image becomes its base64."""
+    """Multipart fields as text; a file part holding an image becomes its base64.
+
+    ``MAX_BODY`` counts every part together (aiohttp's limit is per part), and a
+    part's charset or transfer encoding that cannot be honoured is a 400, not a 500.
+    """
     import base64
 
     fields: list[tuple[str, str]] = []
+    total = 0
     reader = await request.multipart()
     while True:
         part = await reader.next()
@@ -152,12 +251,32 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
             break
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue
-        data = await part.read(decode=True)
+        chunks = []
+        while True:
+            chunk = await part.read_chunk(256 * 1024)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > MAX_BODY:
+                raise BodyTooLarge(f"form-data parts are over the {MAX_BODY // 2**20} MiB limit")
+            chunks.append(chunk)
+        try:
+            data = part.decode(b"".join(chunks))
+        except (RuntimeError, LookupError) as exc:  # unknown transfer/content encoding
+            raise ValueError(f"part {part.name!r}: {exc}") from None
         if part.filename:
             fields.append((part.name, base64.b64encode(data).decode()))
         else:
-            fields.append((part.name, data.decode(part.get_charset("utf-8"), errors="replace")))
+            try:
+                text = data.decode(part.get_charset("utf-8"), errors="replace")
+            except LookupError:  # a charset Python does not know: read it as UTF-8
+                text = data.decode("utf-8", errors="replace")
+            fields.append((part.name, text))
     return fields
+
+
+#: Content-Encodings aiohttp decodes; anything else is a 415 (it would be stored undecoded).
+ACCEPTED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"})
 
 
 async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery | IngestOutcome:
@@ -171,6 +290,14 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
                 413, f"body of {declared} bytes is over the {MAX_BODY // 2**20} MiB limit"
             ),
         )
+    encoding = request.headers.get("Content-Encoding", "").strip().lower()
+    if encoding not in ACCEPTED_ENCODINGS:
+        return IngestOutcome(
+            415,
+            ingest.error_reply(
+                415, f"Content-Encoding {encoding[:40]!r} is not supported: send gzip or none"
+            ),
+        )
     form_fields = None
     body = b""
     try:
@@ -178,13 +305,18 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
             form_fields = await _read_form(request)
         else:
             body = await request.read()
-    except web.HTTPRequestEntityTooLarge:
+    except (web.HTTPRequestEntityTooLarge, BodyTooLarge):
         return IngestOutcome(
             413, ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
         )
-    except (ValueError, HttpProcessingError) as exc:  # malformed multipart (bad part headers)
+    except (ClientPayloadError, RequestPayloadError) as exc:  # bad gzip, cut-off chunks
         return IngestOutcome(
-            400, ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {exc}")
+            400, ingest.error_reply(ingest.ERR_UNPARSEABLE, f"body cannot be read: {exc}")
+        )
+    except (ValueError, HttpProcessingError) as exc:  # malformed multipart, part headers
+        detail = " ".join(str(exc).split())[:200]
+        return IngestOutcome(
+            400, ingest.error_reply(ingest.ERR_UNPARSEABLE, f"malformed form-data body: {detail}")
         )
     return pipeline.Delivery(
         path=request.path,
@@ -193,7 +325,7 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
         body=body,
         content_type=content_type,
         form_fields=form_fields,
-        self_test=request.headers.get("X-Gatewatch-Self-Test") == "1",
+        self_test=request.headers.get("X-Gatewatch-Self-Test") == "1" and from_this_pc(request),
     )
 
 
@@ -228,6 +360,9 @@ def _refusal(request: web.Request, ctx: ServerContext) -> IngestOutcome | None:
         return IngestOutcome(
             403, ingest.error_reply(403, f"source {source} is not in the allowed list (--allow)")
         )
+    why = cross_site(request)
+    if why:
+        return IngestOutcome(403, ingest.error_reply(403, f"refused: {why}"))
     return None
 
 
@@ -264,7 +399,7 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         events=len(out.stored),
         warnings=out.warnings,
-        headers=dict(request.headers),
+        headers=loggable_headers(request),
         body=logged_body,
         body_truncated=truncated,
         event_ids=out.event_ids,
@@ -272,6 +407,81 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
     )
     ctx.pipeline.log_request(record)
     return response
+
+
+# -- errors below the handlers --------------------------------------------------------
+
+
+class _JsonErrorHandler(RequestHandler):
+    """aiohttp's connection handler, answering its own errors as JSON, logged like any request.
+
+    A request line or header aiohttp's parser refuses (bad header token, broken
+    chunking...) and an exception that escaped a handler get aiohttp's plain-text
+    answer otherwise, and never reach the request log an installer reads.
+    """
+
+    def handle_error(
+        self,
+        request: Any,
+        status: int = 500,
+        exc: BaseException | None = None,
+        message: str | None = None,
+    ) -> web.StreamResponse:
+        super().handle_error(request, status, exc, message)  # logs; raises if answered already
+        if status >= 500:
+            text = "internal error: the request could not be handled (see the log)"
+        else:
+            detail = " ".join(str(message or exc or "").split())[:200]
+            text = f"malformed HTTP request: {detail}" if detail else "malformed HTTP request"
+        reply = ingest.error_reply(status, text)
+        response = json_response(reply, status)
+        response.force_close()
+        ctx = getattr(self._manager, "ctx", None)
+        if ctx is not None:
+            _log_error(ctx, request, status, reply)
+        return response
+
+
+def _log_error(ctx: ServerContext, request: Any, status: int, reply: dict[str, Any]) -> None:
+    try:
+        headers = loggable_headers(request)
+        path = _loggable(request.path_qs)
+    except Exception:  # a request too broken to describe: the log line is enough
+        return
+    ctx.pipeline.log_request(
+        RequestRecord(
+            time=now_ms(), source_ip=request.remote or "", method=request.method,
+            path=path, content_type=headers.get("Content-Type", ""), length=0, status=status,
+            reply=lenient_json.dumps(reply), duration_ms=0.0, headers=headers,
+        )
+    )  # fmt: skip
+
+
+class _JsonErrorServer(web.Server):
+    ctx: ServerContext | None = None
+
+    def __call__(self) -> RequestHandler:
+        return _JsonErrorHandler(self, loop=self._loop, **self._kwargs)
+
+
+def answer_errors_as_json(runner: web.AppRunner, ctx: ServerContext) -> None:
+    """Make the set-up ``runner``'s connections answer protocol errors as JSON (and log them)."""
+    server = runner.server
+    if server is not None and type(server) is web.Server:
+        server.__class__ = _JsonErrorServer
+        server.ctx = ctx  # type: ignore[attr-defined]
+
+
+@web.middleware
+async def json_http_errors(request: web.Request, handler):
+    """aiohttp's own HTTP errors (413 over the size limit, 405...) as JSON answers."""
+    try:
+        return await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        text = exc.reason if not exc.text or exc.text.startswith(str(exc.status)) else exc.text
+        return json_response(ingest.error_reply(exc.status, text), exc.status)
 
 
 # -- read API -------------------------------------------------------------------------
@@ -284,16 +494,39 @@ async def api_guard(request: web.Request, handler: Handler) -> web.StreamRespons
         return await handler(request)
     ctx = request.app[CTX]
     source = request.remote or ""
-    if not is_loopback(source):
-        token = ctx.api_token
-        auth = request.headers.get("Authorization", "")
+    token = ctx.api_token
+    with_token = bool(token) and request.headers.get("Authorization", "") == f"Bearer {token}"
+    if not is_loopback(source) and not with_token:
         if not token:
             return json_response(
                 ingest.error_reply(403, "the API answers this PC only (start with --api-token)"),
                 403,
             )
-        if auth != f"Bearer {token}":
-            return json_response(ingest.error_reply(401, "missing or wrong API token"), 401)
+        return json_response(ingest.error_reply(401, "missing or wrong API token"), 401)
+    if not with_token and not host_allowed(request, ctx.api_hosts):
+        return json_response(
+            ingest.error_reply(
+                403,
+                f"Host {_host_name(request.headers.get('Host', ''))[:80]!r} is not this PC"
+                " (add it to api_hosts in the settings)",
+            ),
+            403,
+        )
+    why = cross_site(request)
+    if why:  # this server has no web pages: any other site's page is a stranger
+        return json_response(ingest.error_reply(403, f"refused: {why}"), 403)
+    if (
+        request.method in STATE_CHANGING
+        and not with_token
+        and (request.content_length or request.body_exists)
+        and request.content_type != "application/json"
+    ):
+        return json_response(
+            ingest.error_reply(
+                415, "state-changing API calls with a body take Content-Type: application/json"
+            ),
+            415,
+        )
     try:
         return await handler(request)
     except query.BadQuery as exc:
@@ -425,7 +658,7 @@ async def api_requests(request: web.Request) -> web.Response:
 
 
 def build_app(ctx: ServerContext) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[api_guard])
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[json_http_errors, api_guard])
     app[CTX] = ctx
     app.router.add_get("/api/health", api_health)
     app.router.add_get("/api/events", api_events)

@@ -29,6 +29,9 @@ class Settings(LiveOptions):
     data_dir = Option(str, "", "folder of the database and logs; empty = the platform default")
     allow: Option[list[str]] = Option(list[str], [], "networks allowed to post; empty = all")
     api_token = Option(str, "", "bearer token for the read API from other PCs; empty = local only")
+    api_hosts: Option[list[str]] = Option(
+        list[str], [], "extra host names the API answers to (DNS rebinding guard); IPs always"
+    )
     log_level = Option(str, "INFO", "logging level of the log file")
     # desktop
     language = Option(str, "", "'en' or 'zh_CN'; empty = from the system locale")

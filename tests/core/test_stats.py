@@ -113,7 +113,10 @@ def test_api_stats_and_pin(full_receiver: Receiver) -> None:
     reply = client.request("POST", f"/api/events/{first}/pin")
     assert reply.status == 200 and reply.json() == {"id": first, "pinned": True}
     assert client.get_json(f"/api/events/{first}")["pinned"] is True
-    reply = client.request("POST", f"/api/events/{first}/pin", b'{"pinned": false}')
+    reply = client.request(
+        "POST", f"/api/events/{first}/pin", b'{"pinned": false}',
+        {"Content-Type": "application/json"},  # state-changing calls with a body take JSON
+    )  # fmt: skip
     assert reply.json()["pinned"] is False
     client.request("POST", f"/api/events/{first}/pin")
     assert client.request("DELETE", f"/api/events/{first}/pin").json()["pinned"] is False

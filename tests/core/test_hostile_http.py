@@ -1,0 +1,273 @@
+"""Hostile input, HTTP class: every error is a JSON answer, logged; the browser next door.
+
+Bad Content-Encoding, bogus multipart charsets and transfer encodings, headers
+that are not UTF-8, request lines aiohttp's parser refuses: each gets a JSON
+error with the right status and appears in the request log. The 64 MiB limit
+covers the whole multipart request. A web page in the guard's browser can
+neither read the API through DNS rebinding nor change anything, nor post events.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import zlib
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from gui.core import server
+from tests.conftest import Client, load_sample, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+HISTORY = "/EventServer/api/HistoryEvent"
+EVENT = json.dumps({"identity_id": "http-1", "timestamp": 1_700_000_000_000}).encode()
+
+
+def _raw(port: int, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are; (status, headers, body) of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep:
+                headers = dict(
+                    line.split(": ", 1) for line in head.decode("latin-1").split("\r\n")[1:]
+                )
+                length = int(headers.get("Content-Length", "-1"))
+                if 0 <= length <= len(body):
+                    break
+    status = int(data.split(b" ", 2)[1])
+    return status, headers, body
+
+
+def _post(port: int, headers: dict[str, str] | bytes, body: bytes, path: str = HISTORY):
+    lines = (
+        headers
+        if isinstance(headers, bytes)
+        else "".join(f"{k}: {v}\r\n" for k, v in headers.items()).encode()
+    )
+    request = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {len(body)}\r\n".encode()
+        + lines + b"\r\n" + body
+    )  # fmt: skip
+    return _raw(port, request)
+
+
+def _json_error(answer: tuple[int, dict[str, str], bytes], status: int) -> dict[str, Any]:
+    got, headers, body = answer
+    assert got == status, (got, body[:300])
+    assert headers["Content-Type"].startswith("application/json"), headers
+    return json.loads(body)
+
+
+def _logged(client: Client, status: int) -> list[dict[str, Any]]:
+    return wait_for(
+        lambda: [r for r in client.get_json("/api/requests")["requests"] if r["status"] == status]
+    )
+
+
+def _form(*parts: bytes) -> tuple[dict[str, str], bytes]:
+    body = b"".join(b"--b\r\n" + p + b"\r\n" for p in parts) + b"--b--\r\n"
+    return {"Content-Type": "multipart/form-data; boundary=b"}, body
+
+
+def test_a_bad_content_encoding_is_a_json_400_in_the_log(client: Client) -> None:
+    answer = _post(client.port, {"Content-Type": "application/json", "Content-Encoding": "gzip"},
+                   EVENT)  # fmt: skip
+    assert "cannot be read" in _json_error(answer, 400)["message"]
+    _logged(client, 400)
+
+
+def test_an_unknown_content_encoding_is_a_json_415(client: Client) -> None:
+    headers = {"Content-Type": "application/json", "Content-Encoding": "x-bogus"}
+    _json_error(_post(client.port, headers, EVENT), 415)
+    _logged(client, 415)
+    # and a real gzip body still works
+    gzip = zlib.compressobj(wbits=31)
+    packed = gzip.compress(EVENT) + gzip.flush()
+    headers["Content-Encoding"] = "gzip"
+    assert _post(client.port, headers, packed)[0] == 200
+
+
+def test_multipart_with_a_bogus_charset_is_read_as_utf8(client: Client) -> None:
+    headers, body = _form(
+        b'Content-Disposition: form-data; name="identity_id"\r\n'
+        b"Content-Type: text/plain; charset=bogus-42\r\n\r\nform-1",
+        b'Content-Disposition: form-data; name="timestamp"\r\n\r\n1700000000001',
+    )
+    status, _h, reply = _post(client.port, headers, body)
+    assert status == 200, reply
+    assert json.loads(reply)["events"][0]["result"] == "new"
+
+
+@pytest.mark.parametrize("encoding", [b"x-bogus", b"7bit\x00"])
+def test_multipart_with_a_bogus_transfer_encoding_is_a_json_400(
+    client: Client, encoding: bytes
+) -> None:
+    headers, body = _form(
+        b'Content-Disposition: form-data; name="identity_id"\r\n'
+        b"Content-Transfer-Encoding: " + encoding + b"\r\n\r\nform-2",
+    )
+    _json_error(_post(client.port, headers, body), 400)
+    _logged(client, 400)
+
+
+def test_headers_that_are_not_utf8_are_answered_and_logged(full_receiver: Any) -> None:
+    client = Client(full_receiver.port)
+    headers = b"Content-Type: application/json\r\nX-Camera: \xc4\xe3\xba\xc3\xff\r\n"
+    assert _post(client.port, headers, EVENT)[0] == 200
+    [record] = _logged(client, 200)
+    detail = client.get_json(f"/api/requests/{record['id']}")
+    assert "\ufffd" in detail["headers"]["X-Camera"]
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST / HTTP/1.1\r\nHost: x\r\nBad Header\r\nContent-Length: 0\r\n\r\n",
+        b"POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ],
+)
+def test_requests_the_http_parser_refuses_get_json_and_a_log_line(
+    client: Client, request_bytes: bytes
+) -> None:
+    reply = _json_error(_raw(client.port, request_bytes), 400)
+    assert reply["message"].startswith("malformed HTTP request")
+    _logged(client, 400)
+
+
+def test_the_64_mib_limit_counts_every_multipart_part(client: Client) -> None:
+    part = b"A" * (35 * 1024 * 1024)
+    headers, body = _form(
+        b'Content-Disposition: form-data; name="a"; filename="a.bin"\r\n\r\n' + part,
+        b'Content-Disposition: form-data; name="b"; filename="b.bin"\r\n\r\n' + part,
+        b'Content-Disposition: form-data; name="timestamp"\r\n\r\n1700000000009',
+    )
+    del part
+    try:
+        status, _h, reply = _post(client.port, headers, body)
+    except ConnectionResetError:  # refused before we finished sending: also fine
+        status, reply = 413, b'{"message": "over the limit"}'
+    assert status == 413, reply[:200]
+    assert client.get_json("/api/events")["events"] == []
+
+
+# ------------------------------------------------------------------ the browser next door
+
+
+def test_the_api_refuses_a_host_that_is_not_this_pc(client: Client) -> None:
+    for host in ("evil.example", "attacker.test:9528", "127.0.0.1.nip.io"):
+        reply = client.request("GET", "/api/events", headers={"Host": host})
+        assert reply.status == 403, host
+        assert "is not this PC" in reply.json()["message"]
+    for host in ("127.0.0.1", f"127.0.0.1:{client.port}", "localhost", "[::1]:9528",
+                 socket.gethostname()):  # fmt: skip
+        assert client.request("GET", "/api/events", headers={"Host": host}).status == 200, host
+
+
+def test_configured_api_hosts_are_answered(tmp_path: Any) -> None:
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+
+    rec = Receiver(ReceiverConfig(data_dir=tmp_path, port=0, bind="127.0.0.1",
+                                  api_hosts=["Gatewatch.Site.Lan"]))  # fmt: skip
+    thread = ReceiverThread(rec)
+    thread.start()
+    try:
+        client = Client(rec.port)
+        assert (
+            client.request("GET", "/api/events", headers={"Host": "gatewatch.site.lan"}).status
+            == 200
+        )
+        assert client.request("GET", "/api/events", headers={"Host": "other.lan"}).status == 403
+    finally:
+        thread.stop()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},  # another port of localhost is another program
+    ],
+)
+def test_state_changing_api_calls_from_a_web_page_are_refused(
+    full_receiver: Any, headers: dict[str, str]
+) -> None:
+    client = Client(full_receiver.port)
+    event_id = client.post_json(HISTORY, load_sample("stranger")).json()["events"][0]["id"]
+    for method, path in (("POST", f"/api/events/{event_id}/pin"),
+                         ("DELETE", f"/api/events/{event_id}/pin"),
+                         ("POST", "/api/alarms/1/ack")):  # fmt: skip
+        reply = client.request(method, path, b"{}",
+                               {"Content-Type": "application/json", **headers})  # fmt: skip
+        assert reply.status == 403, (method, path, reply.body)
+    assert client.get_json(f"/api/events/{event_id}")["pinned"] is False
+    assert client.request("GET", "/api/events", headers=headers).status == 403
+
+
+def test_state_changing_api_calls_with_a_body_need_json(full_receiver: Any) -> None:
+    client = Client(full_receiver.port)
+    event_id = client.post_json(HISTORY, load_sample("stranger")).json()["events"][0]["id"]
+    path = f"/api/events/{event_id}/pin"
+    for content_type in ("text/plain", "application/x-www-form-urlencoded",
+                         "multipart/form-data; boundary=x"):  # fmt: skip
+        reply = client.request("POST", path, b"{}", {"Content-Type": content_type})
+        assert reply.status == 415, content_type
+    # Scripts and the window: plain JSON, or no body at all, and no extra header.
+    assert client.request("POST", path, b"{}", {"Content-Type": "application/json"}).status == 200
+    assert client.request("DELETE", path).status == 200
+    [alarm] = client.get_json("/api/alarms")["alarms"]
+    ack = client.request("POST", f"/api/alarms/{alarm['id']}/ack", b'{"by": "guard"}',
+                         {"Content-Type": "application/json"})  # fmt: skip
+    assert ack.status == 200
+
+
+@pytest.mark.parametrize(
+    "headers", [{"Origin": "http://evil.example"}, {"Sec-Fetch-Site": "cross-site"}]
+)
+def test_event_ingest_from_a_web_page_is_refused_and_logged(
+    client: Client, headers: dict[str, str]
+) -> None:
+    body = json.dumps(load_sample("stranger")).encode()
+    reply = client.request("POST", HISTORY, body, {"Content-Type": "text/plain", **headers})
+    assert reply.status == 403 and "web page" in reply.json()["message"]
+    assert client.get_json("/api/events")["events"] == []
+    _logged(client, 403)
+
+
+def _fake_request(remote: str, local: str) -> Any:
+    transport = SimpleNamespace(get_extra_info=lambda name: (local, 9528))
+    return SimpleNamespace(remote=remote, transport=transport)
+
+
+def test_the_self_test_marker_counts_only_from_this_pc() -> None:
+    assert server.from_this_pc(_fake_request("127.0.0.1", "127.0.0.1"))
+    assert server.from_this_pc(_fake_request("192.168.1.50", "192.168.1.50"))
+    assert server.from_this_pc(_fake_request("::ffff:192.168.1.50", "192.168.1.50"))
+    assert not server.from_this_pc(_fake_request("192.168.1.7", "192.168.1.50"))
+
+
+# ------------------------------------------------------------------ report + event
+
+
+@pytest.mark.parametrize("path", ["/DeviceStatus", HISTORY, "/somewhere"])
+def test_a_report_with_face_event_fields_is_stored_as_an_event(client: Client, path: str) -> None:
+    event = load_sample("stranger")
+    event.update(gateway_sn="SE3-BOTH", gateway_name="north gate", sub_devices=[])
+    reply = client.post_json(path, event)
+    assert reply.status == 200
+    [stored] = reply.json()["events"]
+    assert stored["result"] == "new"
+    assert client.get_json(f"/api/events/{stored['id']}")["identity_id"] == event["identity_id"]
+    boxes = client.get_json("/api/devices")["boxes"]
+    assert any(b["sn"] == "SE3-BOTH" for b in boxes)
