@@ -473,7 +473,7 @@ def answer_errors_as_json(runner: web.AppRunner, ctx: ServerContext) -> None:
 
 
 @web.middleware
-async def json_http_errors(request: web.Request, handler):
+async def json_http_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """aiohttp's own HTTP errors (413 over the size limit, 405...) as JSON answers."""
     try:
         return await handler(request)
