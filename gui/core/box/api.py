@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from gui.core.box.client import BoxError
-from gui.core.box.service import BoxService, receiver_url_for
+from gui.core.box.service import Box, BoxService, receiver_url_for
 from gui.core.messages import EventStored, HealthReportStored
 
 _SERVICES: weakref.WeakKeyDictionary[Any, BoxService] = weakref.WeakKeyDictionary()
@@ -65,7 +65,7 @@ def _int(body: dict[str, Any], key: str, default: int | None = None) -> int | No
 
 
 def install_routes(app: web.Application, service: BoxService) -> None:
-    def box_or_404(request: web.Request):
+    def box_or_404(request: web.Request) -> Box:
         box = service.get(request.match_info["box_id"])
         if box is None:
             raise web.HTTPNotFound(
@@ -96,7 +96,7 @@ def install_routes(app: web.Application, service: BoxService) -> None:
         return _json(service.public(box), 201)
 
     async def list_boxes(_request: web.Request) -> web.Response:
-        return _json({"boxes": service.list()})
+        return _json({"boxes": service.list_boxes()})
 
     async def get_box(request: web.Request) -> web.Response:
         return _json(service.public(box_or_404(request)))

@@ -212,6 +212,7 @@ class BoxService:
             (j for j in self.jobs.values() if j.box_id == box.id), key=lambda j: j.started,
             default=None,
         )  # fmt: skip
+        shown = running or last_job
         pull = self.pulls.get(box.id)
         ours = box.receiver.rstrip("/")
         pointed = bool(ours) and any(u.startswith(ours + "/") for u in box.push.get("history", []))
@@ -231,11 +232,11 @@ class BoxService:
                 "reach_message": self.reachability.get(box.id, (None, None, ""))[2],
             },
             "pull_realtime": box.pull_realtime,
-            "job": (running or last_job).to_json() if (running or last_job) else None,
+            "job": shown.to_json() if shown is not None else None,
             "restore_available": box.push_before is not None,
         }  # fmt: skip
 
-    def list(self) -> list[dict[str, Any]]:
+    def list_boxes(self) -> list[dict[str, Any]]:
         return [self.public(b) for b in sorted(self.boxes.values(), key=lambda b: b.added_at)]
 
     def get(self, box_id: str) -> Box | None:
@@ -517,10 +518,11 @@ class BoxService:
         seen: set[str] = set()
         fetch_limit = asyncio.Semaphore(PICTURE_CONCURRENCY)
         while True:
-            records_page, total = await self._retrying(
-                job, f"reading page {page + 1}",
-                lambda p=page: client.events_page(since_s, until_s, p, PAGE_SIZE, unit=unit),
-            )  # fmt: skip
+
+            def read_page(p: int = page) -> Awaitable[tuple[list[dict[str, Any]], int]]:
+                return client.events_page(since_s, until_s, p, PAGE_SIZE, unit=unit)
+
+            records_page, total = await self._retrying(job, f"reading page {page + 1}", read_page)
             job.total = max(job.total, total)
             fresh = [r for r in records_page if _record_id(r) not in seen]
             seen.update(_record_id(r) for r in fresh)

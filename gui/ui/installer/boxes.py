@@ -74,7 +74,7 @@ def job_text(job: dict[str, Any] | None) -> str:
 
 
 class BoxesModel(ListTableModel):
-    """One row per box, from ``BoxService.list()``."""
+    """One row per box, from ``BoxService.list_boxes()``."""
 
     COLUMNS: ClassVar[tuple[str, ...]] = (
         "Box", "Firmware", "Reachable", "Pointed at us", "Last event", "Gap", "Real-time pull",
@@ -322,7 +322,7 @@ class BoxesSection(QGroupBox):
             return
 
         async def snapshot(service: Any) -> list[dict[str, Any]]:
-            return service.list()
+            return service.list_boxes()
 
         self._call(snapshot, self._loaded, lambda _exc: None, timeout=5)
 
