@@ -398,3 +398,23 @@ def test_time_forms_for_backfill() -> None:
     assert parse_time("1700000000123", now) == 1700000000123
     assert parse_time(None, now) is None
     assert parse_time("2023-11-14T22:13:20+00:00", now) == 1_700_000_000_000
+
+
+def test_a_box_added_by_address_and_known_from_its_pushes_is_one_device(
+    receiver: FullReceiver, box: BoxThread
+):
+    added = add(receiver, box)
+    assert added["device"]
+    receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    box.call(lambda x: x.generate(3))
+    wait_until(lambda: len(receiver.events()) >= 3)
+    # reports (SN, MAC) and pushes (licence code, MAC in ep_id) have all arrived
+    assert wait_until(
+        lambda: receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]["last_report_at"]
+    )
+    time.sleep(0.5)
+    boxes = receiver.client.get_json("/api/devices")["boxes"]
+    assert len(boxes) == 1, [b["sn"] for b in boxes]
+    names = {n["alias"] for n in boxes[0]["names"]} | {boxes[0]["sn"]}
+    assert added["device"] in names
+    assert any(box.box.serial in n for n in names) and any(box.box.dev_sno in n for n in names)

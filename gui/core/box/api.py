@@ -208,6 +208,7 @@ def install(receiver: Any, settings: Any) -> BoxService:
         receiver.config.data_dir,
         lambda: receiver.pipeline,
         store_read=lambda fn: receiver.store.read(fn),
+        store_write=lambda job: receiver.store.write(job),
         receiver_url=receiver_url_for(receiver),
         gap_fill=lambda: bool(settings.box_gap_fill),
     )

@@ -28,7 +28,7 @@ from typing import Any
 
 import aiohttp
 
-from gui.core import ingest, records
+from gui.core import identity, ingest, records
 from gui.core.box.client import BoxClient, BoxError, Camera, local_address_towards
 from gui.core.box.credentials import CredentialStore
 from gui.core.messages import EventStored, HealthReportStored
@@ -116,11 +116,13 @@ class Box:
     #: Camera uuid -> push ep_id, learnt from records and stored pushes (V2–V5).
     ep_ids: dict[str, str] = field(default_factory=dict)
     added_at: int = field(default_factory=now_ms)
+    #: The device registry's key of this box (``/api/devices``), once linked.
+    device: str = ""
 
     STORED = (
         "id", "address", "username", "ports", "family", "firmware", "serial", "licence", "mac",
         "cameras", "push", "push_before", "receiver", "pointed_at", "connected_at",
-        "last_event_at", "last_report_at", "pull_realtime", "ep_ids", "added_at",
+        "last_event_at", "last_report_at", "pull_realtime", "ep_ids", "added_at", "device",
     )  # fmt: skip
 
     def to_stored(self) -> dict[str, Any]:
@@ -163,6 +165,7 @@ class BoxService:
         pipeline: Callable[[], IngestPipeline | None],
         *,
         store_read: Callable[[Callable[[Any], Any]], Awaitable[Any]] | None = None,
+        store_write: Callable[[Callable[[Any], Any]], Awaitable[Any]] | None = None,
         receiver_url: Callable[[str], str] | None = None,
         gap_fill: Callable[[], bool] = lambda: True,
         credentials: CredentialStore | None = None,
@@ -171,6 +174,7 @@ class BoxService:
         self.path = self.data_dir / FILE_NAME
         self._pipeline = pipeline
         self._store_read = store_read
+        self._store_write = store_write
         self._receiver_url = receiver_url or (lambda address: "")
         self.gap_fill_enabled = gap_fill
         self.credentials = credentials or CredentialStore(self.data_dir)
@@ -219,7 +223,7 @@ class BoxService:
         return {
             "id": box.id, "address": box.address, "username": box.username,
             "family": box.family, "firmware": box.firmware, "serial": box.serial,
-            "licence": box.licence, "mac": box.mac, "push": box.push,
+            "licence": box.licence, "mac": box.mac, "push": box.push, "device": box.device,
             "cameras": box.cameras, "receiver": box.receiver or None,
             "state": {
                 "pointed": pointed, "pointed_at": box.pointed_at,
@@ -276,9 +280,29 @@ class BoxService:
         self.credentials.set(box.id, username, password)
         self.boxes[box.id] = box
         self.reachability[box.id] = (True, now_ms(), "")
+        await self._register_identity(box)
         await self._learn_ep_ids(box)
         self._save()
         return box
+
+    async def _register_identity(self, box: Box) -> None:
+        """One device: the box's names (licence, SN, MAC, address) joined in the registry.
+
+        Its pushes name it by licence code, its reports by SN and MAC, keyless
+        real-time pushes by address: linked here, the Devices page shows one box.
+        """
+        if self._store_write is None:
+            return
+        names = [("licence", box.licence), ("sn", box.serial), ("mac", box.mac)]
+        address, at = box.address, now_ms()
+
+        def job(conn: Any) -> str | None:
+            return identity.resolve(conn, names, address, at)
+
+        try:
+            box.device = await self._store_write(job) or ""
+        except Exception as exc:  # the registry is a view: adding the box still counts
+            log.warning("could not register box %s in the device registry: %s", address, exc)
 
     async def remove(self, box_id: str, *, restore: bool = False) -> dict[str, Any]:
         box = self.boxes[box_id]
