@@ -4,201 +4,202 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="127"/>
+        <location filename="../../gui/ui/main_window.py" line="143"/>
         <source>▲ %1 new</source>
-        <extracomment>The detail pane follows the newest event at most this often while following.</extracomment>
+        <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="197"/>
-        <location filename="../../gui/ui/main_window.py" line="671"/>
+        <location filename="../../gui/ui/main_window.py" line="213"/>
+        <location filename="../../gui/ui/main_window.py" line="713"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down. Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="329"/>
+        <location filename="../../gui/ui/main_window.py" line="347"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="330"/>
+        <location filename="../../gui/ui/main_window.py" line="348"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="331"/>
+        <location filename="../../gui/ui/main_window.py" line="349"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="332"/>
+        <location filename="../../gui/ui/main_window.py" line="350"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="393"/>
+        <location filename="../../gui/ui/main_window.py" line="411"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="394"/>
+        <location filename="../../gui/ui/main_window.py" line="412"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="395"/>
+        <location filename="../../gui/ui/main_window.py" line="413"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="396"/>
+        <location filename="../../gui/ui/main_window.py" line="414"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="397"/>
+        <location filename="../../gui/ui/main_window.py" line="415"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="398"/>
+        <location filename="../../gui/ui/main_window.py" line="416"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="399"/>
+        <location filename="../../gui/ui/main_window.py" line="417"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="400"/>
+        <location filename="../../gui/ui/main_window.py" line="418"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="435"/>
+        <location filename="../../gui/ui/main_window.py" line="453"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="449"/>
+        <location filename="../../gui/ui/main_window.py" line="467"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="460"/>
+        <location filename="../../gui/ui/main_window.py" line="478"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="461"/>
+        <location filename="../../gui/ui/main_window.py" line="479"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="463"/>
+        <location filename="../../gui/ui/main_window.py" line="481"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="464"/>
-        <location filename="../../gui/ui/main_window.py" line="473"/>
+        <location filename="../../gui/ui/main_window.py" line="482"/>
+        <location filename="../../gui/ui/main_window.py" line="491"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="467"/>
+        <location filename="../../gui/ui/main_window.py" line="485"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="469"/>
+        <location filename="../../gui/ui/main_window.py" line="487"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="487"/>
+        <location filename="../../gui/ui/main_window.py" line="505"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="489"/>
+        <location filename="../../gui/ui/main_window.py" line="507"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="490"/>
+        <location filename="../../gui/ui/main_window.py" line="508"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="494"/>
+        <location filename="../../gui/ui/main_window.py" line="512"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="496"/>
+        <location filename="../../gui/ui/main_window.py" line="514"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="498"/>
+        <location filename="../../gui/ui/main_window.py" line="516"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="472"/>
+        <location filename="../../gui/ui/main_window.py" line="490"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="477"/>
+        <location filename="../../gui/ui/main_window.py" line="495"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="501"/>
+        <location filename="../../gui/ui/main_window.py" line="519"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="503"/>
+        <location filename="../../gui/ui/main_window.py" line="521"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="538"/>
+        <location filename="../../gui/ui/installer/devices.py" line="229"/>
+        <location filename="../../gui/ui/main_window.py" line="556"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="542"/>
+        <location filename="../../gui/ui/main_window.py" line="560"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="544"/>
+        <location filename="../../gui/ui/main_window.py" line="562"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="546"/>
+        <location filename="../../gui/ui/main_window.py" line="564"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="548"/>
+        <location filename="../../gui/ui/main_window.py" line="566"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="550"/>
+        <location filename="../../gui/ui/main_window.py" line="568"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="669"/>
+        <location filename="../../gui/ui/main_window.py" line="711"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -228,556 +229,745 @@
         <translation>VIP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="29"/>
+        <location filename="../../gui/ui/views/words.py" line="27"/>
+        <source>vehicle</source>
+        <translation>车辆</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="30"/>
         <source>unknown type</source>
         <translation>未知类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="30"/>
+        <location filename="../../gui/ui/views/words.py" line="31"/>
         <source>type %1</source>
         <translation>类型 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="43"/>
+        <location filename="../../gui/ui/views/words.py" line="44"/>
         <source>recognised</source>
         <translation>已识别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="44"/>
+        <location filename="../../gui/ui/views/words.py" line="45"/>
         <source>new stranger registered</source>
         <translation>新陌生人已注册</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="45"/>
+        <location filename="../../gui/ui/views/words.py" line="46"/>
         <source>library photo updated</source>
         <translation>底库照片已更新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="47"/>
+        <location filename="../../gui/ui/views/words.py" line="48"/>
         <source>action %1</source>
         <translation>动作 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="54"/>
+        <location filename="../../gui/ui/views/words.py" line="55"/>
         <source>gate / snapshot camera</source>
         <translation>闸机 / 抓拍机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="55"/>
+        <location filename="../../gui/ui/views/words.py" line="56"/>
         <source>video stream</source>
         <translation>视频流</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="56"/>
+        <location filename="../../gui/ui/views/words.py" line="57"/>
         <source>ID-card check</source>
         <translation>人证核验</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="57"/>
+        <location filename="../../gui/ui/views/words.py" line="58"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
+        <location filename="../../gui/ui/views/words.py" line="59"/>
+        <source>GB/T 28181 camera</source>
+        <translation>GB/T 28181 摄像机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
         <source>Name</source>
-        <extracomment>The same pictures already scaled to the size they are shown at (device pixels). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
+        <extracomment>The same pictures already scaled to the size they are shown at (device pixels). The box the event came from, with its score scale and threshold (or None). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
         <source>Identity id</source>
         <translation>身份 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
         <source>Image id</source>
         <translation>图片 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
         <source>Face ids</source>
         <translation>人脸 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
         <source>Person type</source>
         <translation>人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <source>Score scale</source>
+        <translation>分数刻度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
         <source>Face attributes</source>
         <translation>人脸属性</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="90"/>
+        <location filename="../../gui/ui/installer/devices.py" line="95"/>
         <source>box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="123"/>
+        <location filename="../../gui/ui/installer/devices.py" line="128"/>
+        <location filename="../../gui/ui/installer/devices.py" line="147"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="124"/>
+        <location filename="../../gui/ui/installer/devices.py" line="129"/>
+        <location filename="../../gui/ui/installer/devices.py" line="147"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="125"/>
+        <location filename="../../gui/ui/installer/devices.py" line="130"/>
+        <location filename="../../gui/ui/installer/devices.py" line="148"/>
         <source>disk</source>
         <translation>磁盘</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="141"/>
+        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <source>TPU</source>
+        <translation>TPU</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="154"/>
+        <source>{n} GB free</source>
+        <translation>剩余 {n} GB</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="160"/>
+        <source>fault: {text}</source>
+        <translation>故障：{text}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="166"/>
+        <source>scores {scale}</source>
+        <translation>分数 {scale}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="168"/>
+        <source>threshold {t}</source>
+        <translation>阈值 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="175"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="144"/>
+        <location filename="../../gui/ui/installer/devices.py" line="178"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="146"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="148"/>
+        <location filename="../../gui/ui/installer/devices.py" line="182"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
+        <location filename="../../gui/ui/installer/devices.py" line="209"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
         <source>Device</source>
+        <extracomment>&quot;status&quot; is what the box says in its health report; &quot;traffic&quot; what we receive.</extracomment>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="209"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="209"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="263"/>
+        <location filename="../../gui/ui/installer/devices.py" line="209"/>
+        <source>Box reports</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="285"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Last event</source>
         <translation>最近事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="181"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Events / hour, 24 h</source>
         <translation>每小时事件数（24 小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="181"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <source>Events received</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="187"/>
+        <location filename="../../gui/ui/installer/devices.py" line="218"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="187"/>
+        <location filename="../../gui/ui/installer/devices.py" line="218"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="191"/>
+        <location filename="../../gui/ui/installer/devices.py" line="226"/>
         <source>silent</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="191"/>
+        <location filename="../../gui/ui/installer/devices.py" line="226"/>
         <source>silent (red)</source>
         <translation>长时间无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="192"/>
+        <location filename="../../gui/ui/installer/devices.py" line="227"/>
         <source>quiet at night</source>
         <translation>夜间静默</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="193"/>
+        <location filename="../../gui/ui/installer/devices.py" line="229"/>
+        <source>reports only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="230"/>
         <source>sending</source>
         <translation>正在发送</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="222"/>
+        <location filename="../../gui/ui/installer/devices.py" line="238"/>
+        <source>No health report from the box mentions this device.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="239"/>
+        <source>The box&apos;s own health report, {ago}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="244"/>
+        <source>Its events arrive nevertheless: the report is out of date, or the box names this camera differently in its reports.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="289"/>
         <source>{n} events in the last 24 h (oldest hour on the left)</source>
         <translation>最近 24 小时共 {n} 个事件（最早的小时在左侧）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="273"/>
+        <location filename="../../gui/ui/installer/devices.py" line="295"/>
+        <source>Events arrive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="344"/>
         <source>A device that sends nothing for {n} minutes turns amber, then red after {m}.</source>
         <translation>设备 {n} 分钟没有发送数据时变为黄色，{m} 分钟后变为红色。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="296"/>
+        <location filename="../../gui/ui/installer/devices.py" line="369"/>
         <source>Select a box to see its last health report</source>
         <translation>选择一个盒子以查看其最近的设备状态报告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="361"/>
+        <location filename="../../gui/ui/installer/devices.py" line="434"/>
         <source>Expected quiet at night (20:00–07:00)</source>
         <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <source>Resident (platform)</source>
+        <translation>住户（平台）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
         <source>Device type</source>
         <translation>设备类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
         <source>Camera IP</source>
         <translation>摄像机 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
         <source>Camera id (ep_id)</source>
         <translation>摄像机 ID (ep_id)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="292"/>
         <source>Device id</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="293"/>
         <source>Box serial (dev_sno)</source>
         <translation>盒子序列号 (dev_sno)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="295"/>
+        <source>Box event id</source>
+        <translation>盒子事件 ID</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="296"/>
         <source>Event time</source>
         <translation>事件时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="297"/>
         <source>Leave time</source>
         <translation>离开时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="298"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="299"/>
         <source>Clock skew (PC − box)</source>
         <translation>时钟偏差（电脑 − 盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="292"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="300"/>
         <source>Sent from</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="293"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="301"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="297"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="305"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="298"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="306"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="299"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="307"/>
         <source>wheel: zoom · drag: pan · double-click: full size</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：原始大小</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="300"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="308"/>
         <source>Registered photo</source>
         <translation>注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="301"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="309"/>
         <source>Face crop</source>
         <translation>人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="302"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="310"/>
         <source>IR photo</source>
         <translation>红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="303"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="311"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="304"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="312"/>
         <source>Raw JSON</source>
         <translation>原始 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="305"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="313"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="324"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="332"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="330"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="338"/>
         <source>Select an event to see its photos</source>
         <translation>选择一个事件以查看照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="368"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="376"/>
         <source>Cannot read this event: %1</source>
         <translation>无法读取此事件：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="375"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="383"/>
         <source>Event %1 is no longer stored</source>
         <translation>事件 %1 已不在数据库中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="393"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="401"/>
         <source>(no name)</source>
         <translation>（无姓名）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="401"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="413"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="467"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="436"/>
+        <source>V6 real-time events carry no scene photo: the face box is not drawn</source>
+        <translation>V6 实时事件不带场景照片：不绘制人脸框</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="438"/>
+        <source>no scene photo in this event: the face box is not drawn</source>
+        <translation>此事件没有场景照片：不绘制人脸框</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="502"/>
         <source>No warnings: the event is well-formed.</source>
         <translation>无警告：事件格式正确。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="475"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="510"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="481"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="516"/>
         <source>photo removed by the retention policy</source>
         <translation>照片已按保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="483"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="518"/>
         <source>this picture could not be decoded</source>
         <translation>无法解码此图片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="485"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="520"/>
         <source>no scene photo in this event</source>
         <translation>此事件没有场景图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="488"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="523"/>
         <source>no registered photo — stranger</source>
         <translation>无注册照 — 陌生人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="489"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="524"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="491"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="526"/>
         <source>no face crop</source>
         <translation>无人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="492"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="527"/>
         <source>no IR photo</source>
         <translation>无红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="534"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="570"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="535"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="571"/>
+        <source>age code</source>
+        <translation>年龄代码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
         <source>gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="536"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="573"/>
         <source>mask</source>
         <translation>口罩</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="537"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="574"/>
         <source>glasses</source>
         <translation>眼镜</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="538"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
         <source>hat</source>
         <translation>帽子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="539"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="576"/>
         <source>expression</source>
         <translation>表情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="68"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="577"/>
+        <source>quality check passed</source>
+        <translation>质量检测通过</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <source>yaw</source>
+        <translation>偏航</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <source>pitch</source>
+        <translation>俯仰</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <source>roll</source>
+        <translation>翻滚</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="591"/>
+        <source>head pose</source>
+        <translation>头部姿态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="594"/>
+        <source>quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <source>building</source>
+        <translation>楼栋</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <source>room</source>
+        <translation>房间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <source>floor</source>
+        <translation>楼层</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="610"/>
+        <source>address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="625"/>
+        <source>0–100 display score</source>
+        <translation>0–100 显示分数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="625"/>
+        <source>0–1 similarity</source>
+        <translation>0–1 相似度</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="630"/>
+        <source>threshold %1 (vendor default)</source>
+        <translation>阈值 %1（厂商默认）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="631"/>
+        <source>threshold %1 (box setting)</source>
+        <translation>阈值 %1（盒子设置）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="632"/>
+        <location filename="../../gui/ui/views/words.py" line="140"/>
+        <source>threshold %1</source>
+        <translation>阈值 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="64"/>
         <source>Overlay colour</source>
-        <extracomment>The fields this dialog edits (and saves).</extracomment>
         <translation>叠加颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="76"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="72"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="83"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="79"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="86"/>
-        <location filename="../../gui/ui/installer/connect.py" line="321"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="82"/>
+        <location filename="../../gui/ui/installer/connect.py" line="99"/>
+        <location filename="../../gui/ui/installer/connect.py" line="368"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="87"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="83"/>
         <source>Listen on address</source>
         <translation>监听地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="91"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="87"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="96"/>
-        <location filename="../../gui/ui/dialogs/settings.py" line="161"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="92"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="158"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="97"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="93"/>
         <source>A new data folder is used from the next start.</source>
         <translation>新的数据文件夹将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="104"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="100"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="108"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="104"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="112"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="108"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="114"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="110"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="123"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="119"/>
         <source>Colour: %1</source>
         <translation>颜色：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="124"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="120"/>
         <source>Default colours</source>
         <translation>默认颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="146"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="143"/>
         <source>Port in use</source>
         <translation>端口被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="147"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
         <source>Port %1 is already in use on this PC. Choose another port.</source>
         <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="64"/>
-        <location filename="../../gui/ui/alarms/install.py" line="102"/>
+        <location filename="../../gui/ui/alarms/install.py" line="53"/>
+        <location filename="../../gui/ui/alarms/install.py" line="94"/>
         <source>Alarms</source>
         <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="73"/>
+        <location filename="../../gui/ui/alarms/install.py" line="62"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="74"/>
+        <location filename="../../gui/ui/alarms/install.py" line="63"/>
         <source>&amp;Acknowledge current alarm</source>
         <translation>确认当前告警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="78"/>
+        <location filename="../../gui/ui/alarms/install.py" line="67"/>
         <source>&amp;Open alarms</source>
         <translation>未处理告警(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="86"/>
+        <location filename="../../gui/ui/alarms/install.py" line="75"/>
         <source>&amp;Wall mode</source>
         <translation>大屏模式(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="81"/>
+        <location filename="../../gui/ui/alarms/install.py" line="70"/>
         <source>&amp;Mute alarm sound</source>
         <translation>告警静音(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="90"/>
+        <location filename="../../gui/ui/alarms/install.py" line="79"/>
         <source>Alarm &amp;settings…</source>
         <translation>告警设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="102"/>
+        <location filename="../../gui/ui/alarms/install.py" line="94"/>
         <source>Alarms (%1)</source>
         <translation>告警 (%1)</translation>
     </message>
@@ -854,338 +1044,401 @@
         <translation>复制到剪贴板</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="57"/>
+        <location filename="../../gui/ui/installer/connect.py" line="67"/>
         <source>History events</source>
         <translation>历史事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="58"/>
+        <location filename="../../gui/ui/installer/connect.py" line="68"/>
         <source>Real-time events</source>
         <translation>实时事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="59"/>
+        <location filename="../../gui/ui/installer/connect.py" line="69"/>
         <source>Device status</source>
         <translation>设备状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="67"/>
+        <location filename="../../gui/ui/installer/connect.py" line="77"/>
         <source>Listening on {bind} only: boxes cannot reach this PC. Set the bind address to all interfaces.</source>
         <translation>只在 {bind} 上监听：盒子无法访问本机。请将监听地址设为所有网络接口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="71"/>
+        <location filename="../../gui/ui/installer/connect.py" line="81"/>
         <source>This PC has no IPv4 address besides loopback: connect it to the box&apos;s network.</source>
         <translation>本机除回环地址外没有 IPv4 地址：请将其接入盒子所在的网络。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="74"/>
+        <location filename="../../gui/ui/installer/connect.py" line="84"/>
         <source>Only a 169.254.x.x address: the network gave this PC no address (no DHCP?). Give it a fixed address on the box&apos;s subnet.</source>
         <translation>只有 169.254.x.x 地址：网络没有为本机分配地址（没有 DHCP？）。请为本机设置与盒子同网段的固定地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="80"/>
+        <location filename="../../gui/ui/installer/connect.py" line="90"/>
         <source>Port {port} is already in use by another program: boxes reach that program, not Gatewatch. Stop it or choose another port in the settings.</source>
         <translation>端口 {port} 已被其他程序占用：盒子连接到的是那个程序，而不是 Gatewatch。请停止该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <location filename="../../gui/ui/installer/connect.py" line="104"/>
+        <source>NOT receiving: port {port} is in use by another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="106"/>
+        <source>NOT receiving: the server could not start ({message}). Check the port and bind address in the settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="111"/>
+        <source>NOT receiving: the server is stopped.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="112"/>
+        <source>Port {port}, {bind}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="124"/>
+        <source> and </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="144"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <location filename="../../gui/ui/installer/connect.py" line="144"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="294"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="109"/>
+        <location filename="../../gui/ui/installer/connect.py" line="144"/>
         <source>What we see</source>
         <translation>检查结果</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <location filename="../../gui/ui/installer/connect.py" line="154"/>
         <location filename="../../gui/ui/installer/send.py" line="91"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <location filename="../../gui/ui/installer/connect.py" line="154"/>
         <source>Warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="119"/>
+        <location filename="../../gui/ui/installer/connect.py" line="154"/>
         <source>Error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="190"/>
+        <location filename="../../gui/ui/installer/connect.py" line="231"/>
         <source>Connect a box</source>
+        <extracomment>source ip -&gt; {&quot;who&quot;: &quot;ip (serial)&quot;, &quot;shapes&quot;: [(format, kind), ...]} source ip -&gt; the last refusal it got, while other boxes are sending</extracomment>
         <translation>连接盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="197"/>
-        <location filename="../../gui/ui/installer/connect.py" line="416"/>
+        <location filename="../../gui/ui/installer/connect.py" line="238"/>
+        <location filename="../../gui/ui/installer/connect.py" line="499"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="217"/>
+        <location filename="../../gui/ui/installer/connect.py" line="264"/>
         <source>Type these URLs into the box&apos;s event and device-status settings. Use the address on the same network as the box.</source>
         <translation>将这些地址填入盒子的事件和设备状态设置中。请使用与盒子在同一网络的地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="228"/>
+        <location filename="../../gui/ui/installer/connect.py" line="275"/>
         <source>Refresh addresses</source>
         <translation>刷新地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="230"/>
+        <location filename="../../gui/ui/installer/connect.py" line="277"/>
         <source>Run self-test</source>
         <translation>运行自检</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="232"/>
+        <location filename="../../gui/ui/installer/connect.py" line="279"/>
         <source>Post a sample event to this PC&apos;s own address, and check the firewall</source>
         <translation>向本机自己的地址发送一个示例事件，并检查防火墙</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="237"/>
+        <location filename="../../gui/ui/installer/connect.py" line="284"/>
         <source>Change port or address…</source>
         <translation>更改端口或地址…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="261"/>
+        <location filename="../../gui/ui/installer/connect.py" line="308"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="275"/>
+        <location filename="../../gui/ui/installer/connect.py" line="322"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="323"/>
+        <location filename="../../gui/ui/installer/connect.py" line="433"/>
+        <source>Box {who} connected, sending {what} events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="440"/>
+        <source>(+{n} more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="442"/>
+        <source>{n} boxes connected: {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="102"/>
         <source>Listening on port {port}, {bind}.</source>
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="336"/>
+        <location filename="../../gui/ui/installer/connect.py" line="381"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="356"/>
+        <location filename="../../gui/ui/installer/connect.py" line="116"/>
         <source>real-time</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="356"/>
+        <location filename="../../gui/ui/installer/connect.py" line="116"/>
         <source>history</source>
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="360"/>
+        <location filename="../../gui/ui/installer/connect.py" line="408"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>已收到来自本机（{ip}）的 {format} 格式{kind}事件。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="369"/>
-        <source>Box {who} connected, sending {format} {kind} events</source>
-        <translation>盒子 {who} 已连接，正在发送 {format} 格式{kind}事件</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/installer/connect.py" line="384"/>
+        <location filename="../../gui/ui/installer/connect.py" line="455"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="393"/>
+        <location filename="../../gui/ui/installer/connect.py" line="468"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="424"/>
+        <location filename="../../gui/ui/installer/connect.py" line="507"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="444"/>
+        <location filename="../../gui/ui/installer/connect.py" line="527"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="445"/>
+        <location filename="../../gui/ui/installer/connect.py" line="528"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="459"/>
+        <location filename="../../gui/ui/installer/connect.py" line="542"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="468"/>
+        <location filename="../../gui/ui/installer/connect.py" line="551"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="473"/>
+        <location filename="../../gui/ui/installer/connect.py" line="556"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="475"/>
+        <location filename="../../gui/ui/installer/connect.py" line="558"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="482"/>
+        <location filename="../../gui/ui/installer/connect.py" line="565"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
         <source>Time</source>
-        <extracomment>Rows held in memory at most; older ones are fetched again when scrolled to.</extracomment>
+        <extracomment>Rows held in memory at most; older ones are fetched again when scrolled to. While paused, live rows wait here so the list does not move under the mouse.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="259"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="281"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="171"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="261"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="283"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
         <source>Content type</source>
         <translation>内容类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="172"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
         <source>ms</source>
         <translation>毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="173"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="186"/>
         <source>Our answer</source>
         <translation>我们的应答</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="248"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="266"/>
         <source>source IP</source>
         <translation>来源 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="250"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="268"/>
         <source>path, e.g. /EventServer/api/HistoryEvent</source>
         <translation>路径，例如 /EventServer/api/HistoryEvent</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="253"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="271"/>
         <source>any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="254"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="272"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="292"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="273"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="342"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="275"/>
+        <source>Keep the list still while requests arrive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="315"/>
         <source>Copy as curl</source>
         <translation>复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="293"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="316"/>
         <source>Save the body to a file and copy a curl command using it</source>
         <translation>将请求体保存为文件，并复制使用该文件的 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="301"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="325"/>
         <source>Select a request to see its headers and body</source>
         <translation>选择一个请求以查看其请求头和请求体</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="338"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="340"/>
+        <source>Paused — {n} new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="340"/>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="375"/>
         <source>This request is no longer in the log.</source>
         <translation>该请求已不在日志中。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="344"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
         <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
         <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="355"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="392"/>
         <source>View {path}</source>
         <translation>查看 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="360"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="397"/>
         <source>Open event {id}</source>
         <translation>打开事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="383"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="420"/>
         <source>That picture cannot be shown (cut off or not an image).</source>
         <translation>无法显示该图片（被截断或不是图片）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="417"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="454"/>
         <location filename="../../gui/ui/installer/send.py" line="159"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="432"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="469"/>
         <source>Warnings:</source>
         <translation>警告：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="436"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="473"/>
         <source>Our answer ({status}):</source>
         <translation>我们的应答（{status}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="441"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="478"/>
+        <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="485"/>
         <source>Body ({size} bytes{cut}):</source>
         <translation>请求体（{size} 字节{cut}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="442"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="486"/>
         <source>, cut off at 64 KB</source>
         <translation>，截断于 64 KB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="448"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="492"/>
         <source>The body became events {ids}: each is stored with its photos.</source>
         <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="453"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="497"/>
         <source>(no body)</source>
         <translation>（无请求体）</translation>
     </message>
@@ -1261,7 +1514,7 @@
         <translation>事件未被保存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/storage_banner.py" line="48"/>
+        <location filename="../../gui/ui/views/storage_banner.py" line="46"/>
         <source>%1 — the boxes keep their events and retry; free disk space and storing resumes by itself.</source>
         <translation>%1 — 盒子会保留事件并重试；释放磁盘空间后将自动恢复保存。</translation>
     </message>
@@ -1359,7 +1612,7 @@
 <context>
     <name>AlarmCenter</name>
     <message>
-        <location filename="../../gui/ui/alarms/center.py" line="130"/>
+        <location filename="../../gui/ui/alarms/center.py" line="129"/>
         <source>alarms are not running in this receiver</source>
         <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog).</extracomment>
         <translation>此接收服务未启用告警</translation>
@@ -1368,171 +1621,191 @@
 <context>
     <name>AlarmRulesDialog</name>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="51"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="56"/>
         <source>Alarm settings</source>
         <extracomment>The fields this dialog owns.</extracomment>
         <translation>告警设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="62"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="67"/>
         <source>Raise alarms for</source>
         <translation>触发告警的人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="66"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="71"/>
         <source>every camera (or: camera ids/names, comma separated)</source>
         <translation>所有摄像机（或填写摄像机 ID/名称，用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="68"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="73"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="74"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="79"/>
         <source>any score</source>
         <translation>任意分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="77"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="82"/>
         <source>Matches scoring below this raise nothing (strangers always do)</source>
         <translation>低于此分数的比对结果不告警（陌生人始终告警）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="79"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="84"/>
         <source>Minimum score</source>
         <translation>最低分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="83"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="88"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="86"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="91"/>
         <source>The same person at the same camera within this folds into one alarm</source>
         <translation>同一人员在同一摄像机于此时间内只合并为一条告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="88"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="93"/>
         <source>Cooldown</source>
         <translation>冷却时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="92"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="97"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="94"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="99"/>
         <source>Events older than this on arrival raise a silent late alarm</source>
         <translation>到达时已超过此时长的事件只产生无声的延迟告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="95"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="100"/>
         <source>Late after</source>
         <translation>延迟判定</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="101"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="106"/>
         <source>mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="105"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="110"/>
+        <source>Test sound</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="111"/>
+        <source>Play the alarm sound for two seconds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="115"/>
         <source>Sound volume</source>
         <translation>提示音音量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="108"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
         <source>the computer&apos;s user name</source>
         <translation>本机用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="109"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="124"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="114"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="129"/>
         <source>Wall tiles</source>
         <translation>大屏格数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="117"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="132"/>
         <source>the window&apos;s screen</source>
         <translation>窗口所在屏幕</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="138"/>
         <source>Wall screen</source>
         <translation>大屏显示器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="125"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="140"/>
         <source>start in wall mode</source>
         <translation>启动时进入大屏模式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="127"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="142"/>
         <source>closing the window keeps receiving (tray)</source>
         <translation>关闭窗口后继续接收（托盘）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="161"/>
+        <source>Nothing will be heard: %1. Alarms are still shown.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="165"/>
+        <source>Playing the alarm sound at %1 %…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="75"/>
+        <location filename="../../gui/ui/alarms/page.py" line="76"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="77"/>
         <source>First</source>
         <translation>首次</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="78"/>
         <source>Last</source>
         <translation>最近</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="78"/>
         <source>Acknowledged</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="78"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="105"/>
+        <location filename="../../gui/ui/alarms/page.py" line="100"/>
         <source>open</source>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="105"/>
+        <location filename="../../gui/ui/alarms/page.py" line="100"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -1545,27 +1818,27 @@
 <context>
     <name>AlarmTray</name>
     <message>
-        <location filename="../../gui/ui/tray.py" line="61"/>
+        <location filename="../../gui/ui/tray.py" line="62"/>
         <source>Show Gatewatch</source>
         <translation>显示 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/tray.py" line="64"/>
+        <location filename="../../gui/ui/tray.py" line="65"/>
         <source>Mute alarm sound</source>
         <translation>告警静音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/tray.py" line="69"/>
+        <location filename="../../gui/ui/tray.py" line="74"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/tray.py" line="91"/>
+        <location filename="../../gui/ui/tray.py" line="96"/>
         <source>Gatewatch — %1 open alarm(s)</source>
         <translation>Gatewatch — %1 条未处理告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/tray.py" line="137"/>
+        <location filename="../../gui/ui/tray.py" line="144"/>
         <source>Still receiving events; quit from this icon&apos;s menu.</source>
         <translation>仍在接收事件；如需退出，请使用此图标的菜单。</translation>
     </message>
@@ -1573,54 +1846,54 @@
 <context>
     <name>AlarmsPage</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="189"/>
+        <location filename="../../gui/ui/alarms/page.py" line="184"/>
         <source>Open</source>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="189"/>
+        <location filename="../../gui/ui/alarms/page.py" line="184"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="190"/>
+        <location filename="../../gui/ui/alarms/page.py" line="185"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="198"/>
+        <location filename="../../gui/ui/alarms/page.py" line="193"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="201"/>
+        <location filename="../../gui/ui/alarms/page.py" line="196"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="202"/>
-        <location filename="../../gui/ui/alarms/page.py" line="254"/>
+        <location filename="../../gui/ui/alarms/page.py" line="197"/>
+        <location filename="../../gui/ui/alarms/page.py" line="250"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="208"/>
+        <location filename="../../gui/ui/alarms/page.py" line="203"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="211"/>
+        <location filename="../../gui/ui/alarms/page.py" line="206"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="249"/>
-        <location filename="../../gui/ui/alarms/page.py" line="266"/>
+        <location filename="../../gui/ui/alarms/page.py" line="245"/>
+        <location filename="../../gui/ui/alarms/page.py" line="262"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="251"/>
+        <location filename="../../gui/ui/alarms/page.py" line="247"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
     </message>
@@ -1968,22 +2241,22 @@ The details below were also written to the log.</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="250"/>
+        <location filename="../../gui/ui/history/page.py" line="253"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="308"/>
+        <location filename="../../gui/ui/history/page.py" line="311"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="310"/>
+        <location filename="../../gui/ui/history/page.py" line="313"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="313"/>
+        <location filename="../../gui/ui/history/page.py" line="316"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
@@ -1991,44 +2264,44 @@ The details below were also written to the log.</source>
 <context>
     <name>RetentionDialog</name>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="35"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="31"/>
         <source>Storage and retention</source>
         <translation>存储与保留策略</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="34"/>
         <location filename="../../gui/ui/history/retention_dialog.py" line="38"/>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="42"/>
         <source>for ever</source>
         <translation>永久</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="35"/>
         <location filename="../../gui/ui/history/retention_dialog.py" line="39"/>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="43"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="59"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="55"/>
         <source>Ages count from when Gatewatch received an event. Older photos lose the full image but keep their thumbnail. Over the size limit, or when the disk runs low, the oldest photos and then the oldest events go first. Events marked Keep are never deleted.</source>
         <translation>保存时长从 Gatewatch 收到事件时开始计算。超期照片会删除原图，但保留缩略图。超过容量上限或磁盘空间不足时，先删除最早的照片，再删除最早的事件。标记为“保留”的事件永不删除。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="69"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="65"/>
         <source>Keep events</source>
         <translation>事件保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="70"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="66"/>
         <source>Keep full photos</source>
         <translation>原图保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="71"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="67"/>
         <source>Data folder at most</source>
         <translation>数据文件夹上限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/retention_dialog.py" line="72"/>
+        <location filename="../../gui/ui/history/retention_dialog.py" line="68"/>
         <source>Keep free on the disk</source>
         <translation>磁盘预留空间</translation>
     </message>
@@ -2099,17 +2372,17 @@ The details below were also written to the log.</source>
 <context>
     <name>StorageStatus</name>
     <message>
-        <location filename="../../gui/ui/history/status.py" line="62"/>
+        <location filename="../../gui/ui/history/status.py" line="66"/>
         <source>Data %1 · %2 free</source>
         <translation>数据 %1 · 剩余 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/status.py" line="69"/>
+        <location filename="../../gui/ui/history/status.py" line="73"/>
         <source>NOT STORING EVENTS</source>
         <translation>事件未保存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/status.py" line="72"/>
+        <location filename="../../gui/ui/history/status.py" line="77"/>
         <source>Data folder: %1</source>
         <translation>数据文件夹：%1</translation>
     </message>
@@ -2117,47 +2390,63 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="312"/>
-        <location filename="../../gui/ui/wall.py" line="325"/>
+        <location filename="../../gui/ui/wall.py" line="337"/>
+        <location filename="../../gui/ui/wall.py" line="352"/>
         <source>no photo</source>
-        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. Box and landmarks already mapped into ``scene``&apos;s pixels. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
+        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
     </message>
 </context>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="386"/>
+        <location filename="../../gui/ui/wall.py" line="413"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="449"/>
+        <location filename="../../gui/ui/wall.py" line="486"/>
         <source>waiting for events…</source>
+        <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="450"/>
+        <location filename="../../gui/ui/wall.py" line="487"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="535"/>
+        <location filename="../../gui/ui/wall.py" line="489"/>
+        <source>Captured</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/wall.py" line="491"/>
+        <source>Registered photo</source>
+        <translation type="unfinished">注册照</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/wall.py" line="585"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="584"/>
+        <location filename="../../gui/ui/wall.py" line="704"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="594"/>
+        <location filename="../../gui/ui/wall.py" line="709"/>
+        <source>ALARM — the person who raised it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/wall.py" line="718"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="632"/>
+        <location filename="../../gui/ui/wall.py" line="757"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>
@@ -2165,42 +2454,42 @@ The details below were also written to the log.</source>
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../gui/ui/startup.py" line="99"/>
-        <source>Backing up the database before upgrading it…</source>
-        <translation>升级前正在备份数据库…</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/startup.py" line="104"/>
-        <source>Upgrading Gatewatch</source>
-        <translation>正在升级 Gatewatch</translation>
-    </message>
-    <message>
-        <location filename="../../gui/ui/startup.py" line="60"/>
+        <location filename="../../gui/ui/startup.py" line="61"/>
         <source>Gatewatch is already running</source>
-        <translation>Gatewatch 已在运行</translation>
+        <translation type="unfinished">Gatewatch 已在运行</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="60"/>
+        <location filename="../../gui/ui/startup.py" line="62"/>
         <source>The data folder {folder} is used by another Gatewatch ({who}).
 
 Close that one first, or start this one with another data folder (--data-dir).</source>
-        <translation>数据文件夹 {folder} 正被另一个 Gatewatch 使用（{who}）。
+        <translation type="unfinished">数据文件夹 {folder} 正被另一个 Gatewatch 使用（{who}）。
 
 请先关闭那个 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="60"/>
+        <location filename="../../gui/ui/startup.py" line="74"/>
         <source>Database from a newer Gatewatch</source>
-        <translation>数据库来自更新版本的 Gatewatch</translation>
+        <translation type="unfinished">数据库来自更新版本的 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="60"/>
+        <location filename="../../gui/ui/startup.py" line="75"/>
         <source>The database in {folder} was written by a newer version of Gatewatch, and this version ({version}) cannot read it. It has been left untouched.
 
 Install the newer Gatewatch, or start this one with another data folder (--data-dir).</source>
-        <translation>{folder} 中的数据库由更新版本的 Gatewatch 写入，本版本（{version}）无法读取。数据库未作任何改动。
+        <translation type="unfinished">{folder} 中的数据库由更新版本的 Gatewatch 写入，本版本（{version}）无法读取。数据库未作任何改动。
 
 请安装更新版本的 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="172"/>
+        <source>Backing up the database before upgrading it…</source>
+        <translation>升级前正在备份数据库…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="177"/>
+        <source>Upgrading Gatewatch</source>
+        <translation>正在升级 Gatewatch</translation>
     </message>
 </context>
 <context>

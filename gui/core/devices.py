@@ -173,10 +173,12 @@ def _camera_key(
         if row is not None:
             _merge_cameras(conn, ep_id, device_id)
         return ep_id
-    if not ep_id and device_id:
+    uuid = device_id if not ep_id else ep_id if not device_id else None
+    if uuid:
+        # A uuid alone (V5 WebSocket ``device_id``, V6 ``media_device_id``): the camera
+        # another message already named by ``ep_id`` with that uuid beside it.
         row = conn.execute(
-            "SELECT ep_id FROM cameras WHERE device_id = ? AND ep_id != ? LIMIT 1",
-            (device_id, device_id),
+            "SELECT ep_id FROM cameras WHERE device_id = ? AND ep_id != ? LIMIT 1", (uuid, uuid)
         ).fetchone()
         if row is not None:
             return str(row[0])

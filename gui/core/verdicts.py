@@ -180,10 +180,14 @@ class _Source:
 _EVENT_COLUMNS = (
     "id, source_ip, dev_sno, ep_id, format, path, warning_codes, timestamp, received_at,"
     " person_type, identity_id,"
-    " (SELECT group_concat(kind, ' ') FROM images WHERE images.event_id = events.id)"
+    " (SELECT group_concat(kind, ' ') FROM images WHERE images.event_id = events.id),"
+    # The flat V6 real-time event (2.0 fields, no api_version, the box's event_id)
+    # never carries a scene picture: nothing an installer can change.
+    " format = '2.0' AND api_version IS NULL AND event_id IS NOT NULL"
 )
 _EVENT_KEYS = ("id", "source_ip", "dev_sno", "ep_id", "format", "path", "warning_codes",
-               "timestamp", "received_at", "person_type", "identity_id", "kinds")  # fmt: skip
+               "timestamp", "received_at", "person_type", "identity_id", "kinds",
+               "sceneless_channel")  # fmt: skip
 
 
 def _recent_events(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
@@ -404,8 +408,11 @@ def _photo_verdicts(src: _Source) -> Iterable[Verdict]:
     events = src.events
     total = len(events)
     kinds = [set((e["kinds"] or "").split()) for e in events]
-    no_scene = sum(1 for k in kinds if "spot_pic" not in k)
-    if no_scene == total:
+    no_scene = sum(
+        1 for e, k in zip(events, kinds, strict=True)
+        if "spot_pic" not in k and not e.get("sceneless_channel")
+    )  # fmt: skip
+    if no_scene and no_scene == total:
         yield _v(src, "warn", "no_scene_photo", "no_scene_photo_all")
     elif no_scene:
         yield _v(src, "warn", "no_scene_photo", "no_scene_photo_some", n=no_scene, total=total)

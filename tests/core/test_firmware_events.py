@@ -269,3 +269,17 @@ def test_legacy_word_codes() -> None:
             received_at=1_764_000_000_000,
         )
         assert ev.ep_info["ep_type"] == word
+
+
+def test_v6_realtime_is_no_missing_scene_verdict(full_receiver) -> None:
+    """V6 real-time events carry no scene by design: no "no scene photo" verdict for them."""
+    client = Client(full_receiver.port)
+    for i in range(2):
+        post_one(client, REALTIME, P.v6_ws(P.now_ms() - i))
+    verdicts = client.get_json("/api/verdicts")["verdicts"]
+    assert verdicts and not [v for v in verdicts if v["code"] == "no_scene_photo"]
+    se3 = P.se3_realtime(P.now_ms())
+    del se3["ext_data"]["spot_pic"]  # a box that could send its scene and does not
+    post_one(client, REALTIME, se3)
+    verdicts = client.get_json("/api/verdicts")["verdicts"]
+    assert [v for v in verdicts if v["code"] == "no_scene_photo"]

@@ -211,6 +211,11 @@ def test_camera_known_by_its_uuid_across_messages(client: Client) -> None:
     assert lobby["device_id"] == P.CAM_UUID and lobby["event_count"] == 2
     assert lobby["status"] == "offline"  # the V6 report named it by its uuid
     assert P.CAM_UUID not in cams
+    v6 = P.v6_ws(now - 1000)  # media_device_id is that uuid too
+    assert client.post_json("/EventServer/api/RealTimeEvent", v6).status == 200
+    cams = {c["ep_id"]: c for c in devices(client)["cameras"]}
+    assert P.CAM_UUID not in cams
+    assert cams[f"0x{P.MAC_HEX}__rtsp://192.168.1.35:554/ch1"]["event_count"] == 3
 
 
 @pytest.mark.parametrize(

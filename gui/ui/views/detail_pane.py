@@ -581,8 +581,9 @@ def _attributes(attrs: dict[str, Any]) -> str:
         if key in _SKIP_ATTRS or value in (None, "") or isinstance(value, list):
             continue
         if key == "head_pose" and isinstance(value, dict):
+            words_of = {"yaw": tr("yaw"), "pitch": tr("pitch"), "roll": tr("roll")}
             angles = [
-                f"{tr(name)} {value[name]:g}°"
+                f"{words_of[name]} {value[name]:g}°"
                 for name in ("yaw", "pitch", "roll")
                 if isinstance(value.get(name), int | float)
             ]
