@@ -76,7 +76,10 @@ def test_devices_page_one_row_per_box_with_its_names(rig: Any, qtbot: Any) -> No
     assert rig.client.post_json("/DeviceStatus", P.report_v6_system()).status == 200
     model = panel.model
     qtbot.waitUntil(lambda: model.row_of(P.LICENCE) is not None, timeout=5000)
-    qtbot.waitUntil(lambda: "TPU" in model.index(model.row_of(P.LICENCE), 6).data(), timeout=6000)
+    qtbot.waitUntil(
+        lambda: "TPU" in model.index(model.row_of(P.LICENCE), model.COLUMNS.index("health")).data(),
+        timeout=6000,
+    )
     boxes = [r for r in model.rows if r["kind"] == "box"]
     assert len(boxes) == 1
     row = model.row_of(P.LICENCE)
