@@ -138,13 +138,13 @@ def test_v6_flat_realtime(client: Client) -> None:
 
 
 def test_v5_record_through_the_backfill_function(client: Client) -> None:
-    ts_s = P.now_ms() / 1000 - 3600
+    ts_s = P.now_ms() // 1000 - 3600 + 0.25  # exact in binary: no truncation question
     record = P.v5_record(ts_s)
     event = records.record_to_event(record, {"spot_pic": P.SCENE, "recognize_face": P.FACE})
     ev = post_one(client, HISTORY, event)
     assert ev["variant"] == "v5_record" and ev["format"] == "1.0"
-    assert ev["timestamp"] == round(ts_s * 1000)
-    assert ev["out_timestamp"] == round((ts_s + 0.5) * 1000)
+    assert ev["timestamp"] == int(ts_s * 1000)
+    assert ev["out_timestamp"] == int((ts_s + 0.5) * 1000)
     assert_on_scene(ev, [1272.0, 66.0, 1375.8, 185.5])
     assert ev["event_id"] == record["_id"]
     assert ev["face_attributes"]["gender"] == "male"
@@ -155,12 +155,12 @@ def test_v5_record_through_the_backfill_function(client: Client) -> None:
 def test_v6_record_with_picture_bytes(client: Client) -> None:
     import base64
 
-    ts_s = P.now_ms() / 1000 - 3600
+    ts_s = P.now_ms() // 1000 - 3600 + 0.25  # exact in binary: no truncation question
     record = P.v6_record(ts_s)
     scene = base64.b64decode(P.SCENE)
     ev = post_one(client, HISTORY, records.record_to_event(record, {"spot_pic": scene}))
     assert ev["variant"] == "v6_record" and ev["format"] == "2.0"
-    assert ev["timestamp"] == round(ts_s * 1000)
+    assert ev["timestamp"] == int(ts_s * 1000)
     assert ev["person_type"] == protocol.VEHICLE and ev["extra"]["user_type"] == "car"
     assert_on_scene(ev, [1272.0, 66.0, 1375.8, 185.5])
     assert ev["ep_info"]["ep_id"] == P.CAM_UUID
