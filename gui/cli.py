@@ -21,8 +21,19 @@ EXIT_PORT_IN_USE = 2
 EXIT_BAD_ARGUMENTS = 2
 
 
+def port_number(text: str) -> int:
+    """``--port``: 0 (any free port) to 65535; anything else is refused, not wrapped."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port number (0-65535)")
+    return value
+
+
 def add_receiver_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--port", type=int, help="port to listen on (default 9528)")
+    p.add_argument("--port", type=port_number, help="port to listen on (default 9528)")
     p.add_argument("--bind", help="address to listen on (default: all interfaces)")
     p.add_argument("--data-dir", type=Path, help="database and logs (default: per-user data dir)")
     p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)

@@ -87,7 +87,8 @@ def _serve_until_stopped(config: ReceiverConfig, current: Settings) -> int:
             preflight.say(preflight.newer_database_message(db, exc.found, exc.understood))
             return preflight.EXIT_REFUSED
         except (OSError, sqlite3.Error) as exc:  # unwritable folder, broken database...
-            log.error("the receiver could not start", exc_info=True)
+            log.error("the receiver could not start: %s", exc)
+            log.debug("why the receiver could not start", exc_info=True)
             preflight.say(f"the receiver could not start: {exc} (details in the log)")
             return 1
         return 0

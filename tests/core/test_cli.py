@@ -54,3 +54,18 @@ def test_send_unknown_sample_is_a_one_line_error(capsys) -> None:
     assert cli.main(["send", "http://127.0.0.1:1", "--sample", "nobody"]) == 2
     err = capsys.readouterr().err
     assert "no sample 'nobody'" in err and "stranger" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("value", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_refused_not_wrapped(value: str, capsys) -> None:
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--headless", "--port", value])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "--port" in err and "not a port number" in err and "Traceback" not in err
+
+
+def test_ports_in_range_are_taken() -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["--port", "0"]).port == 0
+    assert parser.parse_args(["--port", "65535"]).port == 65535

@@ -198,3 +198,12 @@ def test_a_new_database_logs_created_not_upgraded(tmp_path: Path, caplog) -> Non
     text = caplog.text
     assert "database created" in text
     assert "upgraded" not in text
+
+
+def test_a_bind_address_that_does_not_resolve_is_one_line(tmp_path: Path) -> None:
+    done = gatewatch("--headless", "--bind", "999.1.1.1", "--port", "0",
+                     "--data-dir", str(tmp_path / "data"))  # fmt: skip
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr, done.stderr
+    [line] = user_lines(done.stderr)
+    assert "could not start" in line
