@@ -191,11 +191,10 @@ class IngestPipeline:
                 ingest.store_job(prepared, arrival, tally, self.event_hooks)
             )
         except (StorageError, StoreClosed) as exc:
+            why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"
             return IngestOutcome(
                 503,
-                ingest.error_reply(
-                    503, f"events not stored, retry later: the database cannot be written ({exc})"
-                ),
+                ingest.error_reply(503, f"events not stored, retry later: {why}"),
                 body_format=prepared.body_format,
             )
         except Exception as exc:  # a bug must not cost the event: the box retries on 5xx

@@ -61,6 +61,18 @@ CANTOPEN = "cantopen"  # SQLITE_CANTOPEN: the file or its journal cannot be open
 NOMEM = "nomem"  # SQLITE_NOMEM
 OTHER = "other"  # a failure of the transaction itself (BEGIN, COMMIT) of another kind
 
+#: What each kind means, for people (status bar, the box's 503 reply, /api/health).
+WORDS = {
+    FULL: "the disk is full",
+    READONLY: "the database is read-only",
+    IO: "the disk reported an I/O error",
+    CORRUPT: "the database file is damaged",
+    BUSY: "the database is busy (another program holds its lock)",
+    CANTOPEN: "the database file cannot be opened",
+    NOMEM: "out of memory",
+    OTHER: "the database cannot be written",
+}
+
 _KINDS = {13: FULL, 8: READONLY, 10: IO, 11: CORRUPT, 26: CORRUPT, 5: BUSY, 6: BUSY,
           14: CANTOPEN, 7: NOMEM}  # fmt: skip
 
@@ -101,6 +113,10 @@ class StorageError(RuntimeError):
             getattr(exc, "sqlite_errorcode", None),
             getattr(exc, "sqlite_errorname", None),
         )
+
+    def describe(self) -> str:
+        """Plain words first, SQLite's own message after: ``the disk is full (...)``."""
+        return f"{WORDS.get(self.kind, WORDS[OTHER])} ({self})"
 
     @property
     def transient(self) -> bool:
@@ -381,7 +397,7 @@ class Writer:
                     pass
                 if isinstance(exc, sqlite3.Error) and storage_failure_kind(exc) is not None:
                     exc = StorageError.from_sqlite(exc)
-                    self.last_error = str(exc)
+                    self.last_error = exc.describe()
                     self.failures += 1
                     self.last_failure = self.last_error
                 fut.set_exception(exc)
@@ -405,7 +421,7 @@ class Writer:
         except sqlite3.Error as exc:
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
-            self.last_error = str(exc)
+            self.last_error = StorageError.from_sqlite(exc).describe()
             self.failures += 1
             self.last_failure = self.last_error
             log.error("commit failed: %s", exc)
@@ -430,7 +446,7 @@ class Writer:
                 conn.execute("RELEASE hook")
 
     def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: sqlite3.Error) -> None:
-        self.last_error = str(exc)
+        self.last_error = StorageError.from_sqlite(exc).describe()
         self.failures += 1
         self.last_failure = self.last_error
         log.error("cannot start a write transaction: %s", exc)

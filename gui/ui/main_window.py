@@ -225,8 +225,9 @@ class MainWindow(QMainWindow):
         self.feed_model.loaded.connect(self._feed_loaded)
         self.feed_model.rowsInserted.connect(self._rows_inserted)
 
-        bridge.event_stored.connect(self._on_event)
+        bridge.event_stored.connect(self.feed_model.on_event_stored)
         bridge.face_thumb_ready.connect(self.feed_model.on_face_thumb_ready)
+        bridge.event_stored.connect(self._on_event)
         bridge.server_state_changed.connect(self._on_server_state)
 
         self._tick = QTimer(self)
@@ -582,7 +583,6 @@ class MainWindow(QMainWindow):
                 self._early_ids.append(summary.id)
             self._recent.append(now)
             self._last_event_at = now
-        self.feed_model.add_event(summary)
         if summary.merged and self.detail.event_id == summary.id:
             self.detail.refresh()
 
@@ -761,6 +761,7 @@ class MainWindow(QMainWindow):
             self._follow_timer.stop()
             with contextlib.suppress(RuntimeError, TypeError):
                 self.bridge.event_stored.disconnect(self._on_event)
+                self.bridge.event_stored.disconnect(self.feed_model.on_event_stored)
                 self.bridge.face_thumb_ready.disconnect(self.feed_model.on_face_thumb_ready)
                 self.bridge.server_state_changed.disconnect(self._on_server_state)
             self.reader.close()

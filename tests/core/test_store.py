@@ -273,7 +273,8 @@ def test_a_full_database_fails_the_write_as_full(store: Store) -> None:
     with pytest.raises(store_mod.StorageError) as caught:
         store.write_sync(lambda c: c.execute("CREATE TABLE big AS SELECT randomblob(1000000) AS b"))
     assert caught.value.kind == store_mod.FULL and caught.value.name == "SQLITE_FULL"
-    assert store.writer.failures == 1 and store.writer.last_error is not None
+    assert store.writer.failures == 1
+    assert (store.writer.last_error or "").startswith("the disk is full (")
 
 
 def test_a_read_only_database_fails_the_write_as_readonly(store: Store) -> None:
@@ -296,6 +297,8 @@ def test_a_lock_held_elsewhere_is_busy_not_full(store: Store) -> None:
             store.write_sync(lambda c: c.execute("CREATE TABLE u (x)"))
         assert caught.value.kind == store_mod.BUSY and caught.value.transient
         assert caught.value.name == "SQLITE_BUSY"
+        said = store.writer.last_error or ""
+        assert said.startswith("the database is busy") and "disk is full" not in said
     finally:
         other.execute("ROLLBACK")
         other.close()

@@ -55,3 +55,13 @@ def test_each_message_reaches_only_its_signal_on_the_gui_thread(core: Any, qtbot
     core.thread.call(announce)
     qtbot.waitUntil(lambda: len([s for s in seen if s[1] in {m for _, m, _ in sent}]) >= len(sent))
     assert [s for s in seen if s in sent] == sent
+
+
+def test_the_readme_names_every_message_the_core_announces() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Architecture") :]
+    section = section[: section.index("\n## ", 1)]
+    for message_type in messages.MESSAGE_TYPES:
+        assert f"`{message_type.__name__}`" in section, message_type.__name__

@@ -18,7 +18,7 @@ def _model(core: Any, qtbot: Any, **kwargs: Any) -> FeedModel:
     reader = BackgroundReader(lambda: core.bridge.store)
     model = FeedModel(reader, **kwargs)
     model._test_reader = reader  # keep it alive with the model
-    core.bridge.event_stored.connect(lambda message: model.add_event(message.summary))
+    core.bridge.event_stored.connect(model.on_event_stored)
     core.bridge.face_thumb_ready.connect(model.on_face_thumb_ready)
     with qtbot.waitSignal(model.loaded, timeout=5000):
         model.reload()

@@ -33,7 +33,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QPixmap
 
 from gui.core.event_rows import load_face_thumb
-from gui.core.messages import FaceThumbReady
+from gui.core.messages import EventStored, FaceThumbReady
 from gui.core.model import EventSummary
 from gui.ui import plain
 from gui.ui.models.background import BackgroundReader
@@ -288,6 +288,9 @@ class FeedModel(QAbstractListModel):
         if n != self._pending:
             self._pending = n
             self.pending_changed.emit(n)
+
+    def on_event_stored(self, message: EventStored) -> None:
+        self.add_event(message.summary)
 
     def add_event(self, summary: EventSummary) -> None:
         """A stored event from the bridge; applied with others that arrive within BATCH_MS.

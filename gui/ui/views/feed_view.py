@@ -75,9 +75,9 @@ class FeedView(QTableView):
             self._deferred.translate(dx, dy)
 
     def _paint_deferred(self) -> None:
-        area, self._deferred = self._deferred, QRect()
-        if not area.isEmpty():
-            self.viewport().update(area)
+        # Still deferred until that paint runs: it clears them (and may defer some again).
+        if not self._deferred.isEmpty():
+            self.viewport().update(self._deferred)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         model = self.model()
@@ -85,6 +85,8 @@ class FeedView(QTableView):
         viewport = self.viewport()
         painter = QPainter(viewport)
         area: QRect = event.rect()
+        if area.contains(self._deferred):
+            self._deferred = QRect()
         painter.fillRect(area, self.palette().base())
         count = model.rowCount() if model is not None else 0
         if not count or delegate is None:
