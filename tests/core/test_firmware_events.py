@@ -26,6 +26,22 @@ def codes(ev: dict[str, Any]) -> list[str]:
     return [w["code"] for w in ev["warnings"]]
 
 
+def registry(client: Client) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The device registry: boxes by key, cameras by key."""
+    found = client.get_json("/api/devices")
+    return {b["sn"]: b for b in found["boxes"]}, {c["ep_id"]: c for c in found["cameras"]}
+
+
+def assert_registered(client: Client, box: str, camera: str | None) -> dict[str, Any]:
+    """The event counted for exactly one box, ``box``, and (if named) its camera."""
+    boxes, cameras = registry(client)
+    assert list(boxes) == [box], list(boxes)
+    assert boxes[box]["event_count"] == 1
+    if camera is not None:
+        assert cameras[camera]["box_sn"] == box and cameras[camera]["event_count"] == 1
+    return boxes[box]
+
+
 def assert_on_scene(ev: dict[str, Any], box: list[float]) -> None:
     """The face box is the one sent, on the scene picture, inside it."""
     assert ev["face_box"] == pytest.approx(box)
@@ -43,6 +59,7 @@ def test_v2r1_history_with_static_ipc_code(client: Client) -> None:
     assert ev["dev_sno"] == P.LICENCE
     assert set(ev["images"]) == {"spot_pic", "reg_pic"}
     assert codes(ev) == []  # a vendor-documented path is not an unknown one
+    assert_registered(client, P.LICENCE, f"{P.LICENCE}__192.168.1.31")
 
 
 @pytest.mark.parametrize("path", ["/EventServer/api/SophonFogRelEvent", REALTIME])
@@ -50,6 +67,7 @@ def test_v2r1_realtime_without_ep_id_or_dev_sno_is_clean(client: Client, path: s
     ev = post_one(client, path, P.v2r1_realtime(P.now_ms()))
     assert ev["ep_info"]["ep_ip"] == "192.168.1.31" and ev["ep_info"]["ep_id"] is None
     assert codes(ev) == []
+    assert_registered(client, "ip:127.0.0.1", None)  # no box name: known by its address
 
 
 def test_se3_realtime_with_empty_fiqa_is_clean(client: Client) -> None:
@@ -58,6 +76,7 @@ def test_se3_realtime_with_empty_fiqa_is_clean(client: Client) -> None:
     assert ev["ep_info"]["ep_type"] == "photo"
     assert ev["face_box"] is None
     assert codes(ev) == []
+    assert_registered(client, "ip:127.0.0.1", None)
 
 
 def test_legacy_full_fiqa_geometry_and_attributes(client: Client) -> None:
@@ -73,6 +92,7 @@ def test_legacy_full_fiqa_geometry_and_attributes(client: Client) -> None:
     assert attrs["head_pose"] == {"yaw": 3.25, "pitch": -2.0, "roll": 1.5}
     assert attrs["quality_passed"] is True
     assert codes(ev) == []
+    assert_registered(client, P.LICENCE, f"{P.LICENCE}__192.168.1.33")
 
 
 def test_v5r2_attributes_outside_recognize_face_attr(client: Client) -> None:
@@ -82,6 +102,7 @@ def test_v5r2_attributes_outside_recognize_face_attr(client: Client) -> None:
     assert (attrs["age"], attrs["gender"], attrs["glasses"]) == ("youth", "male", "no")
     assert ev["want_action"] == "0"
     assert codes(ev) == []
+    assert_registered(client, P.LICENCE, f"{P.LICENCE}__192.168.1.33")
 
 
 def test_v5r3_box_in_ext_data_info_and_ir(client: Client) -> None:
@@ -91,6 +112,7 @@ def test_v5r3_box_in_ext_data_info_and_ir(client: Client) -> None:
     assert set(ev["images"]) == {"spot_pic", "recognize_face", "reg_pic", "ir_pic"}
     assert ev["face_attributes"]["age"] == "middle-aged"
     assert codes(ev) == []
+    assert_registered(client, P.LICENCE, f"{P.LICENCE}__192.168.1.34")
 
 
 def test_1_0_without_api_version(client: Client) -> None:
@@ -100,6 +122,11 @@ def test_1_0_without_api_version(client: Client) -> None:
     assert_on_scene(ev, P.FACE_BOX)
     assert ev["landmark_layout"] == "x5y5"
     assert codes(ev) == []
+    # dev_sno "": the MAC in ep_id names the box
+    box = assert_registered(
+        client, f"mac:{P.MAC_HEX}", f"0x{P.MAC_HEX}__rtsp://192.168.1.35:554/ch1"
+    )
+    assert box["aliases"] == ["ip:127.0.0.1"]
 
 
 def test_v5_websocket_event(client: Client) -> None:
@@ -107,6 +134,7 @@ def test_v5_websocket_event(client: Client) -> None:
     assert ev["variant"] == "v5_ws"
     assert ev["ep_info"]["device_id"] == P.CAM_UUID and ev["ep_info"]["ep_type"] == "rtsp"
     assert ev["person_type"] == 4
+    assert_registered(client, "ip:127.0.0.1", P.CAM_UUID)  # camera by its uuid
     # addTime is documented in seconds: converted, raw kept, no warning
     assert ev["times"]["identity_info.addTime"] == {
         "ms": 1594111791000, "unit": "s", "raw": 1594111791,
@@ -119,6 +147,7 @@ def test_pass_record_keeps_and_shows_ext_info(client: Client) -> None:
     assert ev["variant"] == "pass_record"
     assert ev["identity_info"]["ext_info"]["room"] == "1502"
     assert codes(ev) == [W.UNKNOWN_PATH]
+    assert_registered(client, "ip:127.0.0.1", P.CAM_UUID)  # sent by the platform
 
 
 def test_v6_flat_realtime(client: Client) -> None:
@@ -133,6 +162,7 @@ def test_v6_flat_realtime(client: Client) -> None:
     assert ev["geometry"]["scene"] == "absent"  # nothing to draw the box on
     assert ev["face_box"] == P.FACE_BOX
     assert codes(ev) == []  # no "media_device_info is missing"
+    assert_registered(client, "ip:127.0.0.1", P.CAM_UUID)
     found = client.get_json(f"/api/events?q={payload['event_id']}")
     assert [e["id"] for e in found["events"]] == [ev["id"]]
 
@@ -150,6 +180,7 @@ def test_v5_record_through_the_backfill_function(client: Client) -> None:
     assert ev["face_attributes"]["gender"] == "male"
     assert ev["ep_info"]["ep_id"] == f"0x{P.MAC_HEX}__192.168.1.38"
     assert codes(ev) == []  # float seconds are what records use: no timestamp_unit
+    assert_registered(client, f"mac:{P.MAC_HEX}", f"0x{P.MAC_HEX}__192.168.1.38")
 
 
 def test_v6_record_with_picture_bytes(client: Client) -> None:
@@ -165,6 +196,7 @@ def test_v6_record_with_picture_bytes(client: Client) -> None:
     assert_on_scene(ev, [1272.0, 66.0, 1375.8, 185.5])
     assert ev["ep_info"]["ep_id"] == P.CAM_UUID
     assert codes(ev) == []
+    assert_registered(client, "ip:127.0.0.1", P.CAM_UUID)  # a V6 record names no box
     raw = client.get_json(f"/api/events/{ev['id']}/raw")
     assert raw["spot_image"] == P.SCENE and raw["timestamp"] == ts_s
 
