@@ -17,184 +17,184 @@
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="347"/>
+        <location filename="../../gui/ui/main_window.py" line="348"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="348"/>
+        <location filename="../../gui/ui/main_window.py" line="349"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="349"/>
+        <location filename="../../gui/ui/main_window.py" line="350"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="350"/>
+        <location filename="../../gui/ui/main_window.py" line="351"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="411"/>
+        <location filename="../../gui/ui/main_window.py" line="412"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="412"/>
+        <location filename="../../gui/ui/main_window.py" line="413"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="413"/>
+        <location filename="../../gui/ui/main_window.py" line="414"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="414"/>
+        <location filename="../../gui/ui/main_window.py" line="415"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="415"/>
+        <location filename="../../gui/ui/main_window.py" line="416"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="416"/>
+        <location filename="../../gui/ui/main_window.py" line="417"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="417"/>
+        <location filename="../../gui/ui/main_window.py" line="418"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="418"/>
+        <location filename="../../gui/ui/main_window.py" line="419"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="453"/>
+        <location filename="../../gui/ui/main_window.py" line="454"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="467"/>
+        <location filename="../../gui/ui/main_window.py" line="468"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="478"/>
+        <location filename="../../gui/ui/main_window.py" line="479"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="479"/>
+        <location filename="../../gui/ui/main_window.py" line="480"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="481"/>
+        <location filename="../../gui/ui/main_window.py" line="482"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="482"/>
-        <location filename="../../gui/ui/main_window.py" line="491"/>
+        <location filename="../../gui/ui/main_window.py" line="483"/>
+        <location filename="../../gui/ui/main_window.py" line="492"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="485"/>
+        <location filename="../../gui/ui/main_window.py" line="486"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="487"/>
+        <location filename="../../gui/ui/main_window.py" line="488"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="505"/>
+        <location filename="../../gui/ui/main_window.py" line="506"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="507"/>
+        <location filename="../../gui/ui/main_window.py" line="508"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="508"/>
+        <location filename="../../gui/ui/main_window.py" line="509"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="512"/>
+        <location filename="../../gui/ui/main_window.py" line="513"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="514"/>
+        <location filename="../../gui/ui/main_window.py" line="515"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="516"/>
+        <location filename="../../gui/ui/main_window.py" line="517"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="490"/>
+        <location filename="../../gui/ui/main_window.py" line="491"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="495"/>
+        <location filename="../../gui/ui/main_window.py" line="496"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="519"/>
+        <location filename="../../gui/ui/main_window.py" line="520"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="521"/>
+        <location filename="../../gui/ui/main_window.py" line="522"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="229"/>
-        <location filename="../../gui/ui/main_window.py" line="556"/>
+        <location filename="../../gui/ui/main_window.py" line="557"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="560"/>
+        <location filename="../../gui/ui/main_window.py" line="561"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="562"/>
+        <location filename="../../gui/ui/main_window.py" line="563"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="564"/>
+        <location filename="../../gui/ui/main_window.py" line="565"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="566"/>
+        <location filename="../../gui/ui/main_window.py" line="567"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="568"/>
+        <location filename="../../gui/ui/main_window.py" line="569"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
@@ -383,6 +383,7 @@
         <translation>阈值 {t}</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="41"/>
         <location filename="../../gui/ui/installer/devices.py" line="175"/>
         <source>never</source>
         <translation>从未</translation>
@@ -431,6 +432,7 @@
         <translation>状态</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
         <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Last event</source>
         <translation>最近事件</translation>
@@ -786,14 +788,258 @@
         <translation>质量</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="48"/>
+        <source>receiving</source>
+        <translation>正在接收</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="49"/>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="50"/>
+        <source>reconnecting</source>
+        <translation>正在重连</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="51"/>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="55"/>
+        <source>({n} events)</source>
+        <translation>（{n} 个事件）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="65"/>
+        <source>running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="66"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="67"/>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="68"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="70"/>
+        <source>{done}/{total}: {new} new, {dup} already stored</source>
+        <translation>{done}/{total}：新增 {new}，已有 {dup}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <source>Firmware</source>
+        <translation>固件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <source>Reachable</source>
+        <translation>可连接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <source>Pointed at us</source>
+        <translation>已指向本机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <source>Gap</source>
+        <translation>缺口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <source>Real-time pull</source>
+        <translation>实时拉取</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <source>Backfill</source>
+        <translation>补录</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="116"/>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="117"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="117"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="120"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
         <source>no</source>
         <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
+        <source>yes, connected</source>
+        <translation>是，已连通</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
+        <source>yes, waiting for the first event</source>
+        <translation>是，等待第一个事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <source>since the last stored event</source>
+        <extracomment>Backfill ranges: None = since the box&apos;s last stored event (minus 5 min).</extracomment>
+        <translation>自最后一个已存事件起</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <source>the last hour</source>
+        <translation>最近 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <source>the last 24 hours</source>
+        <translation>最近 24 小时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="162"/>
+        <source>the last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="165"/>
+        <source>Boxes</source>
+        <translation>盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="194"/>
+        <source>Box features are not running in this receiver.</source>
+        <translation>此接收端未运行盒子功能。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="212"/>
+        <source>Add a box by its address: Gatewatch reads its firmware, serial, push URLs and cameras, can point it at this PC, fill gaps from the box&apos;s own store, and pull real-time events when the box cannot reach this PC.</source>
+        <translation>按地址添加盒子：Gatewatch 读取其固件、序列号、推送地址和摄像机，可将其指向本机、从盒子自身的存储补齐缺失的事件，并在盒子无法连接本机时拉取实时事件。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="220"/>
+        <source>Box address, e.g. 192.168.1.19</source>
+        <translation>盒子地址，例如 192.168.1.19</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="222"/>
+        <source>User</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="226"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="228"/>
+        <source>Add box</source>
+        <translation>添加盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="250"/>
+        <source>No boxes added yet.</source>
+        <translation>尚未添加盒子。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="254"/>
+        <source>Point at this PC</source>
+        <translation>指向本机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="256"/>
+        <source>Set the box&apos;s history, real-time and status URLs to this receiver, keeping the other URLs it has</source>
+        <translation>将盒子的历史、实时和状态推送地址设为本接收端，保留其原有的其他地址</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="263"/>
+        <source>Fill gap</source>
+        <translation>补齐缺口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="264"/>
+        <source>Import the events stored on the box, with photos</source>
+        <translation>导入盒子上存储的事件及照片</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="266"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="268"/>
+        <source>Pull real-time</source>
+        <translation>拉取实时事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="270"/>
+        <source>Receive real-time events over the box&apos;s WebSocket (for a box that cannot reach this PC)</source>
+        <translation>通过盒子的 WebSocket 接收实时事件（用于无法连接本机的盒子）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="273"/>
+        <source>Remove…</source>
+        <translation>移除…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="350"/>
+        <source>Type the box&apos;s address first.</source>
+        <translation>请先输入盒子地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="354"/>
+        <source>Contacting {address}…</source>
+        <translation>正在联系 {address}…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="364"/>
+        <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
+        <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="380"/>
+        <source>Pointing {address} at this PC…</source>
+        <translation>正在将 {address} 指向本机…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="389"/>
+        <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
+        <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="412"/>
+        <source>Filling the gap from {address}…</source>
+        <translation>正在从 {address} 补齐缺口…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="446"/>
+        <source>Remove box</source>
+        <translation>移除盒子</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="447"/>
+        <source>Remove {address}? Gatewatch can also put back the push URLs the box had before it was pointed here.</source>
+        <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="462"/>
+        <source>Removed {address}.</source>
+        <translation>已移除 {address}。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
@@ -859,7 +1105,7 @@
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="82"/>
         <location filename="../../gui/ui/installer/connect.py" line="99"/>
-        <location filename="../../gui/ui/installer/connect.py" line="368"/>
+        <location filename="../../gui/ui/installer/connect.py" line="373"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -1109,6 +1355,7 @@
         <translation>级别</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="294"/>
         <source>Box</source>
@@ -1143,7 +1390,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="238"/>
-        <location filename="../../gui/ui/installer/connect.py" line="499"/>
+        <location filename="../../gui/ui/installer/connect.py" line="504"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
@@ -1173,27 +1420,27 @@
         <translation>更改端口或地址…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="308"/>
+        <location filename="../../gui/ui/installer/connect.py" line="313"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="322"/>
+        <location filename="../../gui/ui/installer/connect.py" line="327"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="433"/>
+        <location filename="../../gui/ui/installer/connect.py" line="438"/>
         <source>Box {who} connected, sending {what} events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="440"/>
+        <location filename="../../gui/ui/installer/connect.py" line="445"/>
         <source>(+{n} more)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="442"/>
+        <location filename="../../gui/ui/installer/connect.py" line="447"/>
         <source>{n} boxes connected: {names}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1203,7 +1450,7 @@
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="381"/>
+        <location filename="../../gui/ui/installer/connect.py" line="386"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
@@ -1218,57 +1465,57 @@
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="408"/>
+        <location filename="../../gui/ui/installer/connect.py" line="413"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>已收到来自本机（{ip}）的 {format} 格式{kind}事件。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="455"/>
+        <location filename="../../gui/ui/installer/connect.py" line="460"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="468"/>
+        <location filename="../../gui/ui/installer/connect.py" line="473"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="507"/>
+        <location filename="../../gui/ui/installer/connect.py" line="512"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="527"/>
+        <location filename="../../gui/ui/installer/connect.py" line="532"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="528"/>
+        <location filename="../../gui/ui/installer/connect.py" line="533"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="542"/>
+        <location filename="../../gui/ui/installer/connect.py" line="547"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="551"/>
+        <location filename="../../gui/ui/installer/connect.py" line="556"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="556"/>
+        <location filename="../../gui/ui/installer/connect.py" line="561"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="558"/>
+        <location filename="../../gui/ui/installer/connect.py" line="563"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="565"/>
+        <location filename="../../gui/ui/installer/connect.py" line="570"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>

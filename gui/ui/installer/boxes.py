@@ -93,9 +93,14 @@ class BoxesModel(ListTableModel):
         self.rows = rows
         self.endResetModel()
 
+    @staticmethod
+    def headers() -> list[str]:
+        return [tr("Box"), tr("Firmware"), tr("Reachable"), tr("Pointed at us"), tr("Last event"),
+                tr("Gap"), tr("Real-time pull"), tr("Backfill")]  # fmt: skip
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(self.COLUMNS[section])
+            return self.headers()[section]
         return None
 
     def cell(self, box: dict[str, Any], column: int) -> str:
@@ -148,12 +153,13 @@ class BoxesModel(ListTableModel):
 class BoxesSection(QGroupBox):
     """Boxes Gatewatch talks to: add, point, backfill with progress, pull, remove."""
 
-    RANGES: ClassVar[tuple[tuple[str, int | None], ...]] = (
-        ("since the last stored event", None),
-        ("the last hour", HOUR_MS),
-        ("the last 24 hours", 24 * HOUR_MS),
-        ("the last 7 days", 7 * 24 * HOUR_MS),
-    )
+    #: Backfill ranges: None = since the box's last stored event (minus 5 min).
+    SPANS: ClassVar[tuple[int | None, ...]] = (None, HOUR_MS, 24 * HOUR_MS, 7 * 24 * HOUR_MS)
+
+    @staticmethod
+    def span_labels() -> list[str]:
+        return [tr("since the last stored event"), tr("the last hour"), tr("the last 24 hours"),
+                tr("the last 7 days")]  # fmt: skip
 
     def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
         super().__init__(tr("Boxes"), parent)
@@ -252,8 +258,8 @@ class BoxesSection(QGroupBox):
         )  # fmt: skip
         self.point_button.clicked.connect(self.point_box)
         self.range = QComboBox()
-        for label, _span in self.RANGES:
-            self.range.addItem(tr(label))
+        for label in self.span_labels():
+            self.range.addItem(label)
         self.backfill_button = QPushButton(tr("Fill gap"))
         self.backfill_button.setToolTip(tr("Import the events stored on the box, with photos"))
         self.backfill_button.clicked.connect(self.backfill)
@@ -391,7 +397,7 @@ class BoxesSection(QGroupBox):
         box = self.selected()
         if box is None:
             return
-        span = self.RANGES[self.range.currentIndex()][1]
+        span = self.SPANS[self.range.currentIndex()]
 
         async def work(service: Any) -> dict[str, Any]:
             now = time.time_ns() // 1_000_000
