@@ -24,7 +24,14 @@ from aiohttp import web
 from gui.core.ingest import EventHook
 from gui.core.messages import Message, ServerStateChanged
 from gui.core.pipeline import IngestPipeline
-from gui.core.server import ServerContext, answer_errors_as_json, build_app, parse_networks
+from gui.core.server import (
+    ServerContext,
+    answer_errors_as_json,
+    build_app,
+    parse_networks,
+    quiet_accept_errors,
+    raise_fd_limit,
+)
 from gui.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -118,6 +125,8 @@ class Receiver:
         self._runner = web.AppRunner(
             app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT, handle_signals=False
         )
+        raise_fd_limit()
+        quiet_accept_errors(asyncio.get_running_loop())
         await self._runner.setup()
         answer_errors_as_json(self._runner, self.ctx)
         await self._listen(self.config.bind, self.config.port)

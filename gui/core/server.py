@@ -33,6 +33,35 @@ from gui.core.store import Store
 log = logging.getLogger(__name__)
 
 MAX_BODY = 64 * 1024 * 1024
+#: Bodies above this are "large" (history batches, photo uploads) and share
+#: ``LARGE_IN_FLIGHT``; a real-time event (a few hundred KB) never waits for them.
+LARGE_BODY = 2 * 1024 * 1024
+#: Bytes of large bodies being received or handled at once, across connections.
+#: Beyond it a large upload is answered 503 with Retry-After (boxes retry), so
+#: fifty 60 MB history uploads cannot take the receiver's memory.
+LARGE_IN_FLIGHT = 192 * 1024 * 1024
+#: Seconds to wait before retrying, told to a box refused for load.
+RETRY_AFTER_S = 5
+#: A body that sends nothing for this long is abandoned (408): it held memory and a slot.
+BODY_STALL_S = 20.0
+
+
+class InFlight:
+    """Bytes of large bodies in flight; reserved before a body is read, released after."""
+
+    def __init__(self, limit: int = LARGE_IN_FLIGHT) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def try_reserve(self, nbytes: int) -> bool:
+        if self.used + nbytes > self.limit and self.used > 0:
+            return False
+        self.used += nbytes
+        return True
+
+    def release(self, nbytes: int) -> None:
+        self.used = max(0, self.used - nbytes)
+
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -198,6 +227,8 @@ class ServerContext:
     api_token: str | None = None
     #: Extra host names the API answers to (see ``host_allowed``).
     api_hosts: frozenset[str] = frozenset()
+    #: Large bodies being received or handled (see ``LARGE_IN_FLIGHT``).
+    large_in_flight: InFlight = field(default_factory=InFlight)
     #: Where request bodies go; made over ``store`` when not given.
     pipeline: IngestPipeline = None  # type: ignore[assignment]
     background: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -279,6 +310,32 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
 ACCEPTED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"})
 
 
+#: A multipart body is read part by part; all of it must arrive within this.
+MULTIPART_DEADLINE_S = 300.0
+
+
+async def _read_body(request: web.Request) -> bytes:
+    """The whole body, like ``request.read()``, but a stall over ``BODY_STALL_S`` ends it."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = await asyncio.wait_for(request.content.readany(), BODY_STALL_S)
+        if not chunk:
+            return b"".join(chunks)
+        total += len(chunk)
+        if total > MAX_BODY:
+            raise BodyTooLarge(f"body is over the {MAX_BODY // 2**20} MiB limit")
+        chunks.append(chunk)
+
+
+def _large_share(request: web.Request) -> int:
+    """What a request's body may hold in memory: its declared size, or the limit if unknown."""
+    declared = request.content_length
+    if declared is None:
+        return MAX_BODY if request.body_exists else 0
+    return declared
+
+
 async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery | IngestOutcome:
     """The request as a ``Delivery``, or the outcome when its body cannot be read."""
     content_type = request.headers.get("Content-Type", "")
@@ -302,12 +359,19 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
     body = b""
     try:
         if content_type.startswith("multipart/"):
-            form_fields = await _read_form(request)
+            form_fields = await asyncio.wait_for(_read_form(request), MULTIPART_DEADLINE_S)
         else:
-            body = await request.read()
+            body = await _read_body(request)
     except (web.HTTPRequestEntityTooLarge, BodyTooLarge):
         return IngestOutcome(
             413, ingest.error_reply(413, f"body is over the {MAX_BODY // 2**20} MiB limit")
+        )
+    except TimeoutError:
+        return IngestOutcome(
+            408,
+            ingest.error_reply(
+                408, f"the body stopped arriving (nothing for {BODY_STALL_S:.0f} s): send it again"
+            ),
         )
     except (ClientPayloadError, RequestPayloadError) as exc:  # bad gzip, cut-off chunks
         return IngestOutcome(
@@ -373,19 +437,37 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
     received_at = now_ms()
     body: bytes | None = None
     out = _refusal(request, ctx)
-    if out is None:
-        with ctx.pipeline.receiving():
-            received = await _receive(request, received_at)
-            if isinstance(received, IngestOutcome):
-                out = received
-            else:
-                body = received.body if received.form_fields is None else None
-                out = await ctx.pipeline.ingest(received)
+    share = _large_share(request) if out is None else 0
+    if share > LARGE_BODY and share <= MAX_BODY and not ctx.large_in_flight.try_reserve(share):
+        out = IngestOutcome(
+            503,
+            ingest.error_reply(
+                503, f"busy with other large uploads: retry in {RETRY_AFTER_S} s (nothing stored)"
+            ),
+        )
+        share = 0
+    elif share <= LARGE_BODY:
+        share = 0
+    try:
+        if out is None:
+            with ctx.pipeline.receiving():
+                received = await _receive(request, received_at)
+                if isinstance(received, IngestOutcome):
+                    out = received
+                else:
+                    body = received.body if received.form_fields is None else None
+                    out = await ctx.pipeline.ingest(received)
+                    del received
+    finally:
+        if share:
+            ctx.large_in_flight.release(share)
 
     reply_text = json.dumps(out.reply, ensure_ascii=False)
     response = web.Response(text=reply_text, status=out.status, content_type="application/json")
-    if out.status == 413:
-        response.force_close()
+    if out.status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    if out.status in (408, 413) or (out.status == 503 and request.body_exists):
+        response.force_close()  # an unread body must not be taken for the next request
     logged_body, truncated = requestlog.body_for_log(body, became_events=len(out.stored) > 0)
     record = RequestRecord(
         time=received_at,
@@ -412,6 +494,72 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
 # -- errors below the handlers --------------------------------------------------------
 
 
+#: A new connection must send a complete request head within this (slowloris).
+HEADERS_WITHIN_S = 15.0
+
+
+def connection_cap() -> int:
+    """Connections kept open at once: well below the file-descriptor limit.
+
+    Beyond it the oldest connection that has not sent a whole request head yet,
+    else the oldest idle keep-alive one, is closed: a box can always connect, and
+    the process never runs out of descriptors (which made it deaf to every box).
+    """
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, ValueError, OSError):  # Windows: no such limit for sockets
+        return 4096
+    if soft == resource.RLIM_INFINITY:
+        return 4096
+    return max(32, min(4096, int(soft) - 128))
+
+
+#: An accept error (out of descriptors) is logged at most once per this many seconds.
+ACCEPT_ERROR_EVERY_S = 60.0
+
+
+def quiet_accept_errors(loop: asyncio.AbstractEventLoop) -> None:
+    """Log asyncio's accept errors once per interval, not once a second with a traceback."""
+    previous = loop.get_exception_handler()
+    last = [-ACCEPT_ERROR_EVERY_S]
+    skipped = [0]
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if str(context.get("message", "")).startswith("socket.accept() out of system"):
+            now = loop.time()
+            if now - last[0] < ACCEPT_ERROR_EVERY_S:
+                skipped[0] += 1
+                return
+            last[0] = now
+            log.error(
+                "cannot accept connections: %s (%d more like it since the last report)",
+                context.get("exception"), skipped[0],
+            )  # fmt: skip
+            skipped[0] = 0
+            return
+        if previous is not None:
+            previous(loop, context)
+        else:
+            loop.default_exception_handler(context)
+
+    loop.set_exception_handler(handler)
+
+
+def raise_fd_limit() -> None:
+    """Use the descriptors the OS allows (soft limit up to the hard one, at most 65536)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = 65536 if hard == resource.RLIM_INFINITY else min(int(hard), 65536)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 class _JsonErrorHandler(RequestHandler):
     """aiohttp's connection handler, answering its own errors as JSON, logged like any request.
 
@@ -419,6 +567,45 @@ class _JsonErrorHandler(RequestHandler):
     chunking...) and an exception that escaped a handler get aiohttp's plain-text
     answer otherwise, and never reach the request log an installer reads.
     """
+
+    _head_deadline: asyncio.TimerHandle | None = None
+    _opened_at = 0.0
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        loop = asyncio.get_running_loop()
+        self._opened_at = loop.time()
+        self._head_deadline = loop.call_later(HEADERS_WITHIN_S, self._head_too_late)
+        manager = self._manager
+        if isinstance(manager, _JsonErrorServer):
+            manager.evict_beyond_cap(self)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self._head_deadline is not None and self._request_count:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+
+    def connection_lost(self, exc: BaseException | None) -> None:
+        if self._head_deadline is not None:
+            self._head_deadline.cancel()
+            self._head_deadline = None
+        super().connection_lost(exc)
+
+    def _head_too_late(self) -> None:
+        self._head_deadline = None
+        if not self._request_count and self.transport is not None:
+            self.transport.close()
+
+    @property
+    def incomplete(self) -> bool:
+        """No whole request head yet."""
+        return not self._request_count
+
+    @property
+    def idle(self) -> bool:
+        """Between requests on a keep-alive connection (a stream in progress is not idle)."""
+        return bool(self._request_count) and not self._request_in_progress
 
     def handle_error(
         self,
@@ -459,6 +646,25 @@ def _log_error(ctx: ServerContext, request: Any, status: int, reply: dict[str, A
 
 class _JsonErrorServer(web.Server):
     ctx: ServerContext | None = None
+    cap: int = 4096
+
+    def evict_beyond_cap(self, newcomer: RequestHandler) -> None:
+        """Over the cap: close incomplete connections first, then idle ones, oldest first."""
+        excess = len(self._connections) - self.cap
+        if excess <= 0:
+            return
+        others = [h for h in self._connections if h is not newcomer]
+        victims = sorted(
+            (h for h in others if isinstance(h, _JsonErrorHandler) and h.incomplete),
+            key=lambda h: h._opened_at,
+        ) + sorted(
+            (h for h in others if isinstance(h, _JsonErrorHandler) and h.idle),
+            key=lambda h: h._opened_at,
+        )
+        for handler in victims[:excess]:
+            transport = self._connections.get(handler)
+            if transport is not None:
+                transport.close()
 
     def __call__(self) -> RequestHandler:
         return _JsonErrorHandler(self, loop=self._loop, **self._kwargs)
@@ -470,6 +676,7 @@ def answer_errors_as_json(runner: web.AppRunner, ctx: ServerContext) -> None:
     if server is not None and type(server) is web.Server:
         server.__class__ = _JsonErrorServer
         server.ctx = ctx  # type: ignore[attr-defined]
+        server.cap = connection_cap()  # type: ignore[attr-defined]
 
 
 @web.middleware

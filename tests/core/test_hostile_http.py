@@ -23,6 +23,7 @@ from tests.conftest import Client, load_sample, wait_for
 pytestmark = pytest.mark.timeout(120)
 
 HISTORY = "/EventServer/api/HistoryEvent"
+REALTIME = "/EventServer/api/RealTimeEvent"
 EVENT = json.dumps({"identity_id": "http-1", "timestamp": 1_700_000_000_000}).encode()
 
 
@@ -269,3 +270,108 @@ def test_a_report_with_face_event_fields_is_stored_as_an_event(client: Client, p
     [stored] = reply.json()["events"]
     assert stored["result"] == "new"
     assert client.get_json(f"/api/events/{stored['id']}")["identity_id"] == event["identity_id"]
+
+
+# ------------------------------------------------------------------ bounded resources
+
+
+def _start_upload(port: int, length: int, sent: int) -> socket.socket:
+    """A large upload that has sent its headers and ``sent`` bytes of its body so far."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+    sock.sendall(
+        f"POST {HISTORY} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n\r\n".encode()
+        + b" " * sent
+    )
+    return sock
+
+
+def test_large_uploads_beyond_the_cap_get_503_and_small_ones_never_wait(receiver: Any) -> None:
+    ctx = receiver.ctx
+    ctx.large_in_flight.limit = 6 * 1024 * 1024
+    port = receiver.port
+    holders = [_start_upload(port, 5 * 1024 * 1024, 1024)]
+    try:
+        wait_for(lambda: ctx.large_in_flight.used > 0)
+        status, headers, body = _post(port, {"Content-Type": "application/json"},
+                                      b" " * (3 * 1024 * 1024))  # fmt: skip
+        assert status == 503 and headers["Retry-After"] == "5", body[:200]
+        assert json.loads(body)["code"] == 503
+        small = json.dumps(load_sample("stranger")).encode()
+        assert _post(port, {"Content-Type": "application/json"}, small, REALTIME)[0] == 200
+    finally:
+        for sock in holders:
+            sock.close()
+    wait_for(lambda: ctx.large_in_flight.used == 0)
+
+
+def test_a_stalled_body_is_given_up_with_a_json_408(
+    receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "BODY_STALL_S", 0.5)
+    sock = _start_upload(receiver.port, 10_000, 100)
+    try:
+        data = b""
+        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert b"stopped arriving" in data
+
+
+def _closed(sock: socket.socket, timeout: float = 5.0) -> bool:
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(1) == b""
+    except (ConnectionResetError, TimeoutError, OSError):
+        return True
+
+
+def test_a_request_head_must_arrive_within_the_deadline(
+    receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "HEADERS_WITHIN_S", 0.5)
+    sock = socket.create_connection(("127.0.0.1", receiver.port), timeout=5)
+    try:
+        sock.sendall(b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.")
+        assert _closed(sock)
+    finally:
+        sock.close()
+
+
+def test_connections_beyond_the_cap_evict_incomplete_ones_and_a_box_gets_through(
+    receiver: Any,
+) -> None:
+    receiver._runner.server.cap = 20
+    idle = [socket.create_connection(("127.0.0.1", receiver.port), timeout=5) for _ in range(60)]
+    try:
+        body = json.dumps(load_sample("stranger")).encode()
+        assert _post(receiver.port, {"Content-Type": "application/json"}, body, REALTIME)[0] == 200
+        closed = sum(_closed(s, 0.2) for s in idle[:30])
+        assert closed >= 30  # the oldest half: evicted to stay under the cap
+        assert len(receiver._runner.server._connections) <= 21
+    finally:
+        for s in idle:
+            s.close()
+
+
+def test_accept_errors_are_logged_once_per_interval(caplog: pytest.LogCaptureFixture) -> None:
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    try:
+        server.quiet_accept_errors(loop)
+        handler = loop.get_exception_handler()
+        assert handler is not None
+        context = {"message": "socket.accept() out of system resource",
+                   "exception": OSError(24, "Too many open files")}  # fmt: skip
+        with caplog.at_level("ERROR", logger="gui.core.server"):
+            for _ in range(1000):
+                handler(loop, context)
+        assert len([r for r in caplog.records if "cannot accept" in r.message]) == 1
+    finally:
+        loop.close()
