@@ -59,6 +59,10 @@ def event_box_names(dev_sno: str | None, ep_id: str | None) -> list[tuple[str, A
     return names
 
 
+#: A keyless event's stand-in name: the camera it came from (see ``DeviceTally.note``).
+_BY_CAMERA = "camera"
+
+
 class DeviceTally:
     """Last seen / last event / counts of a writer batch's events, one upsert per device.
 
@@ -88,7 +92,14 @@ class DeviceTally:
         if arrival.self_test:
             return
         now = arrival.received_at
-        names = tuple(event_box_names(summary.dev_sno, summary.ep_id))
+        names: tuple[tuple[str, Any], ...] = tuple(event_box_names(summary.dev_sno, summary.ep_id))
+        camera = summary.ep_id or summary.device_id
+        if not names and camera:
+            # No box name: the box its camera is registered with (by an earlier event of
+            # this batch, else in the registry), else the source address.
+            known = self._cameras.get(camera)
+            named = known[0][0] if known is not None else ()
+            names = named if named and named[0][0] != _BY_CAMERA else ((_BY_CAMERA, camera),)
         box_key = (names, arrival.source_ip)
         seen = self._boxes.get(box_key)
         score = summary.score
@@ -100,7 +111,6 @@ class DeviceTally:
             seen[2] += 1
             if score is not None:
                 seen[3] = score if seen[3] is None else max(seen[3], score)
-        camera = summary.ep_id or summary.device_id
         if camera:
             values = (
                 box_key,
@@ -124,7 +134,18 @@ class DeviceTally:
         resolved: dict[Any, str | None] = {}
         for box_key, (first, last, count, score) in self._boxes.items():
             names, source_ip = box_key
-            sn = identity.resolve(conn, names, source_ip, last)
+            sn = None
+            if names and names[0][0] == _BY_CAMERA:
+                row = conn.execute(
+                    "SELECT box_sn FROM cameras WHERE (ep_id = ? OR device_id = ?)"
+                    " AND box_sn IS NOT NULL ORDER BY ep_id = ? DESC LIMIT 1",
+                    (names[0][1], names[0][1], names[0][1]),
+                ).fetchone()
+                sn = str(row[0]) if row is not None else None
+            if sn is None:
+                sn = identity.resolve(
+                    conn, [n for n in names if n[0] != _BY_CAMERA], source_ip, last
+                )
             resolved[box_key] = sn
             if sn is None:
                 continue
@@ -231,7 +252,10 @@ def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arriva
     """
     now = arrival.received_at
     parsed = health.normalise_report(report)
-    sn = identity.resolve(conn, parsed.keys, arrival.source_ip, now)
+    # The platform forwards the status of many boxes from one address: that
+    # address names none of them.
+    forwarded = parsed.variant == "platform_status" and bool(parsed.keys)
+    sn = identity.resolve(conn, parsed.keys, None if forwarded else arrival.source_ip, now)
     if sn is None:
         return
     system = parsed.variant in _SYSTEM_VARIANTS

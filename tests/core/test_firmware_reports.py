@@ -218,6 +218,23 @@ def test_camera_known_by_its_uuid_across_messages(client: Client) -> None:
     assert cams[f"0x{P.MAC_HEX}__rtsp://192.168.1.35:554/ch1"]["event_count"] == 3
 
 
+def test_keyless_event_goes_to_the_box_of_its_camera(client: Client) -> None:
+    """A pass record (sent by the platform) and a V5 WebSocket event name no box, but
+    their camera uuid is known: they count for that camera's box, not the sender."""
+    now = P.now_ms()
+    assert client.post_json("/EventServer/api/HistoryEvent",
+                            P.v1_without_version(now - 9000)).status == 200  # fmt: skip
+    assert client.post_json("/platform/pass", P.pass_record(now - 5000)).status == 200
+    assert client.post_json("/EventServer/api/RealTimeEvent", P.v5_ws(now)).status == 200
+    box = the_box(client)
+    assert box["sn"] == P.LICENCE and box["event_count"] == 3
+    post_report(client, "/platform/status", {**P.report_platform_status(),
+                                             "deviceId": "OTHER-BOX", "deviceSN": "SN-2",
+                                             "deviceMac": "00:11:22:33:44:55"})  # fmt: skip
+    boxes = {b["sn"]: b for b in devices(client)["boxes"]}
+    assert "ip:127.0.0.1" not in boxes["OTHER-BOX"]["aliases"]  # the platform's address
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("e0:a5:09:00:32:31", "e0a509003231"), ("0xE0A509003231", "e0a509003231"),
