@@ -432,7 +432,7 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
         <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Last event</source>
         <translation>最近事件</translation>
@@ -813,231 +813,256 @@
         <translation>（{n} 个事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="65"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="67"/>
+        <source>reporting again after a silence: filling the gap</source>
+        <translation>沉默后重新上报：正在补齐缺口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="69"/>
+        <source>nothing stored yet to measure a gap from</source>
+        <translation>尚无已存事件，无法计算缺口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="71"/>
+        <source>filling the gap since the last stored event ({minutes} min)</source>
+        <translation>正在补齐自最后一个已存事件以来的缺口（{minutes} 分钟）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="75"/>
+        <source>gap filled: {n} new event(s)</source>
+        <translation>缺口已补齐：新增 {n} 个事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="77"/>
+        <source>gap fill failed: {error}</source>
+        <translation>补齐缺口失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="85"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="66"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="86"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="67"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="87"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="68"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="88"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="70"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="90"/>
         <source>{done}/{total}: {new} new, {dup} already stored</source>
         <translation>{done}/{total}：新增 {new}，已有 {dup}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
         <source>Firmware</source>
         <translation>固件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
         <source>Reachable</source>
         <translation>可连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
         <source>Pointed at us</source>
         <translation>已指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
         <source>Gap</source>
         <translation>缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
         <source>Real-time pull</source>
         <translation>实时拉取</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="99"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
         <source>Backfill</source>
         <translation>补录</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="116"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="136"/>
         <source>checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="117"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="137"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="117"/>
-        <location filename="../../gui/ui/installer/boxes.py" line="120"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="137"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="140"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="142"/>
         <source>yes, connected</source>
         <translation>是，已连通</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="142"/>
         <source>yes, waiting for the first event</source>
         <translation>是，等待第一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
         <source>since the last stored event</source>
         <extracomment>Backfill ranges: None = since the box&apos;s last stored event (minus 5 min).</extracomment>
         <translation>自最后一个已存事件起</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
         <source>the last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="161"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
         <source>the last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="162"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="182"/>
         <source>the last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="165"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="185"/>
         <source>Boxes</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="194"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="214"/>
         <source>Box features are not running in this receiver.</source>
         <translation>此接收端未运行盒子功能。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="212"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="232"/>
         <source>Add a box by its address: Gatewatch reads its firmware, serial, push URLs and cameras, can point it at this PC, fill gaps from the box&apos;s own store, and pull real-time events when the box cannot reach this PC.</source>
         <translation>按地址添加盒子：Gatewatch 读取其固件、序列号、推送地址和摄像机，可将其指向本机、从盒子自身的存储补齐缺失的事件，并在盒子无法连接本机时拉取实时事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="220"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="240"/>
         <source>Box address, e.g. 192.168.1.19</source>
         <translation>盒子地址，例如 192.168.1.19</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="222"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="242"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="226"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="246"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="228"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="248"/>
         <source>Add box</source>
         <translation>添加盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="250"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="270"/>
         <source>No boxes added yet.</source>
         <translation>尚未添加盒子。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="254"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="274"/>
         <source>Point at this PC</source>
         <translation>指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="256"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="276"/>
         <source>Set the box&apos;s history, real-time and status URLs to this receiver, keeping the other URLs it has</source>
         <translation>将盒子的历史、实时和状态推送地址设为本接收端，保留其原有的其他地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="263"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="283"/>
         <source>Fill gap</source>
         <translation>补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="264"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="284"/>
         <source>Import the events stored on the box, with photos</source>
         <translation>导入盒子上存储的事件及照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="266"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="286"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="268"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="288"/>
         <source>Pull real-time</source>
         <translation>拉取实时事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="270"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="290"/>
         <source>Receive real-time events over the box&apos;s WebSocket (for a box that cannot reach this PC)</source>
         <translation>通过盒子的 WebSocket 接收实时事件（用于无法连接本机的盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="273"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="293"/>
         <source>Remove…</source>
         <translation>移除…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="350"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="380"/>
         <source>Type the box&apos;s address first.</source>
         <translation>请先输入盒子地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="354"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="384"/>
         <source>Contacting {address}…</source>
         <translation>正在联系 {address}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="364"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="394"/>
         <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
         <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="380"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="410"/>
         <source>Pointing {address} at this PC…</source>
         <translation>正在将 {address} 指向本机…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="389"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="419"/>
         <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
         <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="412"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="442"/>
         <source>Filling the gap from {address}…</source>
         <translation>正在从 {address} 补齐缺口…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="446"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="476"/>
         <source>Remove box</source>
         <translation>移除盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="447"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="477"/>
         <source>Remove {address}? Gatewatch can also put back the push URLs the box had before it was pointed here.</source>
         <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="462"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="492"/>
         <source>Removed {address}.</source>
         <translation>已移除 {address}。</translation>
     </message>
@@ -1355,7 +1380,7 @@
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="98"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="294"/>
         <source>Box</source>

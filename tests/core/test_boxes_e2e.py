@@ -284,6 +284,7 @@ def test_gap_filled_automatically_after_a_receiver_restart(tmp_path: Path, famil
         assert len({e["timestamp"] for e in events}) == 13
         row = receiver.client.get_json(f"/api/boxes/{added['id']}")
         assert "gap" in row["state"]["gap"]
+        assert row["state"]["gap_fill"]["code"] == "filled"
     finally:
         receiver.stop()
         box.stop()

@@ -181,7 +181,9 @@ class BoxService:
         self.boxes: dict[str, Box] = {}
         self.jobs: dict[str, Job] = {}
         self.pulls: dict[str, PullState] = {}
-        self.gap_notes: dict[str, str] = {}
+        #: box id -> what the automatic gap fill did last: a stable ``code`` (silence,
+        #: no_events, filling, filled, failed), its numbers, and English ``text``.
+        self.gap_notes: dict[str, dict[str, Any]] = {}
         #: box id -> (reachable, when checked in ms, what was seen)
         self.reachability: dict[str, tuple[bool, int, str]] = {}
         self._job_ids = itertools.count(1)
@@ -230,7 +232,8 @@ class BoxService:
                 "connected": box.connected_at is not None, "connected_at": box.connected_at,
                 "last_event_at": box.last_event_at, "last_report_at": box.last_report_at,
                 "pulling": pull.to_json() if pull is not None else {"state": "stopped"},
-                "gap": self.gap_notes.get(box.id, ""),
+                "gap": self.gap_notes.get(box.id, {}).get("text", ""),
+                "gap_fill": self.gap_notes.get(box.id),
                 "reachable": self.reachability.get(box.id, (None, None, ""))[0],
                 "checked_at": self.reachability.get(box.id, (None, None, ""))[1],
                 "reach_message": self.reachability.get(box.id, (None, None, ""))[2],
@@ -424,7 +427,7 @@ class BoxService:
             box.connected_at = at
             changed = True
         if last and at - last > SILENCE_MS and self.gap_fill_enabled():
-            self.gap_notes[box.id] = "reporting again after a silence: filling the gap"
+            self._note(box.id, "silence", "reporting again after a silence: filling the gap")
             self._spawn(self.fill_gap(box.id))
         if changed or not last:
             self._save()
@@ -451,6 +454,9 @@ class BoxService:
             job.finished = now_ms()
         return job
 
+    def _note(self, box_id: str, code: str, text: str, **numbers: Any) -> None:
+        self.gap_notes[box_id] = {"code": code, "text": text, "at": now_ms(), **numbers}
+
     async def last_stored_event(self, box: Box) -> int | None:
         if self._store_read is None:
             return None
@@ -472,11 +478,13 @@ class BoxService:
             return None
         last = await self.last_stored_event(box)
         if last is None:
-            self.gap_notes[box_id] = "no event stored yet: nothing to measure a gap from"
+            self._note(box_id, "no_events", "no event stored yet: nothing to measure a gap from")
             return None
         since, until = last - GAP_MARGIN_MS, now_ms()
         minutes = max(0, (until - last) // 60000)
-        self.gap_notes[box_id] = f"filling the gap since the last stored event ({minutes} min)"
+        self._note(box_id, "filling",
+                   f"filling the gap since the last stored event ({minutes} min)",
+                   minutes=minutes)  # fmt: skip
         return self.start_backfill(box_id, since, until, auto=True)
 
     async def fill_all_gaps(self) -> None:
@@ -514,7 +522,7 @@ class BoxService:
                 f", {job.missing_pictures} pictures unavailable" if job.missing_pictures else ""
             )
             if job.auto:
-                self.gap_notes[box.id] = f"gap filled: {job.new} new event(s)"
+                self._note(box.id, "filled", f"gap filled: {job.new} new event(s)", new=job.new)
         except asyncio.CancelledError:
             job.state = "cancelled"
             job.message = job.message if job.message.startswith("cancelled") else (
@@ -523,7 +531,8 @@ class BoxService:
         except BoxError as exc:
             job.state, job.message = "failed", exc.message
             if job.auto:
-                self.gap_notes[box.id] = f"gap fill failed: {exc.message}"
+                self._note(box.id, "failed", f"gap fill failed: {exc.message}",
+                           error=exc.message)  # fmt: skip
         except Exception as exc:
             log.exception("backfill of %s failed", box.address)
             job.state, job.message = "failed", f"internal error: {exc}"

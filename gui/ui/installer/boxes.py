@@ -58,6 +58,26 @@ def _pull_text(pull: dict[str, Any]) -> str:
     return text
 
 
+def gap_text(note: dict[str, Any] | None) -> str:
+    """The automatic gap fill's last word, in the app's language."""
+    if not note:
+        return ""
+    code = note.get("code")
+    if code == "silence":
+        return tr("reporting again after a silence: filling the gap")
+    if code == "no_events":
+        return tr("nothing stored yet to measure a gap from")
+    if code == "filling":
+        return tr("filling the gap since the last stored event ({minutes} min)").format(
+            minutes=note.get("minutes", 0)
+        )
+    if code == "filled":
+        return tr("gap filled: {n} new event(s)").format(n=note.get("new", 0))
+    if code == "failed":
+        return tr("gap fill failed: {error}").format(error=note.get("error", ""))
+    return str(note.get("text", ""))
+
+
 def job_text(job: dict[str, Any] | None) -> str:
     if not job:
         return ""
@@ -124,7 +144,7 @@ class BoxesModel(ListTableModel):
         if column == 4:
             return _when(st.get("last_event_at"))
         if column == 5:
-            return st.get("gap") or ""
+            return gap_text(st.get("gap_fill"))
         if column == 6:
             return _pull_text(st.get("pulling") or {})
         if column == 7:
@@ -244,7 +264,7 @@ class BoxesSection(QGroupBox):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.view.setMinimumHeight(120)
+        self._fit_height()
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         layout.addWidget(self.view)
         self.empty = plain_label(tr("No boxes added yet."))
@@ -332,9 +352,19 @@ class BoxesSection(QGroupBox):
 
         self._call(snapshot, self._loaded, lambda _exc: None, timeout=5)
 
+    def _fit_height(self) -> None:
+        """As tall as its rows (2 to 8): the page below stays in view on a 720p screen."""
+        rows = min(max(self.model.rowCount(), 2), 8)
+        row_height = self.view.verticalHeader().defaultSectionSize()
+        header = self.view.horizontalHeader().sizeHint().height()
+        frame = 2 * self.view.frameWidth()
+        scrollbar = self.view.horizontalScrollBar().sizeHint().height()
+        self.view.setFixedHeight(header + rows * row_height + frame + scrollbar)
+
     def _loaded(self, rows: list[dict[str, Any]]) -> None:
         chosen = self.selected()
         self.model.set_boxes(rows)
+        self._fit_height()
         self.empty.setVisible(not rows)
         if chosen is not None:
             for i, row in enumerate(rows):
