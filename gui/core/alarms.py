@@ -171,18 +171,24 @@ def get_alarm(conn: sqlite3.Connection, alarm_id: int) -> Alarm | None:
 
 
 def list_alarms(
-    conn: sqlite3.Connection, state: str | None = None, limit: int = 500
+    conn: sqlite3.Connection,
+    state: str | None = None,
+    limit: int = 500,
+    *,
+    before_id: int | None = None,
 ) -> list[Alarm]:
-    """Newest first; ``state`` None for all."""
-    if state is None:
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM alarms ORDER BY id DESC LIMIT ?", (limit,)
-        ).fetchall()
-    else:
-        rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM alarms WHERE state = ? ORDER BY id DESC LIMIT ?",
-            (state, limit),
-        ).fetchall()
+    """Newest first; ``state`` None for all; ``before_id`` pages below an alarm id."""
+    where, params = [], []
+    if state is not None:
+        where.append("state = ?")
+        params.append(state)
+    if before_id is not None:
+        where.append("id < ?")
+        params.append(before_id)
+    sql = f"SELECT {_COLUMNS} FROM alarms"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*params, limit)).fetchall()
     return [Alarm.from_row(r) for r in rows]
 
 
