@@ -162,6 +162,10 @@ class Reader(Protocol):
 
     def device_names(self) -> DeviceNames: ...
 
+    def event_box(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        """The box an event (as ``event`` gives it) came from, with its score scale."""
+        ...
+
     def devices(self) -> dict[str, list[dict[str, Any]]]:
         """Boxes (with their last health report) and cameras, as ``/api/devices``."""
         ...
@@ -332,6 +336,11 @@ class StoreReader:
         ]
         boxes = [sn for (sn,) in conn.execute("SELECT sn FROM boxes WHERE sn != '' ORDER BY sn")]
         return DeviceNames(cameras, boxes)
+
+    def event_box(self, event: dict[str, Any]) -> dict[str, Any] | None:
+        from gui.core import devices
+
+        return devices.box_of_event(self._conn(), event)
 
     def devices(self) -> dict[str, list[dict[str, Any]]]:
         from gui.core import devices

@@ -116,10 +116,10 @@ def create_main_window(
 def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP_TIMEOUT) -> float:
     """Stop the core (listener, tasks, store) and the bridge; returns the seconds it took."""
     started = time.monotonic()
-    from gui.ui.models.background import BackgroundReader
+    from gui.ui.background import BackgroundWork
 
     # Reads in flight must finish before the store closes its connections under them.
-    BackgroundReader.close_all()
+    BackgroundWork.close_all()
     bridge = getattr(window, "bridge", None)
     with contextlib.suppress(Exception):
         receiver_thread.stop(timeout)

@@ -6,6 +6,10 @@ thread; ``CoreBridge`` has one Qt signal per message type (``EventStored`` ->
 thread, so Qt queues those emissions onto the GUI thread's event loop: the core
 never waits for a paint, and the GUI never touches the core's loop directly.
 A widget connects to the signal of the one message it cares about.
+
+Reads go through ``reader``, the core's typed ``Reader``, called off the GUI
+thread by ``gui.ui.background.BackgroundWork``; coroutines for the core loop
+go through ``in_core``. QPixmaps are made on the GUI thread from what comes back.
 """
 
 from __future__ import annotations
@@ -14,11 +18,13 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 from concurrent.futures import Future
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
 from gui.core import messages
+from gui.core.reader import Reader, StoreReader
 from gui.core.receiver import Receiver, ReceiverThread
 from gui.core.store import Store
 
@@ -32,7 +38,7 @@ def signal_name(message_type: type) -> str:
 
 
 class CoreBridge(QObject):
-    """One queued signal per core message type; helpers to act on the core."""
+    """One queued signal per core message type, the reader, and the door to the core loop."""
 
     event_stored = Signal(messages.EventStored)
     face_thumb_ready = Signal(messages.FaceThumbReady)
@@ -49,6 +55,7 @@ class CoreBridge(QObject):
         super().__init__(parent)
         self.receiver_thread = core
         self.last_state: messages.ServerStateChanged | None = None
+        self._reader: StoreReader | None = None
         # Runs on the core thread, before the queued emission: a window made later
         # starts from the current state.
         self._subscribed: list[tuple[type, Callable[[Any], None]]] = [
@@ -70,9 +77,19 @@ class CoreBridge(QObject):
     def store(self) -> Store:
         return self.receiver_thread.receiver.store
 
-    def read_sync(self, fn: Callable[[Any], T]) -> T:
-        """For small indexed lookups where a round trip through the loop costs more."""
-        return fn(self.store.reader())
+    @property
+    def reader(self) -> Reader:
+        """The core's typed reader (the store opens when the receiver starts)."""
+        store = self.store
+        reader = self._reader
+        if reader is None or reader.store is not store:
+            reader = self._reader = StoreReader(store)
+        return reader
+
+    @property
+    def data_dir(self) -> Path:
+        """Where this receiver keeps its data (files the UI writes go beside it)."""
+        return Path(self.store.data_dir)
 
     def in_core(self, coro_factory: Callable[[], Awaitable[T]]) -> Future[T]:
         """Run a coroutine on the core loop (writes, relisten); returns a concurrent future."""

@@ -51,8 +51,9 @@ from PySide6.QtWidgets import (
 
 from gui import settings as settings_mod
 from gui.core.messages import EventStored, ServerStateChanged
+from gui.core.reader import Arrivals
 from gui.settings import Change
-from gui.ui.models.background import BackgroundReader
+from gui.ui.background import BackgroundWork
 from gui.ui.models.feed import DEFAULT_MAX_ROWS, FeedModel
 from gui.ui.settings_watch import watch
 from gui.ui.views.detail_pane import DetailPane
@@ -189,9 +190,9 @@ class MainWindow(QMainWindow):
         self._set_icon()
         self.resize(default_size(self.screen().availableGeometry().size()))
 
-        self.reader = BackgroundReader(lambda: bridge.store, self)
+        self.work = BackgroundWork(self, bridge)
         self.feed_model = FeedModel(
-            self.reader, max_rows=max_feed_rows, colours=settings.overlay_colours, parent=self
+            self.work, max_rows=max_feed_rows, colours=settings.overlay_colours, parent=self
         )
         self.feed = FeedPanel(self.feed_model, self)
         dpr = self.devicePixelRatioF()
@@ -527,16 +528,10 @@ class MainWindow(QMainWindow):
 
     def _count_today(self) -> None:
         midnight = dt.datetime.combine(dt.date.today(), dt.time()).timestamp() * 1000
-        self.reader.submit(
-            lambda conn: conn.execute(
-                "SELECT count(*), max(received_at), max(id) FROM events WHERE received_at >= ?",
-                (int(midnight),),
-            ).fetchone(),
-            self._today_counted,
-        )
+        self.work.read(lambda reader: reader.arrivals_since(int(midnight)), self._today_counted)
 
-    def _today_counted(self, row: Any) -> None:
-        count, last, max_id = tuple(row) if row is not None else (0, None, None)
+    def _today_counted(self, arrivals: Arrivals) -> None:
+        count, last, max_id = arrivals.count, arrivals.last_received_at, arrivals.last_id
         # Arrivals counted live while the query ran may be in its count too.
         early = self._early_ids or []
         self._early_ids = None
@@ -764,7 +759,7 @@ class MainWindow(QMainWindow):
                 self.bridge.event_stored.disconnect(self.feed_model.on_event_stored)
                 self.bridge.face_thumb_ready.disconnect(self.feed_model.on_face_thumb_ready)
                 self.bridge.server_state_changed.disconnect(self._on_server_state)
-            self.reader.close()
+            self.work.close()
             self.detail.close_reader()
             self.closing.emit()
         super().closeEvent(event)

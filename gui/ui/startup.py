@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import sqlite3
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
@@ -29,6 +27,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressDialog
 
 from gui import logs
+from gui.core import schema
 from gui.resources import icon_path
 from gui.settings import Settings
 
@@ -134,36 +133,22 @@ def app_icon() -> QIcon:
 
 # -- schema upgrade with a visible backup ----------------------------------------------------
 
-
-def needs_upgrade(db_path: Path) -> bool:
-    """An existing database older than this program's schema (a backup will be made)."""
-    from gui.core import schema
-
-    if not db_path.exists() or db_path.stat().st_size == 0:
-        return False
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False  # the receiver reports an unreadable database properly
-    return version < schema.SCHEMA_VERSION
+#: Whether the database needs the upgrade (and so the backup): the core decides.
+needs_upgrade = schema.needs_upgrade
 
 
 class _Progress(QObject):
     step = Signal(int, int)
-    done = Signal()
 
 
 def upgrade_database(data_dir: Path) -> bool:
     """Back up and migrate an old database with a progress dialog; True if it ran.
 
-    The work runs on a plain thread (the backup of a big database takes a while)
+    The work runs on a worker thread (the backup of a big database takes a while)
     while a local event loop keeps the dialog painted.
     """
     from gui.core.store import DB_FILENAME, open_database
+    from gui.ui.background import BackgroundWork
 
     db_path = Path(data_dir) / DB_FILENAME
     if not needs_upgrade(db_path):
@@ -182,24 +167,21 @@ def upgrade_database(data_dir: Path) -> bool:
     progress = _Progress()
     progress.step.connect(lambda done, total: _show_step(dialog, done, total))
     loop = QEventLoop()
-    progress.done.connect(loop.quit)
     errors: list[BaseException] = []
 
-    def work() -> None:
-        try:
-            conn = open_database(db_path, backup_progress=progress.step.emit)
-            conn.close()
-        except BaseException as exc:  # reported below; the receiver will report it too
-            errors.append(exc)
-        finally:
-            progress.done.emit()
+    def upgrade() -> None:
+        open_database(db_path, backup_progress=progress.step.emit).close()
+
+    def failed(exc: BaseException) -> None:  # reported below; the receiver will report it too
+        errors.append(exc)
+        loop.quit()
 
     dialog.show()
-    worker = threading.Thread(target=work, name="gatewatch-upgrade", daemon=True)
-    worker.start()
-    if worker.is_alive():
-        loop.exec()
-    worker.join()
+    work = BackgroundWork(None, threads=1)
+    work.run(upgrade, lambda _none: loop.quit(), failed)
+    loop.exec()
+    work.close(wait=True)
+    work.deleteLater()
     dialog.close()
     dialog.deleteLater()
     if errors:

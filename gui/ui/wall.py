@@ -20,7 +20,6 @@ import datetime as dt
 import logging
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,11 +48,12 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import overlay
-from gui.core.event_rows import load_event, load_face_thumb, load_image
 from gui.core.messages import EventStored
 from gui.core.model import EventSummary
+from gui.core.reader import EventBrief, Reader
 from gui.ui.alarms.banner import AlarmBanner, camera_of
 from gui.ui.alarms.center import AlarmCenter
+from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_picture
 from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.words import (
@@ -94,6 +94,18 @@ class WallItem:
     time: int
 
     @classmethod
+    def from_brief(cls, e: EventBrief) -> WallItem:
+        return cls(
+            id=e.id,
+            name=e.identity_name,
+            identity_id=e.identity_id,
+            person_type=e.person_type,
+            score=e.score,
+            device=e.ep_name or e.ep_id or e.device_id or e.dev_sno,
+            time=e.timestamp if e.timestamp is not None else e.received_at,
+        )
+
+    @classmethod
     def from_summary(cls, s: EventSummary) -> WallItem:
         return cls(
             id=s.id,
@@ -120,17 +132,6 @@ def item_of_event(event: dict[str, Any]) -> WallItem:
         device=device,
         time=int(ts if ts is not None else event.get("received_at") or 0),
     )
-
-
-def recent_items(conn: Any, limit: int) -> list[WallItem]:
-    """The newest events (self-tests excluded), newest first: the wall at start-up."""
-    rows = conn.execute(
-        "SELECT id, identity_name, identity_id, person_type, score,"
-        " coalesce(ep_name, ep_id, device_id, dev_sno), coalesce(timestamp, received_at)"
-        " FROM events WHERE self_test = 0 ORDER BY id DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [WallItem(*tuple(r)) for r in rows]
 
 
 @dataclass
@@ -175,7 +176,7 @@ def crop_rect(
 
 
 def load_wall_images(
-    conn: Any,
+    reader: Reader,
     event_id: int,
     scene_size: tuple[int, int],
     registered_size: tuple[int, int],
@@ -184,11 +185,11 @@ def load_wall_images(
 ) -> WallImages:
     """Scene crop with overlay, registered photo, face crop, and tile thumbnails."""
     out = WallImages(event_id)
-    event = load_event(conn, event_id)
+    event = reader.event(event_id)
     if event is not None:
         out.item = item_of_event(event)
-        found = load_image(conn, event_id, "spot_pic")
-        scene = _decode(found[0]) if found else None
+        found = reader.image(event_id, "spot_pic")
+        scene = _decode(found.data) if found else None
         box = event.get("face_box")
         box_t = tuple(float(v) for v in box) if box and len(box) == 4 else None
         if scene is not None:
@@ -221,17 +222,17 @@ def load_wall_images(
                     TILE_THUMB_PX, TILE_THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio,
                     Qt.TransformationMode.SmoothTransformation,
                 )  # fmt: skip
-        reg = load_image(conn, event_id, "reg_pic")
-        registered = _decode(reg[0]) if reg else None
+        reg = reader.image(event_id, "reg_pic")
+        registered = _decode(reg.data) if reg else None
         if registered is not None:
             out.registered = registered.scaled(
                 max(1, registered_size[0]), max(1, registered_size[1]),
                 Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation,
             )  # fmt: skip
         if out.face is None:
-            out.face = _decode(load_face_thumb(conn, event_id))
+            out.face = _decode(reader.face_thumbnail(event_id))
     for tile_id in thumbs_for:
-        thumb = _decode(load_face_thumb(conn, tile_id))
+        thumb = _decode(reader.face_thumbnail(tile_id))
         if thumb is not None:
             out.thumbs[tile_id] = thumb
     return out
@@ -400,7 +401,6 @@ class WallWindow(QWidget):
     """The full-screen wall. ``enter(screen)`` shows it; Esc or F11 leaves."""
 
     left = Signal()
-    _loaded = Signal(object)  # WallImages | BaseException, from the worker thread
     _status_text = Signal(str)
 
     def __init__(
@@ -420,7 +420,7 @@ class WallWindow(QWidget):
         self.n_tiles = max(0, min(MAX_TILES, settings.wall_tiles))
         self._recent: deque[WallItem] = deque(maxlen=self.n_tiles + 1)
         self._thumbs: dict[int, QPixmap] = {}
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-wall")
+        self._work = BackgroundWork(self, bridge, threads=1)
         self._loading = False
         self._pending: int | None = None
         self._closed = False
@@ -431,7 +431,6 @@ class WallWindow(QWidget):
         self._alarm_item: WallItem | None = None
         self._flashes_left = 0
         self._build()
-        self._loaded.connect(self._on_loaded)
         self._status_text.connect(self.show_status)
         bridge.event_stored.connect(self._on_event_stored)
         center.changed.connect(self._update_alarm_count)
@@ -598,15 +597,22 @@ class WallWindow(QWidget):
             self._status_text.emit(text)
 
     def _load_recent(self) -> None:
-        try:
-            items = self.bridge.read_sync(lambda c: recent_items(c, self.n_tiles + 1))
-        except Exception as exc:
-            log.warning("wall: cannot read recent events: %s", exc)
-            return
+        limit = self.n_tiles + 1
+        self._work.read(
+            lambda reader: reader.latest_events(limit, self_tests=False),
+            self._recent_loaded,
+            lambda exc: log.warning("wall: cannot read recent events: %s", exc),
+        )
+
+    def _recent_loaded(self, events: list[EventBrief]) -> None:
+        """The newest stored events; those that arrived live meanwhile stay in front."""
+        live = {i.id for i in self._recent}
+        items = [*self._recent, *(WallItem.from_brief(e) for e in events if e.id not in live)]
+        items.sort(key=lambda i: i.id, reverse=True)
         self._recent = deque(items, maxlen=self.n_tiles + 1)
         self._refresh()
-        if items:
-            self._request(items[0].id)
+        if self._recent:
+            self._request(self._recent[0].id)
 
     def _on_event_stored(self, message: EventStored) -> None:
         self.on_event(message.summary)
@@ -735,20 +741,11 @@ class WallWindow(QWidget):
         reg = (max(64, self.registered.width()), max(64, self.registered.height()))
         missing = [i.id for i in self._tile_items() if i.id not in self._thumbs]
         colours = self.settings.overlay_colours
-        store = self.bridge.store
-
-        def work() -> WallImages:
-            return load_wall_images(store.reader(), event_id, scene, reg, missing, colours)
-
-        def done(fut: Any) -> None:
-            exc = fut.exception()
-            if not self._closed:
-                self._loaded.emit(exc if exc is not None else fut.result())
-
-        try:
-            self._pool.submit(work).add_done_callback(done)
-        except RuntimeError:  # shut down
-            self._loading = False
+        self._work.read(
+            lambda reader: load_wall_images(reader, event_id, scene, reg, missing, colours),
+            self._on_loaded,
+            self._on_loaded,
+        )
 
     def _on_loaded(self, result: object) -> None:
         self._loading = False
@@ -859,4 +856,4 @@ class WallWindow(QWidget):
         self._cursor_poll.stop()
         self._cursor_timer.stop()
         logging.getLogger().removeHandler(self._log_handler)
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._work.close()

@@ -51,9 +51,9 @@ def core(qapp: Any, tmp_path: Path) -> Iterator[Core]:
     error = app_mod.start_receiver(thread)
     assert error is None, error
     yield Core(thread, bridge, settings, Client(thread.receiver.port))
-    from gui.ui.models.background import BackgroundReader
+    from gui.ui.background import BackgroundWork
 
-    BackgroundReader.close_all()  # no read may be running when the store closes
+    BackgroundWork.close_all()  # no read may be running when the store closes
     thread.stop(5)
     bridge.close()
 

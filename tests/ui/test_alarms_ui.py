@@ -171,7 +171,8 @@ def test_open_alarms_are_loaded_at_start(rig: Any, samples: Any, qtbot: Any) -> 
     qtbot.waitUntil(lambda: len(stored(rig)) == 1)
     player = FakePlayer()
     late_comer = AlarmCenter(rig.bridge, rig.settings, player=player)
-    assert late_comer.open_count == 1 and player.playing
+    # read off the GUI thread: it arrives a moment later
+    qtbot.waitUntil(lambda: late_comer.open_count == 1 and player.playing, timeout=5000)
 
 
 def test_twice_acknowledged_reports_instead_of_crashing(

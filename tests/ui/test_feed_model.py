@@ -8,16 +8,16 @@ from typing import Any
 import pytest
 
 from gui.core import thumbnails
+from gui.ui.background import BackgroundWork
 from gui.ui.models import feed as feed_mod
-from gui.ui.models.background import BackgroundReader
 from gui.ui.models.feed import FeedModel
 from tests.ui.desktop_fixtures import post, variant
 
 
 def _model(core: Any, qtbot: Any, **kwargs: Any) -> FeedModel:
-    reader = BackgroundReader(lambda: core.bridge.store)
-    model = FeedModel(reader, **kwargs)
-    model._test_reader = reader  # keep it alive with the model
+    work = BackgroundWork(None, core.bridge)
+    model = FeedModel(work, **kwargs)
+    work.setParent(model)  # lives and dies with the model
     core.bridge.event_stored.connect(model.on_event_stored)
     core.bridge.face_thumb_ready.connect(model.on_face_thumb_ready)
     with qtbot.waitSignal(model.loaded, timeout=5000):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
+import threading
 import time
 from collections import namedtuple
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +33,20 @@ def fake_firewall(port: int) -> netinfo.FirewallStatus:
     )  # fmt: skip
 
 
+_core_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _fake_core_loop() -> asyncio.AbstractEventLoop:
+    """A loop on its own thread, as the receiver thread runs one (started once)."""
+    global _core_loop
+    if _core_loop is None:
+        _core_loop = asyncio.new_event_loop()
+        threading.Thread(target=_core_loop.run_forever, name="fake-core", daemon=True).start()
+    return _core_loop
+
+
 class FakeBridge(QObject):
-    """Just the signals and receiver facts the connect panel reads."""
+    """Just the signals, receiver facts and core loop the connect panel uses."""
 
     event_stored = Signal(object)
     request_logged = Signal(object)
@@ -54,8 +70,11 @@ class FakeBridge(QObject):
         self.last_state = None
 
     @property
-    def store(self) -> Any:
+    def reader(self) -> Any:
         raise RuntimeError("no store in this test")
+
+    def in_core(self, coro_factory: Callable[[], Awaitable[Any]]) -> Future[Any]:
+        return asyncio.run_coroutine_threadsafe(coro_factory(), _fake_core_loop())  # type: ignore[arg-type]
 
 
 def fake_source() -> dict[str, list[Any]]:
@@ -324,9 +343,9 @@ def test_devices_silence_colours(rig: Any, qtbot: Any) -> None:
 
     event = sender.refreshed(load_sample("blacklist"), now_ms())
     assert rig.client.post_json("/EventServer/api/RealTimeEvent", event).status == 200
-    conn = rig.receiver.store.reader()
+    reader = rig.bridge.reader
     later = now_ms() + 11 * 60_000
-    rows = dev.load(conn, later, 10, [])
+    rows = dev.load(reader, later, 10, [])
     gate = next(r for r in rows if r["key"] == "gate-2")
     assert gate["level"] == silence.AMBER
     model = dev.DevicesModel()
@@ -334,7 +353,7 @@ def test_devices_silence_colours(rig: Any, qtbot: Any) -> None:
     idx = model.index(model.row_of("gate-2"), model.COLUMNS.index("traffic"))
     assert idx.data() == "silent"
     assert idx.data(8).color().name() == dev.LEVEL_BACKGROUND[silence.AMBER]
-    rows = dev.load(conn, now_ms() + 25 * 60_000, 10, [])
+    rows = dev.load(reader, now_ms() + 25 * 60_000, 10, [])
     assert next(r for r in rows if r["key"] == "gate-2")["level"] == silence.RED
 
 
@@ -348,8 +367,8 @@ def test_send_test_event_dialog(rig: Any, qtbot: Any) -> None:
     qtbot.addWidget(dialog)
     dialog.shape.setCurrentText("legacy")
     dialog.send_button.click()
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
-    assert dialog.result.ok and dialog.result_label.text().startswith("OK: 200")
+    qtbot.waitUntil(lambda: dialog.sent is not None, timeout=10000)
+    assert dialog.sent.ok and dialog.result_label.text().startswith("OK: 200")
     fmt = rig.receiver.store.read_sync(
         lambda c: c.execute("SELECT format, self_test FROM events").fetchall()
     )
@@ -427,30 +446,6 @@ def test_quiet_at_night_is_a_per_camera_option(rig: Any, qtbot: Any) -> None:
     assert settings_mod.load().quiet_at_night == ["gate-2"]
     panel.set_quiet_at_night("gate-2", False)
     assert rig.settings.quiet_at_night == [] and settings_mod.load().quiet_at_night == []
-
-
-def test_worker_drops_results_for_a_deleted_page(qtbot: Any) -> None:
-    import shiboken6
-    from PySide6.QtWidgets import QWidget
-
-    from gui.ui.installer.common import Worker
-
-    got: list[Any] = []
-    page = QWidget()
-    worker = Worker(page)
-    worker.run(lambda: (time.sleep(0.3), "late")[1], got.append)
-    shiboken6.delete(page)  # the page goes away while the query runs
-    alive = QWidget()
-    qtbot.addWidget(alive)
-    other = Worker(alive)
-    other.run(lambda: "ok", got.append)
-    qtbot.waitUntil(lambda: "ok" in got, timeout=5000)
-    qtbot.wait(500)
-    assert got == ["ok"]
-    other.close()
-    other.run(lambda: "after close", got.append)
-    qtbot.wait(200)
-    assert got == ["ok"]
 
 
 def test_new_addresses_show_up_by_themselves(qtbot: Any) -> None:

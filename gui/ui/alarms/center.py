@@ -9,7 +9,6 @@ change back, so every view updates from the same signal).
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from typing import Any
 
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from gui.core import alarms as core_alarms
 from gui.core.alarms import Alarm
 from gui.core.messages import AlarmChanged
+from gui.ui.background import BackgroundWork
 from gui.ui.sound import AlarmSound, Player
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,6 @@ class AlarmCenter(QObject):
     raised = Signal(object)
     #: An acknowledgement was refused or failed (message for a status line, never a dialog).
     ack_failed = Signal(str)
-    _ack_result = Signal(object)  # list[Alarm] | BaseException, from the core thread
 
     def __init__(
         self,
@@ -55,7 +54,9 @@ class AlarmCenter(QObject):
         self.window = window
         self.sound = AlarmSound(settings, player, self)
         self._open: dict[int, Alarm] = {}
-        self._ack_result.connect(self._on_ack_result)
+        #: Alarms closed while a reload's read was on its way (it may still list them open).
+        self._closed_since_read: set[int] | None = None
+        self._work = BackgroundWork(self, bridge)
         bridge.alarm_changed.connect(self._on_alarm_changed)
         self.reload()
 
@@ -63,12 +64,18 @@ class AlarmCenter(QObject):
 
     def reload(self) -> None:
         """Load the open alarms from the store (start-up; after a reconnect)."""
-        try:
-            found = self.bridge.read_sync(lambda c: core_alarms.list_alarms(c, "open"))
-        except Exception as exc:
-            log.warning("cannot read open alarms: %s", exc)
-            return
+        self._closed_since_read = set()
+        self._work.read(
+            lambda reader: reader.alarms("open"),
+            self._open_loaded,
+            lambda exc: log.warning("cannot read open alarms: %s", exc),
+        )
+
+    def _open_loaded(self, found: list[Alarm]) -> None:
+        closed, self._closed_since_read = self._closed_since_read or set(), None
         for alarm in found:
+            if alarm.id in closed:
+                continue
             current = self._open.get(alarm.id)
             if current is None or current.count <= alarm.count:
                 self._open[alarm.id] = alarm
@@ -92,6 +99,8 @@ class AlarmCenter(QObject):
             self._open[alarm.id] = alarm
         else:
             self._open.pop(alarm.id, None)
+            if self._closed_since_read is not None:
+                self._closed_since_read.add(alarm.id)
         fresh = item.change == "raised"
         self._after_change(restart=fresh and alarm.sounds)
         if fresh:
@@ -128,18 +137,7 @@ class AlarmCenter(QObject):
         if engine is None:
             self.ack_failed.emit(self.tr("alarms are not running in this receiver"))
             return
-        try:
-            fut = self.bridge.in_core(lambda: call(engine))
-        except Exception as exc:
-            self.ack_failed.emit(str(exc))
-            return
-
-        def done(f: Any) -> None:
-            exc = f.exception()
-            with contextlib.suppress(RuntimeError):  # the window is gone
-                self._ack_result.emit(exc if exc is not None else f.result())
-
-        fut.add_done_callback(done)
+        self._work.core(lambda: call(engine), self._on_ack_result, self._on_ack_result)
 
     def _on_ack_result(self, result: object) -> None:
         if isinstance(result, BaseException):

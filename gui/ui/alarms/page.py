@@ -29,29 +29,12 @@ from gui.core import alarms as core_alarms
 from gui.core.alarms import Alarm
 from gui.ui.alarms.banner import camera_of
 from gui.ui.alarms.center import AlarmCenter
-from gui.ui.models.background import BackgroundReader
+from gui.ui.background import BackgroundWork
 from gui.ui.models.table import ListTableModel
 from gui.ui.views.words import format_ms, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
-
-
-def fetch_alarms(conn: Any, state: str | None, before_id: int | None, limit: int) -> list[Alarm]:
-    """One page, newest first, below ``before_id``."""
-    sql = f"SELECT {core_alarms._COLUMNS} FROM alarms"
-    where, params = [], []
-    if state is not None:
-        where.append("state = ?")
-        params.append(state)
-    if before_id is not None:
-        where.append("id < ?")
-        params.append(before_id)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += " ORDER BY id DESC LIMIT ?"
-    params.append(limit)
-    return [Alarm.from_row(r) for r in conn.execute(sql, params).fetchall()]
 
 
 class AlarmTableModel(ListTableModel):
@@ -60,9 +43,9 @@ class AlarmTableModel(ListTableModel):
     COLUMNS = ("state", "kind", "who", "camera", "count", "first", "last", "acked_by", "note")
     loaded = Signal()
 
-    def __init__(self, reader: BackgroundReader, parent: Any = None) -> None:
+    def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
         super().__init__(parent)
-        self.reader = reader
+        self.work = work
         self.state: str | None = "open"
         self.rows: list[Alarm] = []
         self._more = True
@@ -130,8 +113,8 @@ class AlarmTableModel(ListTableModel):
         state = self.state
         self._busy = True
         limit = max(PAGE_SIZE, len(self.rows))
-        self.reader.submit(
-            lambda c: fetch_alarms(c, state, None, limit),
+        self.work.read(
+            lambda reader: reader.alarms(state, limit=limit),
             lambda rows: self._replace(rows, generation, limit),
         )
 
@@ -153,8 +136,8 @@ class AlarmTableModel(ListTableModel):
             return
         self._busy = True
         generation, state, before = self._generation, self.state, self.rows[-1].id
-        self.reader.submit(
-            lambda c: fetch_alarms(c, state, before, PAGE_SIZE),
+        self.work.read(
+            lambda reader: reader.alarms(state, before_id=before, limit=PAGE_SIZE),
             lambda rows: self._append(rows, generation),
         )
 
@@ -177,8 +160,8 @@ class AlarmsPage(QWidget):
         super().__init__(parent)
         self.center = center
         self.settings = settings
-        self.reader = BackgroundReader(lambda: center.bridge.store, self)
-        self.model = AlarmTableModel(self.reader, self)
+        self.work = BackgroundWork(self, center.bridge)
+        self.model = AlarmTableModel(self.work, self)
 
         self.state = QComboBox(self)
         for text, value in ((self.tr("Open"), "open"), (self.tr("Acknowledged"), "acked"),
@@ -266,4 +249,4 @@ class AlarmsPage(QWidget):
         self.note.clear()
 
     def close_reader(self) -> None:
-        self.reader.close()
+        self.work.close()

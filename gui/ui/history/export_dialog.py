@@ -1,8 +1,8 @@
 """Export the history filter's events: format, photos, a progress bar with Cancel.
 
-The export runs on a plain worker thread with its own read connection
-(``core.export.export_events``); progress comes back as a queued signal, so
-exporting 100,000 events never freezes the window. Cancelling leaves nothing
+The export runs on a worker thread (``BackgroundWork``, the core reader's
+``export``); progress comes back as a queued signal, so exporting 100,000
+events never freezes the window. Cancelling leaves nothing
 under the chosen names (the core writes to temporary names and renames last).
 """
 
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import export, query
+from gui.ui.background import BackgroundWork
 
 
 class ExportDialog(QDialog):
@@ -43,7 +44,8 @@ class ExportDialog(QDialog):
         self.bridge = bridge
         self.filter = flt
         self.cancel_event = threading.Event()
-        self.thread: threading.Thread | None = None
+        self.running = False
+        self.work = BackgroundWork(self, bridge, threads=1)
         self.setWindowTitle(self.tr("Export events"))
         self.setMinimumWidth(560)
 
@@ -137,30 +139,32 @@ class ExportDialog(QDialog):
             return
         images = Path(self.images_path.text().strip()) if self.images.currentData() else None
         fmt = self.format.currentData()
-        store = self.bridge.store
         flt = self.filter
-        self.cancel_event.clear()
+        cancel = self.cancel_event
+        progressed = self.progressed
+        cancel.clear()
         self.start_button.setEnabled(False)
         self.status.setText(self.tr("Exporting…"))
+        self.running = True
 
-        def work() -> None:
-            try:
-                result = export.export_events(
-                    store.reader(), flt, out, fmt, images=images,
-                    progress=lambda d, t: self.progressed.emit(d, t), cancel=self.cancel_event,
-                )  # fmt: skip
-            except export.ExportCancelled:
-                self.finished_error.emit("")
-            except Exception as exc:
-                self.finished_error.emit(str(exc))
-            else:
-                self.finished_ok.emit(result)
+        def finished(result: export.ExportResult) -> None:
+            self.running = False
+            self.finished_ok.emit(result)
 
-        self.thread = threading.Thread(target=work, name="gatewatch-export", daemon=True)
-        self.thread.start()
+        def failed(exc: BaseException) -> None:
+            self.running = False
+            self.finished_error.emit("" if isinstance(exc, export.ExportCancelled) else str(exc))
+
+        self.work.read(
+            lambda reader: reader.export(
+                flt, out, fmt, images=images, progress=progressed.emit, cancel=cancel
+            ),
+            finished,
+            failed,
+        )
 
     def cancel(self) -> None:
-        if self.thread is not None and self.thread.is_alive():
+        if self.running:
             self.cancel_event.set()
             self.status.setText(self.tr("Cancelling…"))
             return

@@ -2,21 +2,21 @@
 
 The store filters and sorts (``core.query``, keyset cursors for every sort),
 this model only holds the rows fetched so far. Pages are read on worker
-threads (``BackgroundReader``), so scrolling to the end of a million events
-never blocks the GUI thread: each ``fetchMore`` asks for one more page and
+threads (``BackgroundWork`` asking the core's ``Reader``), so scrolling to the
+end of a million events never blocks the GUI thread: each ``fetchMore`` asks for one more page and
 returns at once. The total count is a second, slower query that arrives later.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from gui.core import query
-from gui.ui.models.background import BackgroundReader
+from gui.core.reader import EventPage, HistoryItem
+from gui.ui.background import BackgroundWork
 from gui.ui.views.words import format_ms, format_score, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
@@ -27,63 +27,6 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("time", "name", "identity_id", "type", "score", "camera", "box", "warnings", "pinned")
 #: Columns the header can sort by, and the core sort each one means.
 SORTABLE = {"time": "time", "score": "score", "name": "name"}
-_ROW_COLUMNS = (
-    "id, ts, identity_name, identity_id, person_type, score, coalesce(ep_name, ep_id, device_id),"
-    " dev_sno, warning_codes, pinned"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryRow:
-    id: int
-    ts: int
-    name: str | None
-    identity_id: str | None
-    person_type: int | None
-    score: float | None
-    camera: str | None
-    box: str | None
-    warnings: str
-    pinned: bool
-    key: tuple[Any, ...]  # the keyset cursor value of this row
-
-
-@dataclass(frozen=True, slots=True)
-class PageResult:
-    rows: list[HistoryRow]
-    more: bool
-
-
-def fetch_history_page(
-    conn: Any,
-    flt: query.EventFilter,
-    sort: str,
-    descending: bool,
-    before: tuple[Any, ...] | None,
-    limit: int = PAGE_SIZE,
-) -> PageResult:
-    """One page of plain rows (runs on a worker thread)."""
-    raw = query.fetch_rows(
-        conn, flt, limit=limit + 1, before=before, columns=_ROW_COLUMNS, sort=sort,
-        descending=descending,
-    )  # fmt: skip
-    rows = [
-        HistoryRow(
-            id=r[0],
-            ts=r[1],
-            name=r[2],
-            identity_id=r[3],
-            person_type=r[4],
-            score=r[5],
-            camera=r[6],
-            box=r[7],
-            warnings=r[8] or "",
-            pinned=bool(r[9]),
-            key=query.sort_key(r, sort),
-        )
-        for r in raw[:limit]
-    ]
-    return PageResult(rows, len(raw) > limit)
 
 
 class HistoryModel(QAbstractTableModel):
@@ -93,14 +36,14 @@ class HistoryModel(QAbstractTableModel):
     loaded = Signal()
     failed = Signal(str)
 
-    def __init__(self, reader: BackgroundReader, parent: Any = None) -> None:
+    def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
         super().__init__(parent)
-        self.reader = reader
+        self.work = work
         self.filter = query.EventFilter()
         self.sort_name = "time"
         self.descending = True
         self.count: int | None = None
-        self._rows: list[HistoryRow] = []
+        self._rows: list[HistoryItem] = []
         self._more = False
         self._busy = False
         self._generation = 0
@@ -126,7 +69,7 @@ class HistoryModel(QAbstractTableModel):
         }  # fmt: skip
         return titles[COLUMNS[section]]
 
-    def row_at(self, row: int) -> HistoryRow | None:
+    def row_at(self, row: int) -> HistoryItem | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def data(self, index: Index, role: int = 0) -> Any:
@@ -144,7 +87,7 @@ class HistoryModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _text(self, r: HistoryRow, column: str) -> str:
+    def _text(self, r: HistoryItem, column: str) -> str:
         if column == "time":
             return format_ms(r.ts)
         if column == "name":
@@ -190,8 +133,10 @@ class HistoryModel(QAbstractTableModel):
         self._busy = True
         generation = self._generation
         flt, sort, desc, before = self.filter, self.sort_name, self.descending, self._rows[-1].key
-        self.reader.submit(
-            lambda c: fetch_history_page(c, flt, sort, desc, before, PAGE_SIZE),
+        self.work.read(
+            lambda reader: reader.events_page(
+                flt, sort=sort, descending=desc, before=before, limit=PAGE_SIZE
+            ),
             lambda page: self._append(page, generation),
             lambda exc: self._failed(exc, generation),
         )
@@ -211,18 +156,18 @@ class HistoryModel(QAbstractTableModel):
         self._busy = True
         self.count = None
         self.count_changed.emit(None)
-        self.reader.submit(
-            lambda c: fetch_history_page(c, flt, sort, desc, None, PAGE_SIZE),
+        self.work.read(
+            lambda reader: reader.events_page(flt, sort=sort, descending=desc, limit=PAGE_SIZE),
             lambda page: self._replace(page, generation),
             lambda exc: self._failed(exc, generation),
         )
-        self.reader.submit(
-            lambda c: query.count(c, flt),
+        self.work.read(
+            lambda reader: reader.count_events(flt),
             lambda n: self._counted(n, generation),
             lambda exc: self._failed(exc, generation),
         )
 
-    def _replace(self, page: PageResult, generation: int) -> None:
+    def _replace(self, page: EventPage, generation: int) -> None:
         if generation != self._generation:
             return
         self._busy = False
@@ -232,7 +177,7 @@ class HistoryModel(QAbstractTableModel):
         self.endResetModel()
         self.loaded.emit()
 
-    def _append(self, page: PageResult, generation: int) -> None:
+    def _append(self, page: EventPage, generation: int) -> None:
         if generation != self._generation:
             return
         self._busy = False

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import query, retention
+from gui.core.reader import DeviceNames, HistoryItem
+from gui.ui.background import BackgroundWork
 from gui.ui.history import model as history_model
-from gui.ui.history.model import COLUMNS, SORTABLE, HistoryModel, HistoryRow
-from gui.ui.models.background import BackgroundReader
+from gui.ui.history.model import COLUMNS, SORTABLE, HistoryModel
 from gui.ui.views.detail_pane import DetailPane
 from gui.ui.views.words import person_type_word, want_action_words
 
@@ -63,16 +64,6 @@ def time_range(pick: str, now: dt.datetime | None = None) -> tuple[int | None, i
     return None, None
 
 
-def _distinct(conn: Any) -> tuple[list[tuple[str, str]], list[str]]:
-    """Cameras (ep_id, label) and box serials for the filter lists (small tables)."""
-    cams = [
-        (r[0], f"{r[1]} ({r[0]})" if r[1] else r[0])
-        for r in conn.execute("SELECT ep_id, name FROM cameras ORDER BY name, ep_id")
-    ]
-    boxes = [r[0] for r in conn.execute("SELECT sn FROM boxes WHERE sn != '' ORDER BY sn")]
-    return cams, boxes
-
-
 class HistoryPage(QWidget):
     """Filter bar + lazy table + the live view's detail pane."""
 
@@ -80,8 +71,8 @@ class HistoryPage(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.settings = settings
-        self.reader = BackgroundReader(lambda: bridge.store, self)
-        self.model = HistoryModel(self.reader, self)
+        self.work = BackgroundWork(self, bridge)
+        self.model = HistoryModel(self.work, self)
         self.model.colours = settings.overlay_colours if settings is not None else {}
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -341,10 +332,11 @@ class HistoryPage(QWidget):
             self.apply_filters()
 
     def refresh_lists(self) -> None:
-        self.reader.submit(_distinct, self._lists_loaded)
+        self.work.read(lambda reader: reader.device_names(), self._lists_loaded)
 
-    def _lists_loaded(self, lists: tuple[list[tuple[str, str]], list[str]]) -> None:
-        cams, boxes = lists
+    def _lists_loaded(self, names: DeviceNames) -> None:
+        cams = [(ep_id, f"{name} ({ep_id})" if name else ep_id) for ep_id, name in names.cameras]
+        boxes = names.boxes
         for combo, items in ((self.device, cams), (self.box, [(b, b) for b in boxes])):
             combo.blockSignals(True)
             while combo.count() > 1:
@@ -355,7 +347,7 @@ class HistoryPage(QWidget):
 
     # -- selection, pin, export -------------------------------------------------------------------
 
-    def current_row(self) -> HistoryRow | None:
+    def current_row(self) -> HistoryItem | None:
         index = self.table.selectionModel().currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 

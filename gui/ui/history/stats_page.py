@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import stats
-from gui.ui.models.background import BackgroundReader
+from gui.ui.background import BackgroundWork
 from gui.ui.views.words import person_type_colour, person_type_word
 
 Index = QModelIndex | QPersistentModelIndex
@@ -118,7 +118,7 @@ class StatsPage(QWidget):
         super().__init__(parent)
         self.bridge = bridge
         self.settings = settings
-        self.reader = BackgroundReader(lambda: bridge.store, self)
+        self.work = BackgroundWork(self, bridge)
         self.result: stats.Stats | None = None
         self._request = 0
 
@@ -204,8 +204,8 @@ class StatsPage(QWidget):
         self._request += 1
         request = self._request
         self.summary.setText(self.tr("counting…"))
-        self.reader.submit(
-            lambda c: stats.compute(c, since=since, until=until, bucket=bucket),
+        self.work.read(
+            lambda reader: reader.statistics(since=since, until=until, bucket=bucket),
             lambda result: self._show(result, request),
             lambda exc: self.summary.setText(str(exc)),
         )

@@ -14,9 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from gui.core.messages import DiskStatusMeasured, StorageStateChanged
-from gui.core.retention import DiskStatus, Policy, disk_status
+from gui.core.retention import DiskStatus, Policy
 from gui.ui import plain
-from gui.ui.models.background import BackgroundReader
+from gui.ui.background import BackgroundWork
 
 
 def human_bytes(n: int) -> str:
@@ -42,9 +42,9 @@ class StorageStatus(QLabel):
         self._render()
         # The core publishes the disk status after its first retention run and then
         # every minute; measure once now so the label is not empty until then.
-        self._reader = BackgroundReader(lambda: bridge.store, self)
+        self._work = BackgroundWork(self, bridge)
         policy = Policy.from_settings(settings)
-        self._reader.submit(lambda _conn: disk_status(bridge.store, policy), self._first)
+        self._work.read(lambda reader: reader.disk_status(policy), self._first)
 
     def _first(self, status: DiskStatus) -> None:
         if self.disk is None:

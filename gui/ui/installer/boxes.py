@@ -8,6 +8,7 @@ window, not even a box that takes its 10 s to time out.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime
@@ -29,7 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.ui.installer.common import Worker, plain_label, tr
+from gui.ui.background import BackgroundWork
+from gui.ui.installer.common import plain_label, tr
 from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -185,7 +187,7 @@ class BoxesSection(QGroupBox):
         super().__init__(tr("Boxes"), parent)
         self.setObjectName("BoxesSection")
         self.bridge = bridge
-        self.worker = Worker(self)
+        self.work = BackgroundWork(self, bridge)
         self._busy = False
         self._build()
         self.timer = QTimer(self)
@@ -214,10 +216,9 @@ class BoxesSection(QGroupBox):
             self.set_status(tr("Box features are not running in this receiver."))
             return
 
-        def run() -> Any:
-            return self.bridge.in_core(lambda: work(service)).result(timeout)
-
-        self.worker.run(run, done, failed or self._failed)
+        self.work.core(
+            lambda: asyncio.wait_for(work(service), timeout), done, failed or self._failed
+        )
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
@@ -496,4 +497,4 @@ class BoxesSection(QGroupBox):
 
     def close_worker(self) -> None:
         self.timer.stop()
-        self.worker.close()
+        self.work.close()

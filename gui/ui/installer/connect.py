@@ -1,13 +1,13 @@
 """The connect page: which URL to type into the box, is it sending, is it right.
 
 Shown on first start (as a page of the main window, never a modal dialog) and
-one click away afterwards. Everything slow (the firewall command, the
-self-test POST, verdict queries) runs on worker threads.
+one click away afterwards. Everything slow runs off the GUI thread: the
+firewall command and verdict queries on worker threads, the self-test POST on
+the core's loop.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import time
 from collections.abc import Callable
@@ -34,9 +34,9 @@ from gui.core.devices import box_serial_of_camera
 from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
 from gui.core.messages import EventStored, RequestLogged
 from gui.ui import plain
+from gui.ui.background import BackgroundWork
 from gui.ui.installer.common import (
     RefreshWhenShown,
-    Worker,
     chinese,
     copy_button,
     plain_label,
@@ -186,7 +186,7 @@ class ConnectPanel(QWidget):
         self._firewall = firewall or (lambda port: netinfo.firewall_status(port))
         self._is_local = is_local or self._default_is_local
         self._open_settings = open_settings
-        self.worker = Worker(self)
+        self.work = BackgroundWork(self, bridge)
         self.info: netinfo.ConnectInfo | None = None
         self.url_fields: list[QLineEdit] = []
         self.self_test_result: sender.SendResult | None = None
@@ -493,9 +493,8 @@ class ConnectPanel(QWidget):
         self._verdicts_refresh.request()
 
     def _load_verdicts(self) -> None:
-        store_getter = lambda: self.bridge.store  # noqa: E731
         now = now_ms()
-        self.worker.run(lambda: verdicts.build(store_getter().reader(), now), self._verdicts_loaded)
+        self.work.read(lambda reader: reader.verdicts(now), self._verdicts_loaded)
 
     def _verdicts_loaded(self, found: list[verdicts.Verdict]) -> None:
         self.verdicts_model.set_verdicts(found)
@@ -534,14 +533,15 @@ class ConnectPanel(QWidget):
         self.self_test_label.show()
         self.firewall_label.show()
         event = sender.self_test_event(now_ms())
-        self.worker.run(
-            lambda: asyncio.run(sender.post_once(url, event, self_test=True, timeout=5.0)),
+        self.work.core(
+            lambda: sender.post_once(url, event, self_test=True, timeout=5.0),
             self._self_test_done,
             lambda exc: self._self_test_done(sender.SendResult(url, 0, "", 0.0, 1, str(exc))),
         )
         port = self.port()
-        self.worker.run(
-            lambda: self._firewall(port),
+        firewall = self._firewall
+        self.work.run(
+            lambda: firewall(port),
             self._firewall_done,
             lambda exc: self._firewall_done(
                 netinfo.FirewallStatus(False, None, tr("firewall check failed: {e}").format(e=exc))
@@ -575,5 +575,5 @@ class ConnectPanel(QWidget):
         self.firewall_copy.setVisible(has_command)
 
     def close_worker(self) -> None:
-        self.worker.close()
+        self.work.close()
         self.boxes.close_worker()

@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import devices, installer, sender, silence
+from gui.core import sender, silence
 from gui.ui import plain
-from gui.ui.installer.common import RefreshWhenShown, Worker, plain_label, tr
+from gui.ui.background import BackgroundWork
+from gui.ui.installer.common import RefreshWhenShown, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -54,10 +55,10 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def load(conn: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, Any]]:
+def load(reader: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str, Any]]:
     """Rows for the table: each box followed by its cameras, then cameras of unknown boxes."""
-    found = devices.list_devices(conn)
-    activity = installer.events_per_hour(conn, now, 24)
+    found = reader.devices()
+    activity = reader.device_activity(now, 24)
     state = silence.evaluate(
         [{"sn": b["sn"], "name": b["name"], "last_seen": b["last_seen"]} for b in found["boxes"]],
         found["cameras"], now, minutes, quiet,
@@ -336,7 +337,7 @@ class DevicesPanel(QWidget):
         self.setObjectName("DevicesPanel")
         self.bridge = bridge
         self.settings = settings
-        self.worker = Worker(self)
+        self.work = BackgroundWork(self, bridge)
         self.model = DevicesModel(self)
         self.loads = 0
         layout = QVBoxLayout(self)
@@ -399,9 +400,8 @@ class DevicesPanel(QWidget):
         now = now_ms()
         minutes = self._minutes()
         quiet = self.settings.quiet_at_night
-        getter = lambda: self.bridge.store  # noqa: E731
-        self.worker.run(lambda: load(getter().reader(), now, minutes, quiet),
-                        lambda rows: self._loaded(rows, now))  # fmt: skip
+        self.work.read(lambda reader: load(reader, now, minutes, quiet),
+                       lambda rows: self._loaded(rows, now))  # fmt: skip
 
     def _loaded(self, rows: list[dict[str, Any]], now: int) -> None:
         current = self.table.currentIndex()
@@ -446,4 +446,4 @@ class DevicesPanel(QWidget):
         self.reload()
 
     def close_worker(self) -> None:
-        self.worker.close()
+        self.work.close()

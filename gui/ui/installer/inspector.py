@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import event_rows, installer, requestlog, sender
+from gui.core import sender
 from gui.core.messages import RequestLogged
 from gui.ui import plain
-from gui.ui.installer.common import Worker, copy_text, plain_label, tr
+from gui.ui.background import BackgroundWork
+from gui.ui.installer.common import copy_text, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -76,10 +77,9 @@ class RequestsModel(ListTableModel):
                "events", "duration_ms", "reply")  # fmt: skip
     loaded = Signal()
 
-    def __init__(self, worker: Worker, store_getter: Callable[[], Any], parent: Any = None) -> None:
+    def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
         super().__init__(parent)
-        self.worker = worker
-        self.store_getter = store_getter
+        self.work = work
         self.rows: list[dict[str, Any]] = []
         self.filters: dict[str, Any] = {"status": None, "source": None, "path": None}
         self._more = True
@@ -91,12 +91,9 @@ class RequestsModel(ListTableModel):
 
     # -- loading -----------------------------------------------------------------------
 
-    def _query(self, before: int | None) -> Callable[[], list[dict[str, Any]]]:
+    def _query(self, before: int | None) -> Callable[[Any], list[dict[str, Any]]]:
         filters = dict(self.filters)
-        getter = self.store_getter
-        return lambda: requestlog.list_requests(
-            getter().reader(), limit=PAGE, before=before, **filters
-        )
+        return lambda reader: reader.requests(limit=PAGE, before=before, **filters)
 
     def set_filters(self, *, status: int | None, source: str | None, path: str | None) -> None:
         self.filters = {"status": status, "source": source or None, "path": path or None}
@@ -110,7 +107,7 @@ class RequestsModel(ListTableModel):
         self._more = True
         self.endResetModel()
         self._loading = True
-        self.worker.run(self._query(None), lambda rows: self._page(generation, rows, True))
+        self.work.read(self._query(None), lambda rows: self._page(generation, rows, True))
 
     def _page(self, generation: int, rows: list[dict[str, Any]], first: bool) -> None:
         if generation != self._generation:
@@ -139,7 +136,7 @@ class RequestsModel(ListTableModel):
         self._loading = True
         generation = self._generation
         before = self.rows[-1]["id"]
-        self.worker.run(self._query(before), lambda rows: self._page(generation, rows, False))
+        self.work.read(self._query(before), lambda rows: self._page(generation, rows, False))
 
     def matches(self, row: dict[str, Any]) -> bool:
         f = self.filters
@@ -247,8 +244,8 @@ class RequestInspector(QWidget):
         self.bridge = bridge
         self.show_event = show_event
         self.curl_dir = curl_dir
-        self.worker = Worker(self)
-        self.model = RequestsModel(self.worker, lambda: bridge.store, self)
+        self.work = BackgroundWork(self, bridge)
+        self.model = RequestsModel(self.work, self)
         self.detail: dict[str, Any] | None = None
         self._build()
         bridge.request_logged.connect(self._on_request_logged)
@@ -360,10 +357,7 @@ class RequestInspector(QWidget):
         if not current.isValid():
             return
         rid = self.model.rows[current.row()]["id"]
-        getter = lambda: self.bridge.store  # noqa: E731
-        self.worker.run(
-            lambda: installer.request_detail(getter().reader(), rid), self._detail_loaded
-        )
+        self.work.read(lambda reader: reader.request(rid), self._detail_loaded)
 
     def _detail_loaded(self, detail: dict[str, Any] | None) -> None:
         self.detail = detail
@@ -406,10 +400,9 @@ class RequestInspector(QWidget):
         if self.detail is None:
             return
         rid = self.detail["id"]
-        getter = lambda: self.bridge.store  # noqa: E731
 
-        def load() -> QImage | None:
-            data = installer.body_image(getter().reader(), rid, json_path)
+        def load(reader: Any) -> QImage | None:
+            data = reader.request_image(rid, json_path)
             if data is None:
                 return None
             image = QImage()
@@ -422,7 +415,7 @@ class RequestInspector(QWidget):
             dialog = ImageDialog(image, json_path, self)
             dialog.show()
 
-        self.worker.run(load, show)
+        self.work.read(load, show)
 
     # -- curl --------------------------------------------------------------------------
 
@@ -431,32 +424,29 @@ class RequestInspector(QWidget):
         if self.detail is None:
             return
         detail = self.detail
-        getter = lambda: self.bridge.store  # noqa: E731
         folder = self.curl_dir or _default_curl_dir(self.bridge)
+        url = f"http://127.0.0.1:{_port(self.bridge)}{detail['path']}"
 
-        def work() -> str:
-            conn = getter().reader()
-            found = requestlog.load_request(conn, detail["id"]) or {}
-            body = found.get("body")
+        def write(reader: Any) -> str:
+            body = reader.request_body(detail["id"])
             if body is None and detail.get("event_ids"):
-                raws = [event_rows.load_raw(conn, e) for e in detail["event_ids"]]
+                raws = [reader.event_raw(e) for e in detail["event_ids"]]
                 raws = [r for r in raws if r is not None]
                 payload: Any = raws[0] if len(raws) == 1 else raws
                 body = sender.encode(payload)
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"request-{detail['id']}.json"
             path.write_bytes(body or b"")
-            url = f"http://127.0.0.1:{_port(self.bridge)}{detail['path']}"
             return sender.curl_command(url, path)
 
         def done(command: str) -> None:
             copy_text(command)
             self.summary.setText(tr("Copied: {command}").format(command=command))
 
-        self.worker.run(work, done)
+        self.work.read(write, done)
 
     def close_worker(self) -> None:
-        self.worker.close()
+        self.work.close()
 
 
 def detail_text(detail: dict[str, Any]) -> str:
@@ -505,7 +495,7 @@ def _port(bridge: Any) -> int:
 
 def _default_curl_dir(bridge: Any) -> Path:
     try:
-        return Path(bridge.store.data_dir) / "curl"
+        return Path(bridge.data_dir) / "curl"
     except Exception:
         import tempfile
 

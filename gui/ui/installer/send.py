@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,8 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import event_rows, sender
-from gui.ui.installer.common import Worker, copy_text, plain_label, tr
+from gui.core import sender
+from gui.ui.background import BackgroundWork
+from gui.ui.installer.common import copy_text, plain_label, tr
 
 
 def now_ms() -> int:
@@ -40,8 +40,8 @@ class SendTestDialog(QDialog):
     def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Send test event"))
-        self.worker = Worker(self)
-        self.result: sender.SendResult | None = None
+        self.work = BackgroundWork(self, bridge)
+        self.sent: sender.SendResult | None = None
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.url = QLineEdit(own_url(bridge))
@@ -81,24 +81,21 @@ class SendTestDialog(QDialog):
         self_test = self.self_test.isChecked()
         self.send_button.setEnabled(False)
         self.result_label.setText(tr("Sending to {url} …").format(url=url))
-        self.worker.run(
-            lambda: asyncio.run(sender.post_once(url, event, self_test=self_test)), self._done
+        self.work.core(
+            lambda: sender.post_once(url, event, self_test=self_test),
+            self._done,
+            lambda exc: self._done(sender.SendResult(url, 0, "", 0.0, 1, str(exc))),
         )
 
     def _done(self, result: sender.SendResult) -> None:
-        self.result = result
+        self.sent = result
         self.send_button.setEnabled(True)
         prefix = tr("OK") if result.ok else tr("FAILED")
         self.result_label.setText(f"{prefix}: {result.summary()}")
 
     def done(self, code: int) -> None:
-        self.worker.close()
+        self.work.close()
         super().done(code)
-
-
-def load_event_payload(store: Any, event_id: int) -> Any:
-    """The stored event's original JSON, photos put back (what the box sent)."""
-    return event_rows.load_raw(store.reader(), event_id)
 
 
 def replay_event(
@@ -112,22 +109,25 @@ def replay_event(
     if not ok or not url.strip():
         return
     url = sender.with_path(url.strip())
-    worker = Worker(parent)
+    work = BackgroundWork(parent, bridge)
 
-    def work() -> sender.SendResult:
-        payload = load_event_payload(bridge.store, event_id)
-        if payload is None:
-            return sender.SendResult(
-                url, 0, "", 0.0, 0, tr("event {id} not found").format(id=event_id)
-            )
-        return asyncio.run(sender.post_once(url, payload))
-
-    def done(result: sender.SendResult) -> None:
+    def finish(result: sender.SendResult) -> None:
         report(tr("Replay of event {id} to {url}: {result}").format(
             id=event_id, url=url, result=result.summary()))  # fmt: skip
-        worker.close()
+        work.deleteLater()
 
-    worker.run(work, done)
+    def failed(exc: BaseException) -> None:
+        finish(sender.SendResult(url, 0, "", 0.0, 0, str(exc)))
+
+    def post(payload: Any) -> None:
+        if payload is None:
+            finish(sender.SendResult(
+                url, 0, "", 0.0, 0, tr("event {id} not found").format(id=event_id)))  # fmt: skip
+            return
+        work.core(lambda: sender.post_once(url, payload), finish, failed)
+
+    # The stored JSON is read on a worker thread, the POST awaited on the core loop.
+    work.read(lambda reader: reader.event_raw(event_id), post, failed)
 
 
 def copy_event_as_curl(
@@ -138,12 +138,12 @@ def copy_event_as_curl(
     folder: Path | None = None,
 ) -> None:
     """Write the event's JSON to a file and copy a curl command posting it."""
-    worker = Worker(parent)
-    target = folder or Path(bridge.store.data_dir) / "curl"
+    work = BackgroundWork(parent, bridge)
+    target = folder or bridge.data_dir / "curl"
     url = own_url(bridge)
 
-    def work() -> str | None:
-        payload = load_event_payload(bridge.store, event_id)
+    def write(reader: Any) -> str | None:
+        payload = reader.event_raw(event_id)
         if payload is None:
             return None
         target.mkdir(parents=True, exist_ok=True)
@@ -157,6 +157,10 @@ def copy_event_as_curl(
         else:
             copy_text(command)
             report(tr("Copied: {command}").format(command=command))
-        worker.close()
+        work.deleteLater()
 
-    worker.run(work, done)
+    def failed(exc: BaseException) -> None:
+        report(tr("Could not write the curl file: {error}").format(error=exc))
+        work.deleteLater()
+
+    work.read(write, done, failed)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import collections
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,11 +31,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPixmap
 
-from gui.core.event_rows import load_face_thumb
 from gui.core.messages import EventStored, FaceThumbReady
 from gui.core.model import EventSummary
+from gui.core.reader import EventBrief, Reader
 from gui.ui import plain
-from gui.ui.models.background import BackgroundReader
+from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_fitted
 from gui.ui.views import words
 
@@ -47,11 +46,6 @@ DEFAULT_MAX_ROWS = 500
 THUMB_CACHE_SIZE = 256
 #: Arrivals within this many ms are inserted together (one repaint).
 BATCH_MS = 40
-
-_COLUMNS = (
-    "id, received_at, timestamp, identity_id, identity_name, person_type, score, "
-    "want_action, ep_id, ep_name, device_id, warning_codes"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +71,11 @@ class FeedRow:
         )  # fmt: skip
 
     @classmethod
-    def from_db(cls, r: Sequence[Any]) -> FeedRow:
-        codes = r[11] or ""
-        return cls(*tuple(r[:11]), len(codes.split()))
+    def from_brief(cls, e: EventBrief) -> FeedRow:
+        return cls(
+            e.id, e.received_at, e.timestamp, e.identity_id, e.identity_name, e.person_type,
+            e.score, e.want_action, e.ep_id, e.ep_name, e.device_id, e.warning_count,
+        )  # fmt: skip
 
     @property
     def name(self) -> str:
@@ -90,20 +86,14 @@ class FeedRow:
         return self.ep_name or self.ep_id or self.device_id or ""
 
 
-def fetch_feed_rows(conn: Any, *, before_id: int | None, limit: int) -> list[FeedRow]:
+def fetch_feed_rows(reader: Reader, *, before_id: int | None, limit: int) -> list[FeedRow]:
     """A page of feed rows, newest arrival first (a primary-key range scan)."""
-    if before_id is None:
-        sql = f"SELECT {_COLUMNS} FROM events ORDER BY id DESC LIMIT ?"
-        rows = conn.execute(sql, (limit,)).fetchall()
-    else:
-        sql = f"SELECT {_COLUMNS} FROM events WHERE id < ? ORDER BY id DESC LIMIT ?"
-        rows = conn.execute(sql, (before_id, limit)).fetchall()
-    return [FeedRow.from_db(r) for r in rows]
+    return [FeedRow.from_brief(e) for e in reader.latest_events(limit, before_id=before_id)]
 
 
-def _decode_thumb(conn: Any, event_id: int, size: int) -> QImage | None:
+def _decode_thumb(reader: Reader, event_id: int, size: int) -> QImage | None:
     """Runs on a worker thread: the face thumbnail, already scaled to the size it is drawn at."""
-    data = load_face_thumb(conn, event_id)
+    data = reader.face_thumbnail(event_id)
     if data is None:
         return None
     # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
@@ -125,14 +115,14 @@ class FeedModel(QAbstractListModel):
 
     def __init__(
         self,
-        reader: BackgroundReader,
+        work: BackgroundWork,
         *,
         max_rows: int = DEFAULT_MAX_ROWS,
         colours: dict[str, str] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._reader = reader
+        self._work = work
         self.max_rows = max_rows
         self.colours = colours or {}
         self._rows: list[FeedRow] = []
@@ -205,8 +195,8 @@ class FeedModel(QAbstractListModel):
         before = self._rows[-1].id if self._rows else None
         limit = min(PAGE_SIZE, self.max_rows - len(self._rows))
         generation = self._generation
-        self._reader.submit(
-            lambda conn: fetch_feed_rows(conn, before_id=before, limit=limit),
+        self._work.read(
+            lambda reader: fetch_feed_rows(reader, before_id=before, limit=limit),
             lambda rows: self._append_page(rows, generation, limit),
             lambda exc: self._fetch_failed(exc, generation),
         )
@@ -221,8 +211,8 @@ class FeedModel(QAbstractListModel):
         self._incoming.clear()
         self._batch_timer.stop()
         limit = min(PAGE_SIZE, self.max_rows)
-        self._reader.submit(
-            lambda conn: fetch_feed_rows(conn, before_id=None, limit=limit),
+        self._work.read(
+            lambda reader: fetch_feed_rows(reader, before_id=None, limit=limit),
             lambda rows: self._replace(rows, generation, limit),
             lambda exc: self._fetch_failed(exc, generation),
         )
@@ -396,8 +386,9 @@ class FeedModel(QAbstractListModel):
             return self._thumbs[event_id]
         if event_id not in self._thumb_pending:
             self._thumb_pending.add(event_id)
-            self._reader.submit(
-                lambda conn, size=self.thumb_px: _decode_thumb(conn, event_id, size),
+            size = self.thumb_px
+            self._work.read(
+                lambda reader: _decode_thumb(reader, event_id, size),
                 lambda image: self._thumb_loaded(event_id, image),
                 lambda _exc: self._thumb_pending.discard(event_id),
             )
@@ -413,8 +404,9 @@ class FeedModel(QAbstractListModel):
         if event_id not in self._index and all(s.id != event_id for s in self._incoming):
             return  # not shown: read when it is (scrolling back)
         self._thumb_pending.add(event_id)
-        self._reader.submit(
-            lambda _conn, data=message.thumb, size=self.thumb_px: decode_fitted(data, (size, size)),
+        data, size = message.thumb, self.thumb_px
+        self._work.run(
+            lambda: decode_fitted(data, (size, size)),
             lambda image: self._thumb_loaded(event_id, image),
             lambda _exc: self._thumb_pending.discard(event_id),
         )

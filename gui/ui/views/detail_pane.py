@@ -8,7 +8,6 @@ came from a box is shown as plain text.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,11 +28,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import devices, event_rows
-from gui.core.images import describe
 from gui.core.model import IMAGE_KINDS
 from gui.core.overlay import shapes_for
-from gui.ui.models.background import BackgroundReader
+from gui.core.reader import Reader
+from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_picture
 from gui.ui.views import words
 from gui.ui.views.elided import ElidedLabel
@@ -66,54 +64,32 @@ class EventDetail:
     box: dict[str, Any] | None = None
 
 
-def _abbreviate(node: Any, meta: dict[str, dict[str, Any]]) -> Any:
-    if isinstance(node, dict):
-        if set(node) == {event_rows.IMAGE_REF_KEY}:
-            m = meta.get(node[event_rows.IMAGE_REF_KEY])
-            if m is None or m.get("purged"):
-                return "<image removed>"
-            return describe(m["format"] or "?", m["width"] or 0, m["height"] or 0, m["bytes"] or 0)
-        return {k: _abbreviate(v, meta) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_abbreviate(v, meta) for v in node]
-    return node
-
-
-def raw_json_text(conn: Any, event_id: int, meta: dict[str, dict[str, Any]]) -> str:
-    """The event's JSON as received, each image string replaced by ``<JPEG WxH, N KB>``."""
-    row = conn.execute("SELECT raw FROM events WHERE id = ?", (event_id,)).fetchone()
-    if row is None:
-        return ""
-    raw = _abbreviate(event_rows.unpack(row[0]), meta)
-    return json.dumps(raw, ensure_ascii=False, indent=2)
-
-
 def load_detail(
-    conn: Any, event_id: int, sizes: dict[str, tuple[int, int]] | None = None
+    reader: Reader, event_id: int, sizes: dict[str, tuple[int, int]] | None = None
 ) -> EventDetail | None:
     """Runs on a worker thread: the event, its decoded pictures and its raw JSON.
 
     ``sizes`` (kind -> device pixels) asks for previews scaled to fit there, so
     the GUI thread neither converts nor smooth-scales a full frame per event.
     """
-    ev = event_rows.load_event(conn, event_id)
+    ev = reader.event(event_id)
     if ev is None:
         return None
     detail = EventDetail(ev)
     for kind in IMAGE_KINDS:
-        got = event_rows.load_image(conn, event_id, kind)
+        got = reader.image(event_id, kind)
         if got is None:
             continue
         size = (sizes or {}).get(kind)
         # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
-        decoded = decode_picture(got[0], (max(1, size[0]), max(1, size[1])) if size else None)
+        decoded = decode_picture(got.data, (max(1, size[0]), max(1, size[1])) if size else None)
         if decoded is None:
             continue
         detail.images[kind], preview = decoded
         if preview is not None:
             detail.previews[kind] = preview
-    detail.raw_text = raw_json_text(conn, event_id, ev.get("images") or {})
-    detail.box = devices.box_of_event(conn, ev)
+    detail.raw_text = reader.event_raw_text(event_id)
+    detail.box = reader.event_box(ev)
     return detail
 
 
@@ -145,7 +121,7 @@ class DetailPane(QWidget):
         self.settings = settings
         self.event_id: int | None = None
         self.detail: EventDetail | None = None
-        self._reader = BackgroundReader(lambda: bridge.store, self)
+        self._work = BackgroundWork(self, bridge)
         self._request = 0
         self._build()
         self.clear()
@@ -360,8 +336,8 @@ class DetailPane(QWidget):
                 ("ir_pic", self.ir_tile.view),
             )
         }
-        self._reader.submit(
-            lambda conn: load_detail(conn, event_id, sizes),
+        self._work.read(
+            lambda reader: load_detail(reader, event_id, sizes),
             lambda detail: self._loaded(request, event_id, detail),
             lambda exc: self._failed(request, exc),
         )
@@ -542,7 +518,7 @@ class DetailPane(QWidget):
         dialog.show()
 
     def close_reader(self) -> None:
-        self._reader.close()
+        self._work.close()
 
 
 def _text(value: Any) -> str:
