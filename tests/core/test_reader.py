@@ -36,7 +36,7 @@ def loaded(full_receiver: Any) -> tuple[Any, StoreReader, Client, list[int]]:
         reply = client.post_json(HISTORY, load_sample(name))
         assert reply.status == 200, reply.body[:200]
         ids.append(reply.json()["events"][0]["id"])
-    test = dict(load_sample("employee_match"), timestamp=1_700_000_000_000)
+    test = dict(load_sample("employee_match"), timestamp=1_764_000_300_000)
     body = json.dumps(test).encode()
     headers = {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"}
     reply = client.request("POST", HISTORY, body, headers)
@@ -137,8 +137,9 @@ def test_devices_alarms_requests_and_figures(loaded: Any, tmp_path: Path) -> Non
     assert reader.request(10_000) is None and reader.request_body(10_000) is None
     assert reader.request_image(rid, "0.photo") is None
 
-    stats = reader.statistics(since=1_690_000_000_000, until=1_790_000_000_000, bucket="day")
-    # The three samples of 2025 (seed_example is from 2020); the self-test in range is kept out.
+    # The three samples of November 2025 and the self-test, which is kept out.
+    week = 7 * 86_400_000
+    stats = reader.statistics(since=1_764_000_000_000 - week, until=1_764_000_000_000 + week)
     assert stats.total == 3
     verdicts = reader.verdicts(time.time_ns() // 1_000_000)
     assert any(v.code == "payload_shape" for v in verdicts)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QInputDialog, QLineEdit
 
 from tests.journeys.harness import (
@@ -18,26 +17,6 @@ from tests.journeys.harness import (
     press,
     top_level,
     until,
-)
-
-
-def _sends_with_asyncio_run() -> bool:
-    """Whether the installer still posts with ``asyncio.run()`` on a worker thread."""
-    import inspect
-
-    from gui.ui.installer import connect, send
-
-    return any("asyncio.run(" in inspect.getsource(m) for m in (connect, send))
-
-
-#: On Python 3.11 under qasync these journeys break in the app: the posts run
-#: ``asyncio.run()`` on a worker thread, which qasync has made a Qt loop ("Event
-#: loop stopped before Future completed", an endless "Sending…"). They failed
-#: here against that code; they are not run while it is there because the Qt
-#: loops it leaves on worker threads can crash the test process later. The one
-#: background-work mechanism removes it, and then they run.
-BROKEN_UNDER_QASYNC = pytest.mark.skipif(
-    _sends_with_asyncio_run(), reason="asyncio.run() on a worker thread under qasync"
 )
 
 
@@ -53,7 +32,6 @@ async def open_requests_page(app: App) -> Any:
     return page
 
 
-@BROKEN_UNDER_QASYNC
 def test_self_test_passes_with_round_trip_time(app: App) -> None:
     window = app.window
 
@@ -76,7 +54,6 @@ def test_self_test_passes_with_round_trip_time(app: App) -> None:
     app.run(journey)
 
 
-@BROKEN_UNDER_QASYNC
 def test_send_test_event_shows_ok_and_stores_the_event(app: App) -> None:
     window = app.window
 
@@ -99,7 +76,6 @@ def test_send_test_event_shows_ok_and_stores_the_event(app: App) -> None:
     app.run(journey)
 
 
-@BROKEN_UNDER_QASYNC
 def test_send_test_event_to_a_dead_url_fails_visibly(app: App) -> None:
     import socket
 
@@ -121,7 +97,6 @@ def test_send_test_event_to_a_dead_url_fails_visibly(app: App) -> None:
     app.run(journey)
 
 
-@BROKEN_UNDER_QASYNC
 def test_replay_selected_event_posts_it_again(app: App, tmp_path: Any) -> None:
     window = app.window
 
