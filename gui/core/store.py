@@ -563,6 +563,11 @@ class Store:
 
     # -- lifecycle -----------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        """Closed at shutdown: reads raise ``StoreClosed`` from then on."""
+        return self._closed
+
     def size_bytes(self) -> int:
         total = 0
         for suffix in ("", "-wal", "-shm"):

@@ -108,9 +108,7 @@ def create_main_window(
 
     if bridge is None:
         bridge = CoreBridge(receiver_thread)
-    window = MainWindow(current, bridge, start_error=start_error, install_features=install_features)
-    window.receiver_thread = receiver_thread
-    return window
+    return MainWindow(current, bridge, start_error=start_error, install_features=install_features)
 
 
 def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP_TIMEOUT) -> float:

@@ -20,7 +20,7 @@ import datetime as dt
 import logging
 import time
 from collections import deque
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
     QByteArray,
@@ -63,6 +63,7 @@ from gui.ui.views.feed_delegate import FeedDelegate
 from gui.ui.views.feed_view import FeedView
 
 log = logging.getLogger(__name__)
+F = TypeVar("F")
 
 MENU_ORDER = ("file", "view", "tools", "help")
 #: The detail pane follows the newest event at most this often while following.
@@ -135,9 +136,10 @@ class FeedPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
-        model.pending_changed.connect(self._pending_changed)
+        model.pending_changed.connect(self.show_pending)
 
-    def _pending_changed(self, n: int) -> None:
+    def show_pending(self, n: int) -> None:
+        """The "▲ N new" button for arrivals not shown while the user looks elsewhere."""
         if n <= 0:
             self.new_button.hide()
             return
@@ -176,6 +178,8 @@ class MainWindow(QMainWindow):
         self.bridge = bridge
         self.start_error = start_error
         self._pages: dict[str, QWidget] = {}
+        #: Feature objects (not widgets) that live as long as the window: see ``keep``.
+        self._features: list[object] = []
         self._page_titles: dict[str, str] = {}
         self._menus: dict[str, QMenu] = {}
         self._recent: deque[float] = deque()
@@ -288,6 +292,19 @@ class MainWindow(QMainWindow):
     def page(self, key: str) -> QWidget | None:
         return self._pages.get(key)
 
+    def keep(self, feature: object) -> None:
+        """Hold a feature's own (non-Qt) object for as long as the window lives."""
+        self._features.append(feature)
+
+    def feature(self, kind: type[F]) -> F | None:
+        """The kept feature object of that type (``keep``), if it is installed."""
+        return next((f for f in self._features if isinstance(f, kind)), None)
+
+    @property
+    def receiver_thread(self) -> Any:
+        """The core's thread (settings relisten on it; the crash handler hooks its loop)."""
+        return self.bridge.receiver_thread
+
     def set_page_title(self, key: str, title: str) -> None:
         widget = self._pages.get(key)
         if widget is not None:
@@ -340,7 +357,7 @@ class MainWindow(QMainWindow):
             store = self.bridge.store
         except Exception:
             return False
-        return not getattr(store, "_closed", False)
+        return not store.closed
 
     # -- menus ------------------------------------------------------------------------
 
@@ -353,49 +370,49 @@ class MainWindow(QMainWindow):
         }.get(name, name.capitalize())
 
     def _build_menus(self) -> None:
-        self.actions: dict[str, QAction] = {}
+        self.menu_actions: dict[str, QAction] = {}
         file = self.menu("file")
         a = QAction(self)
         a.triggered.connect(self.open_data_folder)
         file.addAction(a)
-        self.actions["open_data"] = a
+        self.menu_actions["open_data"] = a
         a = QAction(self)
         a.setMenuRole(QAction.MenuRole.PreferencesRole)
         a.setShortcut(QKeySequence.StandardKey.Preferences)
         a.triggered.connect(self.open_settings)
         file.addAction(a)
-        self.actions["settings"] = a
+        self.menu_actions["settings"] = a
         file.addSeparator()
         a = QAction(self)
         a.setShortcut(QKeySequence.StandardKey.Quit)
         a.setMenuRole(QAction.MenuRole.QuitRole)
         a.triggered.connect(self.close)
         file.addAction(a)
-        self.actions["quit"] = a
+        self.menu_actions["quit"] = a
 
         view = self.menu("view")
         a = QAction(self, checkable=True)
         a.setChecked(self.settings.layout == "stacked")
         a.toggled.connect(lambda on: self.set_layout("stacked" if on else "side"))
         view.addAction(a)
-        self.actions["stacked"] = a
+        self.menu_actions["stacked"] = a
         a = QAction(self, checkable=True)
         a.setChecked(self.settings.overlays)
         a.setShortcut(QKeySequence("O"))
         a.toggled.connect(self.set_overlays)
         view.addAction(a)
-        self.actions["overlays"] = a
+        self.menu_actions["overlays"] = a
         a = QAction(self, checkable=True)
         a.setShortcut(QKeySequence(Qt.Key.Key_F11))
         a.toggled.connect(self.set_full_screen)
         view.addAction(a)
-        self.actions["full_screen"] = a
+        self.menu_actions["full_screen"] = a
         view.addSeparator()
         a = QAction(self)
         a.setShortcut(QKeySequence("Home"))
         a.triggered.connect(self.jump_to_newest)
         view.addAction(a)
-        self.actions["newest"] = a
+        self.menu_actions["newest"] = a
 
         self.menu("tools")
         helpm = self.menu("help")
@@ -403,10 +420,10 @@ class MainWindow(QMainWindow):
         a.setMenuRole(QAction.MenuRole.AboutRole)
         a.triggered.connect(self.show_about)
         helpm.addAction(a)
-        self.actions["about"] = a
+        self.menu_actions["about"] = a
         from gui.ui.dialogs.about import add_help_actions
 
-        self.actions["log_folder"] = add_help_actions(self, helpm)
+        self.menu_actions["log_folder"] = add_help_actions(self, helpm)
 
     def _retranslate_actions(self) -> None:
         texts = {
@@ -420,7 +437,7 @@ class MainWindow(QMainWindow):
             "about": tr("&About Gatewatch"),
         }
         for key, text in texts.items():
-            self.actions[key].setText(text)
+            self.menu_actions[key].setText(text)
         for name, m in self._menus.items():
             m.setTitle(self._menu_title(name))
 
@@ -646,8 +663,8 @@ class MainWindow(QMainWindow):
         self.live_splitter.setOrientation(
             Qt.Orientation.Vertical if vertical else Qt.Orientation.Horizontal
         )
-        if "stacked" in getattr(self, "actions", {}):
-            self.actions["stacked"].setChecked(vertical)
+        if "stacked" in getattr(self, "menu_actions", {}):
+            self.menu_actions["stacked"].setChecked(vertical)
 
     def set_overlays(self, on: bool) -> None:
         self.settings.overlays = on
@@ -708,13 +725,13 @@ class MainWindow(QMainWindow):
         self.set_page_title("live", tr("Live"))
         self._render_state()
         self._update_counts()
-        self.feed._pending_changed(self.feed_model.pending)
+        self.feed.show_pending(self.feed_model.pending)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
-        elif event.type() == QEvent.Type.WindowStateChange and "full_screen" in self.actions:
-            a = self.actions["full_screen"]
+        elif event.type() == QEvent.Type.WindowStateChange and "full_screen" in self.menu_actions:
+            a = self.menu_actions["full_screen"]
             a.blockSignals(True)
             a.setChecked(self.isFullScreen())
             a.blockSignals(False)

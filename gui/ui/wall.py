@@ -258,6 +258,12 @@ class PictureBox(QWidget):
         self._shapes = shapes
         self.update()
 
+    def set_pixmap(self, pixmap: QPixmap | None) -> None:
+        """A picture already made on the GUI thread (the tiles' cached thumbnails)."""
+        self._pixmap = pixmap
+        self._shapes = None
+        self.update()
+
     def has_picture(self) -> bool:
         return self._pixmap is not None
 
@@ -355,14 +361,12 @@ class Tile(QFrame):
             self._set_frame(None)
             self.name.setText("")
             self.meta.setText("")
-            self.picture._pixmap = None
-            self.picture.update()
+            self.picture.set_pixmap(None)
             return
         self._set_frame(person_type_colour(item.person_type, colours))
         self.name.setText(item.name or item.identity_id or person_type_word(item.person_type))
         self.meta.setText(f"{format_tile_time(item.time)}  {item.device or ''}".strip())
-        self.picture._pixmap = thumb
-        self.picture.update()
+        self.picture.set_pixmap(thumb)
 
     def _set_frame(self, colour: str | None) -> None:
         """Painted, not styled: a style sheet per event costs milliseconds."""

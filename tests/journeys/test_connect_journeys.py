@@ -16,7 +16,7 @@ REALTIME_PATH = "/EventServer/api/RealTimeEvent"
 
 async def open_connect_page(app: App) -> Any:
     press(menu_action(app.window, "tools", "Connect a box…"))
-    page = app.window.installer_pages["connect"]
+    page = app.window.page("connect")
     await until(page.isVisible, what="the Connect page")
     return page
 

@@ -22,12 +22,12 @@ from tests.journeys.harness import (
 
 def request_rows(app: App) -> list[dict[str, Any]]:
     """What the Requests page lists (the user opens it from the Tools menu)."""
-    return list(app.window.installer_pages["requests"].model.rows)
+    return list(app.window.page("requests").model.rows)
 
 
 async def open_requests_page(app: App) -> Any:
     press(menu_action(app.window, "tools", "Request inspector"))
-    page = app.window.installer_pages["requests"]
+    page = app.window.page("requests")
     await until(page.isVisible, what="the Requests page")
     return page
 
@@ -37,7 +37,7 @@ def test_self_test_passes_with_round_trip_time(app: App) -> None:
 
     async def journey() -> None:
         press(menu_action(window, "tools", "Connect a box…"))
-        connect = window.installer_pages["connect"]
+        connect = window.page("connect")
         await until(connect.isVisible, what="the Connect page")
         click(button(connect, "Run self-test"))
         label = connect.self_test_label

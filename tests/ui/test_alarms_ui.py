@@ -189,11 +189,13 @@ def test_twice_acknowledged_reports_instead_of_crashing(
 
 
 def test_main_window_gets_banner_page_and_wall(rig: Any, samples: Any, qtbot: Any) -> None:
+    from gui.ui.alarms.install import AlarmsFeature
     from gui.ui.main_window import MainWindow
 
     window = MainWindow(rig.settings, rig.bridge)
     qtbot.addWidget(window)
-    feature = window.alarms
+    feature = window.feature(AlarmsFeature)
+    assert feature is not None
     feature.center.sound.player = player = FakePlayer()
     window.show()
     assert window.page("alarms") is feature.page

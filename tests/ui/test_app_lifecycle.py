@@ -30,7 +30,7 @@ def test_close_stops_listener_and_store_with_uploads_in_flight(window, core, qtb
     took = shutdown(window, core.thread, timeout=3.0)
     try:
         assert not core.thread.alive, f"core thread still running after {took:.1f} s"
-        assert core.thread.receiver.store._closed
+        assert core.thread.receiver.store.closed
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", port)) != 0  # nobody listens any more
     finally:

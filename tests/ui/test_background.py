@@ -130,7 +130,10 @@ def _run_in_qasync(body: Callable[[], Any], timeout: float = 30.0) -> Any:
     async def main() -> Any:
         return await asyncio.wait_for(body(), timeout)
 
-    return qasync.run(main())
+    try:
+        return qasync.run(main())
+    finally:
+        gc.collect()  # the closed loop's Qt timers and notifiers go here, on the GUI thread
 
 
 async def _until(check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:

@@ -28,7 +28,7 @@ def fill(core: Any, n: int) -> list[int]:  # noqa: F811
 def test_history_page_filters_sorts_and_fetches_lazily(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
     ids = fill(core, 9)
     install_history(window, core.bridge, core.settings)
-    page = window.history_page
+    page = window.page("history")
     model = page.model
     window.show_page("history")
     qtbot.waitUntil(lambda: model.rowCount() == 9 and model.count == 9, timeout=5000)
@@ -64,7 +64,7 @@ def test_paging_to_the_end(qtbot: Any, window: Any, core: Any, monkeypatch: Any)
     monkeypatch.setattr(model_mod, "PAGE_SIZE", 4)
     fill(core, 10)
     install_history(window, core.bridge, core.settings)
-    model = window.history_page.model
+    model = window.page("history").model
     window.show_page("history")
     qtbot.waitUntil(lambda: model.rowCount() >= 4, timeout=5000)
     pages = 0
@@ -83,7 +83,7 @@ def test_paging_to_the_end(qtbot: Any, window: Any, core: Any, monkeypatch: Any)
 def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
     ids = fill(core, 3)
     install_history(window, core.bridge, core.settings)
-    page = window.history_page
+    page = window.page("history")
     window.show_page("history")
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
     with qtbot.waitSignal(page.detail.event_shown, timeout=5000):
@@ -113,11 +113,13 @@ def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: 
 
 def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
     install_history(window, core.bridge, core.settings)
-    page = window.stats_page
+    page = window.page("stats")
     window.show_page("stats")
     qtbot.waitUntil(lambda: page.result is not None, timeout=5000)
     assert page.chart.series()  # a stacked bar series even when empty
-    status = window.storage_status
+    from gui.ui.history.status import StorageStatus
+
+    status = window.findChild(StorageStatus)
     disk = retention.DiskStatus("/data", 3 * 2**30, 50 * 2**30, 10 * 2**30, 2**30)
     core.bridge.disk_status_measured.emit(DiskStatusMeasured(disk))
     assert status.text() == "Data 3.0 GB · 50.0 GB free"
@@ -190,7 +192,7 @@ def test_rows_in_memory_are_capped(qtbot: Any, window: Any, core: Any, monkeypat
     monkeypatch.setattr(model_mod, "MAX_ROWS", 6)
     fill(core, 10)
     install_history(window, core.bridge, core.settings)
-    model = window.history_page.model
+    model = window.page("history").model
     window.show_page("history")
     qtbot.waitUntil(lambda: model.rowCount() >= 3 and model.count == 10, timeout=5000)
     while True:
@@ -199,7 +201,7 @@ def test_rows_in_memory_are_capped(qtbot: Any, window: Any, core: Any, monkeypat
             break
         model.fetchMore()
     assert model.rowCount() == 6 and model.truncated
-    assert "first 6" in window.history_page.count_label.text().replace(",", "")
+    assert "first 6" in window.page("history").count_label.text().replace(",", "")
 
 
 def test_retention_dialog_saves_and_applies(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811

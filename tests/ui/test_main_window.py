@@ -210,7 +210,7 @@ def test_help_menu_has_about_and_log_folder(window, qtbot) -> None:
 
     texts = [a.text() for a in window.menu("help").actions()]
     assert "&About Gatewatch" in texts and "Open &log folder" in texts
-    window.actions["about"].trigger()
+    window.menu_actions["about"].trigger()
     dialogs = [w for w in window.findChildren(AboutDialog)]
     assert dialogs and dialogs[0].isVisible()
     dialogs[0].close()
@@ -219,15 +219,15 @@ def test_help_menu_has_about_and_log_folder(window, qtbot) -> None:
 def test_view_menu_toggles_layout_and_overlays(window) -> None:
     from PySide6.QtCore import Qt as QtNs
 
-    window.actions["stacked"].setChecked(True)
+    window.menu_actions["stacked"].setChecked(True)
     assert window.live_splitter.orientation() == QtNs.Orientation.Vertical
     assert window.settings.layout == "stacked"
-    window.actions["stacked"].setChecked(False)
+    window.menu_actions["stacked"].setChecked(False)
     assert window.live_splitter.orientation() == QtNs.Orientation.Horizontal
-    window.actions["overlays"].setChecked(False)
+    window.menu_actions["overlays"].setChecked(False)
     assert not window.detail.scene.overlays_visible
     assert window.settings.overlays is False
-    window.actions["overlays"].setChecked(True)
+    window.menu_actions["overlays"].setChecked(True)
     assert window.detail.scene.overlays_visible
 
 

@@ -139,5 +139,5 @@ class AlarmsFeature:
 
 def install(window: Any, bridge: Any, settings: Any) -> AlarmsFeature:
     feature = AlarmsFeature(window, bridge, settings)
-    window.alarms = feature
+    window.keep(feature)
     return feature

@@ -128,14 +128,14 @@ class AlarmRulesDialog(QDialog):
         self.tiles.setValue(int(settings.wall_tiles))
         form.addRow(self.tr("Wall tiles"), self.tiles)
 
-        self.screen = QComboBox(self)
-        self.screen.addItem(self.tr("the window's screen"), -1)
+        self.wall_screen = QComboBox(self)
+        self.wall_screen.addItem(self.tr("the window's screen"), -1)
         for i, screen in enumerate(QGuiApplication.screens()):
             size = screen.geometry()
-            self.screen.addItem(f"{i}: {screen.name()} ({size.width()}x{size.height()})", i)
-        index = self.screen.findData(int(settings.wall_screen))
-        self.screen.setCurrentIndex(max(0, index))
-        form.addRow(self.tr("Wall screen"), self.screen)
+            self.wall_screen.addItem(f"{i}: {screen.name()} ({size.width()}x{size.height()})", i)
+        index = self.wall_screen.findData(int(settings.wall_screen))
+        self.wall_screen.setCurrentIndex(max(0, index))
+        form.addRow(self.tr("Wall screen"), self.wall_screen)
 
         self.start_in_wall = QCheckBox(self.tr("start in wall mode"), self)
         self.start_in_wall.setChecked(bool(settings.start_in_wall))
@@ -180,7 +180,7 @@ class AlarmRulesDialog(QDialog):
             "alarm_muted": self.muted.isChecked(),
             "operator_name": self.operator.text().strip(),
             "wall_tiles": self.tiles.value(),
-            "wall_screen": int(self.screen.currentData()),
+            "wall_screen": int(self.wall_screen.currentData()),
             "start_in_wall": self.start_in_wall.isChecked(),
             "close_to_tray": self.close_to_tray.isChecked(),
         }

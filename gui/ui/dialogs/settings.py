@@ -186,7 +186,7 @@ class SettingsDialog(QDialog):
 
 def relisten(window: Any, bind: str, port: int) -> Any:
     """Move the listener on the core loop; the new state arrives as a ServerStateChanged."""
-    thread = getattr(window, "receiver_thread", None) or window.bridge.receiver_thread
+    thread = window.receiver_thread
     if getattr(thread, "loop", None) is None or thread.loop.is_closed():
         log.warning("receiver is not running; the new port applies at next start")
         return None

@@ -17,12 +17,10 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.history.stats_page import StatsPage
     from gui.ui.history.status import StorageStatus
 
-    window.history_page = HistoryPage(bridge, settings, window)
-    window.add_page("history", tr("History"), window.history_page)
-    window.stats_page = StatsPage(bridge, settings, window)
-    window.add_page("stats", tr("Statistics"), window.stats_page)
-    window.storage_status = StorageStatus(bridge, settings, window)
-    window.add_status_widget(window.storage_status)
+    history_page = HistoryPage(bridge, settings, window)
+    window.add_page("history", tr("History"), history_page)
+    window.add_page("stats", tr("Statistics"), StatsPage(bridge, settings, window))
+    window.add_status_widget(StorageStatus(bridge, settings, window))
 
     def open_retention() -> None:
         from gui.ui.history.retention_dialog import RetentionDialog
@@ -32,4 +30,4 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     action = window.menu("tools").addAction(tr("Storage and retention…"))
     action.setObjectName("action_retention")
     action.triggered.connect(open_retention)
-    window.history_page.storage_button.clicked.connect(open_retention)
+    history_page.storage_button.clicked.connect(open_retention)

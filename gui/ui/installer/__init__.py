@@ -22,22 +22,18 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.installer.inspector import RequestInspector
     from gui.ui.installer.send import SendTestDialog, copy_event_as_curl, replay_event
 
-    connect = ConnectPanel(
-        bridge, settings, open_settings=getattr(window, "open_settings", None), parent=window
-    )
+    connect = ConnectPanel(bridge, settings, open_settings=window.open_settings, parent=window)
     inspector = RequestInspector(bridge, show_event=window.show_event, parent=window)
     devices = DevicesPanel(bridge, settings, parent=window)
     window.add_page("connect", tr("Connect"), connect)
     window.add_page("requests", tr("Requests"), inspector)
     window.add_page("devices", tr("Devices"), devices)
-    window.installer_pages = {"connect": connect, "requests": inspector, "devices": devices}
 
     def status(text: str) -> None:
         window.statusBar().showMessage(text, 15_000)
 
     def current_event() -> int | None:
-        detail = getattr(window, "detail", None)
-        return getattr(detail, "event_id", None)
+        return window.detail.event_id
 
     tools = window.menu("tools")
     actions = []
@@ -77,7 +73,6 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     tools.addSeparator()
     for action in actions:
         tools.addAction(action)
-    window.installer_actions = actions
 
     def shutdown() -> None:
         for page in (connect, inspector, devices):

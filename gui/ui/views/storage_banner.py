@@ -62,5 +62,4 @@ def install(window: Any, bridge: Any, _settings: Any) -> StorageBanner:
     if central is not None:
         layout.addWidget(central, 1)
     window.setCentralWidget(host)
-    window.storage_banner = banner
     return banner
