@@ -178,7 +178,8 @@ def list_alarms(
     before_id: int | None = None,
 ) -> list[Alarm]:
     """Newest first; ``state`` None for all; ``before_id`` pages below an alarm id."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[Any] = []
     if state is not None:
         where.append("state = ?")
         params.append(state)

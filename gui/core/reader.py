@@ -235,7 +235,8 @@ class StoreReader:
     def latest_events(
         self, limit: int, *, before_id: int | None = None, self_tests: bool = True
     ) -> list[EventBrief]:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if before_id is not None:
             where.append("id < ?")
             params.append(before_id)
@@ -247,8 +248,14 @@ class StoreReader:
         sql += " ORDER BY id DESC LIMIT ?"
         out = []
         for r in self._conn().execute(sql, [*params, limit]):
-            *head, codes, self_test = tuple(r)
-            out.append(EventBrief(*head, len((codes or "").split()), bool(self_test)))
+            (event_id, received_at, timestamp, identity_id, identity_name, person_type,
+             score, want_action, ep_id, ep_name, device_id, dev_sno, codes,
+             self_test) = tuple(r)  # fmt: skip
+            out.append(EventBrief(
+                event_id, received_at, timestamp, identity_id, identity_name, person_type,
+                score, want_action, ep_id, ep_name, device_id, dev_sno,
+                len((codes or "").split()), bool(self_test),
+            ))  # fmt: skip
         return out
 
     def arrivals_since(self, received_at: int) -> Arrivals:

@@ -90,6 +90,13 @@ def button(parent: QWidget, text: str) -> QAbstractButton:
     return found[0]
 
 
+def alarms_of(window: Any) -> Any:
+    """The alarms feature of the main window (banner, centre, wall)."""
+    from gui.ui.alarms.install import AlarmsFeature
+
+    return window.feature(AlarmsFeature)
+
+
 def top_level(kind: type, title: str | None = None) -> Any:
     """The visible top-level window of ``kind`` (a dialog a press opened), or None."""
     for w in QApplication.topLevelWidgets():

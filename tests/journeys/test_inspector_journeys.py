@@ -26,7 +26,7 @@ REALTIME_PATH = "/EventServer/api/RealTimeEvent"
 
 async def open_inspector(app: App) -> Any:
     press(menu_action(app.window, "tools", "Request inspector"))
-    page = app.window.installer_pages["requests"]
+    page = app.window.page("requests")
     await until(page.isVisible, what="the Requests page")
     return page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 
 from gui.ui import plain
-from tests.journeys.harness import App, fresh, menu_action, press, settle, until
+from tests.journeys.harness import App, alarms_of, fresh, menu_action, press, settle, until
 
 LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff<b>" + "x" * 260
 LONG_CAMERA = "North-gate-turnstile-camera-" + "7" * 200
@@ -32,13 +32,13 @@ def test_long_text_is_elided_in_the_window_and_on_the_wall(app: App) -> None:
         header = window.detail.name_label
         assert header.elided and header.shown_text().endswith("…")
         assert header.toolTip() == plain.tooltip(LONG_NAME)  # shown literally on hover
-        banner = window.alarms.banner
+        banner = alarms_of(window).banner
         await until(banner.isVisible, what="the alarm banner")
         assert banner.detail.elided and banner.detail.shown_text().endswith("…")
         assert banner.button.isVisible() and banner.button.geometry().right() <= banner.width()
 
         press(menu_action(window, "alarms", "Wall mode"))
-        wall = await until(lambda: window.alarms.wall, what="the wall")
+        wall = await until(lambda: alarms_of(window).wall, what="the wall")
         wall.setGeometry(0, 0, 1280, 720)
         for _ in range(2):
             await app.post(long_event("employee_match"))

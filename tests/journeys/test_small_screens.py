@@ -7,7 +7,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSize
 
-from tests.journeys.harness import App, fresh, menu_action, press, settle, shown_whole, until
+from tests.journeys.harness import (
+    App,
+    alarms_of,
+    fresh,
+    menu_action,
+    press,
+    settle,
+    shown_whole,
+    until,
+)
 
 SCREENS = [(1280, 720), (1366, 768)]
 #: A taskbar and a title bar take this much of the screen's height from a window.
@@ -33,7 +42,7 @@ def test_main_window_fits_with_an_alarm_showing(app: App, screen: tuple[int, int
 
     async def journey() -> None:
         await app.post(fresh("blacklist"))
-        banner = window.alarms.banner
+        banner = alarms_of(window).banner
         await until(banner.isVisible, what="the alarm banner")
         hint = window.minimumSizeHint()
         assert hint.width() <= windowed.width() and hint.height() <= windowed.height(), hint
@@ -65,7 +74,7 @@ def test_wall_fits_with_an_alarm_showing(app: App, screen: tuple[int, int]) -> N
 
     async def journey() -> None:
         press(menu_action(app.window, "alarms", "Wall mode"))
-        wall: Any = await until(lambda: WallWindow and app.window.alarms.wall, what="the wall")
+        wall: Any = await until(lambda: WallWindow and alarms_of(app.window).wall, what="the wall")
         await until(wall.isVisible, what="the wall on screen")
         wall.setGeometry(0, 0, width, height)
         await app.post(fresh("blacklist"))
