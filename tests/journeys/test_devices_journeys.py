@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from tests.journeys.harness import App, fresh, menu_action, press, until
+from tests.journeys.harness import App, alarms_of, fresh, menu_action, press, until
 
 CAMERA = "gate-2"  # the blacklist sample's camera
 BOX = "SE3-A1B2C3D4"
@@ -15,7 +15,7 @@ BOX = "SE3-A1B2C3D4"
 
 async def open_devices(app: App) -> Any:
     press(menu_action(app.window, "tools", "Devices"))
-    page = app.window.installer_pages["devices"]
+    page = app.window.page("devices")
     await until(page.isVisible, what="the Devices page")
     return page
 
@@ -65,7 +65,7 @@ def test_a_camera_that_sends_is_not_called_offline_and_silent(app: App) -> None:
         await app.post(fresh("blacklist"))
         state = await app.in_core(watch.check)
         assert state.level_of(CAMERA) == silence.OK
-        center = app.window.alarms.center
+        center = alarms_of(app.window).center
         assert not [a for a in center.open_alarms() if a.kind == silence.ALARM_KIND]
 
     app.run(journey)
