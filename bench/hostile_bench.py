@@ -1,0 +1,365 @@
+"""Hostile load: memory, real-time latency and shutdown of the real receiver under abuse.
+
+Each scenario starts ``gatewatch --headless`` (its own data dir, an ephemeral
+port), applies one kind of load from this process, and measures:
+
+* the receiver's peak RSS (``VmHWM`` from ``/proc/<pid>/status``: the kernel's
+  high-water mark, so no spike between samples is missed) — target < 1 GiB;
+* the answer time of small real-time POSTs sent every 0.2 s during the load —
+  target < 0.5 s;
+* how long SIGTERM takes to end the process while the load is still on —
+  target < 3 s.
+
+Scenarios: ``uploads`` (50 concurrent 60 MB uploads), ``png`` (four posters of
+40 MB PNGs), ``flood`` (eight posters of small events), ``slow`` (1,000
+connections that send half a request head and stall), ``strangers`` (a
+20,000-stranger history batch, then a real-time POST).
+
+    ./dev.sh bench hostile_bench [--only uploads,png] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import copy
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "gui" / "assets" / "samples"
+if not SAMPLES.exists():
+    SAMPLES = ROOT / "assets" / "samples"
+_LISTENING = re.compile(r"listening on \S+:(\d+)")
+MiB = 1024 * 1024
+REALTIME = "/EventServer/api/RealTimeEvent"
+HISTORY = "/EventServer/api/HistoryEvent"
+
+
+def sample(name: str) -> dict[str, Any]:
+    return json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+class Receiver:
+    """``python -m gui --headless`` in a fresh data dir."""
+
+    def __init__(self, root: Path) -> None:
+        self.data = Path(tempfile.mkdtemp(dir=root))
+        self.log = self.data / "stderr.txt"
+        self._err = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gui", "--headless", "--bind", "127.0.0.1", "--port", "0",
+             "--data-dir", str(self.data / "data"), "--log-level", "INFO"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            found = _LISTENING.search(self.log.read_text(errors="replace"))
+            if found:
+                self.port = int(found.group(1))
+                return
+            time.sleep(0.05)
+        raise RuntimeError("receiver did not start:\n" + self.log.read_text(errors="replace"))
+
+    def peak_rss_mb(self) -> float:
+        text = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return int(re.search(r"VmHWM:\s+(\d+)", text).group(1)) / 1024  # type: ignore[union-attr]
+
+    def sigterm(self) -> float:
+        started = time.monotonic()
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            return float("inf")
+        finally:
+            self._err.close()
+        return time.monotonic() - started
+
+
+def post(port: int, path: str, body: bytes, timeout: float = 120) -> tuple[int, float]:
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", path, body, {"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.perf_counter() - started
+    except (OSError, http.client.HTTPException):
+        return 0, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
+class Prober:
+    """Small real-time POSTs every 0.2 s; remembers each answer time."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.times: list[float] = []
+        self.failures = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._base = sample("stranger")
+
+    def start(self) -> Prober:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(30)
+
+    def _run(self) -> None:
+        n = 0
+        while not self._stop.is_set():
+            n += 1
+            event = dict(self._base, identity_id=f"probe-{n}-{time.time_ns()}",
+                         timestamp=int(time.time() * 1000))  # fmt: skip
+            status, took = post(self.port, REALTIME, json.dumps(event).encode(), timeout=30)
+            if status == 200:
+                self.times.append(took)
+            else:
+                self.failures += 1
+            self._stop.wait(0.2)
+
+
+@dataclass
+class Result:
+    name: str
+    peak_rss_mb: float = 0.0
+    probe_max_s: float = 0.0
+    probe_median_s: float = 0.0
+    probes: int = 0
+    probe_failures: int = 0
+    sigterm_s: float = 0.0
+    notes: dict[str, Any] = field(default_factory=dict)
+
+
+def run_scenario(name: str, root: Path, load: Callable[[Receiver, dict[str, Any]], Any]) -> Result:
+    rec = Receiver(root)
+    notes: dict[str, Any] = {}
+    prober = Prober(rec.port).start()
+    stop_load = load(rec, notes)  # returns a callable that stops the load (or None)
+    prober.stop()
+    result = Result(name, notes=notes)
+    result.peak_rss_mb = rec.peak_rss_mb()
+    result.sigterm_s = rec.sigterm()  # with the load still on where there is one
+    if stop_load:
+        stop_load()
+    result.peak_rss_mb = max(result.peak_rss_mb, notes.pop("_rss_mb", 0.0))
+    if prober.times:
+        result.probe_max_s = max(prober.times)
+        result.probe_median_s = statistics.median(prober.times)
+    result.probes = len(prober.times)
+    result.probe_failures = prober.failures
+    return result
+
+
+# -- loads -------------------------------------------------------------------------
+
+
+def _background(
+    fn: Callable[[], None], count: int
+) -> tuple[list[threading.Thread], threading.Event]:
+    stop = threading.Event()
+    threads = [threading.Thread(target=fn, daemon=True) for _ in range(count)]
+    for t in threads:
+        t.start()
+    return threads, stop
+
+
+def load_uploads(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+    """50 concurrent 60 MB history uploads, each retried after a 503 until stored."""
+    event = sample("stranger")
+    event["identity_id"] = "bulk"
+    blob = "A" * (60 * MiB - 4096)
+    body = json.dumps({**event, "extra_blob": blob}).encode()
+    del blob
+    counts: dict[int, int] = {}
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def upload() -> None:
+        while not stop.is_set():
+            status, _took = post(rec.port, HISTORY, body, timeout=300)
+            with lock:
+                counts[status] = counts.get(status, 0) + 1
+            if status == 200:
+                return
+            stop.wait(1.0)
+
+    threads = [threading.Thread(target=upload, daemon=True) for _ in range(50)]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and any(t.is_alive() for t in threads):
+        time.sleep(0.5)
+        notes["_rss_mb"] = max(notes.get("_rss_mb", 0.0), rec.peak_rss_mb())
+    notes["answers"] = dict(sorted(counts.items()))
+    notes["all_stored"] = not any(t.is_alive() for t in threads)
+    return stop.set
+
+
+def load_png(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+    """Four posters, each posting events with a fresh 40 MB PNG scene photo, 3 times."""
+    from PIL import Image
+
+    side = 3650  # 13 MP of noise: a 40 MB PNG
+    noise = Image.frombytes("RGB", (side, side), os.urandom(side * side * 3))
+    out = io.BytesIO()
+    noise.save(out, "PNG", compress_level=0)
+    png = base64.b64encode(out.getvalue()).decode()
+    notes["png_mb"] = round(len(out.getvalue()) / MiB, 1)
+    base = sample("stranger")
+    statuses: list[int] = []
+
+    def poster(worker: int) -> None:
+        for n in range(3):
+            event = copy.deepcopy(base)
+            event.update(identity_id=f"png-{worker}-{n}", spot_pic=png,
+                         timestamp=int(time.time() * 1000) + worker * 10 + n)  # fmt: skip
+            status, _ = post(rec.port, HISTORY, json.dumps(event).encode(), timeout=300)
+            statuses.append(status)
+
+    threads = [threading.Thread(target=poster, args=(w,), daemon=True) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    time.sleep(5)  # thumbnails are made after the replies
+    notes["answers"] = {s: statuses.count(s) for s in sorted(set(statuses))}
+    return lambda: None
+
+
+def load_flood(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+    """Eight posters of small events (no photos) for 20 s."""
+    stop = threading.Event()
+    sent = [0]
+    lock = threading.Lock()
+
+    def poster(worker: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", rec.port, timeout=30)
+        n = 0
+        while not stop.is_set():
+            n += 1
+            body = json.dumps({"identity_id": f"f-{worker}-{n}", "person_type": 4,
+                               "timestamp": 1_764_000_000_000 + n,
+                               "ep_info": {"ep_id": f"cam-{worker}"}}).encode()  # fmt: skip
+            try:
+                conn.request("POST", HISTORY, body, {"Content-Type": "application/json"})
+                conn.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", rec.port, timeout=30)
+                continue
+            with lock:
+                sent[0] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=poster, args=(w,), daemon=True) for w in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(20)
+    notes["events_per_s"] = round(sent[0] / 20)
+
+    def finish() -> None:
+        stop.set()
+        for t in threads:
+            t.join(10)
+
+    return finish
+
+
+def load_slow(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+    """1,000 connections that send half a request head and stall (slowloris)."""
+    socks = []
+    for _ in range(1000):
+        s = socket.create_connection(("127.0.0.1", rec.port), timeout=10)
+        s.sendall(b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow:")
+        socks.append(s)
+    notes["opened"] = len(socks)
+    time.sleep(10)  # under the 15 s head deadline: all of them still held
+
+    def finish() -> None:
+        for s in socks:
+            s.close()
+
+    return finish
+
+
+def load_strangers(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+    """A 20,000-stranger history batch (each its own identity: 20,000 alarms), then a POST."""
+    batch = [
+        {"identity_id": f"stranger-{n}", "person_type": 4, "timestamp": 1_764_000_000_000 + n,
+         "ep_info": {"ep_id": "gate-1"}}
+        for n in range(20_000)
+    ]  # fmt: skip
+    status, took = post(rec.port, HISTORY, json.dumps(batch).encode(), timeout=600)
+    notes["batch_status"] = status
+    notes["batch_s"] = round(took, 2)
+    event = dict(sample("stranger"), identity_id="after-batch", timestamp=int(time.time() * 1000))
+    status, took = post(rec.port, REALTIME, json.dumps(event).encode())
+    notes["next_realtime_status"] = status
+    notes["next_realtime_s"] = round(took, 3)
+    alarms = http.client.HTTPConnection("127.0.0.1", rec.port, timeout=30)
+    alarms.request("GET", "/api/alarms?limit=5000")
+    notes["alarms_listed"] = len(json.loads(alarms.getresponse().read())["alarms"])
+    alarms.close()
+    return lambda: None
+
+
+SCENARIOS: dict[str, Callable[[Receiver, dict[str, Any]], Any]] = {
+    "uploads": load_uploads,
+    "png": load_png,
+    "flood": load_flood,
+    "slow": load_slow,
+    "strangers": load_strangers,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.hostile_bench", description=__doc__)
+    parser.add_argument("--only", help="comma-separated scenarios (default: all)")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    names = args.only.split(",") if args.only else list(SCENARIOS)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="gw-hostile-") as tmp:
+        for name in names:
+            print(f"-- {name}", flush=True)
+            result = run_scenario(name, Path(tmp), SCENARIOS[name])
+            results.append(result)
+            print(json.dumps(result.__dict__, default=str), flush=True)
+    print()
+    print("| scenario | peak RSS | real-time POST max / median (n) | SIGTERM exit | notes |")
+    print("| --- | --- | --- | --- | --- |")
+    for r in results:
+        print(
+            f"| {r.name} | {r.peak_rss_mb:.0f} MB | {r.probe_max_s:.3f} / {r.probe_median_s:.3f} s"
+            f" ({r.probes}, {r.probe_failures} failed) | {r.sigterm_s:.2f} s | {r.notes} |"
+        )
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in results], indent=2, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
