@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import http.client
 import json
 import os
@@ -49,6 +50,32 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.02)
+
+
+#: A descriptor of the real stderr, for crash tracebacks (never the capture's file).
+REAL_STDERR = pytest.StashKey[int]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Output capture is suspended while plugins configure: fd 2 is the terminal (or CI log)."""
+    config.stash[REAL_STDERR] = os.dup(2)
+
+
+def real_stderr(config: pytest.Config) -> int:
+    return config.stash[REAL_STDERR]
+
+
+@pytest.fixture(autouse=True)
+def _faulthandler_on_real_stderr(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After every test, crash tracebacks go to the real stderr again.
+
+    Code under test may point faulthandler elsewhere (``gui.logs.setup`` to the
+    crash-dump file, a test's cleanup to ``sys.__stderr__``, which is fd 2 — the
+    capture's temporary file while a test runs): a later segfault would then
+    print nothing at all.
+    """
+    yield
+    faulthandler.enable(file=real_stderr(request.config), all_threads=True)
 
 
 @pytest.fixture(autouse=True)

@@ -122,7 +122,9 @@ def test_only_one_dialog_at_a_time(qtbot, monkeypatch) -> None:
     shown[0].close()
 
 
-def test_faulthandler_dump_lives_in_the_log_folder(tmp_path: Path, monkeypatch) -> None:
+def test_faulthandler_dump_lives_in_the_log_folder(tmp_path: Path, monkeypatch, request) -> None:
+    from tests.conftest import real_stderr
+
     previous = logs._fault_file
     monkeypatch.setattr(logs, "_fault_file", None)
     root = logging.getLogger()
@@ -135,7 +137,9 @@ def test_faulthandler_dump_lives_in_the_log_folder(tmp_path: Path, monkeypatch) 
         assert (folder / "gatewatch.log").exists()
     finally:
         faulthandler.disable()
-        faulthandler.enable(previous if previous is not None else sys.__stderr__)
+        # Not sys.__stderr__: that is fd 2, pytest's capture file while a test runs,
+        # and a later crash would print nothing.
+        faulthandler.enable(previous if previous is not None else real_stderr(request.config))
         for h in [h for h in root.handlers if getattr(h, "_gatewatch", False)]:
             root.removeHandler(h)
             h.close()
