@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import (
@@ -182,6 +183,8 @@ class MainWindow(QMainWindow):
         self._features: list[object] = []
         self._page_titles: dict[str, str] = {}
         self._menus: dict[str, QMenu] = {}
+        #: Feature pages of the Settings dialog by key: (title, factory).
+        self.settings_sections: dict[str, tuple[str, Callable[[QWidget], Any]]] = {}
         self._recent: deque[float] = deque()
         self._events_today = 0
         #: Ids that arrived before today's count was read (None once it is in).
@@ -704,10 +707,17 @@ class MainWindow(QMainWindow):
         if "layout" in change.names:
             self._apply_layout(new.layout)
 
-    def open_settings(self) -> None:
+    def add_settings_section(self, key: str, title: str, make: Callable[[QWidget], Any]) -> None:
+        """A feature's page in the Settings dialog: ``make(parent)`` -> widget with ``apply()``."""
+        self.settings_sections[key] = (title, make)
+
+    def settings_dialog(self, show: str = "general") -> Any:
         from gui.ui.dialogs.settings import SettingsDialog
 
-        dialog = SettingsDialog(self.settings, self)
+        return SettingsDialog(self.settings, self, sections=self.settings_sections, show=show)
+
+    def open_settings(self, show: str = "general") -> None:
+        dialog = self.settings_dialog(show)
         if dialog.exec():
             dialog.apply_to(self)
 

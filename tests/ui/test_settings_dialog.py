@@ -149,3 +149,32 @@ def test_changing_only_the_theme_keeps_no_command_line_port_or_bind(core, qtbot,
         from gui.ui import theme
 
         theme.apply_theme(QApplication.instance(), "light")
+
+
+def test_one_dialog_holds_the_general_alarm_and_storage_sections(rig, qtbot) -> None:
+    from gui.ui.main_window import MainWindow
+
+    window = MainWindow(rig.settings, rig.bridge)
+    qtbot.addWidget(window)
+    dialog = window.settings_dialog()
+    qtbot.addWidget(dialog)
+    tabs = dialog.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["General", "Alarms", "Storage"]
+    alarms, storage = dialog.sections["alarms"], dialog.sections["storage"]
+    assert alarms.parent() is not None and not alarms.isWindow() and alarms.buttons.isHidden()
+    assert not storage.isWindow() and storage.buttons.isHidden()
+    assert hasattr(alarms, "test_sound_button")  # the same section as Alarms → Alarm settings…
+
+    tabs.setCurrentIndex(1)
+    alarms.cooldown.setValue(7)
+    tabs.setCurrentIndex(2)
+    storage.events_days.setValue(21)
+    dialog.apply_to(window)
+    assert (rig.settings.alarm_cooldown_s, rig.settings.keep_events_days) == (7, 21)
+    stored = settings_mod.load()
+    assert (stored.alarm_cooldown_s, stored.keep_events_days) == (7, 21)
+
+    again = window.settings_dialog("storage")
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == 2
+    assert again.sections["storage"].events_days.value() == 21

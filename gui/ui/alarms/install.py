@@ -80,6 +80,8 @@ class AlarmsFeature:
         rules.triggered.connect(self.open_rules)
         menu.addAction(rules)
 
+        if hasattr(window, "add_settings_section"):
+            window.add_settings_section("alarms", tr("Alarms"), self._rules_section)
         if hasattr(window, "closing"):
             window.closing.connect(self.shutdown)
         from gui.ui.settings_watch import watch
@@ -104,6 +106,12 @@ class AlarmsFeature:
         dialog = AlarmRulesDialog(self.settings, self.window, sound=self.center.sound)
         if dialog.exec():
             dialog.apply()
+
+    def _rules_section(self, parent: QWidget) -> Any:
+        from gui.ui.alarms.rules import AlarmRulesDialog
+        from gui.ui.dialogs.settings import embed_section
+
+        return embed_section(AlarmRulesDialog(self.settings, parent, sound=self.center.sound))
 
     def apply_rules(self, change: Change) -> None:
         """Make changed options take effect now (the core reads the rules per event)."""

@@ -144,12 +144,12 @@ class AlarmRulesDialog(QDialog):
         form.addRow("", self.start_in_wall)
         form.addRow("", self.close_to_tray)
 
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
         self.initial = self.values()
 
     def test_sound(self) -> None:

@@ -1,4 +1,9 @@
-"""The settings dialog: receiver address, data folder, language, theme, overlay colours.
+"""The settings dialog: every setting in one place, in sections.
+
+General (receiver address, data folder, language, theme, overlay colours) is
+built here; features add theirs (Alarms, Storage) with
+``MainWindow.add_settings_section``: a widget with ``apply()``, the same one
+their own menu entries open as a dialog.
 
 Only what the user changed here is applied and kept (so one-off command-line
 values of this run, shown in the dialog, are never written). Whoever depends
@@ -10,6 +15,7 @@ theme switch live. A new data folder takes effect at next start.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -27,6 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -66,10 +73,27 @@ class ColourButton(QPushButton):
             self.set_colour(chosen.name())
 
 
+def embed_section(dialog: QDialog) -> QDialog:
+    """Turn a feature's settings dialog into a page of this one (no window, no buttons)."""
+    dialog.setWindowFlags(Qt.WindowType.Widget)
+    buttons = getattr(dialog, "buttons", None)
+    if buttons is not None:
+        buttons.hide()
+    return dialog
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, current: settings_mod.Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        current: settings_mod.Settings,
+        parent: QWidget | None = None,
+        *,
+        sections: dict[str, tuple[str, Callable[[QWidget], Any]]] | None = None,
+        show: str = "general",
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(tr("Settings"))
+        self.setObjectName("SettingsDialog")
         self.current = current
         form = QFormLayout()
 
@@ -126,10 +150,28 @@ class SettingsDialog(QDialog):
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("settingsSections")
+        general = QWidget(self.tabs)
+        general.setLayout(form)
+        self.tabs.addTab(general, tr("General"))
+        #: The feature sections by key ("alarms", "storage"), each with ``apply()``.
+        self.sections: dict[str, Any] = {}
+        self._keys = ["general"]
+        for key, (title, make) in (sections or {}).items():
+            page = make(self.tabs)
+            self.sections[key] = page
+            self._keys.append(key)
+            self.tabs.addTab(page, title)
+        self.show_section(show)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs)
         layout.addWidget(buttons)
         self.initial = self.values()
+
+    def show_section(self, key: str) -> None:
+        if key in self._keys:
+            self.tabs.setCurrentIndex(self._keys.index(key))
 
     def accept(self) -> None:
         """Refuse a port another program holds, instead of leaving no listener at all."""
@@ -182,6 +224,8 @@ class SettingsDialog(QDialog):
     def apply_to(self, window: Any) -> None:
         """Keep what the user chose; the options' subscribers make it take effect."""
         window.settings.update_from_form(self.initial, self.values())
+        for section in self.sections.values():
+            section.apply()
 
 
 def relisten(window: Any, bind: str, port: int) -> Any:

@@ -27,6 +27,14 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
 
         RetentionDialog(settings, window).open()
 
+    def storage_section(parent: Any) -> Any:
+        from gui.ui.dialogs.settings import embed_section
+        from gui.ui.history.retention_dialog import RetentionDialog
+
+        return embed_section(RetentionDialog(settings, parent))
+
+    if hasattr(window, "add_settings_section"):
+        window.add_settings_section("storage", tr("Storage"), storage_section)
     action = window.menu("tools").addAction(tr("Storage and retention…"))
     action.setObjectName("action_retention")
     action.triggered.connect(open_retention)

@@ -66,15 +66,15 @@ class RetentionDialog(QDialog):
         form.addRow(self.tr("Keep full photos"), self.photos_days)
         form.addRow(self.tr("Data folder at most"), self.max_gb)
         form.addRow(self.tr("Keep free on the disk"), self.min_free)
-        buttons = QDialogButtonBox(
+        self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.initial = self.values()
 
     def values(self) -> dict[str, Any]:
@@ -85,7 +85,10 @@ class RetentionDialog(QDialog):
             "min_free_gb": round(self.min_free.value(), 1),
         }
 
-    def accept(self) -> None:
+    def apply(self) -> None:
         """Keep what the user chose."""
         self.settings.update_from_form(self.initial, self.values())
+
+    def accept(self) -> None:
+        self.apply()
         super().accept()
