@@ -4,6 +4,16 @@
 <context>
     <name></name>
     <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="190"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/__init__.py" line="43"/>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
         <location filename="../../gui/ui/main_window.py" line="143"/>
         <source>▲ %1 new</source>
         <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
