@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import gc
 import http.client
 import json
 import os
@@ -59,6 +60,18 @@ REAL_STDERR = pytest.StashKey[int]()
 def pytest_configure(config: pytest.Config) -> None:
     """Output capture is suspended while plugins configure: fd 2 is the terminal (or CI log)."""
     config.stash[REAL_STDERR] = os.dup(2)
+    # As the app does (gui/ui/gui_gc.py): cyclic garbage is collected on this, the
+    # GUI thread, between tests - never by whichever core or worker thread happens
+    # to allocate, which would destroy a parentless QObject on the wrong thread.
+    gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread() -> Iterator[None]:
+    yield
+    gc.collect(1)  # the young generations after every test; everything now and then
+    if gc.get_count()[2] > gc.get_threshold()[2]:
+        gc.collect()
 
 
 def real_stderr(config: pytest.Config) -> int:

@@ -165,6 +165,9 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
         preflight.say(f"cannot use the data folder {current.resolved_data_dir()}: {exc}")
         return preflight.EXIT_DATA_DIR
     app = prepare_application(current)
+    from gui.ui.gui_gc import GuiThreadGarbageCollector
+
+    GuiThreadGarbageCollector(app)  # never a QObject freed by the collector on a worker
     from gui.ui import startup
 
     refused = startup.prepare(app, current, args)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PROBES = '''
+PROBES = """
 import ctypes
 import faulthandler
 import sys
@@ -38,7 +38,7 @@ def test_moves_faulthandler_onto_captured_stderr():
 
 def test_crashes_later():
     ctypes.string_at(0)
-'''
+"""
 
 
 def test_warnings_fail_and_a_later_crash_still_prints_its_traceback(tmp_path: Path) -> None:
