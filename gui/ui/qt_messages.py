@@ -12,6 +12,7 @@ DEBUG level, so it is there with ``--log-level DEBUG`` and invisible otherwise.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 
@@ -44,6 +45,10 @@ def level_for(kind: QtMsgType, category: str, message: str) -> int:
     return _LEVELS.get(kind, logging.WARNING)
 
 
+#: The handler installed before ours (pytest-qt's in the tests); it still gets every message.
+_previous: Any = None
+
+
 def _handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
     try:
         category = (context.category if context is not None else None) or "default"
@@ -51,12 +56,23 @@ def _handle(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         logging.getLogger(name).log(level_for(kind, category, message), "%s", message)
     except Exception:  # a message handler must never raise into Qt
         pass
+    if _previous is not None:
+        _previous(kind, context, message)
 
 
 def install() -> None:
-    """Route Qt's messages into logging (call before the first Qt Multimedia use)."""
-    qInstallMessageHandler(_handle)
+    """Route Qt's messages into logging (call before the first Qt Multimedia use).
+
+    A handler that was there before (pytest-qt's, which fails a test on a Qt
+    warning) keeps receiving them: installing ours must not silence it.
+    """
+    global _previous
+    previous = qInstallMessageHandler(_handle)
+    if previous is not _handle:
+        _previous = previous
 
 
 def uninstall() -> None:
-    qInstallMessageHandler(None)
+    global _previous
+    qInstallMessageHandler(_previous)
+    _previous = None

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QLoggingCategory, QtMsgType, qCWarning, qWarning
 
 from gui.ui import qt_messages
@@ -15,6 +16,7 @@ from gui.ui import qt_messages
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.qt_log_ignore("^QWidget::setLayout: something real$")  # emitted on purpose
 def test_multimedia_noise_is_debug_and_other_warnings_stay_warnings(qtbot, caplog) -> None:
     caplog.set_level(logging.DEBUG)
     qt_messages.install()
@@ -31,6 +33,18 @@ def test_multimedia_noise_is_debug_and_other_warnings_stay_warnings(qtbot, caplo
     )
     assert levels["PulseAudioService: pa_context_connect() failed"][0] == logging.DEBUG
     assert levels["QWidget::setLayout: something real"][0] == logging.WARNING
+
+
+@pytest.mark.qt_log_ignore("^a warning the test suite must still see$")
+def test_the_handler_before_ours_still_gets_every_message(qtlog) -> None:
+    """Under pytest-qt a Qt warning fails the test: installing ours must not hide it."""
+    qt_messages.install()
+    try:
+        qWarning("a warning the test suite must still see")
+    finally:
+        qt_messages.uninstall()
+    seen = [r for r in qtlog.records if r.message == "a warning the test suite must still see"]
+    assert seen and seen[0].ignored  # reached pytest-qt (ignored here only by the marker)
 
 
 def test_level_for_keeps_fatal_messages_fatal() -> None:
