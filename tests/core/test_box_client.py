@@ -41,6 +41,17 @@ def test_describe_reads_family_firmware_identity_urls_cameras(family: str) -> No
 
 
 @pytest.mark.parametrize("family", ["v5", "v6"])
+def test_describe_reads_the_match_threshold(family: str) -> None:
+    async def main() -> None:
+        async with BoxEmulator(family, next(_ADDRESSES), seed=3) as box:
+            async with BoxClient(box.address) as client:
+                info = await client.describe()
+            assert (info.threshold, info.score_scale) == (82.0, "0-100")
+
+    run(main())
+
+
+@pytest.mark.parametrize("family", ["v5", "v6"])
 def test_wrong_password_is_an_auth_error(family: str) -> None:
     async def main() -> None:
         async with BoxEmulator(family, next(_ADDRESSES), password="s3cret") as box:

@@ -419,3 +419,7 @@ def test_a_box_added_by_address_and_known_from_its_pushes_is_one_device(
     names = {n["alias"] for n in boxes[0]["names"]} | {boxes[0]["sn"]}
     assert added["device"] in names
     assert any(box.box.serial in n for n in names) and any(box.box.dev_sno in n for n in names)
+    # the box's own threshold (read when it was added), not the vendor default
+    assert boxes[0]["score"]["threshold"] == 82.0
+    assert boxes[0]["score"]["threshold_source"] == "configured"
+    assert boxes[0]["score"]["scale"] == "0-100"

@@ -87,6 +87,9 @@ class BoxInfo:
     mac: str = ""  # 12 hex digits
     push: dict[str, list[str]] = field(default_factory=dict)
     cameras: list[Camera] = field(default_factory=list)
+    #: The match threshold and the scale it is on ("0-100" display score), when readable.
+    threshold: float | None = None
+    score_scale: str | None = None
 
 
 def error_of(body: Any) -> tuple[str, str] | None:
@@ -406,6 +409,43 @@ class BoxClient:
             mac = normalise_mac((data or {}).get("BOX_MAC")) if isinstance(data, dict) else ""
         return serial, licence, mac
 
+    async def score_config(self) -> tuple[float | None, str | None]:
+        """``(threshold, scale)``: V6 ``MATCH_THRESHOLD``, V5R7 ``THRESHOLD`` /
+        ``THRESHOLD_RANGE``, else ``PrettyScore``'s ``threshold_range [low, knee, high]``
+        (FIRMWARE_VARIANTS.md §9). Both are on the 0–100 display scale."""
+
+        def number(value: Any) -> float | None:
+            try:
+                result = float(value)
+            except (TypeError, ValueError):
+                return None
+            return result if math.isfinite(result) else None
+
+        if self.family == "v6":
+            with contextlib.suppress(BoxError, NotPresent):
+                values = await self._call(
+                    "POST", "face", "/sophon/v2/face/getconfigs", {"config_name": "MATCH_THRESHOLD"}
+                )
+                found = number(values.get("MATCH_THRESHOLD")) if isinstance(values, dict) else None
+                if found is not None:
+                    return found, "0-100"
+            return None, None
+        with contextlib.suppress(BoxError, NotPresent):
+            data = (await self._call("GET", "face", "/SophonConfig/api/Configs/THRESHOLD")).get(
+                "data"
+            )
+            found = number((data or {}).get("THRESHOLD")) if isinstance(data, dict) else None
+            if found is not None:
+                return found, "0-100"
+        with contextlib.suppress(BoxError, NotPresent):
+            data = (await self._call("GET", "face", "/SophonFogSys/api/PrettyScore")).get("data")
+            knees = (data or {}).get("threshold_range") if isinstance(data, dict) else None
+            if isinstance(knees, list) and len(knees) == 3:
+                high, knee = number(knees[2]), number(knees[1])
+                if knee is not None:
+                    return knee, "0-100" if high is not None and high > 1 else "0-1"
+        return None, None
+
     async def cameras(self) -> list[Camera]:
         if self.family == "v6":
             for _attempt in range(3):
@@ -480,7 +520,8 @@ class BoxClient:
             serial, licence, mac = await self.identity()
             push = await self.push_urls()
             cameras = await self.cameras()
-            return BoxInfo(family, firmware, serial, licence, mac, push, cameras)
+            threshold, scale = await self.score_config()
+            return BoxInfo(family, firmware, serial, licence, mac, push, cameras, threshold, scale)
 
         try:
             return await asyncio.wait_for(work(), DESCRIBE_TIMEOUT)

@@ -28,7 +28,7 @@ from typing import Any
 
 import aiohttp
 
-from gui.core import identity, ingest, records
+from gui.core import devices, identity, ingest, records
 from gui.core.box.client import BoxClient, BoxError, Camera, local_address_towards
 from gui.core.box.credentials import CredentialStore
 from gui.core.messages import EventStored, HealthReportStored
@@ -118,11 +118,15 @@ class Box:
     added_at: int = field(default_factory=now_ms)
     #: The device registry's key of this box (``/api/devices``), once linked.
     device: str = ""
+    #: The box's configured match threshold and its scale ("0-100"), when readable.
+    threshold: float | None = None
+    score_scale: str | None = None
 
     STORED = (
         "id", "address", "username", "ports", "family", "firmware", "serial", "licence", "mac",
         "cameras", "push", "push_before", "receiver", "pointed_at", "connected_at",
         "last_event_at", "last_report_at", "pull_realtime", "ep_ids", "added_at", "device",
+        "threshold", "score_scale",
     )  # fmt: skip
 
     def to_stored(self) -> dict[str, Any]:
@@ -280,6 +284,7 @@ class BoxService:
         box.serial, box.licence, box.mac = info.serial, info.licence, info.mac
         box.cameras = [c.to_json() for c in info.cameras]
         box.push = info.push
+        box.threshold, box.score_scale = info.threshold, info.score_scale
         self.credentials.set(box.id, username, password)
         self.boxes[box.id] = box
         self.reachability[box.id] = (True, now_ms(), "")
@@ -299,8 +304,14 @@ class BoxService:
         names = [("licence", box.licence), ("sn", box.serial), ("mac", box.mac)]
         address, at = box.address, now_ms()
 
+        threshold, scale = box.threshold, box.score_scale
+
         def job(conn: Any) -> str | None:
-            return identity.resolve(conn, names, address, at)
+            sn = identity.resolve(conn, names, address, at)
+            if sn is not None and (threshold is not None or scale is not None):
+                # The box's own threshold: scores are compared with it, not with a guess.
+                devices.set_score_config(conn, sn, scale=scale, threshold=threshold)
+            return sn
 
         try:
             box.device = await self._store_write(job) or ""
