@@ -71,6 +71,9 @@ class Delivery:
     #: Times converted from a box's stored record (float seconds), for the ±1 ms match;
     #: give ``recorded_path`` as the full URL the record came from.
     approximate_time: bool = False
+    #: Prepare (decode the photos' base64, read their headers) on the parse pool:
+    #: for pulled deliveries, so pushes arriving meanwhile find the loop free.
+    prepare_off_loop: bool = False
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ class IngestPipeline:
             return ingest.prepare(parsed, path=d.path, received_at=d.received_at)
 
         try:
-            if len(d.body) > INLINE_PARSE_LIMIT:
+            if len(d.body) > INLINE_PARSE_LIMIT or d.prepare_off_loop:
                 loop = asyncio.get_running_loop()
                 prepared = await loop.run_in_executor(self._pool(), parse_and_prepare)
             else:

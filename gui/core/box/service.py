@@ -43,7 +43,9 @@ PAGE_SIZE = 50
 #: Records whose pictures are fetched at once, per box (each record: up to 3 pictures).
 PICTURE_CONCURRENCY = 4
 #: Records stored per delivery: small, so a pushed upload never waits long behind one.
-DELIVERY_SIZE = 10
+DELIVERY_SIZE = 5
+#: After each backfill delivery, pause this many times as long as it took (low priority).
+BACKFILL_YIELD = 0.5
 #: How long a backfill waits for pushed uploads in flight before storing anyway.
 YIELD_TO_LIVE_MAX = 0.5
 #: A box that drops the connection is retried this many times (backoff 0.5 s .. 8 s).
@@ -609,11 +611,16 @@ class BoxService:
         while pipeline.in_flight > 0 and waited < YIELD_TO_LIVE_MAX:
             await asyncio.sleep(0.01)  # pushed uploads first
             waited += 0.01
+        started = time.monotonic()
         outcome = await pipeline.ingest(Delivery(
             path=channel, source_ip=box.address, received_at=now_ms(),
             parsed=ingest.ParsedBody(events, "json"), recorded_path=source,
-            approximate_time=channel == CHANNEL_HISTORY,
+            approximate_time=channel == CHANNEL_HISTORY, prepare_off_loop=True,
         ))  # fmt: skip
+        if job is not None:
+            # A backfill takes at most about half of the receiver: as long again as
+            # this delivery took, the loop and the writer are left to the pushes.
+            await asyncio.sleep(min(time.monotonic() - started, 1.0) * BACKFILL_YIELD)
         if not outcome.ok:
             raise BoxError("box", f"storing failed: {outcome.reply.get('message')}")
         if job is not None:
