@@ -179,11 +179,17 @@ class _Threads:
                 emit(job_id, result, error)
             del result, error
 
-    def close(self, wait: bool, timeout: float = CLOSE_TIMEOUT) -> None:
-        """Drop queued work, end the threads; with ``wait``, let the running ones finish."""
+    def close(self, wait: bool, timeout: float = CLOSE_TIMEOUT) -> list[int]:
+        """Drop queued work, end the threads; with ``wait``, let the running ones finish.
+
+        Returns the ids of the jobs dropped before they ran.
+        """
+        dropped = []
         with contextlib.suppress(queue.Empty):
             while True:
-                self._queue.get_nowait()
+                item = self._queue.get_nowait()
+                if item is not None:
+                    dropped.append(item[0])
         with self._lock:
             threads = list(self._threads)
         for _ in threads:
@@ -193,6 +199,7 @@ class _Threads:
             for thread in threads:
                 if thread is not me:
                     thread.join(timeout)
+        return dropped
 
 
 class BackgroundWork(QObject):
@@ -276,7 +283,8 @@ class BackgroundWork(QObject):
         """
         self.closed = True
         BackgroundWork._open.discard(self)
-        self._threads.close(wait)
+        for job_id in self._threads.close(wait):
+            self._dispatch.jobs.pop(job_id, None)  # never ran: nothing will deliver it
 
     @classmethod
     def close_all(cls) -> None:

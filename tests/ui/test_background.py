@@ -101,6 +101,25 @@ def test_close_all_waits_for_work_in_flight(qtbot: Any) -> None:
     assert work.closed
 
 
+def test_closing_forgets_work_that_never_ran(qtbot: Any) -> None:
+    from gui.ui.background import BackgroundWork, _dispatcher
+
+    jobs = _dispatcher().jobs
+    base = len(jobs)
+    owner = QObject()
+    work = BackgroundWork(owner, threads=1)
+    gate, started = threading.Event(), threading.Event()
+    work.run(lambda: (started.set(), gate.wait(5)))  # holds the one thread
+    assert started.wait(5)
+    for _ in range(5):
+        work.run(lambda: None)
+    assert len(jobs) == base + 6
+    work.close()
+    assert len(jobs) == base + 1  # only the running one is left to come back
+    gate.set()
+    qtbot.waitUntil(lambda: len(jobs) == base, timeout=5000)
+
+
 def test_core_work_runs_on_the_core_loop(rig: Any, qtbot: Any) -> None:
     from gui.ui.background import BackgroundWork
 
