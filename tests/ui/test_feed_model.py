@@ -15,8 +15,10 @@ from tests.ui.desktop_fixtures import post, variant
 
 
 def _model(core: Any, qtbot: Any, **kwargs: Any) -> FeedModel:
+    # Owned by the bridge (as the window owns it in the app): a worker thread handing a
+    # result back never drops the last reference to a parentless QObject.
     work = BackgroundWork(None, core.bridge)
-    model = FeedModel(work, **kwargs)
+    model = FeedModel(work, parent=core.bridge, **kwargs)
     work.setParent(model)  # lives and dies with the model
     core.bridge.event_stored.connect(model.on_event_stored)
     core.bridge.face_thumb_ready.connect(model.on_face_thumb_ready)
