@@ -433,7 +433,7 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="209"/>
         <source>Box reports</source>
-        <translation type="unfinished"></translation>
+        <translation>盒子上报</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="184"/>
@@ -455,7 +455,7 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Events received</source>
-        <translation type="unfinished"></translation>
+        <translation>收到的事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="211"/>
@@ -490,7 +490,7 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="229"/>
         <source>reports only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅有状态上报</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="230"/>
@@ -500,17 +500,17 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="238"/>
         <source>No health report from the box mentions this device.</source>
-        <translation type="unfinished"></translation>
+        <translation>盒子的状态上报中没有提到这个设备。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="239"/>
         <source>The box&apos;s own health report, {ago}.</source>
-        <translation type="unfinished"></translation>
+        <translation>盒子自己的状态上报，{ago}。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="244"/>
         <source>Its events arrive nevertheless: the report is out of date, or the box names this camera differently in its reports.</source>
-        <translation type="unfinished"></translation>
+        <translation>但它的事件仍在到达：上报已过时，或者盒子在上报中用另一个名字称呼这台摄像机。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="289"/>
@@ -520,7 +520,7 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="295"/>
         <source>Events arrive.</source>
-        <translation type="unfinished"></translation>
+        <translation>事件正在到达。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="344"/>
@@ -1362,27 +1362,27 @@
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="104"/>
         <source>NOT receiving: port {port} is in use by another program.</source>
-        <translation type="unfinished"></translation>
+        <translation>未在接收：端口 {port} 被其他程序占用。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="106"/>
         <source>NOT receiving: the server could not start ({message}). Check the port and bind address in the settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>未在接收：服务器无法启动（{message}）。请在设置中检查端口和绑定地址。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="111"/>
         <source>NOT receiving: the server is stopped.</source>
-        <translation type="unfinished"></translation>
+        <translation>未在接收：服务器已停止。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="112"/>
         <source>Port {port}, {bind}.</source>
-        <translation type="unfinished"></translation>
+        <translation>端口 {port}，{bind}。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="124"/>
         <source> and </source>
-        <translation type="unfinished"></translation>
+        <translation>和</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
@@ -1472,12 +1472,12 @@
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="445"/>
         <source>(+{n} more)</source>
-        <translation type="unfinished"></translation>
+        <translation>（另有 {n} 台）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="447"/>
         <source>{n} boxes connected: {names}</source>
-        <translation type="unfinished"></translation>
+        <translation>已连接 {n} 台盒子：{names}</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="102"/>
@@ -1626,12 +1626,12 @@
         <location filename="../../gui/ui/installer/inspector.py" line="273"/>
         <location filename="../../gui/ui/installer/inspector.py" line="342"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="275"/>
         <source>Keep the list still while requests arrive</source>
-        <translation type="unfinished"></translation>
+        <translation>请求到达时保持列表不动</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="315"/>
@@ -1651,12 +1651,12 @@
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="340"/>
         <source>Paused — {n} new</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停 — {n} 条新请求</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="340"/>
         <source>Paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="375"/>
@@ -1702,7 +1702,7 @@
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="478"/>
         <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
-        <translation type="unfinished"></translation>
+        <translation>正文（已成为事件 {ids}；按存储内容显示，图片已缩写）：</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="485"/>
@@ -1976,12 +1976,12 @@
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="110"/>
         <source>Test sound</source>
-        <translation type="unfinished"></translation>
+        <translation>试听声音</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="111"/>
         <source>Play the alarm sound for two seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>播放告警声音两秒</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="115"/>
@@ -2026,12 +2026,12 @@
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="161"/>
         <source>Nothing will be heard: %1. Alarms are still shown.</source>
-        <translation type="unfinished"></translation>
+        <translation>听不到声音：%1。告警仍会显示。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/rules.py" line="165"/>
         <source>Playing the alarm sound at %1 %…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在以 %1 % 的音量播放告警声音…</translation>
     </message>
 </context>
 <context>
@@ -2542,6 +2542,10 @@ The details below were also written to the log.</source>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
+    <message>
+        <source>1 event</source>
+        <translation>1 个事件</translation>
+    </message>
 </context>
 <context>
     <name>RetentionDialog</name>
@@ -2684,7 +2688,7 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/wall.py" line="413"/>
         <source>Gatewatch — wall</source>
-        <translation>Gatewatch — 大屏</translation>
+        <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="486"/>
@@ -2700,7 +2704,7 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/wall.py" line="489"/>
         <source>Captured</source>
-        <translation type="unfinished"></translation>
+        <translation>抓拍</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="491"/>
@@ -2720,7 +2724,7 @@ The details below were also written to the log.</source>
     <message>
         <location filename="../../gui/ui/wall.py" line="709"/>
         <source>ALARM — the person who raised it</source>
-        <translation type="unfinished"></translation>
+        <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
         <location filename="../../gui/ui/wall.py" line="718"/>

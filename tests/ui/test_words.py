@@ -46,6 +46,8 @@ def test_clock_skew_and_score_formats() -> None:
     assert words.format_duration_ms(3_900_000) == "+1 h 5 min"
     assert words.format_score(0.93) == "0.93"
     assert words.format_score(6.58) == "6.58"
-    assert words.format_score(95.0) == "95"
+    assert words.format_score(95.0) == "95.00"  # fixed precision: columns line up
+    assert words.format_score(0.9) == "0.90"
+    assert words.format_ms(1_764_000_000_150, millis=False).endswith(":00")
     assert words.format_score(None) == "—"
     assert words.format_ms(None) == "—"

@@ -89,7 +89,7 @@ class HistoryModel(QAbstractTableModel):
 
     def _text(self, r: HistoryItem, column: str) -> str:
         if column == "time":
-            return format_ms(r.ts)
+            return format_ms(r.ts, millis=False)
         if column == "name":
             return r.name or ""
         if column == "identity_id":

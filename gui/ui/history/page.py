@@ -301,7 +301,8 @@ class HistoryPage(QWidget):
         if n is None:
             self.count_label.setText(self.tr("counting…"))
         else:
-            text = self.tr("%1 events").replace("%1", f"{n:,}")
+            one = self.tr("1 event")
+            text = one if n == 1 else self.tr("%1 events").replace("%1", f"{n:,}")
             cap = history_model.MAX_ROWS
             if n > cap:
                 text += " " + self.tr("(the table lists the first %1: narrow the filter or export)")

@@ -71,13 +71,16 @@ def _local_time(ms: int | None) -> dt.datetime | str:
         return str(ms)
 
 
-def format_ms(ms: int | None, *, with_date: bool = True) -> str:
-    """Local time of a millisecond timestamp, e.g. ``2026-11-24 21:03:55.150``."""
+def format_ms(ms: int | None, *, with_date: bool = True, millis: bool = True) -> str:
+    """Local time of a millisecond timestamp, e.g. ``2026-11-24 21:03:55.150``.
+
+    ``millis=False`` for lists people scan (History): ``2026-11-24 21:03:55``.
+    """
     t = _local_time(ms)
     if isinstance(t, str):
         return t
     text = t.strftime("%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
-    return f"{text}.{t.microsecond // 1000:03d}" if with_date else text
+    return f"{text}.{t.microsecond // 1000:03d}" if with_date and millis else text
 
 
 def format_feed_time(ms: int | None, today: dt.date | None = None) -> str:
@@ -117,9 +120,10 @@ def format_duration_ms(ms: int) -> str:
 
 
 def format_score(score: float | None) -> str:
+    """Two decimals always, so a column of scores lines up: ``0.90``, ``6.58``, ``82.00``."""
     if score is None:
         return "—"
-    return f"{score:.2f}".rstrip("0").rstrip(".") if score != int(score) else f"{score:.0f}"
+    return f"{score:.2f}"
 
 
 def format_score_in_scale(score: float | None, scale: str | None, threshold: float | None) -> str:

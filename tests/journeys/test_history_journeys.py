@@ -1,0 +1,46 @@
+"""History and Statistics in the running app: live, counted, readable."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from tests.journeys.harness import App, fresh, until
+
+
+def open_tab(app: App, key: str) -> Any:
+    """Click the page's tab, as a user does."""
+    window = app.window
+    page = window.page(key)
+    bar = window.tabs.tabBar()
+    rect = bar.tabRect(window.tabs.indexOf(page))
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=rect.center())
+    return page
+
+
+def cell(page: Any, row: int, column: str) -> str:
+    from gui.ui.history.model import COLUMNS
+
+    return str(page.model.index(row, COLUMNS.index(column)).data())
+
+
+def test_history_counts_and_reads_plainly(app: App) -> None:
+    async def journey() -> None:
+        await app.post(fresh("employee_match"))
+        await app.post(fresh("blacklist"))
+        page = open_tab(app, "history")
+        await until(lambda: page.model.rowCount() == 2, what="the events in History")
+        await until(lambda: page.count_label.text() == "2 events", what="the count")
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cell(page, 0, "time"))
+        assert cell(page, 0, "score") == "0.88" and cell(page, 1, "score") == "0.93"
+        await until(lambda: page.device.findData("gate-2") >= 0, what="the camera filter list")
+        page.search.setText("张伟")
+        await until(lambda: page.model.rowCount() == 1 and page.count_label.text() == "1 event",
+                    what="the filtered list")  # fmt: skip
+        page.search.setText("nobody-has-this-name")
+        await until(lambda: page.count_label.text() == "0 events", what="the empty count")
+
+    app.run(journey)
