@@ -137,3 +137,27 @@ def test_copy_selected_event_as_curl(app: App) -> None:
         assert body["timestamp"]
 
     app.run(journey)
+
+
+def test_send_test_event_to_a_silent_receiver_times_out_visibly(app: App) -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        port = silent.getsockname()[1]
+
+        async def journey() -> None:
+            press(menu_action(app.window, "tools", "Send test event…"))
+            dialog = await until(lambda: top_level(QDialog, "Send test event"), what="dialog")
+            dialog.url.setText(f"http://127.0.0.1:{port}")
+            click(button(dialog, "Send"))
+            await until(lambda: dialog.result_label.text().startswith("Sending"), what="sending")
+            await until(lambda: dialog.result_label.text().startswith(("OK", "FAILED")),
+                        timeout=20, what="the timeout to be reported")  # fmt: skip
+            assert dialog.result_label.text().startswith("FAILED"), dialog.result_label.text()
+            assert "time" in dialog.result_label.text().lower()
+            assert button(dialog, "Send").isEnabled()
+            dialog.close()
+
+        app.run(journey)
