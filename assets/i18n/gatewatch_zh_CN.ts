@@ -1805,6 +1805,14 @@
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
+    <message>
+        <source>Waiting for boxes</source>
+        <translation>正在等待盒子</translation>
+    </message>
+    <message>
+        <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
+        <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2178,6 +2186,18 @@
         <location filename="../../gui/ui/alarms/page.py" line="247"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
+    </message>
+    <message>
+        <source>No open alarms</source>
+        <translation>没有未处理的告警</translation>
+    </message>
+    <message>
+        <source>No acknowledged alarms</source>
+        <translation>没有已确认的告警</translation>
+    </message>
+    <message>
+        <source>No alarms yet</source>
+        <translation>还没有告警</translation>
     </message>
 </context>
 <context>

@@ -137,7 +137,58 @@ class FeedPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
+        self.empty = self._build_empty()
+        layout.addWidget(self.empty)
         model.pending_changed.connect(self.show_pending)
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved):
+            signal.connect(self._update_empty)
+        self._update_empty()
+
+    def _build_empty(self) -> QWidget:
+        """Before the first event: what to do, not a blank list."""
+        box = QWidget(self)
+        box.setObjectName("feedEmpty")
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(16, 24, 16, 16)
+        self.empty_title = QLabel(box)
+        self.empty_title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.empty_title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        self.empty_title.setFont(font)
+        self.empty_text = QLabel(box)
+        self.empty_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_text.setWordWrap(True)
+        self.empty_url = QLabel(box)
+        self.empty_url.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_url.setWordWrap(True)
+        self.empty_url.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.empty_url.setStyleSheet("font-family: monospace;")
+        self.connect_button = QPushButton(box)
+        for w in (self.empty_title, self.empty_text, self.empty_url):
+            layout.addWidget(w)
+        layout.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self._url = ""
+        self.retranslate_empty()
+        return box
+
+    def retranslate_empty(self) -> None:
+        self.empty_title.setText(tr("Waiting for boxes"))
+        self.empty_text.setText(tr("No event has arrived yet. Type this URL into the box's "
+                                   "event settings (history and real-time events):"))  # fmt: skip
+        self.empty_url.setText(self._url or "—")
+        self.connect_button.setText(tr("Connect a box…"))
+
+    def set_url(self, url: str) -> None:
+        """The event URL the empty state tells people to type (from the listener's state)."""
+        self._url = url
+        self.empty_url.setText(url or "—")
+
+    def _update_empty(self, *_: Any) -> None:
+        empty = self.model.rowCount() == 0
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
 
     def show_pending(self, n: int) -> None:
         """The "▲ N new" button for arrivals not shown while the user looks elsewhere."""
@@ -230,6 +281,7 @@ class MainWindow(QMainWindow):
         view.selectionModel().currentChanged.connect(self._current_changed)
         view.verticalScrollBar().valueChanged.connect(self._update_following)
         self.feed.new_button.clicked.connect(self.jump_to_newest)
+        self.feed.connect_button.clicked.connect(lambda: self.show_page("connect"))
         self.feed_model.loaded.connect(self._feed_loaded)
         self.feed_model.rowsInserted.connect(self._rows_inserted)
 
@@ -499,6 +551,7 @@ class MainWindow(QMainWindow):
             if more > 0:
                 urls += "  " + tr("(+%1 more)").replace("%1", str(more))
             self.listen_label.setText(tr("Boxes post to %1").replace("%1", urls))
+            self.feed.set_url(f"http://{hosts[0]}:{state.port}/EventServer/api/HistoryEvent")
         elif state.state == "port_in_use":
             self.state_label.setText(tr("Port %1 in use").replace("%1", str(state.port)))
             self.what_button.setText(tr("What to do…"))
@@ -736,6 +789,7 @@ class MainWindow(QMainWindow):
         self._render_state()
         self._update_counts()
         self.feed.show_pending(self.feed_model.pending)
+        self.feed.retranslate_empty()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -57,7 +57,13 @@ def click(widget: QWidget, button: Qt.MouseButton = Qt.MouseButton.LeftButton) -
 
 
 def double_click(widget: QWidget, pos: QPoint) -> None:
-    QTimer.singleShot(0, lambda: QTest.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos))
+    """A double click as a mouse makes it: a click, then the double-click."""
+
+    def both() -> None:
+        QTest.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+        QTest.mouseDClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+    QTimer.singleShot(0, both)
 
 
 def press(action: QAction) -> None:

@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             window.show_page(page)
             await asyncio.sleep(1.2)
             if page == "requests":
-                inspector = window.installer_pages["requests"]
+                inspector = window.page("requests")
                 inspector.table.selectRow(0)
                 await asyncio.sleep(0.8)
             shot(page)
@@ -104,12 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         from gui.ui.history.export_dialog import ExportDialog
         from gui.ui.history.retention_dialog import RetentionDialog
         from gui.ui.installer.send import SendTestDialog
+        from tests.journeys.harness import alarms_of
 
-        page = window.history_page
+        alarms = alarms_of(window)
+        page = window.page("history")
         dialogs = {
             "settings": lambda: SettingsDialog(current, window),
             "alarm-settings": lambda: AlarmRulesDialog(
-                current, window, sound=window.alarms.center.sound
+                current, window, sound=alarms.center.sound
             ),
             "send-test": lambda: SendTestDialog(bridge, window),
             "about": lambda: AboutDialog(current.resolved_data_dir(), window),
@@ -118,12 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, make in dialogs.items():
             await show(make(), f"dialog-{name}")
-        wall = window.alarms.enter_wall()
+        wall = alarms.enter_wall()
         await asyncio.sleep(2.0)
         shot("wall")
         wall.leave()
         await asyncio.sleep(0.3)
-        window.alarms.banner.hide()
+        alarms.banner.hide()
 
     try:
         qasync.run(tour())

@@ -49,7 +49,7 @@ class AlarmsFeature:
             layout.addWidget(central, 1)
         window.setCentralWidget(host)
 
-        self.page = AlarmsPage(self.center, settings)
+        self.page = AlarmsPage(self.center, settings, open_event=window.show_event)
         window.add_page("alarms", tr("Alarms"), self.page)
         self.center.changed.connect(self._update_title)
         self._update_title()

@@ -156,9 +156,18 @@ class AlarmTableModel(ListTableModel):
 class AlarmsPage(QWidget):
     """Open alarms list with acknowledge / bulk acknowledge and the shift's operator name."""
 
-    def __init__(self, center: AlarmCenter, settings: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        center: AlarmCenter,
+        settings: Any,
+        parent: QWidget | None = None,
+        *,
+        open_event: Any = None,
+    ) -> None:
         super().__init__(parent)
         self.center = center
+        #: Double-click opens the alarm's event (photos, details); never acknowledges.
+        self.open_event = open_event
         self.settings = settings
         self.work = BackgroundWork(self, center.bridge)
         self.model = AlarmTableModel(self.work, self)
@@ -200,17 +209,41 @@ class AlarmsPage(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.view.doubleClicked.connect(lambda _i: self.acknowledge_selected())
+        self.view.doubleClicked.connect(self._open)
+        self.empty = QLabel(self)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setObjectName("alarmsEmpty")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.status)
 
         center.changed.connect(self.model.reload)
         center.ack_failed.connect(self.status.setText)
         self.model.loaded.connect(self._selection_changed)
+        self.model.loaded.connect(self._update_empty)
         self.model.reload()
+        self._update_empty()
+
+    def _update_empty(self, *_: Any) -> None:
+        """An empty list says so ("No open alarms") instead of showing bare headers."""
+        empty = self.model.rowCount() == 0
+        state = self.state.currentData()
+        self.empty.setText(
+            self.tr("No open alarms") if state == "open"
+            else self.tr("No acknowledged alarms") if state == "acked"
+            else self.tr("No alarms yet")
+        )  # fmt: skip
+        self.empty.setVisible(empty)
+        self.view.setVisible(not empty)
+
+    def _open(self, index: Any) -> None:
+        alarm = self.model.alarm_at(index.row())
+        if alarm is not None and alarm.event_id is not None and self.open_event is not None:
+            self.open_event(alarm.event_id)
 
     def _operator_changed(self) -> None:
         """Who is on duty now: for this run (Alarm settings keep a default operator)."""
