@@ -423,3 +423,34 @@ def test_a_box_added_by_address_and_known_from_its_pushes_is_one_device(
     assert boxes[0]["score"]["threshold"] == 82.0
     assert boxes[0]["score"]["threshold_source"] == "configured"
     assert boxes[0]["score"]["scale"] == "0-100"
+
+
+def test_v6_box_silent_with_the_v6_subscribe_message_gets_the_v5_one(
+    receiver: FullReceiver, monkeypatch: pytest.MonkeyPatch
+):
+    from gui.core.box import service
+
+    monkeypatch.setattr(service, "WS_SILENT_CHECK", 0.5)
+    box = make_box("v6", ws_subscribe="v5")
+    try:
+        added = add(receiver, box)
+        receiver.client.request("PATCH", f"/api/boxes/{added['id']}", b'{"pull_realtime": true}',
+                                {"Content-Type": "application/json"})  # fmt: skip
+
+        def pulling() -> dict[str, Any]:
+            return receiver.client.get_json(f"/api/boxes/{added['id']}")["state"]["pulling"]
+
+        assert wait_until(lambda: pulling()["state"] == "subscribed")
+        assert pulling()["subscribe"] == "v6"
+        assert box.call(lambda x: x.subscribers) == 0  # the box ignored the V6 message
+        first = box.call(lambda x: x.generate(1))
+        assert wait_until(lambda: box.call(lambda x: x.subscribers) == 1, timeout=20)
+        assert pulling()["subscribe"] == "v5"
+        after = box.call(lambda x: x.generate(2, step=0.2))
+        assert wait_until(lambda: len(receiver.events()) >= 3, timeout=20)
+        events = receiver.events()
+        assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in first + after)
+        ws_url = f"ws://{box.box.address}:5679"
+        assert sum(e["path"] == ws_url for e in events) == 2  # the first came by gap fill
+    finally:
+        box.stop()

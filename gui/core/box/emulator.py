@@ -180,6 +180,7 @@ class BoxEmulator:
         delivered_rule: str = "200",
         require_login: bool = False,
         generate_every: float | None = None,
+        ws_subscribe: str = "native",
         history_period: float = 5.0,
         status_period: float = 20.0,
     ) -> None:
@@ -197,6 +198,9 @@ class BoxEmulator:
         self.delivered_rule = delivered_rule
         self.require_login = require_login
         self.generate_every = generate_every
+        #: "native" (the family's own subscribe message) or "v5": a V6 box that only
+        #: understands the V5 message its platform chapter documents (BOX_API.md §6.6).
+        self.ws_subscribe = ws_subscribe
         octets = [self.rng.randrange(256) for _ in range(3)]
         self.mac = "e0a509" + "".join(f"{o:02x}" for o in octets)
         self.serial = "HQDZKE5BJJFJH" + "".join(str(self.rng.randrange(10)) for _ in range(4))
@@ -1034,12 +1038,16 @@ class BoxEmulator:
                 self._sockets.remove(entry)
         return ws
 
+    @property
+    def _subscribe_key(self) -> str:
+        v5_style = self.family == "v5" or self.ws_subscribe == "v5"
+        return "event_list" if v5_style else "media_device_ids"
+
     def _is_subscribe(self, config: dict[str, Any]) -> bool:
-        key = "event_list" if self.family == "v5" else "media_device_ids"
-        return isinstance(config.get(key), list)
+        return isinstance(config.get(self._subscribe_key), list)
 
     def _broadcast(self, ev: BoxEvent) -> None:
-        key = "event_list" if self.family == "v5" else "media_device_ids"
+        key = self._subscribe_key
         for ws, config in list(self._sockets):
             if ev.camera.device_id not in config.get(key, []) or ws.closed:
                 continue

@@ -29,7 +29,7 @@ from typing import Any
 import aiohttp
 
 from gui.core import devices, identity, ingest, records
-from gui.core.box.client import BoxClient, BoxError, Camera, local_address_towards
+from gui.core.box.client import BoxClient, BoxError, Camera, NotPresent, local_address_towards
 from gui.core.box.credentials import CredentialStore
 from gui.core.messages import EventStored, HealthReportStored
 from gui.core.model import EventSummary
@@ -55,6 +55,9 @@ GAP_MARGIN_MS = 5 * 60 * 1000
 #: A box silent this long that reports again gets its gap filled.
 SILENCE_MS = 2 * 60 * 1000
 WS_BACKOFF_MAX = 30.0
+#: Seconds a V6 WebSocket may stay silent while the box stores events before the
+#: other subscribe message is tried.
+WS_SILENT_CHECK = 30.0
 #: Seconds between reachability checks of every box.
 REACH_EVERY = 30.0
 
@@ -156,10 +159,14 @@ class PullState:
     error: str = ""
     task: asyncio.Task[Any] | None = field(default=None, repr=False)
     dropped_at: int | None = None
+    #: Which subscribe message the box gets: its family's ("v6"/"v5"), or for a V6 box
+    #: that stays silent with it, the V5 one its platform chapter documents.
+    style: str = ""
+    last_message_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"state": self.state, "since": self.since, "events": self.events,
-                "error": self.error}  # fmt: skip
+                "error": self.error, "subscribe": self.style}  # fmt: skip
 
 
 class BoxService:
@@ -666,9 +673,9 @@ class BoxService:
         if save:
             self._save()
 
-    def subscribe_message(self, box: Box) -> dict[str, Any]:
+    def subscribe_message(self, box: Box, style: str = "") -> dict[str, Any]:
         ids = [c["id"] for c in box.cameras if c.get("id")]
-        if box.family == "v6":
+        if (style or box.family) == "v6":
             return {"with_face_image": True, "with_register_image": True, "media_device_ids": ids}
         return {"need_face": True, "need_register": True, "event_list": ids}
 
@@ -685,11 +692,14 @@ class BoxService:
                     if cameras:
                         box.cameras = [c.to_json() for c in cameras]
                     await self._learn_ep_ids(box)
+                    state.style = state.style or box.family
                     async with client.session().ws_connect(
                         client.ws_url, heartbeat=30, timeout=aiohttp.ClientWSTimeout(ws_close=5),
                     ) as ws:  # fmt: skip
-                        await ws.send_str(json.dumps(self.subscribe_message(box)))
+                        await ws.send_str(json.dumps(self.subscribe_message(box, state.style)))
                         state.state, state.error = "subscribed", ""
+                        if box.family == "v6":
+                            self._spawn(self._watch_silence(box, state, client, ws, now_ms()))
                         reconnected_after = state.dropped_at
                         state.dropped_at = None
                         delay = 1.0
@@ -712,6 +722,32 @@ class BoxService:
         finally:
             await client.close()
 
+    async def _watch_silence(
+        self, box: Box, state: PullState, client: BoxClient, ws: Any, subscribed_at: int
+    ) -> None:
+        """V6: nothing arrives, yet the store has new events -> the other subscribe message.
+
+        The V6 docs give two subscribe messages (BOX_API.md §6.6): send the V6 one,
+        and if the box stays silent while ``getevents`` shows new records, reconnect
+        with the V5 one (and back, should that stay silent too).
+        """
+        try:
+            unit = await client.detect_window_unit()
+            while not ws.closed:
+                await asyncio.sleep(WS_SILENT_CHECK)
+                if state.last_message_at is not None and state.last_message_at >= subscribed_at:
+                    return  # the box speaks: this message was the right one
+                _records, total = await client.events_page(
+                    subscribed_at / 1000, time.time(), 0, 1, unit=unit
+                )
+                if total:
+                    state.style = "v5" if state.style == "v6" else "v6"
+                    state.error = "no events with this subscribe message: trying the other one"
+                    await ws.close()
+                    return
+        except (BoxError, NotPresent, aiohttp.ClientError, OSError, TimeoutError):
+            return
+
     async def _pulled(self, box: Box, state: PullState, data: Any, url: str) -> None:
         text = data if isinstance(data, str) else bytes(data).decode("utf-8", "replace")
         try:
@@ -721,6 +757,7 @@ class BoxService:
             return
         if not isinstance(message, dict):
             return
+        state.last_message_at = now_ms()
         # As received: the normaliser reads both families' WebSocket events; a V2–V5
         # one names its camera by device_id only, and the resolver adds the ep_id.
         try:
