@@ -454,3 +454,41 @@ def test_v6_box_silent_with_the_v6_subscribe_message_gets_the_v5_one(
         assert sum(e["path"] == ws_url for e in events) == 2  # the first came by gap fill
     finally:
         box.stop()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_gap_filled_when_a_silent_box_reports_again(
+    receiver: FullReceiver, family: str, monkeypatch: pytest.MonkeyPatch
+):
+    from gui.core.box import service
+
+    monkeypatch.setattr(service, "SILENCE_MS", 3000)
+    box = make_box(family)
+    try:
+        added = add(receiver, box)
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        # pointing asked for reports every 20 s; this test cannot wait that long
+        box.call(lambda x: (setattr(x, "status_period", 0.3), setattr(x, "system_period", 0.3)))
+        box.call(lambda x: x.generate(2, push_realtime=False))
+        wait_until(lambda: len(receiver.events()) >= 2)
+        # the network goes: nothing reaches the receiver, the box keeps storing
+        box.call(lambda x: (setattr(x, "reports_enabled", False), x.history_urls.clear()))
+        time.sleep(0.5)
+        missed = box.call(lambda x: x.generate(5, step=0.1, push_realtime=False))
+        time.sleep(3.5)
+        assert len(receiver.events()) == 2
+        before = {j["id"] for j in receiver.client.get_json("/api/jobs")["jobs"]}
+        # the box's reports reach the receiver again (its history URL is still gone)
+        box.call(lambda x: setattr(x, "reports_enabled", True))
+        jobs = wait_until(
+            lambda: [
+                j for j in receiver.client.get_json("/api/jobs")["jobs"] if j["id"] not in before
+            ]
+        )
+        assert jobs and jobs[0]["auto"]
+        assert receiver.wait_job(jobs[0]["id"])["new"] == 5
+        events = receiver.events()
+        assert len(events) == 7
+        assert {e.ms for e in missed} <= {e["timestamp"] for e in events}
+    finally:
+        box.stop()

@@ -1185,9 +1185,9 @@ class BoxEmulator:
         }  # fmt: skip
 
     async def _status_loop(self) -> None:
-        due: dict[str, float] = {}
+        """Each report channel at its period; a changed period counts from the last report."""
+        sent: dict[str, float] = {}
         while True:
-            now = time.monotonic()
             channels = []
             if self.status_url:
                 channels.append(
@@ -1198,14 +1198,14 @@ class BoxEmulator:
                     ("system", self.system_urls, self.system_period, self.system_report)
                 )
             for name, urls, period, build in channels:
-                if not self.reports_enabled or now < due.get(name, 0.0):
+                if not self.reports_enabled or time.monotonic() < sent.get(name, -1e9) + period:
                     continue
-                due[name] = now + period
+                sent[name] = time.monotonic()
                 for url in urls:
                     self.status_posts += 1
                     await self._post(url, build(), PUSH_TIMEOUT)
-            waits = [due[n] - time.monotonic() for n, *_ in channels if n in due]
-            await self._wait(1, max(0.02, min(waits, default=1.0)))
+            waits = [sent.get(n, -1e9) + p - time.monotonic() for n, _u, p, _b in channels]
+            await self._wait(1, min(1.0, max(0.02, min(waits, default=1.0))))
 
 
 async def _send_quietly(ws: web.WebSocketResponse, text: str) -> None:
