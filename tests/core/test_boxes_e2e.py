@@ -492,3 +492,16 @@ def test_gap_filled_when_a_silent_box_reports_again(
         assert {e.ms for e in missed} <= {e["timestamp"] for e in events}
     finally:
         box.stop()
+
+
+def test_history_resent_after_a_lost_reply_is_stored_once(receiver: FullReceiver, box: BoxThread):
+    added = add(receiver, box)
+    receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    box.call(lambda x: setattr(x, "history_period", 0.3))
+    box.call(lambda x: (x.realtime_urls.clear(), setattr(x.faults, "lose_replies", 3)))
+    made = box.call(lambda x: x.generate(3, step=0.2, push_realtime=False))
+    url = receiver.base + "/EventServer/api/HistoryEvent"
+    assert wait_until(lambda: box.call(lambda x: all(url in e.delivered_to for e in made)))
+    assert box.call(lambda x: x.history_posts) >= 6  # each event went twice
+    events = receiver.events()
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)

@@ -158,6 +158,9 @@ class Faults:
     drop_path: str = ""
     #: Count of requests served before the drops start.
     drop_after: int = 0
+    #: The next N history pushes the receiver answered are taken as lost (the reply
+    #: never came back): the box sends those events again, the receiver has them already.
+    lose_replies: int = 0
 
 
 class BoxEmulator:
@@ -1128,6 +1131,9 @@ class BoxEmulator:
             self.history_posts += 1
             if result is None:
                 return  # receiver down: the rest waits for the next cycle
+            if self.faults.lose_replies > 0:
+                self.faults.lose_replies -= 1
+                continue  # stored by the receiver, but the box never saw the 200
             if self._delivered(*result):
                 e.delivered_to.add(url)
 
