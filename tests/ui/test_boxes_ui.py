@@ -85,4 +85,11 @@ def test_the_connect_page_has_the_boxes_section(rig: Any, qtbot: Any):
     panel = ConnectPanel(rig.bridge, rig.settings)
     qtbot.addWidget(panel)
     assert panel.boxes.title() == "Boxes"
+    # the automatic gap fill is a setting the section shows and changes
+    assert rig.settings.box_gap_fill and panel.boxes.auto_fill.isChecked()
+    panel.boxes.auto_fill.click()
+    assert rig.settings.box_gap_fill is False
+    from gui.core.box.api import service_for
+
+    assert service_for(rig.receiver).gap_fill_enabled() is False  # the core reads it live
     panel.close_worker()

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -183,10 +184,11 @@ class BoxesSection(QGroupBox):
         return [tr("since the last stored event"), tr("the last hour"), tr("the last 24 hours"),
                 tr("the last 7 days")]  # fmt: skip
 
-    def __init__(self, bridge: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, bridge: Any, parent: QWidget | None = None, settings: Any = None) -> None:
         super().__init__(tr("Boxes"), parent)
         self.setObjectName("BoxesSection")
         self.bridge = bridge
+        self.settings = settings
         self.work = BackgroundWork(self, bridge)
         self._busy = False
         self._build()
@@ -298,6 +300,14 @@ class BoxesSection(QGroupBox):
             actions.addWidget(w)
         actions.addStretch(1)
         layout.addLayout(actions)
+        self.auto_fill = QCheckBox(
+            tr("Fill gaps automatically: on start, and when a silent box reports again")
+        )
+        self.auto_fill.setVisible(self.settings is not None)
+        if self.settings is not None:
+            self.auto_fill.setChecked(bool(self.settings.box_gap_fill))
+        self.auto_fill.toggled.connect(self._auto_fill_toggled)
+        layout.addWidget(self.auto_fill)
         self.progress = QProgressBar()
         self.progress.setObjectName("backfillProgress")
         self.progress.setTextVisible(True)
@@ -307,6 +317,10 @@ class BoxesSection(QGroupBox):
         self.status.setObjectName("boxesStatus")
         layout.addWidget(self.status)
         self._update_buttons()
+
+    def _auto_fill_toggled(self, on: bool) -> None:
+        if self.settings is not None and bool(self.settings.box_gap_fill) != on:
+            self.settings.box_gap_fill = on  # kept in settings.json; the core reads it live
 
     # -- state -------------------------------------------------------------------------
 

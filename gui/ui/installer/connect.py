@@ -307,7 +307,7 @@ class ConnectPanel(QWidget):
 
         from gui.ui.installer.boxes import BoxesSection
 
-        self.boxes = BoxesSection(self.bridge, body)
+        self.boxes = BoxesSection(self.bridge, body, settings=self.settings)
         layout.addWidget(self.boxes)
 
         group = QGroupBox(tr("What each box sends"))
