@@ -4,212 +4,211 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="190"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="157"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/__init__.py" line="43"/>
+        <location filename="../../gui/ui/history/__init__.py" line="37"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="143"/>
+        <location filename="../../gui/ui/main_window.py" line="198"/>
         <source>▲ %1 new</source>
-        <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="213"/>
-        <location filename="../../gui/ui/main_window.py" line="713"/>
+        <location filename="../../gui/ui/main_window.py" line="272"/>
+        <location filename="../../gui/ui/main_window.py" line="788"/>
         <source>Live</source>
-        <extracomment>The window is really closing (not hidden): the app shuts the core down. Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
+        <extracomment>The window is really closing (not hidden): the app shuts the core down. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="348"/>
+        <location filename="../../gui/ui/main_window.py" line="421"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="349"/>
+        <location filename="../../gui/ui/main_window.py" line="422"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="350"/>
+        <location filename="../../gui/ui/main_window.py" line="423"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="351"/>
+        <location filename="../../gui/ui/main_window.py" line="424"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="412"/>
+        <location filename="../../gui/ui/main_window.py" line="485"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="413"/>
+        <location filename="../../gui/ui/main_window.py" line="486"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="414"/>
+        <location filename="../../gui/ui/main_window.py" line="487"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="415"/>
+        <location filename="../../gui/ui/main_window.py" line="488"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="416"/>
+        <location filename="../../gui/ui/main_window.py" line="489"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="417"/>
+        <location filename="../../gui/ui/main_window.py" line="490"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="418"/>
+        <location filename="../../gui/ui/main_window.py" line="491"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="419"/>
+        <location filename="../../gui/ui/main_window.py" line="492"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="454"/>
+        <location filename="../../gui/ui/main_window.py" line="527"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="468"/>
+        <location filename="../../gui/ui/main_window.py" line="541"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="479"/>
+        <location filename="../../gui/ui/main_window.py" line="552"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="480"/>
+        <location filename="../../gui/ui/main_window.py" line="553"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="482"/>
+        <location filename="../../gui/ui/main_window.py" line="556"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="483"/>
-        <location filename="../../gui/ui/main_window.py" line="492"/>
+        <location filename="../../gui/ui/main_window.py" line="557"/>
+        <location filename="../../gui/ui/main_window.py" line="566"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="560"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="488"/>
+        <location filename="../../gui/ui/main_window.py" line="562"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="506"/>
+        <location filename="../../gui/ui/main_window.py" line="580"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="508"/>
+        <location filename="../../gui/ui/main_window.py" line="582"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="509"/>
+        <location filename="../../gui/ui/main_window.py" line="583"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="513"/>
+        <location filename="../../gui/ui/main_window.py" line="587"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="515"/>
+        <location filename="../../gui/ui/main_window.py" line="589"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="517"/>
+        <location filename="../../gui/ui/main_window.py" line="591"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="491"/>
+        <location filename="../../gui/ui/main_window.py" line="565"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="496"/>
+        <location filename="../../gui/ui/main_window.py" line="570"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="520"/>
+        <location filename="../../gui/ui/main_window.py" line="594"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="522"/>
+        <location filename="../../gui/ui/main_window.py" line="596"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="229"/>
-        <location filename="../../gui/ui/main_window.py" line="557"/>
+        <location filename="../../gui/ui/installer/devices.py" line="230"/>
+        <location filename="../../gui/ui/main_window.py" line="625"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="561"/>
+        <location filename="../../gui/ui/main_window.py" line="629"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="563"/>
+        <location filename="../../gui/ui/main_window.py" line="631"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="565"/>
+        <location filename="../../gui/ui/main_window.py" line="633"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="567"/>
+        <location filename="../../gui/ui/main_window.py" line="635"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="569"/>
+        <location filename="../../gui/ui/main_window.py" line="637"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="711"/>
+        <location filename="../../gui/ui/main_window.py" line="786"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -299,236 +298,236 @@
         <translation>GB/T 28181 摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="254"/>
         <source>Name</source>
         <extracomment>The same pictures already scaled to the size they are shown at (device pixels). The box the event came from, with its score scale and threshold (or None). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="255"/>
         <source>Identity id</source>
         <translation>身份 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="256"/>
         <source>Image id</source>
         <translation>图片 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="257"/>
         <source>Face ids</source>
         <translation>人脸 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
         <source>Person type</source>
         <translation>人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
         <source>Score scale</source>
         <translation>分数刻度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
         <source>Face attributes</source>
         <translation>人脸属性</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="95"/>
+        <location filename="../../gui/ui/installer/devices.py" line="96"/>
         <source>box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="128"/>
-        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <location filename="../../gui/ui/installer/devices.py" line="129"/>
+        <location filename="../../gui/ui/installer/devices.py" line="148"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="129"/>
-        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <location filename="../../gui/ui/installer/devices.py" line="130"/>
+        <location filename="../../gui/ui/installer/devices.py" line="148"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="130"/>
-        <location filename="../../gui/ui/installer/devices.py" line="148"/>
+        <location filename="../../gui/ui/installer/devices.py" line="131"/>
+        <location filename="../../gui/ui/installer/devices.py" line="149"/>
         <source>disk</source>
         <translation>磁盘</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="147"/>
+        <location filename="../../gui/ui/installer/devices.py" line="148"/>
         <source>TPU</source>
         <translation>TPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="154"/>
+        <location filename="../../gui/ui/installer/devices.py" line="155"/>
         <source>{n} GB free</source>
         <translation>剩余 {n} GB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="160"/>
+        <location filename="../../gui/ui/installer/devices.py" line="161"/>
         <source>fault: {text}</source>
         <translation>故障：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="166"/>
+        <location filename="../../gui/ui/installer/devices.py" line="167"/>
         <source>scores {scale}</source>
         <translation>分数 {scale}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="168"/>
+        <location filename="../../gui/ui/installer/devices.py" line="169"/>
         <source>threshold {t}</source>
         <translation>阈值 {t}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="41"/>
-        <location filename="../../gui/ui/installer/devices.py" line="175"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="44"/>
+        <location filename="../../gui/ui/installer/devices.py" line="176"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="178"/>
+        <location filename="../../gui/ui/installer/devices.py" line="179"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="180"/>
+        <location filename="../../gui/ui/installer/devices.py" line="181"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="182"/>
+        <location filename="../../gui/ui/installer/devices.py" line="183"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="209"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
         <source>Device</source>
         <extracomment>&quot;status&quot; is what the box says in its health report; &quot;traffic&quot; what we receive.</extracomment>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="209"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="209"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="209"/>
+        <location filename="../../gui/ui/installer/devices.py" line="210"/>
         <source>Box reports</source>
         <translation>盒子上报</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="285"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="282"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="121"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Last event</source>
         <translation>最近事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Events / hour, 24 h</source>
         <translation>每小时事件数（24 小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Events received</source>
         <translation>收到的事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="211"/>
+        <location filename="../../gui/ui/installer/devices.py" line="212"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="218"/>
+        <location filename="../../gui/ui/installer/devices.py" line="219"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="218"/>
+        <location filename="../../gui/ui/installer/devices.py" line="219"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="226"/>
+        <location filename="../../gui/ui/installer/devices.py" line="227"/>
         <source>silent</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="226"/>
+        <location filename="../../gui/ui/installer/devices.py" line="227"/>
         <source>silent (red)</source>
         <translation>长时间无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="227"/>
+        <location filename="../../gui/ui/installer/devices.py" line="228"/>
         <source>quiet at night</source>
         <translation>夜间静默</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="229"/>
+        <location filename="../../gui/ui/installer/devices.py" line="230"/>
         <source>reports only</source>
         <translation>仅有状态上报</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="230"/>
+        <location filename="../../gui/ui/installer/devices.py" line="231"/>
         <source>sending</source>
         <translation>正在发送</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="238"/>
+        <location filename="../../gui/ui/installer/devices.py" line="239"/>
         <source>No health report from the box mentions this device.</source>
         <translation>盒子的状态上报中没有提到这个设备。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="239"/>
+        <location filename="../../gui/ui/installer/devices.py" line="240"/>
         <source>The box&apos;s own health report, {ago}.</source>
         <translation>盒子自己的状态上报，{ago}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="244"/>
+        <location filename="../../gui/ui/installer/devices.py" line="245"/>
         <source>Its events arrive nevertheless: the report is out of date, or the box names this camera differently in its reports.</source>
         <translation>但它的事件仍在到达：上报已过时，或者盒子在上报中用另一个名字称呼这台摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="289"/>
+        <location filename="../../gui/ui/installer/devices.py" line="290"/>
         <source>{n} events in the last 24 h (oldest hour on the left)</source>
         <translation>最近 24 小时共 {n} 个事件（最早的小时在左侧）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="295"/>
+        <location filename="../../gui/ui/installer/devices.py" line="296"/>
         <source>Events arrive.</source>
         <translation>事件正在到达。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="344"/>
+        <location filename="../../gui/ui/installer/devices.py" line="345"/>
         <source>A device that sends nothing for {n} minutes turns amber, then red after {m}.</source>
         <translation>设备 {n} 分钟没有发送数据时变为黄色，{m} 分钟后变为红色。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="369"/>
+        <location filename="../../gui/ui/installer/devices.py" line="370"/>
         <source>Select a box to see its last health report</source>
         <translation>选择一个盒子以查看其最近的设备状态报告</translation>
     </message>
@@ -538,681 +537,688 @@
         <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
         <source>Resident (platform)</source>
         <translation>住户（平台）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
         <source>Device type</source>
         <translation>设备类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
         <source>Camera IP</source>
         <translation>摄像机 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
         <source>Camera id (ep_id)</source>
         <translation>摄像机 ID (ep_id)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="292"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
         <source>Device id</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="293"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
         <source>Box serial (dev_sno)</source>
         <translation>盒子序列号 (dev_sno)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="295"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
         <source>Box event id</source>
         <translation>盒子事件 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="296"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
         <source>Event time</source>
         <translation>事件时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="297"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
         <source>Leave time</source>
         <translation>离开时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="298"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="299"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
         <source>Clock skew (PC − box)</source>
         <translation>时钟偏差（电脑 − 盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="300"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
         <source>Sent from</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="301"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="305"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="306"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="307"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
         <source>wheel: zoom · drag: pan · double-click: full size</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：原始大小</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="308"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
         <source>Registered photo</source>
         <translation>注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="309"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>Face crop</source>
         <translation>人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="310"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
         <source>IR photo</source>
         <translation>红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="311"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="312"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
         <source>Raw JSON</source>
         <translation>原始 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="313"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="332"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="308"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="338"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="314"/>
         <source>Select an event to see its photos</source>
         <translation>选择一个事件以查看照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="376"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="352"/>
         <source>Cannot read this event: %1</source>
         <translation>无法读取此事件：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="383"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="359"/>
         <source>Event %1 is no longer stored</source>
         <translation>事件 %1 已不在数据库中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="401"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="377"/>
         <source>(no name)</source>
         <translation>（无姓名）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="413"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="389"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="436"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="412"/>
         <source>V6 real-time events carry no scene photo: the face box is not drawn</source>
         <translation>V6 实时事件不带场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="438"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="414"/>
         <source>no scene photo in this event: the face box is not drawn</source>
         <translation>此事件没有场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="502"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="478"/>
         <source>No warnings: the event is well-formed.</source>
         <translation>无警告：事件格式正确。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="510"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="486"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="516"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="492"/>
         <source>photo removed by the retention policy</source>
         <translation>照片已按保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="518"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="494"/>
         <source>this picture could not be decoded</source>
         <translation>无法解码此图片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="520"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="496"/>
         <source>no scene photo in this event</source>
         <translation>此事件没有场景图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="523"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="499"/>
         <source>no registered photo — stranger</source>
         <translation>无注册照 — 陌生人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="524"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="500"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="526"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="502"/>
         <source>no face crop</source>
         <translation>无人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="527"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="503"/>
         <source>no IR photo</source>
         <translation>无红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="570"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="546"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="571"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="547"/>
         <source>age code</source>
         <translation>年龄代码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="548"/>
         <source>gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="573"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="549"/>
         <source>mask</source>
         <translation>口罩</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="574"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="550"/>
         <source>glasses</source>
         <translation>眼镜</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="551"/>
         <source>hat</source>
         <translation>帽子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="576"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="552"/>
         <source>expression</source>
         <translation>表情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="577"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="553"/>
         <source>quality check passed</source>
         <translation>质量检测通过</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
         <source>yaw</source>
         <translation>偏航</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
         <source>pitch</source>
         <translation>俯仰</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
         <source>roll</source>
         <translation>翻滚</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="591"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="567"/>
         <source>head pose</source>
         <translation>头部姿态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="594"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="570"/>
         <source>quality</source>
         <translation>质量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="48"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="51"/>
         <source>receiving</source>
         <translation>正在接收</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="49"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="52"/>
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="50"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="53"/>
         <source>reconnecting</source>
         <translation>正在重连</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="51"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="54"/>
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="55"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="58"/>
         <source>({n} events)</source>
         <translation>（{n} 个事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="67"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="70"/>
         <source>reporting again after a silence: filling the gap</source>
         <translation>沉默后重新上报：正在补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="69"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="72"/>
         <source>nothing stored yet to measure a gap from</source>
         <translation>尚无已存事件，无法计算缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="71"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="74"/>
         <source>filling the gap since the last stored event ({minutes} min)</source>
         <translation>正在补齐自最后一个已存事件以来的缺口（{minutes} 分钟）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="75"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="78"/>
         <source>gap filled: {n} new event(s)</source>
         <translation>缺口已补齐：新增 {n} 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="77"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="80"/>
         <source>gap fill failed: {error}</source>
         <translation>补齐缺口失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="85"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="88"/>
         <source>running</source>
         <translation>进行中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="86"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="89"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="87"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="90"/>
         <source>failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="88"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="91"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="90"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="93"/>
         <source>{done}/{total}: {new} new, {dup} already stored</source>
         <translation>{done}/{total}：新增 {new}，已有 {dup}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <source>Firmware</source>
         <translation>固件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <source>Reachable</source>
         <translation>可连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <source>Pointed at us</source>
         <translation>已指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
         <source>Gap</source>
         <translation>缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
         <source>Real-time pull</source>
         <translation>实时拉取</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="119"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="122"/>
         <source>Backfill</source>
         <translation>补录</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="136"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="139"/>
         <source>checking…</source>
         <translation>正在检查…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="137"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="140"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="137"/>
         <location filename="../../gui/ui/installer/boxes.py" line="140"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="599"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="143"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="142"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="145"/>
         <source>yes, connected</source>
         <translation>是，已连通</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="142"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="145"/>
         <source>yes, waiting for the first event</source>
         <translation>是，等待第一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
         <source>since the last stored event</source>
         <extracomment>Backfill ranges: None = since the box&apos;s last stored event (minus 5 min).</extracomment>
         <translation>自最后一个已存事件起</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
         <source>the last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="181"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
         <source>the last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="182"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="185"/>
         <source>the last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="185"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="188"/>
         <source>Boxes</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="214"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="218"/>
         <source>Box features are not running in this receiver.</source>
         <translation>此接收端未运行盒子功能。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="232"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="235"/>
         <source>Add a box by its address: Gatewatch reads its firmware, serial, push URLs and cameras, can point it at this PC, fill gaps from the box&apos;s own store, and pull real-time events when the box cannot reach this PC.</source>
         <translation>按地址添加盒子：Gatewatch 读取其固件、序列号、推送地址和摄像机，可将其指向本机、从盒子自身的存储补齐缺失的事件，并在盒子无法连接本机时拉取实时事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="240"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="243"/>
         <source>Box address, e.g. 192.168.1.19</source>
         <translation>盒子地址，例如 192.168.1.19</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="242"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="245"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="246"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="249"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="248"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="251"/>
         <source>Add box</source>
         <translation>添加盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="270"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="273"/>
         <source>No boxes added yet.</source>
         <translation>尚未添加盒子。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="274"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="277"/>
         <source>Point at this PC</source>
         <translation>指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="276"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="279"/>
         <source>Set the box&apos;s history, real-time and status URLs to this receiver, keeping the other URLs it has</source>
         <translation>将盒子的历史、实时和状态推送地址设为本接收端，保留其原有的其他地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="283"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="286"/>
         <source>Fill gap</source>
         <translation>补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="284"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="287"/>
         <source>Import the events stored on the box, with photos</source>
         <translation>导入盒子上存储的事件及照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="286"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="289"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="288"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="291"/>
         <source>Pull real-time</source>
         <translation>拉取实时事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="290"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="293"/>
         <source>Receive real-time events over the box&apos;s WebSocket (for a box that cannot reach this PC)</source>
         <translation>通过盒子的 WebSocket 接收实时事件（用于无法连接本机的盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="293"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="296"/>
         <source>Remove…</source>
         <translation>移除…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="380"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="304"/>
+        <source>Fill gaps automatically: on start, and when a silent box reports again</source>
+        <translation>自动补齐缺口：启动时，以及沉默的盒子重新上报时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py" line="395"/>
         <source>Type the box&apos;s address first.</source>
         <translation>请先输入盒子地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="384"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="399"/>
         <source>Contacting {address}…</source>
         <translation>正在联系 {address}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="394"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="409"/>
         <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
         <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="410"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="425"/>
         <source>Pointing {address} at this PC…</source>
         <translation>正在将 {address} 指向本机…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="419"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="434"/>
         <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
         <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="442"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="457"/>
         <source>Filling the gap from {address}…</source>
         <translation>正在从 {address} 补齐缺口…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="476"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="491"/>
         <source>Remove box</source>
         <translation>移除盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="477"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="492"/>
         <source>Remove {address}? Gatewatch can also put back the push URLs the box had before it was pointed here.</source>
         <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="492"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="507"/>
         <source>Removed {address}.</source>
         <translation>已移除 {address}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
         <source>building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
         <source>room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="609"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
         <source>floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="610"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="586"/>
         <source>address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="625"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="601"/>
         <source>0–100 display score</source>
         <translation>0–100 显示分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="625"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="601"/>
         <source>0–1 similarity</source>
         <translation>0–1 相似度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="630"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="606"/>
         <source>threshold %1 (vendor default)</source>
         <translation>阈值 %1（厂商默认）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="631"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="607"/>
         <source>threshold %1 (box setting)</source>
         <translation>阈值 %1（盒子设置）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="632"/>
-        <location filename="../../gui/ui/views/words.py" line="140"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="608"/>
+        <location filename="../../gui/ui/views/words.py" line="144"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="64"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="71"/>
         <source>Overlay colour</source>
         <translation>叠加颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="72"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="95"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="79"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="103"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="82"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="106"/>
         <location filename="../../gui/ui/installer/connect.py" line="99"/>
         <location filename="../../gui/ui/installer/connect.py" line="373"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="83"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
         <source>Listen on address</source>
         <translation>监听地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="87"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="92"/>
-        <location filename="../../gui/ui/dialogs/settings.py" line="158"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="116"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="200"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="93"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="117"/>
         <source>A new data folder is used from the next start.</source>
         <translation>新的数据文件夹将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="100"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="124"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="104"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="128"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="131"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="108"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="132"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="110"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="134"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="119"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="143"/>
         <source>Colour: %1</source>
         <translation>颜色：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="120"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
         <source>Default colours</source>
         <translation>默认颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="143"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="185"/>
         <source>Port in use</source>
+        <extracomment>The feature sections by key (&quot;alarms&quot;, &quot;storage&quot;), each with ``apply()``.</extracomment>
         <translation>端口被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="186"/>
         <source>Port %1 is already in use on this PC. Choose another port.</source>
         <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="53"/>
-        <location filename="../../gui/ui/alarms/install.py" line="94"/>
+        <location filename="../../gui/ui/alarms/install.py" line="84"/>
+        <location filename="../../gui/ui/alarms/install.py" line="96"/>
         <source>Alarms</source>
         <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
         <translation>告警</translation>
@@ -1248,7 +1254,7 @@
         <translation>告警设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="94"/>
+        <location filename="../../gui/ui/alarms/install.py" line="96"/>
         <source>Alarms (%1)</source>
         <translation>告警 (%1)</translation>
     </message>
@@ -1258,69 +1264,70 @@
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/__init__.py" line="23"/>
+        <location filename="../../gui/ui/history/__init__.py" line="22"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/__init__.py" line="32"/>
+        <location filename="../../gui/ui/history/__init__.py" line="38"/>
         <source>Storage and retention…</source>
         <translation>存储与保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="28"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="31"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="29"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="32"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="50"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="46"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="44"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="40"/>
+        <location filename="../../gui/ui/main_window.py" line="181"/>
         <source>Connect a box…</source>
         <translation>连接盒子…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="47"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="43"/>
         <source>Request inspector</source>
         <translation>请求检查器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="53"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="49"/>
         <source>Send test event…</source>
         <translation>发送测试事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="60"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="67"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="56"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="63"/>
         <source>Select an event first</source>
         <translation>请先选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="71"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="67"/>
         <source>Replay selected event to…</source>
         <translation>将所选事件重放到…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="74"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="70"/>
         <source>Copy selected event as curl</source>
         <translation>将所选事件复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="38"/>
+        <location filename="../../gui/ui/installer/common.py" line="34"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="39"/>
+        <location filename="../../gui/ui/installer/common.py" line="35"/>
         <source>Copy to the clipboard</source>
         <translation>复制到剪贴板</translation>
     </message>
@@ -1390,9 +1397,9 @@
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="118"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="294"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
@@ -1403,7 +1410,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="154"/>
-        <location filename="../../gui/ui/installer/send.py" line="91"/>
+        <location filename="../../gui/ui/installer/send.py" line="93"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
@@ -1425,7 +1432,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="238"/>
-        <location filename="../../gui/ui/installer/connect.py" line="504"/>
+        <location filename="../../gui/ui/installer/connect.py" line="503"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
@@ -1515,17 +1522,17 @@
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="512"/>
+        <location filename="../../gui/ui/installer/connect.py" line="511"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="532"/>
+        <location filename="../../gui/ui/installer/connect.py" line="531"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="533"/>
+        <location filename="../../gui/ui/installer/connect.py" line="532"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
@@ -1555,172 +1562,172 @@
         <translation>防火墙：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
         <source>Time</source>
         <extracomment>Rows held in memory at most; older ones are fetched again when scrolled to. While paused, live rows wait here so the list does not move under the mouse.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="281"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="278"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="283"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="280"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>Content type</source>
         <translation>内容类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="185"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>ms</source>
         <translation>毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="186"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
         <source>Our answer</source>
         <translation>我们的应答</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="266"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="263"/>
         <source>source IP</source>
         <translation>来源 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="268"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="265"/>
         <source>path, e.g. /EventServer/api/HistoryEvent</source>
         <translation>路径，例如 /EventServer/api/HistoryEvent</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="271"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="268"/>
         <source>any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="272"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="269"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="273"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="342"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="270"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="339"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="275"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="272"/>
         <source>Keep the list still while requests arrive</source>
         <translation>请求到达时保持列表不动</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="315"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="312"/>
         <source>Copy as curl</source>
         <translation>复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="316"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="313"/>
         <source>Save the body to a file and copy a curl command using it</source>
         <translation>将请求体保存为文件，并复制使用该文件的 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="325"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="322"/>
         <source>Select a request to see its headers and body</source>
         <translation>选择一个请求以查看其请求头和请求体</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="340"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="337"/>
         <source>Paused — {n} new</source>
         <translation>已暂停 — {n} 条新请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="340"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="337"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="375"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="369"/>
         <source>This request is no longer in the log.</source>
         <translation>该请求已不在日志中。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="375"/>
         <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
         <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="392"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="386"/>
         <source>View {path}</source>
         <translation>查看 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="397"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="391"/>
         <source>Open event {id}</source>
         <translation>打开事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="420"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="413"/>
         <source>That picture cannot be shown (cut off or not an image).</source>
         <translation>无法显示该图片（被截断或不是图片）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="454"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="444"/>
         <location filename="../../gui/ui/installer/send.py" line="159"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="469"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="459"/>
         <source>Warnings:</source>
         <translation>警告：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="473"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="463"/>
         <source>Our answer ({status}):</source>
         <translation>我们的应答（{status}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="478"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="468"/>
         <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
         <translation>正文（已成为事件 {ids}；按存储内容显示，图片已缩写）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="485"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="475"/>
         <source>Body ({size} bytes{cut}):</source>
         <translation>请求体（{size} 字节{cut}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="486"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="476"/>
         <source>, cut off at 64 KB</source>
         <translation>，截断于 64 KB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="492"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="482"/>
         <source>The body became events {ids}: each is stored with its photos.</source>
         <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="497"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="487"/>
         <source>(no body)</source>
         <translation>（无请求体）</translation>
     </message>
@@ -1765,28 +1772,33 @@
         <translation>正在发送到 {url}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="91"/>
+        <location filename="../../gui/ui/installer/send.py" line="93"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="109"/>
+        <location filename="../../gui/ui/installer/send.py" line="106"/>
         <source>Replay to…</source>
         <translation>重放到…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="109"/>
+        <location filename="../../gui/ui/installer/send.py" line="106"/>
         <source>Post event {id} to this URL:</source>
         <translation>将事件 {id} 发送到此地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="121"/>
+        <location filename="../../gui/ui/installer/send.py" line="125"/>
         <location filename="../../gui/ui/installer/send.py" line="156"/>
         <source>event {id} not found</source>
         <translation>未找到事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="126"/>
+        <location filename="../../gui/ui/installer/send.py" line="163"/>
+        <source>Could not write the curl file: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="115"/>
         <source>Replay of event {id} to {url}: {result}</source>
         <translation>事件 {id} 重放到 {url}：{result}</translation>
     </message>
@@ -1806,10 +1818,13 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/main_window.py" line="177"/>
         <source>Waiting for boxes</source>
+        <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
         <translation>正在等待盒子</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/main_window.py" line="178"/>
         <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
@@ -1902,9 +1917,9 @@
 <context>
     <name>AlarmCenter</name>
     <message>
-        <location filename="../../gui/ui/alarms/center.py" line="129"/>
+        <location filename="../../gui/ui/alarms/center.py" line="138"/>
         <source>alarms are not running in this receiver</source>
-        <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog).</extracomment>
+        <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog). Alarms closed while a reload&apos;s read was on its way (it may still list them open).</extracomment>
         <translation>此接收服务未启用告警</translation>
     </message>
 </context>
@@ -2045,57 +2060,57 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="59"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="59"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="76"/>
+        <location filename="../../gui/ui/alarms/page.py" line="59"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="60"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="60"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="77"/>
+        <location filename="../../gui/ui/alarms/page.py" line="60"/>
         <source>First</source>
         <translation>首次</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="78"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>Last</source>
         <translation>最近</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="78"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>Acknowledged</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="78"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="100"/>
+        <location filename="../../gui/ui/alarms/page.py" line="83"/>
         <source>open</source>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="100"/>
+        <location filename="../../gui/ui/alarms/page.py" line="83"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -2136,66 +2151,70 @@
 <context>
     <name>AlarmsPage</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="184"/>
+        <location filename="../../gui/ui/alarms/page.py" line="176"/>
         <source>Open</source>
+        <extracomment>Double-click opens the alarm&apos;s event (photos, details); never acknowledges.</extracomment>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="184"/>
+        <location filename="../../gui/ui/alarms/page.py" line="176"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="185"/>
+        <location filename="../../gui/ui/alarms/page.py" line="177"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="193"/>
+        <location filename="../../gui/ui/alarms/page.py" line="185"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="196"/>
+        <location filename="../../gui/ui/alarms/page.py" line="188"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="197"/>
-        <location filename="../../gui/ui/alarms/page.py" line="250"/>
+        <location filename="../../gui/ui/alarms/page.py" line="189"/>
+        <location filename="../../gui/ui/alarms/page.py" line="266"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="203"/>
+        <location filename="../../gui/ui/alarms/page.py" line="195"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="206"/>
+        <location filename="../../gui/ui/alarms/page.py" line="198"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="245"/>
-        <location filename="../../gui/ui/alarms/page.py" line="262"/>
+        <location filename="../../gui/ui/alarms/page.py" line="261"/>
+        <location filename="../../gui/ui/alarms/page.py" line="278"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="247"/>
+        <location filename="../../gui/ui/alarms/page.py" line="263"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/alarms/page.py" line="236"/>
         <source>No open alarms</source>
         <translation>没有未处理的告警</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/alarms/page.py" line="237"/>
         <source>No acknowledged alarms</source>
         <translation>没有已确认的告警</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/alarms/page.py" line="238"/>
         <source>No alarms yet</source>
         <translation>还没有告警</translation>
     </message>
@@ -2250,117 +2269,117 @@ The details below were also written to the log.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="47"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="49"/>
         <source>Export events</source>
         <translation>导出事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="51"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="53"/>
         <source>CSV (Excel)</source>
         <translation>CSV（Excel）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="52"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="54"/>
         <source>JSON Lines</source>
         <translation>JSON Lines</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="56"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="58"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="63"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="65"/>
         <source>No photos</source>
         <translation>不含照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="64"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="66"/>
         <source>Photos into a folder</source>
         <translation>照片导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="65"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="67"/>
         <source>Photos into a zip file</source>
         <translation>照片打包为 zip 文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="70"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="72"/>
         <source>%1 events match the current filter</source>
         <translation>当前筛选条件匹配 %1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="84"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="86"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="91"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="93"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="92"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="94"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="93"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="95"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="117"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="115"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="117"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="116"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="118"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="136"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="138"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="144"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="147"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="165"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="169"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="175"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="179"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="176"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="180"/>
         <source>Exported %1 events to %2</source>
         <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="179"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="183"/>
         <source>%1 photos to %2</source>
         <translation>%1 张照片到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="188"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="192"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="190"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="194"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何内容。</translation>
     </message>
@@ -2368,48 +2387,48 @@ The details below were also written to the log.</source>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="66"/>
         <source>Time</source>
         <extracomment>Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow the filter or export: nobody reads 200,000 rows, and the count stays exact. Columns the header can sort by, and the core sort each one means. False until the first query: header set-up must not start reads of its own.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="66"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="123"/>
+        <location filename="../../gui/ui/history/model.py" line="66"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="124"/>
+        <location filename="../../gui/ui/history/model.py" line="67"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="124"/>
+        <location filename="../../gui/ui/history/model.py" line="67"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="124"/>
+        <location filename="../../gui/ui/history/model.py" line="67"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="125"/>
+        <location filename="../../gui/ui/history/model.py" line="68"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="125"/>
+        <location filename="../../gui/ui/history/model.py" line="68"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="125"/>
+        <location filename="../../gui/ui/history/model.py" line="68"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
@@ -2417,152 +2436,153 @@ The details below were also written to the log.</source>
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="93"/>
+        <location filename="../../gui/ui/history/page.py" line="84"/>
         <source>Error: %1</source>
         <extracomment>Typing in the name box waits this long before querying.</extracomment>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <location filename="../../gui/ui/history/page.py" line="95"/>
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <location filename="../../gui/ui/history/page.py" line="95"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <location filename="../../gui/ui/history/page.py" line="95"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="104"/>
+        <location filename="../../gui/ui/history/page.py" line="95"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="105"/>
+        <location filename="../../gui/ui/history/page.py" line="96"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="105"/>
+        <location filename="../../gui/ui/history/page.py" line="96"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="133"/>
+        <location filename="../../gui/ui/history/page.py" line="124"/>
         <source>All cameras</source>
         <translation>全部摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="138"/>
+        <location filename="../../gui/ui/history/page.py" line="129"/>
         <source>All boxes</source>
         <translation>全部盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="143"/>
+        <location filename="../../gui/ui/history/page.py" line="134"/>
         <source>Name or ID contains…</source>
         <translation>姓名或 ID 包含…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="153"/>
+        <location filename="../../gui/ui/history/page.py" line="144"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="158"/>
+        <location filename="../../gui/ui/history/page.py" line="149"/>
         <source>Any action</source>
         <translation>全部动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="163"/>
+        <location filename="../../gui/ui/history/page.py" line="154"/>
         <source>Warnings: any</source>
         <translation>警告：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="163"/>
+        <location filename="../../gui/ui/history/page.py" line="154"/>
         <source>With warnings</source>
         <translation>有警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="164"/>
+        <location filename="../../gui/ui/history/page.py" line="155"/>
         <source>Without warnings</source>
         <translation>无警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="168"/>
+        <location filename="../../gui/ui/history/page.py" line="159"/>
         <source>Alarms: any</source>
         <translation>告警：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="168"/>
+        <location filename="../../gui/ui/history/page.py" line="159"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="169"/>
+        <location filename="../../gui/ui/history/page.py" line="160"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="175"/>
+        <location filename="../../gui/ui/history/page.py" line="166"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="177"/>
+        <location filename="../../gui/ui/history/page.py" line="168"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="180"/>
+        <location filename="../../gui/ui/history/page.py" line="171"/>
         <source>Kept events are never deleted by retention</source>
         <translation>保留的事件不会被保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="182"/>
+        <location filename="../../gui/ui/history/page.py" line="173"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="184"/>
+        <location filename="../../gui/ui/history/page.py" line="175"/>
         <source>Retention…</source>
         <translation>保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="185"/>
+        <location filename="../../gui/ui/history/page.py" line="176"/>
         <source>How long events and photos are kept</source>
         <translation>事件和照片的保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="191"/>
+        <location filename="../../gui/ui/history/page.py" line="182"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="253"/>
+        <location filename="../../gui/ui/history/page.py" line="244"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="311"/>
+        <location filename="../../gui/ui/history/page.py" line="302"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="313"/>
+        <location filename="../../gui/ui/history/page.py" line="305"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="316"/>
+        <location filename="../../gui/ui/history/page.py" line="308"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/history/page.py" line="304"/>
         <source>1 event</source>
         <translation>1 个事件</translation>
     </message>
@@ -2696,8 +2716,8 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="337"/>
-        <location filename="../../gui/ui/wall.py" line="352"/>
+        <location filename="../../gui/ui/wall.py" line="344"/>
+        <location filename="../../gui/ui/wall.py" line="359"/>
         <source>no photo</source>
         <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
@@ -2706,53 +2726,53 @@ The details below were also written to the log.</source>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="413"/>
+        <location filename="../../gui/ui/wall.py" line="417"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="486"/>
+        <location filename="../../gui/ui/wall.py" line="489"/>
         <source>waiting for events…</source>
         <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="487"/>
+        <location filename="../../gui/ui/wall.py" line="490"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="489"/>
+        <location filename="../../gui/ui/wall.py" line="492"/>
         <source>Captured</source>
         <translation>抓拍</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="491"/>
+        <location filename="../../gui/ui/wall.py" line="494"/>
         <source>Registered photo</source>
         <translation type="unfinished">注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="585"/>
+        <location filename="../../gui/ui/wall.py" line="588"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="704"/>
+        <location filename="../../gui/ui/wall.py" line="714"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="709"/>
+        <location filename="../../gui/ui/wall.py" line="719"/>
         <source>ALARM — the person who raised it</source>
         <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="718"/>
+        <location filename="../../gui/ui/wall.py" line="728"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="757"/>
+        <location filename="../../gui/ui/wall.py" line="758"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>
@@ -2760,12 +2780,12 @@ The details below were also written to the log.</source>
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../gui/ui/startup.py" line="61"/>
+        <location filename="../../gui/ui/startup.py" line="60"/>
         <source>Gatewatch is already running</source>
         <translation type="unfinished">Gatewatch 已在运行</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="62"/>
+        <location filename="../../gui/ui/startup.py" line="61"/>
         <source>The data folder {folder} is used by another Gatewatch ({who}).
 
 Close that one first, or start this one with another data folder (--data-dir).</source>
@@ -2774,12 +2794,12 @@ Close that one first, or start this one with another data folder (--data-dir).</
 请先关闭那个 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="74"/>
+        <location filename="../../gui/ui/startup.py" line="73"/>
         <source>Database from a newer Gatewatch</source>
         <translation type="unfinished">数据库来自更新版本的 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="75"/>
+        <location filename="../../gui/ui/startup.py" line="74"/>
         <source>The database in {folder} was written by a newer version of Gatewatch, and this version ({version}) cannot read it. It has been left untouched.
 
 Install the newer Gatewatch, or start this one with another data folder (--data-dir).</source>
@@ -2788,12 +2808,13 @@ Install the newer Gatewatch, or start this one with another data folder (--data-
 请安装更新版本的 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="172"/>
+        <location filename="../../gui/ui/startup.py" line="157"/>
         <source>Backing up the database before upgrading it…</source>
+        <extracomment>Whether the database needs the upgrade (and so the backup): the core decides.</extracomment>
         <translation>升级前正在备份数据库…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="177"/>
+        <location filename="../../gui/ui/startup.py" line="162"/>
         <source>Upgrading Gatewatch</source>
         <translation>正在升级 Gatewatch</translation>
     </message>
