@@ -606,7 +606,7 @@ def _scale_field(context: dict[str, Any]) -> str:
         "vendor_default": tr("threshold %1 (vendor default)"),
         "configured": tr("threshold %1 (box setting)"),
     }.get(context.get("threshold_source") or "", tr("threshold %1"))
-    return f"{text} · {note.replace('%1', words.format_score(threshold))}"
+    return f"{text} · {note.replace('%1', words.format_threshold(threshold))}"
 
 
 def _box_field(box: dict[str, Any] | None) -> str:

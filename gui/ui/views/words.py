@@ -141,5 +141,10 @@ def format_score_in_scale(score: float | None, scale: str | None, threshold: flo
     elif scale == "0-1":
         text = f"{text} (0–1)"
     if threshold is not None:
-        text += " · " + tr("threshold %1").replace("%1", format_score(threshold))
+        text += " · " + tr("threshold %1").replace("%1", format_threshold(threshold))
     return text
+
+
+def format_threshold(threshold: float) -> str:
+    """A box's match threshold as it is configured: ``82``, ``0.55``."""
+    return f"{threshold:g}"
