@@ -211,6 +211,8 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
     if isinstance(value, dict):
         elements = [value]
         is_batch = False
+        # An event that carries report keys too: its report part updates the device.
+        out.health_report = protocol.health_report_part(value)
     elif isinstance(value, list):
         if not value:
             raise BadBody(ERR_EMPTY_ARRAY, "empty array: no events in the body")

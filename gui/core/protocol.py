@@ -66,6 +66,7 @@ __all__ = [
     "classify",
     "detect_format",
     "geometry_warnings",
+    "health_report_part",
     "looks_like_event",
     "looks_like_health_report",
     "natural_key",
@@ -200,6 +201,19 @@ def looks_like_health_report(obj: Any) -> bool:
         and _has_report_key(obj)
         and not any(key in obj for key in STRONG_EVENT_FIELDS)
     )
+
+
+def health_report_part(obj: Any) -> dict[str, Any] | None:
+    """The report inside a face event that also carries report keys, or None.
+
+    Such an object is stored as an event; its report keys (without the event's
+    fields) still tell the box's name, addresses and cameras.
+    """
+    if not isinstance(obj, dict) or not _has_report_key(obj):
+        return None
+    if not any(key in obj for key in STRONG_EVENT_FIELDS):
+        return None
+    return {key: value for key, value in obj.items() if key not in STRONG_EVENT_FIELDS}
 
 
 def classify(obj: Any) -> str:

@@ -270,6 +270,7 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
 
     ``MAX_BODY`` counts every part together (aiohttp's limit is per part), and a
     part's charset or transfer encoding that cannot be honoured is a 400, not a 500.
+    Like a plain body, a form may arrive slowly but never stall over ``BODY_STALL_S``.
     """
     import base64
 
@@ -277,14 +278,14 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
     total = 0
     reader = await request.multipart()
     while True:
-        part = await reader.next()
+        part = await asyncio.wait_for(reader.next(), BODY_STALL_S)
         if part is None:
             break
         if not isinstance(part, BodyPartReader) or part.name is None:
             continue
         chunks = []
         while True:
-            chunk = await part.read_chunk(256 * 1024)
+            chunk = await asyncio.wait_for(part.read_chunk(256 * 1024), BODY_STALL_S)
             if not chunk:
                 break
             total += len(chunk)
@@ -308,10 +309,6 @@ async def _read_form(request: web.Request) -> list[tuple[str, str]]:
 
 #: Content-Encodings aiohttp decodes; anything else is a 415 (it would be stored undecoded).
 ACCEPTED_ENCODINGS = frozenset({"", "identity", "gzip", "x-gzip", "deflate", "br", "zstd"})
-
-
-#: A multipart body is read part by part; all of it must arrive within this.
-MULTIPART_DEADLINE_S = 300.0
 
 
 async def _read_body(request: web.Request) -> bytes:
@@ -359,7 +356,7 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
     body = b""
     try:
         if content_type.startswith("multipart/"):
-            form_fields = await asyncio.wait_for(_read_form(request), MULTIPART_DEADLINE_S)
+            form_fields = await _read_form(request)
         else:
             body = await _read_body(request)
     except (web.HTTPRequestEntityTooLarge, BodyTooLarge):
@@ -494,7 +491,8 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
 # -- errors below the handlers --------------------------------------------------------
 
 
-#: A new connection must send a complete request head within this (slowloris).
+#: Every request head (a new connection's, or the next one on a kept-alive
+#: connection, from its first byte) must be complete within this (slowloris).
 HEADERS_WITHIN_S = 15.0
 
 
@@ -569,43 +567,64 @@ class _JsonErrorHandler(RequestHandler):
     """
 
     _head_deadline: asyncio.TimerHandle | None = None
+    _head_of_request = 0
     _opened_at = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
         loop = asyncio.get_running_loop()
         self._opened_at = loop.time()
-        self._head_deadline = loop.call_later(HEADERS_WITHIN_S, self._head_too_late)
+        self._arm_head_deadline()
         manager = self._manager
         if isinstance(manager, _JsonErrorServer):
             manager.evict_beyond_cap(self)
 
     def data_received(self, data: bytes) -> None:
+        heads_before = self._request_count
         super().data_received(data)
-        if self._head_deadline is not None and self._request_count:
-            self._head_deadline.cancel()
-            self._head_deadline = None
+        if self._request_count > heads_before:
+            self._disarm_head_deadline()
+        elif (
+            data
+            and self._head_deadline is None
+            and not self._request_in_progress
+            and not self._messages
+        ):  # the first bytes of a next request on a kept-alive connection
+            self._arm_head_deadline()
 
     def connection_lost(self, exc: BaseException | None) -> None:
+        self._disarm_head_deadline()
+        super().connection_lost(exc)
+
+    def _arm_head_deadline(self) -> None:
+        """Every request head, not only a connection's first, must be whole within the limit."""
+        self._head_of_request = self._request_count
+        self._head_deadline = asyncio.get_running_loop().call_later(
+            HEADERS_WITHIN_S, self._head_too_late
+        )
+
+    def _disarm_head_deadline(self) -> None:
         if self._head_deadline is not None:
             self._head_deadline.cancel()
             self._head_deadline = None
-        super().connection_lost(exc)
 
     def _head_too_late(self) -> None:
         self._head_deadline = None
-        if not self._request_count and self.transport is not None:
+        head_still_partial = (
+            self._request_count == self._head_of_request and not self._request_in_progress
+        )
+        if head_still_partial and self.transport is not None:
             self.transport.close()
 
     @property
     def incomplete(self) -> bool:
-        """No whole request head yet."""
-        return not self._request_count
+        """A request head is awaited on a new connection, or has begun and is not whole yet."""
+        return self._head_deadline is not None
 
     @property
     def idle(self) -> bool:
         """Between requests on a keep-alive connection (a stream in progress is not idle)."""
-        return bool(self._request_count) and not self._request_in_progress
+        return bool(self._request_count) and not self._request_in_progress and not self.incomplete
 
     def handle_error(
         self,

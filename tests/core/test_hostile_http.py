@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 import zlib
 from types import SimpleNamespace
 from typing import Any
@@ -272,6 +273,23 @@ def test_a_report_with_face_event_fields_is_stored_as_an_event(client: Client, p
     assert client.get_json(f"/api/events/{stored['id']}")["identity_id"] == event["identity_id"]
 
 
+def test_the_report_part_of_an_event_updates_the_device(client: Client) -> None:
+    event = load_sample("stranger")
+    camera = {"ep_id": "SE3-BOTH__10.0.0.31", "ep_name": "North door", "ep_ip": "10.0.0.31",
+              "ep_status": "offline", "ep_type": "2"}  # fmt: skip
+    event.update(gateway_sn="SE3-BOTH", gateway_name="north gate", gateway_ip="10.0.0.19",
+                 gateway_status="online", sub_devices=[camera])  # fmt: skip
+    reply = client.post_json("/DeviceStatus", event)
+    assert reply.status == 200
+    assert reply.json()["device_status"] == "stored" and len(reply.json()["events"]) == 1
+    devices = client.get_json("/api/devices")
+    boxes = {b["sn"]: b for b in devices["boxes"]}
+    assert boxes["SE3-BOTH"]["name"] == "north gate", boxes
+    assert boxes["SE3-BOTH"]["last_report_at"]
+    cameras = {c["ep_id"]: c for c in devices["cameras"]}
+    assert cameras["SE3-BOTH__10.0.0.31"]["status"] == "offline", cameras
+
+
 # ------------------------------------------------------------------ bounded resources
 
 
@@ -341,6 +359,84 @@ def test_a_request_head_must_arrive_within_the_deadline(
         assert _closed(sock)
     finally:
         sock.close()
+
+
+def test_every_request_head_on_a_kept_alive_connection_has_the_deadline(
+    receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "HEADERS_WITHIN_S", 0.5)
+    body = json.dumps(load_sample("stranger")).encode()
+    sock = socket.create_connection(("127.0.0.1", receiver.port), timeout=5)
+    try:
+        sock.sendall(
+            f"POST {REALTIME} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+        answer = b""
+        while not answer.rstrip().endswith(b"}"):
+            answer += sock.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+        time.sleep(0.8)  # idle between requests is the keep-alive timeout's business
+        sock.sendall(b"POST /EventServer/api/HistoryEvent HTTP/1.1\r\nHost: 127.")
+        started = time.monotonic()
+        assert _closed(sock)
+        assert time.monotonic() - started < 4
+    finally:
+        sock.close()
+
+
+def test_a_multipart_body_that_stalls_is_given_up_with_a_json_408(
+    receiver: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "BODY_STALL_S", 0.5)
+    head, body = _form(b'Content-Disposition: form-data; name="identity_id"\r\n\r\nmp-stall')
+    sock = socket.create_connection(("127.0.0.1", receiver.port), timeout=10)
+    try:
+        sock.sendall(
+            f"POST {HISTORY} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {head['Content-Type']}"
+            f"\r\nContent-Length: {len(body) + 100}\r\n\r\n".encode()
+            + body[:30]
+        )
+        data = b""
+        while b"\r\n\r\n" not in data or not data.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    assert data.startswith(b"HTTP/1.1 408"), data[:200]
+    assert b"stopped arriving" in data
+
+
+def test_a_slow_multipart_body_that_never_stalls_is_received(
+    receiver: Any, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "BODY_STALL_S", 0.6)
+    head, body = _form(
+        b'Content-Disposition: form-data; name="identity_id"\r\n\r\nmp-slow',
+        b'Content-Disposition: form-data; name="timestamp"\r\n\r\n1700000000000',
+    )
+    sock = socket.create_connection(("127.0.0.1", receiver.port), timeout=10)
+    try:
+        sock.sendall(
+            f"POST {HISTORY} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {head['Content-Type']}"
+            f"\r\nContent-Length: {len(body)}\r\n\r\n".encode()
+        )
+        step = max(1, len(body) // 6)
+        for i in range(0, len(body), step):  # ~1.5 s in all, each gap well under the stall limit
+            sock.sendall(body[i : i + step])
+            time.sleep(0.25)
+        data = b""
+        while not data.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        sock.close()
+    assert data.startswith(b"HTTP/1.1 200"), data[:300]
 
 
 def test_connections_beyond_the_cap_evict_incomplete_ones_and_a_box_gets_through(
