@@ -74,6 +74,7 @@ class RetentionDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
+        layout.addStretch(1)  # as a Settings section: the note stays under the form
         layout.addWidget(self.buttons)
         self.initial = self.values()
 
