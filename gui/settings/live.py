@@ -46,7 +46,8 @@ class Option(Generic[T]):
     def __get__(self, obj: LiveOptions | None, owner: type | None = None) -> Option[T] | T:
         if obj is None:
             return self
-        return _copy(obj._values[self.name])
+        value: T = _copy(obj._values[self.name])
+        return value
 
     def __set__(self, obj: LiveOptions, value: T) -> None:
         obj.update(**{self.name: value})
