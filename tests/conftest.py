@@ -66,6 +66,18 @@ def pytest_configure(config: pytest.Config) -> None:
     gc.disable()
 
 
+#: pytest-timeout's limit for property tests (the ini's ``timeout`` for the rest). Their
+#: hundreds of examples take ~30 s on an idle CI core and four times that beside two
+#: CPU burners (scripts/stress-tests.sh), where the 120 s limit killed them.
+PROPERTY_TEST_TIMEOUT = 600
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("hypothesis") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(PROPERTY_TEST_TIMEOUT))
+
+
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     yield
