@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 
 # Before any QApplication exists (pytest-qt creates it lazily).
@@ -70,6 +71,14 @@ def pytest_configure(config: pytest.Config) -> None:
 #: hundreds of examples take ~30 s on an idle CI core and four times that beside two
 #: CPU burners (scripts/stress-tests.sh), where the 120 s limit killed them.
 PROPERTY_TEST_TIMEOUT = 600
+
+
+# Hypothesis's "data generation is too slow" health check measures wall time: on a
+# loaded machine it fails tests whose properties hold. Every other check stays on.
+hypothesis.settings.register_profile(
+    "gatewatch", suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile("gatewatch")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
