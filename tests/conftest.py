@@ -81,6 +81,7 @@ hypothesis.settings.register_profile(
 hypothesis.settings.load_profile("gatewatch")
 
 
+@pytest.hookimpl(trylast=True)  # after hypothesis's plugin has marked its tests
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("hypothesis") and not item.get_closest_marker("timeout"):
