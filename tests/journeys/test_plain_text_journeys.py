@@ -6,7 +6,9 @@ rich text and fetched the "image". Every place that shows text from a box or
 a request — labels, table cells, tooltips, the tray notification — must show
 it literally. The journey feeds markup through every channel a box has (event
 fields, device reports, a rejected body's keys, request paths), opens every
-page, and checks every label and every model's tooltips.
+page, and checks every label and every model's tooltips; a second journey opens
+the dialogs (event detail and raw JSON, the picture full size, the request
+detail, the alarm banner and its acknowledgement note) and checks window titles.
 """
 
 from __future__ import annotations
@@ -159,3 +161,84 @@ def test_plain_tooltip_is_never_rich_text_of_its_input() -> None:
         wrapped = plain.tooltip(text)
         assert MARK not in wrapped and BOLD not in wrapped
     assert plain.tooltip("") == ""
+
+
+def _windows_showing(text: str) -> list[QWidget]:
+    return [w for w in QApplication.topLevelWidgets() if w.isVisible() and text in w.windowTitle()]
+
+
+def test_dialogs_and_window_titles_show_markup_as_text(app: App) -> None:
+    """The event's detail and raw JSON, its full-size picture, the request detail,
+    the alarm banner and its acknowledgement note: all literal, never markup."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from gui.ui.views.photo_view import FullSizeDialog
+    from tests.journeys.harness import menu_action, press
+
+    async def journey() -> None:
+        window = app.window
+        loop = asyncio.get_running_loop()
+        event = fresh("blacklist", identity_name=MARK, identity_id=BOLD)
+        event["ep_info"] = {**event["ep_info"], "ep_id": MARK, "ep_name": MARK}
+        reply = await loop.run_in_executor(
+            None, app.box.post_json, "/EventServer/api/RealTimeEvent", event
+        )
+        assert reply.status == 200
+        [stored] = reply.json()["events"]
+        bad: list[str] = []
+        seen: list[str] = []
+
+        # The alarm banner (the ack "dialog"): labels plain; a note with markup acknowledged.
+        banner = await until(
+            lambda: next(
+                (b for b in window.findChildren(QWidget) if type(b).__name__ == "AlarmBanner"
+                 and b.isVisible()), None),
+            what="the alarm banner",
+        )  # fmt: skip
+        bad.extend(_problems(seen))
+        assert any(s.startswith("label") for s in seen), seen
+        banner.note.setText(MARK)
+        banner.acknowledge_current()
+        await until(lambda: not banner.isVisible(), what="the acknowledged banner hidden")
+
+        # The event's detail pane and raw JSON, then its picture full size.
+        window.show_event(stored["id"])
+        detail = window.detail
+        await until(lambda: MARK in detail.name_label.text(), what="the event in the detail")
+        raw = detail.findChildren(QPlainTextEdit)
+        await until(lambda: any(MARK in r.toPlainText() for r in raw), what="the raw JSON")
+        bad.extend(_problems(seen))
+        scene = detail.scene
+        await until(scene.has_picture, what="the scene picture")
+        centre = QPointF(scene.width() / 2, scene.height() / 2)
+        scene.mouseDoubleClickEvent(
+            QMouseEvent(
+                QMouseEvent.Type.MouseButtonDblClick, centre, centre, Qt.MouseButton.LeftButton,
+                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+            )
+        )  # fmt: skip
+        [dialog] = window.findChildren(FullSizeDialog)
+        await until(dialog.isVisible, what="the full-size dialog")
+        assert MARK in dialog.windowTitle()  # literal: a title is never markup, never escaped
+        assert _windows_showing(MARK) == [dialog]
+        bad.extend(_problems(seen))
+        dialog.close()
+
+        # The alarm's note on the Alarms page, and the request's detail in the inspector.
+        window.show_page("alarms")
+        await settle(0.5)
+        bad.extend(_problems(seen))
+        assert any(s.startswith("Alarm") for s in seen), seen  # the acknowledgement note
+        press(menu_action(window, "tools", "Request inspector"))
+        page = window.page("requests")
+        await until(lambda: page.isVisible() and page.model.rows, what="the Requests page")
+        page.select_row(0)
+        await until(lambda: MARK in page.body_view.toPlainText(), what="the request body")
+        bad.extend(_problems(seen))
+        for top in QApplication.topLevelWidgets():  # no window title ever escaped
+            assert "&lt;img" not in top.windowTitle(), top
+        assert not bad, "\n".join(bad[:20])
+
+    app.run(journey)

@@ -17,6 +17,7 @@ def _cell(section: Any, row: int, column: int) -> str:
 
 
 def test_add_point_backfill_pull_remove_from_the_window(rig: Any, qtbot: Any, monkeypatch: Any):
+    from gui.ui.installer import boxes as boxes_ui
     from gui.ui.installer.boxes import BoxesSection
 
     box = BoxThread("v6", history_period=0.3, status_period=0.3)
@@ -55,7 +56,7 @@ def test_add_point_backfill_pull_remove_from_the_window(rig: Any, qtbot: Any, mo
         qtbot.mouseClick(section.pull_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: _cell(section, 0, 6) == "off", timeout=15000)
         # remove, putting back what the box had (nothing)
-        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+        monkeypatch.setattr(boxes_ui, "ask_remove_box", lambda *a: QMessageBox.StandardButton.Yes)
         qtbot.mouseClick(section.remove_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: section.model.rowCount() == 0, timeout=15000)
         assert box.call(lambda x: x.history_urls) == []
@@ -93,3 +94,13 @@ def test_the_connect_page_has_the_boxes_section(rig: Any, qtbot: Any):
 
     assert service_for(rig.receiver).gap_fill_enabled() is False  # the core reads it live
     panel.close_worker()
+
+
+def test_the_remove_confirmation_shows_the_address_as_text(qtbot: Any) -> None:
+    from gui.ui.installer.boxes import remove_box_question
+
+    address = "<img src='file:///dev/zero'>"
+    box = remove_box_question(None, address)
+    qtbot.addWidget(box)
+    assert box.textFormat() == Qt.TextFormat.PlainText
+    assert address in box.text()

@@ -173,6 +173,29 @@ class BoxesModel(ListTableModel):
         return None
 
 
+def remove_box_question(parent: QWidget | None, address: str) -> QMessageBox:
+    """The confirmation for removing a box; the address is shown as text, never markup."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question, tr("Remove box"),
+        tr("Remove {address}? Gatewatch can also put back the push URLs the box had "
+           "before it was pointed here.").format(address=address),
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        | QMessageBox.StandardButton.Cancel,
+        parent,
+    )  # fmt: skip
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box
+
+
+def ask_remove_box(parent: QWidget | None, address: str) -> QMessageBox.StandardButton:
+    """Yes (remove and put back the box's push URLs), No (just remove) or Cancel."""
+    box = remove_box_question(parent, address)
+    box.exec()
+    answer = box.standardButton(box.clickedButton()) if box.clickedButton() else None
+    box.deleteLater()
+    return answer or QMessageBox.StandardButton.Cancel
+
+
 class BoxesSection(QGroupBox):
     """Boxes Gatewatch talks to: add, point, backfill with progress, pull, remove."""
 
@@ -487,13 +510,7 @@ class BoxesSection(QGroupBox):
             return
         restore = False
         if box.get("restore_available"):
-            answer = QMessageBox.question(
-                self, tr("Remove box"),
-                tr("Remove {address}? Gatewatch can also put back the push URLs the box had "
-                   "before it was pointed here.").format(address=box["address"]),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
-                | QMessageBox.StandardButton.Cancel,
-            )  # fmt: skip
+            answer = ask_remove_box(self, str(box["address"]))
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             restore = answer == QMessageBox.StandardButton.Yes
