@@ -92,6 +92,68 @@ def test_unreachable_box_is_502_within_10_s(receiver: FullReceiver):
     assert receiver.client.post_json("/api/boxes", {"username": "x"}).status == 400
 
 
+class SilentBox:
+    """Listeners on a box's ports that accept connections and never answer a byte."""
+
+    def __init__(self, address: str) -> None:
+        import socket
+
+        from gui.core.box.emulator import DEFAULT_PORTS
+
+        self.address = address
+        self.sockets = []
+        for port in DEFAULT_PORTS.values():
+            listener = socket.socket()
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listener.bind((address, port))
+            listener.listen(128)  # the kernel completes the handshakes; nobody reads
+            self.sockets.append(listener)
+
+    def close(self) -> None:
+        for listener in self.sockets:
+            listener.close()
+
+
+def test_box_that_never_answers_is_504_within_10_s(receiver: FullReceiver):
+    silent = SilentBox(next_address())
+    try:
+        started = time.monotonic()
+        reply = receiver.client.post_json("/api/boxes", {"address": silent.address})
+        took = time.monotonic() - started
+        assert reply.status == 504, reply.body
+        assert reply.headers["Content-Type"].startswith("application/json")
+        message = reply.json()["message"]
+        assert silent.address in message and "answer" in message, message
+        assert took < 10, took
+        assert receiver.client.get_json("/api/boxes")["boxes"] == []
+    finally:
+        silent.close()
+
+
+def test_added_box_that_stops_answering_is_504_within_10_s(receiver: FullReceiver):
+    box = make_box("v6")
+    address = box.box.address
+    try:
+        added = add(receiver, box)
+    finally:
+        box.stop()
+    silent = SilentBox(address)  # the box hangs: its ports accept, nothing comes back
+    try:
+        for path in (f"/api/boxes/{added['id']}/point", f"/api/boxes/{added['id']}/refresh"):
+            started = time.monotonic()
+            reply = receiver.client.post_json(path, {})
+            took = time.monotonic() - started
+            assert reply.status == 504, (path, reply.status, reply.body)
+            assert reply.json()["message"], reply.body
+            assert took < 10, (path, took)
+        # the receiver is not stuck: it still answers at once
+        started = time.monotonic()
+        assert receiver.client.get("/api/boxes").status == 200
+        assert time.monotonic() - started < 1
+    finally:
+        silent.close()
+
+
 def test_api_is_loopback_or_token_only(receiver: FullReceiver):
     from gui.core.server import api_guard  # the same guard as every /api/ route
 
