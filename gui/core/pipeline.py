@@ -191,7 +191,8 @@ class IngestPipeline:
         try:
             tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
             stored = await self.store.write(
-                ingest.store_job(prepared, arrival, tally, self.event_hooks)
+                ingest.store_job(prepared, arrival, tally, self.event_hooks),
+                bulk=_is_bulk(d, prepared),
             )
         except (StorageError, StoreClosed) as exc:
             why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"
@@ -281,3 +282,14 @@ def _warnings(
         for p, s in zip(prepared.events, stored, strict=True)
         if s.outcome == "duplicate"
     )  # fmt: skip
+
+
+#: A delivery this large (bytes) or with this many events is a bulk write: it
+#: yields to the real-time events queued with it (``store.Writer._run``).
+BULK_BYTES = 2 * 1024 * 1024
+BULK_EVENTS = 50
+
+
+def _is_bulk(d: Delivery, prepared: ingest.Prepared) -> bool:
+    size = len(d.body) + sum(len(value) for _name, value in d.form_fields or ())
+    return size > BULK_BYTES or len(prepared.events) > BULK_EVENTS

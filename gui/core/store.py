@@ -13,6 +13,7 @@ and its caller gets the exception; the others in the batch still commit.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import queue
@@ -289,6 +290,8 @@ class Writer:
         self._jobs: queue.SimpleQueue[tuple[Job[Any], Future[Any] | _LoopFuture] | None] = (
             queue.SimpleQueue()
         )
+        #: Futures (by id) of the queued bulk jobs: see ``_run``.
+        self._bulk_ids: set[int] = set()
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="gatewatch-writer", daemon=True)
         self._thread.start()
@@ -321,8 +324,11 @@ class Writer:
             hook = self._batch_hooks.setdefault(name, factory())
         return hook
 
-    def submit_async(self, job: Job[T]) -> asyncio.Future[T]:
+    def submit_async(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
         """Like ``submit``, for a coroutine on the running loop.
+
+        ``bulk`` (a large upload) runs after the other queued jobs, alone in its
+        transaction, so small real-time writes never wait behind several of them.
 
         The writer settles all of a batch's futures of one loop with a single
         wake-up of that loop, where one ``concurrent.futures.Future`` each would
@@ -332,6 +338,8 @@ class Writer:
         if self._closed:
             handle.future.set_exception(StoreClosed("store is closed"))
         else:
+            if bulk:
+                self._bulk_ids.add(id(handle))
             self._jobs.put((job, handle))
         return handle.future
 
@@ -346,13 +354,24 @@ class Writer:
         self._thread.join(timeout)
 
     def _run(self) -> None:
+        """Batches of the jobs queued so far; bulk jobs only when none other waits, one each.
+
+        A bulk job (a large upload, a history batch) runs alone in its own
+        transaction, after every other job queued before it finished: a small
+        real-time event never shares a transaction with, or queues behind more
+        than one, large upload. Each job still commits before its caller hears.
+        """
+        bulk: collections.deque[tuple[Job[Any], Any]] = collections.deque()
         stop = False
-        while not stop:
-            first = self._jobs.get()
-            if first is None:
-                break
-            batch = [first]
-            while len(batch) < MAX_BATCH_JOBS:
+        while True:
+            urgent: list[tuple[Job[Any], Any]] = []
+            if not bulk and not stop:
+                first = self._jobs.get()
+                if first is None:
+                    stop = True
+                else:
+                    self._sort(first, urgent, bulk)
+            while len(urgent) < MAX_BATCH_JOBS and not stop:
                 try:
                     item = self._jobs.get_nowait()
                 except queue.Empty:
@@ -360,7 +379,13 @@ class Writer:
                 if item is None:
                     stop = True
                     break
-                batch.append(item)
+                self._sort(item, urgent, bulk)
+            if urgent:
+                batch = urgent
+            elif bulk:
+                batch = [bulk.popleft()]
+            else:
+                break
             try:
                 with self._transaction_lock:
                     self._run_batch(batch)
@@ -369,6 +394,19 @@ class Writer:
             if self._checkpointer is not None:
                 self._checkpointer.poke()
         self._conn.close()
+
+    def _sort(
+        self,
+        item: tuple[Job[Any], Any],
+        urgent: list[tuple[Job[Any], Any]],
+        bulk: collections.deque[tuple[Job[Any], Any]],
+    ) -> None:
+        fut = item[1]
+        if id(fut) in self._bulk_ids:
+            self._bulk_ids.discard(id(fut))
+            bulk.append(item)
+        else:
+            urgent.append(item)
 
     def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
         conn = self._conn
@@ -521,9 +559,12 @@ class Store:
     def submit(self, job: Job[T]) -> Future[T]:
         return self.writer.submit(job)
 
-    async def write(self, job: Job[T]) -> T:
-        """Run ``job`` in the writer's next transaction; returns once it is committed."""
-        return await self.writer.submit_async(job)
+    async def write(self, job: Job[T], *, bulk: bool = False) -> T:
+        """Run ``job`` in the writer's next transaction; returns once it is committed.
+
+        ``bulk`` for large uploads: they yield to the other queued writes (``Writer._run``).
+        """
+        return await self.writer.submit_async(job, bulk=bulk)
 
     def write_sync(self, job: Job[T], timeout: float | None = 30) -> T:
         return self.writer.submit(job).result(timeout)

@@ -62,6 +62,67 @@ def test_jobs_of_one_batch_each_get_their_own_result_or_error(store: Store) -> N
     ]  # fmt: skip
 
 
+def test_bulk_writes_yield_to_small_ones_and_run_alone(store: Store) -> None:
+    """A real-time event queued behind large uploads is written before them, and a
+    small write arriving while one large upload is written waits for that one only."""
+    order: list[str] = []
+    transactions: dict[str, int] = {}
+
+    def job(name: str, seconds: float = 0.0):
+        def run(c):
+            order.append(name)
+            transactions[name] = c.execute("SELECT count(*) FROM t").fetchone()[0]
+            c.execute("INSERT INTO t VALUES (1)")
+            threading.Event().wait(seconds)
+            return name
+
+        return run
+
+    async def main():
+        release = _hold_writer(store)
+        bulk = [
+            asyncio.ensure_future(store.write(job(f"bulk{n}", 0.3), bulk=True)) for n in range(3)
+        ]
+        small = asyncio.ensure_future(store.write(job("small")))
+        await asyncio.sleep(0.05)
+        release.set()
+        assert await small == "small"
+        await asyncio.sleep(0.1)  # bulk0 is being written now
+        late = asyncio.ensure_future(store.write(job("late")))
+        await asyncio.gather(*bulk, late)
+
+    asyncio.run(main())
+    assert order[0] == "small"  # queued last, written first
+    assert order.index("late") == 2  # after the one bulk write in progress, before the rest
+    assert sorted(order) == ["bulk0", "bulk1", "bulk2", "late", "small"]  # none lost
+    assert _count(store) == 5
+
+
+def test_queued_bulk_writes_are_finished_on_close(tmp_path: Path) -> None:
+    s = Store(tmp_path)
+    s.write_sync(lambda c: c.execute("CREATE TABLE t (x INTEGER)"))
+
+    async def main():
+        release = _hold_writer(s)
+        writes = [
+            asyncio.ensure_future(
+                s.write(lambda c: c.execute("INSERT INTO t VALUES (1)"), bulk=bulk)
+            )
+            for bulk in (True, True, False, True)
+        ]
+        await asyncio.sleep(0.05)  # all four queued behind the held job
+        release.set()
+        s.close()  # finishes what was queued, bulk writes included
+        await asyncio.gather(*writes)
+
+    asyncio.run(main())
+    s2 = Store(tmp_path)
+    try:
+        assert _count(s2) == 4
+    finally:
+        s2.close()
+
+
 def test_a_write_cancelled_while_queued_never_runs(store: Store) -> None:
     async def main():
         release = _hold_writer(store)
