@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from gui.core import scores
 from gui.core.messages import AlarmChanged
 from gui.core.model import EventSummary, PersonType
 
@@ -217,8 +218,18 @@ def matches_rules(summary: EventSummary, settings: Settings) -> bool:
         min_score is None
         or summary.person_type == PersonType.STRANGER
         or summary.score is None
-        or summary.score >= min_score
+        or (scores.percent(summary.score) or 0.0) >= min_score_percent(min_score)
     )
+
+
+def min_score_percent(min_score: float) -> float:
+    """The rule's minimum as a percentage of each event's own scale (``gui.core.scores``).
+
+    The setting holds a fraction of the scale (0.8 = 0.80 on a 0–1 box, 80 on a
+    0–100 box; the Alarms page shows it as 80 %); a value above 1 is a percentage,
+    as a minimum typed for a 0–100 box in earlier versions was stored.
+    """
+    return min_score * 100 if min_score <= 1 else min_score
 
 
 def is_late(summary: EventSummary, settings: Settings) -> bool:

@@ -63,6 +63,9 @@ class EventFilter:
     q: str | None = None  # substring of name or id
     score_min: float | None = None
     score_max: float | None = None
+    # Percent of each event's own scale (``gui.core.scores``): 93 matches 0.93 and 93.0.
+    score_pct_min: float | None = None
+    score_pct_max: float | None = None
     want_action: str | None = None
     has_warnings: bool | None = None
     acked: bool | None = None  # only events an alarm covered
@@ -115,6 +118,12 @@ class EventFilter:
         if self.score_max is not None:
             parts.append("score <= ?")
             params.append(self.score_max)
+        if self.score_pct_min is not None:
+            parts.append(f"{SCORE_PERCENT} >= ?")
+            params.append(self.score_pct_min)
+        if self.score_pct_max is not None:
+            parts.append(f"{SCORE_PERCENT} <= ?")
+            params.append(self.score_pct_max)
         if self.want_action is not None:
             parts.append("want_action = ?")
             params.append(self.want_action)
@@ -199,6 +208,13 @@ class Page:
     next: str | None
 
 
+#: An event's score as a percentage of its own scale (the rule of ``gui.core.scores``):
+#: above 1 it is a 0–100 score; else 0–100 when its box is configured so; else 0–1.
+SCORE_PERCENT = (
+    "(CASE WHEN score > 1 OR dev_sno IN (SELECT a.alias FROM box_aliases a JOIN boxes b"
+    " ON a.sn = b.sn WHERE b.score_scale = '0-100') THEN score ELSE score * 100 END)"
+)
+
 #: A score range matching fewer rows than this is read through ``events_by_score``.
 NARROW_SCORE_RANGE = 5000
 
@@ -211,10 +227,15 @@ def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter
     events and sorts them. A wide range is better walked in the requested order
     and filtered. Counting up to ``NARROW_SCORE_RANGE`` index entries tells which.
     """
-    if flt.score_min is None and flt.score_max is None:
+    if (flt.score_min, flt.score_max, flt.score_pct_min, flt.score_pct_max) == (None,) * 4:
         return flt, "events"
     lo = -0.5 if flt.score_min is None else flt.score_min
     hi = 1e308 if flt.score_max is None else flt.score_max
+    # A percentage range holds raw scores from pct_min / 100 (0–1) up to pct_max (0–100).
+    if flt.score_pct_min is not None:
+        lo = max(lo, min(flt.score_pct_min / 100, flt.score_pct_min))
+    if flt.score_pct_max is not None:
+        hi = min(hi, max(flt.score_pct_max, flt.score_pct_max / 100))
     n = conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_by_score"
         " WHERE ifnull(score, -1) BETWEEN ? AND ? LIMIT ?)",
@@ -415,6 +436,8 @@ def parse_filter(params: Mapping[str, str]) -> EventFilter:
         q=params.get("q") or None,
         score_min=_float(params, "score_min"),
         score_max=_float(params, "score_max"),
+        score_pct_min=_float(params, "score_pct_min"),
+        score_pct_max=_float(params, "score_pct_max"),
         want_action=params.get("want_action") or None,
         has_warnings=_bool(params, "has_warnings"),
         acked=_bool(params, "acked"),

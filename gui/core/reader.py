@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from gui.core import event_rows, query
+from gui.core import event_rows, query, scores
 
 if TYPE_CHECKING:
     from gui.core.alarms import Alarm
@@ -48,6 +48,9 @@ class EventBrief:
     dev_sno: str | None
     warning_count: int
     self_test: bool
+    #: The score's scale (``"0-1"``/``"0-100"``) and the box's threshold in it (``scores``).
+    score_scale: str | None = None
+    threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +77,9 @@ class HistoryItem:
     warnings: str
     pinned: bool
     key: tuple[Any, ...]
+    #: The score's scale (``"0-1"``/``"0-100"``) and the box's threshold in it (``scores``).
+    score_scale: str | None = None
+    threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +219,7 @@ class Reader(Protocol):
 
 _HISTORY_COLUMNS = (
     "id, ts, identity_name, identity_id, person_type, score, coalesce(ep_name, ep_id, device_id),"
-    " dev_sno, warning_codes, pinned"
+    " dev_sno, warning_codes, pinned, ep_id"
 )
 _BRIEF_COLUMNS = (
     "id, received_at, timestamp, identity_id, identity_name, person_type, score, want_action,"
@@ -247,14 +253,18 @@ class StoreReader:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY id DESC LIMIT ?"
         out = []
+        book = scores.scale_book(self._conn())
         for r in self._conn().execute(sql, [*params, limit]):
             (event_id, received_at, timestamp, identity_id, identity_name, person_type,
              score, want_action, ep_id, ep_name, device_id, dev_sno, codes,
              self_test) = tuple(r)  # fmt: skip
+            config = scores.config_for(book, dev_sno, ep_id)
+            scale = scores.event_scale(score, config)
             out.append(EventBrief(
                 event_id, received_at, timestamp, identity_id, identity_name, person_type,
                 score, want_action, ep_id, ep_name, device_id, dev_sno,
                 len((codes or "").split()), bool(self_test),
+                scale, scores.event_threshold(scale, config),
             ))  # fmt: skip
         return out
 
@@ -283,12 +293,16 @@ class StoreReader:
             sort=sort, descending=descending,
         )  # fmt: skip
         rows = []
+        book = scores.scale_book(self._conn())
         for r in raw[:limit]:
             (event_id, ts, name, identity_id, person_type, score, camera, box, warnings,
-             pinned) = tuple(r)[:10]  # fmt: skip
+             pinned, ep_id) = tuple(r)[:11]  # fmt: skip
+            config = scores.config_for(book, box, ep_id)
+            scale = scores.event_scale(score, config)
             rows.append(HistoryItem(
                 event_id, ts, name, identity_id, person_type, score, camera, box, warnings or "",
-                bool(pinned), query.sort_key(r, sort),
+                bool(pinned), query.sort_key(r, sort), scale,
+                scores.event_threshold(scale, config),
             ))  # fmt: skip
         return EventPage(rows, len(raw) > limit)
 

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import overlay
+from gui.core import overlay, scores
 from gui.core.messages import EventStored
 from gui.core.model import EventSummary
 from gui.core.reader import EventBrief, Reader
@@ -57,7 +57,7 @@ from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_picture
 from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.words import (
-    format_score,
+    format_score_of,
     format_tile_time,
     person_type_colour,
     person_type_word,
@@ -92,6 +92,8 @@ class WallItem:
     score: float | None
     device: str | None
     time: int
+    #: The score's scale, ``"0-1"`` or ``"0-100"`` (``gui.core.scores``).
+    score_scale: str | None = None
 
     @classmethod
     def from_brief(cls, e: EventBrief) -> WallItem:
@@ -103,6 +105,7 @@ class WallItem:
             score=e.score,
             device=e.ep_name or e.ep_id or e.device_id or e.dev_sno,
             time=e.timestamp if e.timestamp is not None else e.received_at,
+            score_scale=e.score_scale,
         )
 
     @classmethod
@@ -115,6 +118,7 @@ class WallItem:
             score=s.score,
             device=s.ep_name or s.ep_id or s.device_id or s.dev_sno,
             time=s.timestamp if s.timestamp is not None else s.received_at,
+            score_scale=scores.event_scale(s.score),
         )
 
 
@@ -131,6 +135,7 @@ def item_of_event(event: dict[str, Any]) -> WallItem:
         score=event.get("score"),
         device=device,
         time=int(ts if ts is not None else event.get("received_at") or 0),
+        score_scale=scores.event_scale(event.get("score")),
     )
 
 
@@ -725,7 +730,8 @@ class WallWindow(QWidget):
         if colour != self._kind_colour:
             self._kind_colour = colour
             set_ink(self.kind, colour)
-        self.score.setText(self.tr("score %1").replace("%1", format_score(item.score)))
+        score = format_score_of(item.score, item.score_scale)
+        self.score.setText(self.tr("score %1").replace("%1", score))
         self.device.setText(item.device or "")
         self.when.setText(format_tile_time(item.time))
 

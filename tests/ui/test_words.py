@@ -51,3 +51,11 @@ def test_clock_skew_and_score_formats() -> None:
     assert words.format_ms(1_764_000_000_150, millis=False).endswith(":00")
     assert words.format_score(None) == "—"
     assert words.format_ms(None) == "—"
+
+
+def test_score_shown_with_its_scale() -> None:
+    from gui.ui.views.words import format_score_of
+
+    assert format_score_of(0.93, "0-1") == "0.93 / 1"
+    assert format_score_of(82.05, "0-100") == "82.05 / 100"
+    assert format_score_of(None, "0-100") == "—"

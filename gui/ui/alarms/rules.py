@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.core import alarms
 from gui.ui.views.words import person_type_word
 
 #: The fields this dialog owns.
@@ -74,12 +75,18 @@ class AlarmRulesDialog(QDialog):
 
         self.min_score = QDoubleSpinBox(self)
         self.min_score.setRange(0.0, 100.0)
-        self.min_score.setDecimals(2)
-        self.min_score.setSingleStep(0.05)
+        self.min_score.setDecimals(1)
+        self.min_score.setSingleStep(5)
+        self.min_score.setSuffix(" %")
         self.min_score.setSpecialValueText(self.tr("any score"))
-        self.min_score.setValue(settings.alarm_min_score or 0.0)
+        stored = settings.alarm_min_score
+        self.min_score.setValue(alarms.min_score_percent(stored) if stored else 0.0)
         self.min_score.setToolTip(
-            self.tr("Matches scoring below this raise nothing (strangers always do)")
+            self.tr(
+                "Matches scoring below this raise nothing (strangers always do). Percent of"
+                " each box's own scale: 80 % is 0.80 from a box that scores 0–1 and 80 from"
+                " a box that scores 0–100."
+            )
         )
         form.addRow(self.tr("Minimum score"), self.min_score)
 
@@ -173,7 +180,8 @@ class AlarmRulesDialog(QDialog):
         return {
             "alarm_person_types": [pt for pt, box in self.types.items() if box.isChecked()],
             "alarm_devices": devices,
-            "alarm_min_score": self.min_score.value() or None,
+            # Stored as a fraction of the scale (``alarms.min_score_percent``).
+            "alarm_min_score": (self.min_score.value() / 100) or None,
             "alarm_cooldown_s": self.cooldown.value(),
             "alarm_late_after_s": self.late.value() * 60,
             "alarm_volume": self.volume.value() / 100,

@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from gui.core import query
 from gui.core.reader import EventPage, HistoryItem
 from gui.ui.background import BackgroundWork
-from gui.ui.views.words import format_ms, format_score, person_type_colour, person_type_word
+from gui.ui.views.words import format_ms, format_score_of, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
 #: Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow
@@ -97,7 +97,7 @@ class HistoryModel(QAbstractTableModel):
         if column == "type":
             return person_type_word(r.person_type)
         if column == "score":
-            return format_score(r.score)
+            return format_score_of(r.score, r.score_scale)
         if column == "camera":
             return r.camera or ""
         if column == "box":

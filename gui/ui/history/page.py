@@ -139,10 +139,15 @@ class HistoryPage(QWidget):
         self.score_max = QDoubleSpinBox(self)
         for spin in (self.score_min, self.score_max):
             spin.setRange(-1, 100)
-            spin.setDecimals(2)
-            spin.setSingleStep(0.05)
+            spin.setDecimals(1)
+            spin.setSingleStep(5)
+            spin.setSuffix(" %")
             spin.setSpecialValueText(self.tr("any"))
             spin.setValue(-1)
+            spin.setToolTip(self.tr(
+                "Percent of each box's own scale: 90 % finds 0.90 from a box that scores"
+                " 0–1 and 90 from a box that scores 0–100."
+            ))
             spin.valueChanged.connect(changed)
 
         self.want_action = QComboBox(self)
@@ -179,7 +184,8 @@ class HistoryPage(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         row1 = [self.time_pick, self.since_edit, self.until_edit, self.types_button, self.device,
                 self.box, self.search]  # fmt: skip
-        row2 = [QLabel(self.tr("Score")), self.score_min, QLabel("–"), self.score_max,
+        score_label = QLabel(self.tr("Score (% of box scale)"))
+        row2 = [score_label, self.score_min, QLabel("–"), self.score_max,
                 self.want_action, self.warnings, self.acked]  # fmt: skip
         # Three short lines rather than two long ones: the page fits a 1280-wide screen.
         line1, line2, line3 = QHBoxLayout(), QHBoxLayout(), QHBoxLayout()
@@ -274,8 +280,8 @@ class HistoryPage(QWidget):
             device=self._combo_value(self.device),
             box=self._combo_value(self.box),
             q=self.search.text().strip() or None,
-            score_min=None if score_min < 0 else score_min,
-            score_max=None if score_max < 0 else score_max,
+            score_pct_min=None if score_min < 0 else score_min,
+            score_pct_max=None if score_max < 0 else score_max,
             want_action=self.want_action.currentData(),
             has_warnings=self.warnings.currentData(),
             acked=self.acked.currentData(),

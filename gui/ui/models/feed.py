@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPixmap
 
+from gui.core import scores
 from gui.core.messages import EventStored, FaceThumbReady
 from gui.core.model import EventSummary
 from gui.core.reader import EventBrief, Reader
@@ -62,12 +63,15 @@ class FeedRow:
     ep_name: str | None
     device_id: str | None
     warning_count: int
+    #: The score's scale, ``"0-1"`` or ``"0-100"`` (``gui.core.scores``).
+    score_scale: str | None = None
 
     @classmethod
     def from_summary(cls, s: EventSummary) -> FeedRow:
         return cls(
             s.id, s.received_at, s.timestamp, s.identity_id, s.identity_name, s.person_type,
             s.score, s.want_action, s.ep_id, s.ep_name, s.device_id, len(s.warning_codes),
+            scores.event_scale(s.score),
         )  # fmt: skip
 
     @classmethod
@@ -75,6 +79,7 @@ class FeedRow:
         return cls(
             e.id, e.received_at, e.timestamp, e.identity_id, e.identity_name, e.person_type,
             e.score, e.want_action, e.ep_id, e.ep_name, e.device_id, e.warning_count,
+            e.score_scale,
         )  # fmt: skip
 
     @property

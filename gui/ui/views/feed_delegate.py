@@ -193,7 +193,7 @@ class FeedDelegate(QStyledItemDelegate):
 
         # right column: time and score
         time_text = words.format_feed_time(row.timestamp or row.received_at)
-        score_text = words.format_score(row.score)
+        score_text = words.format_score_of(row.score, row.score_scale)
         painter.setFont(small)
         painter.setPen(text_colour)
         time_w = max(fm_small.horizontalAdvance(time_text), fm_small.horizontalAdvance(score_text))

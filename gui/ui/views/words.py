@@ -126,6 +126,18 @@ def format_score(score: float | None) -> str:
     return f"{score:.2f}"
 
 
+def format_score_of(score: float | None, scale: str | None) -> str:
+    """A score with its scale, short enough for a list: ``0.93 / 1``, ``82.05 / 100``."""
+    text = format_score(score)
+    if score is None:
+        return text
+    if scale == "0-100":
+        return f"{text} / 100"
+    if scale == "0-1":
+        return f"{text} / 1"
+    return text
+
+
 def format_score_in_scale(score: float | None, scale: str | None, threshold: float | None) -> str:
     """A score as its box means it: ``0.93 (0–1)`` or ``82.05 / 100``, never mixed up.
 

@@ -1,0 +1,111 @@
+"""Scores in their own box's scale: per-event rule, filters and the alarm minimum."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gui.core import alarms, devices, query, scores
+from gui.core.reader import StoreReader
+from gui.core.store import Store
+from gui.settings import Settings
+from tests.conftest import make_summary
+from tests.core.history_data import add, event, make_store
+
+UNIT, PCT = scores.SCALE_UNIT, scores.SCALE_PERCENT
+
+
+def test_scale_is_decided_per_event() -> None:
+    """Above 1 is 0–100 whatever came before; else the configured scale; else 0–1."""
+    assert scores.event_scale(0.93) == UNIT
+    assert scores.event_scale(82.05) == PCT
+    assert scores.event_scale(0.5, scores.BoxScale(PCT, None)) == PCT
+    assert scores.event_scale(82.05, scores.BoxScale(UNIT, None)) == PCT
+    assert scores.event_scale(None) is None
+    assert scores.percent(0.93) == pytest.approx(93)
+    assert scores.percent(82.05) == pytest.approx(82.05)
+
+
+def test_threshold_follows_the_events_scale() -> None:
+    cfg = scores.BoxScale(None, 82.0)
+    assert scores.event_threshold(PCT, cfg) == 82.0
+    assert scores.event_threshold(UNIT, cfg) == pytest.approx(0.82)
+    assert scores.event_threshold(PCT, None) == scores.DEFAULT_THRESHOLD_100
+    assert scores.event_threshold(UNIT, None) is None
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Iterator[Store]:
+    """BOX-U sends 0–1 similarities, BOX-P the 0–100 display score (one low one)."""
+    s = make_store(tmp_path)
+    u, p = {"ep_id": "BOX-U__10.0.0.2"}, {"ep_id": "BOX-P__10.0.0.3"}
+    add(s, [
+        event(1, dev_sno="BOX-U", score=0.93, ep_info=u),
+        event(2, dev_sno="BOX-U", score=0.40, ep_info=u),
+        event(3, dev_sno="BOX-P", score=82.05, ep_info=p),
+        event(4, dev_sno="BOX-P", score=45.0, ep_info=p),
+        event(5, dev_sno="BOX-P", score=0.9, ep_info=p),
+    ])  # fmt: skip
+    yield s
+    s.close()
+
+
+def names(reader: StoreReader, flt: query.EventFilter) -> set[str | None]:
+    return {r.identity_id for r in reader.events_page(flt, limit=100).rows}
+
+
+def test_percent_filter_compares_each_box_in_its_own_scale(mixed: Store) -> None:
+    reader = StoreReader(mixed)
+    # Raw, 0.9 on a 0–100 box looks like a strong match; as percent of its scale it is not.
+    assert names(reader, query.EventFilter(score_pct_min=80)) == {"id-001", "id-003", "id-005"}
+    mixed.write_sync(
+        lambda conn: devices.set_score_config(conn, "BOX-P", scale=PCT, threshold=82.0)
+    )
+    assert names(reader, query.EventFilter(score_pct_min=80)) == {"id-001", "id-003"}
+    assert names(reader, query.EventFilter(score_pct_min=30, score_pct_max=50)) == {
+        "id-002", "id-004",
+    }  # fmt: skip
+    assert query.count(mixed.reader(), query.EventFilter(score_pct_max=50)) == 3
+    flt = query.parse_filter({"score_pct_min": "80"})
+    assert flt.score_pct_min == 80
+
+
+@pytest.mark.parametrize("narrow", [1, 10_000])
+def test_percent_filter_same_rows_whichever_plan(
+    mixed: Store, monkeypatch: pytest.MonkeyPatch, narrow: int
+) -> None:
+    monkeypatch.setattr(query, "NARROW_SCORE_RANGE", narrow)
+    reader = StoreReader(mixed)
+    assert names(reader, query.EventFilter(score_pct_min=42, score_pct_max=95)) == {
+        "id-001", "id-003", "id-004", "id-005",
+    }  # fmt: skip
+
+
+def test_lists_carry_each_events_scale_and_threshold(mixed: Store) -> None:
+    mixed.write_sync(
+        lambda conn: devices.set_score_config(conn, "BOX-P", scale=PCT, threshold=82.0)
+    )
+    reader = StoreReader(mixed)
+    by_id = {r.identity_id: r for r in reader.events_page(query.EventFilter(), limit=100).rows}
+    assert (by_id["id-001"].score_scale, by_id["id-001"].threshold) == (UNIT, None)
+    assert (by_id["id-003"].score_scale, by_id["id-003"].threshold) == (PCT, 82.0)
+    assert by_id["id-005"].score_scale == PCT  # 0.9 from a box configured 0–100
+    briefs = {b.identity_id: b for b in reader.latest_events(10)}
+    assert briefs["id-003"].score_scale == PCT and briefs["id-001"].score_scale == UNIT
+
+
+@pytest.mark.parametrize(
+    ("stored", "score", "raises"),
+    [(0.8, 0.85, True), (0.8, 0.75, False), (0.8, 85.0, True), (0.8, 79.0, False),
+     (80.0, 0.85, True), (80.0, 79.0, False)],
+)  # fmt: skip
+def test_alarm_minimum_is_percent_of_each_boxs_scale(
+    stored: float, score: float, raises: bool
+) -> None:
+    settings = Settings()
+    settings.alarm_person_types = [1]
+    settings.alarm_min_score = stored
+    s = make_summary(received_at=1, timestamp=1, person_type=1, score=score, ep_id="cam")
+    assert alarms.matches_rules(s, settings) is raises
