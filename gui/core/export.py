@@ -36,7 +36,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from gui.core import query
+from gui.core import query, scores
 from gui.core.event_rows import event_to_json, images_by_event, load_doc
 
 FORMATS = ("csv", "jsonl")
@@ -45,7 +45,8 @@ Progress = Callable[[int, int], None]
 #: Top-level fields in CSV column order; dict-valued ones are flattened in place.
 TOP_FIELDS = (
     "id", "timestamp", "received_at", "out_timestamp", "identity_id", "identity_name",
-    "person_type", "score", "want_action", "dev_sno", "ep_info", "identity_info",
+    "person_type", "score", "score_scale", "score_threshold", "want_action", "dev_sno",
+    "ep_info", "identity_info",
     "recognize_face_attr", "face_box", "landmarks", "landmark_layout", "api_version", "format",
     "source_ip", "path", "warnings", "self_test", "pinned", "extra", "images",
 )  # fmt: skip
@@ -270,6 +271,19 @@ def _batches(
         yield [event_to_json(r, images[r[0]]) for r in rows]
 
 
+def _with_scale(event: dict[str, Any], book: scores.ScaleBook) -> dict[str, Any]:
+    """A CSV row's event with its score's scale and box threshold (``gui.core.scores``).
+
+    JSONL stays the API shape; a spreadsheet has no other way to tell 0.93 from 82.05.
+    """
+    ep_id = (event.get("ep_info") or {}).get("ep_id")
+    config = scores.config_for(book, event.get("dev_sno"), ep_id)
+    scale = scores.event_scale(event.get("score"), config)
+    event["score_scale"] = scale
+    event["score_threshold"] = scores.event_threshold(scale, config)
+    return event
+
+
 def export_events(
     conn: sqlite3.Connection,
     flt: query.EventFilter,
@@ -298,6 +312,7 @@ def export_events(
     tmp = Path(tmp_name)
     sink = _ImageSink(Path(images)) if images is not None else None
     done = 0
+    book = scores.scale_book(conn)
     try:
         with open(fd, "w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as f:
             writer: csv.DictWriter[str] | None = None
@@ -311,7 +326,7 @@ def export_events(
                     raise ExportCancelled()
                 for event in events:
                     if writer is not None:
-                        writer.writerow(flatten(event, tz))
+                        writer.writerow(flatten(_with_scale(dict(event), book), tz))
                     else:
                         f.write(json.dumps(event, ensure_ascii=False) + "\n")
                 if sink is not None:

@@ -109,3 +109,20 @@ def test_alarm_minimum_is_percent_of_each_boxs_scale(
     settings.alarm_min_score = stored
     s = make_summary(received_at=1, timestamp=1, person_type=1, score=score, ep_id="cam")
     assert alarms.matches_rules(s, settings) is raises
+
+
+def test_exports_carry_each_events_scale_and_threshold(mixed: Store, tmp_path: Path) -> None:
+    import csv
+
+    from gui.core import export
+
+    mixed.write_sync(
+        lambda conn: devices.set_score_config(conn, "BOX-P", scale=PCT, threshold=82.0)
+    )
+    out = tmp_path / "e.csv"
+    export.export_events(mixed.reader(), query.EventFilter(), out)
+    with open(out, encoding="utf-8-sig") as f:
+        rows = {r["identity_id"]: r for r in csv.DictReader(f)}
+    assert (rows["id-001"]["score_scale"], rows["id-001"]["score_threshold"]) == ("0-1", "")
+    assert (rows["id-003"]["score_scale"], rows["id-003"]["score_threshold"]) == ("0-100", "82.0")
+    assert rows["id-005"]["score_scale"] == PCT
