@@ -16,12 +16,11 @@ from typing import Any
 from gui.core.box.emulator import BoxEmulator
 from gui.settings import Settings
 from tests.conftest import Client
-
-_ADDRESSES = iter(f"127.77.{a}.{b}" for a in range(10, 60) for b in range(2, 250))
+from tests.core.loopback import free_box_address
 
 
 def next_address() -> str:
-    return next(_ADDRESSES)
+    return free_box_address()
 
 
 class BoxThread:

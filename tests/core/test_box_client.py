@@ -13,8 +13,7 @@ import pytest
 from gui.core.box.client import BoxClient, BoxError, is_uniform, local_address_towards
 from gui.core.box.credentials import CredentialStore
 from gui.core.box.emulator import BoxEmulator
-
-_ADDRESSES = iter(f"127.77.2.{n}" for n in range(2, 250))
+from tests.core.loopback import free_box_address
 
 
 def run(coro: Any) -> Any:
@@ -24,7 +23,7 @@ def run(coro: Any) -> Any:
 @pytest.mark.parametrize("family", ["v5", "v6"])
 def test_describe_reads_family_firmware_identity_urls_cameras(family: str) -> None:
     async def main() -> None:
-        async with BoxEmulator(family, next(_ADDRESSES), seed=3) as box:
+        async with BoxEmulator(family, free_box_address(), seed=3) as box:
             box.history_urls = ["http://203.0.113.7:9061/box/cross/record/report"]
             async with BoxClient(box.address) as client:
                 info = await client.describe()
@@ -43,7 +42,7 @@ def test_describe_reads_family_firmware_identity_urls_cameras(family: str) -> No
 @pytest.mark.parametrize("family", ["v5", "v6"])
 def test_describe_reads_the_match_threshold(family: str) -> None:
     async def main() -> None:
-        async with BoxEmulator(family, next(_ADDRESSES), seed=3) as box:
+        async with BoxEmulator(family, free_box_address(), seed=3) as box:
             async with BoxClient(box.address) as client:
                 info = await client.describe()
             assert (info.threshold, info.score_scale) == (82.0, "0-100")
@@ -54,7 +53,7 @@ def test_describe_reads_the_match_threshold(family: str) -> None:
 @pytest.mark.parametrize("family", ["v5", "v6"])
 def test_wrong_password_is_an_auth_error(family: str) -> None:
     async def main() -> None:
-        async with BoxEmulator(family, next(_ADDRESSES), password="s3cret") as box:
+        async with BoxEmulator(family, free_box_address(), password="s3cret") as box:
             async with BoxClient(box.address, "admin", "admin") as client:
                 with pytest.raises(BoxError) as err:
                     await client.describe()
@@ -69,7 +68,7 @@ def test_wrong_password_is_an_auth_error(family: str) -> None:
 def test_unreachable_is_answered_fast() -> None:
     async def main() -> None:
         started = time.monotonic()
-        async with BoxClient(next(_ADDRESSES)) as client:  # nothing listens there
+        async with BoxClient(free_box_address()) as client:  # nothing listens there
             with pytest.raises(BoxError) as err:
                 await client.describe()
         assert err.value.kind == "unreachable" and err.value.http_status == 502
@@ -82,7 +81,7 @@ def test_something_else_answering_is_unknown_firmware() -> None:
     from aiohttp import web
 
     async def main() -> None:
-        address = next(_ADDRESSES)
+        address = free_box_address()
         app = web.Application()
 
         async def html(_request: web.Request) -> web.Response:
@@ -106,7 +105,7 @@ def test_something_else_answering_is_unknown_firmware() -> None:
 @pytest.mark.parametrize("family", ["v5", "v6"])
 def test_point_keeps_or_replaces_other_urls_and_reads_back(family: str) -> None:
     async def main() -> None:
-        async with BoxEmulator(family, next(_ADDRESSES)) as box:
+        async with BoxEmulator(family, free_box_address()) as box:
             other = "http://203.0.113.7:9061/box/cross/record/report"
             box.history_urls = [other]
             async with BoxClient(box.address) as client:
@@ -142,14 +141,14 @@ def test_v6_window_unit_is_detected() -> None:
     async def main() -> None:
         for unit in ("s", "ms"):
             async with BoxEmulator(
-                "v6", next(_ADDRESSES), record_unit=unit, window_unit=unit
+                "v6", free_box_address(), record_unit=unit, window_unit=unit
             ) as box:
                 box.generate(3, t=time.time() - 100)
                 async with BoxClient(box.address) as client:
                     await client.describe()
                     assert await client.detect_window_unit() == unit
         # records in seconds but a window in milliseconds (the doc's contradiction)
-        async with BoxEmulator("v6", next(_ADDRESSES), record_unit="s", window_unit="ms") as box:
+        async with BoxEmulator("v6", free_box_address(), record_unit="s", window_unit="ms") as box:
             box.generate(3, t=time.time() - 100)
             async with BoxClient(box.address) as client:
                 await client.describe()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import time
 from collections.abc import Awaitable, Callable
@@ -13,9 +14,7 @@ import pytest
 from aiohttp import web
 
 from gui.core.box.emulator import BoxEmulator
-
-# Each test has its own loopback address: the box binds its real ports there.
-_ADDRESSES = iter(f"127.77.1.{n}" for n in range(2, 250))
+from tests.core.loopback import free_box_address  # each box its own address, real ports
 
 
 def run(coro: Awaitable[Any]) -> Any:
@@ -74,7 +73,7 @@ def with_box(family: str, **options: Any):
     def deco(test: Callable[..., Awaitable[Any]]):
         def wrapper() -> None:
             async def main() -> None:
-                box = BoxEmulator(family, next(_ADDRESSES), seed=7, **options)
+                box = BoxEmulator(family, free_box_address(), seed=7, **options)
                 sink = Sink()
                 await sink.start()
                 await box.start()
@@ -125,6 +124,16 @@ async def test_v5_history_url_drives_pushes_retried_until_200(box: BoxEmulator, 
     assert status == 200 and reply["data"]["history_upload_event_url"][1] == url
     _, got = await get(base + "/SophonFogSys/api/HistoryEventUrl")
     assert got["data"]["history_upload_event_url"] == ["http://127.0.0.1:9/other", url]
+    # When each cycle for the URL begins (the sink's arrival times add the network's jitter).
+    cycles: list[float] = []
+    push_history = box._push_history
+
+    def recording_push_history(to: str) -> Awaitable[None]:
+        if to == url:  # called as the cycle begins, before its coroutine is scheduled
+            cycles.append(time.monotonic())
+        return push_history(to)
+
+    box._push_history = recording_push_history  # type: ignore[method-assign]
     sink.fail_next = 2
     made = box.generate(3)
     await until(lambda: len(sink.paths("/EventServer/api/HistoryEvent")) >= 5)
@@ -139,9 +148,9 @@ async def test_v5_history_url_drives_pushes_retried_until_200(box: BoxEmulator, 
     assert first["ep_info"]["ep_id"].startswith("0x" + box.mac + "__")
     # pushes leave from the box's own address
     assert {r for *_x, r in sink.bodies} == {box.address}
-    # the period holds between retries
-    times = [t for _p, b, t, _r in sink.bodies if b["timestamp"] == made[0].ms]
-    assert times[1] - times[0] >= 0.15
+    # the period holds between retries: cycles begin a full period apart
+    assert len(cycles) >= 2
+    assert all(later - earlier >= 0.199 for earlier, later in itertools.pairwise(cycles))  # to 1 ms
 
 
 @with_box("v5")
