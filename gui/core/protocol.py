@@ -905,10 +905,10 @@ def normalise(obj: Any, *, received_at: int, realtime: bool = False) -> Normalis
         for key, value in ext.items():
             if key not in _LEGACY_EXT_HANDLED:
                 extra[key] = value
-        # Real-time legacy events (SE3), V5 WebSocket events and pass records never
-        # carry ep_id: its absence there is not something an installer can fix.
-        if not realtime and variant in ("legacy", "legacy_attributes") and "ext_data" in view:
-            ep_warn = (("ext_data",), "ep_id")
+        # No legacy ep_id warning: real-time legacy events (SE3), V5 WebSocket events
+        # and pass records never carry it, and the V2R2–V2R4 history example omits it
+        # (FIRMWARE_VARIANTS.md §3). Its absence is nothing an installer can fix; the
+        # camera is then known by ``device_ip`` and the box by its address.
     elif fmt == "2.0" and ("media_device_info" in view or "ep_info" not in view):
         if "media_device_info" in view or not any(k in view for k in _MEDIA_TO_EP):
             ep_info = _ep_from_media(

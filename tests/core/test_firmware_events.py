@@ -95,6 +95,17 @@ def test_legacy_full_fiqa_geometry_and_attributes(client: Client) -> None:
     assert_registered(client, P.LICENCE, f"{P.LICENCE}__192.168.1.33")
 
 
+def test_legacy_history_without_ep_id_or_dev_sno_is_clean(client: Client) -> None:
+    """The V2R2–V2R4 history example omits ep_id and dev_sno: no warning for either."""
+    event = P.legacy_full_fiqa(P.now_ms() - 60_000)
+    del event["ext_data"]["ep_id"]
+    event["ext_data"].pop("dev_sno", None)
+    event.pop("dev_sno", None)
+    ev = post_one(client, HISTORY, event)
+    assert ev["ep_info"]["ep_id"] is None
+    assert codes(ev) == []
+
+
 def test_v5r2_attributes_outside_recognize_face_attr(client: Client) -> None:
     ev = post_one(client, HISTORY, P.legacy_attributes(P.now_ms() - 60_000))
     assert ev["variant"] == "legacy_attributes"

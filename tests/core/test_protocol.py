@@ -395,10 +395,13 @@ def test_legacy_realtime_variant() -> None:
     assert ev.warnings == ()
 
 
-def test_legacy_missing_ep_id() -> None:
+def test_legacy_without_ep_id_is_no_warning() -> None:
+    """Documented legacy shapes omit ep_id (V2R2–V2R4 history example): nothing to fix."""
     obj = legacy_event()
     del obj["ext_data"]["ep_id"]
-    assert warning(norm(obj), W.MISSING_FIELD).field == "ext_data.ep_id"
+    ev = norm(obj)
+    assert ev.ep_info.get("ep_id") is None
+    assert not [w for w in ev.warnings if w.code == W.MISSING_FIELD]
 
 
 # ---------------------------------------------------------------- format detection
