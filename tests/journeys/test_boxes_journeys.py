@@ -99,7 +99,8 @@ def test_installer_adds_points_and_fills_a_gap_from_the_main_window(
                     what="the box connected")  # fmt: skip
         await until(lambda: window.feed_model.rowCount() >= 2, timeout=15,
                     what="the box's events in the live feed")  # fmt: skip
-        assert cell(section, 0, 4) not in ("", "never")
+        await until(lambda: cell(section, 0, 4) not in ("", "never"), timeout=5,
+                    what="the box's last event time")  # fmt: skip
 
         # A gap: events the box stored while it was not pointed here, an hour ago.
         box.call(lambda b: b.history_urls.clear())
