@@ -95,3 +95,28 @@ def test_pause_keeps_rows_still_and_filters_by_status_and_source(app: App) -> No
         await settle(0.1)
 
     app.run(journey)
+
+
+def test_a_big_batch_does_not_widen_the_window(app: App) -> None:
+    from PySide6.QtCore import QSize
+
+    from tests.journeys.harness import shown_whole
+
+    window = app.window
+
+    async def journey() -> None:
+        window.resize(QSize(1280, 650))
+        page = await open_inspector(app)
+        batch = [fresh(name) for name in ("employee_match", "blacklist", "stranger") * 3]
+        reply = app.box.post_json("/EventServer/api/HistoryEvent", batch)
+        assert reply.status == 200
+        await until(lambda: page.model.rows, what="the batch request")
+        click_row(page, 0)
+        await until(lambda: page.images_row.count() > 12, what="a button per picture")
+        await settle(0.3)
+        assert window.minimumSizeHint().width() <= 1280
+        assert window.width() == 1280
+        assert shown_whole(page.curl_button, window)
+        assert shown_whole(page.pause_button, window)
+
+    app.run(journey)

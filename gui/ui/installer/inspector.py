@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -306,9 +307,20 @@ class RequestInspector(QWidget):
         self.summary = plain_label("", wrap=True)
         d.addWidget(self.summary)
         buttons = QHBoxLayout()
-        self.images_row = QHBoxLayout()
-        buttons.addLayout(self.images_row)
-        buttons.addStretch(1)
+        # One button per picture and event: a batch has dozens, so they scroll
+        # sideways instead of widening the window past a 1280-wide screen.
+        strip = QWidget()
+        self.images_row = QHBoxLayout(strip)
+        self.images_row.setContentsMargins(0, 0, 0, 0)
+        self.images_strip = QScrollArea()
+        self.images_strip.setWidget(strip)
+        self.images_strip.setWidgetResizable(True)
+        self.images_strip.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.images_strip.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.images_strip.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        scrollbar = self.images_strip.horizontalScrollBar().sizeHint().height()
+        self.images_strip.setFixedHeight(QPushButton("View").sizeHint().height() + scrollbar + 4)
+        buttons.addWidget(self.images_strip, 1)
         self.curl_button = QPushButton(tr("Copy as curl"))
         self.curl_button.setToolTip(tr("Save the body to a file and copy a curl command using it"))
         self.curl_button.clicked.connect(self.copy_as_curl)
