@@ -29,7 +29,8 @@ def test_wall_shows_the_person_who_raised_the_alarm(app: App) -> None:
         await settle(0.5)
         assert wall.name.text() == "Blacklisted Person"
         assert wall.kind.text() == "BLACKLIST"
-        assert wall.score.text() == "score 0.88"  # as the box sends it
+        # As the box sends it, two decimals, in its scale ("0.88 / 1" for a 0–1 box).
+        assert wall.score.text().startswith("score 0.88"), wall.score.text()
         assert wall.alarm_caption.isVisible()
         await until(lambda: wall.scene.has_picture() and wall.registered.has_picture(),
                     what="both photos of the alarm's event")  # fmt: skip

@@ -31,7 +31,8 @@ def test_first_start_size_comes_from_the_screen(app: App) -> None:
     # This (virtual) screen is 800 high: the window opened inside it.
     room = app.window.screen().availableGeometry()
     assert room.height() < 860
-    assert app.window.height() <= room.height() and app.window.width() <= room.width()
+    assert app.window.height() <= room.height()
+    assert app.window.width() <= max(room.width(), app.window.minimumSizeHint().width())
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
