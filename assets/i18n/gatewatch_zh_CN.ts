@@ -930,153 +930,153 @@
         <translation>是，等待第一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="207"/>
         <source>since the last stored event</source>
         <extracomment>Backfill ranges: None = since the box&apos;s last stored event (minus 5 min).</extracomment>
         <translation>自最后一个已存事件起</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="207"/>
         <source>the last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="184"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="207"/>
         <source>the last 24 hours</source>
         <translation>最近 24 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="185"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="208"/>
         <source>the last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="188"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="211"/>
         <source>Boxes</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="218"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="241"/>
         <source>Box features are not running in this receiver.</source>
         <translation>此接收端未运行盒子功能。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="235"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="258"/>
         <source>Add a box by its address: Gatewatch reads its firmware, serial, push URLs and cameras, can point it at this PC, fill gaps from the box&apos;s own store, and pull real-time events when the box cannot reach this PC.</source>
         <translation>按地址添加盒子：Gatewatch 读取其固件、序列号、推送地址和摄像机，可将其指向本机、从盒子自身的存储补齐缺失的事件，并在盒子无法连接本机时拉取实时事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="243"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="266"/>
         <source>Box address, e.g. 192.168.1.19</source>
         <translation>盒子地址，例如 192.168.1.19</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="245"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="268"/>
         <source>User</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="249"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="272"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="251"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="274"/>
         <source>Add box</source>
         <translation>添加盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="273"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="296"/>
         <source>No boxes added yet.</source>
         <translation>尚未添加盒子。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="277"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="300"/>
         <source>Point at this PC</source>
         <translation>指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="279"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="302"/>
         <source>Set the box&apos;s history, real-time and status URLs to this receiver, keeping the other URLs it has</source>
         <translation>将盒子的历史、实时和状态推送地址设为本接收端，保留其原有的其他地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="286"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="309"/>
         <source>Fill gap</source>
         <translation>补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="287"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="310"/>
         <source>Import the events stored on the box, with photos</source>
         <translation>导入盒子上存储的事件及照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="289"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="312"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="291"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="314"/>
         <source>Pull real-time</source>
         <translation>拉取实时事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="293"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="316"/>
         <source>Receive real-time events over the box&apos;s WebSocket (for a box that cannot reach this PC)</source>
         <translation>通过盒子的 WebSocket 接收实时事件（用于无法连接本机的盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="296"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="319"/>
         <source>Remove…</source>
         <translation>移除…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="304"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="327"/>
         <source>Fill gaps automatically: on start, and when a silent box reports again</source>
         <translation>自动补齐缺口：启动时，以及沉默的盒子重新上报时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="395"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="418"/>
         <source>Type the box&apos;s address first.</source>
         <translation>请先输入盒子地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="399"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="422"/>
         <source>Contacting {address}…</source>
         <translation>正在联系 {address}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="409"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="432"/>
         <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
         <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="425"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="448"/>
         <source>Pointing {address} at this PC…</source>
         <translation>正在将 {address} 指向本机…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="434"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="457"/>
         <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
         <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="457"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="480"/>
         <source>Filling the gap from {address}…</source>
         <translation>正在从 {address} 补齐缺口…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="491"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="179"/>
         <source>Remove box</source>
         <translation>移除盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="492"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="180"/>
         <source>Remove {address}? Gatewatch can also put back the push URLs the box had before it was pointed here.</source>
         <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="507"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="524"/>
         <source>Removed {address}.</source>
         <translation>已移除 {address}。</translation>
     </message>
@@ -1122,7 +1122,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="608"/>
-        <location filename="../../gui/ui/views/words.py" line="144"/>
+        <location filename="../../gui/ui/views/words.py" line="156"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
@@ -1926,133 +1926,133 @@
 <context>
     <name>AlarmRulesDialog</name>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="56"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="57"/>
         <source>Alarm settings</source>
         <extracomment>The fields this dialog owns.</extracomment>
         <translation>告警设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="67"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="68"/>
         <source>Raise alarms for</source>
         <translation>触发告警的人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="71"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="72"/>
         <source>every camera (or: camera ids/names, comma separated)</source>
         <translation>所有摄像机（或填写摄像机 ID/名称，用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="73"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="74"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="79"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="81"/>
         <source>any score</source>
         <translation>任意分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="82"/>
-        <source>Matches scoring below this raise nothing (strangers always do)</source>
-        <translation>低于此分数的比对结果不告警（陌生人始终告警）</translation>
+        <location filename="../../gui/ui/alarms/rules.py" line="86"/>
+        <source>Matches scoring below this raise nothing (strangers always do). Percent of each box&apos;s own scale: 80 % is 0.80 from a box that scores 0–1 and 80 from a box that scores 0–100.</source>
+        <translation>低于此分数的比对结果不告警（陌生人始终告警）。按各盒子自身的分数刻度计百分比：80 % 即 0–1 刻度盒子的 0.80、0–100 刻度盒子的 80。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="84"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="91"/>
         <source>Minimum score</source>
         <translation>最低分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="88"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="95"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="91"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="98"/>
         <source>The same person at the same camera within this folds into one alarm</source>
         <translation>同一人员在同一摄像机于此时间内只合并为一条告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="93"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="100"/>
         <source>Cooldown</source>
         <translation>冷却时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="97"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="104"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="99"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="106"/>
         <source>Events older than this on arrival raise a silent late alarm</source>
         <translation>到达时已超过此时长的事件只产生无声的延迟告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="100"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="107"/>
         <source>Late after</source>
         <translation>延迟判定</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="106"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="113"/>
         <source>mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="110"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="117"/>
         <source>Test sound</source>
         <translation>试听声音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="111"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="118"/>
         <source>Play the alarm sound for two seconds</source>
         <translation>播放告警声音两秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="115"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="122"/>
         <source>Sound volume</source>
         <translation>提示音音量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="130"/>
         <source>the computer&apos;s user name</source>
         <translation>本机用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="124"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="131"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="129"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="136"/>
         <source>Wall tiles</source>
         <translation>大屏格数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="132"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="139"/>
         <source>the window&apos;s screen</source>
         <translation>窗口所在屏幕</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="138"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="145"/>
         <source>Wall screen</source>
         <translation>大屏显示器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="140"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="147"/>
         <source>start in wall mode</source>
         <translation>启动时进入大屏模式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="142"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="149"/>
         <source>closing the window keeps receiving (tray)</source>
         <translation>关闭窗口后继续接收（托盘）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="161"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="168"/>
         <source>Nothing will be heard: %1. Alarms are still shown.</source>
         <translation>听不到声音：%1。告警仍会显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="165"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="172"/>
         <source>Playing the alarm sound at %1 %…</source>
         <translation>正在以 %1 % 的音量播放告警声音…</translation>
     </message>
@@ -2487,102 +2487,107 @@ The details below were also written to the log.</source>
         <translation>姓名或 ID 包含…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="144"/>
+        <location filename="../../gui/ui/history/page.py" line="145"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="149"/>
+        <location filename="../../gui/ui/history/page.py" line="148"/>
+        <source>Percent of each box&apos;s own scale: 90 % finds 0.90 from a box that scores 0–1 and 90 from a box that scores 0–100.</source>
+        <translation>按各盒子自身的分数刻度计百分比：90 % 匹配 0–1 刻度盒子的 0.90 和 0–100 刻度盒子的 90。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="154"/>
         <source>Any action</source>
         <translation>全部动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="154"/>
+        <location filename="../../gui/ui/history/page.py" line="159"/>
         <source>Warnings: any</source>
         <translation>警告：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="154"/>
+        <location filename="../../gui/ui/history/page.py" line="159"/>
         <source>With warnings</source>
         <translation>有警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="155"/>
+        <location filename="../../gui/ui/history/page.py" line="160"/>
         <source>Without warnings</source>
         <translation>无警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="159"/>
+        <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>Alarms: any</source>
         <translation>告警：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="159"/>
+        <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="160"/>
+        <location filename="../../gui/ui/history/page.py" line="165"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="166"/>
+        <location filename="../../gui/ui/history/page.py" line="171"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="168"/>
+        <location filename="../../gui/ui/history/page.py" line="173"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="171"/>
+        <location filename="../../gui/ui/history/page.py" line="176"/>
         <source>Kept events are never deleted by retention</source>
         <translation>保留的事件不会被保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="173"/>
+        <location filename="../../gui/ui/history/page.py" line="178"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="175"/>
+        <location filename="../../gui/ui/history/page.py" line="180"/>
         <source>Retention…</source>
         <translation>保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="176"/>
+        <location filename="../../gui/ui/history/page.py" line="181"/>
         <source>How long events and photos are kept</source>
         <translation>事件和照片的保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="182"/>
-        <source>Score</source>
-        <translation>分数</translation>
+        <location filename="../../gui/ui/history/page.py" line="187"/>
+        <source>Score (% of box scale)</source>
+        <translation>分数（占盒子刻度 %）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="244"/>
+        <location filename="../../gui/ui/history/page.py" line="250"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="302"/>
+        <location filename="../../gui/ui/history/page.py" line="308"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="305"/>
+        <location filename="../../gui/ui/history/page.py" line="311"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="308"/>
+        <location filename="../../gui/ui/history/page.py" line="314"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="304"/>
+        <location filename="../../gui/ui/history/page.py" line="310"/>
         <source>1 event</source>
         <translation>1 个事件</translation>
     </message>
@@ -2716,63 +2721,63 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="344"/>
-        <location filename="../../gui/ui/wall.py" line="359"/>
+        <location filename="../../gui/ui/wall.py" line="349"/>
+        <location filename="../../gui/ui/wall.py" line="364"/>
         <source>no photo</source>
-        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
+        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. The score&apos;s scale, ``&quot;0-1&quot;`` or ``&quot;0-100&quot;`` (``gui.core.scores``). Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
     </message>
 </context>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="417"/>
+        <location filename="../../gui/ui/wall.py" line="422"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="489"/>
+        <location filename="../../gui/ui/wall.py" line="494"/>
         <source>waiting for events…</source>
         <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="490"/>
+        <location filename="../../gui/ui/wall.py" line="495"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="492"/>
+        <location filename="../../gui/ui/wall.py" line="497"/>
         <source>Captured</source>
         <translation>抓拍</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="494"/>
+        <location filename="../../gui/ui/wall.py" line="499"/>
         <source>Registered photo</source>
         <translation type="unfinished">注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="588"/>
+        <location filename="../../gui/ui/wall.py" line="593"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="714"/>
+        <location filename="../../gui/ui/wall.py" line="719"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="719"/>
+        <location filename="../../gui/ui/wall.py" line="724"/>
         <source>ALARM — the person who raised it</source>
         <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="728"/>
+        <location filename="../../gui/ui/wall.py" line="734"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="758"/>
+        <location filename="../../gui/ui/wall.py" line="764"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>
