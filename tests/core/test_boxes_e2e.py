@@ -567,3 +567,73 @@ def test_history_resent_after_a_lost_reply_is_stored_once(receiver: FullReceiver
     assert box.call(lambda x: x.history_posts) >= 6  # each event went twice
     events = receiver.events()
     assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+
+
+def test_receiver_down_for_a_while_box_keeps_and_resends_stored_once(
+    receiver: FullReceiver, box: BoxThread
+):
+    added = add(receiver, box)
+    receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+    box.call(lambda x: x.realtime_urls.clear())
+    box.call(lambda x: x.faults.receiver_down(2.0))  # minutes on a site, seconds here
+    made = box.call(lambda x: x.generate(5, step=0.2, push_realtime=False))
+    time.sleep(1.0)
+    assert receiver.events() == []  # nothing got through while it was down
+    assert box.call(lambda x: x.history_posts) >= 1  # ... though the box kept trying
+    url = receiver.base + "/EventServer/api/HistoryEvent"
+    assert wait_until(lambda: box.call(lambda x: all(url in e.delivered_to for e in made)))
+    events = receiver.events()
+    assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_box_clock_two_hours_behind_gap_fill_since_last_stored_event(
+    receiver: FullReceiver, family: str
+):
+    box = make_box(family, clock_offset=-7200)
+    try:
+        added = add(receiver, box)
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        box.call(lambda x: x.realtime_urls.clear())
+        pushed = box.call(lambda x: x.generate(2, push_realtime=False))
+        assert wait_until(lambda: len(receiver.events()) == 2)
+        # stored with the box's own time: two hours in the past by the PC's clock
+        assert sorted(e["timestamp"] for e in receiver.events()) == sorted(e.ms for e in pushed)
+        assert max(e.ms for e in pushed) < (time.time() - 7000) * 1000
+        # unpointed, the box stores more; a gap fill "since the last stored event" finds them
+        box.call(lambda x: x.history_urls.clear())
+        gap = box.call(lambda x: x.generate(6, step=1.0, push_realtime=False))
+        job_id = receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", {}).json()["job"]
+        job = receiver.wait_job(job_id)
+        assert job["state"] == "done", job
+        assert (job["new"], job["duplicates"]) == (6, 2), job
+        stored = sorted(e["timestamp"] for e in receiver.events())
+        assert stored == sorted(e.ms for e in pushed + gap)
+    finally:
+        box.stop()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_box_that_requires_login_is_logged_into_again_after_it_forgets(
+    receiver: FullReceiver, family: str
+):
+    box = make_box(family, require_login=True)
+    try:
+        added = add(receiver, box)
+        assert box.call(lambda x: x.login_attempts) >= 1
+        base = time.time() - 600
+        box.call(lambda x: x.generate(4, t=base, step=10, push_realtime=False))
+        box.call(lambda x: x.logged_in.clear())  # the box restarted: sessions are gone
+        before = box.call(lambda x: x.login_attempts)
+        window = {"since": int(base * 1000) - 1000, "until": int((base + 100) * 1000)}
+        path = f"/api/boxes/{added['id']}/backfill"
+        job_id = receiver.client.post_json(path, window).json()["job"]
+        job = receiver.wait_job(job_id)
+        assert job["state"] == "done" and job["new"] == 4, job
+        assert box.call(lambda x: x.login_attempts) > before  # logged in again, by itself
+        box.call(lambda x: x.logged_in.clear())
+        reply = receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        assert reply.status == 200, reply.body
+        assert box.call(lambda x: x.history_urls)[-1].endswith("/EventServer/api/HistoryEvent")
+    finally:
+        box.stop()

@@ -161,6 +161,13 @@ class Faults:
     #: The next N history pushes the receiver answered are taken as lost (the reply
     #: never came back): the box sends those events again, the receiver has them already.
     lose_replies: int = 0
+    #: Until this ``time.monotonic()`` the receiver is down as the box sees it: every push
+    #: fails to connect, and the box keeps the events to send once it is back.
+    receiver_down_until: float = 0.0
+
+    def receiver_down(self, seconds: float) -> None:
+        """The receiver is unreachable for the next ``seconds`` (minutes on a real site)."""
+        self.receiver_down_until = time.monotonic() + seconds
 
 
 class BoxEmulator:
@@ -186,6 +193,7 @@ class BoxEmulator:
         ws_subscribe: str = "native",
         history_period: float = 5.0,
         status_period: float = 20.0,
+        clock_offset: float = 0.0,
     ) -> None:
         if family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}")
@@ -200,6 +208,8 @@ class BoxEmulator:
         self.history_framing = history_framing
         self.delivered_rule = delivered_rule
         self.require_login = require_login
+        #: Seconds the box's clock is ahead (+) or behind (-): its event times carry it.
+        self.clock_offset = clock_offset
         self.generate_every = generate_every
         #: "native" (the family's own subscribe message) or "v5": a V6 box that only
         #: understands the V5 message its platform chapter documents (BOX_API.md §6.6).
@@ -340,7 +350,7 @@ class BoxEmulator:
         push_realtime: bool = True,
     ) -> list[BoxEvent]:
         """``n`` new events (from now, or from ``t`` seconds, ``step`` apart), stored and sent."""
-        start = time.time() if t is None else t
+        start = time.time() + self.clock_offset if t is None else t
         made = []
         for i in range(n):
             when = start + i * step
@@ -1093,6 +1103,8 @@ class BoxEmulator:
 
     async def _post(self, url: str, payload: Any, timeout: float) -> tuple[int, str] | None:
         assert self._session is not None
+        if time.monotonic() < self.faults.receiver_down_until:
+            return None  # connection refused: nothing reached the receiver
         try:
             async with self._session.post(
                 url, data=json.dumps(payload), headers={"Content-Type": "application/json"},
