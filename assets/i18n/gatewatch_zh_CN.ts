@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="157"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="166"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -435,8 +435,8 @@
         <translation>盒子上报</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="282"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="283"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -951,6 +951,7 @@
         <translation>最近 7 天</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="155"/>
         <location filename="../../gui/ui/installer/boxes.py" line="211"/>
         <source>Boxes</source>
         <translation>盒子</translation>
@@ -1036,32 +1037,32 @@
         <translation>自动补齐缺口：启动时，以及沉默的盒子重新上报时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="418"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="426"/>
         <source>Type the box&apos;s address first.</source>
         <translation>请先输入盒子地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="422"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="430"/>
         <source>Contacting {address}…</source>
         <translation>正在联系 {address}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="432"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="440"/>
         <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
         <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="448"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="456"/>
         <source>Pointing {address} at this PC…</source>
         <translation>正在将 {address} 指向本机…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="457"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="465"/>
         <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
         <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="480"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="488"/>
         <source>Filling the gap from {address}…</source>
         <translation>正在从 {address} 补齐缺口…</translation>
     </message>
@@ -1076,7 +1077,7 @@
         <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="524"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="532"/>
         <source>Removed {address}.</source>
         <translation>已移除 {address}。</translation>
     </message>
@@ -1127,91 +1128,101 @@
         <translation>阈值 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="71"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="72"/>
         <source>Overlay colour</source>
         <translation>叠加颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="95"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="96"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="103"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="104"/>
         <source>Port</source>
         <translation>端口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="106"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
         <location filename="../../gui/ui/installer/connect.py" line="99"/>
         <location filename="../../gui/ui/installer/connect.py" line="373"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="108"/>
         <source>Listen on address</source>
         <translation>监听地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="112"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="116"/>
-        <location filename="../../gui/ui/dialogs/settings.py" line="200"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="117"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="209"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="117"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="118"/>
         <source>A new data folder is used from the next start.</source>
         <translation>新的数据文件夹将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="124"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="125"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="128"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="129"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="131"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="132"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="132"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="133"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="134"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="135"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="143"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
         <source>Colour: %1</source>
         <translation>颜色：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="145"/>
         <source>Default colours</source>
         <translation>默认颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="185"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="149"/>
+        <source>Fill gaps from boxes automatically</source>
+        <translation>自动从盒子补齐缺口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="151"/>
+        <source>For boxes added on the Connect page: import the events a box stored while Gatewatch was not receiving, on start and when a silent box reports again</source>
+        <translation>对于在“连接”页添加的盒子：导入 Gatewatch 未接收期间盒子自己存储的事件，在启动时以及沉默的盒子重新上报时进行</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py" line="194"/>
         <source>Port in use</source>
         <extracomment>The feature sections by key (&quot;alarms&quot;, &quot;storage&quot;), each with ``apply()``.</extracomment>
         <translation>端口被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="186"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="195"/>
         <source>Port %1 is already in use on this PC. Choose another port.</source>
         <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
@@ -1562,172 +1573,172 @@
         <translation>防火墙：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>Time</source>
         <extracomment>Rows held in memory at most; older ones are fetched again when scrolled to. While paused, live rows wait here so the list does not move under the mouse.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="278"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="279"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="181"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="280"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="281"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
         <source>Content type</source>
         <translation>内容类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
         <source>Length</source>
         <translation>长度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
         <source>Events</source>
         <translation>事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="182"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
         <source>ms</source>
         <translation>毫秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="183"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="184"/>
         <source>Our answer</source>
         <translation>我们的应答</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="263"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="264"/>
         <source>source IP</source>
         <translation>来源 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="265"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="266"/>
         <source>path, e.g. /EventServer/api/HistoryEvent</source>
         <translation>路径，例如 /EventServer/api/HistoryEvent</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="268"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="269"/>
         <source>any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="269"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="270"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="270"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="339"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="271"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="351"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="272"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="273"/>
         <source>Keep the list still while requests arrive</source>
         <translation>请求到达时保持列表不动</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="312"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="324"/>
         <source>Copy as curl</source>
         <translation>复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="313"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="325"/>
         <source>Save the body to a file and copy a curl command using it</source>
         <translation>将请求体保存为文件，并复制使用该文件的 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="322"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="334"/>
         <source>Select a request to see its headers and body</source>
         <translation>选择一个请求以查看其请求头和请求体</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="337"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="349"/>
         <source>Paused — {n} new</source>
         <translation>已暂停 — {n} 条新请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="337"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="349"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="369"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
         <source>This request is no longer in the log.</source>
         <translation>该请求已不在日志中。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="375"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="387"/>
         <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
         <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="386"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="398"/>
         <source>View {path}</source>
         <translation>查看 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="391"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="403"/>
         <source>Open event {id}</source>
         <translation>打开事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="413"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="425"/>
         <source>That picture cannot be shown (cut off or not an image).</source>
         <translation>无法显示该图片（被截断或不是图片）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="444"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="456"/>
         <location filename="../../gui/ui/installer/send.py" line="159"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="459"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="471"/>
         <source>Warnings:</source>
         <translation>警告：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="463"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="475"/>
         <source>Our answer ({status}):</source>
         <translation>我们的应答（{status}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="468"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="480"/>
         <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
         <translation>正文（已成为事件 {ids}；按存储内容显示，图片已缩写）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="475"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="487"/>
         <source>Body ({size} bytes{cut}):</source>
         <translation>请求体（{size} 字节{cut}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="476"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="488"/>
         <source>, cut off at 64 KB</source>
         <translation>，截断于 64 KB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="482"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="494"/>
         <source>The body became events {ids}: each is stored with its photos.</source>
         <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="487"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="499"/>
         <source>(no body)</source>
         <translation>（无请求体）</translation>
     </message>

@@ -93,6 +93,10 @@ def test_the_connect_page_has_the_boxes_section(rig: Any, qtbot: Any):
     from gui.core.box.api import service_for
 
     assert service_for(rig.receiver).gap_fill_enabled() is False  # the core reads it live
+    # turned back on in the Settings dialog: the checkbox follows
+    rig.settings.update(box_gap_fill=True)
+    qtbot.waitUntil(panel.boxes.auto_fill.isChecked, timeout=2000)
+    assert service_for(rig.receiver).gap_fill_enabled() is True
     panel.close_worker()
 
 

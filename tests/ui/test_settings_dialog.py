@@ -20,6 +20,8 @@ def test_round_trip_and_relisten_without_restart(window, core, qtbot, tmp_path) 
     dialog.data_dir.setText(str(tmp_path / "elsewhere"))
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     dialog.colour_buttons["3"].set_colour("#112233")
+    assert dialog.box_gap_fill.isChecked()  # on by default
+    dialog.box_gap_fill.click()
     dialog.apply_to(window)
 
     stored = settings_mod.load()
@@ -28,7 +30,9 @@ def test_round_trip_and_relisten_without_restart(window, core, qtbot, tmp_path) 
     assert stored.data_dir == str(tmp_path / "elsewhere")
     assert stored.theme == "dark"
     assert stored.overlay_colours == {"3": "#112233"}
+    assert stored.box_gap_fill is False
     assert window.settings.port == new_port
+    assert window.settings.box_gap_fill is False
 
     qtbot.waitUntil(lambda: core.thread.receiver.port == new_port, timeout=5000)
     reply = Client(new_port).post_json("/EventServer/api/HistoryEvent", variant("blacklist"))
@@ -45,6 +49,7 @@ def test_round_trip_and_relisten_without_restart(window, core, qtbot, tmp_path) 
         "language": "",
         "theme": "dark",
         "overlay_colours": {"3": "#112233"},
+        "box_gap_fill": False,
     }
     from gui.ui import theme
 

@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QColorDialog,
     QComboBox,
     QDialog,
@@ -145,6 +146,14 @@ class SettingsDialog(QDialog):
         reset.clicked.connect(self._reset_colours)
         form.addRow("", reset)
 
+        self.box_gap_fill = QCheckBox(tr("Fill gaps from boxes automatically"), self)
+        self.box_gap_fill.setToolTip(
+            tr("For boxes added on the Connect page: import the events a box stored while "
+               "Gatewatch was not receiving, on start and when a silent box reports again")
+        )  # fmt: skip
+        self.box_gap_fill.setChecked(bool(current.box_gap_fill))
+        form.addRow(tr("Boxes"), self.box_gap_fill)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
@@ -219,6 +228,7 @@ class SettingsDialog(QDialog):
             "language": self.language.currentData() or "",
             "theme": self.theme.currentData() or "light",
             "overlay_colours": colours,
+            "box_gap_fill": self.box_gap_fill.isChecked(),
         }
 
     def apply_to(self, window: Any) -> None:

@@ -329,6 +329,10 @@ class BoxesSection(QGroupBox):
         self.auto_fill.setVisible(self.settings is not None)
         if self.settings is not None:
             self.auto_fill.setChecked(bool(self.settings.box_gap_fill))
+            from gui.ui.settings_watch import watch
+
+            # the Settings dialog changes it too: the checkbox follows
+            watch(self.settings, self, self._gap_fill_changed, ("box_gap_fill",))
         self.auto_fill.toggled.connect(self._auto_fill_toggled)
         layout.addWidget(self.auto_fill)
         self.progress = QProgressBar()
@@ -340,6 +344,10 @@ class BoxesSection(QGroupBox):
         self.status.setObjectName("boxesStatus")
         layout.addWidget(self.status)
         self._update_buttons()
+
+    def _gap_fill_changed(self, _change: Any) -> None:
+        if self.settings is not None:
+            self.auto_fill.setChecked(bool(self.settings.box_gap_fill))
 
     def _auto_fill_toggled(self, on: bool) -> None:
         if self.settings is not None and bool(self.settings.box_gap_fill) != on:
