@@ -20,7 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core.devices import box_serial_of_camera
+from gui.core import identity
+from gui.core.devices import box_serial_of_camera, event_box_names
 from gui.core.ingest import HEALTH_PATHS, KNOWN_PATHS, REALTIME_PATHS
 
 #: How far back to look, and how many recent items per source decide.
@@ -122,11 +123,14 @@ class Verdict:
     code: str
     message: str
     message_zh: str
+    #: The merged box as people know it: its name and every other name it sends.
+    box_label: str | None = None
 
     def to_json(self, lang: str | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "source_ip": self.source_ip,
             "box": self.box,
+            "box_label": self.box_label,
             "level": self.level,
             "code": self.code,
             "message": self.message_zh if lang == "zh" else self.message,
@@ -175,6 +179,8 @@ class _Source:
     requests: list[dict[str, Any]]
     box: str | None = None
     last_report_at: int | None = None
+    #: The box with all its names, ``name (serial, MAC…)`` (``_BoxBook.label``).
+    label: str | None = None
 
 
 _EVENT_COLUMNS = (
@@ -260,8 +266,47 @@ def _recent_requests(conn: sqlite3.Connection, since: int) -> list[dict[str, Any
     return out
 
 
-def _box_of(ev: dict[str, Any]) -> str | None:
-    return ev["dev_sno"] or box_serial_of_camera(ev["ep_id"])
+class _BoxBook:
+    """Every box of the registry under all its names: a verdict names the merged box.
+
+    One physical box sends its licence code, serial, MAC (alone or as the
+    ``ep_id`` prefix)…; the identity resolver merged those into one registry
+    entry, so verdicts group by that entry and show its names together.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.sn_of: dict[str, str] = {}
+        names: dict[str, list[str]] = defaultdict(list)
+        for alias, sn in conn.execute("SELECT alias, sn FROM box_aliases ORDER BY alias"):
+            self.sn_of[str(alias)] = str(sn)
+            if not str(alias).startswith("ip:") and alias != sn:
+                names[str(sn)].append(identity.display_alias(str(alias)))
+        self.camera_box = {
+            str(ep): str(sn)
+            for ep, sn in conn.execute("SELECT ep_id, box_sn FROM cameras WHERE box_sn IS NOT NULL")
+        }
+        self.labels: dict[str, str] = {}
+        for sn, name in conn.execute("SELECT sn, name FROM boxes"):
+            shown = [n for n in [name, str(sn), *names.get(str(sn), [])] if n]
+            first, rest = shown[0], list(dict.fromkeys(shown[1:]))
+            rest = [n for n in rest if n != first]
+            self.labels[str(sn)] = f"{first} ({', '.join(rest)})" if rest else first
+
+    def box_of(self, ev: dict[str, Any]) -> str | None:
+        """The registry entry (``sn``) an event belongs to, else the name it gives."""
+        for kind, value in event_box_names(ev["dev_sno"], ev["ep_id"]):
+            alias = identity.alias_of(kind, value)
+            if alias is not None and alias in self.sn_of:
+                return self.sn_of[alias]
+        if ev["ep_id"] in self.camera_box:
+            return self.camera_box[ev["ep_id"]]
+        return ev["dev_sno"] or box_serial_of_camera(ev["ep_id"])
+
+    def label(self, sn: str | None) -> str | None:
+        """``name (other names…)`` for a registry entry; other text as it is."""
+        if sn is None:
+            return None
+        return self.labels.get(sn, sn)
 
 
 def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[_Source]:
@@ -272,9 +317,11 @@ def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> li
     their own naming all the boxes.
     """
     since = now - window_ms
+    book = _BoxBook(conn)
     events_by_ip: dict[str, dict[str | None, list[dict[str, Any]]]] = {}
     for ev in _recent_events(conn, since):
-        group = events_by_ip.setdefault(ev["source_ip"] or "", {}).setdefault(_box_of(ev), [])
+        box_key = book.box_of(ev)
+        group = events_by_ip.setdefault(ev["source_ip"] or "", {}).setdefault(box_key, [])
         if len(group) < PER_SOURCE:
             group.append(ev)
     requests_by_ip: dict[str, list[dict[str, Any]]] = {}
@@ -305,15 +352,18 @@ def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> li
             box = boxes[0] if boxes else None
             events = next(iter(groups.values()), [])
             at = report_at.get(box) if box else anonymous_report
-            out.append(_Source(ip, events, requests, box, at or anonymous_report))
+            at = at or anonymous_report
+            out.append(_Source(ip, events, requests, box, at, book.label(box)))
             continue
         for box, events in sorted(groups.items(), key=lambda kv: kv[0] or ""):
-            out.append(_Source(ip, events, [], box, report_at.get(box) if box else None))
+            at = report_at.get(box) if box else None
+            out.append(_Source(ip, events, [], box, at, book.label(box)))
         for sn in boxes:
             if sn not in groups:
-                out.append(_Source(ip, [], [], sn, report_at.get(sn)))
+                out.append(_Source(ip, [], [], sn, report_at.get(sn), book.label(sn)))
         if requests:
-            out.append(_Source(ip, [], requests, ", ".join(boxes) or None, None))
+            labels = ", ".join(book.label(b) or b for b in boxes) or None
+            out.append(_Source(ip, [], requests, ", ".join(boxes) or None, None, labels))
     return out
 
 
@@ -322,7 +372,7 @@ def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> li
 
 def _v(src: _Source, level: str, code: str, key: str | None = None, **params: Any) -> Verdict:
     en, zh = _render(key or code, **params)
-    return Verdict(src.ip, src.box, level, code, en, zh)
+    return Verdict(src.ip, src.box, level, code, en, zh, src.label or src.box)
 
 
 def judge(src: _Source, now: int) -> list[Verdict]:

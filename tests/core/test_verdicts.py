@@ -159,3 +159,20 @@ def test_form_data_bodies_and_geometry(full_receiver):
     assert found["geometry"]["message"] == (
         "1 recent event had the face box or landmarks outside the picture"
     )
+
+
+def test_one_box_under_several_names_is_one_verdict_row(full_receiver: Any) -> None:
+    """The MAC prefix of ep_id in one event, the licence code in others: one merged box."""
+    from tests.core import firmware_payloads as P
+
+    client = Client(full_receiver.port)
+    now = P.now_ms()
+    client.post_json(HISTORY, P.v1_without_version(now - 60_000, dev_sno=""))  # MAC only
+    client.post_json(HISTORY, P.legacy_full_fiqa(now - 50_000))  # licence only
+    client.post_json(HISTORY, P.v1_without_version(now - 40_000))  # licence + MAC: linked
+    found = client.get_json("/api/verdicts")["verdicts"]
+    boxes = {v["box"] for v in found if v["box"]}
+    assert len(boxes) == 1, found
+    (label,) = {v["box_label"] for v in found if v["box"]}
+    mac = ":".join(P.MAC_HEX[i : i + 2] for i in range(0, 12, 2))
+    assert P.LICENCE in label and mac in label.lower(), label

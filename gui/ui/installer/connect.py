@@ -153,7 +153,8 @@ class VerdictsModel(ListTableModel):
             if col == "level":
                 return {"ok": tr("OK"), "warn": tr("Warning"), "error": tr("Error")}[v.level]
             if col == "source":
-                return f"{v.source_ip} ({v.box})" if v.box else v.source_ip
+                box = v.box_label or v.box
+                return f"{v.source_ip} ({box})" if box else v.source_ip
             return v.message_zh if chinese() else v.message
         if role == Qt.ItemDataRole.ForegroundRole and col == "level":
             return QBrush(QColor(LEVEL_COLOURS[v.level]))
@@ -506,7 +507,8 @@ class ConnectPanel(QWidget):
             ]
             if boxes:
                 v = boxes[0]
-                who = f"{v.source_ip} ({v.box})" if v.box else v.source_ip
+                box = v.box_label or v.box
+                who = f"{v.source_ip} ({box})" if box else v.source_ip
                 self.traffic.setText(
                     tr("Box {who} has sent events recently: {what}").format(
                         who=who, what=v.message_zh if chinese() else v.message
