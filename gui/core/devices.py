@@ -15,7 +15,7 @@ import json
 import sqlite3
 from typing import Any
 
-from gui.core import health, identity
+from gui.core import health, identity, scores
 from gui.core.event_rows import Arrival
 from gui.core.model import EventSummary, NormalisedEvent
 
@@ -384,7 +384,31 @@ def box_of_event(conn: sqlite3.Connection, event: dict[str, Any]) -> dict[str, A
     box = dict(
         zip(("sn", "name", "score_max", "score_scale", "threshold"), tuple(row), strict=True)
     )
-    return {"sn": sn, "name": box["name"], "score": score_context(box)}
+    return {"sn": sn, "name": box["name"], "score": event_score_context(box, event.get("score"))}
+
+
+def event_score_context(box: dict[str, Any], score: Any) -> dict[str, Any]:
+    """``score_context`` for one event: its own scale (``gui.core.scores``), not the box's guess.
+
+    A box that sent one score above 1 has a 0–100 ``score_max``, yet its 0.62
+    events are still similarities; only a configured scale overrides the score.
+    """
+    if not isinstance(score, int | float) or isinstance(score, bool):
+        return score_context(box)
+    config = scores.BoxScale(box.get("score_scale"), box.get("threshold"))
+    scale = scores.event_scale(float(score), config)
+    threshold = scores.event_threshold(scale, config)
+    configured_scale = bool(config.scale) and score <= 1
+    if config.threshold is not None:
+        threshold_source: str | None = "configured"
+    else:
+        threshold_source = "vendor_default" if threshold is not None else None
+    return {
+        "scale": scale,
+        "scale_source": "configured" if configured_scale else "score",
+        "threshold": threshold,
+        "threshold_source": threshold_source,
+    }
 
 
 def rebuild_derived(conn: sqlite3.Connection) -> None:

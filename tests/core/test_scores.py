@@ -126,3 +126,31 @@ def test_exports_carry_each_events_scale_and_threshold(mixed: Store, tmp_path: P
     assert (rows["id-001"]["score_scale"], rows["id-001"]["score_threshold"]) == ("0-1", "")
     assert (rows["id-003"]["score_scale"], rows["id-003"]["score_threshold"]) == ("0-100", "82.0")
     assert rows["id-005"]["score_scale"] == PCT
+
+
+def test_a_box_sending_both_scales_is_judged_per_event(tmp_path: Path) -> None:
+    """One score above 1 no longer makes every later similarity of that box a 0–100 score."""
+    s = make_store(tmp_path)
+    try:
+        ep = {"ep_id": "BOX-M__10.0.0.4"}
+        low, high, sim = add(s, [
+            event(1, dev_sno="BOX-M", score=0.62, ep_info=ep),
+            event(2, dev_sno="BOX-M", score=82.05, ep_info=ep),
+            event(3, dev_sno="BOX-M", score=0.93, ep_info=ep),
+        ])  # fmt: skip
+        reader = StoreReader(s)
+
+        def context(event_id: int) -> dict[str, object]:
+            box = reader.event_box(reader.event(event_id) or {})
+            assert box is not None
+            return box["score"]
+
+        assert context(low)["scale"] == UNIT and context(sim)["scale"] == UNIT
+        assert context(low)["threshold"] is None
+        assert (context(high)["scale"], context(high)["threshold"]) == (PCT, 82.0)
+        assert context(high)["threshold_source"] == "vendor_default"
+        s.write_sync(lambda conn: devices.set_score_config(conn, "BOX-M", scale=PCT, threshold=80))
+        assert (context(low)["scale"], context(low)["scale_source"]) == (PCT, "configured")
+        assert (context(low)["threshold"], context(low)["threshold_source"]) == (80, "configured")
+    finally:
+        s.close()
