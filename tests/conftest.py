@@ -91,6 +91,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(autouse=True)
 def _collect_garbage_on_the_main_thread() -> Iterator[None]:
     yield
+    if gc.isenabled():  # back on, it would collect on worker threads in every later test
+        gc.disable()
+        pytest.fail("the test left Python's automatic garbage collector switched on")
     gc.collect(1)  # the young generations after every test; everything now and then
     if gc.get_count()[2] > gc.get_threshold()[2]:
         gc.collect()

@@ -23,12 +23,15 @@ class GuiThreadGarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
         super().__init__(parent)
         self.threshold = gc.get_threshold()
+        # Restored when this ends: a host that had switched the collector off (the
+        # test suite, which collects between tests) keeps it off.
+        was_enabled = self.was_enabled = gc.isenabled()
         gc.disable()
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.check)
         self.timer.start()
-        self.destroyed.connect(lambda *_: gc.enable())
+        self.destroyed.connect(lambda *_: _restore(was_enabled))
 
     def check(self) -> int:
         """Collect the generations past their thresholds; returns how many objects were freed."""
@@ -44,6 +47,13 @@ class GuiThreadGarbageCollector(QObject):
         return freed
 
     def stop(self) -> None:
-        """Back to Python's own collector (when the Qt app ends)."""
+        """Back to the collector's state before (Python's own, when the Qt app ends)."""
         self.timer.stop()
+        _restore(self.was_enabled)
+
+
+def _restore(enabled: bool) -> None:
+    if enabled:
         gc.enable()
+    else:
+        gc.disable()

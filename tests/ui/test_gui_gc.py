@@ -48,6 +48,36 @@ def test_cycles_with_qobjects_are_freed_by_the_gui_thread_timer(qtbot) -> None:
         assert set(Cyclic.freed_on) == {threading.current_thread().name}
     finally:
         collector.stop()
-        collector.deleteLater()
+        with qtbot.waitSignal(collector.destroyed, timeout=5000):
+            collector.deleteLater()  # restores the state it found (enabled, just above)
         if not was_enabled:
+            gc.disable()
+
+
+def test_a_collector_switched_off_before_stays_off_after_it_ends(qtbot) -> None:
+    """The suite switches the collector off (tests/conftest.py): an app run must not undo that.
+
+    Back on, it would run on whichever thread allocates for every later test.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        collector = GuiThreadGarbageCollector(interval_ms=20)
+        collector.stop()
+        assert not gc.isenabled()
+        with qtbot.waitSignal(collector.destroyed, timeout=5000):
+            collector.deleteLater()
+        assert not gc.isenabled()
+
+        gc.enable()  # and the app, which starts with Python's collector, gets it back
+        collector = GuiThreadGarbageCollector(interval_ms=20)
+        assert not gc.isenabled()
+        collector.stop()
+        assert gc.isenabled()
+        with qtbot.waitSignal(collector.destroyed, timeout=5000):
+            collector.deleteLater()
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
             gc.disable()
