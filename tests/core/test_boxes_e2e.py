@@ -637,3 +637,39 @@ def test_box_that_requires_login_is_logged_into_again_after_it_forgets(
         assert box.call(lambda x: x.history_urls)[-1].endswith("/EventServer/api/HistoryEvent")
     finally:
         box.stop()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_box_pushing_form_data_is_stored_with_its_photos(receiver: FullReceiver, family: str):
+    box = make_box(family, push_encoding="form-data")
+    try:
+        added = add(receiver, box)
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        box.call(lambda x: x.realtime_urls.clear())
+        made = box.call(lambda x: x.generate(3, step=0.5, sample="employee_match",
+                                             push_realtime=False))  # fmt: skip
+        url = receiver.base + "/EventServer/api/HistoryEvent"
+        assert wait_until(lambda: box.call(lambda x: all(url in e.delivered_to for e in made)))
+        events = receiver.events()
+        assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+        pushes = [r for r in receiver.client.get_json("/api/requests")["requests"]
+                  if r["path"].endswith("/HistoryEvent")]  # fmt: skip
+        assert pushes and all(r["content_type"].startswith("multipart/form-data") for r in pushes)
+        one = receiver.client.get_json(f"/api/events/{events[0]['id']}")
+        assert one["identity_id"] == made[0].identity_id
+        photo = receiver.client.get(f"/api/events/{events[0]['id']}/images/spot_pic")
+        assert photo.status == 200 and photo.body[:2] == b"\xff\xd8"
+    finally:
+        box.stop()
+
+
+def test_v6_box_still_starting_its_device_list_is_added_with_its_cameras(
+    receiver: FullReceiver,
+):
+    box = make_box("v6", devices_init_seconds=1.5)
+    try:
+        added = add(receiver, box)  # at once: the box answers DEVICE_INIT_ERROR at first
+        assert box.call(lambda x: x.devices_init_errors) >= 1
+        assert [c["id"] for c in added["cameras"]] == [c.device_id for c in box.box.cameras]
+    finally:
+        box.stop()

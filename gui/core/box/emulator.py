@@ -194,6 +194,8 @@ class BoxEmulator:
         history_period: float = 5.0,
         status_period: float = 20.0,
         clock_offset: float = 0.0,
+        push_encoding: str = "json",
+        devices_init_seconds: float = 0.0,
     ) -> None:
         if family not in FAMILIES:
             raise ValueError(f"family must be one of {FAMILIES}")
@@ -210,6 +212,13 @@ class BoxEmulator:
         self.require_login = require_login
         #: Seconds the box's clock is ahead (+) or behind (-): its event times carry it.
         self.clock_offset = clock_offset
+        #: "json" or "form-data" (the box's ``content-type`` field): in form-data each
+        #: top-level field is a form field, nested objects JSON text (PROTOCOL.md).
+        self.push_encoding = push_encoding
+        #: V6: ``getmediadevices`` answers DEVICE_INIT_ERROR this long after start-up.
+        self.devices_init_seconds = devices_init_seconds
+        self.started_at = time.monotonic()
+        self.devices_init_errors = 0
         self.generate_every = generate_every
         #: "native" (the family's own subscribe message) or "v5": a V6 box that only
         #: understands the V5 message its platform chapter documents (BOX_API.md §6.6).
@@ -285,6 +294,7 @@ class BoxEmulator:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
+        self.started_at = time.monotonic()
         self._wakes = [asyncio.Event(), asyncio.Event()]
         # pushes leave from the box's own address, as a receiver sees a real box
         connector = aiohttp.TCPConnector(local_addr=(self.address, 0))
@@ -961,6 +971,9 @@ class BoxEmulator:
         body = await self._json(request)
         if isinstance(body, web.Response):
             return body
+        if time.monotonic() - self.started_at < self.devices_init_seconds:
+            self.devices_init_errors += 1
+            return self._error("DEVICE_INIT_ERROR", "device list is initialising")
         wanted = body.get("media_device_id")
         return web.json_response({"devices": [
             {**self._media_info(c), "media_device_url": c.key, "net_relay": {},
@@ -1105,10 +1118,16 @@ class BoxEmulator:
         assert self._session is not None
         if time.monotonic() < self.faults.receiver_down_until:
             return None  # connection refused: nothing reached the receiver
+        data: Any = json.dumps(payload)
+        headers = {"Content-Type": "application/json"}
+        if self.push_encoding == "form-data" and isinstance(payload, dict):
+            data, headers = aiohttp.FormData(default_to_multipart=True), {}
+            for key, value in payload.items():
+                text = value if isinstance(value, str) else json.dumps(value)
+                data.add_field(key, text)
         try:
             async with self._session.post(
-                url, data=json.dumps(payload), headers={"Content-Type": "application/json"},
-                timeout=aiohttp.ClientTimeout(total=timeout),
+                url, data=data, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout),
             ) as resp:  # fmt: skip
                 return resp.status, await resp.text()
         except (TimeoutError, aiohttp.ClientError, OSError, ValueError) as exc:
