@@ -206,6 +206,22 @@ def _camera_key(
     return camera
 
 
+def merge_uuid_cameras(conn: sqlite3.Connection) -> None:
+    """Fold camera rows a uuid alone created into the row that names it by ``ep_id`` (migration).
+
+    ``_camera_key`` does this for new messages; rows stored before it stay split
+    until this runs: a V5 WebSocket camera (key = its ``device_id``) and the same
+    camera from history events (``ep_id`` with that ``device_id`` beside it).
+    """
+    pairs = conn.execute(
+        "SELECT u.ep_id, min(c.ep_id) FROM cameras u JOIN cameras c"
+        " ON c.device_id = u.ep_id AND c.ep_id != u.ep_id"
+        " WHERE u.device_id IS NULL OR u.device_id = u.ep_id GROUP BY u.ep_id"
+    ).fetchall()
+    for uuid, target in pairs:
+        _merge_cameras(conn, str(target), str(uuid))
+
+
 def _merge_cameras(conn: sqlite3.Connection, into: str, other: str) -> None:
     have = conn.execute("SELECT 1 FROM cameras WHERE ep_id = ?", (into,)).fetchone()
     if have is None:

@@ -312,3 +312,31 @@ def rebuild_aliases(conn: sqlite3.Connection) -> None:
             for k, v in pair_names
         ):
             resolve(conn, pair_names, None, 0)
+
+
+def link_address_boxes(conn: sqlite3.Connection) -> None:
+    """Fold each address-only box (``ip:<addr>``) into the one named box its address sent.
+
+    A box whose reports named nothing was registered by address; the events it
+    also sent from that address name it (licence, MAC in ``ep_id``). When they
+    all name one registry entry, the address entry is that box (migration; at
+    run time ``resolve`` does the same when the keyed message arrives).
+    """
+    for (ip_sn,) in conn.execute("SELECT sn FROM boxes WHERE sn LIKE 'ip:%'").fetchall():
+        found: set[str] = set()
+        for dev_sno, ep_id in conn.execute(
+            "SELECT DISTINCT dev_sno, ep_id FROM events WHERE source_ip = ? AND self_test = 0",
+            (str(ip_sn)[3:],),
+        ):
+            names: list[tuple[str, Any]] = [("licence", dev_sno)] if dev_sno else []
+            key = ep_id_key(ep_id)
+            if key is not None:
+                names.append(key)
+            for kind, value in names:
+                row = conn.execute(
+                    "SELECT sn FROM box_aliases WHERE alias = ?", (alias_of(kind, value),)
+                ).fetchone()
+                if row is not None and str(row[0]) != ip_sn:
+                    found.add(str(row[0]))
+        if len(found) == 1:
+            merge_boxes(conn, found.pop(), str(ip_sn))

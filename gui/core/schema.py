@@ -256,6 +256,19 @@ def _v6_box_identity(conn: sqlite3.Connection) -> None:
     devices.rebuild_derived(conn)
 
 
+def _v7_split_cameras_and_address_boxes(conn: sqlite3.Connection) -> None:
+    """What v6 left split: uuid-only camera rows, boxes known only by their address.
+
+    A camera first seen by its uuid (V5 WebSocket) and later by ``ep_id`` with
+    that uuid is one camera; a box registered by address (reports without a
+    name) whose events from that address name it is one box.
+    """
+    from gui.core import devices, identity
+
+    devices.merge_uuid_cameras(conn)
+    identity.link_address_boxes(conn)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -263,6 +276,7 @@ MIGRATIONS: list[Migration] = [
     _v4_open_alarm_index,
     _v5_box_event_ids,
     _v6_box_identity,
+    _v7_split_cameras_and_address_boxes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

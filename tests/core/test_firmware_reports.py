@@ -338,6 +338,53 @@ def test_migration_merges_boxes_an_older_version_split(tmp_path) -> None:
     assert [c["box_sn"] for c in found["cameras"]] == [P.LICENCE]
 
 
+def test_migration_merges_uuid_cameras_and_address_only_boxes(tmp_path: Any) -> None:
+    """Left split before v7: a camera row keyed by its uuid beside the one that names it
+    by ep_id with that uuid, and a box registered by address (a report with no name)
+    whose events from that address name it."""
+    import sqlite3
+
+    from gui.core import schema
+    from gui.core.devices import list_devices
+    from gui.core.store import DB_FILENAME, Store
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    conn = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
+    schema.migrate(conn, target=5)
+    for sn, last_report, count in [("ip:192.168.1.50", 600, 0), (P.LICENCE, None, 4)]:
+        conn.execute(
+            "INSERT INTO boxes (sn, source_ip, first_seen, last_seen, last_report_at,"
+            " event_count) VALUES (?, '192.168.1.50', 100, 600, ?, ?)",
+            (sn, last_report, count),
+        )
+    ep_id = f"{P.LICENCE}__192.168.1.35"
+    conn.execute(
+        "INSERT INTO cameras (ep_id, box_sn, device_id, name, event_count, last_seen)"
+        " VALUES (?, ?, ?, NULL, 3, 500), (?, NULL, ?, 'Lobby', 2, 700)",
+        (ep_id, P.LICENCE, P.CAM_UUID, P.CAM_UUID, P.CAM_UUID),
+    )
+    conn.execute(
+        "INSERT INTO events (natural_key, ts, received_at, format, doc, raw, dev_sno, ep_id,"
+        " source_ip) VALUES ('k', 1, 1, 'legacy', '{}', x'', ?, ?, '192.168.1.50')",
+        (P.LICENCE, ep_id),
+    )
+    conn.close()
+
+    store = Store(data_dir)
+    try:
+        found = store.read_sync(list_devices)
+    finally:
+        store.close()
+    boxes = {b["sn"]: b for b in found["boxes"]}
+    assert set(boxes) == {P.LICENCE}
+    assert boxes[P.LICENCE]["last_report_at"] == 600
+    assert any("192.168.1.50" in a for a in boxes[P.LICENCE]["aliases"])
+    (camera,) = found["cameras"]
+    assert camera["ep_id"] == ep_id and camera["name"] == "Lobby"
+    assert camera["event_count"] == 5 and camera["box_sn"] == P.LICENCE
+
+
 # ---------------------------------------------------------------- properties
 
 from hypothesis import given, settings  # noqa: E402
