@@ -673,3 +673,29 @@ def test_v6_box_still_starting_its_device_list_is_added_with_its_cameras(
         assert [c["id"] for c in added["cameras"]] == [c.device_id for c in box.box.cameras]
     finally:
         box.stop()
+
+
+def test_v5_box_pushing_the_legacy_shape_is_stored_with_camera_and_photos(
+    receiver: FullReceiver,
+):
+    box = make_box("v5", history_shape="legacy")
+    try:
+        added = add(receiver, box)
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        box.call(lambda x: x.realtime_urls.clear())
+        made = box.call(lambda x: x.generate(2, step=0.5, sample="blacklist", camera=1,
+                                             push_realtime=False))  # fmt: skip
+        assert "api_version" not in box.box.push_payload(made[0])
+        url = receiver.base + "/EventServer/api/HistoryEvent"
+        assert wait_until(lambda: box.call(lambda x: all(url in e.delivered_to for e in made)))
+        events = receiver.events()
+        assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
+        one = receiver.client.get_json(f"/api/events/{events[0]['id']}")
+        assert one["identity_id"] == made[0].identity_id
+        assert one["person_type"] == 3  # blacklist, read from ext_data
+        camera = box.box.cameras[1]
+        assert camera.ep_id(box.box.mac) in str(one)
+        photo = receiver.client.get(f"/api/events/{events[0]['id']}/images/spot_pic")
+        assert photo.status == 200 and photo.body[:2] == b"\xff\xd8"
+    finally:
+        box.stop()

@@ -195,6 +195,7 @@ class BoxEmulator:
         status_period: float = 20.0,
         clock_offset: float = 0.0,
         push_encoding: str = "json",
+        history_shape: str = "1.0",
         devices_init_seconds: float = 0.0,
     ) -> None:
         if family not in FAMILIES:
@@ -215,6 +216,9 @@ class BoxEmulator:
         #: "json" or "form-data" (the box's ``content-type`` field): in form-data each
         #: top-level field is a form field, nested objects JSON text (PROTOCOL.md).
         self.push_encoding = push_encoding
+        #: V2–V5 history uploads: "1.0" or "legacy" (no ``api_version``; photos, camera and
+        #: person type inside ``ext_data``, as V2R2–V5 firmware before 1.0 sends).
+        self.history_shape = history_shape
         #: V6: ``getmediadevices`` answers DEVICE_INIT_ERROR this long after start-up.
         self.devices_init_seconds = devices_init_seconds
         self.started_at = time.monotonic()
@@ -409,6 +413,20 @@ class BoxEmulator:
         """The history upload of one event: 1.0 (V2–V5) or 2.0 (V6), photos as base64."""
         s = ev.sample
         reg = s.reg if s.person_type != 4 else b""
+        if self.family == "v5" and self.history_shape == "legacy":
+            cam = ev.camera
+            return {
+                "identity_id": ev.identity_id, "identity_name": s.identity_name,
+                "group_name": _PERSON_WORDS[s.person_type], "reg_pic": _b64(reg),
+                "timestamp": ev.ms, "score": ev.score,
+                "want_action": "1001" if s.person_type == 4 else "0",
+                "ext_data": {
+                    "device_ip": cam.ip, "ep_id": cam.ep_id(self.mac), "dev_sno": self.dev_sno,
+                    "spot_pic": _b64(s.spot), "recognize_face": _b64(s.face),
+                    "person_type": s.person_type, "device_type": "1",
+                    "info": {"box": s.box, "feature": []},
+                },
+            }  # fmt: skip
         if self.family == "v5":
             return {
                 "api_version": "1.0",
