@@ -46,6 +46,8 @@ class BoxThread:
         asyncio.run_coroutine_threadsafe(self.box.stop(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(5)
+        if not self._thread.is_alive():
+            self.loop.close()  # else its self-pipe is left for a later test's gc to warn about
 
 
 class FullReceiver:
