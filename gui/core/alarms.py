@@ -33,6 +33,7 @@ from aiohttp import web
 from gui.core import scores
 from gui.core.messages import AlarmChanged
 from gui.core.model import EventSummary, PersonType
+from gui.core.portable import dialect_of
 
 if TYPE_CHECKING:
     from gui.settings import Settings
@@ -265,9 +266,19 @@ def raise_in(
     """
     existing = None
     if fold_within_ms is None or fold_within_ms > 0:
+        dialect = dialect_of(conn)
+        if dialect.is_postgres:
+            # Several receivers share the database: the first to fold or raise for this
+            # key holds it until its transaction commits, and the second then finds (and
+            # folds into) that alarm instead of raising another.
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(?, 0))",
+                (f"alarm\x1f{kind}\x1f{int(late)}\x1f{ep_id}\x1f{identity_id}",),
+            )
         sql = (
-            f"SELECT {_COLUMNS} FROM alarms INDEXED BY alarms_open_by_key"
-            " WHERE state = 'open' AND kind = ? AND late = ? AND ep_id IS ? AND identity_id IS ?"
+            f"SELECT {_COLUMNS} FROM {dialect.indexed_by('alarms', 'alarms_open_by_key')}"
+            " WHERE state = 'open' AND kind = ? AND late = ? AND ep_id IS NOT DISTINCT FROM ?"
+            " AND identity_id IS NOT DISTINCT FROM ?"
         )
         params: list[Any] = [kind, int(late), ep_id, identity_id]
         if fold_within_ms is not None:
@@ -276,25 +287,26 @@ def raise_in(
         row = conn.execute(sql + " ORDER BY last_at DESC LIMIT 1", params).fetchone()
         existing = Alarm.from_row(row) if row is not None else None
     if existing is not None:
+        last_at = dialect_of(conn).greatest("last_at", "?")
         conn.execute(
-            "UPDATE alarms SET count = count + 1, last_at = max(last_at, ?),"
+            f"UPDATE alarms SET count = count + 1, last_at = {last_at},"
             " identity_name = coalesce(?, identity_name), detail = coalesce(?, detail)"
             " WHERE id = ?",
             (at, identity_name, detail, existing.id),
         )
         alarm_id, change = existing.id, "folded"
     else:
-        cur = conn.execute(
+        row = conn.execute(
             "INSERT INTO alarms (kind, late, event_id, person_type, identity_id,"
             " identity_name, ep_id, count, first_at, last_at, state, detail)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'open', ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, 'open', ?) RETURNING id",
             (kind, int(late), event_id, person_type, identity_id, identity_name, ep_id,
              at, at, detail),
-        )  # fmt: skip
-        alarm_id, change = int(cur.lastrowid or 0), "raised"
+        ).fetchone()  # fmt: skip
+        alarm_id, change = int(row[0]), "raised"
     if event_id is not None:
         conn.execute(
-            "INSERT OR IGNORE INTO alarm_events (alarm_id, event_id) VALUES (?, ?)",
+            "INSERT INTO alarm_events (alarm_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
             (alarm_id, event_id),
         )
     alarm = get_alarm(conn, alarm_id)

@@ -18,6 +18,7 @@ from typing import Any
 from gui.core import health, identity, scores
 from gui.core.event_rows import Arrival
 from gui.core.model import EventSummary, NormalisedEvent
+from gui.core.portable import dialect_of
 
 #: The vendor's default match threshold on the 0–100 display scale (V5R7 ``THRESHOLD``,
 #: V6 ``MATCH_THRESHOLD``); used until a box's own configuration is known.
@@ -131,6 +132,7 @@ class DeviceTally:
                 cam[7] += 1
 
     def before_commit(self, conn: sqlite3.Connection) -> None:
+        d = dialect_of(conn)
         resolved: dict[Any, str | None] = {}
         for box_key, (first, last, count, score) in self._boxes.items():
             names, source_ip = box_key
@@ -149,15 +151,20 @@ class DeviceTally:
             resolved[box_key] = sn
             if sn is None:
                 continue
-            conn.execute(
-                "UPDATE boxes SET source_ip = ?, first_seen = min(coalesce(first_seen, ?), ?),"
-                " last_seen = max(coalesce(last_seen, 0), ?),"
-                " last_event_at = max(coalesce(last_event_at, 0), ?),"
-                " event_count = event_count + ?,"
-                " score_max = CASE WHEN ? IS NULL THEN score_max"
-                " ELSE max(coalesce(score_max, ?), ?) END WHERE sn = ?",
-                (source_ip, first, first, last, last, count, score, score, score, sn),
+            scored = (
+                f", score_max = {d.greatest('coalesce(score_max, ?)', '?')}"
+                if score is not None
+                else ""
             )
+            conn.execute(
+                "UPDATE boxes SET source_ip = ?,"
+                f" first_seen = {d.least('coalesce(first_seen, ?)', '?')},"
+                f" last_seen = {d.greatest('coalesce(last_seen, 0)', '?')},"
+                f" last_event_at = {d.greatest('coalesce(last_event_at, 0)', '?')},"
+                f" event_count = event_count + ?{scored} WHERE sn = ?",
+                (source_ip, first, first, last, last, count,
+                 *((score, score) if score is not None else ()), sn),
+            )  # fmt: skip
         for camera, cam in self._cameras.items():
             box_key, device_id, name, ip, kind, first, last, count, ep_id = cam
             key = _camera_key(conn, camera, ep_id, device_id)
@@ -165,13 +172,16 @@ class DeviceTally:
                 "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type, first_seen,"
                 " last_seen, last_event_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (ep_id) DO UPDATE SET"
-                " box_sn = coalesce(excluded.box_sn, box_sn),"
-                " device_id = coalesce(excluded.device_id, device_id),"
-                " name = coalesce(excluded.name, name), ip = coalesce(excluded.ip, ip),"
-                " type = coalesce(excluded.type, type),"
-                " last_seen = max(coalesce(last_seen, 0), excluded.last_seen),"
-                " last_event_at = max(coalesce(last_event_at, 0), excluded.last_event_at),"
-                " event_count = event_count + excluded.event_count",
+                " box_sn = coalesce(excluded.box_sn, cameras.box_sn),"
+                " device_id = coalesce(excluded.device_id, cameras.device_id),"
+                " name = coalesce(excluded.name, cameras.name),"
+                " ip = coalesce(excluded.ip, cameras.ip),"
+                " type = coalesce(excluded.type, cameras.type),"
+                " last_seen ="
+                f" {d.greatest('coalesce(cameras.last_seen, 0)', 'excluded.last_seen')},"
+                " last_event_at ="
+                f" {d.greatest('coalesce(cameras.last_event_at, 0)', 'excluded.last_event_at')},"
+                " event_count = cameras.event_count + excluded.event_count",
                 (key, resolved.get(box_key), device_id, name, ip, kind, first, last, last, count),
             )
         self.begin()
@@ -229,12 +239,15 @@ def _merge_cameras(conn: sqlite3.Connection, into: str, other: str) -> None:
         return
     cols = ("box_sn", "device_id", "name", "ip", "type", "status", "location", "url", "direction")
     sets = ", ".join(f"{c} = coalesce(cameras.{c}, o.{c})" for c in cols)
+    d = dialect_of(conn)
+    first = d.least(
+        "coalesce(cameras.first_seen, o.first_seen)", "coalesce(o.first_seen, cameras.first_seen)"
+    )
+    last_seen = d.greatest("coalesce(cameras.last_seen, 0)", "coalesce(o.last_seen, 0)")
+    last_event = d.greatest("coalesce(cameras.last_event_at, 0)", "coalesce(o.last_event_at, 0)")
     conn.execute(
         f"UPDATE cameras SET {sets},"
-        " first_seen = min(coalesce(cameras.first_seen, o.first_seen),"
-        " coalesce(o.first_seen, cameras.first_seen)),"
-        " last_seen = max(coalesce(cameras.last_seen, 0), coalesce(o.last_seen, 0)),"
-        " last_event_at = max(coalesce(cameras.last_event_at, 0), coalesce(o.last_event_at, 0)),"
+        f" first_seen = {first}, last_seen = {last_seen}, last_event_at = {last_event},"
         " event_count = cameras.event_count + o.event_count"
         " FROM (SELECT * FROM cameras WHERE ep_id = ?) AS o WHERE cameras.ep_id = ?",
         (other, into),
@@ -277,7 +290,8 @@ def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arriva
     system = parsed.variant in _SYSTEM_VARIANTS
     conn.execute(
         "UPDATE boxes SET name = coalesce(?, name), ips = coalesce(?, ips), source_ip = ?,"
-        " first_seen = coalesce(first_seen, ?), last_seen = max(coalesce(last_seen, 0), ?),"
+        " first_seen = coalesce(first_seen, ?),"
+        f" last_seen = {dialect_of(conn).greatest('coalesce(last_seen, 0)', '?')},"
         " last_report_at = ?,"
         " report = CASE WHEN ? THEN ? ELSE coalesce(report, ?) END,"
         " health = CASE WHEN ? THEN ? ELSE coalesce(health, ?) END WHERE sn = ?",
@@ -306,6 +320,7 @@ def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arriva
         conn.execute(
             "UPDATE boxes SET health = ? WHERE sn = ?", (json.dumps(stored, ensure_ascii=False), sn)
         )
+    last_seen = dialect_of(conn).greatest("coalesce(cameras.last_seen, 0)", "excluded.last_seen")
     for cam in parsed.cameras:
         key = _report_camera_key(conn, cam, sn)
         if key is None:
@@ -313,12 +328,15 @@ def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arriva
         conn.execute(
             "INSERT INTO cameras (ep_id, box_sn, name, ip, type, status, location, url, direction,"
             " first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (ep_id) DO UPDATE SET box_sn = coalesce(excluded.box_sn, box_sn),"
-            " name = coalesce(excluded.name, name), ip = coalesce(excluded.ip, ip),"
-            " type = coalesce(excluded.type, type), status = coalesce(excluded.status, status),"
-            " location = coalesce(excluded.location, location), url = coalesce(excluded.url, url),"
-            " direction = coalesce(excluded.direction, direction),"
-            " last_seen = max(coalesce(last_seen, 0), excluded.last_seen)",
+            " ON CONFLICT (ep_id) DO UPDATE SET"
+            " box_sn = coalesce(excluded.box_sn, cameras.box_sn),"
+            " name = coalesce(excluded.name, cameras.name), ip = coalesce(excluded.ip, cameras.ip),"
+            " type = coalesce(excluded.type, cameras.type),"
+            " status = coalesce(excluded.status, cameras.status),"
+            " location = coalesce(excluded.location, cameras.location),"
+            " url = coalesce(excluded.url, cameras.url),"
+            " direction = coalesce(excluded.direction, cameras.direction),"
+            f" last_seen = {last_seen}",
             (key, sn, cam.name, cam.ip, cam.type, cam.status, cam.location, cam.url,
              cam.direction, now, now),
         )  # fmt: skip
@@ -453,7 +471,8 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
                 break
         if sn is not None:
             conn.execute(
-                "UPDATE boxes SET score_max = max(coalesce(score_max, ?), ?) WHERE sn = ?",
+                "UPDATE boxes SET score_max ="
+                f" {dialect_of(conn).greatest('coalesce(score_max, ?)', '?')} WHERE sn = ?",
                 (top, top, sn),
             )
 

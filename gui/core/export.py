@@ -38,6 +38,7 @@ from typing import Any
 
 from gui.core import query, scores
 from gui.core.event_rows import event_to_json, images_by_event, load_doc
+from gui.core.portable import dialect_of
 
 FORMATS = ("csv", "jsonl")
 Progress = Callable[[int, int], None]
@@ -147,7 +148,7 @@ def _csv_columns(conn: sqlite3.Connection, flt: query.EventFilter) -> list[str]:
     """Every column the export will have: nested keys vary, so look at the docs once."""
     keys: dict[str, dict[str, None]] = {n: {} for n in NESTED}
     keys["ep_info"] = dict.fromkeys(EP_KEYS)
-    where, params = flt.where()
+    where, params = flt.where(dialect_of(conn))
     for (doc_text,) in conn.execute(f"SELECT doc FROM events WHERE {where}", params):
         doc = load_doc(doc_text)
         for name in NESTED:

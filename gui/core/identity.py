@@ -21,6 +21,8 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gui.core.portable import columns_of
+
 __all__ = [
     "KIND_RANK",
     "alias_of",
@@ -146,7 +148,7 @@ def merge_boxes(conn: sqlite3.Connection, into: str, other: str) -> None:
     keep = conn.execute("SELECT * FROM boxes WHERE sn = ?", (into,)).fetchone()
     gone = conn.execute("SELECT * FROM boxes WHERE sn = ?", (other,)).fetchone()
     if gone is not None:
-        cols = [d[1] for d in conn.execute("PRAGMA table_info(boxes)")]
+        cols = columns_of(conn, "boxes")
         if keep is None:
             conn.execute(
                 f"INSERT INTO boxes ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",

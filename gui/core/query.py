@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gui.core.event_rows import EVENT_COLUMNS, event_to_json, images_by_event
+from gui.core.portable import SQLITE, Dialect, dialect_of
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 1000
@@ -35,11 +36,21 @@ MAX_LIMIT = 1000
 NAME_KEY = "ifnull(identity_name, '')"
 ID_KEY = "ifnull(identity_id, '')"
 #: Sort name -> the ordering key (ends with id, so it is unique) and its default direction.
+#: The keys as SQLite spells them (its expression indexes); ``sort_keys`` for any engine.
 SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "time": (("ts", "id"), True),
     "score": (("ifnull(score, -1)", "id"), True),
     "name": ((NAME_KEY, ID_KEY, "id"), False),
 }
+
+
+def sort_keys(sort: str, dialect: Dialect = SQLITE) -> tuple[str, ...]:
+    """The ordering key of ``sort`` in ``dialect``'s spelling (its indexes' expressions)."""
+    if sort == "score":
+        return (dialect.ifnull("score", "-1"), "id")
+    if sort == "name":
+        return (dialect.ifnull("identity_name", "''"), dialect.ifnull("identity_id", "''"), "id")
+    return SORTS[sort][0]
 
 
 class BadQuery(ValueError):
@@ -72,7 +83,7 @@ class EventFilter:
     include_self_test: bool = True
     extra_sql: tuple[tuple[str, tuple[Any, ...]], ...] = field(default=())
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, dialect: Dialect = SQLITE) -> tuple[str, list[Any]]:
         """SQL condition over ``events`` (alias-free) and its parameters."""
         parts: list[str] = []
         params: list[Any] = []
@@ -104,11 +115,16 @@ class EventFilter:
                 "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             )
             # ... or exactly the box's own event id (V6 ``event_id``, V5 record ``_id``).
-            parts.append(
-                "(id IN (SELECT id FROM events INDEXED BY events_by_name WHERE"
-                f" {NAME_KEY} LIKE ? ESCAPE '\\' OR {ID_KEY} LIKE ? ESCAPE '\\')"
-                " OR event_id = ?)"
-            )
+            name, ident = sort_keys("name", dialect)[:2]
+            match = f"{name} {dialect.like} ? ESCAPE '\\' OR {ident} {dialect.like} ? ESCAPE '\\'"
+            if dialect.is_postgres:
+                parts.append(f"({match} OR event_id = ?)")
+            else:
+                # The narrow covering index, not the table (see the module docstring).
+                parts.append(
+                    "(id IN (SELECT id FROM events INDEXED BY events_by_name WHERE"
+                    f" {match}) OR event_id = ?)"
+                )
             params.extend([pattern, pattern, self.q.strip()])
         # Deliberately not the key of ``events_by_score``: the planner cannot tell a
         # narrow range from a wide one, ``_score_plan`` decides when that index pays.
@@ -143,7 +159,7 @@ class EventFilter:
         for sql, extra in self.extra_sql:
             parts.append(sql)
             params.extend(extra)
-        return (" AND ".join(parts) or "1"), params
+        return (" AND ".join(parts) or "1 = 1"), params
 
 
 def encode_cursor(ts: int, event_id: int) -> str:
@@ -229,6 +245,8 @@ def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter
     """
     if (flt.score_min, flt.score_max, flt.score_pct_min, flt.score_pct_max) == (None,) * 4:
         return flt, "events"
+    if dialect_of(conn).is_postgres:  # its planner weighs the range from its statistics
+        return flt, "events"
     lo = -0.5 if flt.score_min is None else flt.score_min
     hi = 1e308 if flt.score_max is None else flt.score_max
     # A percentage range holds raw scores from pct_min / 100 (0–1) up to pct_max (0–100).
@@ -238,7 +256,7 @@ def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter
         hi = min(hi, max(flt.score_pct_max, flt.score_pct_max / 100))
     n = conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_by_score"
-        " WHERE ifnull(score, -1) BETWEEN ? AND ? LIMIT ?)",
+        " WHERE ifnull(score, -1) BETWEEN ? AND ? LIMIT ?) AS narrow",
         (lo, hi, NARROW_SCORE_RANGE),
     ).fetchone()[0]
     if n >= NARROW_SCORE_RANGE:
@@ -263,7 +281,8 @@ def fetch_rows(
 
     The row's sort key is appended as extra columns (``sort_key(row)`` reads it).
     """
-    keys, default_desc = SORTS[sort]
+    dialect = dialect_of(conn)
+    keys, default_desc = sort_keys(sort, dialect), SORTS[sort][1]
     desc = default_desc if descending is None else descending
     direction = " DESC" if desc else ""
     order = ", ".join(k + direction for k in keys)
@@ -272,7 +291,7 @@ def fetch_rows(
     flt, source = _score_plan(conn, flt)
 
     def select(part: EventFilter) -> tuple[str, list[Any]]:
-        where, params = part.where()
+        where, params = part.where(dialect)
         if before is not None:
             op = "<" if desc else ">"
             where += f" AND ({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})"
@@ -291,7 +310,7 @@ def fetch_rows(
     ]
     merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
     sql = (
-        f"SELECT * FROM ({halves[0][0]}) UNION SELECT * FROM ({halves[1][0]})"
+        f"SELECT * FROM ({halves[0][0]}) AS by_ep UNION SELECT * FROM ({halves[1][0]}) AS by_dev"
         f" ORDER BY {merged_order} LIMIT ?"
     )
     return conn.execute(sql, [*halves[0][1], *halves[1][1], limit]).fetchall()
@@ -355,18 +374,19 @@ def iter_events(
 
 
 def count(conn: sqlite3.Connection, flt: EventFilter) -> int:
+    dialect = dialect_of(conn)
     flt, source = _score_plan(conn, flt)
     if not flt.device:
-        where, params = flt.where()
+        where, params = flt.where(dialect)
         return conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
     halves = [
         replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,))))
         for col in ("ep_id", "device_id")
     ]
-    (wa, pa), (wb, pb) = (h.where() for h in halves)
+    (wa, pa), (wb, pb) = (h.where(dialect) for h in halves)
     sql = (
         f"SELECT count(*) FROM (SELECT id FROM {source} WHERE {wa}"
-        f" UNION SELECT id FROM {source} WHERE {wb})"
+        f" UNION SELECT id FROM {source} WHERE {wb}) AS matching"
     )
     return conn.execute(sql, [*pa, *pb]).fetchone()[0]
 

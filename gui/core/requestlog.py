@@ -107,10 +107,10 @@ class RequestLog:
         headers = dict(record.headers)
         if record.body_format:
             headers["X-Gatewatch-Body-Format"] = record.body_format
-        cur = conn.execute(
+        row = conn.execute(
             "INSERT INTO requests (time, source_ip, method, path, content_type, length,"
             " status, reply, duration_ms, events, warnings, headers, body, body_truncated,"
-            " event_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " event_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (
                 record.time,
                 record.source_ip,
@@ -128,12 +128,12 @@ class RequestLog:
                 int(record.body_truncated),
                 json.dumps(list(record.event_ids)),
             ),
-        )
+        ).fetchone()
         self._since_prune += 1
         if self._since_prune >= PRUNE_EVERY:
             self._since_prune = 0
             self.prune(conn)
-        return int(cur.lastrowid or 0)
+        return int(row[0])
 
     def prune(self, conn: sqlite3.Connection) -> int:
         """Drop the oldest requests beyond the count and byte bounds."""
@@ -217,7 +217,7 @@ def list_requests(
     if path:
         parts.append("path = ?")
         params.append(path)
-    where = " AND ".join(parts) or "1"
+    where = " AND ".join(parts) or "1 = 1"
     rows = conn.execute(
         f"SELECT {REQUEST_COLUMNS} FROM requests WHERE {where} ORDER BY id DESC LIMIT ?",
         (*params, limit),

@@ -174,7 +174,7 @@ def compute(
     top_rows = conn.execute(
         "SELECT identity_id, max(identity_name), person_type, count(*) FROM events"
         " WHERE ts >= ? AND ts < ? AND self_test = 0 AND identity_id IS NOT NULL"
-        " AND ifnull(person_type, 0) != ? GROUP BY identity_id ORDER BY 4 DESC, 1 LIMIT ?",
+        " AND coalesce(person_type, 0) != ? GROUP BY identity_id ORDER BY 4 DESC, 1 LIMIT ?",
         (since, until, STRANGER, top),
     ).fetchall()
     top_identities = [

@@ -23,6 +23,7 @@ from typing import Any
 from gui.core import identity
 from gui.core.devices import box_serial_of_camera, event_box_names
 from gui.core.ingest import HEALTH_PATHS, KNOWN_PATHS, REALTIME_PATHS
+from gui.core.portable import Dialect, dialect_of
 
 #: How far back to look, and how many recent items per source decide.
 WINDOW_MS = 24 * 3600 * 1000
@@ -183,34 +184,40 @@ class _Source:
     label: str | None = None
 
 
-_EVENT_COLUMNS = (
-    "id, source_ip, dev_sno, ep_id, format, path, warning_codes, timestamp, received_at,"
-    " person_type, identity_id,"
-    " (SELECT group_concat(kind, ' ') FROM images WHERE images.event_id = events.id),"
-    # The flat V6 real-time event (2.0 fields, no api_version, the box's event_id)
-    # never carries a scene picture: nothing an installer can change.
-    " format = '2.0' AND api_version IS NULL AND event_id IS NOT NULL"
-)
+def _event_columns(dialect: Dialect) -> str:
+    kinds = dialect.group_concat("kind", "' '")
+    return (
+        "id, source_ip, dev_sno, ep_id, format, path, warning_codes, timestamp, received_at,"
+        " person_type, identity_id,"
+        f" (SELECT {kinds} FROM images"
+        " WHERE images.event_id = events.id),"
+        # The flat V6 real-time event (2.0 fields, no api_version, the box's event_id)
+        # never carries a scene picture: nothing an installer can change.
+        " format = '2.0' AND api_version IS NULL AND event_id IS NOT NULL"
+    )
+
+
 _EVENT_KEYS = ("id", "source_ip", "dev_sno", "ep_id", "format", "path", "warning_codes",
                "timestamp", "received_at", "person_type", "identity_id", "kinds",
                "sceneless_channel")  # fmt: skip
 
 
 def _recent_events(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
+    columns = _event_columns(dialect_of(conn))
     """The newest events overall plus the newest of every camera, newest first.
 
     Each part runs on an index: a quiet camera is still judged when busy ones
     filled the overall sample, without reading the whole day.
     """
     rows = conn.execute(
-        f"SELECT {_EVENT_COLUMNS} FROM events WHERE received_at >= ? AND self_test = 0"
+        f"SELECT {columns} FROM events WHERE received_at >= ? AND self_test = 0"
         " ORDER BY received_at DESC LIMIT ?",
         (since, SCAN_LIMIT),
     ).fetchall()
     for (camera,) in conn.execute("SELECT ep_id FROM cameras").fetchall():
         rows.extend(
             conn.execute(
-                f"SELECT {_EVENT_COLUMNS} FROM events WHERE ep_id = ? AND ts >= ?"
+                f"SELECT {columns} FROM events WHERE ep_id = ? AND ts >= ?"
                 " AND received_at >= ? AND self_test = 0 ORDER BY ts DESC LIMIT ?",
                 (camera, since - WINDOW_MS, since, PER_CAMERA),
             ).fetchall()
