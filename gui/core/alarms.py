@@ -49,7 +49,9 @@ MAX_NOTE = 2000
 
 _COLUMNS = (
     "id, kind, late, event_id, person_type, identity_id, identity_name, ep_id, count, "
-    "first_at, last_at, state, acked_by, acked_at, note, detail"
+    "first_at, last_at, state, acked_by, acked_at, note, detail, "
+    # when the person was seen (the event's own time): a late alarm shows it beside arrival
+    "(SELECT e.timestamp FROM events e WHERE e.id = alarms.event_id)"
 )
 
 
@@ -93,6 +95,8 @@ class Alarm:
     acked_at: int | None
     note: str | None
     detail: str | None = None
+    #: When the box saw the person (the event's timestamp); ``first_at`` is when it arrived.
+    seen_at: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -124,6 +128,7 @@ class Alarm:
             "acked_by": self.acked_by,
             "acked_at": self.acked_at,
             "note": self.note,
+            "seen_at": self.seen_at,
         }
 
     @classmethod
@@ -146,6 +151,7 @@ class Alarm:
             acked_at=values[13],
             note=values[14],
             detail=values[15],
+            seen_at=values[16] if len(values) > 16 else None,
         )
 
 

@@ -65,8 +65,27 @@ def describe(alarm: Alarm) -> str:
         parts.append(camera)
     if alarm.count > 1:
         parts.append(f"×{alarm.count}")
-    parts.append(format_ms(alarm.last_at, with_date=False))
+    if alarm.late:
+        parts.extend(late_times(alarm))
+    else:
+        parts.append(format_ms(alarm.last_at, with_date=False))
     return "  ·  ".join(parts)
+
+
+def late_times(alarm: Alarm) -> list[str]:
+    """A late alarm's two moments, labelled: when the box saw the person, when it arrived.
+
+    Both with the date: a late event is by definition from another moment, often
+    another day, and a guard must not read the arrival as the sighting.
+    """
+    from PySide6.QtCore import QCoreApplication
+
+    def tr(text: str) -> str:
+        return QCoreApplication.translate("AlarmBanner", text)
+
+    seen = format_ms(alarm.seen_at, millis=False) if alarm.seen_at is not None else "?"
+    arrived = format_ms(alarm.first_at, millis=False)
+    return [tr("seen %1").replace("%1", seen), tr("arrived %1").replace("%1", arrived)]
 
 
 class AlarmBanner(QFrame):

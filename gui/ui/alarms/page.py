@@ -40,7 +40,9 @@ Index = QModelIndex | QPersistentModelIndex
 class AlarmTableModel(ListTableModel):
     """Alarms, newest first, fetched ``PAGE_SIZE`` rows at a time."""
 
-    COLUMNS = ("state", "kind", "who", "camera", "count", "first", "last", "acked_by", "note")
+    COLUMNS = (
+        "state", "kind", "who", "camera", "count", "seen", "first", "last", "acked_by", "note",
+    )  # fmt: skip
     loaded = Signal()
 
     def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
@@ -57,8 +59,9 @@ class AlarmTableModel(ListTableModel):
             return None
         titles = {
             "state": self.tr("State"), "kind": self.tr("Alarm"), "who": self.tr("Who"),
-            "camera": self.tr("Camera"), "count": self.tr("Count"), "first": self.tr("First"),
-            "last": self.tr("Last"), "acked_by": self.tr("Acknowledged"), "note": self.tr("Note"),
+            "camera": self.tr("Camera"), "count": self.tr("Count"), "seen": self.tr("Seen"),
+            "first": self.tr("First arrived"), "last": self.tr("Last arrived"),
+            "acked_by": self.tr("Acknowledged"), "note": self.tr("Note"),
         }  # fmt: skip
         return titles[self.COLUMNS[section]]
 
@@ -93,6 +96,9 @@ class AlarmTableModel(ListTableModel):
             return camera_of(a)
         if column == "count":
             return str(a.count)
+        if column == "seen":
+            # when the box saw the person: differs from the arrival only for late alarms
+            return format_ms(a.seen_at, millis=False) if a.late and a.seen_at is not None else ""
         if column == "first":
             return format_ms(a.first_at)
         if column == "last":
