@@ -51,3 +51,43 @@ def test_alarms_page_empty_then_double_click_opens_without_acknowledging(app: Ap
         assert alarms_of(window).center.open_count == 1  # opened, not acknowledged
 
     app.run(journey)
+
+
+def test_empty_requests_page_says_what_to_do_and_tells_filters_from_no_traffic(app: App) -> None:
+    window = app.window
+
+    async def journey() -> None:
+        page = window.page("requests")
+        window.show_page("requests")
+        await until(page.empty.isVisible, what="the empty Requests page")
+        assert page.empty.title.text() == "No requests yet"
+        assert "Send test event" in page.empty.text.text()
+        assert not page.table.isVisible()
+        await app.post(fresh("employee_match"))
+        await until(page.table.isVisible, what="the request in the list")
+        assert page.model.rowCount() == 1 and not page.empty.isVisible()
+        # A filter that matches nothing says so, not "no requests yet".
+        page.status_filter.setCurrentIndex(page.status_filter.findData("404"))
+        await until(page.empty.isVisible, what="the empty filtered list")
+        assert page.empty.title.text() == "No request matches these filters"
+        page.status_filter.setCurrentIndex(0)
+        await until(page.table.isVisible, what="the list back")
+
+    app.run(journey)
+
+
+def test_empty_devices_page_says_what_to_do(app: App) -> None:
+    window = app.window
+
+    async def journey() -> None:
+        page = window.page("devices")
+        window.show_page("devices")
+        await until(page.empty.isVisible, what="the empty Devices page")
+        assert page.empty.title.text() == "No devices yet"
+        assert "Connect" in page.empty.text.text()
+        assert not page.table.isVisible()
+        await app.post(fresh("employee_match"))
+        await until(page.table.isVisible, timeout=15, what="the box in the list")
+        assert page.model.rowCount() >= 1 and not page.empty.isVisible()
+
+    app.run(journey)

@@ -74,3 +74,44 @@ class RefreshWhenShown(QObject):
             self._stale = False
             self._refresh()
         return False
+
+
+class EmptyState(QWidget):
+    """What an empty list means and what to do about it, shown in the list's place.
+
+    ``texts()`` is asked again on every update (and on a language change), so the
+    words follow the situation (no data yet vs. filters that match nothing).
+    """
+
+    def __init__(self, texts: Callable[[], tuple[str, str]], parent: QWidget | None = None) -> None:
+        from PySide6.QtWidgets import QVBoxLayout
+
+        super().__init__(parent)
+        self._texts = texts
+        self.title = QLabel(self)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setPointSizeF(max(font.pointSizeF(), 9.0) * 1.4)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.text = QLabel(self)
+        self.text.setTextFormat(Qt.TextFormat.PlainText)
+        self.text.setWordWrap(True)
+        self.text.setMaximumWidth(640)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        for label in (self.title, self.text):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        self.refresh()
+
+    def refresh(self) -> None:
+        title, text = self._texts()
+        self.title.setText(title)
+        self.text.setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from gui.core import sender, silence
 from gui.ui import plain
 from gui.ui.background import BackgroundWork
-from gui.ui.installer.common import RefreshWhenShown, plain_label, tr
+from gui.ui.installer.common import EmptyState, RefreshWhenShown, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -371,6 +371,19 @@ class DevicesPanel(QWidget):
         splitter.addWidget(self.detail)
         splitter.setSizes([450, 220])
         layout.addWidget(splitter, 1)
+        self.splitter = splitter
+        self.empty = EmptyState(
+            lambda: (
+                tr("No devices yet"),
+                tr("A box and its cameras appear here as soon as it sends an event or a status "
+                   "report. Type the URL from the Connect page into the box, or add the box "
+                   "under Connect → Boxes to point it here."),
+            ),
+            self,
+        )  # fmt: skip
+        self.empty.setObjectName("devicesEmpty")
+        layout.addWidget(self.empty, 1)
+        self._show_empty(self.model.rowCount() == 0 and self.loads > 0)
 
         self._refresh = RefreshWhenShown(self, self._load)
         self._debounce = QTimer(self)
@@ -408,10 +421,15 @@ class DevicesPanel(QWidget):
         key = self.model.rows[current.row()]["key"] if current.isValid() else None
         self.model.set_rows(rows, now)
         self.loads += 1
+        self._show_empty(not rows)
         if key is not None:
             row = self.model.row_of(key)
             if row is not None:
                 self.table.selectRow(row)
+
+    def _show_empty(self, empty: bool) -> None:
+        self.empty.setVisible(empty)
+        self.splitter.setVisible(not empty)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():

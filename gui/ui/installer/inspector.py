@@ -36,7 +36,7 @@ from gui.core import sender
 from gui.core.messages import RequestLogged
 from gui.ui import plain
 from gui.ui.background import BackgroundWork
-from gui.ui.installer.common import copy_text, plain_label, tr
+from gui.ui.installer.common import EmptyState, copy_text, plain_label, tr
 from gui.ui.models.table import ListTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -336,6 +336,38 @@ class RequestInspector(QWidget):
         splitter.addWidget(detail)
         splitter.setSizes([420, 320])
         layout.addWidget(splitter, 1)
+        self.splitter = splitter
+        self.empty = EmptyState(self._empty_texts, self)
+        self.empty.setObjectName("requestsEmpty")
+        layout.addWidget(self.empty, 1)
+        for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
+                       self.model.loaded):  # fmt: skip
+            signal.connect(self._update_empty)
+        self._update_empty()
+
+    def _filtered(self) -> bool:
+        return any(v is not None for v in self.model.filters.values())
+
+    def _empty_texts(self) -> tuple[str, str]:
+        if self._filtered():
+            return (
+                tr("No request matches these filters"),
+                tr("Clear Source and Path and choose “any status” to see every request."),
+            )
+        return (
+            tr("No requests yet"),
+            tr("Every request that reaches this receiver is listed here, refused and broken "
+               "ones included, with its headers and body. Type the URL from the Connect page "
+               "into the box, or send one yourself: Tools → Send test event…"),
+        )  # fmt: skip
+
+    def _update_empty(self, *_: Any) -> None:
+        """An empty list says why and what to do, instead of bare column headers."""
+        empty = self.model.rowCount() == 0 and not self.model._loading
+        if empty:
+            self.empty.refresh()
+        self.empty.setVisible(empty)
+        self.splitter.setVisible(not empty)
 
     # -- filters -----------------------------------------------------------------------
 
