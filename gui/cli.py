@@ -44,6 +44,13 @@ def add_receiver_options(p: argparse.ArgumentParser) -> None:
         help="only accept events from these addresses/networks (repeatable; default: everyone)",
     )
     p.add_argument("--api-token", help="let other machines read /api/ with this bearer token")
+    p.add_argument(
+        "--tls-cert", metavar="PEM", help="serve the API to other PCs over TLS with this cert"
+    )
+    p.add_argument("--tls-key", metavar="PEM", help="the certificate's private key (PEM)")
+    p.add_argument(
+        "--tls-port", type=port_number, help="port of the API over TLS (default 9529)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -92,6 +99,8 @@ def _load_subcommands() -> None:
         "gui.commands.send",
         "gui.commands.simulate",
         "gui.commands.box",
+        "gui.commands.users",
+        "gui.commands.tls",
     ):
         try:
             importlib.import_module(module)
@@ -108,7 +117,7 @@ def effective_settings(args: argparse.Namespace) -> settings.Settings:
     """
     current = settings.load()
     one_off: dict[str, object] = {}
-    for name in ("port", "bind", "log_level", "api_token"):
+    for name in ("port", "bind", "log_level", "api_token", "tls_cert", "tls_key", "tls_port"):
         value = getattr(args, name, None)
         if value is not None:
             one_off[name] = value
@@ -147,12 +156,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gatewatch: {problem}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
     current = effective_settings(args)
+    from gui import preflight
+
+    problem = preflight.tls_problem(current.tls_cert, current.tls_key)
+    if problem:
+        preflight.say(problem)
+        return preflight.EXIT_TLS
     if args.headless:
         from gui.headless import run_headless
 
         return run_headless(current)
-    from gui import preflight
-
     why = preflight.no_display()
     if why:  # Qt would abort with a message about a platform plugin
         preflight.say(why)

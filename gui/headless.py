@@ -28,6 +28,9 @@ def receiver_config(current: Settings) -> ReceiverConfig:
         allow=list(current.allow),
         api_token=current.api_token or None,
         api_hosts=list(current.api_hosts),
+        tls_cert=current.tls_cert or None,
+        tls_key=current.tls_key or None,
+        tls_port=current.tls_port,
     )
 
 

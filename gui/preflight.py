@@ -24,6 +24,20 @@ EXIT_REFUSED = 2  # newer database (the port-in-use code too)
 EXIT_FOLDER_IN_USE = 3
 EXIT_NO_DISPLAY = 4
 EXIT_DATA_DIR = 5
+EXIT_TLS = 6  # the TLS certificate or key cannot be used
+
+
+def tls_problem(cert: str, key: str) -> str | None:
+    """Why ``--tls-cert``/``--tls-key`` cannot be used, or None (also None when TLS is off)."""
+    if not cert:
+        return "--tls-key needs --tls-cert (the certificate to go with it)" if key else None
+    from gui.core.tls import TlsConfigError, server_context
+
+    try:
+        server_context(cert, key or None)
+    except TlsConfigError as exc:
+        return str(exc)
+    return None
 
 
 def stored_schema_version(db_path: Path) -> int | None:

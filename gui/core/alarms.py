@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from gui.core import scores
+from gui.core import scores, users
 from gui.core.messages import AlarmChanged
 from gui.core.model import EventSummary, PersonType
 from gui.core.portable import dialect_of
@@ -591,8 +591,12 @@ def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
                 return _error(400, 'body must be JSON: {"by": "...", "note": "..."}')
         if not isinstance(body, dict):
             return _error(400, 'body must be a JSON object: {"by": "...", "note": "..."}')
+        # A token's user is who acknowledges, whatever name the body claims; this PC
+        # (loopback) is trusted with the name it sends, else the operator's name.
+        caller = users.caller_of(request)
+        by = caller.name if caller.named else body.get("by")
         try:
-            alarm = await engine.acknowledge(alarm_id, body.get("by"), body.get("note"))
+            alarm = await engine.acknowledge(alarm_id, by, body.get("note"))
         except AlarmError as exc:
             return _error(exc.status, str(exc))
         return _json(alarm.to_json())

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from gui.core import tls, users
 from gui.core.ingest import EventHook
 from gui.core.messages import Message, ServerStateChanged
 from gui.core.pipeline import IngestPipeline
@@ -33,6 +34,7 @@ from gui.core.server import (
     raise_fd_limit,
 )
 from gui.core.store import Store
+from gui.core.tls import DEFAULT_TLS_PORT
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,11 @@ class ReceiverConfig:
     api_token: str | None = None
     #: Host names the API answers to besides this PC's own names and any IP address.
     api_hosts: list[str] = field(default_factory=list)
+    #: TLS for the API on the network: certificate and key (PEM). With them the API
+    #: is also served over TLS on ``tls_port``, and other PCs must use that port.
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    tls_port: int = DEFAULT_TLS_PORT
 
 
 class Receiver:
@@ -72,6 +79,9 @@ class Receiver:
         self._handlers: dict[type, list[Callable[[Any], None]]] = {}
         self._runner: web.AppRunner | None = None
         self._site: web.BaseSite | None = None
+        self._tls_site: web.BaseSite | None = None
+        #: The TLS listener's port once listening (None: TLS off).
+        self.tls_port: int | None = None
         self.pipeline: IngestPipeline | None = None
         #: Run in the transaction of every event written (alarms); added before start.
         self.event_hooks: list[EventHook] = []
@@ -110,6 +120,12 @@ class Receiver:
     # -- lifecycle ---------------------------------------------------------------
 
     async def start(self) -> None:
+        # A certificate that cannot be used is refused before anything opens.
+        tls_context = (
+            tls.server_context(self.config.tls_cert, self.config.tls_key)
+            if self.config.tls_cert
+            else None
+        )
         if self._store is None:
             self._store = Store(self.config.data_dir)
         self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
@@ -117,6 +133,9 @@ class Receiver:
             store=self._store,
             allow=parse_networks(self.config.allow),
             api_token=self.config.api_token,
+            user_tokens=users.token_lookup(self._store),
+            # Known before the plain port opens: other PCs never get the API there.
+            tls_port=(self.config.tls_port or free_port(self.config.bind)) if tls_context else None,
             api_hosts=frozenset(h.strip().lower().rstrip(".") for h in self.config.api_hosts),
             pipeline=self.pipeline,
             extensions=list(self.extensions),
@@ -130,7 +149,35 @@ class Receiver:
         await self._runner.setup()
         answer_errors_as_json(self._runner, self.ctx)
         await self._listen(self.config.bind, self.config.port)
+        if tls_context is not None:
+            assert self.ctx.tls_port is not None
+            await self._listen_tls(self.config.bind, self.ctx.tls_port, tls_context)
         self.start_tasks()
+
+    async def _listen_tls(self, bind: str, port: int, context: Any) -> None:
+        """The API (and ingest, for clients that can) over TLS on its own port."""
+        assert self._runner is not None
+        try:
+            site = self._site_for(bind, port, context)
+            await site.start()
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
+                raise PortInUse(bind, port) from exc
+            raise
+        self._tls_site = site
+        self.tls_port = port
+        log.info("listening with TLS on %s:%d", bind or "*", port)
+
+    def _site_for(self, bind: str, port: int, context: Any = None) -> web.BaseSite:
+        assert self._runner is not None
+        if bind == "::" and socket.has_dualstack_ipv6():
+            # "::" means every address, IPv4 boxes included: asyncio would make the
+            # socket IPv6-only, so make it ourselves with IPV6_V6ONLY off.
+            sock = socket.create_server(("::", port), family=socket.AF_INET6, dualstack_ipv6=True)
+            return web.SockSite(self._runner, sock, ssl_context=context)
+        return web.TCPSite(
+            self._runner, bind or None, port, reuse_address=True, ssl_context=context
+        )
 
     def start_tasks(self) -> None:
         """Start the background tasks once (also after a start that could not listen)."""
@@ -149,15 +196,7 @@ class Receiver:
             port = free_port(bind)
         site: web.BaseSite
         try:
-            if bind == "::" and socket.has_dualstack_ipv6():
-                # "::" means every address, IPv4 boxes included: asyncio would make the
-                # socket IPv6-only, so make it ourselves with IPV6_V6ONLY off.
-                sock = socket.create_server(
-                    ("::", port), family=socket.AF_INET6, dualstack_ipv6=True
-                )
-                site = web.SockSite(self._runner, sock)
-            else:
-                site = web.TCPSite(self._runner, bind or None, port, reuse_address=True)
+            site = self._site_for(bind, port)
             await site.start()
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)) or (
@@ -208,6 +247,7 @@ class Receiver:
             await self._runner.cleanup()
             self._runner = None
             self._site = None
+            self._tls_site = None
         if self.ctx is not None:
             for task in list(self.ctx.background):
                 task.cancel()

@@ -269,6 +269,24 @@ def _v7_split_cameras_and_address_boxes(conn: sqlite3.Connection) -> None:
     identity.link_address_boxes(conn)
 
 
+def _v8_users(conn: sqlite3.Connection) -> None:
+    """Named API users: a token belongs to a person, stored only as its SHA-256.
+
+    In the database (not the settings) so every receiver sharing a store sees the
+    same users, and a removal in one place revokes the token everywhere at once.
+    """
+    run_script(
+        conn,
+        """
+        CREATE TABLE users (
+            name       TEXT    PRIMARY KEY,
+            token_hash TEXT    NOT NULL UNIQUE,   -- hex SHA-256 of the token
+            created_at INTEGER NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -277,6 +295,7 @@ MIGRATIONS: list[Migration] = [
     _v5_box_event_ids,
     _v6_box_identity,
     _v7_split_cameras_and_address_boxes,
+    _v8_users,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

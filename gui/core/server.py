@@ -24,7 +24,7 @@ from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 
 from gui import __version__
-from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog
+from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog, users
 from gui.core.event_rows import load_event, load_image, load_raw
 from gui.core.pipeline import IngestOutcome, IngestPipeline
 from gui.core.requestlog import RequestRecord
@@ -225,6 +225,10 @@ class ServerContext:
     store: Store
     allow: list[Network] = field(default_factory=list)
     api_token: str | None = None
+    #: Named users' tokens -> user name (``users.token_lookup``); None = no named users.
+    user_tokens: users.TokenLookup | None = None
+    #: The TLS listener's port when TLS is on: other PCs must use the API there.
+    tls_port: int | None = None
     #: Extra host names the API answers to (see ``host_allowed``).
     api_hosts: frozenset[str] = frozenset()
     #: Large bodies being received or handled (see ``LARGE_IN_FLIGHT``).
@@ -713,22 +717,82 @@ async def json_http_errors(request: web.Request, handler: Handler) -> web.Stream
 # -- read API -------------------------------------------------------------------------
 
 
+#: Headers a reverse proxy adds: a request relayed by a proxy on this PC comes from
+#: loopback but on behalf of anyone, so it is not trusted as this PC (see ``trusted_local``).
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Real-IP")
+
+
+def bearer_token(request: web.Request) -> str | None:
+    """The token of ``Authorization: Bearer <token>``, or None."""
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    value = value.strip()
+    return value if scheme.lower() == "bearer" and value else None
+
+
+def trusted_local(request: web.Request) -> bool:
+    """Loopback, and not relayed by a reverse proxy (whose clients may be anyone)."""
+    if not is_loopback(request.remote or ""):
+        return False
+    return not any(name in request.headers for name in PROXY_HEADERS)
+
+
+async def identify(request: web.Request, ctx: ServerContext) -> users.Caller | None:
+    """The caller a request's token names: a user, the shared ``--api-token``, or None."""
+    token = bearer_token(request)
+    if token is None:
+        return None
+    if ctx.api_token and users.same_secret(token, ctx.api_token):
+        return users.Caller("api-token", users.SHARED_TOKEN_NAME)
+    if ctx.user_tokens is not None:
+        name = await ctx.user_tokens(token)
+        if name is not None:
+            return users.Caller("user", name)
+    return None
+
+
 @web.middleware
 async def api_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """The API serves face photos: loopback only, unless a token is configured and sent."""
+    """The API serves face photos: this PC, or a user's (or the shared) token.
+
+    With TLS on, other PCs are answered on the TLS port only: a token or a face
+    photo must not cross the network in clear. The plain port stays for the boxes.
+    """
     if not request.path.startswith("/api/"):
         return await handler(request)
     ctx = request.app[CTX]
-    source = request.remote or ""
-    token = ctx.api_token
-    with_token = bool(token) and request.headers.get("Authorization", "") == f"Bearer {token}"
-    if not is_loopback(source) and not with_token:
-        if not token:
+    local = trusted_local(request)
+    if not local and ctx.tls_port and not request.secure:
+        return json_response(
+            ingest.error_reply(
+                403,
+                "with TLS on, other PCs use the API over HTTPS only: "
+                f"https://{_host_name(request.headers.get('Host', '')) or '<server>'}"
+                f":{ctx.tls_port}/ (this port takes the boxes' plain HTTP)",
+            ),
+            403,
+        )
+    try:
+        caller = await identify(request, ctx)
+    except Exception as exc:  # the store is down or closing: say so, boxes are unaffected
+        log.warning("cannot check an API token: %s", exc)
+        return json_response(
+            ingest.error_reply(503, "cannot check the API token now: the store is unavailable"),
+            503,
+        )
+    if caller is None and not local:
+        if bearer_token(request) is None and not ctx.api_token and ctx.user_tokens is None:
             return json_response(
                 ingest.error_reply(403, "the API answers this PC only (start with --api-token)"),
                 403,
             )
-        return json_response(ingest.error_reply(401, "missing or wrong API token"), 401)
+        return json_response(
+            ingest.error_reply(
+                401, "missing or wrong API token (`gatewatch users add NAME` on the server)"
+            ),
+            401,
+        )
+    with_token = caller is not None
+    request[users.CALLER] = caller or users.LOOPBACK
     if not with_token and not host_allowed(request, ctx.api_hosts):
         return json_response(
             ingest.error_reply(
@@ -785,6 +849,12 @@ async def api_health(request: web.Request) -> web.Response:
     if ctx.store.writer.last_error:
         body["storage_error"] = ctx.store.writer.last_error
     return json_response(body)
+
+
+async def api_whoami(request: web.Request) -> web.Response:
+    """Who the server takes the caller for: what acknowledgements will record."""
+    caller = users.caller_of(request)
+    return json_response({"user": caller.name, "via": caller.via})
 
 
 async def api_events(request: web.Request) -> web.Response:
@@ -887,6 +957,7 @@ def build_app(ctx: ServerContext) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[json_http_errors, api_guard])
     app[CTX] = ctx
     app.router.add_get("/api/health", api_health)
+    app.router.add_get("/api/whoami", api_whoami)
     app.router.add_get("/api/events", api_events)
     app.router.add_get("/api/events/{event_id}", api_event)
     app.router.add_get("/api/events/{event_id}/raw", api_event_raw)

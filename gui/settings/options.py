@@ -32,6 +32,12 @@ class Settings(LiveOptions):
     api_hosts: Option[list[str]] = Option(
         list[str], [], "extra host names the API answers to (DNS rebinding guard); IPs always"
     )
+    tls_cert = Option(str, "", "TLS certificate (PEM) for the API on the network; empty = no TLS")
+    tls_key = Option(str, "", "the TLS certificate's private key (PEM); empty = in tls_cert")
+    tls_port = Option(int, 9529, "port of the API over TLS (the boxes keep the plain port)")
+    tls_pins: Option[dict[str, str]] = Option(
+        dict[str, str], {}, "servers' certificates this PC accepts: 'host:port' -> 'sha256:...'"
+    )
     log_level = Option(str, "INFO", "logging level of the log file")
     # desktop
     language = Option(str, "", "'en' or 'zh_CN'; empty = from the system locale")
