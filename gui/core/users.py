@@ -105,36 +105,37 @@ def clean_name(name: str) -> str:
 # -- on a connection (the writer's, a reader's, or the users command's) -------------------
 
 
-def add_user(conn: sqlite3.Connection, name: str, at_ms: int | None = None) -> str:
-    """Create ``name`` and return its token: the only time the token exists in clear."""
+def add_user(conn: Any, name: str, at_ms: int | None = None) -> str:
+    """Create ``name`` and return its token: the only time the token exists in clear.
+
+    Portable SQL (SQLite and PostgreSQL): a name taken already is no row returned.
+    """
     name = clean_name(name)
     token = new_token()
     at = at_ms if at_ms is not None else time.time_ns() // 1_000_000
-    try:
-        conn.execute(
-            "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)",
-            (name, hash_token(token), at),
-        )
-    except sqlite3.IntegrityError:
-        raise UserError(
-            f"user {name!r} exists already (remove it first to issue a new token)"
-        ) from None
+    added = conn.execute(
+        "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO NOTHING RETURNING name",
+        (name, hash_token(token), at),
+    ).fetchall()
+    if not added:
+        raise UserError(f"user {name!r} exists already (remove it first to issue a new token)")
     return token
 
 
-def remove_user(conn: sqlite3.Connection, name: str) -> None:
+def remove_user(conn: Any, name: str) -> None:
     """Delete ``name``: its token stops working with the next request, on every receiver."""
     cur = conn.execute("DELETE FROM users WHERE name = ?", (name.strip(),))
     if cur.rowcount == 0:
         raise UserError(f"no user {name.strip()!r}")
 
 
-def list_users(conn: sqlite3.Connection) -> list[User]:
+def list_users(conn: Any) -> list[User]:
     rows = conn.execute("SELECT name, created_at FROM users ORDER BY name").fetchall()
     return [User(str(r[0]), int(r[1])) for r in rows]
 
 
-def user_for_token(conn: sqlite3.Connection, token: str) -> str | None:
+def user_for_token(conn: Any, token: str) -> str | None:
     """The user whose token this is, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
