@@ -17,6 +17,7 @@ import ipaddress
 import re
 import socket
 import ssl
+from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 PREFIX = "sha256:"
@@ -113,6 +114,24 @@ def fetch_certificate(host: str, port: int, timeout: float = 10.0) -> bytes:
 def fetch_fingerprint(host: str, port: int, timeout: float = 10.0) -> str:
     """The server's certificate fingerprint, for the user to confirm (pin on first use)."""
     return fingerprint(fetch_certificate(host, port, timeout))
+
+
+def expected_pin(
+    where: str, presented: str, pins: Mapping[str, str], *, given: str | None = None
+) -> str | None:
+    """The pin that applies to ``where`` (``given`` first, else the stored one), checked.
+
+    Raises ``PinMismatch`` when the server ``presented`` another certificate;
+    None when nothing is pinned yet: first use, the user must confirm.
+    """
+    pinned = given or pins.get(where)
+    if not pinned:
+        return None
+    expected = parse_pin(pinned)
+    found = parse_pin(presented)
+    if found != expected:
+        raise PinMismatch(where, expected, found)
+    return expected
 
 
 def context_trusting(der: bytes) -> ssl.SSLContext:
