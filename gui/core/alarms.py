@@ -225,7 +225,9 @@ def matches_rules(summary: EventSummary, settings: Settings) -> bool:
         min_score is None
         or summary.person_type == PersonType.STRANGER
         or summary.score is None
-        or (scores.percent(summary.score) or 0.0) >= min_score_percent(min_score)
+        # In the box's own scale: the pipeline read its configuration (``score_scale``).
+        or (scores.percent_on(summary.score, summary.score_scale) or 0.0)
+        >= min_score_percent(min_score)
     )
 
 

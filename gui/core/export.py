@@ -278,10 +278,11 @@ def _with_scale(event: dict[str, Any], book: scores.ScaleBook) -> dict[str, Any]
     JSONL stays the API shape; a spreadsheet has no other way to tell 0.93 from 82.05.
     """
     ep_id = (event.get("ep_info") or {}).get("ep_id")
-    config = scores.config_for(book, event.get("dev_sno"), ep_id)
-    scale = scores.event_scale(event.get("score"), config)
+    scale, threshold = scores.context_of(
+        book, event.get("score"), event.get("dev_sno"), ep_id, event.get("source_ip")
+    )
     event["score_scale"] = scale
-    event["score_threshold"] = scores.event_threshold(scale, config)
+    event["score_threshold"] = threshold
     return event
 
 

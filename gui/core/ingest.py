@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
-from gui.core import devices, lenient_json, protocol
+from gui.core import devices, lenient_json, protocol, scores
 from gui.core import warnings as W
 from gui.core.event_rows import Arrival, StoredEvent, store_event, store_face_thumb
 from gui.core.images import decode_image, face_crop_as_is
@@ -269,9 +269,16 @@ def store_job(
     def job(conn: sqlite3.Connection) -> list[StoredEvent]:
         stored = []
         prepared.after_commit.clear()
+        book: scores.ScaleBook | None = None
         for p in prepared.events:
             result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
             if result.outcome != "duplicate":
+                if result.summary.score is not None:
+                    # The box's configured scale, so the live views and the alarm rule
+                    # read the score as the box means it (``gui.core.scores``).
+                    if book is None:
+                        book = scores.scale_book(conn)
+                    result = _with_scale(result, book, arrival.source_ip)
                 if p.face_thumb is not None:
                     store_face_thumb(conn, result.summary.id, p.face_thumb)
                 for hook in hooks:
@@ -292,6 +299,12 @@ def store_job(
         return stored
 
     return job
+
+
+def _with_scale(result: StoredEvent, book: scores.ScaleBook, source_ip: str) -> StoredEvent:
+    s = result.summary
+    scale, threshold = scores.context_of(book, s.score, s.dev_sno, s.ep_id, source_ip)
+    return replace(result, summary=replace(s, score_scale=scale, threshold=threshold))
 
 
 def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str, Any]:

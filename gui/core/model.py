@@ -124,8 +124,14 @@ class DecodedImage:
 
 
 @dataclass(frozen=True, slots=True)
-class EventSummary:
-    """What the live views need to show a freshly stored event: no image bytes."""
+class EventBrief:
+    """One event as a list shows it (the live feed, the wall): no pictures, no raw JSON.
+
+    The one definition of an event's list fields: ``EventSummary`` (what the core
+    announces when it stores an event) is a brief with a few more, and the
+    reader's ``latest_events`` pages are briefs, so the feed and the wall show
+    both without copying fields from one record into another.
+    """
 
     id: int
     received_at: int
@@ -139,11 +145,35 @@ class EventSummary:
     ep_name: str | None
     device_id: str | None
     dev_sno: str | None
+    warning_codes: tuple[str, ...] = ()
+    self_test: bool = False
+    #: The score's scale (``"0-1"``/``"0-100"``) and the box's threshold in it, by the
+    #: rule of ``gui.core.scores`` with the box's configuration when known.
+    score_scale: str | None = None
+    threshold: float | None = None
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.warning_codes)
+
+    @property
+    def name(self) -> str:
+        """Who: the name, else the id."""
+        return self.identity_name or self.identity_id or ""
+
+    @property
+    def device(self) -> str:
+        """Which camera: its name, else its id."""
+        return self.ep_name or self.ep_id or self.device_id or ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventSummary(EventBrief):
+    """What the core announces about a freshly stored event: a brief and where it came from."""
+
     format: str
     path: str
     source_ip: str
-    warning_codes: tuple[str, ...]
     image_kinds: tuple[str, ...]
-    self_test: bool = False
     #: True when this arrival filled in an event that was already stored.
     merged: bool = False

@@ -224,11 +224,28 @@ class Page:
     next: str | None
 
 
+#: Every name of a box configured with the 0–100 scale (``box_aliases.alias``).
+_PERCENT_BOX_ALIASES = (
+    "SELECT a.alias FROM box_aliases a JOIN boxes b ON a.sn = b.sn WHERE b.score_scale = '0-100'"
+)
+
 #: An event's score as a percentage of its own scale (the rule of ``gui.core.scores``):
 #: above 1 it is a 0–100 score; else 0–100 when its box is configured so; else 0–1.
+#: Its box by the identity rules (``scores.config_for``): the licence code, else the
+#: MAC (``0x<12 hex>__``) or licence prefix of ``ep_id``, else, for an event naming
+#: no box, its source address (``ip:<addr>``).
 SCORE_PERCENT = (
-    "(CASE WHEN score > 1 OR dev_sno IN (SELECT a.alias FROM box_aliases a JOIN boxes b"
-    " ON a.sn = b.sn WHERE b.score_scale = '0-100') THEN score ELSE score * 100 END)"
+    "(CASE WHEN score > 1"
+    f" OR dev_sno IN ({_PERCENT_BOX_ALIASES})"
+    " OR (substr(ep_id, 15, 2) = '__' AND 'mac:' || lower(substr(ep_id, 3, 12))"
+    f" IN ({_PERCENT_BOX_ALIASES}))"
+    " OR ((dev_sno IS NULL OR dev_sno = '') AND ep_id LIKE '%\\_\\_%' ESCAPE '\\'"
+    f" AND EXISTS ({_PERCENT_BOX_ALIASES}"
+    " AND substr(ep_id, 1, length(a.alias) + 2) = a.alias || '__'))"
+    " OR ((dev_sno IS NULL OR dev_sno = '') AND (ep_id IS NULL OR ep_id NOT LIKE"
+    " '%\\_\\_%' ESCAPE '\\')"
+    f" AND 'ip:' || source_ip IN ({_PERCENT_BOX_ALIASES}))"
+    " THEN score ELSE score * 100 END)"
 )
 
 #: A score range matching fewer rows than this is read through ``events_by_score``.

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gui.core import event_rows, query, scores
+from gui.core.model import EventBrief
 
 if TYPE_CHECKING:
     from gui.core.alarms import Alarm
@@ -28,29 +29,6 @@ if TYPE_CHECKING:
     from gui.core.stats import Stats
     from gui.core.store import Store
     from gui.core.verdicts import Verdict
-
-
-@dataclass(frozen=True, slots=True)
-class EventBrief:
-    """One event as a list shows it (the live feed, the wall): no pictures, no raw JSON."""
-
-    id: int
-    received_at: int
-    timestamp: int | None
-    identity_id: str | None
-    identity_name: str | None
-    person_type: int | None
-    score: float | None
-    want_action: str | None
-    ep_id: str | None
-    ep_name: str | None
-    device_id: str | None
-    dev_sno: str | None
-    warning_count: int
-    self_test: bool
-    #: The score's scale (``"0-1"``/``"0-100"``) and the box's threshold in it (``scores``).
-    score_scale: str | None = None
-    threshold: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,11 +197,11 @@ class Reader(Protocol):
 
 _HISTORY_COLUMNS = (
     "id, ts, identity_name, identity_id, person_type, score, coalesce(ep_name, ep_id, device_id),"
-    " dev_sno, warning_codes, pinned, ep_id"
+    " dev_sno, warning_codes, pinned, ep_id, source_ip"
 )
 _BRIEF_COLUMNS = (
     "id, received_at, timestamp, identity_id, identity_name, person_type, score, want_action,"
-    " ep_id, ep_name, device_id, dev_sno, warning_codes, self_test"
+    " ep_id, ep_name, device_id, dev_sno, warning_codes, self_test, source_ip"
 )
 
 
@@ -257,14 +235,12 @@ class StoreReader:
         for r in self._conn().execute(sql, [*params, limit]):
             (event_id, received_at, timestamp, identity_id, identity_name, person_type,
              score, want_action, ep_id, ep_name, device_id, dev_sno, codes,
-             self_test) = tuple(r)  # fmt: skip
-            config = scores.config_for(book, dev_sno, ep_id)
-            scale = scores.event_scale(score, config)
+             self_test, source_ip) = tuple(r)  # fmt: skip
+            scale, threshold = scores.context_of(book, score, dev_sno, ep_id, source_ip)
             out.append(EventBrief(
                 event_id, received_at, timestamp, identity_id, identity_name, person_type,
                 score, want_action, ep_id, ep_name, device_id, dev_sno,
-                len((codes or "").split()), bool(self_test),
-                scale, scores.event_threshold(scale, config),
+                tuple((codes or "").split()), bool(self_test), scale, threshold,
             ))  # fmt: skip
         return out
 
@@ -296,13 +272,11 @@ class StoreReader:
         book = scores.scale_book(self._conn())
         for r in raw[:limit]:
             (event_id, ts, name, identity_id, person_type, score, camera, box, warnings,
-             pinned, ep_id) = tuple(r)[:11]  # fmt: skip
-            config = scores.config_for(book, box, ep_id)
-            scale = scores.event_scale(score, config)
+             pinned, ep_id, source_ip) = tuple(r)[:12]  # fmt: skip
+            scale, threshold = scores.context_of(book, score, box, ep_id, source_ip)
             rows.append(HistoryItem(
                 event_id, ts, name, identity_id, person_type, score, camera, box, warnings or "",
-                bool(pinned), query.sort_key(r, sort), scale,
-                scores.event_threshold(scale, config),
+                bool(pinned), query.sort_key(r, sort), scale, threshold,
             ))  # fmt: skip
         return EventPage(rows, len(raw) > limit)
 

@@ -78,17 +78,50 @@ def scale_book(conn: sqlite3.Connection) -> ScaleBook:
     return book
 
 
-def config_for(book: ScaleBook, dev_sno: str | None, ep_id: str | None) -> BoxScale | None:
-    """The configuration of the box an event names (by licence code or ``ep_id`` prefix)."""
+def config_for(
+    book: ScaleBook, dev_sno: str | None, ep_id: str | None, source_ip: str | None = None
+) -> BoxScale | None:
+    """The configuration of the box an event names, by the identity rules (``identity``).
+
+    The licence code (``dev_sno``), else the box the ``ep_id`` prefix names (its
+    MAC from V2R6 on; the licence code when the event has no ``dev_sno``), else —
+    for an event naming no box at all (SE3 real-time pushes, WebSocket events) —
+    the box its source address is.
+    ``query.SCORE_PERCENT`` is the same rule in SQL.
+    """
     if not book:
         return None
+    named = False
     if dev_sno and dev_sno.strip():
+        named = True
         hit = book.get(str(dev_sno).strip())
         if hit is not None:
             return hit
     key = identity.ep_id_key(ep_id)
-    if key is not None:
+    if key is not None and (key[0] == "mac" or not named):
+        named = True
         alias = identity.alias_of(*key)
-        if alias is not None:
-            return book.get(alias)
+        if alias is not None and alias in book:
+            return book[alias]
+    if not named and source_ip:
+        return book.get(f"ip:{source_ip}")
     return None
+
+
+def percent_on(score: float | None, scale: str | None) -> float | None:
+    """``score`` as a percentage when its scale is already known (an event's ``score_scale``)."""
+    if score is None:
+        return None
+    if scale is None:
+        return percent(score)
+    return score if scale == SCALE_PERCENT else score * 100
+
+
+def context_of(
+    book: ScaleBook, score: float | None, dev_sno: str | None, ep_id: str | None,
+    source_ip: str | None = None,
+) -> tuple[str | None, float | None]:  # fmt: skip
+    """``(scale, threshold)`` of one event, its box's configuration looked up in ``book``."""
+    config = config_for(book, dev_sno, ep_id, source_ip)
+    scale = event_scale(score, config)
+    return scale, event_threshold(scale, config)

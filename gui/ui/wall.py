@@ -49,8 +49,8 @@ from PySide6.QtWidgets import (
 
 from gui.core import overlay, scores
 from gui.core.messages import EventStored
-from gui.core.model import EventSummary
-from gui.core.reader import EventBrief, Reader
+from gui.core.model import EventBrief, EventSummary
+from gui.core.reader import Reader
 from gui.ui.alarms.banner import AlarmBanner, camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.background import BackgroundWork
@@ -92,11 +92,13 @@ class WallItem:
     score: float | None
     device: str | None
     time: int
-    #: The score's scale, ``"0-1"`` or ``"0-100"`` (``gui.core.scores``).
+    #: The score's scale, ``"0-1"`` or ``"0-100"``, and the box's threshold in it.
     score_scale: str | None = None
+    threshold: float | None = None
 
     @classmethod
     def from_brief(cls, e: EventBrief) -> WallItem:
+        """A listed event or a fresh arrival (an ``EventSummary`` is a brief too)."""
         return cls(
             id=e.id,
             name=e.identity_name,
@@ -106,27 +108,19 @@ class WallItem:
             device=e.ep_name or e.ep_id or e.device_id or e.dev_sno,
             time=e.timestamp if e.timestamp is not None else e.received_at,
             score_scale=e.score_scale,
-        )
-
-    @classmethod
-    def from_summary(cls, s: EventSummary) -> WallItem:
-        return cls(
-            id=s.id,
-            name=s.identity_name,
-            identity_id=s.identity_id,
-            person_type=s.person_type,
-            score=s.score,
-            device=s.ep_name or s.ep_id or s.device_id or s.dev_sno,
-            time=s.timestamp if s.timestamp is not None else s.received_at,
-            score_scale=scores.event_scale(s.score),
+            threshold=e.threshold,
         )
 
 
-def item_of_event(event: dict[str, Any]) -> WallItem:
-    """A stored event (``load_event``'s JSON) as the wall shows it."""
+def item_of_event(event: dict[str, Any], box: dict[str, Any] | None = None) -> WallItem:
+    """A stored event (``load_event``'s JSON) as the wall shows it.
+
+    ``box`` is ``Reader.event_box(event)``: the box's scale and threshold for the score.
+    """
     ep = event.get("ep_info") or {}
     device = ep.get("ep_name") or ep.get("ep_id") or ep.get("device_id") or event.get("dev_sno")
     ts = event.get("timestamp")
+    context = (box or {}).get("score") or {}
     return WallItem(
         id=int(event["id"]),
         name=event.get("identity_name"),
@@ -135,7 +129,8 @@ def item_of_event(event: dict[str, Any]) -> WallItem:
         score=event.get("score"),
         device=device,
         time=int(ts if ts is not None else event.get("received_at") or 0),
-        score_scale=scores.event_scale(event.get("score")),
+        score_scale=context.get("scale") or scores.event_scale(event.get("score")),
+        threshold=context.get("threshold"),
     )
 
 
@@ -192,7 +187,7 @@ def load_wall_images(
     out = WallImages(event_id)
     event = reader.event(event_id)
     if event is not None:
-        out.item = item_of_event(event)
+        out.item = item_of_event(event, reader.event_box(event))
         found = reader.image(event_id, "spot_pic")
         scene = _decode(found.data) if found else None
         box = event.get("face_box")
@@ -630,7 +625,7 @@ class WallWindow(QWidget):
         """A freshly stored event (the bridge's signal)."""
         if summary.self_test or summary.merged:
             return
-        item = WallItem.from_summary(summary)
+        item = WallItem.from_brief(summary)
         self._recent.appendleft(item)
         if summary.id == self._alarm_event_id:
             self._alarm_item = item
@@ -730,7 +725,7 @@ class WallWindow(QWidget):
         if colour != self._kind_colour:
             self._kind_colour = colour
             set_ink(self.kind, colour)
-        score = format_score_of(item.score, item.score_scale)
+        score = format_score_of(item.score, item.score_scale, item.threshold)
         self.score.setText(self.tr("score %1").replace("%1", score))
         self.device.setText(item.device or "")
         self.when.setText(format_tile_time(item.time))

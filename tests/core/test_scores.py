@@ -154,3 +154,72 @@ def test_a_box_sending_both_scales_is_judged_per_event(tmp_path: Path) -> None:
         assert (context(low)["threshold"], context(low)["threshold_source"]) == (80, "configured")
     finally:
         s.close()
+
+
+def _add_from(store: Store, events: list[dict[str, object]], source_ip: str) -> list[object]:
+    """Like ``history_data.add`` from another address; returns the stored summaries."""
+    import json
+
+    from gui.core import ingest
+    from gui.core.event_rows import Arrival
+
+    path = "/EventServer/api/HistoryEvent"
+    parsed = ingest.parse_body(json.dumps(events).encode(), "application/json", None)
+    prepared = ingest.prepare(parsed, path=path, received_at=1_700_000_000_000)
+    stored = store.write_sync(
+        ingest.store_job(prepared, Arrival(1_700_000_000_000, source_ip, path))
+    )
+    return [s.summary for s in stored]
+
+
+@pytest.fixture
+def named_three_ways(tmp_path: Path) -> Iterator[Store]:
+    """Box BOX-Q, configured 0–100, named by licence, by MAC in ``ep_id`` and by address.
+
+    Its first event names it twice (licence and MAC), so the identity rules link
+    both; later events name it by the MAC only, by a licence-prefixed ``ep_id``
+    only, and not at all (keyless, from its address). Each sends a 0.9: on a 0–100
+    box that is 0.9 %, not 90 %.
+    """
+    s = make_store(tmp_path)
+    ip = "10.9.9.9"
+    mac_cam = {"ep_id": "0xe0a509261422__10.0.0.5"}
+    _add_from(s, [event(1, dev_sno="BOX-Q", score=82.05, ep_info=mac_cam)], ip)
+    s.write_sync(lambda conn: devices.set_score_config(conn, "BOX-Q", scale=PCT, threshold=80))
+    mac_only, prefix_only, keyless = event(2, score=0.9), event(3, score=0.9), event(4, score=0.9)
+    for ev in (mac_only, prefix_only, keyless):
+        ev.pop("dev_sno", None)
+    mac_only["ep_info"] = {"ep_id": "0xE0A509261422__10.0.0.6"}
+    prefix_only["ep_info"] = {"ep_id": "BOX-Q__10.0.0.7"}
+    keyless["ep_info"] = {"ep_id": "gate-9"}
+    s.summaries = _add_from(s, [mac_only, prefix_only, keyless], ip)  # type: ignore[attr-defined]
+    # The same 0.9 from a box nobody configured stays a 0–1 similarity (90 %).
+    _add_from(s, [event(5, dev_sno="BOX-U", score=0.9, ep_info={"ep_id": "BOX-U__1"})], "10.8.8.8")
+    yield s
+    s.close()
+
+
+def test_percent_filter_finds_the_boxs_scale_by_every_name(named_three_ways: Store) -> None:
+    """Issue 13: the % filter resolves the box like the identity rules, not by dev_sno only."""
+    reader = StoreReader(named_three_ways)
+    assert names(reader, query.EventFilter(score_pct_min=80)) == {"id-001", "id-005"}
+    assert names(reader, query.EventFilter(score_pct_max=1)) == {"id-002", "id-003", "id-004"}
+    # The lists read the same box configuration for the same events.
+    rows = {r.identity_id: r for r in reader.events_page(query.EventFilter(), limit=10).rows}
+    for ident in ("id-002", "id-003", "id-004"):
+        assert (rows[ident].score_scale, rows[ident].threshold) == (PCT, 80)
+    assert (rows["id-005"].score_scale, rows["id-005"].threshold) == (UNIT, None)
+    briefs = {b.identity_id: b for b in reader.latest_events(10)}
+    assert briefs["id-004"].score_scale == PCT and briefs["id-005"].score_scale == UNIT
+
+
+def test_live_arrivals_carry_the_boxs_configured_scale(named_three_ways: Store) -> None:
+    """What the core announces (and the alarm rule reads) is in the box's configured scale."""
+    summaries = named_three_ways.summaries  # type: ignore[attr-defined]
+    assert [(s.score_scale, s.threshold) for s in summaries] == [(PCT, 80)] * 3
+    settings = Settings()
+    settings.alarm_person_types = [1]
+    settings.alarm_min_score = 0.8
+    # 0.9 on a 0–100 box is far below 80 %: no alarm; the same 0.9 read as 0–1 would raise.
+    assert not any(alarms.matches_rules(s, settings) for s in summaries)
+    assert alarms.matches_rules(make_summary(person_type=1, score=0.9), settings)

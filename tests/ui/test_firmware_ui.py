@@ -90,3 +90,27 @@ def test_devices_page_one_row_per_box_with_its_names(rig: Any, qtbot: Any) -> No
     panel.resize(1500, 500)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     panel.grab().save(str(SCREENSHOTS / "firmware_devices.png"))
+
+
+def test_feed_shows_live_scores_in_the_boxs_configured_scale_with_its_threshold(
+    window: Any, core: Any, qtbot: Any
+) -> None:
+    """Issue 13: a live arrival is read with its box's configuration, threshold included."""
+    from gui.core import devices
+    from gui.ui.views.words import format_score_of
+
+    first = P.v1_without_version(P.now_ms(), dev_sno="BOX-CONF")
+    first["person_type"] = 1
+    _post(core, "/EventServer/api/HistoryEvent", first)
+    store = core.thread.receiver.store
+    assert store.write_sync(
+        lambda c: devices.set_score_config(c, "BOX-CONF", scale="0-100", threshold=75.0)
+    )
+    later = P.v1_without_version(P.now_ms() + 1000, dev_sno="BOX-CONF")
+    later.update(person_type=1, score=0.9, identity_id="conf-2")
+    event_id = _post(core, "/EventServer/api/HistoryEvent", later)
+    qtbot.waitUntil(lambda: window.feed_model.row_of(event_id) is not None, timeout=5000)
+    row = window.feed_model.row_at(window.feed_model.row_of(event_id))
+    # Straight from the core's announcement: 0.9 on a box configured 0–100, not "0.90 / 1".
+    assert (row.score_scale, row.threshold) == ("0-100", 75.0)
+    assert format_score_of(row.score, row.score_scale, row.threshold) == "0.90 / 100 (≥75)"

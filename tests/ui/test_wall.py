@@ -137,3 +137,13 @@ def test_covers_the_whole_screen_even_without_a_window_manager(wall: Any) -> Non
     with mock.patch.object(type(wall), "showFullScreen", lambda self: self.show()):
         wall.enter()
     assert wall.size() == wall.screen().geometry().size()
+
+
+def test_wall_shows_the_score_with_the_boxs_threshold(rig: Any, wall: Any, qtbot: Any) -> None:
+    """Issue 13: the wall's score is in the box's scale with the threshold it uses."""
+    from tests.core import firmware_payloads as P
+
+    reply = rig.client.post_json("/EventServer/api/RealTimeEvent", P.v6_ws(now_ms()))
+    assert reply.status == 200, reply.body[:300]
+    qtbot.waitUntil(lambda: "82.05" in wall.score.text())
+    assert wall.score.text().endswith("82.05 / 100 (≥82)")

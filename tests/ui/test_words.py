@@ -59,3 +59,7 @@ def test_score_shown_with_its_scale() -> None:
     assert format_score_of(0.93, "0-1") == "0.93 / 1"
     assert format_score_of(82.05, "0-100") == "82.05 / 100"
     assert format_score_of(None, "0-100") == "—"
+    # With the threshold the box compares it with, in the same scale.
+    assert format_score_of(82.05, "0-100", 82.0) == "82.05 / 100 (≥82)"
+    assert format_score_of(0.93, "0-1", 0.55) == "0.93 / 1 (≥0.55)"
+    assert format_score_of(None, "0-1", 0.55) == "—"

@@ -97,7 +97,7 @@ class HistoryModel(QAbstractTableModel):
         if column == "type":
             return person_type_word(r.person_type)
         if column == "score":
-            return format_score_of(r.score, r.score_scale)
+            return format_score_of(r.score, r.score_scale, r.threshold)
         if column == "camera":
             return r.camera or ""
         if column == "box":

@@ -220,7 +220,7 @@ class HistoryPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         for column, width in (("time", 170), ("name", 140), ("identity_id", 140), ("type", 90),
-                              ("score", 100), ("camera", 180), ("box", 120)):  # fmt: skip
+                              ("score", 140), ("camera", 180), ("box", 120)):  # fmt: skip
             self.table.setColumnWidth(COLUMNS.index(column), width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import collections
 import logging
 import time
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -31,10 +30,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QPixmap
 
-from gui.core import scores
 from gui.core.messages import EventStored, FaceThumbReady
-from gui.core.model import EventSummary
-from gui.core.reader import EventBrief, Reader
+from gui.core.model import EventBrief, EventSummary
+from gui.core.reader import Reader
 from gui.ui import plain
 from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_fitted
@@ -49,51 +47,9 @@ THUMB_CACHE_SIZE = 256
 BATCH_MS = 40
 
 
-@dataclass(frozen=True, slots=True)
-class FeedRow:
-    id: int
-    received_at: int
-    timestamp: int | None
-    identity_id: str | None
-    identity_name: str | None
-    person_type: int | None
-    score: float | None
-    want_action: str | None
-    ep_id: str | None
-    ep_name: str | None
-    device_id: str | None
-    warning_count: int
-    #: The score's scale, ``"0-1"`` or ``"0-100"`` (``gui.core.scores``).
-    score_scale: str | None = None
-
-    @classmethod
-    def from_summary(cls, s: EventSummary) -> FeedRow:
-        return cls(
-            s.id, s.received_at, s.timestamp, s.identity_id, s.identity_name, s.person_type,
-            s.score, s.want_action, s.ep_id, s.ep_name, s.device_id, len(s.warning_codes),
-            scores.event_scale(s.score),
-        )  # fmt: skip
-
-    @classmethod
-    def from_brief(cls, e: EventBrief) -> FeedRow:
-        return cls(
-            e.id, e.received_at, e.timestamp, e.identity_id, e.identity_name, e.person_type,
-            e.score, e.want_action, e.ep_id, e.ep_name, e.device_id, e.warning_count,
-            e.score_scale,
-        )  # fmt: skip
-
-    @property
-    def name(self) -> str:
-        return self.identity_name or self.identity_id or ""
-
-    @property
-    def device(self) -> str:
-        return self.ep_name or self.ep_id or self.device_id or ""
-
-
-def fetch_feed_rows(reader: Reader, *, before_id: int | None, limit: int) -> list[FeedRow]:
+def fetch_feed_rows(reader: Reader, *, before_id: int | None, limit: int) -> list[EventBrief]:
     """A page of feed rows, newest arrival first (a primary-key range scan)."""
-    return [FeedRow.from_brief(e) for e in reader.latest_events(limit, before_id=before_id)]
+    return reader.latest_events(limit, before_id=before_id)
 
 
 def _decode_thumb(reader: Reader, event_id: int, size: int) -> QImage | None:
@@ -106,7 +62,7 @@ def _decode_thumb(reader: Reader, event_id: int, size: int) -> QImage | None:
 
 
 class FeedModel(QAbstractListModel):
-    """Newest-first events; one row each. ``RowRole`` gives the ``FeedRow``."""
+    """Newest-first events; one row each. ``RowRole`` gives the ``EventBrief``."""
 
     RowRole = Qt.ItemDataRole.UserRole + 1
     ThumbRole = Qt.ItemDataRole.UserRole + 2
@@ -130,8 +86,8 @@ class FeedModel(QAbstractListModel):
         self._work = work
         self.max_rows = max_rows
         self.colours = colours or {}
-        self._rows: list[FeedRow] = []
-        self._index: dict[int, FeedRow] = {}
+        self._rows: list[EventBrief] = []
+        self._index: dict[int, EventBrief] = {}
         self._exhausted = False  # no older rows in the store
         self._fetching = False
         self._following = True
@@ -227,7 +183,7 @@ class FeedModel(QAbstractListModel):
             self._fetching = False
         log.warning("feed read failed: %s", exc)
 
-    def _replace(self, rows: list[FeedRow], generation: int, limit: int) -> None:
+    def _replace(self, rows: list[EventBrief], generation: int, limit: int) -> None:
         if generation != self._generation:
             return
         self.beginResetModel()
@@ -241,7 +197,7 @@ class FeedModel(QAbstractListModel):
         self._set_pending(0)
         self.loaded.emit()
 
-    def _append_page(self, rows: list[FeedRow], generation: int, limit: int) -> None:
+    def _append_page(self, rows: list[EventBrief], generation: int, limit: int) -> None:
         if generation != self._generation:
             return
         self._fetching = False
@@ -301,13 +257,13 @@ class FeedModel(QAbstractListModel):
         """Apply the queued arrivals now: merged rows update in place, new ones go on top."""
         self._batch_timer.stop()
         items, self._incoming = self._incoming, []
-        fresh: dict[int, FeedRow] = {}
+        fresh: dict[int, EventBrief] = {}
         for summary in items:
             if summary.id in self._index:
-                self._update_row(FeedRow.from_summary(summary))
+                self._update_row(summary)
                 continue
             if summary.id in fresh:
-                fresh[summary.id] = FeedRow.from_summary(summary)
+                fresh[summary.id] = summary
                 continue
             if summary.merged or not self._loaded:
                 continue  # not held / the first page read will include it
@@ -316,7 +272,7 @@ class FeedModel(QAbstractListModel):
             if not self._following:
                 self._set_pending(self._pending + 1)
                 continue
-            fresh[summary.id] = FeedRow.from_summary(summary)
+            fresh[summary.id] = summary
         if not fresh:
             return
         rows = sorted(fresh.values(), key=lambda r: r.id, reverse=True)
@@ -335,7 +291,7 @@ class FeedModel(QAbstractListModel):
             self.endRemoveRows()
             self._exhausted = False
 
-    def _update_row(self, row: FeedRow) -> None:
+    def _update_row(self, row: EventBrief) -> None:
         i = self._row_of(row.id)
         if i is None:
             return
@@ -363,7 +319,7 @@ class FeedModel(QAbstractListModel):
     def row_of(self, event_id: int) -> int | None:
         return self._row_of(event_id)
 
-    def row_at(self, row: int) -> FeedRow | None:
+    def row_at(self, row: int) -> EventBrief | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def set_colours(self, colours: dict[str, str]) -> None:
@@ -378,7 +334,7 @@ class FeedModel(QAbstractListModel):
         """The cached thumbnail, or None while it loads (loading starts here)."""
         return self._thumb(event_id)
 
-    def colour_of(self, row: FeedRow) -> str:
+    def colour_of(self, row: EventBrief) -> str:
         colour = self._colour_cache.get(row.person_type)
         if colour is None:
             colour = words.person_type_colour(row.person_type, self.colours)

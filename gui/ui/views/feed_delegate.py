@@ -14,8 +14,9 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, Q
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from gui.core.model import EventBrief
 from gui.ui import i18n
-from gui.ui.models.feed import FeedModel, FeedRow
+from gui.ui.models.feed import FeedModel
 from gui.ui.views import words
 
 ROW_HEIGHT = 64
@@ -127,7 +128,7 @@ class FeedDelegate(QStyledItemDelegate):
         painter: QPainter,
         rect: QRect,
         option: QStyleOptionViewItem,
-        row: FeedRow,
+        row: EventBrief,
         pixmap: QPixmap | None,
         colour: QColor,
     ) -> None:
@@ -160,7 +161,7 @@ class FeedDelegate(QStyledItemDelegate):
         painter: QPainter,
         rect: QRect,
         option: QStyleOptionViewItem,
-        row: FeedRow,
+        row: EventBrief,
         colour: QColor,
         word: str,
         selected: bool,
@@ -193,7 +194,7 @@ class FeedDelegate(QStyledItemDelegate):
 
         # right column: time and score
         time_text = words.format_feed_time(row.timestamp or row.received_at)
-        score_text = words.format_score_of(row.score, row.score_scale)
+        score_text = words.format_score_of(row.score, row.score_scale, row.threshold)
         painter.setFont(small)
         painter.setPen(text_colour)
         time_w = max(fm_small.horizontalAdvance(time_text), fm_small.horizontalAdvance(score_text))

@@ -126,15 +126,20 @@ def format_score(score: float | None) -> str:
     return f"{score:.2f}"
 
 
-def format_score_of(score: float | None, scale: str | None) -> str:
-    """A score with its scale, short enough for a list: ``0.93 / 1``, ``82.05 / 100``."""
+def format_score_of(
+    score: float | None, scale: str | None, threshold: float | None = None
+) -> str:
+    """A score with its scale and the box's threshold, short enough for a list:
+    ``0.93 / 1``, ``82.05 / 100 (≥82)`` — never a bare number of unknown unit."""
     text = format_score(score)
     if score is None:
         return text
     if scale == "0-100":
-        return f"{text} / 100"
-    if scale == "0-1":
-        return f"{text} / 1"
+        text = f"{text} / 100"
+    elif scale == "0-1":
+        text = f"{text} / 1"
+    if threshold is not None:
+        text += f" (≥{format_threshold(threshold)})"
     return text
 
 
