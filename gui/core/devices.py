@@ -317,6 +317,7 @@ def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arriva
         stored = json.loads(row[0]) if row and row[0] else {}
         stored["cameras"] = [c.to_json() for c in parsed.cameras]
         stored["camera_report_variant"] = parsed.variant
+        stored["camera_inferred"] = [i.to_json() for i in parsed.inferred]
         conn.execute(
             "UPDATE boxes SET health = ? WHERE sn = ?", (json.dumps(stored, ensure_ascii=False), sn)
         )
@@ -510,6 +511,8 @@ def list_devices(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
                 "report_variant": state.get("variant"),
                 "status": state.get("status"),
                 "metrics": state.get("metrics") or {},
+                # Readings by a rule the vendor's docs do not state (``health.Inference``).
+                "inferred": [*(state.get("inferred") or []), *(state.get("camera_inferred") or [])],
                 "score": score_context(
                     {"score_max": score_max, "score_scale": score_scale, "threshold": threshold}
                 ),

@@ -19,7 +19,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["VARIANTS", "CameraState", "HealthReport", "normalise_report", "parse_size"]
+__all__ = [
+    "INFERRED_CODE", "VARIANTS", "CameraState", "HealthReport", "Inference", "normalise_report",
+    "parse_size",
+]
 
 #: Variant names, in FIRMWARE_VARIANTS.md §5 order.
 VARIANTS = (
@@ -51,6 +54,25 @@ class CameraState:
         return {k: getattr(self, k) for k in self.__slots__}
 
 
+#: The stable code of a reading the vendor's docs do not state but this module infers.
+INFERRED_CODE = "inferred_mapping"
+
+
+@dataclass(frozen=True, slots=True)
+class Inference:
+    """A value read by a rule the vendor's docs do not state (for someone to confirm).
+
+    Shown beside the reading so an installer knows it may be wrong; README lists them.
+    """
+
+    field: str
+    message: str
+    code: str = INFERRED_CODE
+
+    def to_json(self) -> dict[str, str]:
+        return {"code": self.code, "field": self.field, "message": self.message}
+
+
 @dataclass(frozen=True, slots=True)
 class HealthReport:
     """A report as understood: ``keys`` are the names the box gave itself (kind, value)."""
@@ -63,6 +85,8 @@ class HealthReport:
     metrics: dict[str, Any]
     cameras: tuple[CameraState, ...]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    #: Readings made by an inferred rule (``Inference``), empty when none was needed.
+    inferred: tuple[Inference, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The normalised part (the raw report is stored separately)."""
@@ -74,6 +98,7 @@ class HealthReport:
             "status": self.status,
             "metrics": self.metrics,
             "cameras": [c.to_json() for c in self.cameras],
+            "inferred": [i.to_json() for i in self.inferred],
         }
 
 
@@ -426,6 +451,41 @@ def _cameras(variant: str, report: dict[str, Any]) -> tuple[CameraState, ...]:
 # ---------------------------------------------------------------- entry point
 
 
+def _inferences(variant: str, report: dict[str, Any]) -> tuple[Inference, ...]:
+    """The inferred rules this report needed (see ``_used_fraction`` and ``_SYNC_CODES``)."""
+    out: list[Inference] = []
+    if variant == "v2r1":
+        ext = _dict(report.get("gateway_ext_data"))
+        for used_key, size_key in (("memory_use", "memory_size"), ("disk_use", "disk_size")):
+            used, total = _num(ext.get(used_key)), _num(ext.get(size_key))
+            if used is None or used <= 1:
+                continue  # a 0–1 fraction: what the other variants send, nothing inferred
+            if total and used <= total:
+                how = f"read as GB used of {size_key} ({used:g} of {total:g} GB)"
+            elif used <= 100:
+                how = f"read as a percent ({used:g} %)"
+            else:
+                continue  # not read at all
+            out.append(Inference(
+                f"gateway_ext_data.{used_key}",
+                f"{used_key} has no documented unit; {how} (inferred)",
+            ))  # fmt: skip
+    elif variant == "device_sync":
+        codes = sorted({
+            text for e in _list(report.get("deviceList")) if isinstance(e, dict)
+            for text in [_text(e.get("epStatus"))]
+            if text is not None and text.lower() not in _STATUS_WORDS and text in _SYNC_CODES
+        })  # fmt: skip
+        if codes:
+            read = ", ".join(f'"{c}" as {_SYNC_CODES[c]}' for c in codes)
+            out.append(Inference(
+                "deviceList[].epStatus",
+                f"epStatus codes are not documented (the table says online/offline, the"
+                f" example sends \"1\"); read {read} (inferred)",
+            ))  # fmt: skip
+    return tuple(out)
+
+
 def normalise_report(report: dict[str, Any]) -> HealthReport:
     """Understand one report of any documented variant; never raises on odd values."""
     variant = detect_variant(report)
@@ -450,4 +510,5 @@ def normalise_report(report: dict[str, Any]) -> HealthReport:
         metrics=metrics,
         cameras=_cameras(variant, report),
         raw=report,
+        inferred=_inferences(variant, report),
     )

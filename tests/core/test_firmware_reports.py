@@ -138,6 +138,43 @@ def test_device_sync_camera_list(client: Client) -> None:
     assert the_box(client)["sn"] == P.LICENCE
 
 
+def test_inferred_readings_are_said_so(client: Client) -> None:
+    """Issue 13: what the vendor's docs don't state (V2R1 sizes above 1 read as GB, the
+    device list's epStatus codes) is read, and flagged ``inferred_mapping`` with its field."""
+    post_report(client, "/MonitorServer/api/SophonFogStatus", P.report_v2r1())
+    [note] = the_box(client)["inferred"]
+    assert (note["code"], note["field"]) == (health.INFERRED_CODE, "gateway_ext_data.disk_use")
+    assert "GB" in note["message"] and "inferred" in note["message"]
+    post_report(client, "/box/device/sync", P.report_device_sync())
+    system, note = the_box(client)["inferred"]  # the camera list is kept beside the report
+    assert system["field"] == "gateway_ext_data.disk_use"
+    assert (note["code"], note["field"]) == ("inferred_mapping", "deviceList[].epStatus")
+    assert '"1" as online' in note["message"]
+
+
+@pytest.mark.parametrize(
+    ("ext", "fields"),
+    [
+        ({"memory_use": 0.5, "memory_size": 4, "disk_use": 0.2, "disk_size": 32}, []),
+        ({"memory_use": 3, "memory_size": 4}, ["gateway_ext_data.memory_use"]),
+        ({"disk_use": 40, "disk_size": 32}, ["gateway_ext_data.disk_use"]),  # percent reading
+        ({"disk_use": 400, "disk_size": 32}, []),  # not read at all, nothing inferred
+    ],
+)
+def test_v2r1_sizes_are_flagged_only_when_inferred(
+    ext: dict[str, Any], fields: list[str]
+) -> None:
+    report = P.report_v2r1()
+    report["gateway_ext_data"] = {"cpu_use": 35, **ext}
+    parsed = health.normalise_report(report)
+    assert [i.field for i in parsed.inferred] == fields
+    words = {"online", "offline"}
+    sync = P.report_device_sync()
+    for e in sync["deviceList"]:
+        e["epStatus"] = words.pop() if words else "online"
+    assert health.normalise_report(sync).inferred == ()  # words need no inference
+
+
 def test_every_variant_is_recognised_by_its_keys() -> None:
     built = {
         "v2r1": P.report_v2r1(), "flat": P.report_flat(), "nested": P.report_nested(),

@@ -114,3 +114,20 @@ def test_feed_shows_live_scores_in_the_boxs_configured_scale_with_its_threshold(
     # Straight from the core's announcement: 0.9 on a box configured 0–100, not "0.90 / 1".
     assert (row.score_scale, row.threshold) == ("0-100", 75.0)
     assert format_score_of(row.score, row.score_scale, row.threshold) == "0.90 / 100 (≥75)"
+
+
+def test_devices_page_says_which_readings_are_inferred(rig: Any, qtbot: Any) -> None:
+    from PySide6.QtCore import Qt
+
+    from gui.ui.installer.devices import DevicesPanel
+
+    panel = DevicesPanel(rig.bridge, rig.settings)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert rig.client.post_json("/DeviceStatus", P.report_v2r1()).status == 200
+    model = panel.model
+    qtbot.waitUntil(lambda: model.row_of(P.LICENCE) is not None, timeout=5000)
+    index = model.index(model.row_of(P.LICENCE), model.COLUMNS.index("health"))
+    assert "disk 25%" in index.data() and index.data().endswith("1 inferred")
+    tip = index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "disk_use has no documented unit" in tip and "(inferred)" in tip

@@ -92,6 +92,7 @@ def load(reader: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str
         rows.append({
             "kind": "box", "key": box["sn"], "name": box.get("name") or box["sn"],
             "aliases": box.get("aliases") or [], "metrics": box.get("metrics") or {},
+            "inferred": box.get("inferred") or [],
             "score": box.get("score") or {},
             "ip": " ".join(box.get("ips") or []) or box.get("source_ip"), "type": tr("box"),
             "status": box.get("status") or (health or {}).get("gateway_status"),
@@ -270,7 +271,11 @@ class DevicesModel(ListTableModel):
                 return ""
             if col == "health":
                 if row.get("metrics") or row.get("score", {}).get("scale"):
-                    return metrics_text(row["metrics"], row.get("score"))
+                    text = metrics_text(row["metrics"], row.get("score"))
+                    if row.get("inferred"):
+                        # Read by a rule the vendor's docs do not state: say so (tooltip: which).
+                        text += " · " + tr("{n} inferred").format(n=len(row["inferred"]))
+                    return text
                 return health_text(row["health"])
             value = row.get(col)
             return "" if value is None else str(value)
@@ -294,6 +299,8 @@ class DevicesModel(ListTableModel):
                 return plain.tooltip(self.status_tooltip(row))
             if col == "traffic":
                 return plain.tooltip(str(row["reason"] or tr("Events arrive.")))
+            if col == "health" and row.get("inferred"):
+                return plain.tooltip("\n".join(str(i.get("message")) for i in row["inferred"]))
             if col == "name" and row["kind"] == "box":
                 return plain.tooltip("\n".join([str(row["key"]), *(row.get("aliases") or [])]))
             return plain.tooltip(str(row["key"]))
