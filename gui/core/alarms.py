@@ -205,6 +205,44 @@ def count_open(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM alarms WHERE state = 'open'").fetchone()[0]
 
 
+#: Alarm changes kept for stream clients catching up (``changes_after``).
+KEEP_CHANGES = 100_000
+#: Prune the change log every this many changes.
+PRUNE_CHANGES_EVERY = 1000
+
+
+def record_change(conn: sqlite3.Connection, alarm_id: int, change: str, at: int) -> int:
+    """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``."""
+    cur = conn.execute(
+        "INSERT INTO alarm_changes (alarm_id, change, at) VALUES (?, ?, ?)", (alarm_id, change, at)
+    )
+    seq = int(cur.lastrowid or 0)
+    if seq % PRUNE_CHANGES_EVERY == 0:
+        conn.execute("DELETE FROM alarm_changes WHERE seq <= ?", (seq - KEEP_CHANGES,))
+    return seq
+
+
+def last_change_seq(conn: sqlite3.Connection) -> int:
+    """The newest alarm change's ``seq`` (0 when none): where a new stream client starts."""
+    row = conn.execute("SELECT max(seq) FROM alarm_changes").fetchone()
+    return int(row[0] or 0)
+
+
+def changes_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list[AlarmChanged]:
+    """Alarm changes after ``seq``, oldest first, each with the alarm as it is now.
+
+    The durable catch-up of ``/api/stream`` and of the relay: a change of an
+    alarm that is gone (deleted since) is skipped.
+    """
+    cols = ", ".join(f"a.{c.strip()}" for c in _COLUMNS.split(","))
+    rows = conn.execute(
+        f"SELECT c.seq, c.change, {cols} FROM alarm_changes c JOIN alarms a ON a.id = c.alarm_id"
+        " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+        (seq, limit),
+    ).fetchall()
+    return [AlarmChanged(r[1], Alarm.from_row(tuple(r)[2:]), int(r[0])) for r in rows]
+
+
 # -- rules ----------------------------------------------------------------------------------
 
 
@@ -319,7 +357,7 @@ def raise_in(
         )
     alarm = get_alarm(conn, alarm_id)
     assert alarm is not None
-    return AlarmChanged(change, alarm)
+    return AlarmChanged(change, alarm, record_change(conn, alarm_id, change, at))
 
 
 def raise_job(
@@ -393,7 +431,8 @@ def ack_job(
             )
             updated = get_alarm(conn, alarm.id)
             assert updated is not None
-            changes.append(AlarmChanged("acked", updated))
+            seq = record_change(conn, alarm.id, "acked", at)
+            changes.append(AlarmChanged("acked", updated, seq))
         return changes
 
     return job

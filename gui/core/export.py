@@ -376,3 +376,51 @@ def _export_images(
         if cancel is not None and cancel.is_set():
             raise ExportCancelled()
         sink.add(image_file_name(by_id[event_id], kind, fmt, tz), bytes(data))
+
+
+def iter_text(
+    conn: sqlite3.Connection,
+    flt: query.EventFilter,
+    fmt: str = "csv",
+    *,
+    tz: tzinfo | None = None,
+    batch: int = 500,
+) -> Iterator[str]:
+    """The file ``export_events`` writes, a batch of events at a time (``GET /api/export``).
+
+    CSV starts with the BOM, as the file does; photos are not included (a window
+    attached over the network fetches them from ``/api/events/{id}/images/{kind}``).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    book = scores.scale_book(conn)
+    out = _TextBuffer()
+    writer: csv.DictWriter[str] | None = None
+    if fmt == "csv":
+        out.write("\ufeff")
+        writer = csv.DictWriter(out, fieldnames=_csv_columns(conn, flt), extrasaction="ignore")
+        writer.writeheader()
+        yield out.take()
+    for events in _batches(conn, flt, batch):
+        for event in events:
+            if writer is not None:
+                writer.writerow(flatten(_with_scale(dict(event), book), tz))
+            else:
+                out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        yield out.take()
+
+
+class _TextBuffer:
+    """A write-only text sink the CSV writer fills and ``iter_text`` empties per batch."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        return len(text)
+
+    def take(self) -> str:
+        text = "".join(self._parts)
+        self._parts.clear()
+        return text

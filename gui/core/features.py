@@ -25,4 +25,8 @@ def install(receiver: Receiver, settings: Any) -> None:
     from gui.core.box import api as boxes
 
     boxes.install(receiver, settings)
+    from gui.core import api_read, stream
+
+    api_read.install(receiver, settings)
+    stream.install(receiver, settings)
     return None

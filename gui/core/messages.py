@@ -91,10 +91,16 @@ class RetentionRan:
 
 @dataclass(frozen=True)
 class AlarmChanged:
-    """An alarm was ``raised`` (new), ``folded`` (its count grew) or ``acked``."""
+    """An alarm was ``raised`` (new), ``folded`` (its count grew) or ``acked``.
+
+    ``seq`` numbers the change in the store's ``alarm_changes`` (ascending, never
+    reused): a stream client that missed changes asks for those after the last
+    ``seq`` it saw. 0 for a change that was not stored.
+    """
 
     change: str
     alarm: Alarm
+    seq: int = 0
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,25 @@ def _v8_users(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v9_alarm_changes(conn: sqlite3.Connection) -> None:
+    """Every alarm change numbered, so a stream client that was away catches up on them.
+
+    ``seq`` only grows (AUTOINCREMENT: never reused after pruning); the newest
+    100,000 changes are kept (``alarms.record_change``).
+    """
+    run_script(
+        conn,
+        """
+        CREATE TABLE alarm_changes (
+            seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+            alarm_id INTEGER NOT NULL,
+            change   TEXT    NOT NULL,
+            at       INTEGER NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -296,6 +315,7 @@ MIGRATIONS: list[Migration] = [
     _v6_box_identity,
     _v7_split_cameras_and_address_boxes,
     _v8_users,
+    _v9_alarm_changes,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,82 @@
+"""Durable catch-up: what was stored after a position, for clients that were away.
+
+Messages are not durable (a stream client that was disconnected, or a receiver
+relaying what others stored, missed them), but the rows behind the two that
+matter are: events have ascending ids and alarm changes an ascending ``seq``
+(``alarm_changes``). A position is the pair ``(event id, alarm seq)``; these
+queries give what came after it, oldest first, as the messages that announced
+it at the time (``EventStored`` / ``AlarmChanged``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from gui.core import alarms
+from gui.core.messages import AlarmChanged, EventStored
+from gui.core.model import EventSummary
+
+#: Rows per catch-up query; a client far behind gets several batches.
+BATCH = 500
+
+_SUMMARY_COLUMNS = (
+    "id, received_at, timestamp, identity_id, identity_name, person_type, score, want_action,"
+    " ep_id, ep_name, device_id, dev_sno, format, path, source_ip, warning_codes, self_test"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """The newest event id and alarm change seq a reader has seen."""
+
+    event_id: int
+    alarm_seq: int
+
+
+def current_position(conn: sqlite3.Connection) -> Position:
+    """Where the store is now: a client starting here gets only what is stored next."""
+    row = conn.execute("SELECT max(id) FROM events").fetchone()
+    return Position(int(row[0] or 0), alarms.last_change_seq(conn))
+
+
+def events_after(conn: sqlite3.Connection, after_id: int, limit: int = BATCH) -> list[EventStored]:
+    """Events with an id above ``after_id``, ascending, as ``EventStored`` messages."""
+    rows = conn.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?",
+        (after_id, limit),
+    ).fetchall()
+    if not rows:
+        return []
+    kinds: dict[int, list[str]] = defaultdict(list)
+    first, last = rows[0][0], rows[-1][0]
+    for event_id, kind in conn.execute(
+        "SELECT event_id, kind FROM images WHERE event_id BETWEEN ? AND ? ORDER BY id",
+        (first, last),
+    ):
+        kinds[event_id].append(kind)
+    return [EventStored(summary_of_row(tuple(r), kinds.get(r[0], ()))) for r in rows]
+
+
+def summary_of_row(row: tuple[Any, ...], kinds: Any = ()) -> EventSummary:
+    """An ``EventSummary`` from a row of ``_SUMMARY_COLUMNS``."""
+    (event_id, received_at, timestamp, identity_id, identity_name, person_type, score,
+     want_action, ep_id, ep_name, device_id, dev_sno, fmt, path, source_ip, codes,
+     self_test) = row  # fmt: skip
+    return EventSummary(
+        id=int(event_id), received_at=int(received_at), timestamp=timestamp,
+        identity_id=identity_id, identity_name=identity_name, person_type=person_type,
+        score=score, want_action=want_action, ep_id=ep_id, ep_name=ep_name,
+        device_id=device_id, dev_sno=dev_sno, format=fmt or "", path=path or "",
+        source_ip=source_ip or "", warning_codes=tuple((codes or "").split()),
+        image_kinds=tuple(kinds), self_test=bool(self_test),
+    )  # fmt: skip
+
+
+def alarm_changes_after(
+    conn: sqlite3.Connection, after_seq: int, limit: int = BATCH
+) -> list[AlarmChanged]:
+    """Alarm changes with a seq above ``after_seq``, ascending (see ``alarms.changes_after``)."""
+    return alarms.changes_after(conn, after_seq, limit)

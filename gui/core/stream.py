@@ -1,0 +1,421 @@
+"""``GET /api/stream``: the core's messages as server-sent events, resumable.
+
+Every message the receiver announces (``gui.core.messages``, encoded by
+``gui.core.wire``) becomes one SSE frame::
+
+    id: <event id>-<alarm seq>-<epoch>-<serial>
+    event: event_stored
+    data: {"summary": {...}}
+
+The id says where the stream stood after that message: the newest event id and
+alarm change ``seq`` announced so far (durable positions in the store), this
+stream's ``epoch`` (random, new whenever the receiver starts) and the message's
+``serial`` in it. A client that reconnects with ``Last-Event-ID`` (or
+``?last_event_id=``) gets:
+
+- *exact resume*: same epoch and the serial still in the ring of recent frames
+  (``RING_FRAMES`` / ``RING_BYTES``) — every message after it, of every type;
+- *catch-up* otherwise (the receiver restarted, or the client was away long):
+  every event stored after its event id and every alarm change after its alarm
+  seq, read from the store, then a ``resync`` event (other kinds of message may
+  have been missed: read health, disk and silence state again), then live;
+  catch-up frames carry ``<event id>-<alarm seq>-<epoch>-c`` (resuming from one
+  continues the catch-up). Merges of an event into an already stored one and
+  messages that are not events or alarm changes are not replayed by catch-up.
+
+Nothing is repeated: what arrives live while catching up is skipped when the
+catch-up already sent it. The first frame is ``hello`` (``{"mode": "live" |
+"exact" | "catch_up", "epoch", "event_id", "alarm_seq"}``; with an ``id:``
+when the client starts fresh). Every ``HEARTBEAT_S`` seconds without a message
+a comment line (``: keep-alive``) keeps proxies and the client's watchdog happy.
+
+A client never slows the receiver: frames are queued per client (at most
+``CLIENT_FRAMES`` frames / ``CLIENT_BYTES`` bytes); a client that falls that
+far behind gets ``event: cut`` with the reason and is disconnected (resuming
+with ``Last-Event-ID`` it loses nothing), and one whose socket is stuck is
+aborted ``CUT_GRACE_S`` later.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import re
+import secrets
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from gui.core import catchup, lenient_json, wire
+from gui.core.catchup import Position
+from gui.core.messages import MESSAGE_TYPES, AlarmChanged, EventStored
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 15.0
+#: Recent frames kept for exact resume.
+RING_FRAMES = 20_000
+RING_BYTES = 32 * 1024 * 1024
+#: A client this far behind is cut (it resumes with Last-Event-ID).
+CLIENT_FRAMES = 5_000
+CLIENT_BYTES = 8 * 1024 * 1024
+#: A cut client whose socket does not take the ``cut`` frame is aborted after this.
+CUT_GRACE_S = 5.0
+#: Longest Last-Event-ID read (anything longer is not one of ours).
+MAX_ID_LENGTH = 120
+
+_ID = re.compile(r"^(\d{1,19})-(\d{1,19})-([0-9a-f]{1,32})-(\d{1,19}|c)$")
+
+
+class BadStreamId(ValueError):
+    """A ``Last-Event-ID`` this server did not give out."""
+
+
+@dataclass(frozen=True, slots=True)
+class StreamId:
+    event_id: int
+    alarm_seq: int
+    epoch: str
+    #: The frame's serial in its epoch; None for a catch-up frame.
+    serial: int | None
+
+    def text(self) -> str:
+        tail = "c" if self.serial is None else str(self.serial)
+        return f"{self.event_id}-{self.alarm_seq}-{self.epoch}-{tail}"
+
+    @classmethod
+    def parse(cls, text: str) -> StreamId:
+        found = _ID.match(text.strip()) if len(text) <= MAX_ID_LENGTH else None
+        if found is None:
+            raise BadStreamId(f"Last-Event-ID {text[:60]!r} is not an id this stream gave out")
+        e, a, epoch, serial = found.groups()
+        return cls(int(e), int(a), epoch, None if serial == "c" else int(serial))
+
+
+def frame(event: str, data: Any, event_id: str | None = None) -> bytes:
+    """One SSE frame; the JSON is one line (``json.dumps`` never emits a raw newline)."""
+    head = f"id: {event_id}\n" if event_id is not None else ""
+    return f"{head}event: {event}\ndata: ".encode() + lenient_json.dumps_bytes(data) + b"\n\n"
+
+
+HEARTBEAT = b": keep-alive\n\n"
+
+
+class StreamClient:
+    """One connected client's queue of frames; bounded, cut when full."""
+
+    def __init__(self, hub: StreamHub, max_frames: int, max_bytes: int) -> None:
+        self.hub = hub
+        self.max_frames = max_frames
+        self.max_bytes = max_bytes
+        self._frames: deque[tuple[int, Any, bytes]] = deque()
+        self._bytes = 0
+        self._wake = asyncio.Event()
+        self.cut_reason: str | None = None
+        #: Set by the handler: aborts the connection when the client does not read.
+        self.abort: Any = None
+
+    def offer(self, serial: int, message: Any, data: bytes) -> None:
+        """Queue a live frame; a client over its bounds is cut (never waited for)."""
+        if self.cut_reason is not None:
+            return
+        if len(self._frames) >= self.max_frames or self._bytes + len(data) > self.max_bytes:
+            self.cut(
+                f"too slow: {len(self._frames)} messages ({self._bytes // 1024} KB) not yet"
+                " read; reconnect with Last-Event-ID to continue"
+            )
+            return
+        self._frames.append((serial, message, data))
+        self._bytes += len(data)
+        self._wake.set()
+
+    def cut(self, reason: str) -> None:
+        self.cut_reason = reason
+        self._frames.clear()
+        self._bytes = 0
+        self._wake.set()
+        loop = asyncio.get_running_loop()
+        loop.call_later(CUT_GRACE_S, self._abort_if_stuck)
+
+    def _abort_if_stuck(self) -> None:
+        if self.abort is not None:
+            self.abort()
+
+    def take(self) -> list[tuple[int, Any, bytes]]:
+        items = list(self._frames)
+        self._frames.clear()
+        self._bytes = 0
+        self._wake.clear()
+        return items
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+
+class StreamHub:
+    """Numbers every announced message, keeps the recent ones, fans them out to clients."""
+
+    def __init__(
+        self,
+        store: Any = None,
+        *,
+        ring_frames: int = RING_FRAMES,
+        ring_bytes: int = RING_BYTES,
+        client_frames: int = CLIENT_FRAMES,
+        client_bytes: int = CLIENT_BYTES,
+        heartbeat_s: float = HEARTBEAT_S,
+    ) -> None:
+        self.store = store
+        self.epoch = secrets.token_hex(4)
+        self.serial = 0
+        self.position = Position(0, 0)
+        self._primed = False
+        self.ring: deque[tuple[int, Any, bytes, int]] = deque()
+        self._ring_bytes = 0
+        self.ring_frames = ring_frames
+        self.ring_bytes = ring_bytes
+        self.client_frames = client_frames
+        self.client_bytes = client_bytes
+        self.heartbeat_s = heartbeat_s
+        self.clients: set[StreamClient] = set()
+        #: Frames are only made once a client has connected (until then nobody can resume).
+        self.active = False
+
+    def attach(self, receiver: Any) -> None:
+        """Listen to every message type ``receiver`` announces."""
+        for message_type in MESSAGE_TYPES:
+            receiver.subscribe(message_type, self.on_message)
+
+    async def prime(self) -> None:
+        """Start numbering at the store's current position (once, on the first client)."""
+        if self._primed or self.store is None:
+            self._primed = True
+            return
+        found = await self.store.read(catchup.current_position)
+        self.position = Position(
+            max(found.event_id, self.position.event_id),
+            max(found.alarm_seq, self.position.alarm_seq),
+        )
+        self._primed = True
+
+    def current_id(self) -> StreamId:
+        return StreamId(self.position.event_id, self.position.alarm_seq, self.epoch, self.serial)
+
+    def on_message(self, message: Any) -> None:
+        """A receiver listener (core loop): number, keep and fan out one message."""
+        if isinstance(message, EventStored):
+            if message.summary.id > self.position.event_id:
+                self.position = Position(message.summary.id, self.position.alarm_seq)
+        elif isinstance(message, AlarmChanged) and message.seq > self.position.alarm_seq:
+            self.position = Position(self.position.event_id, message.seq)
+        if not self.active:
+            return
+        try:
+            encoded = wire.message_to_json(message)
+        except wire.WireError:
+            log.exception("no wire format for %r", type(message).__name__)
+            return
+        self.serial += 1
+        data = frame(encoded["type"], encoded["data"], self.current_id().text())
+        self.ring.append((self.serial, message, data, len(data)))
+        self._ring_bytes += len(data)
+        while self.ring and (
+            len(self.ring) > self.ring_frames or self._ring_bytes > self.ring_bytes
+        ):
+            self._ring_bytes -= self.ring.popleft()[3]
+        for client in list(self.clients):
+            client.offer(self.serial, message, data)
+
+    def register(self) -> StreamClient:
+        self.active = True
+        client = StreamClient(self, self.client_frames, self.client_bytes)
+        self.clients.add(client)
+        return client
+
+    def unregister(self, client: StreamClient) -> None:
+        self.clients.discard(client)
+
+    def close_all(self, reason: str) -> None:
+        """End every client's stream (shutdown): each gets ``cut`` with ``reason``."""
+        for client in list(self.clients):
+            client.cut(reason)
+
+    def replay_after(self, serial: int) -> list[tuple[int, Any, bytes]] | None:
+        """Ring frames after ``serial`` (None when the ring no longer reaches back there)."""
+        if serial > self.serial:
+            return None
+        oldest = self.ring[0][0] if self.ring else self.serial + 1
+        if serial < oldest - 1:
+            return None
+        return [(s, msg, data) for s, msg, data, _ in self.ring if s > serial]
+
+
+# -- the route ------------------------------------------------------------------------------
+
+
+def _last_event_id(request: web.Request) -> StreamId | None:
+    text = request.headers.get("Last-Event-ID") or request.query.get("last_event_id") or ""
+    if not text.strip():
+        return None
+    return StreamId.parse(text)
+
+
+async def _catch_up(
+    hub: StreamHub, resp: web.StreamResponse, since: StreamId
+) -> tuple[Position, int]:
+    """Send what the store holds after ``since``; the position reached and frames sent."""
+    event_id, alarm_seq = since.event_id, since.alarm_seq
+    sent = 0
+    while True:
+        events, changes = await hub.store.read(functools.partial(_after, event_id, alarm_seq))
+        if not events and not changes:
+            return Position(event_id, alarm_seq), sent
+        for message in _in_order(events, changes):
+            if isinstance(message, EventStored):
+                event_id = max(event_id, message.summary.id)
+            else:
+                alarm_seq = max(alarm_seq, message.seq)
+            encoded = wire.message_to_json(message)
+            fid = StreamId(event_id, alarm_seq, hub.epoch, None).text()
+            await resp.write(frame(encoded["type"], encoded["data"], fid))
+            sent += 1
+
+
+def _after(event_id: int, alarm_seq: int, conn: Any) -> tuple[list[Any], list[Any]]:
+    return catchup.events_after(conn, event_id), catchup.alarm_changes_after(conn, alarm_seq)
+
+
+def _in_order(events: list[EventStored], changes: list[AlarmChanged]) -> Iterable[Any]:
+    """Both lists merged, each in its own order (ids and seqs only grow, so a client
+    resuming from any frame's position misses nothing); an alarm change comes after
+    the event it names."""
+    i = 0
+    for change in changes:
+        named = change.alarm.event_id
+        while named is not None and i < len(events) and events[i].summary.id <= named:
+            yield events[i]
+            i += 1
+        yield change
+    yield from events[i:]
+
+
+def _already_sent(message: Any, reached: Position) -> bool:
+    """Whether catch-up already sent this live message (it was stored before we read)."""
+    if isinstance(message, EventStored):
+        return not message.summary.merged and message.summary.id <= reached.event_id
+    if isinstance(message, AlarmChanged):
+        return 0 < message.seq <= reached.alarm_seq
+    return False
+
+
+async def _write_all(resp: web.StreamResponse, frames: Iterable[bytes]) -> None:
+    chunk = b"".join(frames)
+    if chunk:
+        await resp.write(chunk)
+
+
+async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse:
+    """``GET /api/stream``: see the module docstring."""
+    since = _last_event_id(request)  # BadStreamId -> 400 before anything is sent
+    await hub.prime()
+    client = hub.register()
+    try:
+        resp = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-store",
+                "X-Accel-Buffering": "no",  # nginx: pass frames on as they come
+            }
+        )
+        await resp.prepare(request)
+        transport = request.transport
+        client.abort = transport.abort if transport is not None else None
+        now = hub.current_id()
+        replay = None
+        if since is not None and since.epoch == hub.epoch and since.serial is not None:
+            replay = hub.replay_after(since.serial)
+        reached: Position | None = None
+        hello: dict[str, Any] = {
+            "epoch": hub.epoch,
+            "event_id": now.event_id,
+            "alarm_seq": now.alarm_seq,
+            "heartbeat_s": hub.heartbeat_s,
+        }
+        if since is None:
+            await resp.write(frame("hello", {**hello, "mode": "live"}, now.text()))
+        elif replay is not None:
+            await resp.write(frame("hello", {**hello, "mode": "exact"}))
+            await _write_all(resp, (data for s, _m, data in replay if s <= now.serial))
+        else:
+            await resp.write(frame("hello", {**hello, "mode": "catch_up"}))
+            reached, sent = await _catch_up(hub, resp, since)
+            await resp.write(
+                frame(
+                    "resync",
+                    {
+                        "reason": "resumed from the store: messages other than events and"
+                        " alarm changes may have been missed",
+                        "caught_up": sent,
+                    },
+                )
+            )
+        last_serial = now.serial
+        while True:
+            if client.cut_reason is not None:
+                await resp.write(frame("cut", {"reason": client.cut_reason}))
+                break
+            items = client.take()
+            if items:
+                out = []
+                for serial, message, data in items:
+                    if serial <= last_serial:
+                        continue  # already sent from the ring
+                    last_serial = serial
+                    if reached is not None and _already_sent(message, reached):
+                        continue
+                    out.append(data)
+                await _write_all(resp, out)
+                continue
+            await client.wait(hub.heartbeat_s)
+            if not client._wake.is_set() and client.cut_reason is None:
+                await resp.write(HEARTBEAT)
+    except ConnectionError:  # the client went away (resets included)
+        pass
+    finally:
+        hub.unregister(client)
+    return resp
+
+
+def install(receiver: Any, settings: Any = None) -> StreamHub:
+    """The hub listens from the start; the route is added with the app."""
+    hub = StreamHub()
+    hub.attach(receiver)
+
+    def extend(app: web.Application, ctx: Any) -> None:
+        hub.store = ctx.store
+
+        async def handler(request: web.Request) -> web.StreamResponse:
+            try:
+                return await api_stream(request, hub)
+            except BadStreamId as exc:
+                from gui.core.server import json_response
+
+                reply = {"code": 400, "status": 400, "message": str(exc), "param": "Last-Event-ID"}
+                return json_response(reply, 400)
+
+        app.router.add_get("/api/stream", handler)
+
+        async def close_streams(_app: web.Application) -> None:
+            hub.close_all("the receiver is stopping; reconnect with Last-Event-ID")
+
+        app.on_shutdown.append(close_streams)
+
+    receiver.extensions.append(extend)
+    receiver.stream_hub = hub
+    return hub
