@@ -129,6 +129,7 @@ class Alarm:
             "acked_at": self.acked_at,
             "note": self.note,
             "seen_at": self.seen_at,
+            "detail": self.detail,
         }
 
     @classmethod
@@ -599,8 +600,12 @@ def _json(data: Any, status: int = 200) -> web.Response:
     )
 
 
+def _error_body(status: int, message: str) -> dict[str, Any]:
+    return {"code": status, "status": status, "message": message}
+
+
 def _error(status: int, message: str) -> web.Response:
-    return _json({"code": status, "status": status, "message": message}, status)
+    return _json(_error_body(status, message), status)
 
 
 def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
@@ -615,7 +620,13 @@ def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
         except ValueError:
             return _error(400, "limit must be an integer")
         limit = max(1, min(limit, 5000))
-        alarms = await ctx.store.read(lambda c: list_alarms(c, state, limit))
+        before_text = request.query.get("before") or ""
+        if before_text and (not before_text.isdigit() or len(before_text) > 19):
+            return _json(
+                {**_error_body(400, "before must be an alarm id"), "param": "before"}, 400
+            )
+        before = int(before_text) if before_text else None
+        alarms = await ctx.store.read(lambda c: list_alarms(c, state, limit, before_id=before))
         return _json({"alarms": [a.to_json() for a in alarms]})
 
     async def post_ack(request: web.Request) -> web.Response:
