@@ -214,10 +214,11 @@ PRUNE_CHANGES_EVERY = 1000
 
 def record_change(conn: sqlite3.Connection, alarm_id: int, change: str, at: int) -> int:
     """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``."""
-    cur = conn.execute(
-        "INSERT INTO alarm_changes (alarm_id, change, at) VALUES (?, ?, ?)", (alarm_id, change, at)
-    )
-    seq = int(cur.lastrowid or 0)
+    row = conn.execute(
+        "INSERT INTO alarm_changes (alarm_id, change, at) VALUES (?, ?, ?) RETURNING seq",
+        (alarm_id, change, at),
+    ).fetchone()
+    seq = int(row[0])
     if seq % PRUNE_CHANGES_EVERY == 0:
         conn.execute("DELETE FROM alarm_changes WHERE seq <= ?", (seq - KEEP_CHANGES,))
     return seq
@@ -235,10 +236,9 @@ def changes_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list
     The durable catch-up of ``/api/stream`` and of the relay: a change of an
     alarm that is gone (deleted since) is skipped.
     """
-    cols = ", ".join(f"a.{c.strip()}" for c in _COLUMNS.split(","))
     rows = conn.execute(
-        f"SELECT c.seq, c.change, {cols} FROM alarm_changes c JOIN alarms a ON a.id = c.alarm_id"
-        " WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
+        f"SELECT c.seq, c.change, {_COLUMNS} FROM alarm_changes c"
+        " JOIN alarms ON alarms.id = c.alarm_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
         (seq, limit),
     ).fetchall()
     return [AlarmChanged(r[1], Alarm.from_row(tuple(r)[2:]), int(r[0])) for r in rows]
@@ -622,9 +622,7 @@ def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
         limit = max(1, min(limit, 5000))
         before_text = request.query.get("before") or ""
         if before_text and (not before_text.isdigit() or len(before_text) > 19):
-            return _json(
-                {**_error_body(400, "before must be an alarm id"), "param": "before"}, 400
-            )
+            return _json({**_error_body(400, "before must be an alarm id"), "param": "before"}, 400)
         before = int(before_text) if before_text else None
         alarms = await ctx.store.read(lambda c: list_alarms(c, state, limit, before_id=before))
         return _json({"alarms": [a.to_json() for a in alarms]})

@@ -154,6 +154,7 @@ def parse_body(
 
 # -- preparing ----------------------------------------------------------------------
 
+
 def _note_warnings(notes: Sequence[lenient_json.Note]) -> list[EventWarning]:
     """Values replaced to make the event storable, as event warnings."""
     return [

@@ -337,6 +337,7 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
         transport = request.transport
         client.abort = transport.abort if transport is not None else None
         now = hub.current_id()
+        now_serial = hub.serial
         replay = None
         if since is not None and since.epoch == hub.epoch and since.serial is not None:
             replay = hub.replay_after(since.serial)
@@ -351,7 +352,7 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
             await resp.write(frame("hello", {**hello, "mode": "live"}, now.text()))
         elif replay is not None:
             await resp.write(frame("hello", {**hello, "mode": "exact"}))
-            await _write_all(resp, (data for s, _m, data in replay if s <= now.serial))
+            await _write_all(resp, (data for s, _m, data in replay if s <= now_serial))
         else:
             await resp.write(frame("hello", {**hello, "mode": "catch_up"}))
             reached, sent = await _catch_up(hub, resp, since)
@@ -365,7 +366,7 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
                     },
                 )
             )
-        last_serial = now.serial
+        last_serial = now_serial
         while True:
             if client.cut_reason is not None:
                 await resp.write(frame("cut", {"reason": client.cut_reason}))

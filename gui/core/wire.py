@@ -78,8 +78,8 @@ def summary_from_json(d: Mapping[str, Any]) -> EventSummary:
 
 
 def alarm_to_json(a: Alarm) -> dict[str, Any]:
-    """``Alarm.to_json`` plus ``detail`` (the camera's name, a silence's reason)."""
-    return {**a.to_json(), "detail": a.detail}
+    """``Alarm.to_json``: every field, ``detail`` (camera name, silence reason) and ``seen_at``."""
+    return {**a.to_json(), "detail": a.detail, "seen_at": a.seen_at}
 
 
 def alarm_from_json(d: Mapping[str, Any]) -> Alarm:
@@ -89,7 +89,7 @@ def alarm_from_json(d: Mapping[str, Any]) -> Alarm:
         identity_name=d.get("identity_name"), ep_id=d.get("ep_id"), count=int(d["count"]),
         first_at=int(d["first_at"]), last_at=int(d["last_at"]), state=d["state"],
         acked_by=d.get("acked_by"), acked_at=d.get("acked_at"), note=d.get("note"),
-        detail=d.get("detail"),
+        detail=d.get("detail"), seen_at=d.get("seen_at"),
     )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -86,10 +87,8 @@ class SseReader:
         """Cut the connection abruptly (as a network failure would)."""
         sock = self.response.fp.raw._sock if hasattr(self.response.fp, "raw") else None
         if isinstance(sock, socket.socket):
-            try:
+            with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
         self.close()
 
     def close(self) -> None:

@@ -265,7 +265,7 @@ def test_api_lists_and_acknowledges(rig: Any, samples: Any) -> None:
     assert set(item) == {
         "id", "kind", "late", "event_id", "person_type", "identity_id", "identity_name",
         "ep_id", "count", "first_at", "last_at", "state", "acked_by", "acked_at", "note",
-        "seen_at",
+        "seen_at", "detail",
     }  # fmt: skip
     path = f"/api/alarms/{item['id']}/ack"
     reply = rig.client.post_json(path, {"by": "Guard Wang", "note": "checked"})

@@ -63,9 +63,7 @@ def test_briefs_newest_first_match_the_local_reader(rec: Any, populated: Client)
     page2 = populated.get_json(f"/api/briefs?limit=5&before={got[-1]['id']}")["events"]
     assert [b["id"] for b in page2] == [19, 18, 17, 16, 15]
     wall = populated.get_json("/api/briefs?limit=3&self_tests=0")["events"]
-    assert [wire.brief_from_json(b) for b in wall] == local(rec).latest_events(
-        3, self_tests=False
-    )
+    assert [wire.brief_from_json(b) for b in wall] == local(rec).latest_events(3, self_tests=False)
     assert 24 not in [b["id"] for b in wall]
 
 

@@ -120,8 +120,12 @@ def test_ingest_errors_have_the_same_shape(api: Client, body: bytes, ctype: str,
 
 def test_a_body_over_the_limit_has_the_same_shape(api: Client) -> None:
     # Announced too large: refused before reading.
-    reply = api.request("POST", HISTORY, b"{}", {
-        "Content-Type": "application/json", "Content-Length": str(server.MAX_BODY + 1)})
+    reply = api.request(
+        "POST",
+        HISTORY,
+        b"{}",
+        {"Content-Type": "application/json", "Content-Length": str(server.MAX_BODY + 1)},
+    )
     assert reply.status == 413
     assert_error_shape(413, reply.body, reply.headers["Content-Type"], "413")
 

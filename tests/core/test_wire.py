@@ -21,17 +21,28 @@ from tests.conftest import make_summary
 ALARM = Alarm(
     id=7, kind="face", late=True, event_id=41, person_type=3, identity_id="bl-1",
     identity_name="张伟 <b>", ep_id="cam-1", count=3, first_at=1, last_at=2, state="acked",
-    acked_by="guard", acked_at=3, note="seen", detail="Gate 1",
+    acked_by="guard", acked_at=3, note="seen", detail="Gate 1", seen_at=0,
 )  # fmt: skip
 
 #: One instance of every message type, every field set to something other than its default.
 SAMPLES: dict[type, Any] = {
     m.EventStored: m.EventStored(
         make_summary(
-            id=12, received_at=5, timestamp=4, identity_name="李\ud800", score=0.93,
-            want_action="open", ep_id="cam", ep_name="Gate", device_id="d", dev_sno="SN",
-            warning_codes=("a", "b"), image_kinds=("spot_pic",), self_test=True, merged=True,
-        )  # fmt: skip
+            id=12,
+            received_at=5,
+            timestamp=4,
+            identity_name="李\ud800",
+            score=0.93,
+            want_action="open",
+            ep_id="cam",
+            ep_name="Gate",
+            device_id="d",
+            dev_sno="SN",
+            warning_codes=("a", "b"),
+            image_kinds=("spot_pic",),
+            self_test=True,
+            merged=True,
+        )
     ),
     m.FaceThumbReady: m.FaceThumbReady(12, b"\xff\xd8\x00jpeg"),
     m.HealthReportStored: m.HealthReportStored(
@@ -39,11 +50,24 @@ SAMPLES: dict[type, Any] = {
     ),
     m.RequestLogged: m.RequestLogged(
         RequestRecord(
-            time=1, source_ip="::1", method="POST", path="/x?y", content_type="a/b",
-            length=10, status=400, reply='{"code": 1}', duration_ms=1.5, events=2,
-            warnings=({"code": "w"},), headers={"H": "v"}, body=b"\x00\x01",
-            body_truncated=True, event_ids=(3, 4), body_format="json", id=77,
-        )  # fmt: skip
+            time=1,
+            source_ip="::1",
+            method="POST",
+            path="/x?y",
+            content_type="a/b",
+            length=10,
+            status=400,
+            reply='{"code": 1}',
+            duration_ms=1.5,
+            events=2,
+            warnings=({"code": "w"},),
+            headers={"H": "v"},
+            body=b"\x00\x01",
+            body_truncated=True,
+            event_ids=(3, 4),
+            body_format="json",
+            id=77,
+        )
     ),
     m.ServerStateChanged: m.ServerStateChanged("port_in_use", "127.0.0.1", 9528, "taken"),
     m.StorageStateChanged: m.StorageStateChanged(False, "disk full"),
@@ -52,9 +76,10 @@ SAMPLES: dict[type, Any] = {
     m.AlarmChanged: m.AlarmChanged("acked", ALARM, 55),
     m.SilenceLevelsChanged: m.SilenceLevelsChanged(
         SilenceState(
-            at=9, minutes=10,
+            at=9,
+            minutes=10,
             devices=(DeviceSilence("camera", "cam", "Gate", 1, 2, "amber", "quiet for 2 min"),),
-        )  # fmt: skip
+        )
     ),
 }
 
