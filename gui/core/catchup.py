@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from gui.core import alarms
+from gui.core import alarms, scores
 from gui.core.messages import AlarmChanged, EventStored
 from gui.core.model import EventSummary
 
@@ -57,21 +57,29 @@ def events_after(conn: sqlite3.Connection, after_id: int, limit: int = BATCH) ->
         (first, last),
     ):
         kinds[event_id].append(kind)
-    return [EventStored(summary_of_row(tuple(r), kinds.get(r[0], ()))) for r in rows]
+    book = scores.scale_book(conn)
+    return [EventStored(summary_of_row(tuple(r), kinds.get(r[0], ()), book)) for r in rows]
 
 
-def summary_of_row(row: tuple[Any, ...], kinds: Any = ()) -> EventSummary:
-    """An ``EventSummary`` from a row of ``_SUMMARY_COLUMNS``."""
+def summary_of_row(
+    row: tuple[Any, ...], kinds: Any = (), book: scores.ScaleBook | None = None
+) -> EventSummary:
+    """An ``EventSummary`` from a row of ``_SUMMARY_COLUMNS`` (scale from ``book``)."""
     (event_id, received_at, timestamp, identity_id, identity_name, person_type, score,
      want_action, ep_id, ep_name, device_id, dev_sno, fmt, path, source_ip, codes,
      self_test) = row  # fmt: skip
+    scale, threshold = (
+        scores.context_of(book, score, dev_sno, ep_id, source_ip) if book is not None
+        else (None, None)
+    )  # fmt: skip
     return EventSummary(
         id=int(event_id), received_at=int(received_at), timestamp=timestamp,
         identity_id=identity_id, identity_name=identity_name, person_type=person_type,
         score=score, want_action=want_action, ep_id=ep_id, ep_name=ep_name,
         device_id=device_id, dev_sno=dev_sno, format=fmt or "", path=path or "",
         source_ip=source_ip or "", warning_codes=tuple((codes or "").split()),
-        image_kinds=tuple(kinds), self_test=bool(self_test),
+        image_kinds=tuple(kinds), self_test=bool(self_test), score_scale=scale,
+        threshold=threshold,
     )  # fmt: skip
 
 

@@ -53,26 +53,17 @@ def _opt_tuple(value: Any) -> tuple[Any, ...]:
 
 
 def summary_to_json(s: EventSummary) -> dict[str, Any]:
+    """A brief's fields (``brief_to_json``) and where the event came from."""
     return {
-        "id": s.id, "received_at": s.received_at, "timestamp": s.timestamp,
-        "identity_id": s.identity_id, "identity_name": s.identity_name,
-        "person_type": s.person_type, "score": s.score, "want_action": s.want_action,
-        "ep_id": s.ep_id, "ep_name": s.ep_name, "device_id": s.device_id, "dev_sno": s.dev_sno,
-        "format": s.format, "path": s.path, "source_ip": s.source_ip,
-        "warning_codes": list(s.warning_codes), "image_kinds": list(s.image_kinds),
-        "self_test": s.self_test, "merged": s.merged,
+        **brief_to_json(s), "format": s.format, "path": s.path, "source_ip": s.source_ip,
+        "image_kinds": list(s.image_kinds), "merged": s.merged,
     }  # fmt: skip
 
 
 def summary_from_json(d: Mapping[str, Any]) -> EventSummary:
     return EventSummary(
-        id=int(d["id"]), received_at=int(d["received_at"]), timestamp=d.get("timestamp"),
-        identity_id=d.get("identity_id"), identity_name=d.get("identity_name"),
-        person_type=d.get("person_type"), score=d.get("score"), want_action=d.get("want_action"),
-        ep_id=d.get("ep_id"), ep_name=d.get("ep_name"), device_id=d.get("device_id"),
-        dev_sno=d.get("dev_sno"), format=d.get("format") or "", path=d.get("path") or "",
-        source_ip=d.get("source_ip") or "", warning_codes=_opt_tuple(d.get("warning_codes")),
-        image_kinds=_opt_tuple(d.get("image_kinds")), self_test=bool(d.get("self_test")),
+        **_brief_fields(d), format=d.get("format") or "", path=d.get("path") or "",
+        source_ip=d.get("source_ip") or "", image_kinds=_opt_tuple(d.get("image_kinds")),
         merged=bool(d.get("merged")),
     )  # fmt: skip
 
@@ -173,26 +164,32 @@ def silence_from_json(d: Mapping[str, Any]) -> SilenceState:
 
 
 def brief_to_json(b: EventBrief) -> dict[str, Any]:
+    """``warning_count`` too, for readers that only show how many."""
     return {
         "id": b.id, "received_at": b.received_at, "timestamp": b.timestamp,
         "identity_id": b.identity_id, "identity_name": b.identity_name,
         "person_type": b.person_type, "score": b.score, "want_action": b.want_action,
         "ep_id": b.ep_id, "ep_name": b.ep_name, "device_id": b.device_id, "dev_sno": b.dev_sno,
-        "warning_count": b.warning_count, "self_test": b.self_test,
-        "score_scale": b.score_scale, "threshold": b.threshold,
+        "warning_codes": list(b.warning_codes), "warning_count": b.warning_count,
+        "self_test": b.self_test, "score_scale": b.score_scale, "threshold": b.threshold,
+    }  # fmt: skip
+
+
+def _brief_fields(d: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": int(d["id"]), "received_at": int(d["received_at"]),
+        "timestamp": d.get("timestamp"), "identity_id": d.get("identity_id"),
+        "identity_name": d.get("identity_name"), "person_type": d.get("person_type"),
+        "score": d.get("score"), "want_action": d.get("want_action"), "ep_id": d.get("ep_id"),
+        "ep_name": d.get("ep_name"), "device_id": d.get("device_id"),
+        "dev_sno": d.get("dev_sno"), "warning_codes": _opt_tuple(d.get("warning_codes")),
+        "self_test": bool(d.get("self_test")), "score_scale": d.get("score_scale"),
+        "threshold": d.get("threshold"),
     }  # fmt: skip
 
 
 def brief_from_json(d: Mapping[str, Any]) -> EventBrief:
-    return EventBrief(
-        id=int(d["id"]), received_at=int(d["received_at"]), timestamp=d.get("timestamp"),
-        identity_id=d.get("identity_id"), identity_name=d.get("identity_name"),
-        person_type=d.get("person_type"), score=d.get("score"), want_action=d.get("want_action"),
-        ep_id=d.get("ep_id"), ep_name=d.get("ep_name"), device_id=d.get("device_id"),
-        dev_sno=d.get("dev_sno"), warning_count=int(d.get("warning_count") or 0),
-        self_test=bool(d.get("self_test")), score_scale=d.get("score_scale"),
-        threshold=d.get("threshold"),
-    )  # fmt: skip
+    return EventBrief(**_brief_fields(d))
 
 
 def history_item_to_json(h: HistoryItem) -> dict[str, Any]:

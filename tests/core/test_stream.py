@@ -177,6 +177,10 @@ def test_resume_after_the_ring_forgot_catches_up_from_the_store(
     assert hello.data["mode"] == "catch_up"
     frames = again.until("resync")
     assert event_ids(frames) == list(range(2, 11))
+    # A caught-up event reads as it did live.
+    live_seen = {f.data["summary"]["id"]: f.data for f in seen if f.event == "event_stored"}
+    caught = {f.data["summary"]["id"]: f.data for f in frames if f.event == "event_stored"}
+    assert caught[2] == live_seen[2] and caught[3] == live_seen[3]
     alarms = [f.data for f in frames if f.event == "alarm_changed"]
     assert [a["seq"] for a in alarms] == [1, 2]
     # Each alarm change comes after the event that raised it.

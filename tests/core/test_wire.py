@@ -136,7 +136,8 @@ def test_unknown_object_has_no_wire_format() -> None:
 
 VALUES = [
     (wire.brief_to_json, wire.brief_from_json,
-     EventBrief(1, 2, 3, "i", "n", 3, 0.5, "w", "e", "en", "d", "sn", 2, True, "0-1", 0.8)),
+     EventBrief(1, 2, 3, "i", "n", 3, 0.5, "w", "e", "en", "d", "sn", ("a", "b"), True, "0-1",
+                0.8)),
     (wire.history_item_to_json, wire.history_item_from_json,
      HistoryItem(1, 2, "n", "i", 4, 82.0, "cam", "box", "w1 w2", True, (2, 1), "0-100", 80.0)),
     (wire.event_page_to_json, wire.event_page_from_json,
