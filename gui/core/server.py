@@ -750,6 +750,22 @@ async def identify(request: web.Request, ctx: ServerContext) -> users.Caller | N
     return None
 
 
+async def still_authorised(request: web.Request) -> bool:
+    """Whether a long request's user still has its token (a stream re-checks it).
+
+    A removed user's open stream must end, not run on for hours. Only named users
+    are re-checked; a store that cannot answer now does not end anyone's stream.
+    """
+    caller = users.caller_of(request)
+    if caller.via != "user":
+        return True
+    try:
+        again = await identify(request, request.app[CTX])
+    except Exception:
+        return True
+    return again is not None and again.name == caller.name
+
+
 @web.middleware
 async def api_guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """The API serves face photos: this PC, or a user's (or the shared) token.

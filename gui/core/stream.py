@@ -54,10 +54,13 @@ from aiohttp import web
 from gui.core import catchup, lenient_json, wire
 from gui.core.catchup import Position
 from gui.core.messages import MESSAGE_TYPES, AlarmChanged, EventStored
+from gui.core.server import still_authorised
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 15.0
+#: How often an open stream re-checks its user's token: a removed user's stream ends.
+REVALIDATE_S = 5.0
 #: Recent frames kept for exact resume.
 RING_FRAMES = 20_000
 RING_BYTES = 32 * 1024 * 1024
@@ -367,7 +370,15 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
                 )
             )
         last_serial = now_serial
+        loop = asyncio.get_running_loop()
+        recheck_at = loop.time() + REVALIDATE_S
+        beat_at = loop.time() + hub.heartbeat_s
         while True:
+            if loop.time() >= recheck_at:
+                recheck_at = loop.time() + REVALIDATE_S
+                if not await still_authorised(request):
+                    await resp.write(frame("cut", {"reason": "this user's token was revoked"}))
+                    break
             if client.cut_reason is not None:
                 await resp.write(frame("cut", {"reason": client.cut_reason}))
                 break
@@ -382,10 +393,16 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
                         continue
                     out.append(data)
                 await _write_all(resp, out)
+                beat_at = loop.time() + hub.heartbeat_s
                 continue
-            await client.wait(hub.heartbeat_s)
-            if not client._wake.is_set() and client.cut_reason is None:
+            await client.wait(max(0.0, min(beat_at, recheck_at) - loop.time()))
+            if (
+                not client._wake.is_set()
+                and client.cut_reason is None
+                and loop.time() >= beat_at
+            ):
                 await resp.write(HEARTBEAT)
+                beat_at = loop.time() + hub.heartbeat_s
     except ConnectionError:  # the client went away (resets included)
         pass
     finally:

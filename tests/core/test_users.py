@@ -269,3 +269,46 @@ def test_loopback_acknowledgement_records_the_name_sent_else_the_operator(
     second = _blacklist_alarm(rig, samples)
     reply = rig.client.post_json(f"/api/alarms/{second}/ack", {})
     assert reply.status == 200 and reply.json()["acked_by"] == "Desk Operator"
+
+
+def test_removing_a_user_ends_its_open_event_stream(
+    rig: Any, capsys: Any, monkeypatch: Any
+) -> None:
+    from gui.core import stream
+    from tests.core.sse_client import SseReader
+
+    monkeypatch.setattr(stream, "REVALIDATE_S", 0.2)
+    _, out, _ = _users_cli(rig.config.data_dir, "add", "control-room", capsys=capsys)
+    _, other, _ = _users_cli(rig.config.data_dir, "add", "gatehouse-1", capsys=capsys)
+    watched = SseReader(rig.port, headers={**PROXIED, "Authorization": f"Bearer {out.strip()}"})
+    kept = SseReader(rig.port, headers={**PROXIED, "Authorization": f"Bearer {other.strip()}"})
+    try:
+        assert watched.status == 200 and kept.status == 200
+        assert watched.next().event == "hello" and kept.next().event == "hello"
+        time.sleep(0.5)  # a few re-checks pass while the user still exists
+        _users_cli(rig.config.data_dir, "remove", "control-room", capsys=capsys)
+        cut = watched.until("cut", timeout=5.0)[-1]
+        assert "revoked" in cut.data["reason"]
+        deadline = time.monotonic() + 5
+        while len(rig.stream_hub.clients) != 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(rig.stream_hub.clients) == 1  # the revoked stream has ended
+        # the other user's stream goes on: an event still reaches it
+        body = json.dumps({**_sample_event(), "timestamp": time.time_ns() // 1_000_000})
+        reply = rig.client.request(
+            "POST", "/EventServer/api/RealTimeEvent", body.encode(),
+            {"Content-Type": "application/json"},
+        )  # fmt: skip
+        assert reply.status == 200
+        assert kept.until("event_stored", timeout=5.0)[-1].event == "event_stored"
+    finally:
+        watched.close()
+        kept.close()
+
+
+def _sample_event() -> dict[str, Any]:
+    from tests.conftest import load_sample
+
+    ev = copy.deepcopy(load_sample("employee_match"))
+    ev.pop("out_timestamp", None)
+    return ev
