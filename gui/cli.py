@@ -158,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     current = effective_settings(args)
     from gui import preflight
 
-    problem = preflight.tls_problem(current.tls_cert, current.tls_key)
+    # the desktop app says it in a dialog too (``startup.prepare``)
+    problem = preflight.tls_problem(current.tls_cert, current.tls_key) if args.headless else None
     if problem:
         preflight.say(problem)
         return preflight.EXIT_TLS

@@ -81,6 +81,19 @@ def prepare(
             refusal,
         )
         return preflight.EXIT_REFUSED
+    tls_problem = preflight.tls_problem(current.tls_cert, current.tls_key)
+    if tls_problem:
+        refuse(
+            QApplication.translate("startup", "TLS certificate not usable"),
+            QApplication.translate(
+                "startup",
+                "The API cannot be served over TLS: {why}\n\n"
+                "Fix tls_cert / tls_key in the settings (or --tls-cert / --tls-key), "
+                "or leave them empty to serve the API to this PC only.",
+            ).format(why=tls_problem),
+            tls_problem,
+        )
+        return preflight.EXIT_TLS
     crash.install(logs.log_dir(data_dir))
     app.setWindowIcon(app_icon())
     upgrade_database(data_dir)

@@ -157,3 +157,20 @@ def test_refusal_dialogs_are_translated_to_chinese(qtbot, tmp_path: Path, monkey
     [(title, text)] = shown
     assert title == "Gatewatch 已在运行"
     assert "数据文件夹" in text and str(tmp_path) in text
+
+
+def test_desktop_refuses_an_unusable_tls_certificate(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from gui import folder_lock, preflight
+    from gui.settings import Settings
+
+    bad = tmp_path / "<i>site.crt"
+    bad.write_text("not a certificate\n")
+    shown = _refusals(monkeypatch)
+    current = Settings(data_dir=str(tmp_path / "data"), tls_cert=str(bad), tls_key=str(bad))
+    try:
+        code = startup.prepare(QApplication.instance(), current, _Args())
+    finally:
+        folder_lock.release_all()
+    assert code == preflight.EXIT_TLS
+    [(title, text)] = shown
+    assert "TLS" in title and str(bad) in text and "tls_cert" in text
