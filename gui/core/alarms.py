@@ -21,6 +21,7 @@ import asyncio
 import getpass
 import json
 import logging
+import secrets
 import sqlite3
 import time
 import weakref
@@ -208,20 +209,42 @@ def count_open(conn: sqlite3.Connection) -> int:
 
 #: Alarm changes kept for stream clients catching up (``changes_after``).
 KEEP_CHANGES = 100_000
+#: The PostgreSQL channel notified (at commit) of every alarm change, payload its seq.
+ALARMS_CHANNEL = "gatewatch_alarms"
 #: Prune the change log every this many changes.
 PRUNE_CHANGES_EVERY = 1000
 
 
-def record_change(conn: sqlite3.Connection, alarm_id: int, change: str, at: int) -> int:
-    """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``."""
+def record_change(
+    conn: sqlite3.Connection, alarm_id: int, change: str, at: int, origin: str | None = None
+) -> int:
+    """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``.
+
+    ``origin`` names the receiver that made it (``origin_of``): a receiver relaying
+    what others changed in a shared database skips its own.
+    """
     row = conn.execute(
-        "INSERT INTO alarm_changes (alarm_id, change, at) VALUES (?, ?, ?) RETURNING seq",
-        (alarm_id, change, at),
+        "INSERT INTO alarm_changes (alarm_id, change, at, origin) VALUES (?, ?, ?, ?)"
+        " RETURNING seq",
+        (alarm_id, change, at, origin),
     ).fetchone()
     seq = int(row[0])
+    if dialect_of(conn).is_postgres:  # wakes the other receivers' relays at commit
+        conn.execute("SELECT pg_notify(?, ?)", (ALARMS_CHANNEL, str(seq)))
     if seq % PRUNE_CHANGES_EVERY == 0:
         conn.execute("DELETE FROM alarm_changes WHERE seq <= ?", (seq - KEEP_CHANGES,))
     return seq
+
+
+_ORIGINS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def origin_of(receiver: Any) -> str:
+    """A token naming ``receiver`` in the changes it stores (random, one per receiver object)."""
+    token = _ORIGINS.get(receiver)
+    if token is None:
+        token = _ORIGINS[receiver] = secrets.token_hex(8)
+    return token
 
 
 def last_change_seq(conn: sqlite3.Connection) -> int:
@@ -233,15 +256,22 @@ def last_change_seq(conn: sqlite3.Connection) -> int:
 def changes_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list[AlarmChanged]:
     """Alarm changes after ``seq``, oldest first, each with the alarm as it is now.
 
-    The durable catch-up of ``/api/stream`` and of the relay: a change of an
-    alarm that is gone (deleted since) is skipped.
+    The durable catch-up of ``/api/stream``: a change of an alarm that is gone
+    (deleted since) is skipped.
     """
+    return [change for _origin, change in changes_with_origin(conn, "c.seq > ?", (seq,), limit)]
+
+
+def changes_with_origin(
+    conn: sqlite3.Connection, where: str, params: tuple[Any, ...], limit: int = 1000
+) -> list[tuple[str | None, AlarmChanged]]:
+    """``(origin, change)`` of the changes matching ``where`` (over ``alarm_changes c``)."""
     rows = conn.execute(
-        f"SELECT c.seq, c.change, {_COLUMNS} FROM alarm_changes c"
-        " JOIN alarms ON alarms.id = c.alarm_id WHERE c.seq > ? ORDER BY c.seq LIMIT ?",
-        (seq, limit),
+        f"SELECT c.seq, c.change, c.origin, {_COLUMNS} FROM alarm_changes c"
+        f" JOIN alarms ON alarms.id = c.alarm_id WHERE {where} ORDER BY c.seq LIMIT ?",
+        (*params, limit),
     ).fetchall()
-    return [AlarmChanged(r[1], Alarm.from_row(tuple(r)[2:]), int(r[0])) for r in rows]
+    return [(r[2], AlarmChanged(r[1], Alarm.from_row(tuple(r)[3:]), int(r[0]))) for r in rows]
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -304,6 +334,7 @@ def raise_in(
     ep_id: str | None = None,
     detail: str | None = None,
     fold_within_ms: int | None = 0,
+    origin: str | None = None,
 ) -> AlarmChanged:
     """Fold into an open alarm with the same key, or insert a new one; on the writer.
 
@@ -358,7 +389,7 @@ def raise_in(
         )
     alarm = get_alarm(conn, alarm_id)
     assert alarm is not None
-    return AlarmChanged(change, alarm, record_change(conn, alarm_id, change, at))
+    return AlarmChanged(change, alarm, record_change(conn, alarm_id, change, at, origin))
 
 
 def raise_job(
@@ -373,6 +404,7 @@ def raise_job(
     ep_id: str | None = None,
     detail: str | None = None,
     fold_within_ms: int | None = 0,
+    origin: str | None = None,
 ) -> Callable[[sqlite3.Connection], AlarmChanged]:
     """Fold into an open alarm with the same key, or insert a new one.
 
@@ -386,7 +418,7 @@ def raise_job(
         return raise_in(
             conn, kind=kind, at=at, late=late, event_id=event_id, person_type=person_type,
             identity_id=identity_id, identity_name=identity_name, ep_id=ep_id, detail=detail,
-            fold_within_ms=fold_within_ms,
+            fold_within_ms=fold_within_ms, origin=origin,
         )  # fmt: skip
 
     return job
@@ -404,7 +436,13 @@ def _clean_text(value: Any, what: str, limit: int) -> str | None:
 
 
 def ack_job(
-    alarm_ids: list[int], by: str, note: str | None, at: int, *, bulk: bool
+    alarm_ids: list[int],
+    by: str,
+    note: str | None,
+    at: int,
+    *,
+    bulk: bool,
+    origin: str | None = None,
 ) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
     """Acknowledge alarms, all or none; refuses blacklist alarms in a bulk acknowledgement."""
 
@@ -432,7 +470,7 @@ def ack_job(
             )
             updated = get_alarm(conn, alarm.id)
             assert updated is not None
-            seq = record_change(conn, alarm.id, "acked", at)
+            seq = record_change(conn, alarm.id, "acked", at, origin)
             changes.append(AlarmChanged("acked", updated, seq))
         return changes
 
@@ -498,6 +536,7 @@ class AlarmEngine:
             ep_id=item.ep_id or item.device_id or item.dev_sno,
             detail=item.ep_name,  # the camera's name, for people (ep_id is often a URL)
             fold_within_ms=cooldown_ms,
+            origin=origin_of(self.receiver),
         )
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -545,6 +584,7 @@ class AlarmEngine:
             kind=kind, at=at if at is not None else now_ms(), late=late, ep_id=ep_id,
             identity_id=identity_id, identity_name=identity_name, detail=detail,
             fold_within_ms=None if fold_within_s is None else fold_within_s * 1000,
+            origin=origin_of(self.receiver),
         )  # fmt: skip
         change = await self._write_and_publish(job)
         return change.alarm if change is not None else None
@@ -571,7 +611,7 @@ class AlarmEngine:
     ) -> list[AlarmChanged]:
         who = _clean_text(by, "by", MAX_BY) or default_operator(self.settings)
         text = _clean_text(note, "note", MAX_NOTE)
-        job = ack_job(alarm_ids, who, text, now_ms(), bulk=bulk)
+        job = ack_job(alarm_ids, who, text, now_ms(), bulk=bulk, origin=origin_of(self.receiver))
         changes = await self.receiver.store.write(job)
         for change in changes:
             log.info("alarm %d acknowledged by %s", change.alarm.id, who)

@@ -36,6 +36,7 @@ from aiohttp import web
 from gui.core import query, reader, retention, wire
 from gui.core.ingest import error_reply
 from gui.core.messages import RetentionRan
+from gui.core.model import EventBrief
 from gui.core.server import CTX, json_response, now_ms
 
 #: Exports running at once (each holds a reader thread for its whole length).
@@ -91,7 +92,7 @@ async def api_briefs(request: web.Request) -> web.Response:
         raise query.BadQuery("after", "give before or after, not both")
     if after is not None:
 
-        def ascending(r: reader.StoreReader) -> list[reader.EventBrief]:
+        def ascending(r: reader.StoreReader) -> list[EventBrief]:
             conn = r._conn()
             where = "id > ?" + ("" if self_tests else " AND self_test = 0")
             row = conn.execute(

@@ -48,13 +48,40 @@ def events_after(conn: sqlite3.Connection, after_id: int, limit: int = BATCH) ->
         f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?",
         (after_id, limit),
     ).fetchall()
+    return _messages(conn, rows)
+
+
+def events_in(conn: sqlite3.Connection, ids: list[int]) -> list[EventStored]:
+    """The events among ``ids`` that exist, ascending (a relay's gaps filled in late)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(
+        f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE id IN ({marks}) ORDER BY id", tuple(ids)
+    ).fetchall()
+    return _messages(conn, rows)
+
+
+def face_thumbs(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, bytes]]:
+    """``(event id, face thumbnail)`` of those among ``ids`` whose thumbnail is stored."""
+    from gui.core import event_rows
+
+    out = []
+    for event_id in ids:
+        thumb = event_rows.load_face_thumb(conn, event_id)
+        if thumb is not None:
+            out.append((event_id, bytes(thumb)))
+    return out
+
+
+def _messages(conn: sqlite3.Connection, rows: list[Any]) -> list[EventStored]:
     if not rows:
         return []
     kinds: dict[int, list[str]] = defaultdict(list)
-    first, last = rows[0][0], rows[-1][0]
+    marks = ",".join("?" * len(rows))
     for event_id, kind in conn.execute(
-        "SELECT event_id, kind FROM images WHERE event_id BETWEEN ? AND ? ORDER BY id",
-        (first, last),
+        f"SELECT event_id, kind FROM images WHERE event_id IN ({marks}) ORDER BY id",
+        tuple(r[0] for r in rows),
     ):
         kinds[event_id].append(kind)
     book = scores.scale_book(conn)

@@ -306,6 +306,11 @@ def _v9_alarm_changes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v10_alarm_change_origin(conn: sqlite3.Connection) -> None:
+    """Which receiver made each alarm change: one relaying a shared store skips its own."""
+    run_script(conn, "ALTER TABLE alarm_changes ADD COLUMN origin TEXT;")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -316,6 +321,7 @@ MIGRATIONS: list[Migration] = [
     _v7_split_cameras_and_address_boxes,
     _v8_users,
     _v9_alarm_changes,
+    _v10_alarm_change_origin,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

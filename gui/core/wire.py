@@ -19,8 +19,8 @@ from typing import Any
 from gui.core import messages as m
 from gui.core import query
 from gui.core.alarms import Alarm
-from gui.core.model import EventSummary
-from gui.core.reader import Arrivals, DeviceNames, EventBrief, EventPage, HistoryItem
+from gui.core.model import EventBrief, EventSummary
+from gui.core.reader import Arrivals, DeviceNames, EventPage, HistoryItem
 from gui.core.requestlog import RequestRecord
 from gui.core.retention import DiskStatus, RetentionReport
 from gui.core.silence import DeviceSilence, SilenceState

@@ -1,0 +1,221 @@
+"""Stream latency: from an event's POST to five viewers attached to ``/api/stream``.
+
+Starts ``gatewatch --headless`` (its own data dir, an ephemeral port), attaches
+``--viewers`` stream clients (one thread each, in this process), then posts
+``--events`` real-time events at ``--rate`` per second and times, for every
+event and every viewer, how long after the POST was *sent* the viewer read its
+``event_stored`` frame. The commit happens between the two, so this is an upper
+bound of commit-to-viewer latency (it includes reading, parsing and storing the
+event). Reported: p50 / p95 / p99 / max over all (event, viewer) pairs, and the
+p95 of each event's slowest viewer. Target: p95 under 250 ms.
+
+With ``--store postgresql://...`` both receivers use that database, and with
+``--relay`` the events are posted to one receiver while the viewers watch
+another (what a guard room attached to a second receiver sees: the relay's
+LISTEN/NOTIFY wake-up and catch-up query included).
+
+    ./dev.sh bench stream_bench [--events 300] [--rate 10] [--viewers 5]
+                                [--store postgresql://...] [--relay] [--json out.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import http.client
+import json
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "gui" / "assets" / "samples"
+if not SAMPLES.exists():
+    SAMPLES = ROOT / "assets" / "samples"
+_LISTENING = re.compile(r"listening on \S+:(\d+)")
+REALTIME = "/EventServer/api/RealTimeEvent"
+
+
+class Receiver:
+    """``python -m gui --headless`` in a fresh data dir (optionally on a shared store)."""
+
+    def __init__(self, root: Path, store: str | None = None) -> None:
+        self.data = Path(tempfile.mkdtemp(dir=root))
+        self.log = self.data / "stderr.txt"
+        self._err = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
+        args = [sys.executable, "-m", "gui", "--headless", "--bind", "127.0.0.1", "--port", "0",
+                "--data-dir", str(self.data / "data"), "--log-level", "INFO"]  # fmt: skip
+        if store:
+            args += ["--store", store]
+        self.proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            found = _LISTENING.search(self.log.read_text(errors="replace"))
+            if found:
+                self.port = int(found.group(1))
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        raise RuntimeError("receiver did not start:\n" + self.log.read_text(errors="replace"))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._err.close()
+
+
+class Viewer(threading.Thread):
+    """One ``/api/stream`` client: when each ``bench-N`` event's frame was read."""
+
+    def __init__(self, port: int, expected: int) -> None:
+        super().__init__(daemon=True)
+        self.port = port
+        self.expected = expected
+        self.seen: dict[str, float] = {}
+        self.ready = threading.Event()
+        self.done = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            conn.request("GET", "/api/stream")
+            resp = conn.getresponse()
+            event = ""
+            while len(self.seen) < self.expected:
+                line = resp.fp.readline()
+                if not line:
+                    raise EOFError("stream ended")
+                if line.startswith(b"event: "):
+                    event = line[7:].strip().decode()
+                    if event == "hello":
+                        self.ready.set()
+                elif line.startswith(b"data: ") and event == "event_stored":
+                    at = time.perf_counter()
+                    identity = json.loads(line[6:])["summary"]["identity_id"] or ""
+                    if identity.startswith("bench-"):
+                        self.seen.setdefault(identity, at)
+            conn.close()
+        except BaseException as exc:  # reported by the main thread
+            self.error = exc
+        finally:
+            self.ready.set()
+            self.done.set()
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    base = json.loads((SAMPLES / "employee_match.json").read_text(encoding="utf-8"))
+    root = Path(tempfile.mkdtemp(prefix="stream-bench-"))
+    poster_rec = Receiver(root, args.store)
+    viewed_rec = Receiver(root, args.store) if args.relay else poster_rec
+    sent: dict[str, float] = {}
+    replies: list[float] = []
+    try:
+        viewers = [Viewer(viewed_rec.port, args.events) for _ in range(args.viewers)]
+        for v in viewers:
+            v.start()
+        for v in viewers:
+            v.ready.wait(30)
+        conn = http.client.HTTPConnection("127.0.0.1", poster_rec.port, timeout=60)
+        stamp = int(time.time() * 1000)
+        started = time.perf_counter()
+        for n in range(args.events):
+            due = started + n / args.rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            ev = copy.deepcopy(base)
+            ev["identity_id"] = f"bench-{n}"
+            ev["timestamp"] = stamp + n
+            body = json.dumps(ev).encode()
+            t0 = time.perf_counter()
+            sent[f"bench-{n}"] = t0
+            conn.request("POST", REALTIME, body, {"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            reply.read()
+            replies.append(time.perf_counter() - t0)
+            if reply.status != 200:
+                raise RuntimeError(f"POST answered {reply.status}")
+        conn.close()
+        for v in viewers:
+            v.done.wait(60)
+        errors = [v.error for v in viewers if v.error is not None]
+        if errors:
+            raise RuntimeError(f"viewer failed: {errors[0]!r}")
+    finally:
+        poster_rec.stop()
+        if viewed_rec is not poster_rec:
+            viewed_rec.stop()
+    pairs = [(v.seen[k] - t) * 1000 for v in viewers for k, t in sent.items() if k in v.seen]
+    slowest = [max((v.seen[k] - t) * 1000 for v in viewers) for k, t in sent.items()]
+    missing = sum(1 for v in viewers for k in sent if k not in v.seen)
+    return {
+        "events": args.events,
+        "rate_per_s": args.rate,
+        "viewers": args.viewers,
+        "store": "postgresql" if args.store else "sqlite",
+        "relay": bool(args.relay),
+        "missing": missing,
+        "post_to_viewer_ms": {
+            "p50": round(percentile(pairs, 50), 1),
+            "p95": round(percentile(pairs, 95), 1),
+            "p99": round(percentile(pairs, 99), 1),
+            "max": round(max(pairs), 1),
+        },
+        "slowest_viewer_p95_ms": round(percentile(slowest, 95), 1),
+        "post_reply_median_ms": round(statistics.median(replies) * 1000, 1),
+        "machine": f"{platform.machine()} {platform.processor() or ''} cores={_cores()}".strip(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def _cores() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--rate", type=float, default=10.0, help="events per second")
+    parser.add_argument("--viewers", type=int, default=5)
+    parser.add_argument("--store", default=None, help="postgresql://... (default: SQLite)")
+    parser.add_argument("--relay", action="store_true", help="view a second receiver")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.relay and not args.store:
+        parser.error("--relay needs --store postgresql://... (receivers share a database)")
+    result = run(args)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.json is not None:
+        args.json.write_text(text + "\n")
+    target = result["post_to_viewer_ms"]["p95"] < 250 and result["missing"] == 0
+    print("target p95 < 250 ms, nothing missing:", "met" if target else "MISSED")
+    return 0 if target else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
