@@ -89,6 +89,9 @@ class Prepared:
     events: list[PreparedEvent] = field(default_factory=list)
     rejected: list[dict[str, Any]] = field(default_factory=list)
     health_report: dict[str, Any] | None = None
+    #: Report parts of the events in a batch that also carry report keys: each
+    #: updates its device like a top-level one (``health_report``) does.
+    report_parts: list[dict[str, Any]] = field(default_factory=list)
     count_in_body: int = 0
     #: Filled by the store job's event hooks: what to announce once it is committed.
     after_commit: list[Callable[[], None]] = field(default_factory=list)
@@ -243,6 +246,11 @@ def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
             )  # fmt: skip
         except protocol.NotAnEvent as exc:
             out.rejected.append({"index": index, "message": str(exc)})
+            continue
+        if is_batch:
+            part = protocol.health_report_part(element)
+            if part is not None:
+                out.report_parts.append(part)
     if not out.events:
         if is_batch:
             reasons = "; ".join(f"[{r['index']}] {r['message']}" for r in out.rejected[:5])
@@ -289,6 +297,8 @@ def store_job(
             stored.append(result)
         if prepared.health_report is not None:
             devices.apply_health_report(conn, prepared.health_report, arrival)
+        for part in prepared.report_parts:
+            devices.apply_health_report(conn, part, arrival)
         # Counted only once nothing in this job can fail any more.
         for p, result in zip(prepared.events, stored, strict=True):
             if result.outcome == "duplicate":
@@ -311,7 +321,7 @@ def _with_scale(result: StoredEvent, book: scores.ScaleBook, source_ip: str) -> 
 def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str, Any]:
     """HTTP 200 body: covers every success convention the boxes are known to read."""
     reply: dict[str, Any] = {"code": 0, "status": 0, "message": "SUCCESS"}
-    if prepared.health_report is not None:
+    if prepared.health_report is not None or prepared.report_parts:
         reply["device_status"] = "stored"
         if not prepared.events:
             return reply

@@ -215,12 +215,11 @@ class IngestPipeline:
             stored=tuple(stored),
             warnings=_warnings(prepared, stored),
             body_format=prepared.body_format,
-            health_report=prepared.health_report is not None,
+            health_report=prepared.health_report is not None or bool(prepared.report_parts),
         )
-        if prepared.health_report is not None:
-            self._announce(
-                HealthReportStored(arrival.source_ip, arrival.received_at, prepared.health_report)
-            )
+        for report in (prepared.health_report, *prepared.report_parts):
+            if report is not None:
+                self._announce(HealthReportStored(arrival.source_ip, arrival.received_at, report))
         for s in stored:
             if s.outcome != "duplicate":
                 self._announce(EventStored(s.summary))

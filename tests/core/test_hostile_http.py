@@ -290,6 +290,34 @@ def test_the_report_part_of_an_event_updates_the_device(client: Client) -> None:
     assert cameras["SE3-BOTH__10.0.0.31"]["status"] == "offline", cameras
 
 
+@pytest.mark.parametrize("path", ["/DeviceStatus", HISTORY])
+def test_report_parts_of_events_inside_a_batch_update_their_devices(
+    client: Client, path: str
+) -> None:
+    batch = []
+    for n, state in ((1, "offline"), (2, "online")):
+        event = load_sample("stranger")
+        camera = {"ep_id": f"SE3-ARR{n}__10.0.1.3{n}", "ep_name": f"Door {n}",
+                  "ep_ip": f"10.0.1.3{n}", "ep_status": state, "ep_type": "2"}  # fmt: skip
+        event.update(identity_id=f"batch-report-{n}", ep_id=camera["ep_id"],
+                     gateway_sn=f"SE3-ARR{n}", gateway_name=f"gate {n}",
+                     gateway_ip=f"10.0.1.1{n}", gateway_status="online",
+                     sub_devices=[camera])  # fmt: skip
+        batch.append(event)
+    reply = client.post_json(path, batch)
+    assert reply.status == 200
+    assert reply.json()["device_status"] == "stored"
+    assert [e["result"] for e in reply.json()["events"]] == ["new", "new"]
+    devices = client.get_json("/api/devices")
+    boxes = {b["sn"]: b for b in devices["boxes"]}
+    for n in (1, 2):
+        assert boxes[f"SE3-ARR{n}"]["name"] == f"gate {n}", boxes
+        assert boxes[f"SE3-ARR{n}"]["last_report_at"], boxes
+    cameras = {c["ep_id"]: c for c in devices["cameras"]}
+    assert cameras["SE3-ARR1__10.0.1.31"]["status"] == "offline", cameras
+    assert cameras["SE3-ARR2__10.0.1.32"]["status"] == "online", cameras
+
+
 # ------------------------------------------------------------------ bounded resources
 
 
