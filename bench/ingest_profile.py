@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -176,6 +177,9 @@ def callgrind_run(build: Path, bodies: list[bytes], workdir: Path) -> int:
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(600)
+    keep = os.environ.get("INGEST_PROFILE_KEEP")
+    if keep:  # for callgrind_annotate
+        shutil.copy(out, Path(keep) / f"callgrind.{build.name or 'build'}.{os.getpid()}.out")
     total = 0
     for line in out.read_text().splitlines():
         if line.startswith("summary:") or line.startswith("totals:"):

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from gui.core import devices, lenient_json, protocol, scores
 from gui.core import warnings as W
-from gui.core.event_rows import Arrival, StoredEvent, store_event, store_face_thumb
+from gui.core.event_rows import Arrival, StoredEvent, pack_raw, store_event, store_face_thumb
 from gui.core.images import decode_image, face_crop_as_is
 from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEvent
 
@@ -79,6 +79,8 @@ class PreparedEvent:
     warnings: list[EventWarning]
     #: The feed's face thumbnail when it needs no work (stored in the event's job).
     face_thumb: bytes | None = None
+    #: The raw column, packed here rather than in the writer's job (``pack_raw``).
+    packed_raw: bytes | None = None
 
 
 @dataclass
@@ -199,7 +201,10 @@ def prepare_event(
         warnings.extend(
             protocol.geometry_warnings(event.face_box, event.landmarks, (scene.width, scene.height))
         )
-    return PreparedEvent(index, event, images, dropped, warnings, face_crop_as_is(images))
+    return PreparedEvent(
+        index, event, images, dropped, warnings, face_crop_as_is(images),
+        pack_raw(event, images, dropped),
+    )  # fmt: skip
 
 
 def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
@@ -280,7 +285,10 @@ def store_job(
         prepared.after_commit.clear()
         book: scores.ScaleBook | None = None
         for p in prepared.events:
-            result = store_event(conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped)
+            result = store_event(
+                conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped,
+                packed_raw=p.packed_raw,
+            )  # fmt: skip
             if result.outcome != "duplicate":
                 if result.summary.score is not None:
                     # The box's configured scale, so the live views and the alarm rule

@@ -65,6 +65,7 @@ def _long_strings(body: bytes) -> list[tuple[int, int, bytes]]:
     """
     spans: list[tuple[int, int, bytes]] = []
     find = body.find
+    view = memoryview(body)  # slices without copying (a photo string can be 60 MB)
     pos = 0
     while True:
         start = find(b'"', pos)
@@ -81,7 +82,7 @@ def _long_strings(body: bytes) -> list[tuple[int, int, bytes]]:
         if end < 0:
             return spans  # unterminated: json.loads will say so
         if end - start - 1 >= MIN_CUT:
-            decoded = _decode_base64(body[start + 1 : end])
+            decoded = _decode_base64(view[start + 1 : end])
             if decoded is not None:
                 spans.append((start + 1, end, decoded))
         pos = end + 1
@@ -121,11 +122,12 @@ def loads(body: bytes) -> Any:
     marker = "\x1f" + tag
     pieces: list[bytes] = []
     cut: list[str] = []
+    view = memoryview(body)
     previous = 0
     for index, (start, end, decoded) in enumerate(spans):
         pieces.append(body[previous:start])
         pieces.append(f"\\u001f{tag}{index}".encode())
-        text = str.__new__(Base64Text, body[start:end], "ascii")
+        text = str.__new__(Base64Text, view[start:end], "ascii")
         text.decoded = decoded
         cut.append(text)
         previous = end
