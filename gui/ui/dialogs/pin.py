@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,6 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import pinning
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PinDialog", text)
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
@@ -98,14 +102,17 @@ def show_mismatch(parent: QWidget | None, mismatch: pinning.PinMismatch) -> None
     """The refusal, naming both fingerprints, as plain text."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(box.tr("Certificate refused"))
+    box.setWindowTitle(_tr("Certificate refused"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     # All in the plain-text label: the informative one guesses its format.
     box.setText(
-        box.tr("The server at %1 presents a different certificate than the one trusted.")
+        _tr("The server at %1 presents a different certificate than the one trusted.")
         .replace("%1", mismatch.where)
-        + f"\n\n{box.tr('trusted')}: {pinning.readable(mismatch.expected)}"
-        + f"\n{box.tr('presented')}: {pinning.readable(mismatch.found)}\n\n{mismatch}"
+        + "\n\n"
+        + _tr("trusted: %1").replace("%1", pinning.readable(mismatch.expected))
+        + "\n"
+        + _tr("presented: %1").replace("%1", pinning.readable(mismatch.found))
+        + f"\n\n{mismatch}"
     )
     box.exec()
     box.deleteLater()
