@@ -177,7 +177,7 @@
         <translation>打开设置…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="230"/>
+        <location filename="../../gui/ui/installer/devices.py" line="231"/>
         <location filename="../../gui/ui/main_window.py" line="625"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
@@ -344,93 +344,93 @@
         <translation>人脸属性</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="96"/>
+        <location filename="../../gui/ui/installer/devices.py" line="97"/>
         <source>box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="129"/>
-        <location filename="../../gui/ui/installer/devices.py" line="148"/>
+        <location filename="../../gui/ui/installer/devices.py" line="130"/>
+        <location filename="../../gui/ui/installer/devices.py" line="149"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="130"/>
-        <location filename="../../gui/ui/installer/devices.py" line="148"/>
+        <location filename="../../gui/ui/installer/devices.py" line="131"/>
+        <location filename="../../gui/ui/installer/devices.py" line="149"/>
         <source>memory</source>
         <translation>内存</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="131"/>
-        <location filename="../../gui/ui/installer/devices.py" line="149"/>
+        <location filename="../../gui/ui/installer/devices.py" line="132"/>
+        <location filename="../../gui/ui/installer/devices.py" line="150"/>
         <source>disk</source>
         <translation>磁盘</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="148"/>
+        <location filename="../../gui/ui/installer/devices.py" line="149"/>
         <source>TPU</source>
         <translation>TPU</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="155"/>
+        <location filename="../../gui/ui/installer/devices.py" line="156"/>
         <source>{n} GB free</source>
         <translation>剩余 {n} GB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="161"/>
+        <location filename="../../gui/ui/installer/devices.py" line="162"/>
         <source>fault: {text}</source>
         <translation>故障：{text}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="167"/>
+        <location filename="../../gui/ui/installer/devices.py" line="168"/>
         <source>scores {scale}</source>
         <translation>分数 {scale}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="169"/>
+        <location filename="../../gui/ui/installer/devices.py" line="170"/>
         <source>threshold {t}</source>
         <translation>阈值 {t}</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="44"/>
-        <location filename="../../gui/ui/installer/devices.py" line="176"/>
+        <location filename="../../gui/ui/installer/devices.py" line="177"/>
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="179"/>
+        <location filename="../../gui/ui/installer/devices.py" line="180"/>
         <source>{n} s ago</source>
         <translation>{n} 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="181"/>
+        <location filename="../../gui/ui/installer/devices.py" line="182"/>
         <source>{n} min ago</source>
         <translation>{n} 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="183"/>
+        <location filename="../../gui/ui/installer/devices.py" line="184"/>
         <source>{n} h ago</source>
         <translation>{n} 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
         <source>Device</source>
         <extracomment>&quot;status&quot; is what the box says in its health report; &quot;traffic&quot; what we receive.</extracomment>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>IP</source>
         <translation>IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="210"/>
+        <location filename="../../gui/ui/installer/devices.py" line="211"/>
         <source>Box reports</source>
         <translation>盒子上报</translation>
     </message>
@@ -442,97 +442,112 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="121"/>
-        <location filename="../../gui/ui/installer/devices.py" line="211"/>
+        <location filename="../../gui/ui/installer/devices.py" line="212"/>
         <source>Last event</source>
         <translation>最近事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="211"/>
+        <location filename="../../gui/ui/installer/devices.py" line="212"/>
         <source>Events / hour, 24 h</source>
         <translation>每小时事件数（24 小时）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="211"/>
+        <location filename="../../gui/ui/installer/devices.py" line="212"/>
         <source>Events received</source>
         <translation>收到的事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="212"/>
+        <location filename="../../gui/ui/installer/devices.py" line="213"/>
         <source>Health</source>
         <translation>运行状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="219"/>
+        <location filename="../../gui/ui/installer/devices.py" line="220"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="219"/>
+        <location filename="../../gui/ui/installer/devices.py" line="220"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="227"/>
+        <location filename="../../gui/ui/installer/devices.py" line="228"/>
         <source>silent</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="227"/>
+        <location filename="../../gui/ui/installer/devices.py" line="228"/>
         <source>silent (red)</source>
         <translation>长时间无数据</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="228"/>
+        <location filename="../../gui/ui/installer/devices.py" line="229"/>
         <source>quiet at night</source>
         <translation>夜间静默</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="230"/>
+        <location filename="../../gui/ui/installer/devices.py" line="231"/>
         <source>reports only</source>
         <translation>仅有状态上报</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="231"/>
+        <location filename="../../gui/ui/installer/devices.py" line="232"/>
         <source>sending</source>
         <translation>正在发送</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="239"/>
+        <location filename="../../gui/ui/installer/devices.py" line="240"/>
         <source>No health report from the box mentions this device.</source>
         <translation>盒子的状态上报中没有提到这个设备。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="240"/>
+        <location filename="../../gui/ui/installer/devices.py" line="241"/>
         <source>The box&apos;s own health report, {ago}.</source>
         <translation>盒子自己的状态上报，{ago}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="245"/>
+        <location filename="../../gui/ui/installer/devices.py" line="246"/>
         <source>Its events arrive nevertheless: the report is out of date, or the box names this camera differently in its reports.</source>
         <translation>但它的事件仍在到达：上报已过时，或者盒子在上报中用另一个名字称呼这台摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="290"/>
+        <location filename="../../gui/ui/installer/devices.py" line="277"/>
+        <source>{n} inferred</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="295"/>
         <source>{n} events in the last 24 h (oldest hour on the left)</source>
         <translation>最近 24 小时共 {n} 个事件（最早的小时在左侧）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="296"/>
+        <location filename="../../gui/ui/installer/devices.py" line="301"/>
         <source>Events arrive.</source>
         <translation>事件正在到达。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="345"/>
+        <location filename="../../gui/ui/installer/devices.py" line="352"/>
         <source>A device that sends nothing for {n} minutes turns amber, then red after {m}.</source>
         <translation>设备 {n} 分钟没有发送数据时变为黄色，{m} 分钟后变为红色。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="370"/>
+        <location filename="../../gui/ui/installer/devices.py" line="377"/>
         <source>Select a box to see its last health report</source>
         <translation>选择一个盒子以查看其最近的设备状态报告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="434"/>
+        <location filename="../../gui/ui/installer/devices.py" line="384"/>
+        <source>No devices yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="385"/>
+        <source>A box and its cameras appear here as soon as it sends an event or a status report. Type the URL from the Connect page into the box, or add the box under Connect → Boxes to point it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="459"/>
         <source>Expected quiet at night (20:00–07:00)</source>
         <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
@@ -1123,7 +1138,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="608"/>
-        <location filename="../../gui/ui/views/words.py" line="156"/>
+        <location filename="../../gui/ui/views/words.py" line="161"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
@@ -1145,7 +1160,7 @@
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
         <location filename="../../gui/ui/installer/connect.py" line="99"/>
-        <location filename="../../gui/ui/installer/connect.py" line="373"/>
+        <location filename="../../gui/ui/installer/connect.py" line="374"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -1436,64 +1451,64 @@
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="231"/>
+        <location filename="../../gui/ui/installer/connect.py" line="232"/>
         <source>Connect a box</source>
         <extracomment>source ip -&gt; {&quot;who&quot;: &quot;ip (serial)&quot;, &quot;shapes&quot;: [(format, kind), ...]} source ip -&gt; the last refusal it got, while other boxes are sending</extracomment>
         <translation>连接盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="238"/>
-        <location filename="../../gui/ui/installer/connect.py" line="503"/>
+        <location filename="../../gui/ui/installer/connect.py" line="239"/>
+        <location filename="../../gui/ui/installer/connect.py" line="504"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="264"/>
+        <location filename="../../gui/ui/installer/connect.py" line="265"/>
         <source>Type these URLs into the box&apos;s event and device-status settings. Use the address on the same network as the box.</source>
         <translation>将这些地址填入盒子的事件和设备状态设置中。请使用与盒子在同一网络的地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="275"/>
+        <location filename="../../gui/ui/installer/connect.py" line="276"/>
         <source>Refresh addresses</source>
         <translation>刷新地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="277"/>
+        <location filename="../../gui/ui/installer/connect.py" line="278"/>
         <source>Run self-test</source>
         <translation>运行自检</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="279"/>
+        <location filename="../../gui/ui/installer/connect.py" line="280"/>
         <source>Post a sample event to this PC&apos;s own address, and check the firewall</source>
         <translation>向本机自己的地址发送一个示例事件，并检查防火墙</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="284"/>
+        <location filename="../../gui/ui/installer/connect.py" line="285"/>
         <source>Change port or address…</source>
         <translation>更改端口或地址…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="313"/>
+        <location filename="../../gui/ui/installer/connect.py" line="314"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="327"/>
+        <location filename="../../gui/ui/installer/connect.py" line="328"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="438"/>
+        <location filename="../../gui/ui/installer/connect.py" line="439"/>
         <source>Box {who} connected, sending {what} events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="445"/>
+        <location filename="../../gui/ui/installer/connect.py" line="446"/>
         <source>(+{n} more)</source>
         <translation>（另有 {n} 台）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="447"/>
+        <location filename="../../gui/ui/installer/connect.py" line="448"/>
         <source>{n} boxes connected: {names}</source>
         <translation>已连接 {n} 台盒子：{names}</translation>
     </message>
@@ -1503,7 +1518,7 @@
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="386"/>
+        <location filename="../../gui/ui/installer/connect.py" line="387"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
@@ -1518,57 +1533,57 @@
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="413"/>
+        <location filename="../../gui/ui/installer/connect.py" line="414"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>已收到来自本机（{ip}）的 {format} 格式{kind}事件。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="460"/>
+        <location filename="../../gui/ui/installer/connect.py" line="461"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="473"/>
+        <location filename="../../gui/ui/installer/connect.py" line="474"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="511"/>
+        <location filename="../../gui/ui/installer/connect.py" line="513"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="531"/>
+        <location filename="../../gui/ui/installer/connect.py" line="533"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="532"/>
+        <location filename="../../gui/ui/installer/connect.py" line="534"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="547"/>
+        <location filename="../../gui/ui/installer/connect.py" line="549"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="556"/>
+        <location filename="../../gui/ui/installer/connect.py" line="558"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="561"/>
+        <location filename="../../gui/ui/installer/connect.py" line="563"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="563"/>
+        <location filename="../../gui/ui/installer/connect.py" line="565"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="570"/>
+        <location filename="../../gui/ui/installer/connect.py" line="572"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>
@@ -1642,7 +1657,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="271"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="351"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="383"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
@@ -1667,78 +1682,98 @@
         <translation>选择一个请求以查看其请求头和请求体</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="349"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="354"/>
+        <source>No request matches these filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="355"/>
+        <source>Clear Source and Path and choose “any status” to see every request.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="358"/>
+        <source>No requests yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="359"/>
+        <source>Every request that reaches this receiver is listed here, refused and broken ones included, with its headers and body. Type the URL from the Connect page into the box, or send one yourself: Tools → Send test event…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
         <source>Paused — {n} new</source>
         <translation>已暂停 — {n} 条新请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="349"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="413"/>
         <source>This request is no longer in the log.</source>
         <translation>该请求已不在日志中。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="387"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="419"/>
         <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
         <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="398"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="430"/>
         <source>View {path}</source>
         <translation>查看 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="403"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="435"/>
         <source>Open event {id}</source>
         <translation>打开事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="425"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="457"/>
         <source>That picture cannot be shown (cut off or not an image).</source>
         <translation>无法显示该图片（被截断或不是图片）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="456"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="488"/>
         <location filename="../../gui/ui/installer/send.py" line="159"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="471"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="503"/>
         <source>Warnings:</source>
         <translation>警告：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="475"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="507"/>
         <source>Our answer ({status}):</source>
         <translation>我们的应答（{status}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="480"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="512"/>
         <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
         <translation>正文（已成为事件 {ids}；按存储内容显示，图片已缩写）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="487"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="519"/>
         <source>Body ({size} bytes{cut}):</source>
         <translation>请求体（{size} 字节{cut}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="488"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="520"/>
         <source>, cut off at 64 KB</source>
         <translation>，截断于 64 KB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="494"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="526"/>
         <source>The body became events {ids}: each is stored with its photos.</source>
         <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="499"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="531"/>
         <source>(no body)</source>
         <translation>（无请求体）</translation>
     </message>
@@ -1839,57 +1874,88 @@
         <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="88"/>
+        <source>seen %1</source>
+        <extracomment>(background, text) per look.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="88"/>
+        <source>arrived %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="105"/>
+        <source>Certificate refused</source>
+        <translation>证书被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="109"/>
+        <source>The server at %1 presents a different certificate than the one trusted.</source>
+        <translation>%1 上的服务器出示的证书与已信任的证书不同。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="112"/>
+        <source>trusted: %1</source>
+        <translation>已信任：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="114"/>
+        <source>presented: %1</source>
+        <translation>出示的：%1</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="128"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="133"/>
         <source>About Gatewatch</source>
         <extracomment>(component, licence, notice). Kept short; the full texts are at the URLs.</extracomment>
         <translation>关于 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="145"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="150"/>
         <source>Receives, stores and shows the events Sophon face boxes push.</source>
         <translation>接收、保存并显示算能（Sophon）人脸盒子推送的事件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="159"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="164"/>
         <source>Version:</source>
         <translation>版本：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="160"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="165"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="161"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="166"/>
         <source>Log folder:</source>
         <translation>日志文件夹：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="162"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="167"/>
         <source>Database size:</source>
         <translation>数据库大小：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="163"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="168"/>
         <source>Runtime:</source>
         <translation>运行环境：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="166"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="171"/>
         <source>Bundled components and their licences:</source>
         <translation>内置组件及其许可证：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="173"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="178"/>
         <source>Copy details</source>
         <translation>复制详细信息</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="175"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="180"/>
         <source>Open log folder</source>
         <translation>打开日志文件夹</translation>
     </message>
@@ -1897,28 +1963,27 @@
 <context>
     <name>AlarmBanner</name>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="92"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="111"/>
         <source>note (optional)</source>
-        <extracomment>(background, text) per look.</extracomment>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="95"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="114"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="159"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="178"/>
         <source>Acknowledge (Space)</source>
         <translation>确认（空格键）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="125"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="144"/>
         <source>LATE</source>
         <translation>延迟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/ui/alarms/banner.py" line="186"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="205"/>
         <source>+%n more open</source>
         <translation>
             <numerusform>另有 %n 条未处理</numerusform>
@@ -2071,57 +2136,62 @@
 <context>
     <name>AlarmTableModel</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="59"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="59"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>Alarm</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="59"/>
+        <location filename="../../gui/ui/alarms/page.py" line="61"/>
         <source>Who</source>
         <translation>人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="60"/>
+        <location filename="../../gui/ui/alarms/page.py" line="62"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="60"/>
+        <location filename="../../gui/ui/alarms/page.py" line="62"/>
         <source>Count</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="60"/>
-        <source>First</source>
-        <translation>首次</translation>
+        <location filename="../../gui/ui/alarms/page.py" line="62"/>
+        <source>Seen</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="61"/>
-        <source>Last</source>
-        <translation>最近</translation>
+        <location filename="../../gui/ui/alarms/page.py" line="63"/>
+        <source>First arrived</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="61"/>
+        <location filename="../../gui/ui/alarms/page.py" line="63"/>
+        <source>Last arrived</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/page.py" line="64"/>
         <source>Acknowledged</source>
         <translation>确认人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="61"/>
+        <location filename="../../gui/ui/alarms/page.py" line="64"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="83"/>
+        <location filename="../../gui/ui/alarms/page.py" line="86"/>
         <source>open</source>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="83"/>
+        <location filename="../../gui/ui/alarms/page.py" line="86"/>
         <source>acknowledged</source>
         <translation>已确认</translation>
     </message>
@@ -2162,70 +2232,70 @@
 <context>
     <name>AlarmsPage</name>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="176"/>
+        <location filename="../../gui/ui/alarms/page.py" line="182"/>
         <source>Open</source>
         <extracomment>Double-click opens the alarm&apos;s event (photos, details); never acknowledges.</extracomment>
         <translation>未处理</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="176"/>
+        <location filename="../../gui/ui/alarms/page.py" line="182"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="177"/>
+        <location filename="../../gui/ui/alarms/page.py" line="183"/>
         <source>All</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="185"/>
+        <location filename="../../gui/ui/alarms/page.py" line="191"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="188"/>
+        <location filename="../../gui/ui/alarms/page.py" line="194"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="189"/>
-        <location filename="../../gui/ui/alarms/page.py" line="266"/>
+        <location filename="../../gui/ui/alarms/page.py" line="195"/>
+        <location filename="../../gui/ui/alarms/page.py" line="272"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="195"/>
+        <location filename="../../gui/ui/alarms/page.py" line="201"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="198"/>
+        <location filename="../../gui/ui/alarms/page.py" line="204"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="261"/>
-        <location filename="../../gui/ui/alarms/page.py" line="278"/>
+        <location filename="../../gui/ui/alarms/page.py" line="267"/>
+        <location filename="../../gui/ui/alarms/page.py" line="284"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="263"/>
+        <location filename="../../gui/ui/alarms/page.py" line="269"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="236"/>
+        <location filename="../../gui/ui/alarms/page.py" line="242"/>
         <source>No open alarms</source>
         <translation>没有未处理的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="237"/>
+        <location filename="../../gui/ui/alarms/page.py" line="243"/>
         <source>No acknowledged alarms</source>
         <translation>没有已确认的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="238"/>
+        <location filename="../../gui/ui/alarms/page.py" line="244"/>
         <source>No alarms yet</source>
         <translation>还没有告警</translation>
     </message>
@@ -2604,6 +2674,29 @@ The details below were also written to the log.</source>
     </message>
 </context>
 <context>
+    <name>PinDialog</name>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="45"/>
+        <source>Trust this server&apos;s certificate?</source>
+        <translation>信任此服务器的证书？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="51"/>
+        <source>The server at %1 presents a certificate this PC has not seen before. Compare its fingerprint with the one noted when the server&apos;s certificate was made (gatewatch tls self-signed, or gatewatch tls fingerprint on the server). Trust it only if every character matches.</source>
+        <translation>%1 上的服务器出示了本机从未见过的证书。请将其指纹与制作服务器证书时记下的指纹（服务器上的 gatewatch tls self-signed 或 gatewatch tls fingerprint）逐字比对。只有每个字符都一致时才信任它。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="66"/>
+        <source>Once trusted, this PC accepts only this certificate from %1; a different one is refused with both fingerprints shown.</source>
+        <translation>信任后，本机只接受 %1 的这一个证书；不同的证书将被拒绝，并显示两个指纹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/pin.py" line="74"/>
+        <source>Trust this certificate</source>
+        <translation>信任此证书</translation>
+    </message>
+</context>
+<context>
     <name>RetentionDialog</name>
     <message>
         <location filename="../../gui/ui/history/retention_dialog.py" line="31"/>
@@ -2732,63 +2825,63 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="349"/>
-        <location filename="../../gui/ui/wall.py" line="364"/>
+        <location filename="../../gui/ui/wall.py" line="344"/>
+        <location filename="../../gui/ui/wall.py" line="359"/>
         <source>no photo</source>
-        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. The score&apos;s scale, ``&quot;0-1&quot;`` or ``&quot;0-100&quot;`` (``gui.core.scores``). Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
+        <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. The score&apos;s scale, ``&quot;0-1&quot;`` or ``&quot;0-100&quot;``, and the box&apos;s threshold in it. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
     </message>
 </context>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="422"/>
+        <location filename="../../gui/ui/wall.py" line="417"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="494"/>
+        <location filename="../../gui/ui/wall.py" line="489"/>
         <source>waiting for events…</source>
         <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="495"/>
+        <location filename="../../gui/ui/wall.py" line="490"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="497"/>
+        <location filename="../../gui/ui/wall.py" line="492"/>
         <source>Captured</source>
         <translation>抓拍</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="499"/>
+        <location filename="../../gui/ui/wall.py" line="494"/>
         <source>Registered photo</source>
         <translation type="unfinished">注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="593"/>
+        <location filename="../../gui/ui/wall.py" line="588"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="719"/>
+        <location filename="../../gui/ui/wall.py" line="714"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="724"/>
+        <location filename="../../gui/ui/wall.py" line="719"/>
         <source>ALARM — the person who raised it</source>
         <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="734"/>
+        <location filename="../../gui/ui/wall.py" line="729"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="764"/>
+        <location filename="../../gui/ui/wall.py" line="759"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>
@@ -2824,13 +2917,27 @@ Install the newer Gatewatch, or start this one with another data folder (--data-
 请安装更新版本的 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="157"/>
+        <location filename="../../gui/ui/startup.py" line="87"/>
+        <source>TLS certificate not usable</source>
+        <translation>TLS 证书无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="88"/>
+        <source>The API cannot be served over TLS: {why}
+
+Fix tls_cert / tls_key in the settings (or --tls-cert / --tls-key), or leave them empty to serve the API to this PC only.</source>
+        <translation>无法通过 TLS 提供 API：{why}
+
+请修正设置中的 tls_cert / tls_key（或 --tls-cert / --tls-key），或将其留空，只向本机提供 API。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/startup.py" line="170"/>
         <source>Backing up the database before upgrading it…</source>
         <extracomment>Whether the database needs the upgrade (and so the backup): the core decides.</extracomment>
         <translation>升级前正在备份数据库…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="162"/>
+        <location filename="../../gui/ui/startup.py" line="175"/>
         <source>Upgrading Gatewatch</source>
         <translation>正在升级 Gatewatch</translation>
     </message>
@@ -2838,8 +2945,8 @@ Install the newer Gatewatch, or start this one with another data folder (--data-
 <context>
     <name>window</name>
     <message>
-        <location filename="../../gui/ui/dialogs/about.py" line="206"/>
-        <location filename="../../gui/ui/dialogs/about.py" line="219"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="211"/>
+        <location filename="../../gui/ui/dialogs/about.py" line="224"/>
         <source>Open &amp;log folder</source>
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>

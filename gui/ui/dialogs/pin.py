@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from gui.core import pinning
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PinDialog", text)
+def tr(text: str) -> str:
+    return QCoreApplication.translate("", text)
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
@@ -58,6 +58,7 @@ class PinDialog(QDialog):
         layout.addWidget(self.intro)
         self.fingerprint = _plain(self._grouped(), self)
         self.fingerprint.setObjectName("pinFingerprint")
+        self.fingerprint.setWordWrap(False)  # 16 pairs a line, as printed by the server
         self.fingerprint.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.fingerprint)
@@ -79,6 +80,8 @@ class PinDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        # room for the fingerprint's lines with a margin, whatever the font
+        self.setMinimumWidth(self.fingerprint.sizeHint().width() + 80)
 
     def _grouped(self) -> str:
         """``SHA-256`` and the 32 byte pairs on two lines of 16, as people read them aloud."""
@@ -102,16 +105,16 @@ def show_mismatch(parent: QWidget | None, mismatch: pinning.PinMismatch) -> None
     """The refusal, naming both fingerprints, as plain text."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("Certificate refused"))
+    box.setWindowTitle(tr("Certificate refused"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     # All in the plain-text label: the informative one guesses its format.
     box.setText(
-        _tr("The server at %1 presents a different certificate than the one trusted.")
+        tr("The server at %1 presents a different certificate than the one trusted.")
         .replace("%1", mismatch.where)
         + "\n\n"
-        + _tr("trusted: %1").replace("%1", pinning.readable(mismatch.expected))
+        + tr("trusted: %1").replace("%1", pinning.readable(mismatch.expected))
         + "\n"
-        + _tr("presented: %1").replace("%1", pinning.readable(mismatch.found))
+        + tr("presented: %1").replace("%1", pinning.readable(mismatch.found))
         + f"\n\n{mismatch}"
     )
     box.exec()
