@@ -25,8 +25,9 @@ def install(receiver: Receiver, settings: Any) -> None:
     from gui.core.box import api as boxes
 
     boxes.install(receiver, settings)
-    from gui.core import api_read, stream
+    from gui.core import api_read, relay, stream
 
     api_read.install(receiver, settings)
     stream.install(receiver, settings)
+    relay.install(receiver)  # runs on a shared (PostgreSQL) store only
     return None

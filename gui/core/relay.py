@@ -89,10 +89,14 @@ class Relay:
         *,
         listener: Listener | None = None,
         poll_s: float = POLL_S,
+        always: bool = False,
     ) -> None:
         self.receiver = receiver
         self.listener = listener
         self.poll_s = poll_s
+        #: Relay whatever the engine (tests share one SQLite file); else PostgreSQL only.
+        self.always = always
+        self.active = always
         self.origin = alarms.origin_of(receiver)
         self.own_events = _Recent(OWN_IDS)
         self.position: Position | None = None
@@ -110,7 +114,8 @@ class Relay:
 
     def note_own_event(self, _conn: Any, stored: Any) -> None:
         """Event hook (writer thread, in the storing transaction): this id is ours."""
-        self.own_events.add(int(stored.summary.id))
+        if self.active:
+            self.own_events.add(int(stored.summary.id))
         return None
 
     def wake(self, *_args: Any) -> None:
@@ -121,6 +126,12 @@ class Relay:
 
     async def run(self) -> None:
         store = self.receiver.store
+        url = getattr(store, "url", None) if getattr(store, "engine", None) is not None else None
+        if url is None and not self.always:
+            return  # SQLite: this receiver is the only writer, nothing to relay
+        self.active = True
+        if self.listener is None and url is not None:
+            self.listener = pg_listener(url)
         self.position = await store.read(catchup.current_position)
         listening = asyncio.ensure_future(self._listen()) if self.listener else None
         try:
@@ -234,9 +245,44 @@ class Relay:
             del self._thumbs[key]
 
 
-def install(receiver: Any, listener: Listener | None = None, poll_s: float = POLL_S) -> Relay:
-    """Relay other receivers' work on ``receiver`` (call before it starts)."""
-    relay = Relay(receiver, listener=listener, poll_s=poll_s)
+def pg_listener(url: str) -> Listener:
+    """LISTEN on the events and alarms channels of the PostgreSQL database at ``url``.
+
+    Yields once connected (what was committed before LISTEN took effect is
+    caught up by query), then once per notification.
+    """
+
+    async def listen() -> AsyncIterator[Any]:
+        import psycopg
+
+        conn = await psycopg.AsyncConnection.connect(
+            url, autocommit=True, application_name="gatewatch-relay", connect_timeout=5
+        )
+        try:
+            await conn.execute(f"LISTEN {EVENTS_CHANNEL}")
+            await conn.execute(f"LISTEN {alarms.ALARMS_CHANNEL}")
+            yield None
+            async for note in conn.notifies():
+                yield note
+        finally:
+            await conn.close()
+
+    return listen
+
+
+def install(
+    receiver: Any,
+    listener: Listener | None = None,
+    poll_s: float = POLL_S,
+    *,
+    always: bool = False,
+) -> Relay:
+    """Relay other receivers' work on ``receiver`` (call before it starts).
+
+    It runs when the receiver's store is PostgreSQL (others may write it), or
+    with ``always``; ``listener`` defaults to LISTEN on the store's database.
+    """
+    relay = Relay(receiver, listener=listener, poll_s=poll_s, always=always)
     relay.install()
     receiver.relay = relay
     return relay

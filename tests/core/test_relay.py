@@ -35,7 +35,7 @@ class Node:
             ReceiverConfig(data_dir=data_dir, port=0, bind="127.0.0.1"), store=store
         )
         features.install(self.rec, Settings())
-        self.relay = relay_mod.install(self.rec, listener=listener, poll_s=0.1)
+        self.relay = relay_mod.install(self.rec, listener=listener, poll_s=0.1, always=True)
         self.heard: list[Any] = []
         for kind in (EventStored, AlarmChanged, FaceThumbReady):
             self.rec.subscribe(kind, self.heard.append)
