@@ -20,7 +20,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/main_window.py" line="272"/>
-        <location filename="../../gui/ui/main_window.py" line="788"/>
+        <location filename="../../gui/ui/main_window.py" line="794"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
@@ -46,169 +46,169 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="485"/>
+        <location filename="../../gui/ui/main_window.py" line="486"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="487"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="487"/>
+        <location filename="../../gui/ui/main_window.py" line="488"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="488"/>
+        <location filename="../../gui/ui/main_window.py" line="489"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="489"/>
+        <location filename="../../gui/ui/main_window.py" line="490"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="490"/>
+        <location filename="../../gui/ui/main_window.py" line="491"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="491"/>
+        <location filename="../../gui/ui/main_window.py" line="492"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="492"/>
+        <location filename="../../gui/ui/main_window.py" line="493"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="527"/>
+        <location filename="../../gui/ui/main_window.py" line="528"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="541"/>
+        <location filename="../../gui/ui/main_window.py" line="542"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="552"/>
+        <location filename="../../gui/ui/main_window.py" line="553"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="553"/>
+        <location filename="../../gui/ui/main_window.py" line="554"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="556"/>
+        <location filename="../../gui/ui/main_window.py" line="557"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="557"/>
-        <location filename="../../gui/ui/main_window.py" line="566"/>
+        <location filename="../../gui/ui/main_window.py" line="558"/>
+        <location filename="../../gui/ui/main_window.py" line="567"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="560"/>
+        <location filename="../../gui/ui/main_window.py" line="561"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="562"/>
+        <location filename="../../gui/ui/main_window.py" line="563"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="580"/>
+        <location filename="../../gui/ui/main_window.py" line="581"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="582"/>
+        <location filename="../../gui/ui/main_window.py" line="583"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="583"/>
+        <location filename="../../gui/ui/main_window.py" line="584"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="587"/>
+        <location filename="../../gui/ui/main_window.py" line="588"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="589"/>
+        <location filename="../../gui/ui/main_window.py" line="590"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="591"/>
+        <location filename="../../gui/ui/main_window.py" line="592"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="565"/>
+        <location filename="../../gui/ui/main_window.py" line="566"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="570"/>
+        <location filename="../../gui/ui/main_window.py" line="571"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="594"/>
+        <location filename="../../gui/ui/main_window.py" line="595"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="596"/>
+        <location filename="../../gui/ui/main_window.py" line="597"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="231"/>
-        <location filename="../../gui/ui/main_window.py" line="625"/>
+        <location filename="../../gui/ui/main_window.py" line="626"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="629"/>
+        <location filename="../../gui/ui/main_window.py" line="630"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="631"/>
+        <location filename="../../gui/ui/main_window.py" line="632"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="633"/>
+        <location filename="../../gui/ui/main_window.py" line="634"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="635"/>
+        <location filename="../../gui/ui/main_window.py" line="636"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="637"/>
+        <location filename="../../gui/ui/main_window.py" line="638"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="786"/>
+        <location filename="../../gui/ui/main_window.py" line="792"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -253,93 +253,161 @@
         <translation>类型 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="44"/>
+        <location filename="../../gui/ui/views/words.py" line="61"/>
+        <source>Stranger %1</source>
+        <extracomment>Names boxes give every stranger (not a person&apos;s name).</extracomment>
+        <translation>陌生人 %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="84"/>
         <source>recognised</source>
         <translation>已识别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="45"/>
+        <location filename="../../gui/ui/views/words.py" line="85"/>
         <source>new stranger registered</source>
         <translation>新陌生人已注册</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="46"/>
+        <location filename="../../gui/ui/views/words.py" line="86"/>
         <source>library photo updated</source>
         <translation>底库照片已更新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="48"/>
+        <location filename="../../gui/ui/views/words.py" line="88"/>
         <source>action %1</source>
         <translation>动作 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="55"/>
+        <location filename="../../gui/ui/views/words.py" line="95"/>
         <source>gate / snapshot camera</source>
         <translation>闸机 / 抓拍机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="56"/>
+        <location filename="../../gui/ui/views/words.py" line="96"/>
         <source>video stream</source>
         <translation>视频流</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="57"/>
+        <location filename="../../gui/ui/views/words.py" line="97"/>
         <source>ID-card check</source>
         <translation>人证核验</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="58"/>
+        <location filename="../../gui/ui/views/words.py" line="98"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="59"/>
+        <location filename="../../gui/ui/views/words.py" line="99"/>
         <source>GB/T 28181 camera</source>
         <translation>GB/T 28181 摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="254"/>
+        <location filename="../../gui/ui/views/words.py" line="101"/>
+        <source>gate</source>
+        <translation>闸机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="102"/>
+        <source>snapshot camera</source>
+        <translation>抓拍机</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="103"/>
+        <source>IP camera, still</source>
+        <translation>网络摄像机（图片）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="104"/>
+        <source>IP camera, stream</source>
+        <translation>网络摄像机（视频流）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="105"/>
+        <source>door access</source>
+        <translation>门禁</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <source>child</source>
+        <translation>儿童</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <source>juvenile</source>
+        <translation>少年</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <source>youth</source>
+        <translation>青年</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="120"/>
+        <source>middle-aged</source>
+        <translation>中年</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="121"/>
+        <source>aged</source>
+        <translation>老年</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="125"/>
+        <location filename="../../gui/ui/views/words.py" line="127"/>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/words.py" line="126"/>
+        <location filename="../../gui/ui/views/words.py" line="127"/>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/views/detail_pane.py" line="256"/>
         <source>Name</source>
         <extracomment>The same pictures already scaled to the size they are shown at (device pixels). The box the event came from, with its score scale and threshold (or None). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="255"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="257"/>
         <source>Identity id</source>
         <translation>身份 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="256"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
         <source>Image id</source>
         <translation>图片 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="257"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
         <source>Face ids</source>
         <translation>人脸 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
         <source>Person type</source>
         <translation>人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
         <source>Score scale</source>
         <translation>分数刻度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
         <source>Face attributes</source>
         <translation>人脸属性</translation>
     </message>
@@ -414,7 +482,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="211"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
         <source>Device</source>
         <extracomment>&quot;status&quot; is what the box says in its health report; &quot;traffic&quot; what we receive.</extracomment>
         <translation>设备</translation>
@@ -514,7 +582,7 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="277"/>
         <source>{n} inferred</source>
-        <translation type="unfinished"></translation>
+        <translation>{n} 项为推断</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="295"/>
@@ -539,12 +607,12 @@
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="384"/>
         <source>No devices yet</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有设备</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="385"/>
         <source>A box and its cameras appear here as soon as it sends an event or a status report. Type the URL from the Connect page into the box, or add the box under Connect → Boxes to point it here.</source>
-        <translation type="unfinished"></translation>
+        <translation>盒子一发送事件或状态报告，它和它的摄像头就会出现在这里。把“连接”页上的 URL 填进盒子，或在“连接 → 盒子”中添加盒子，让它指向这里。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="459"/>
@@ -552,262 +620,263 @@
         <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
         <source>Resident (platform)</source>
         <translation>住户（平台）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
         <source>Device type</source>
         <translation>设备类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
         <source>Camera IP</source>
         <translation>摄像机 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
         <source>Camera id (ep_id)</source>
         <translation>摄像机 ID (ep_id)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
         <source>Device id</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
         <source>Box serial (dev_sno)</source>
         <translation>盒子序列号 (dev_sno)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
         <source>Box event id</source>
         <translation>盒子事件 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
         <source>Event time</source>
         <translation>事件时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
         <source>Leave time</source>
         <translation>离开时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
         <source>Clock skew (PC − box)</source>
         <translation>时钟偏差（电脑 − 盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
         <source>Sent from</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="282"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>wheel: zoom · drag: pan · double-click: full size</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：原始大小</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
         <source>Registered photo</source>
         <translation>注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
         <source>Face crop</source>
         <translation>人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
         <source>IR photo</source>
         <translation>红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
         <source>Raw JSON</source>
         <translation>原始 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="308"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="310"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="314"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="316"/>
         <source>Select an event to see its photos</source>
         <translation>选择一个事件以查看照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="352"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="354"/>
         <source>Cannot read this event: %1</source>
         <translation>无法读取此事件：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="359"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="361"/>
         <source>Event %1 is no longer stored</source>
         <translation>事件 %1 已不在数据库中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="377"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="381"/>
         <source>(no name)</source>
         <translation>（无姓名）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="389"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="393"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="412"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="416"/>
         <source>V6 real-time events carry no scene photo: the face box is not drawn</source>
         <translation>V6 实时事件不带场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="414"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="418"/>
         <source>no scene photo in this event: the face box is not drawn</source>
         <translation>此事件没有场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="478"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="485"/>
         <source>No warnings: the event is well-formed.</source>
         <translation>无警告：事件格式正确。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="486"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="493"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="492"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="499"/>
         <source>photo removed by the retention policy</source>
         <translation>照片已按保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="494"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="501"/>
         <source>this picture could not be decoded</source>
         <translation>无法解码此图片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="496"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="503"/>
         <source>no scene photo in this event</source>
         <translation>此事件没有场景图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="499"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="506"/>
         <source>no registered photo — stranger</source>
         <translation>无注册照 — 陌生人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="500"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="507"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="502"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="509"/>
         <source>no face crop</source>
         <translation>无人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="503"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="510"/>
         <source>no IR photo</source>
         <translation>无红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="546"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="558"/>
         <source>age</source>
+        <extracomment>Detail fields that show what the box sent as it is (the rest are our words for codes).</extracomment>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="547"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="559"/>
         <source>age code</source>
         <translation>年龄代码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="548"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
         <source>gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="549"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="561"/>
         <source>mask</source>
         <translation>口罩</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="550"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="562"/>
         <source>glasses</source>
         <translation>眼镜</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="551"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="563"/>
         <source>hat</source>
         <translation>帽子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="552"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="564"/>
         <source>expression</source>
         <translation>表情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="553"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="565"/>
         <source>quality check passed</source>
         <translation>质量检测通过</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
         <source>yaw</source>
         <translation>偏航</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
         <source>pitch</source>
         <translation>俯仰</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
         <source>roll</source>
         <translation>翻滚</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="567"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="579"/>
         <source>head pose</source>
         <translation>头部姿态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="570"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="582"/>
         <source>quality</source>
         <translation>质量</translation>
     </message>
@@ -923,14 +992,14 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="140"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
+        <location filename="../../gui/ui/views/words.py" line="131"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="140"/>
         <location filename="../../gui/ui/installer/boxes.py" line="143"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="575"/>
+        <location filename="../../gui/ui/views/words.py" line="133"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1097,48 +1166,48 @@
         <translation>已移除 {address}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
         <source>building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
         <source>room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="585"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
         <source>floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="586"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="596"/>
         <source>address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="601"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="611"/>
         <source>0–100 display score</source>
         <translation>0–100 显示分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="601"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="611"/>
         <source>0–1 similarity</source>
         <translation>0–1 相似度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="606"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="616"/>
         <source>threshold %1 (vendor default)</source>
         <translation>阈值 %1（厂商默认）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="607"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="617"/>
         <source>threshold %1 (box setting)</source>
         <translation>阈值 %1（盒子设置）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="608"/>
-        <location filename="../../gui/ui/views/words.py" line="161"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="618"/>
+        <location filename="../../gui/ui/views/words.py" line="234"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
@@ -1251,6 +1320,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="62"/>
+        <location filename="../../gui/ui/main_window.py" line="425"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
@@ -1425,7 +1495,7 @@
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
@@ -1436,7 +1506,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="154"/>
-        <location filename="../../gui/ui/installer/send.py" line="93"/>
+        <location filename="../../gui/ui/installer/send.py" line="114"/>
         <source>OK</source>
         <translation>正常</translation>
     </message>
@@ -1500,7 +1570,7 @@
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="439"/>
         <source>Box {who} connected, sending {what} events</source>
-        <translation type="unfinished"></translation>
+        <translation>盒子 {who} 已连接，正在发送 {what} 事件</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="446"/>
@@ -1684,22 +1754,22 @@
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="354"/>
         <source>No request matches these filters</source>
-        <translation type="unfinished"></translation>
+        <translation>没有符合这些筛选条件的请求</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="355"/>
         <source>Clear Source and Path and choose “any status” to see every request.</source>
-        <translation type="unfinished"></translation>
+        <translation>清空“来源”和“路径”，并选择“任意状态”，即可看到所有请求。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="358"/>
         <source>No requests yet</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有请求</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="359"/>
         <source>Every request that reaches this receiver is listed here, refused and broken ones included, with its headers and body. Type the URL from the Connect page into the box, or send one yourself: Tools → Send test event…</source>
-        <translation type="unfinished"></translation>
+        <translation>到达本接收端的每个请求都会列在这里（包括被拒绝和损坏的），可查看其请求头和正文。把“连接”页上的 URL 填进盒子，或自己发送一个：工具 → 发送测试事件…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="381"/>
@@ -1738,7 +1808,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="488"/>
-        <location filename="../../gui/ui/installer/send.py" line="159"/>
+        <location filename="../../gui/ui/installer/send.py" line="180"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
@@ -1778,73 +1848,109 @@
         <translation>（无请求体）</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/send.py" line="40"/>
+        <source>Employee (recognised)</source>
+        <translation>员工（已识别）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="41"/>
+        <source>Blacklist hit</source>
+        <translation>黑名单命中</translation>
+    </message>
+    <message>
         <location filename="../../gui/ui/installer/send.py" line="42"/>
+        <location filename="../../gui/ui/views/words.py" line="61"/>
+        <source>Stranger</source>
+        <translation>陌生人</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="43"/>
+        <source>Protocol document example</source>
+        <translation>协议文档示例</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="50"/>
+        <source>1.0 (V2R6, V5R4–V6R2)</source>
+        <translation>1.0（V2R6、V5R4–V6R2）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="51"/>
+        <source>legacy (V2R3/V2R4)</source>
+        <translation>旧版（V2R3/V2R4）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="52"/>
+        <source>2.0</source>
+        <translation>2.0</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/send.py" line="61"/>
         <source>Send test event</source>
         <translation>发送测试事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="55"/>
+        <location filename="../../gui/ui/installer/send.py" line="76"/>
         <source>mark as self-test (kept out of statistics and alarms)</source>
         <translation>标记为自检（不计入统计和告警）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="57"/>
+        <location filename="../../gui/ui/installer/send.py" line="78"/>
         <source>URL</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="58"/>
+        <location filename="../../gui/ui/installer/send.py" line="79"/>
         <source>Sample</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="59"/>
+        <location filename="../../gui/ui/installer/send.py" line="80"/>
         <source>Shape</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="66"/>
+        <location filename="../../gui/ui/installer/send.py" line="87"/>
         <source>Send</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="69"/>
+        <location filename="../../gui/ui/installer/send.py" line="90"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="83"/>
+        <location filename="../../gui/ui/installer/send.py" line="104"/>
         <source>Sending to {url} …</source>
         <translation>正在发送到 {url}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="93"/>
+        <location filename="../../gui/ui/installer/send.py" line="114"/>
         <source>FAILED</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="106"/>
+        <location filename="../../gui/ui/installer/send.py" line="127"/>
         <source>Replay to…</source>
         <translation>重放到…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="106"/>
+        <location filename="../../gui/ui/installer/send.py" line="127"/>
         <source>Post event {id} to this URL:</source>
         <translation>将事件 {id} 发送到此地址：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="125"/>
-        <location filename="../../gui/ui/installer/send.py" line="156"/>
+        <location filename="../../gui/ui/installer/send.py" line="146"/>
+        <location filename="../../gui/ui/installer/send.py" line="177"/>
         <source>event {id} not found</source>
         <translation>未找到事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="163"/>
+        <location filename="../../gui/ui/installer/send.py" line="184"/>
         <source>Could not write the curl file: {error}</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 curl 文件：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/send.py" line="115"/>
+        <location filename="../../gui/ui/installer/send.py" line="136"/>
         <source>Replay of event {id} to {url}: {result}</source>
         <translation>事件 {id} 重放到 {url}：{result}</translation>
     </message>
@@ -1878,30 +1984,30 @@
         <location filename="../../gui/ui/alarms/banner.py" line="88"/>
         <source>seen %1</source>
         <extracomment>(background, text) per look.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>抓拍于 %1</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/banner.py" line="88"/>
         <source>arrived %1</source>
-        <translation type="unfinished"></translation>
+        <translation>到达于 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="105"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="108"/>
         <source>Certificate refused</source>
         <translation>证书被拒绝</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="109"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="112"/>
         <source>The server at %1 presents a different certificate than the one trusted.</source>
         <translation>%1 上的服务器出示的证书与已信任的证书不同。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="112"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="115"/>
         <source>trusted: %1</source>
         <translation>已信任：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="114"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="117"/>
         <source>presented: %1</source>
         <translation>出示的：%1</translation>
     </message>
@@ -2163,17 +2269,17 @@
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="62"/>
         <source>Seen</source>
-        <translation type="unfinished"></translation>
+        <translation>抓拍时间</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="63"/>
         <source>First arrived</source>
-        <translation type="unfinished"></translation>
+        <translation>首次到达</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="63"/>
         <source>Last arrived</source>
-        <translation type="unfinished"></translation>
+        <translation>最近到达</translation>
     </message>
     <message>
         <location filename="../../gui/ui/alarms/page.py" line="64"/>
@@ -2248,54 +2354,54 @@
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="191"/>
+        <location filename="../../gui/ui/alarms/page.py" line="192"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="194"/>
+        <location filename="../../gui/ui/alarms/page.py" line="195"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="195"/>
-        <location filename="../../gui/ui/alarms/page.py" line="272"/>
+        <location filename="../../gui/ui/alarms/page.py" line="196"/>
+        <location filename="../../gui/ui/alarms/page.py" line="273"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="201"/>
+        <location filename="../../gui/ui/alarms/page.py" line="202"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="204"/>
+        <location filename="../../gui/ui/alarms/page.py" line="205"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="267"/>
-        <location filename="../../gui/ui/alarms/page.py" line="284"/>
+        <location filename="../../gui/ui/alarms/page.py" line="268"/>
+        <location filename="../../gui/ui/alarms/page.py" line="285"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="269"/>
+        <location filename="../../gui/ui/alarms/page.py" line="270"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="242"/>
+        <location filename="../../gui/ui/alarms/page.py" line="243"/>
         <source>No open alarms</source>
         <translation>没有未处理的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="243"/>
+        <location filename="../../gui/ui/alarms/page.py" line="244"/>
         <source>No acknowledged alarms</source>
         <translation>没有已确认的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="244"/>
+        <location filename="../../gui/ui/alarms/page.py" line="245"/>
         <source>No alarms yet</source>
         <translation>还没有告警</translation>
     </message>
@@ -2468,48 +2574,48 @@ The details below were also written to the log.</source>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="66"/>
+        <location filename="../../gui/ui/history/model.py" line="72"/>
         <source>Time</source>
         <extracomment>Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow the filter or export: nobody reads 200,000 rows, and the count stays exact. Columns the header can sort by, and the core sort each one means. False until the first query: header set-up must not start reads of its own.</extracomment>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="66"/>
+        <location filename="../../gui/ui/history/model.py" line="72"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="66"/>
+        <location filename="../../gui/ui/history/model.py" line="72"/>
         <source>ID</source>
         <translation>ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="67"/>
+        <location filename="../../gui/ui/history/model.py" line="73"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="67"/>
+        <location filename="../../gui/ui/history/model.py" line="73"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="67"/>
+        <location filename="../../gui/ui/history/model.py" line="73"/>
         <source>Camera</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="68"/>
+        <location filename="../../gui/ui/history/model.py" line="74"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="68"/>
+        <location filename="../../gui/ui/history/model.py" line="74"/>
         <source>Warnings</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/model.py" line="68"/>
+        <location filename="../../gui/ui/history/model.py" line="74"/>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
@@ -2686,12 +2792,12 @@ The details below were also written to the log.</source>
         <translation>%1 上的服务器出示了本机从未见过的证书。请将其指纹与制作服务器证书时记下的指纹（服务器上的 gatewatch tls self-signed 或 gatewatch tls fingerprint）逐字比对。只有每个字符都一致时才信任它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="66"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="67"/>
         <source>Once trusted, this PC accepts only this certificate from %1; a different one is refused with both fingerprints shown.</source>
         <translation>信任后，本机只接受 %1 的这一个证书；不同的证书将被拒绝，并显示两个指纹。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/pin.py" line="74"/>
+        <location filename="../../gui/ui/dialogs/pin.py" line="75"/>
         <source>Trust this certificate</source>
         <translation>信任此证书</translation>
     </message>
@@ -2779,27 +2885,27 @@ The details below were also written to the log.</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="178"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="179"/>
         <source>Most seen people</source>
         <translation>出现最多的人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="180"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="181"/>
         <source>Strangers by hour of day</source>
         <translation>陌生人按时段分布</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="206"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="207"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="218"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="219"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="226"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="228"/>
         <source>nobody yet</source>
         <translation>暂无人员</translation>
     </message>
@@ -2825,8 +2931,8 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="344"/>
-        <location filename="../../gui/ui/wall.py" line="359"/>
+        <location filename="../../gui/ui/wall.py" line="345"/>
+        <location filename="../../gui/ui/wall.py" line="360"/>
         <source>no photo</source>
         <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. The score&apos;s scale, ``&quot;0-1&quot;`` or ``&quot;0-100&quot;``, and the box&apos;s threshold in it. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
@@ -2835,53 +2941,53 @@ The details below were also written to the log.</source>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="417"/>
+        <location filename="../../gui/ui/wall.py" line="421"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="489"/>
+        <location filename="../../gui/ui/wall.py" line="493"/>
         <source>waiting for events…</source>
         <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="490"/>
+        <location filename="../../gui/ui/wall.py" line="494"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="492"/>
+        <location filename="../../gui/ui/wall.py" line="496"/>
         <source>Captured</source>
         <translation>抓拍</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="494"/>
+        <location filename="../../gui/ui/wall.py" line="498"/>
         <source>Registered photo</source>
         <translation type="unfinished">注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="588"/>
+        <location filename="../../gui/ui/wall.py" line="592"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="714"/>
+        <location filename="../../gui/ui/wall.py" line="718"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="719"/>
+        <location filename="../../gui/ui/wall.py" line="723"/>
         <source>ALARM — the person who raised it</source>
         <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="729"/>
+        <location filename="../../gui/ui/wall.py" line="733"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="759"/>
+        <location filename="../../gui/ui/wall.py" line="763"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>

@@ -422,6 +422,7 @@ class MainWindow(QMainWindow):
             "view": tr("&View"),
             "tools": tr("&Tools"),
             "help": tr("&Help"),
+            "alarms": tr("&Alarms"),
         }.get(name, name.capitalize())
 
     def _build_menus(self) -> None:
@@ -746,8 +747,13 @@ class MainWindow(QMainWindow):
             relisten(self, new.bind, new.port)
         if "language" in change.names:
             from gui.ui import i18n
+            from gui.ui.retranslate import retranslate_all
 
-            i18n.install(new.language)
+            before = i18n.current_language()
+            after = i18n.install(new.language)
+            # Pages that set their words once are re-said here; the rest follow
+            # ``LanguageChange`` (or their next refresh) on their own.
+            retranslate_all(before, after)
         if "theme" in change.names:
             from gui.ui import theme
 

@@ -57,6 +57,7 @@ from gui.ui.background import BackgroundWork
 from gui.ui.pictures import decode_picture
 from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.words import (
+    display_name,
     format_score_of,
     format_tile_time,
     person_type_colour,
@@ -364,7 +365,10 @@ class Tile(QFrame):
             self.picture.set_pixmap(None)
             return
         self._set_frame(person_type_colour(item.person_type, colours))
-        self.name.setText(item.name or item.identity_id or person_type_word(item.person_type))
+        self.name.setText(
+            display_name(item.name, item.identity_id, item.person_type)
+            or person_type_word(item.person_type)
+        )
         self.meta.setText(f"{format_tile_time(item.time)}  {item.device or ''}".strip())
         self.picture.set_pixmap(thumb)
 
@@ -718,7 +722,7 @@ class WallWindow(QWidget):
         alarm = self.center.current() if self._alarm_event_id is not None else None
         self.alarm_caption.setText(self.tr("ALARM — the person who raised it") if alarm else "")
         self.alarm_caption.setVisible(alarm is not None)
-        self.name.setText(item.name or item.identity_id or "—")
+        self.name.setText(display_name(item.name, item.identity_id, item.person_type) or "—")
         self.identity.setText(item.identity_id if item.name and item.identity_id else "")
         self.kind.setText(person_type_word(item.person_type).upper())
         colour = person_type_colour(item.person_type, colours)

@@ -38,6 +38,3 @@ def test_late_alarm_shows_when_seen_and_when_it_arrived_both_labelled(app: App) 
         assert row["First arrived"].startswith(format_ms(alarm.first_at, millis=False))
 
     app.run(journey)
-
-
-

@@ -61,7 +61,7 @@ def test_send_test_event_shows_ok_and_stores_the_event(app: App) -> None:
         press(menu_action(window, "tools", "Send test event…"))
         dialog = await until(lambda: top_level(QDialog, "Send test event"), what="the dialog")
         assert f":{app.port}/" in dialog.url.text()  # defaults to this receiver
-        dialog.sample.setCurrentText("blacklist")
+        dialog.sample.setCurrentText("Blacklist hit")  # what the user reads
         dialog.shape.setCurrentText("2.0")
         dialog.self_test.setChecked(False)
         click(button(dialog, "Send"))

@@ -365,7 +365,7 @@ def test_send_test_event_dialog(rig: Any, qtbot: Any) -> None:
 
     dialog = SendTestDialog(rig.bridge)
     qtbot.addWidget(dialog)
-    dialog.shape.setCurrentText("legacy")
+    dialog.shape.setCurrentText("legacy (V2R3/V2R4)")
     dialog.send_button.click()
     qtbot.waitUntil(lambda: dialog.sent is not None, timeout=10000)
     assert dialog.sent.ok and dialog.result_label.text().startswith("OK: 200")

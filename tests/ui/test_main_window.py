@@ -33,7 +33,12 @@ def test_posted_samples_appear_newest_first_with_their_text(window, core, qtbot)
     for name in SAMPLE_NAMES:
         post(core, load_sample(name))
     qtbot.waitUntil(lambda: window.feed_model.rowCount() == 4, timeout=5000)
-    assert _names(window.feed_model) == ["stranger", "Blacklisted Person", "stranger", "张伟"]
+    assert _names(window.feed_model) == [
+        "Stranger #8533",
+        "Blacklisted Person",
+        "Stranger #8533",
+        "张伟",
+    ]
     rows = [window.feed_model.row_at(i) for i in range(4)]
     assert [r.person_type for r in rows] == [4, 3, 4, 1]
     assert rows[3].device == "东门闸机 East gate"
@@ -52,7 +57,7 @@ def test_detail_pane_shows_name_score_type_and_placeholders(window, core, qtbot)
     assert d.type_badge.text().strip() == "employee"
     assert d.fields["device"].text() == "东门闸机 East gate"
     assert d.fields["skew"].text().startswith("+")  # received long after the box's time
-    assert d.fields["attributes"].text() == "age: youth, gender: female, mask: 0, glasses: no"
+    assert d.fields["attributes"].text() == "age: youth, gender: female, mask: no, glasses: no"
     assert d.scene.pixmap() is not None and d.scene.pixmap().width() > 0
     assert d.reg_tile.view.pixmap() is not None
     assert "<JPEG " in d.raw_text.toPlainText()

@@ -63,3 +63,21 @@ def test_score_shown_with_its_scale() -> None:
     assert format_score_of(82.05, "0-100", 82.0) == "82.05 / 100 (≥82)"
     assert format_score_of(0.93, "0-1", 0.55) == "0.93 / 1 (≥0.55)"
     assert format_score_of(None, "0-1", 0.55) == "—"
+
+
+def test_a_stranger_is_named_with_a_short_id_never_a_float_timestamp() -> None:
+    assert words.display_name("stranger", "1764000100.3828533", 4) == "Stranger #8533"
+    assert words.display_name(None, "1764000100.3828533", 4) == "Stranger #8533"
+    assert words.display_name("陌生人", "S-12", None) == "Stranger #S-12"
+    assert words.display_name("张伟", "E-10086", 1) == "张伟"
+    assert words.display_name(None, "E-10086", 1) == "E-10086"
+    assert words.display_name(None, None, 4) == "Stranger"
+
+
+def test_face_attribute_values_in_words() -> None:
+    assert words.attribute_value_words("age", "middle-aged") == "middle-aged"
+    assert words.attribute_value_words("age", "42") == "42"
+    assert words.attribute_value_words("gender", 1) == "female"
+    assert words.attribute_value_words("mask", 0) == "no"
+    assert words.attribute_value_words("glasses", True) == "yes"
+    assert words.ep_type_words("3") == "IP camera, stream"

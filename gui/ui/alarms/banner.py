@@ -7,7 +7,7 @@ Enter on the banner acknowledges; the note field is optional.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
@@ -15,7 +15,7 @@ from gui.core.alarms import Alarm
 from gui.core.model import PersonType
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.views.elided import ElidedLabel
-from gui.ui.views.words import format_ms, person_type_word
+from gui.ui.views.words import display_name, format_ms, person_type_word
 
 #: (background, text) per look.
 LOOKS: dict[str, tuple[str, str]] = {
@@ -55,7 +55,7 @@ def camera_of(alarm: Alarm) -> str:
 def describe(alarm: Alarm) -> str:
     """Who, where, how often, when — plain text."""
     parts = []
-    who = alarm.identity_name or alarm.identity_id
+    who = display_name(alarm.identity_name, alarm.identity_id, alarm.person_type)
     if alarm.kind == "face":
         parts.append(who or "—")
     elif alarm.detail:
@@ -216,6 +216,11 @@ class AlarmBanner(QFrame):
 
     def _ack_failed(self, message: str) -> None:
         self.status.setText(message[:200])
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()  # the headline and the "seen / arrived" words
+        super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):

@@ -31,7 +31,7 @@ from gui.ui.alarms.banner import camera_of
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.background import BackgroundWork
 from gui.ui.models.table import ListTableModel
-from gui.ui.views.words import format_ms, person_type_colour, person_type_word
+from gui.ui.views.words import display_name, format_ms, person_type_colour, person_type_word
 
 PAGE_SIZE = 200
 Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +89,7 @@ class AlarmTableModel(ListTableModel):
             return f"{word} ({self.tr('late')})" if a.late else word
         if column == "who":
             if a.kind == "face":
-                name = a.identity_name or ""
+                name = display_name(a.identity_name, a.identity_id, a.person_type)
                 return f"{name} [{a.identity_id}]" if a.identity_id else name
             return a.detail or ""
         if column == "camera":
@@ -187,6 +187,7 @@ class AlarmsPage(QWidget):
         )
         self.operator = QLineEdit(self)
         self.operator.setPlaceholderText(core_alarms.default_operator(None))
+        self.operator.setProperty("payload", True)  # the OS user's name
         self.operator.setText(settings.operator_name)
         self.operator.setToolTip(self.tr("Who acknowledges: type your name once per shift"))
         self.operator.editingFinished.connect(self._operator_changed)

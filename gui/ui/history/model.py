@@ -17,7 +17,13 @@ from PySide6.QtGui import QColor
 from gui.core import query
 from gui.core.reader import EventPage, HistoryItem
 from gui.ui.background import BackgroundWork
-from gui.ui.views.words import format_ms, format_score_of, person_type_colour, person_type_word
+from gui.ui.views.words import (
+    display_name,
+    format_ms,
+    format_score_of,
+    person_type_colour,
+    person_type_word,
+)
 
 PAGE_SIZE = 200
 #: Rows kept in memory at most (about 80 MB). Beyond it the table says to narrow
@@ -91,7 +97,7 @@ class HistoryModel(QAbstractTableModel):
         if column == "time":
             return format_ms(r.ts, millis=False)
         if column == "name":
-            return r.name or ""
+            return display_name(r.name, r.identity_id, r.person_type)
         if column == "identity_id":
             return r.identity_id or ""
         if column == "type":

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from gui.core import stats
 from gui.ui.background import BackgroundWork
-from gui.ui.views.words import person_type_colour, person_type_word
+from gui.ui.views.words import display_name, person_type_colour, person_type_word
 
 Index = QModelIndex | QPersistentModelIndex
 TYPES = ("1", "2", "3", "4", "5", "")
@@ -158,6 +158,7 @@ class StatsPage(QWidget):
 
         self.top = QLabel(self)
         self.top.setTextFormat(Qt.TextFormat.PlainText)
+        self.top.setProperty("payload", True)  # people's names
         self.top.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.strangers_chart = QChart()
         self.strangers_chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
@@ -219,7 +220,8 @@ class StatsPage(QWidget):
         colours = self.settings.overlay_colours if self.settings is not None else {}
         self._fill_chart(result, colours)
         lines = [
-            f"{t['count']:>6,}  {t['identity_name'] or ''} [{t['identity_id']}]"
+            f"{t['count']:>6,}  {display_name(t['identity_name'], t['identity_id'])}"
+            f" [{t['identity_id']}]"
             f" · {person_type_word(t['person_type'])}"
             for t in result.top_identities
         ]

@@ -34,6 +34,25 @@ def own_url(bridge: Any, path: str = sender.DEFAULT_EVENT_PATH) -> str:
     return f"http://127.0.0.1:{port}{path}"
 
 
+def sample_words(name: str) -> str:
+    """A sample event's name for people: ``employee_match`` -> "Employee (recognised)"."""
+    return {
+        "employee_match": tr("Employee (recognised)"),
+        "blacklist": tr("Blacklist hit"),
+        "stranger": tr("Stranger"),
+        "seed_example": tr("Protocol document example"),
+    }.get(name, name)
+
+
+def shape_words(shape: str) -> str:
+    """A payload shape for people; the version stays visible (it is what boxes call it)."""
+    return {
+        "1.0": tr("1.0 (V2R6, V5R4–V6R2)"),
+        "legacy": tr("legacy (V2R3/V2R4)"),
+        "2.0": tr("2.0"),
+    }.get(shape, shape)
+
+
 class SendTestDialog(QDialog):
     """Choose a sample and a shape, post it, see the reply and latency."""
 
@@ -46,12 +65,14 @@ class SendTestDialog(QDialog):
         form = QFormLayout()
         self.url = QLineEdit(own_url(bridge))
         self.url.setMinimumWidth(460)
+        # Shown in words, in the window's language; the data is the sample's file name.
         self.sample = QComboBox()
-        self.sample.addItems(sender.sample_names())
-        if "employee_match" in sender.sample_names():
-            self.sample.setCurrentText("employee_match")
+        for name in sender.sample_names():
+            self.sample.addItem(sample_words(name), name)
+        self.sample.setCurrentIndex(max(0, self.sample.findData("employee_match")))
         self.shape = QComboBox()
-        self.shape.addItems(list(sender.SHAPES))
+        for shape in sender.SHAPES:
+            self.shape.addItem(shape_words(shape), shape)
         self.self_test = QCheckBox(tr("mark as self-test (kept out of statistics and alarms)"))
         self.self_test.setChecked(True)
         form.addRow(tr("URL"), self.url)
@@ -75,8 +96,8 @@ class SendTestDialog(QDialog):
     def send(self) -> None:
         url = sender.with_path(self.url.text().strip())
         event = sender.to_shape(
-            sender.refreshed(sender.load_sample(self.sample.currentText()), now_ms()),
-            self.shape.currentText(),
+            sender.refreshed(sender.load_sample(self.sample.currentData()), now_ms()),
+            self.shape.currentData(),
         )
         self_test = self.self_test.isChecked()
         self.send_button.setEnabled(False)

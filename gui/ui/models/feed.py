@@ -117,7 +117,7 @@ class FeedModel(QAbstractListModel):
             return None
         row = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return row.name
+            return words.row_name(row)
         if role == self.RowRole:
             return row
         if role == self.ThumbRole:
@@ -129,9 +129,10 @@ class FeedModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             # Qt guesses whether a tooltip is rich text: escape box strings so a name
             # like "<img src=...>" shows literally.
-            return plain.tooltip(f"{row.name}\n{row.device}\n{words.format_ms(row.timestamp)}")
+            when = words.format_ms(row.timestamp)
+            return plain.tooltip(f"{words.row_name(row)}\n{row.device}\n{when}")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{row.name}, {words.person_type_word(row.person_type)}"
+            return f"{words.row_name(row)}, {words.person_type_word(row.person_type)}"
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

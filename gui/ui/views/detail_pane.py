@@ -191,6 +191,8 @@ class DetailPane(QWidget):
         for key in self._field_keys():
             title = plain_label()
             value = plain_label()
+            # what the box sent (names, ids, addresses): never re-said in another language
+            value.setProperty("payload", key in PAYLOAD_FIELDS)
             value.setWordWrap(True)
             value.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self.fields[key] = value
@@ -374,7 +376,9 @@ class DetailPane(QWidget):
     def _populate(self, detail: EventDetail) -> None:
         ev = detail.event
         pt = ev.get("person_type")
-        name = ev.get("identity_name") or ev.get("identity_id") or tr("(no name)")
+        name = words.display_name(
+            ev.get("identity_name"), ev.get("identity_id"), ev.get("person_type")
+        ) or tr("(no name)")
         self.name_label.setText(str(name))
         colour = words.person_type_colour(pt, self._colours())
         self.type_badge.setText(f" {words.person_type_word(pt)} ")
@@ -442,7 +446,10 @@ class DetailPane(QWidget):
             else "—"
         )
         values = {
-            "name": ev.get("identity_name") or "—",
+            "name": words.display_name(
+                ev.get("identity_name"), ev.get("identity_id"), ev.get("person_type")
+            )
+            or "—",
             "identity_id": ev.get("identity_id") or "—",
             "image_id": _text(info.get("image_id")),
             "face_ids": _text(info.get("face_ids")),
@@ -530,12 +537,17 @@ def _text(value: Any) -> str:
 
 
 def _join(words_text: str, code: Any) -> str:
+    """The words for a code; the code itself only when there are no words for it."""
     if not words_text:
         return _text(code)
-    if code in (None, "") or str(code) == words_text:
-        return words_text
-    return f"{words_text} ({code})"
+    return words_text
 
+
+#: Detail fields that show what the box sent as it is (the rest are our words for codes).
+PAYLOAD_FIELDS = frozenset({
+    "name", "identity_id", "image_id", "face_ids", "device", "ep_ip", "ep_id", "device_id",
+    "dev_sno", "box", "event_id", "source", "format",
+})  # fmt: skip
 
 _SKIP_ATTRS = {"point", "box", "feature", "feature_binary", "feature_base64_str"}
 
@@ -571,9 +583,7 @@ def _attributes(attrs: dict[str, Any]) -> str:
             continue
         if isinstance(value, dict):
             continue
-        if isinstance(value, bool):
-            value = tr("yes") if value else tr("no")
-        parts.append(f"{labels.get(key, key)}: {value}")
+        parts.append(f"{labels.get(key, key)}: {words.attribute_value_words(key, value)}")
     return ", ".join(parts) or "—"
 
 

@@ -147,7 +147,7 @@ class FeedDelegate(QStyledItemDelegate):
             else:
                 painter.drawPixmap(QRectF(thumb_rect), pixmap, QRectF(pixmap.rect()))
         else:
-            initial = (row.name or "?")[:1].upper()
+            initial = (words.row_name(row) or "?")[:1].upper()
             painter.setFont(self._fonts(option.font)[4])
             painter.setPen(QColor("white"))
             painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
@@ -209,7 +209,8 @@ class FeedDelegate(QStyledItemDelegate):
         badge_w = fm_small.horizontalAdvance(word) + 12
         name_w = right - time_w - 12 - badge_w - 8 - left
         painter.setFont(bold)
-        name = fm_bold.elidedText(row.name or "—", Qt.TextElideMode.ElideRight, max(name_w, 20))
+        shown = words.row_name(row) or "—"
+        name = fm_bold.elidedText(shown, Qt.TextElideMode.ElideRight, max(name_w, 20))
         painter.drawText(
             QRect(left, top_line.top(), max(name_w, 20), top_line.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),

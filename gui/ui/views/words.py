@@ -31,6 +31,46 @@ def person_type_word(person_type: int | None) -> str:
     return words.get(person_type, tr("type %1").replace("%1", str(person_type)))
 
 
+#: Names boxes give every stranger (not a person's name).
+_STRANGER_NAMES = {"stranger", "strangers", "unknown", "陌生人", "陌生"}
+
+
+def short_id(identity_id: str | None) -> str:
+    """A stranger id people can read out: ``1764000100.3828533`` -> ``#8533``.
+
+    Boxes number strangers with a float timestamp; its last four digits tell the
+    strangers of a shift apart (the full id stays in the details).
+    """
+    text = (identity_id or "").strip()
+    if not text:
+        return ""
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) >= 8 and len(digits) >= len(text) - 1:  # a number, maybe with a dot
+        return "#" + digits[-4:]
+    return "#" + (text if len(text) <= 8 else text[-6:])
+
+
+def display_name(
+    identity_name: str | None, identity_id: str | None, person_type: int | None = None
+) -> str:
+    """The name to show for an event: a stranger is "Stranger #8533", never a timestamp."""
+    name = (identity_name or "").strip()
+    stranger = person_type == 4 or name.lower() in _STRANGER_NAMES
+    if stranger and (not name or name.lower() in _STRANGER_NAMES or name == identity_id):
+        short = short_id(identity_id)
+        return tr("Stranger %1").replace("%1", short).strip() if short else tr("Stranger")
+    return name or (identity_id or "")
+
+
+def row_name(row: object) -> str:
+    """``display_name`` of anything with ``identity_name``/``identity_id``/``person_type``."""
+    return display_name(
+        getattr(row, "identity_name", None),
+        getattr(row, "identity_id", None),
+        getattr(row, "person_type", None),
+    )
+
+
 def person_type_colour(person_type: int | None, overrides: dict[str, str] | None = None) -> str:
     """Colour by person type; settings keep overrides keyed by the type number as text."""
     by_int = {int(k): v for k, v in (overrides or {}).items() if str(k).isdigit()}
@@ -57,8 +97,41 @@ def ep_type_words(ep_type: str | None) -> str:
         "card": tr("ID-card check"),
         "file": tr("file"),
         "gb28181": tr("GB/T 28181 camera"),
+        # legacy string codes (FIRMWARE_VARIANTS.md, section 8)
+        "0": tr("gate"),
+        "1": tr("snapshot camera"),
+        "2": tr("IP camera, still"),
+        "3": tr("IP camera, stream"),
+        "4": tr("door access"),
     }
-    return words.get(ep_type, ep_type)
+    return words.get(str(ep_type), str(ep_type))
+
+
+def attribute_value_words(key: str, value: object) -> str:
+    """A face attribute's value in words: age groups, gender, yes/no for mask, glasses, hat.
+
+    Boxes send words (``"youth"``, ``"female"``, ``"no"``) or codes (``0``/``1``);
+    anything unknown is shown as sent.
+    """
+    text = str(value).strip().lower()
+    if key == "age":
+        ages = {
+            "child": tr("child"), "juvenile": tr("juvenile"), "youth": tr("youth"),
+            "middle-aged": tr("middle-aged"), "middle_aged": tr("middle-aged"),
+            "aged": tr("aged"), "old": tr("aged"), "elderly": tr("aged"),
+        }  # fmt: skip
+        return ages.get(text, str(value))
+    if key in ("gender", "sex"):
+        genders = {"male": tr("male"), "man": tr("male"), "m": tr("male"),
+                   "female": tr("female"), "woman": tr("female"), "f": tr("female"),
+                   "0": tr("male"), "1": tr("female")}  # fmt: skip
+        return genders.get(text, str(value))
+    if isinstance(value, bool) or key in ("mask", "glasses", "hat", "quality_passed"):
+        if text in ("true", "1", "yes", "y"):
+            return tr("yes")
+        if text in ("false", "0", "no", "n", "none"):
+            return tr("no")
+    return str(value)
 
 
 def _local_time(ms: int | None) -> dt.datetime | str:
