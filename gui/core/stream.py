@@ -26,7 +26,8 @@ stream's ``epoch`` (random, new whenever the receiver starts) and the message's
 Nothing is repeated: what arrives live while catching up is skipped when the
 catch-up already sent it. The first frame is ``hello`` (``{"mode": "live" |
 "exact" | "catch_up", "epoch", "event_id", "alarm_seq"}``; with an ``id:``
-when the client starts fresh). Every ``HEARTBEAT_S`` seconds without a message
+when the client starts fresh). ``?types=event_stored,alarm_changed`` limits
+the stream to those messages (a wall needs no request log). Every ``HEARTBEAT_S`` seconds without a message
 a comment line (``: keep-alive``) keeps proxies and the client's watchdog happy.
 
 A client never slows the receiver: frames are queued per client (at most
@@ -77,6 +78,14 @@ _ID = re.compile(r"^(\d{1,19})-(\d{1,19})-([0-9a-f]{1,32})-(\d{1,19}|c)$")
 
 class BadStreamId(ValueError):
     """A ``Last-Event-ID`` this server did not give out."""
+
+    param = "Last-Event-ID"
+
+
+class BadStreamTypes(BadStreamId):
+    """``?types=`` names something that is not a message type."""
+
+    param = "types"
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +271,22 @@ class StreamHub:
 # -- the route ------------------------------------------------------------------------------
 
 
+def _wanted_types(request: web.Request) -> set[type] | None:
+    """``?types=event_stored,alarm_changed``: only those messages (None: every one)."""
+    text = request.query.get("types")
+    if text is None:
+        return None
+    by_name = {name: t for t, name in wire.MESSAGE_NAMES.items()}
+    wanted = set()
+    for name in (part.strip() for part in text.split(",")[:64]):
+        if name not in by_name:
+            raise BadStreamTypes(
+                f"types: {name[:40]!r} is no message type (one of {', '.join(by_name)})"
+            )
+        wanted.add(by_name[name])
+    return wanted
+
+
 def _last_event_id(request: web.Request) -> StreamId | None:
     text = request.headers.get("Last-Event-ID") or request.query.get("last_event_id") or ""
     if not text.strip():
@@ -270,7 +295,7 @@ def _last_event_id(request: web.Request) -> StreamId | None:
 
 
 async def _catch_up(
-    hub: StreamHub, resp: web.StreamResponse, since: StreamId
+    hub: StreamHub, resp: web.StreamResponse, since: StreamId, wanted: set[type] | None = None
 ) -> tuple[Position, int]:
     """Send what the store holds after ``since``; the position reached and frames sent."""
     event_id, alarm_seq = since.event_id, since.alarm_seq
@@ -284,6 +309,8 @@ async def _catch_up(
                 event_id = max(event_id, message.summary.id)
             else:
                 alarm_seq = max(alarm_seq, message.seq)
+            if wanted is not None and type(message) not in wanted:
+                continue
             encoded = wire.message_to_json(message)
             fid = StreamId(event_id, alarm_seq, hub.epoch, None).text()
             await resp.write(frame(encoded["type"], encoded["data"], fid))
@@ -326,6 +353,7 @@ async def _write_all(resp: web.StreamResponse, frames: Iterable[bytes]) -> None:
 async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse:
     """``GET /api/stream``: see the module docstring."""
     since = _last_event_id(request)  # BadStreamId -> 400 before anything is sent
+    wanted = _wanted_types(request)
     await hub.prime()
     client = hub.register()
     try:
@@ -355,10 +383,17 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
             await resp.write(frame("hello", {**hello, "mode": "live"}, now.text()))
         elif replay is not None:
             await resp.write(frame("hello", {**hello, "mode": "exact"}))
-            await _write_all(resp, (data for s, _m, data in replay if s <= now_serial))
+            await _write_all(
+                resp,
+                (
+                    d
+                    for s, m, d in replay
+                    if s <= now_serial and (wanted is None or type(m) in wanted)
+                ),
+            )
         else:
             await resp.write(frame("hello", {**hello, "mode": "catch_up"}))
-            reached, sent = await _catch_up(hub, resp, since)
+            reached, sent = await _catch_up(hub, resp, since, wanted)
             await resp.write(
                 frame(
                     "resync",
@@ -391,16 +426,14 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
                     last_serial = serial
                     if reached is not None and _already_sent(message, reached):
                         continue
+                    if wanted is not None and type(message) not in wanted:
+                        continue
                     out.append(data)
                 await _write_all(resp, out)
                 beat_at = loop.time() + hub.heartbeat_s
                 continue
             await client.wait(max(0.0, min(beat_at, recheck_at) - loop.time()))
-            if (
-                not client._wake.is_set()
-                and client.cut_reason is None
-                and loop.time() >= beat_at
-            ):
+            if not client._wake.is_set() and client.cut_reason is None and loop.time() >= beat_at:
                 await resp.write(HEARTBEAT)
                 beat_at = loop.time() + hub.heartbeat_s
     except ConnectionError:  # the client went away (resets included)
@@ -424,7 +457,7 @@ def install(receiver: Any, settings: Any = None) -> StreamHub:
             except BadStreamId as exc:
                 from gui.core.server import json_response
 
-                reply = {"code": 400, "status": 400, "message": str(exc), "param": "Last-Event-ID"}
+                reply = {"code": 400, "status": 400, "message": str(exc), "param": exc.param}
                 return json_response(reply, 400)
 
         app.router.add_get("/api/stream", handler)

@@ -330,3 +330,68 @@ def test_stopping_the_receiver_ends_streams_promptly(tmp_path: Path) -> None:
     assert time.monotonic() - started < 2.5
     assert reader.until("cut")[-1].data["reason"].startswith("the receiver is stopping")
     reader.close()
+
+
+def test_types_limit_the_stream_live_and_on_resume(
+    rec: Any, http: Client, sse: list[SseReader]
+) -> None:
+    reader = open_stream(rec, sse, path="/api/stream?types=event_stored,alarm_changed")
+    assert reader.next().event == "hello"
+    post_events(http, 2)
+    post_events(http, 1, sample="blacklist")
+    got = reader.until("alarm_changed")
+    assert {f.event for f in got} == {"event_stored", "alarm_changed"}
+    assert event_ids(got) == [1, 2, 3]
+    reader.close()
+    post_events(http, 1)
+    again = open_stream(
+        rec, sse, path="/api/stream?types=event_stored", last_event_id=reader.last_id
+    )
+    assert again.next().data["mode"] == "exact"
+    frame = again.next()
+    assert frame.event == "event_stored" and frame.data["summary"]["id"] == 4
+
+
+def test_unknown_types_are_a_json_400(http: Client) -> None:
+    reply = http.get("/api/stream?types=event_stored,nonsense")
+    assert reply.status == 400
+    assert reply.json()["param"] == "types" and "nonsense" in reply.json()["message"]
+
+
+def test_aiohttp_client_reads_the_stream(rec: Any, http: Client) -> None:
+    """What a window attached with aiohttp reads: lines, ids, and decodable messages."""
+    import asyncio
+    import json
+
+    import aiohttp
+
+    from gui.core import wire
+    from gui.core.messages import EventStored
+
+    async def read() -> list[Any]:
+        url = f"http://127.0.0.1:{rec.port}/api/stream"
+        async with aiohttp.ClientSession() as session, session.get(url) as resp:
+            assert resp.status == 200
+            assert resp.headers["Content-Type"].startswith("text/event-stream")
+            messages: list[Any] = []
+            event = ""
+            loop = asyncio.get_running_loop()
+            posted = False
+            while not messages:
+                line = (await asyncio.wait_for(resp.content.readline(), 10)).decode()
+                if line.startswith("event: "):
+                    event = line[7:].strip()
+                    if event == "hello" and not posted:
+                        posted = True
+                        await loop.run_in_executor(None, post_events, http, 1)
+                elif line.startswith("data: ") and event == "event_stored":
+                    data = json.loads(line[6:])
+                    messages.append(wire.message_from_json({"type": event, "data": data}))
+            return messages
+
+    loop = asyncio.new_event_loop()
+    try:
+        (message,) = loop.run_until_complete(read())
+    finally:
+        loop.close()
+    assert isinstance(message, EventStored) and message.summary.id == 1
