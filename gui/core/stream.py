@@ -27,8 +27,9 @@ Nothing is repeated: what arrives live while catching up is skipped when the
 catch-up already sent it. The first frame is ``hello`` (``{"mode": "live" |
 "exact" | "catch_up", "epoch", "event_id", "alarm_seq"}``; with an ``id:``
 when the client starts fresh). ``?types=event_stored,alarm_changed`` limits
-the stream to those messages (a wall needs no request log). Every ``HEARTBEAT_S`` seconds without a message
-a comment line (``: keep-alive``) keeps proxies and the client's watchdog happy.
+the stream to those messages (a wall needs no request log). Every
+``HEARTBEAT_S`` seconds without a message a comment line (``: keep-alive``)
+keeps proxies and the client's watchdog happy.
 
 A client never slows the receiver: frames are queued per client (at most
 ``CLIENT_FRAMES`` frames / ``CLIENT_BYTES`` bytes); a client that falls that
