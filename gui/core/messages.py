@@ -110,6 +110,24 @@ class SilenceLevelsChanged:
     state: SilenceState
 
 
+@dataclass(frozen=True)
+class ConnectionChanged:
+    """A window attached to a remote receiver got or lost its live stream.
+
+    ``state``: ``connecting``, ``live`` (streaming, caught up), ``behind``
+    (reconnected, replaying what was missed), ``disconnected`` (retrying in
+    ``retry_in`` seconds) or ``refused`` (the server said no: token, certificate).
+    Announced only by an attached window's own core, never by a receiver.
+    """
+
+    state: str
+    url: str
+    message: str = ""
+    retry_in: float | None = None
+    #: Events replayed so far while catching up (``behind``).
+    caught_up: int = 0
+
+
 #: Every message type, in the order the README lists them.
 MESSAGE_TYPES: tuple[type, ...] = (
     EventStored,
@@ -123,6 +141,10 @@ MESSAGE_TYPES: tuple[type, ...] = (
     AlarmChanged,
     SilenceLevelsChanged,
 )
+
+#: Messages an attached window's own core announces about itself; they never
+#: cross the network (the bridge has a signal for each all the same).
+LOCAL_MESSAGE_TYPES: tuple[type, ...] = (ConnectionChanged,)
 
 Message = (
     EventStored

@@ -1,0 +1,230 @@
+"""``RemoteReader`` against a real receiver: every Reader call answers what the store's does."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui.core import query
+from gui.core.attached import AttachedCore
+from gui.core.reader import Reader, StoreReader
+from gui.core.receiver import ReceiverThread
+from gui.core.remote_client import RemoteError, RemoteServer, Unreachable, normalize_url
+from gui.core.remote_reader import RemoteReader
+from gui.core.retention import Policy
+from tests.conftest import Client, load_sample, wait_for
+
+HISTORY = "/EventServer/api/HistoryEvent"
+
+
+@pytest.fixture
+def loaded(full_receiver: Any) -> tuple[Any, StoreReader, Client, list[int]]:
+    """A receiver holding the four samples and one self-test."""
+    client = Client(full_receiver.port)
+    ids = []
+    for name in ("employee_match", "stranger", "blacklist", "seed_example"):
+        reply = client.post_json(HISTORY, load_sample(name))
+        assert reply.status == 200, reply.body[:200]
+        ids.append(reply.json()["events"][0]["id"])
+    test = dict(load_sample("employee_match"), timestamp=1_764_000_300_000)
+    headers = {"Content-Type": "application/json", "X-Gatewatch-Self-Test": "1"}
+    reply = client.request("POST", HISTORY, json.dumps(test).encode(), headers)
+    ids.append(reply.json()["events"][0]["id"])
+    local = StoreReader(full_receiver.store)
+    wait_for(lambda: len(local.requests()) == 5)
+    return full_receiver, local, client, ids
+
+
+@pytest.fixture
+def remote(loaded: Any, tmp_path: Path) -> Iterator[RemoteReader]:
+    """An attached core on its own loop thread, reading the loaded receiver over HTTP."""
+    rec = loaded[0]
+    core = AttachedCore(RemoteServer.parse(f"127.0.0.1:{rec.port}"), data_dir=tmp_path / "me")
+    thread = ReceiverThread(core)
+    thread.start()
+    try:
+        yield core.reader
+    finally:
+        thread.stop()
+
+
+def test_it_is_a_reader(remote: RemoteReader) -> None:
+    reader: Reader = remote  # the type checker holds it to the Protocol
+    protocol = {n for n in vars(Reader) if not n.startswith("_")}
+    assert protocol <= set(dir(reader))
+
+
+def test_events_pages_and_counts_match_the_store(loaded: Any, remote: RemoteReader) -> None:
+    _rec, local, _client, ids = loaded
+    assert remote.latest_events(10) == local.latest_events(10)
+    assert [e.id for e in remote.latest_events(10)] == ids[::-1]
+    assert remote.latest_events(10, self_tests=False) == local.latest_events(10, self_tests=False)
+    assert remote.latest_events(2, before_id=ids[2]) == local.latest_events(2, before_id=ids[2])
+    assert remote.arrivals_since(0) == local.arrivals_since(0)
+
+    everything = query.EventFilter()
+    first = remote.events_page(everything, limit=2)
+    assert first == local.events_page(everything, limit=2)
+    second = remote.events_page(everything, before=first.rows[-1].key, limit=10)
+    assert second == local.events_page(everything, before=first.rows[-1].key, limit=10)
+    assert sorted(r.id for r in first.rows + second.rows) == sorted(ids)
+    for sort in ("score", "name"):
+        for descending in (None, True, False):
+            page = local.events_page(everything, sort=sort, descending=descending, limit=2)
+            assert remote.events_page(everything, sort=sort, descending=descending,
+                                      limit=2) == page  # fmt: skip
+            after = local.events_page(
+                everything, sort=sort, descending=descending, before=page.rows[-1].key
+            )
+            assert remote.events_page(
+                everything, sort=sort, descending=descending, before=page.rows[-1].key
+            ) == after
+    picky = query.EventFilter(person_types=(3,), include_self_test=False, q="a")
+    assert remote.events_page(picky) == local.events_page(picky)
+    assert remote.count_events(everything) == 5
+    assert remote.count_events(picky) == local.count_events(picky)
+
+
+def test_one_event_its_text_and_photos_match_the_store(loaded: Any, remote: RemoteReader) -> None:
+    _rec, local, _client, ids = loaded
+    event_id = ids[0]
+    assert remote.event(event_id) == local.event(event_id)
+    assert remote.event_raw(event_id) == local.event_raw(event_id)
+    assert remote.event_raw_text(event_id) == local.event_raw_text(event_id)
+    for kwargs in ({}, {"thumb": True}, {"overlay": True}, {"thumb": True, "overlay": True}):
+        got = remote.image(event_id, "spot_pic", **kwargs)
+        assert got is not None and got.format == "JPEG" and got.data[:2] == b"\xff\xd8"
+    assert remote.image(event_id, "spot_pic") == local.image(event_id, "spot_pic")
+    assert remote.image(event_id, "no_such_kind") is None
+    thumb = wait_for(lambda: remote.face_thumbnail(event_id))
+    assert thumb == local.face_thumbnail(event_id)
+    event = local.event(event_id)
+    assert event is not None and remote.event_box(event) == local.event_box(event)
+    assert remote.event(10_000) is None and remote.event_raw(10_000) is None
+    assert remote.event_raw_text(10_000) == "" and remote.face_thumbnail(10_000) is None
+
+
+def test_devices_alarms_requests_and_figures_match_the_store(
+    loaded: Any, remote: RemoteReader, tmp_path: Path
+) -> None:
+    _rec, local, _client, ids = loaded
+    assert remote.device_names() == local.device_names()
+    assert remote.devices() == local.devices()
+    now = int(time.time() * 1000)
+    assert set(remote.device_activity(now)) == {"cameras", "boxes"}
+
+    wait_for(lambda: local.alarms("open"))
+    assert remote.alarms() == local.alarms()
+    assert remote.alarms("open") == local.alarms("open")
+    newest = local.alarms()
+    assert remote.alarms(before_id=newest[0].id) == local.alarms(before_id=newest[0].id)
+    assert remote.alarms(limit=1) == newest[:1]
+
+    assert remote.requests() == local.requests()
+    first = local.requests()[0]["id"]
+    assert remote.requests(before=first) == local.requests(before=first)
+    assert remote.requests(status=404) == []
+    rid = local.requests()[-1]["id"]
+    assert remote.request(rid) == local.request(rid)
+    assert remote.request_body(rid) is None and remote.request(10_000) is None
+
+    week = 7 * 86_400_000
+    since, until = 1_764_000_000_000 - week, 1_764_000_000_000 + week
+    assert remote.statistics(since=since, until=until) == local.statistics(
+        since=since, until=until
+    )
+    assert remote.statistics(since=since, until=until, bucket="day").total == 3
+    assert remote.verdicts(now) == local.verdicts(now)
+    disk = remote.disk_status(Policy())
+    assert disk.data_bytes > 0 and disk.data_dir == local.disk_status(Policy()).data_dir
+
+    out = tmp_path / "remote.csv"
+    seen: list[tuple[int, int]] = []
+    done = remote.export(
+        query.EventFilter(), out, "csv", progress=lambda a, b: seen.append((a, b)),
+        cancel=threading.Event(),
+    )  # fmt: skip
+    mine = tmp_path / "local.csv"
+    local.export(query.EventFilter(), mine, "csv")
+    assert done.events == 5 and seen[-1] == (5, 5)
+    assert out.read_text(encoding="utf-8").splitlines()[1:] == mine.read_text(
+        encoding="utf-8"
+    ).splitlines()[1:]
+    jsonl = tmp_path / "remote.jsonl"
+    assert remote.export(query.EventFilter(), jsonl, "jsonl").events == 5
+    assert not list(tmp_path.glob("*.part"))
+    assert ids
+
+
+def test_a_body_that_did_not_become_events_is_readable(
+    full_receiver: Any, tmp_path: Path
+) -> None:
+    client = Client(full_receiver.port)
+    ir = load_sample("employee_match")["ir_pic"]
+    assert client.post_json(HISTORY, [{"camera": "x", "photo": ir}]).status == 400
+    core = AttachedCore(RemoteServer.parse(f"127.0.0.1:{full_receiver.port}"))
+    thread = ReceiverThread(core)
+    thread.start()
+    try:
+        remote = core.reader
+        [row] = wait_for(lambda: remote.requests(status=400))
+        assert json.loads(remote.request_body(row["id"]) or b"") == [{"camera": "x", "photo": ir}]
+        data = remote.request_image(row["id"], "0.photo")
+        assert data is not None and data[:2] == b"\xff\xd8"
+    finally:
+        thread.stop()
+
+
+def test_a_server_that_is_not_there_is_unreachable(tmp_path: Path) -> None:
+    from gui.core.receiver import free_port
+
+    core = AttachedCore(RemoteServer.parse(f"127.0.0.1:{free_port()}"))
+    thread = ReceiverThread(core)
+    thread.start()
+    try:
+        with pytest.raises(Unreachable) as caught:
+            core.reader.latest_events(10)
+        assert "nothing answers at that port" in caught.value.message
+    finally:
+        thread.stop()
+
+
+def test_an_unknown_route_is_a_remote_error_with_the_servers_words(full_receiver: Any) -> None:
+    core = AttachedCore(RemoteServer.parse(f"127.0.0.1:{full_receiver.port}"))
+    thread = ReceiverThread(core)
+    thread.start()
+    try:
+        with pytest.raises(RemoteError) as caught:
+            core.reader._get("/api/no-such-thing")
+        assert caught.value.status == 404 and "not found" in caught.value.message
+    finally:
+        thread.stop()
+
+
+@pytest.mark.parametrize(
+    ("typed", "url"),
+    [
+        ("server", "http://server:9528"),
+        ("server:9000", "http://server:9000"),
+        ("https://server", "https://server:9529"),
+        ("HTTPS://Server:9528/anything?x=1", "https://server:9528"),
+        ("  http://10.0.0.5:9528/ ", "http://10.0.0.5:9528"),
+        ("http://[::1]:9528", "http://[::1]:9528"),
+    ],
+)
+def test_what_people_type_as_a_server(typed: str, url: str) -> None:
+    assert normalize_url(typed) == url
+
+
+@pytest.mark.parametrize("typed", ["", "ftp://server", "http://", "http://server:notaport"])
+def test_what_is_not_a_server(typed: str) -> None:
+    from gui.core.remote_client import BadServerAddress
+
+    with pytest.raises(BadServerAddress):
+        normalize_url(typed)
