@@ -7,6 +7,7 @@ run (and is not saved: a one-off ``--port`` must not stick).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -19,6 +20,8 @@ SUBCOMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable
 EXIT_PORT_IN_USE = 2
 #: What argparse exits with for bad arguments; ours are the same kind of mistake.
 EXIT_BAD_ARGUMENTS = 2
+#: The API token for ``--connect`` when not on the command line (other users see those).
+TOKEN_ENV = "GATEWATCH_TOKEN"
 
 
 def port_number(text: str) -> int:
@@ -64,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screen", type=int, help="monitor for wall mode (0 = first)")
     parser.add_argument(
         "--new-instance", action="store_true", help="start even if Gatewatch is already running"
+    )
+    parser.add_argument(
+        "--connect",
+        metavar="URL",
+        help="open a window on a remote receiver (e.g. https://server:9528) instead of receiving",
+    )
+    parser.add_argument(
+        "--token",
+        help="API token for --connect (or the GATEWATCH_TOKEN environment variable)",
     )
     add_receiver_options(parser)
     _load_subcommands()
@@ -156,6 +168,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gatewatch: {problem}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
     current = effective_settings(args)
+    if getattr(args, "connect", None):
+        if args.headless:
+            print("gatewatch: --connect opens a window; it cannot be --headless", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+        from gui.core.remote_client import BadServerAddress, RemoteServer
+
+        token = args.token or os.environ.get(TOKEN_ENV) or None
+        try:
+            server = RemoteServer.parse(args.connect, token)
+            # A self-signed certificate trusted before (pinned on first use).
+            args.remote_server = server.with_pin(current.tls_pins.get(server.where))
+        except BadServerAddress as exc:
+            print(f"gatewatch: --connect: {exc}", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+    elif getattr(args, "token", None):
+        print("gatewatch: --token goes with --connect", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
     from gui import preflight
 
     # the desktop app says it in a dialog too (``startup.prepare``)

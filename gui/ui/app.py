@@ -54,6 +54,17 @@ def build_receiver(current: Settings) -> DesktopReceiverThread:
     return DesktopReceiverThread(receiver)
 
 
+def build_attached(current: Settings, server: Any) -> ReceiverThread:
+    """The core of a window attached to ``server`` (a ``RemoteServer``): no receiver here.
+
+    It runs on its own loop thread like a receiver; files the window writes
+    (exports, curl scripts) go to this PC's data folder.
+    """
+    from gui.core.attached import AttachedCore
+
+    return ReceiverThread(AttachedCore(server, data_dir=current.resolved_data_dir()))
+
+
 def start_receiver(thread: ReceiverThread) -> BaseException | None:
     """Start listening; the error (port in use, unwritable data dir...) is returned, not raised."""
     try:
@@ -170,7 +181,16 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     GuiThreadGarbageCollector(app)  # never a QObject freed by the collector on a worker
     from gui.ui import startup
 
-    refused = startup.prepare(app, current, args)
+    server = getattr(args, "remote_server", None)
+    if server is not None:
+        refused = startup.prepare_attached(app, current)
+        server = startup.trust_attached(current, server)
+        if server is None:
+            url = args.remote_server.url
+            preflight.say(f"not connected to {url}: its certificate was not trusted")
+            return 1
+    else:
+        refused = startup.prepare(app, current, args)
     if refused is not None:
         return refused  # 0: another instance was raised instead
     import qasync  # after the QApplication (qasync binds to the running Qt)
@@ -178,7 +198,7 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)  # closing is explicit: see ``main`` below
     holder: dict[str, Any] = {}
     signal_timer = stop_on_signals(holder)
-    thread = build_receiver(current)
+    thread = build_receiver(current) if server is None else build_attached(current, server)
     from gui.ui.bridge import CoreBridge
 
     bridge = CoreBridge(thread)  # subscribe before start: the first ServerStateChanged is seen
@@ -187,9 +207,10 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     window.show()
     log.info(
         "window up and %s in %.2f s",
-        "listening" if error is None else "NOT listening",
+        ("attached to " + server.url) if server is not None
+        else "listening" if error is None else "NOT listening",
         time.monotonic() - started,
-    )
+    )  # fmt: skip
 
     holder["window"] = window
     # A close before ``main`` below runs (Qt can process events before the loop

@@ -50,6 +50,7 @@ class CoreBridge(QObject):
     retention_ran = Signal(messages.RetentionRan)
     alarm_changed = Signal(messages.AlarmChanged)
     silence_levels_changed = Signal(messages.SilenceLevelsChanged)
+    connection_changed = Signal(messages.ConnectionChanged)
 
     def __init__(self, core: ReceiverThread, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -61,7 +62,7 @@ class CoreBridge(QObject):
         self._subscribed: list[tuple[type, Callable[[Any], None]]] = [
             (messages.ServerStateChanged, self._remember_state)
         ]
-        for message_type in messages.MESSAGE_TYPES:
+        for message_type in messages.MESSAGE_TYPES + messages.LOCAL_MESSAGE_TYPES:
             self._subscribed.append((message_type, getattr(self, signal_name(message_type)).emit))
         for message_type, handler in self._subscribed:
             core.receiver.subscribe(message_type, handler)
@@ -74,12 +75,27 @@ class CoreBridge(QObject):
         return self.receiver_thread.receiver
 
     @property
+    def attached(self) -> bool:
+        """Whether this window reads a remote receiver (``gatewatch --connect``), not its own."""
+        return bool(getattr(self.receiver_thread.receiver, "attached", False))
+
+    @property
+    def server_url(self) -> str | None:
+        """The remote receiver's address when attached."""
+        server = getattr(self.receiver_thread.receiver, "server", None)
+        return getattr(server, "url", None)
+
+    @property
     def store(self) -> Store:
+        if self.attached:
+            raise RuntimeError("an attached window has no store of its own")
         return self.receiver_thread.receiver.store
 
     @property
     def reader(self) -> Reader:
-        """The core's typed reader (the store opens when the receiver starts)."""
+        """The core's typed reader: the store's (open once the receiver starts), or the remote's."""
+        if self.attached:
+            return self.receiver_thread.receiver.reader  # type: ignore[no-any-return]
         store = self.store
         reader = self._reader
         if reader is None or reader.store is not store:
@@ -87,9 +103,45 @@ class CoreBridge(QObject):
         return reader
 
     @property
+    def readable(self) -> bool:
+        """Whether reads can be made now (the store is open, or the remote is attached)."""
+        if self.attached:
+            return True
+        try:
+            return not self.store.closed
+        except Exception:
+            return False
+
+    @property
     def data_dir(self) -> Path:
-        """Where this receiver keeps its data (files the UI writes go beside it)."""
+        """Where this receiver keeps its data (files the UI writes go beside it).
+
+        Attached, this PC's own data folder: what the window writes stays here.
+        """
+        if self.attached:
+            return Path(self.receiver_thread.receiver.data_dir)
         return Path(self.store.data_dir)
+
+    def alarm_engine(self) -> Any:
+        """What acknowledges alarms: the local engine, or the remote's API when attached."""
+        if self.attached:
+            from gui.core.attached import RemoteAlarms
+
+            return RemoteAlarms(self.receiver_thread.receiver)
+        from gui.core import alarms
+
+        return alarms.engine_for(self.receiver)
+
+    def set_pinned(self, event_id: int, pinned: bool) -> Future[Any]:
+        """Keep an event through retention (or stop): the core's writer, or the remote's API."""
+        if self.attached:
+            core = self.receiver_thread.receiver
+            return self.in_core(lambda: core.set_pinned(event_id, pinned))
+        from gui.core import retention
+
+        store = self.store
+        job = retention.set_pinned_job(event_id, pinned)
+        return self.in_core(lambda: store.write(job))
 
     def in_core(self, coro_factory: Callable[[], Awaitable[T]]) -> Future[T]:
         """Run a coroutine on the core loop (writes, relisten); returns a concurrent future."""

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 )
 
 from gui import settings as settings_mod
-from gui.core.messages import EventStored, ServerStateChanged
+from gui.core.messages import ConnectionChanged, EventStored, ServerStateChanged
 from gui.core.reader import Arrivals
 from gui.settings import Change
 from gui.ui.background import BackgroundWork
@@ -229,6 +229,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.bridge = bridge
         self.start_error = start_error
+        #: Attached to a remote receiver (``gatewatch --connect``): its stream's state.
+        self.attached = bool(getattr(bridge, "attached", False))
+        self._connection: ConnectionChanged | None = None
         self._pages: dict[str, QWidget] = {}
         #: Feature objects (not widgets) that live as long as the window: see ``keep``.
         self._features: list[object] = []
@@ -289,6 +292,9 @@ class MainWindow(QMainWindow):
         bridge.face_thumb_ready.connect(self.feed_model.on_face_thumb_ready)
         bridge.event_stored.connect(self._on_event)
         bridge.server_state_changed.connect(self._on_server_state)
+        if self.attached:
+            bridge.connection_changed.connect(self._on_connection)
+            self._connection = getattr(bridge.receiver, "connection", None)
 
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -408,6 +414,9 @@ class MainWindow(QMainWindow):
         self.detail.show_event(event_id)
 
     def store_available(self) -> bool:
+        readable = getattr(self.bridge, "readable", None)
+        if readable is not None:
+            return bool(readable)
         try:
             store = self.bridge.store
         except Exception:
@@ -428,6 +437,10 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.menu_actions: dict[str, QAction] = {}
         file = self.menu("file")
+        a = QAction(self)
+        a.triggered.connect(self.open_connect_dialog)
+        file.addAction(a)
+        self.menu_actions["connect_server"] = a
         a = QAction(self)
         a.triggered.connect(self.open_data_folder)
         file.addAction(a)
@@ -483,6 +496,7 @@ class MainWindow(QMainWindow):
 
     def _retranslate_actions(self) -> None:
         texts = {
+            "connect_server": tr("&Connect to a server…"),
             "open_data": tr("Open &data folder"),
             "settings": tr("&Settings…"),
             "quit": tr("&Quit"),
@@ -523,6 +537,9 @@ class MainWindow(QMainWindow):
         self._render_state()
 
     def _render_state(self) -> None:
+        if self.attached:
+            self._render_connection()
+            return
         state = self._state
         if state is None:
             self.state_label.setText(tr("Starting…"))
@@ -571,6 +588,53 @@ class MainWindow(QMainWindow):
             self.state_label.setText(tr("Stopped"))
             self.what_button.hide()
             self.listen_label.setText("")
+
+    # -- attached to a remote receiver -------------------------------------------------
+
+    def _on_connection(self, message: ConnectionChanged) -> None:
+        was = self._connection.state if self._connection is not None else None
+        self._connection = message
+        self._render_connection()
+        if message.state in ("live", "behind") and was in ("disconnected", "refused"):
+            # Missed messages are replayed, but counts and open alarms are read again.
+            self._early_ids = []
+            self._count_today()
+
+    def _render_connection(self) -> None:
+        """Plain words for the stream: live, catching up, or disconnected (and retrying)."""
+        c = self._connection
+        url = getattr(self.bridge, "server_url", None) or ""
+        state = c.state if c is not None else "connecting"
+        colours = {"live": "#2E7D32", "behind": "#EF6C00", "connecting": "#757575",
+                   "disconnected": "#D32F2F", "refused": "#D32F2F"}  # fmt: skip
+        self.state_label.setStyleSheet(
+            "QLabel#serverState { color: white;"
+            f" background: {colours.get(state, '#757575')};"
+            " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
+        )
+        titles = {
+            "live": tr("Connected"),
+            "behind": tr("Catching up"),
+            "connecting": tr("Connecting…"),
+            "disconnected": tr("Disconnected"),
+            "refused": tr("Refused"),
+        }
+        self.state_label.setText(titles.get(state, state))
+        self.what_button.hide()
+        if state == "live":
+            text = tr("Attached to %1: live").replace("%1", url)
+        elif state == "behind":
+            text = tr("Attached to %1: behind, receiving what was missed (%2 events so far)")
+            text = text.replace("%1", url).replace("%2", str(c.caught_up if c else 0))
+        elif state == "connecting":
+            text = tr("Connecting to %1…").replace("%1", url)
+        else:
+            retry = c.retry_in if c is not None else None
+            text = tr("Not connected to %1: %2.").replace("%1", url)
+            text = text.replace("%2", (c.message if c else "") or "—")
+            if retry is not None:
+                text += " " + tr("Trying again in %1 s.").replace("%1", f"{retry:g}")
+        self.listen_label.setText(text)
 
     def _explain_state(self) -> None:
         state = self._state
@@ -733,6 +797,12 @@ class MainWindow(QMainWindow):
         else:
             self.showNormal()
 
+    def open_connect_dialog(self) -> Any:
+        """File → Connect to a server…: a window on another receiver, in its own process."""
+        from gui.ui.dialogs.connect_server import open_connect_dialog
+
+        return open_connect_dialog(self)
+
     def open_data_folder(self) -> None:
         path = self.settings.resolved_data_dir()
         path.mkdir(parents=True, exist_ok=True)
@@ -741,7 +811,7 @@ class MainWindow(QMainWindow):
     def _settings_changed(self, change: Change) -> None:
         """Make a changed option take effect in this window without a restart."""
         new = change.new
-        if {"port", "bind"} & change.names:
+        if {"port", "bind"} & change.names and not self.attached:
             from gui.ui.dialogs.settings import relisten
 
             relisten(self, new.bind, new.port)
@@ -789,7 +859,11 @@ class MainWindow(QMainWindow):
     # -- translation ---------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        self.setWindowTitle(tr("Gatewatch"))
+        if self.attached:
+            url = getattr(self.bridge, "server_url", None) or ""
+            self.setWindowTitle(tr("Gatewatch — %1").replace("%1", url))
+        else:
+            self.setWindowTitle(tr("Gatewatch"))
         self._retranslate_actions()
         self.set_page_title("live", tr("Live"))
         self._render_state()
@@ -846,6 +920,8 @@ class MainWindow(QMainWindow):
                 self.bridge.event_stored.disconnect(self.feed_model.on_event_stored)
                 self.bridge.face_thumb_ready.disconnect(self.feed_model.on_face_thumb_ready)
                 self.bridge.server_state_changed.disconnect(self._on_server_state)
+                if self.attached:
+                    self.bridge.connection_changed.disconnect(self._on_connection)
             self.work.close()
             self.detail.close_reader()
             self.closing.emit()

@@ -21,6 +21,7 @@ import argparse
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
@@ -99,6 +100,43 @@ def prepare(
     upgrade_database(data_dir)
     arm_smoke_test(app)
     return None
+
+
+def prepare_attached(app: QApplication, current: Settings) -> int | None:
+    """``prepare`` for a window attached to a remote receiver: no folder lock, no database.
+
+    Several attached windows (and a local receiver) may run side by side.
+    """
+    from gui.ui import crash
+
+    crash.install(logs.log_dir(current.resolved_data_dir()))
+    app.setWindowIcon(app_icon())
+    arm_smoke_test(app)
+    return None
+
+
+def trust_attached(current: Settings, server: Any) -> Any:
+    """An https ``--connect`` server, pinned on first use (the fingerprint shown, confirmed).
+
+    The stored pin for its ``host:port`` is used as it is (a different
+    certificate is then refused by the connection, in words); a certificate an
+    authority vouches for needs none. A server not reachable now is left as it
+    is: the window opens, says so, and keeps trying. None: the user declined.
+    """
+    from gui.core.remote_client import RemoteError
+    from gui.ui.dialogs.connect_server import decide_pin, probe_certificate
+
+    if not server.secure:
+        return server
+    stored = dict(current.tls_pins).get(server.where)
+    if stored:
+        return server.with_pin(stored)
+    try:
+        verified, presented = probe_certificate(server, None)
+    except (RemoteError, OSError) as exc:
+        log.warning("could not check the certificate of %s: %s", server.url, exc)
+        return server
+    return decide_pin(None, current, server, verified, presented)
 
 
 def _version() -> str:

@@ -133,7 +133,7 @@ class AlarmCenter(QObject):
         self._send(lambda engine: engine.acknowledge_many(ids, by or self.operator(), note or None))
 
     def _send(self, call: Any) -> None:
-        engine = core_alarms.engine_for(self.bridge.receiver)
+        engine = self.bridge.alarm_engine()
         if engine is None:
             self.ack_failed.emit(self.tr("alarms are not running in this receiver"))
             return

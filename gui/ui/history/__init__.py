@@ -33,6 +33,11 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
 
         return embed_section(RetentionDialog(settings, parent))
 
+    if getattr(bridge, "attached", False):
+        # Retention is the remote receiver's own policy (its settings, its disk):
+        # an attached window shows its disk status but has nothing here to change.
+        history_page.storage_button.hide()
+        return
     if hasattr(window, "add_settings_section"):
         window.add_settings_section("storage", tr("Storage"), storage_section)
     action = window.menu("tools").addAction(tr("Storage and retention…"))

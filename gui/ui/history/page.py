@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import query, retention
+from gui.core import query
 from gui.core.reader import DeviceNames, HistoryItem
 from gui.ui.background import BackgroundWork
 from gui.ui.history import model as history_model
@@ -382,9 +382,7 @@ class HistoryPage(QWidget):
 
     def set_pinned(self, event_id: int, pinned: bool) -> Any:
         """Keep (or stop keeping) an event through the core's writer; returns the future."""
-        store = self.bridge.store
-        job = retention.set_pinned_job(event_id, pinned)
-        fut = self.bridge.in_core(lambda: store.write(job))
+        fut = self.bridge.set_pinned(event_id, pinned)
 
         def done(f: Any) -> None:
             if f.cancelled() or f.exception() is not None:

@@ -22,10 +22,18 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
     from gui.ui.installer.inspector import RequestInspector
     from gui.ui.installer.send import SendTestDialog, copy_event_as_curl, replay_event
 
-    connect = ConnectPanel(bridge, settings, open_settings=window.open_settings, parent=window)
+    # Attached to a remote receiver, the boxes post to that receiver, not to this PC:
+    # the Connect page (this PC's URLs, its firewall, boxes pointed here, self-test)
+    # and "Send test event" (to this PC's port) are left out. Requests and Devices
+    # read the remote's request log and devices.
+    attached = bool(getattr(bridge, "attached", False))
+    connect = None
+    if not attached:
+        connect = ConnectPanel(bridge, settings, open_settings=window.open_settings, parent=window)
     inspector = RequestInspector(bridge, show_event=window.show_event, parent=window)
     devices = DevicesPanel(bridge, settings, parent=window)
-    window.add_page("connect", tr("Connect"), connect)
+    if connect is not None:
+        window.add_page("connect", tr("Connect"), connect)
     window.add_page("requests", tr("Requests"), inspector)
     window.add_page("devices", tr("Devices"), devices)
 
@@ -37,18 +45,20 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
 
     tools = window.menu("tools")
     actions = []
-    a = QAction(tr("Connect a box…"), window)
-    a.triggered.connect(lambda: window.show_page("connect"))
-    actions.append(a)
+    if connect is not None:
+        a = QAction(tr("Connect a box…"), window)
+        a.triggered.connect(lambda: window.show_page("connect"))
+        actions.append(a)
     a = QAction(tr("Request inspector"), window)
     a.triggered.connect(lambda: window.show_page("requests"))
     actions.append(a)
     a = QAction(tr("Devices"), window)
     a.triggered.connect(lambda: window.show_page("devices"))
     actions.append(a)
-    a = QAction(tr("Send test event…"), window)
-    a.triggered.connect(lambda: SendTestDialog(bridge, window).show())
-    actions.append(a)
+    if not attached:
+        a = QAction(tr("Send test event…"), window)
+        a.triggered.connect(lambda: SendTestDialog(bridge, window).show())
+        actions.append(a)
 
     def replay() -> None:
         event_id = current_event()
@@ -76,12 +86,13 @@ def install(window: Any, bridge: Any, settings: Any) -> None:
 
     def shutdown() -> None:
         for page in (connect, inspector, devices):
-            page.close_worker()
+            if page is not None:
+                page.close_worker()
 
     closing = getattr(window, "closing", None)
     if closing is not None:
         closing.connect(shutdown)
 
-    if not settings.connect_panel_seen:
+    if connect is not None and not settings.connect_panel_seen:
         window.show_page("connect")
         settings.connect_panel_seen = True
