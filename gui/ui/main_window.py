@@ -38,6 +38,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -134,8 +135,18 @@ class FeedPanel(QWidget):
             "QPushButton#newEventsButton { background: #1565C0; color: white; border-radius: 12px;"
             " padding: 4px 14px; font-weight: bold; }"
         )
+        # The pill sits in a strip of its own above the list, never over a row.
+        self.pill_strip = QWidget(self)
+        strip = QHBoxLayout(self.pill_strip)
+        strip.setContentsMargins(0, 4, 0, 4)
+        strip.addStretch(1)
+        strip.addWidget(self.new_button)
+        strip.addStretch(1)
+        self.pill_strip.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.pill_strip)
         layout.addWidget(self.view)
         self.empty = self._build_empty()
         layout.addWidget(self.empty)
@@ -193,21 +204,24 @@ class FeedPanel(QWidget):
     def show_pending(self, n: int) -> None:
         """The "▲ N new" button for arrivals not shown while the user looks elsewhere."""
         if n <= 0:
-            self.new_button.hide()
+            self._show_strip(False)
             return
         self.new_button.setText(tr("▲ %1 new").replace("%1", str(n)))
-        self.new_button.adjustSize()
-        self._place_button()
         self.new_button.show()
-        self.new_button.raise_()
+        self._show_strip(True)
 
-    def _place_button(self) -> None:
-        b = self.new_button
-        b.move((self.width() - b.width()) // 2, 8)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._place_button()
+    def _show_strip(self, shown: bool) -> None:
+        """Show or hide the pill's strip; the rows stay where they were on screen."""
+        if shown == self.pill_strip.isVisible() or not self.isVisible():
+            self.pill_strip.setVisible(shown)
+            return
+        view_top = self.view.y()
+        bar = self.view.verticalScrollBar()
+        before = bar.value()
+        self.pill_strip.setVisible(shown)
+        self.layout().activate()  # the list moves now, not on the next layout pass
+        # The list's top moved by the strip's height: scroll by as much, rows stay put.
+        bar.setValue(before + self.view.y() - view_top)
 
 
 class MainWindow(QMainWindow):

@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QStackedBarSeries,
@@ -268,9 +269,16 @@ class StatsPage(QWidget):
         bar_set.append([float(n) for n in result.strangers_by_hour_of_day])
         series.append(bar_set)
         self.strangers_chart.addSeries(series)
-        hours = QBarCategoryAxis()
-        # 24 labels do not fit a narrow chart (Qt elides them all to "…"): every third.
-        hours.append([f"{h:02d}" if h % 3 == 0 else "\u200b" * (h + 1) for h in range(24)])
+        # A category axis gives each of the 24 labels one bar's width, and Qt elides
+        # them all to "…" on a narrow chart: label every third hour on a value axis
+        # (bar i sits at x = i), each label with three bars' room.
+        hours = QCategoryAxis()
+        hours.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        hours.setRange(-0.5, 23.5)
+        hours.setStartValue(-0.5)
+        for h in range(0, 24, 3):
+            hours.append(f"{h:02d}", h)
+        hours.setGridLineVisible(False)
         values = count_axis(max(result.strangers_by_hour_of_day, default=0))
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
