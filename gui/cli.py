@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="open a window on a remote receiver (e.g. https://server:9528) instead of receiving",
     )
     parser.add_argument(
+        "--pin",
+        metavar="sha256:HEX",
+        help="with an https --connect: accept exactly the server certificate with this SHA-256 "
+        "fingerprint (as `gatewatch tls self-signed` printed it); asked on first use otherwise",
+    )
+    parser.add_argument(
         "--token",
         help="API token for --connect (or the GATEWATCH_TOKEN environment variable)",
     )
@@ -172,18 +178,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.headless:
             print("gatewatch: --connect opens a window; it cannot be --headless", file=sys.stderr)
             return EXIT_BAD_ARGUMENTS
+        from gui.core.pinning import BadPin, parse_pin
         from gui.core.remote_client import BadServerAddress, RemoteServer
 
         token = args.token or os.environ.get(TOKEN_ENV) or None
         try:
             server = RemoteServer.parse(args.connect, token)
-            # A self-signed certificate trusted before (pinned on first use).
-            args.remote_server = server.with_pin(current.tls_pins.get(server.where))
+            given = parse_pin(args.pin) if args.pin else None
         except BadServerAddress as exc:
             print(f"gatewatch: --connect: {exc}", file=sys.stderr)
             return EXIT_BAD_ARGUMENTS
-    elif getattr(args, "token", None):
-        print("gatewatch: --token goes with --connect", file=sys.stderr)
+        except BadPin as exc:
+            print(f"gatewatch: --pin: {exc}", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+        if given and not server.secure:
+            print("gatewatch: --pin is for an https:// server", file=sys.stderr)
+            return EXIT_BAD_ARGUMENTS
+        # --pin for this run (never saved), else a certificate pinned on first use before
+        args.remote_server = server.with_pin(given or current.tls_pins.get(server.where))
+    elif getattr(args, "token", None) or getattr(args, "pin", None):
+        print("gatewatch: --token and --pin go with --connect", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
     from gui import preflight
 

@@ -124,6 +124,16 @@ def _ssl_for(server: RemoteServer) -> ssl.SSLContext | bool | aiohttp.Fingerprin
     return True
 
 
+def pin_refusal(exc: aiohttp.ServerFingerprintMismatch) -> RemoteError:
+    """A pinned server presenting another certificate: refused, both fingerprints named."""
+    from gui.core.pinning import PREFIX, PinMismatch, pin_key
+
+    mismatch = PinMismatch(
+        pin_key(exc.host, exc.port), PREFIX + exc.expected.hex(), PREFIX + exc.got.hex()
+    )
+    return RemoteError(495, str(mismatch))
+
+
 def _message(status: int, body: bytes) -> str:
     """The server's error text (its JSON shape), else a short form of the body."""
     try:
@@ -196,10 +206,8 @@ class RemoteClient:
                 return resp.status, data, resp.content_type
         except RemoteError:
             raise
-        except aiohttp.ServerFingerprintMismatch:
-            raise RemoteError(
-                495, "the server's certificate is not the one accepted before"
-            ) from None
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise pin_refusal(exc) from None
         except aiohttp.ClientSSLError as exc:
             raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:

@@ -180,7 +180,7 @@ class StreamFollower:
             headers["Last-Event-ID"] = self.last_id
         session = self.client.session()
         timeout = aiohttp.ClientTimeout(total=None, connect=5.0, sock_read=STALL_SECONDS)
-        from gui.core.remote_client import _message, _ssl_for
+        from gui.core.remote_client import _message, _ssl_for, pin_refusal
 
         try:
             async with session.get(
@@ -196,10 +196,8 @@ class StreamFollower:
                 async for sse in read_events(resp.content):
                     if sse is not None:  # None: a heartbeat
                         self._handle(sse)
-        except aiohttp.ServerFingerprintMismatch:
-            raise RemoteError(
-                495, "the server's certificate is not the one accepted before"
-            ) from None
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise pin_refusal(exc) from None
         except aiohttp.ClientSSLError as exc:
             raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
         except TimeoutError:

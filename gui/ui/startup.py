@@ -126,7 +126,7 @@ def trust_attached(current: Settings, server: Any) -> Any:
     from gui.core.remote_client import RemoteError
     from gui.ui.dialogs.connect_server import decide_pin, probe_certificate
 
-    if not server.secure:
+    if not server.secure or server.pinned_sha256:  # --pin, or pinned before
         return server
     stored = dict(current.tls_pins).get(server.where)
     if stored:
