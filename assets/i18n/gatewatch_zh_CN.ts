@@ -9,206 +9,266 @@
         <translation>常规</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/__init__.py" line="37"/>
+        <location filename="../../gui/ui/history/__init__.py" line="42"/>
         <source>Storage</source>
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="198"/>
+        <location filename="../../gui/ui/main_window.py" line="209"/>
         <source>▲ %1 new</source>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="272"/>
-        <location filename="../../gui/ui/main_window.py" line="794"/>
+        <location filename="../../gui/ui/main_window.py" line="289"/>
+        <location filename="../../gui/ui/main_window.py" line="882"/>
         <source>Live</source>
-        <extracomment>The window is really closing (not hidden): the app shuts the core down. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
+        <extracomment>The window is really closing (not hidden): the app shuts the core down. Attached to a remote receiver (``gatewatch --connect``): its stream&apos;s state. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="421"/>
+        <location filename="../../gui/ui/main_window.py" line="444"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="422"/>
+        <location filename="../../gui/ui/main_window.py" line="445"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="423"/>
+        <location filename="../../gui/ui/main_window.py" line="446"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="424"/>
+        <location filename="../../gui/ui/main_window.py" line="447"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="486"/>
+        <location filename="../../gui/ui/main_window.py" line="513"/>
+        <source>&amp;Connect to a server…</source>
+        <translation>连接到服务器(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="514"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="487"/>
+        <location filename="../../gui/ui/main_window.py" line="515"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="488"/>
+        <location filename="../../gui/ui/main_window.py" line="516"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="489"/>
+        <location filename="../../gui/ui/main_window.py" line="517"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="490"/>
+        <location filename="../../gui/ui/main_window.py" line="518"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="491"/>
+        <location filename="../../gui/ui/main_window.py" line="519"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="492"/>
+        <location filename="../../gui/ui/main_window.py" line="520"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="493"/>
+        <location filename="../../gui/ui/main_window.py" line="521"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="528"/>
+        <location filename="../../gui/ui/main_window.py" line="559"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="542"/>
+        <location filename="../../gui/ui/main_window.py" line="573"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="553"/>
+        <location filename="../../gui/ui/main_window.py" line="584"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="554"/>
+        <location filename="../../gui/ui/main_window.py" line="585"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="557"/>
+        <location filename="../../gui/ui/main_window.py" line="588"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="558"/>
-        <location filename="../../gui/ui/main_window.py" line="567"/>
+        <location filename="../../gui/ui/main_window.py" line="589"/>
+        <location filename="../../gui/ui/main_window.py" line="598"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="561"/>
+        <location filename="../../gui/ui/main_window.py" line="592"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="563"/>
+        <location filename="../../gui/ui/main_window.py" line="594"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="581"/>
+        <location filename="../../gui/ui/main_window.py" line="630"/>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="631"/>
+        <source>Catching up</source>
+        <translation>正在追赶</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="632"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="633"/>
+        <source>Disconnected</source>
+        <translation>已断开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="634"/>
+        <source>Refused</source>
+        <translation>被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="639"/>
+        <source>Attached to %1: live</source>
+        <translation>已连接到 %1：实时</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="641"/>
+        <source>Attached to %1: behind, receiving what was missed (%2 events so far)</source>
+        <translation>已连接到 %1：落后，正在接收错过的事件（目前 %2 条）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="644"/>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="647"/>
+        <source>Not connected to %1: %2.</source>
+        <translation>未连接到 %1：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="650"/>
+        <source>Trying again in %1 s.</source>
+        <translation>%1 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="659"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="583"/>
+        <location filename="../../gui/ui/main_window.py" line="661"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="584"/>
+        <location filename="../../gui/ui/main_window.py" line="662"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="588"/>
+        <location filename="../../gui/ui/main_window.py" line="666"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="590"/>
+        <location filename="../../gui/ui/main_window.py" line="668"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="592"/>
+        <location filename="../../gui/ui/main_window.py" line="670"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="566"/>
+        <location filename="../../gui/ui/main_window.py" line="597"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="571"/>
+        <location filename="../../gui/ui/main_window.py" line="602"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="595"/>
+        <location filename="../../gui/ui/main_window.py" line="673"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="597"/>
+        <location filename="../../gui/ui/main_window.py" line="675"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="231"/>
-        <location filename="../../gui/ui/main_window.py" line="626"/>
+        <location filename="../../gui/ui/main_window.py" line="704"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="630"/>
+        <location filename="../../gui/ui/main_window.py" line="708"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="632"/>
+        <location filename="../../gui/ui/main_window.py" line="710"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="634"/>
+        <location filename="../../gui/ui/main_window.py" line="712"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="636"/>
+        <location filename="../../gui/ui/main_window.py" line="714"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="638"/>
+        <location filename="../../gui/ui/main_window.py" line="716"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="792"/>
+        <location filename="../../gui/ui/main_window.py" line="878"/>
+        <source>Gatewatch — %1</source>
+        <translation>Gatewatch — %1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="880"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -1320,7 +1380,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="62"/>
-        <location filename="../../gui/ui/main_window.py" line="425"/>
+        <location filename="../../gui/ui/main_window.py" line="448"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
@@ -1365,55 +1425,137 @@
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/__init__.py" line="38"/>
+        <location filename="../../gui/ui/history/__init__.py" line="43"/>
         <source>Storage and retention…</source>
         <translation>存储与保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="28"/>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="137"/>
+        <source>Connect to a server</source>
+        <extracomment>Environment variable the attached window reads its token from (see ``gui.cli``). How the user is asked to trust a self-signed certificate (tests replace it).</extracomment>
+        <translation>连接到服务器</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="141"/>
+        <source>Open a window on another Gatewatch receiver: its live feed, history, alarms and wall, read over the network. This window keeps running.</source>
+        <translation>打开另一台 Gatewatch 接收端的窗口：通过网络读取它的实时事件、历史、告警和大屏。本窗口继续运行。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="156"/>
+        <source>from `gatewatch users add NAME` on the server</source>
+        <translation>在服务器上用 `gatewatch users add NAME` 生成</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="157"/>
+        <source>Server address:</source>
+        <translation>服务器地址：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="158"/>
+        <source>API token:</source>
+        <translation>API 令牌：</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="169"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="36"/>
         <source>Connect</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="29"/>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="184"/>
+        <source>Asking %1 …</source>
+        <translation>正在询问 %1 …</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="202"/>
+        <source>Refused: the server presents another certificate.</source>
+        <translation>已拒绝：服务器出示了另一张证书。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="207"/>
+        <source>Not connected: the certificate was not trusted.</source>
+        <translation>未连接：证书不受信任。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="219"/>
+        <source>%1 answers: %2 events. Opening its window…</source>
+        <translation>%1 已应答：%2 条事件。正在打开它的窗口…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="226"/>
+        <source>Could not start the window: %1</source>
+        <translation>无法打开窗口：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="247"/>
+        <source>The server refused the token: check it (%1).</source>
+        <translation>服务器拒绝了该令牌：请检查（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="249"/>
+        <source>The server refused this PC: %1. It needs a token (--api-token or `gatewatch users add`).</source>
+        <translation>服务器拒绝了本机：%1。需要令牌（--api-token 或 `gatewatch users add`）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="252"/>
+        <source>The server&apos;s certificate was refused: %1</source>
+        <translation>服务器证书被拒绝：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="254"/>
+        <source>No answer from the server: %1</source>
+        <translation>服务器无应答：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="256"/>
+        <source>The server answered %1: %2</source>
+        <translation>服务器应答 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/connect_server.py" line="260"/>
+        <source>Could not connect: %1</source>
+        <translation>无法连接：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/__init__.py" line="37"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="30"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="46"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="38"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="55"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="40"/>
-        <location filename="../../gui/ui/main_window.py" line="181"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="49"/>
+        <location filename="../../gui/ui/main_window.py" line="192"/>
         <source>Connect a box…</source>
         <translation>连接盒子…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="43"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="52"/>
         <source>Request inspector</source>
         <translation>请求检查器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="49"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="59"/>
         <source>Send test event…</source>
         <translation>发送测试事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="56"/>
-        <location filename="../../gui/ui/installer/__init__.py" line="63"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="66"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="73"/>
         <source>Select an event first</source>
         <translation>请先选择一个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="67"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="77"/>
         <source>Replay selected event to…</source>
         <translation>将所选事件重放到…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/__init__.py" line="70"/>
+        <location filename="../../gui/ui/installer/__init__.py" line="80"/>
         <source>Copy selected event as curl</source>
         <translation>将所选事件复制为 curl 命令</translation>
     </message>
@@ -1970,13 +2112,13 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="177"/>
+        <location filename="../../gui/ui/main_window.py" line="188"/>
         <source>Waiting for boxes</source>
         <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
         <translation>正在等待盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="178"/>
+        <location filename="../../gui/ui/main_window.py" line="189"/>
         <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
@@ -2409,12 +2551,12 @@
 <context>
     <name>BucketTable</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="99"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="100"/>
         <source>From</source>
         <translation>起始时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="101"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="102"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -2491,82 +2633,87 @@ The details below were also written to the log.</source>
         <translation>照片打包为 zip 文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="72"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="75"/>
+        <source>Photos are exported on the receiver&apos;s PC (gatewatch export --images)</source>
+        <translation>照片在接收端的电脑上导出（gatewatch export --images）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="78"/>
         <source>%1 events match the current filter</source>
         <translation>当前筛选条件匹配 %1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="86"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="92"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="93"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="99"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="94"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="100"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="95"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="101"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="117"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="123"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="117"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="123"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="118"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="124"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="138"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="144"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="147"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="153"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="169"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="175"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="179"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="185"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="180"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="186"/>
         <source>Exported %1 events to %2</source>
         <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="183"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="189"/>
         <source>%1 photos to %2</source>
         <translation>%1 张照片到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="192"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="198"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="194"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="200"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何内容。</translation>
     </message>
@@ -2850,62 +2997,62 @@ The details below were also written to the log.</source>
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="127"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="128"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="128"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="129"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="129"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="130"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="130"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="131"/>
         <source>Last 90 days</source>
         <translation>最近 90 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="136"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="137"/>
         <source>Per hour</source>
         <translation>按小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="137"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="138"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="139"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="140"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="179"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="180"/>
         <source>Most seen people</source>
         <translation>出现最多的人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="181"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="182"/>
         <source>Strangers by hour of day</source>
         <translation>陌生人按时段分布</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="207"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="208"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="219"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="220"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="228"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="229"/>
         <source>nobody yet</source>
         <translation>暂无人员</translation>
     </message>
@@ -2995,12 +3142,12 @@ The details below were also written to the log.</source>
 <context>
     <name>startup</name>
     <message>
-        <location filename="../../gui/ui/startup.py" line="60"/>
+        <location filename="../../gui/ui/startup.py" line="61"/>
         <source>Gatewatch is already running</source>
         <translation type="unfinished">Gatewatch 已在运行</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="61"/>
+        <location filename="../../gui/ui/startup.py" line="62"/>
         <source>The data folder {folder} is used by another Gatewatch ({who}).
 
 Close that one first, or start this one with another data folder (--data-dir).</source>
@@ -3009,12 +3156,12 @@ Close that one first, or start this one with another data folder (--data-dir).</
 请先关闭那个 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="73"/>
+        <location filename="../../gui/ui/startup.py" line="74"/>
         <source>Database from a newer Gatewatch</source>
         <translation type="unfinished">数据库来自更新版本的 Gatewatch</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="74"/>
+        <location filename="../../gui/ui/startup.py" line="75"/>
         <source>The database in {folder} was written by a newer version of Gatewatch, and this version ({version}) cannot read it. It has been left untouched.
 
 Install the newer Gatewatch, or start this one with another data folder (--data-dir).</source>
@@ -3023,12 +3170,12 @@ Install the newer Gatewatch, or start this one with another data folder (--data-
 请安装更新版本的 Gatewatch，或用另一个数据文件夹启动本程序（--data-dir）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="87"/>
+        <location filename="../../gui/ui/startup.py" line="88"/>
         <source>TLS certificate not usable</source>
         <translation>TLS 证书无法使用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="88"/>
+        <location filename="../../gui/ui/startup.py" line="89"/>
         <source>The API cannot be served over TLS: {why}
 
 Fix tls_cert / tls_key in the settings (or --tls-cert / --tls-key), or leave them empty to serve the API to this PC only.</source>
@@ -3037,13 +3184,13 @@ Fix tls_cert / tls_key in the settings (or --tls-cert / --tls-key), or leave the
 请修正设置中的 tls_cert / tls_key（或 --tls-cert / --tls-key），或将其留空，只向本机提供 API。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="170"/>
+        <location filename="../../gui/ui/startup.py" line="208"/>
         <source>Backing up the database before upgrading it…</source>
         <extracomment>Whether the database needs the upgrade (and so the backup): the core decides.</extracomment>
         <translation>升级前正在备份数据库…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/startup.py" line="175"/>
+        <location filename="../../gui/ui/startup.py" line="213"/>
         <source>Upgrading Gatewatch</source>
         <translation>正在升级 Gatewatch</translation>
     </message>
