@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
+import os
 import signal
 import sqlite3
 import sys
+from typing import NoReturn
 
 from gui import folder_lock, logs, preflight
 from gui.core.receiver import PortInUse, Receiver, ReceiverConfig
@@ -60,9 +63,26 @@ def run_headless(current: Settings) -> int:
             preflight.say(refusal)
             return preflight.EXIT_REFUSED
         logs.setup(config.data_dir, current.log_level)
-        return _serve_until_stopped(config, current)
+        code = _serve_until_stopped(config, current)
     finally:
         lock.release()
+    if code == 0:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process once the receiver has stopped cleanly, skipping the interpreter's
+    teardown of every module and object (0.5-1 s on a busy 2-core PC, with hundreds
+    of MB of uploads just abandoned): everything is committed and closed by now,
+    and service managers expect an exit within seconds of SIGTERM. The exit
+    handlers still run (log files flushed, the crash-dump file removed).
+    """
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def _serve_until_stopped(config: ReceiverConfig, current: Settings) -> int:

@@ -14,6 +14,7 @@ import errno
 import logging
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from gui.core.messages import Message, ServerStateChanged
 from gui.core.pipeline import IngestPipeline
 from gui.core.server import (
     ServerContext,
+    abort_large_uploads,
     answer_errors_as_json,
     build_app,
     parse_networks,
@@ -40,7 +42,7 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M")
 #: How long in-flight uploads get to finish when stopping.
-SHUTDOWN_TIMEOUT = 1.5
+SHUTDOWN_TIMEOUT = 1.0
 
 
 class PortInUse(OSError):
@@ -237,6 +239,7 @@ class Receiver:
 
     async def stop(self) -> None:
         """Stop accepting, give uploads in flight a moment, stop tasks, close the store."""
+        started = time.monotonic()
         for task in self._running_tasks:
             task.cancel()
         for task in self._running_tasks:
@@ -244,6 +247,13 @@ class Receiver:
                 await task
         self._running_tasks.clear()
         if self._runner is not None:
+            if self.ctx is not None:
+                abort_large_uploads(self.ctx)
+            for site in list(self._runner.sites):
+                await site.stop()  # no new connections from here on
+            await asyncio.sleep(0)  # requests already read reach their handler
+            if self.ctx is not None:
+                abort_large_uploads(self.ctx)
             await self._runner.cleanup()
             self._runner = None
             self._site = None
@@ -253,8 +263,13 @@ class Receiver:
                 task.cancel()
         if self.pipeline is not None:
             self.pipeline.close()
+        served = time.monotonic()
         if self._store is not None and self._owns_store:
             self._store.close()
+        log.info(
+            "stopped in %.2f s (requests in flight %.2f s, store %.2f s)",
+            time.monotonic() - started, served - started, time.monotonic() - served,
+        )  # fmt: skip
         self.publish(ServerStateChanged("stopped", self.config.bind, self.port or self.config.port))
 
 

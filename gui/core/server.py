@@ -233,6 +233,11 @@ class ServerContext:
     api_hosts: frozenset[str] = frozenset()
     #: Large bodies being received or handled (see ``LARGE_IN_FLIGHT``).
     large_in_flight: InFlight = field(default_factory=InFlight)
+    #: Handlers of large bodies not answered yet: a shutdown ends them at once
+    #: (``abort_large_uploads``) instead of granting them its grace period.
+    large_uploads: set[asyncio.Task[Any]] = field(default_factory=set)
+    #: Set at shutdown: a large upload is answered 503 (retry) instead of read.
+    refuse_large: bool = False
     #: Where request bodies go; made over ``store`` when not given.
     pipeline: IngestPipeline = None  # type: ignore[assignment]
     background: set[asyncio.Task[Any]] = field(default_factory=set)
@@ -439,7 +444,13 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
     body: bytes | None = None
     out = _refusal(request, ctx)
     share = _large_share(request) if out is None else 0
-    if share > LARGE_BODY and share <= MAX_BODY and not ctx.large_in_flight.try_reserve(share):
+    if share > LARGE_BODY and ctx.refuse_large:
+        out = IngestOutcome(
+            503,
+            ingest.error_reply(503, f"shutting down: retry in {RETRY_AFTER_S} s (nothing stored)"),
+        )
+        share = 0
+    elif share > LARGE_BODY and share <= MAX_BODY and not ctx.large_in_flight.try_reserve(share):
         out = IngestOutcome(
             503,
             ingest.error_reply(
@@ -449,6 +460,9 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         share = 0
     elif share <= LARGE_BODY:
         share = 0
+    task = asyncio.current_task() if share else None
+    if task is not None:
+        ctx.large_uploads.add(task)
     try:
         if out is None:
             with ctx.pipeline.receiving():
@@ -460,6 +474,8 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
                     out = await ctx.pipeline.ingest(received)
                     del received
     finally:
+        if task is not None:
+            ctx.large_uploads.discard(task)
         if share:
             ctx.large_in_flight.release(share)
 
@@ -490,6 +506,22 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
     )
     ctx.pipeline.log_request(record)
     return response
+
+
+def abort_large_uploads(ctx: ServerContext) -> int:
+    """At shutdown: end the requests of large bodies not answered yet; returns how many.
+
+    None of them has been acknowledged, so the box sends them again (a write
+    that commits meanwhile makes the resend a duplicate, never a second copy).
+    Waiting for tens of MB to arrive, be parsed and stored would spend the whole
+    grace period and more; small requests keep their grace (``SHUTDOWN_TIMEOUT``).
+    """
+    ctx.refuse_large = True
+    tasks = list(ctx.large_uploads)
+    for task in tasks:
+        task.cancel()
+    ctx.large_uploads.clear()
+    return len(tasks)
 
 
 # -- errors below the handlers --------------------------------------------------------

@@ -6,6 +6,7 @@ stderr are exactly what is under test.
 
 from __future__ import annotations
 
+import http.client
 import json
 import signal
 import socket
@@ -135,3 +136,66 @@ def test_port_in_use_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     assert str(port) in line
     assert "in use" in line
     assert "--port" in line  # says what to do
+
+
+def test_sigterm_with_large_uploads_being_handled_stops_in_time_and_loses_nothing_acked(
+    tmp_path: Path,
+) -> None:
+    """Six 30 MB uploads received, parsed and stored at once, retried after a 503 like a
+    box does; SIGTERM once one is acknowledged. It took over 4 s with ten 60 MB uploads."""
+    server = Headless(tmp_path / "data")
+    acked: list[int] = []
+    blob = "QUJD" * (30 * 1024 * 1024 // 4)
+
+    def upload(n: int, port: int) -> None:
+        body = json.dumps(dict(load_sample("stranger"), identity_id=f"big-{n}", extra=blob))
+        while True:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.request("POST", "/EventServer/api/HistoryEvent", body.encode())
+                status = conn.getresponse().status
+            except (OSError, http.client.HTTPException):
+                return  # the receiver is gone
+            finally:
+                conn.close()
+            if status == 200:
+                acked.append(n)
+            if status != 503:
+                return
+            time.sleep(0.5)
+
+    threads: list[threading.Thread] = []
+    try:
+        port = server.wait_listening()
+        threads = [threading.Thread(target=upload, args=(n, port), daemon=True) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 40
+        while not acked and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert acked, server.stderr()
+        assert sum(t.is_alive() for t in threads) >= 3  # still in flight
+        signalled = time.monotonic()
+        server.signal(signal.SIGTERM)
+        try:
+            code = server.wait(10)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"still running 10 s after SIGTERM:\n{server.stderr()}")
+        took = time.monotonic() - signalled
+    finally:
+        server.ensure_dead()
+        for thread in threads:
+            thread.join(10)
+
+    assert code == 0, server.stderr()
+    assert "Traceback" not in server.stderr()
+    # Within the 3 s promise with room to spare: 1.2-1.5 s measured on a busy 2-core VM,
+    # 2.3-3.3 s before large uploads stopped holding the shutdown's grace period.
+    assert took < STOP_WITHIN - 0.75, f"SIGTERM took {took:.2f} s"
+    db = sqlite3.connect(tmp_path / "data" / "gatewatch.sqlite3")
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        stored = {row[0] for row in db.execute("SELECT identity_id FROM events")}
+    finally:
+        db.close()
+    assert {f"big-{n}" for n in acked} <= stored
