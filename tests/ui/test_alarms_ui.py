@@ -305,3 +305,31 @@ def test_rules_dialog_applies_live_to_the_core(
     post(rig, samples, "stranger")
     qtbot.waitUntil(lambda: center.open_count == 1)
     assert center.current().person_type == 4
+
+
+def test_page_shows_the_user_who_acknowledged_from_another_window(
+    rig: Any, center: Any, samples: Any, qtbot: Any
+) -> None:
+    """An acknowledgement made over the API with a user's token (another guard room's
+    window) appears in this window's trail under that user, not the name it claimed."""
+    from gui.core import users
+    from gui.ui.alarms.page import AlarmsPage
+
+    page = AlarmsPage(center, rig.settings)
+    qtbot.addWidget(page)
+    page.state.setCurrentIndex(page.state.findData(None))  # "All"
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    [alarm] = stored(rig)
+    token = rig.receiver.store.write_sync(lambda c: users.add_user(c, "Gatehouse 2"))
+    reply = rig.client.request(
+        "POST", f"/api/alarms/{alarm.id}/ack", json.dumps({"by": "<b>someone</b>"}).encode(),
+        {"Authorization": f"Bearer {token}", "X-Forwarded-For": "10.20.0.9",
+         "Content-Type": "application/json"},
+    )  # fmt: skip
+    assert reply.status == 200, reply.body
+    column = page.model.COLUMNS.index("acked_by")
+    qtbot.waitUntil(
+        lambda: (page.model.data(page.model.index(0, column)) or "").startswith("Gatehouse 2 · ")
+    )
+    page.close_reader()
