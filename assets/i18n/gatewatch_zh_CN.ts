@@ -1371,46 +1371,46 @@
         <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="53"/>
-        <location filename="../../gui/ui/alarms/install.py" line="84"/>
-        <location filename="../../gui/ui/alarms/install.py" line="96"/>
+        <location filename="../../gui/ui/alarms/install.py" line="56"/>
+        <location filename="../../gui/ui/alarms/install.py" line="87"/>
+        <location filename="../../gui/ui/alarms/install.py" line="99"/>
         <source>Alarms</source>
         <extracomment>F11 alone is the main window&apos;s plain full screen. Acknowledge from anywhere in the window (Space only works on the banner itself).</extracomment>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="62"/>
+        <location filename="../../gui/ui/alarms/install.py" line="65"/>
         <location filename="../../gui/ui/main_window.py" line="448"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="63"/>
+        <location filename="../../gui/ui/alarms/install.py" line="66"/>
         <source>&amp;Acknowledge current alarm</source>
         <translation>确认当前告警(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="67"/>
+        <location filename="../../gui/ui/alarms/install.py" line="70"/>
         <source>&amp;Open alarms</source>
         <translation>未处理告警(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="75"/>
+        <location filename="../../gui/ui/alarms/install.py" line="78"/>
         <source>&amp;Wall mode</source>
         <translation>大屏模式(&amp;W)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="70"/>
+        <location filename="../../gui/ui/alarms/install.py" line="73"/>
         <source>&amp;Mute alarm sound</source>
         <translation>告警静音(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="79"/>
+        <location filename="../../gui/ui/alarms/install.py" line="82"/>
         <source>Alarm &amp;settings…</source>
         <translation>告警设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/install.py" line="96"/>
+        <location filename="../../gui/ui/alarms/install.py" line="99"/>
         <source>Alarms (%1)</source>
         <translation>告警 (%1)</translation>
     </message>
@@ -2123,13 +2123,13 @@
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="88"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="98"/>
         <source>seen %1</source>
         <extracomment>(background, text) per look.</extracomment>
         <translation>抓拍于 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="88"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="98"/>
         <source>arrived %1</source>
         <translation>到达于 %1</translation>
     </message>
@@ -2209,29 +2209,65 @@
     </message>
 </context>
 <context>
+    <name>AckToast</name>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="50"/>
+        <source>Undo</source>
+        <extracomment>How long the strip (and its Undo) stays: well inside the core&apos;s undo window.</extracomment>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="51"/>
+        <source>Undo the acknowledgement</source>
+        <translation>撤销确认</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="61"/>
+        <source>✓ Acknowledged by %1: %2 · %3</source>
+        <translation>✓ %1 已确认：%2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="64"/>
+        <source>✓ %1 alarms acknowledged by %2</source>
+        <translation>✓ %2 已确认 %1 条告警</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="80"/>
+        <source>Undone: %n alarm(s) open again</source>
+        <translation>
+            <numerusform>已撤销：%n 条告警重新打开</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>AlarmBanner</name>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="111"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="121"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="114"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="124"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="178"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="195"/>
         <source>Acknowledge (Space)</source>
         <translation>确认（空格键）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="144"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="227"/>
+        <source>Acknowledge all %1 like this</source>
+        <translation>确认全部 %1 条同类告警</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="160"/>
         <source>LATE</source>
         <translation>延迟</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../gui/ui/alarms/banner.py" line="205"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="222"/>
         <source>+%n more open</source>
         <translation>
             <numerusform>另有 %n 条未处理</numerusform>
@@ -2241,9 +2277,9 @@
 <context>
     <name>AlarmCenter</name>
     <message>
-        <location filename="../../gui/ui/alarms/center.py" line="138"/>
+        <location filename="../../gui/ui/alarms/center.py" line="152"/>
         <source>alarms are not running in this receiver</source>
-        <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog). Alarms closed while a reload&apos;s read was on its way (it may still list them open).</extracomment>
+        <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog). Alarms this window acknowledged (``list[Alarm]``, as stored): feedback, Undo. Acknowledgements this window took back (``list[Alarm]``, open again). Alarms closed while a reload&apos;s read was on its way (it may still list them open).</extracomment>
         <translation>此接收服务未启用告警</translation>
     </message>
 </context>

@@ -477,6 +477,46 @@ def ack_job(
     return job
 
 
+#: How long an acknowledgement can be taken back (a mis-click on the wrong alarm).
+UNDO_WINDOW_MS = 30_000
+
+
+class TooLateToUndo(AlarmError):
+    status = 409
+
+
+def undo_ack_job(
+    alarm_ids: list[int], at: int, *, window_ms: int = UNDO_WINDOW_MS, origin: str | None = None
+) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
+    """Re-open alarms acknowledged less than ``window_ms`` ago, all or none."""
+
+    def job(conn: sqlite3.Connection) -> list[AlarmChanged]:
+        for alarm_id in alarm_ids:
+            alarm = get_alarm(conn, alarm_id)
+            if alarm is None:
+                raise AlarmNotFound(f"alarm {alarm_id} not found")
+            if alarm.is_open:
+                raise AlarmError(f"alarm {alarm_id} is open: there is nothing to undo")
+            if alarm.acked_at is None or alarm.acked_at < at - window_ms:
+                raise TooLateToUndo(
+                    f"alarm {alarm_id} was acknowledged more than {window_ms // 1000} s ago"
+                )
+        changes = []
+        for alarm_id in alarm_ids:
+            conn.execute(
+                "UPDATE alarms SET state = 'open', acked_by = NULL, acked_at = NULL, note = NULL"
+                " WHERE id = ? AND state = 'acked'",
+                (alarm_id,),
+            )
+            updated = get_alarm(conn, alarm_id)
+            assert updated is not None
+            seq = record_change(conn, alarm_id, "reopened", at, origin)
+            changes.append(AlarmChanged("reopened", updated, seq))
+        return changes
+
+    return job
+
+
 # -- the engine -------------------------------------------------------------------------------
 
 _ENGINES: weakref.WeakKeyDictionary[Any, AlarmEngine] = weakref.WeakKeyDictionary()
@@ -618,6 +658,15 @@ class AlarmEngine:
             self._publish(change)
         return changes
 
+    async def undo_acknowledge(self, alarm_ids: list[int]) -> list[Alarm]:
+        """Take acknowledgements back within ``UNDO_WINDOW_MS``; the alarms are open again."""
+        job = undo_ack_job(list(alarm_ids), now_ms(), origin=origin_of(self.receiver))
+        changes = await self.receiver.store.write(job)
+        for change in changes:
+            log.info("alarm %d re-opened (acknowledgement undone)", change.alarm.id)
+            self._publish(change)
+        return [c.alarm for c in changes]
+
     async def drain(self) -> None:
         """Wait for alarms being written (tests, shutdown)."""
         while self._tasks:
@@ -691,5 +740,18 @@ def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
             return _error(exc.status, str(exc))
         return _json(alarm.to_json())
 
+    async def post_undo(request: web.Request) -> web.Response:
+        """Take an acknowledgement back (within ``UNDO_WINDOW_MS``): the alarm is open again."""
+        try:
+            alarm_id = int(request.match_info["alarm_id"])
+        except ValueError:
+            return _error(400, "alarm ids are integers")
+        try:
+            (alarm,) = await engine.undo_acknowledge([alarm_id])
+        except AlarmError as exc:
+            return _error(exc.status, str(exc))
+        return _json(alarm.to_json())
+
     app.router.add_get("/api/alarms", get_alarms)
     app.router.add_post("/api/alarms/{alarm_id}/ack", post_ack)
+    app.router.add_post("/api/alarms/{alarm_id}/undo", post_undo)

@@ -132,6 +132,18 @@ class AttachedCore:
             raise BulkNotAllowed("blacklist alarms are acknowledged one by one")
         return [await self.acknowledge(i, by, note) for i in alarm_ids]
 
+    async def undo_acknowledge(self, alarm_ids: list[int]) -> list[Alarm]:
+        from gui.core.alarms import AlarmError
+
+        done = []
+        for alarm_id in alarm_ids:
+            try:
+                data = await self.client.post_json(f"/api/alarms/{int(alarm_id)}/undo", {})
+            except RemoteError as exc:
+                raise AlarmError(exc.message) from None
+            done.append(wire.alarm_from_json(data))
+        return done
+
     async def set_pinned(self, event_id: int, pinned: bool) -> None:
         path = f"/api/events/{int(event_id)}/pin"
         if pinned:
@@ -154,3 +166,6 @@ class RemoteAlarms:
         self, alarm_ids: list[int], by: str | None = None, note: str | None = None
     ) -> list[Alarm]:
         return await self.core.acknowledge_many(alarm_ids, by, note)
+
+    async def undo_acknowledge(self, alarm_ids: list[int]) -> list[Alarm]:
+        return await self.core.undo_acknowledge(alarm_ids)

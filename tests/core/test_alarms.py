@@ -291,3 +291,23 @@ def test_api_errors_are_clear_4xx(rig: Any, samples: Any) -> None:
         assert reply.json()["status"] == 400
     assert rig.client.get("/api/alarms?state=bogus").status == 400
     assert rig.client.get("/api/alarms/abc/ack").status in (404, 405)
+
+
+def test_an_acknowledgement_can_be_undone_for_a_short_while(rig: Any, samples: Any) -> None:
+    post(rig, event(samples, "blacklist"))
+    (alarm,) = all_alarms(rig)
+    rig.thread.call(lambda: rig.engine.acknowledge(alarm.id, "Guard Li", "wrong one"))
+    (reopened,) = rig.thread.call(lambda: rig.engine.undo_acknowledge([alarm.id]))
+    assert reopened.is_open and reopened.acked_by is None and reopened.note is None
+    with pytest.raises(alarms.AlarmError):  # open: nothing to undo
+        rig.thread.call(lambda: rig.engine.undo_acknowledge([alarm.id]))
+    # Over the API too.
+    rig.thread.call(lambda: rig.engine.acknowledge(alarm.id, "Guard Li"))
+    reply = rig.client.post_json(f"/api/alarms/{alarm.id}/undo", {})
+    assert reply.status == 200 and reply.json()["state"] == "open"
+    # Too late: the acknowledgement stands.
+    rig.thread.call(lambda: rig.engine.acknowledge(alarm.id, "Guard Li"))
+    late = alarms.now_ms() + alarms.UNDO_WINDOW_MS + 1000
+    with pytest.raises(alarms.TooLateToUndo):
+        rig.thread.call(lambda: rig.store.write(alarms.undo_ack_job([alarm.id], late)))
+    assert rig.client.post_json("/api/alarms/999/undo", {}).status == 404

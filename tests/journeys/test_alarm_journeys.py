@@ -38,3 +38,65 @@ def test_late_alarm_shows_when_seen_and_when_it_arrived_both_labelled(app: App) 
         assert row["First arrived"].startswith(format_ms(alarm.first_at, millis=False))
 
     app.run(journey)
+
+
+def stranger_at(camera: str, n: int) -> dict:
+    event = fresh("stranger", identity_id=f"17640{n:05d}.{n:04d}")
+    event["ep_info"] = {**event["ep_info"], "ep_id": camera, "ep_name": camera}
+    return event
+
+
+def test_acknowledging_shows_what_it_did_and_can_be_undone(app: App) -> None:
+    from tests.journeys.harness import click
+
+    window = app.window
+
+    async def journey() -> None:
+        alarms = alarms_of(window)
+        banner, toast, center = alarms.banner, alarms.ack_toast, alarms.center
+        for n, camera in enumerate(("gate-1", "gate-2", "gate-3")):
+            await app.post(stranger_at(camera, n))
+        await until(lambda: center.open_count == 3, what="three stranger alarms")
+        await until(banner.all_button.isVisible, what="Acknowledge all like this")
+        assert banner.all_button.text() == "Acknowledge all 3 like this"
+        # One alarm: explicit button, visible feedback naming what was acknowledged.
+        shown = banner.alarm
+        assert shown is not None
+        click(banner.button)
+        await until(toast.isVisible, what="the acknowledgement feedback")
+        assert toast.text.text().startswith("✓ Acknowledged by ")
+        assert "Stranger #" in toast.text.text()
+        assert center.open_count == 2
+        # Undo brings it back.
+        click(toast.undo_button)
+        await until(lambda: center.open_count == 3, what="the alarm open again")
+        await until(lambda: toast.text.text().startswith("Undone"), what="the undo feedback")
+        assert not toast.undo_button.isVisible()
+        # The whole flood in one press.
+        await until(lambda: banner.all_button.isVisible() and "3" in banner.all_button.text(),
+                    what="the bulk button back")  # fmt: skip
+        click(banner.all_button)
+        await until(lambda: center.open_count == 0, what="every stranger acknowledged")
+        await until(lambda: toast.text.text().startswith("✓ 3 alarms acknowledged"),
+                    what="the bulk feedback")  # fmt: skip
+        assert not banner.isVisible()
+        click(toast.undo_button)
+        await until(lambda: center.open_count == 3, what="all three open again")
+
+    app.run(journey)
+
+
+def test_blacklist_alarms_are_never_offered_in_bulk(app: App) -> None:
+    window = app.window
+
+    async def journey() -> None:
+        banner = alarms_of(window).banner
+        first = fresh("blacklist")
+        second = fresh("blacklist", identity_id="B-0008", identity_name="Another Person")
+        await app.post(first)
+        await app.post(second)
+        await until(lambda: alarms_of(window).center.open_count == 2, what="two blacklist alarms")
+        await until(banner.isVisible, what="the banner")
+        assert not banner.all_button.isVisible()
+
+    app.run(journey)

@@ -52,6 +52,16 @@ def camera_of(alarm: Alarm) -> str:
     return alarm.ep_id or ""
 
 
+def who_and_where(alarm: Alarm) -> str:
+    """Who and at which camera, for one-line feedback."""
+    parts = [display_name(alarm.identity_name, alarm.identity_id, alarm.person_type)
+             if alarm.kind == "face" else (alarm.detail or "")]  # fmt: skip
+    camera = camera_of(alarm)
+    if camera:
+        parts.append(camera)
+    return "  ·  ".join(p for p in parts if p)
+
+
 def describe(alarm: Alarm) -> str:
     """Who, where, how often, when — plain text."""
     parts = []
@@ -114,6 +124,11 @@ class AlarmBanner(QFrame):
         self.button = QPushButton(self.tr("Acknowledge"), self)
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.acknowledge_current)
+        # A flood of strangers: close them all in one press (never blacklist alarms).
+        self.all_button = QPushButton(self)
+        self.all_button.setAutoDefault(False)
+        self.all_button.clicked.connect(self.acknowledge_all_like_current)
+        self.all_button.hide()
         self.status = QLabel(self)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
 
@@ -130,6 +145,7 @@ class AlarmBanner(QFrame):
         side.addWidget(self.status, 0, Qt.AlignmentFlag.AlignRight)
         row.addLayout(side)
         row.addWidget(self.note)
+        row.addWidget(self.all_button)
         row.addWidget(self.button)
 
         self.set_scale(None)
@@ -160,6 +176,7 @@ class AlarmBanner(QFrame):
             (self.status, small_px, small_pt, False),
             (self.note, small_px, small_pt, False),
             (self.button, small_px, small_pt, True),
+            (self.all_button, small_px, small_pt, False),
         ):
             f = QFont(base)
             if px:
@@ -204,6 +221,12 @@ class AlarmBanner(QFrame):
         more = self.center.open_count - 1
         self.queue.setText(self.tr("+%n more open", "", more) if more > 0 else "")
         self.queue.setVisible(more > 0)
+        alike = len(self.center.like(alarm))
+        bulk = alike > 1 and not alarm.is_blacklist
+        if bulk:
+            text = self.tr("Acknowledge all %1 like this").replace("%1", str(alike))
+            self.all_button.setText(text)
+        self.all_button.setVisible(bulk)
         self.show()
 
     def acknowledge_current(self) -> None:
@@ -212,6 +235,14 @@ class AlarmBanner(QFrame):
         note = self.note.text().strip()
         self.center.acknowledge(self.alarm.id, note)
         self.acknowledged.emit(self.alarm.id)
+        self.note.clear()
+
+    def acknowledge_all_like_current(self) -> None:
+        """Every open alarm like the one shown (a stranger flood); never blacklist alarms."""
+        if self.alarm is None or self.alarm.is_blacklist:
+            return
+        ids = [a.id for a in self.center.like(self.alarm)]
+        self.center.acknowledge_many(ids, self.note.text().strip())
         self.note.clear()
 
     def _ack_failed(self, message: str) -> None:

@@ -38,6 +38,10 @@ class AlarmCenter(QObject):
     raised = Signal(object)
     #: An acknowledgement was refused or failed (message for a status line, never a dialog).
     ack_failed = Signal(str)
+    #: Alarms this window acknowledged (``list[Alarm]``, as stored): feedback, Undo.
+    acknowledged = Signal(list)
+    #: Acknowledgements this window took back (``list[Alarm]``, open again).
+    undone = Signal(list)
 
     def __init__(
         self,
@@ -132,14 +136,35 @@ class AlarmCenter(QObject):
         ids = list(alarm_ids)
         self._send(lambda engine: engine.acknowledge_many(ids, by or self.operator(), note or None))
 
-    def _send(self, call: Any) -> None:
+    def like(self, alarm: Alarm) -> list[Alarm]:
+        """Open alarms like ``alarm`` (same kind, person type, lateness): one flood."""
+        key = (alarm.kind, alarm.person_type, alarm.late)
+        return [a for a in self.open_alarms() if (a.kind, a.person_type, a.late) == key]
+
+    def undo(self, alarm_ids: list[int]) -> None:
+        """Take acknowledgements back (the core allows it for a short while)."""
+        ids = list(alarm_ids)
+        self._send(lambda engine: engine.undo_acknowledge(ids), self._on_undo_result)
+
+    def _send(self, call: Any, done: Any = None) -> None:
         engine = self.bridge.alarm_engine()
         if engine is None:
             self.ack_failed.emit(self.tr("alarms are not running in this receiver"))
             return
-        self._work.core(lambda: call(engine), self._on_ack_result, self._on_ack_result)
+        done = done or self._on_ack_result
+        self._work.core(lambda: call(engine), done, done)
 
     def _on_ack_result(self, result: object) -> None:
         if isinstance(result, BaseException):
             log.warning("acknowledgement refused: %s", result)
             self.ack_failed.emit(str(result))
+            return
+        done = result if isinstance(result, list) else [result]
+        self.acknowledged.emit([a for a in done if isinstance(a, Alarm)])
+
+    def _on_undo_result(self, result: object) -> None:
+        if isinstance(result, BaseException):
+            log.warning("undo refused: %s", result)
+            self.ack_failed.emit(str(result))
+            return
+        self.undone.emit(list(result) if isinstance(result, list) else [])

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gui.settings import Change
+from gui.ui.alarms.ack_toast import AckToast
 from gui.ui.alarms.banner import AlarmBanner
 from gui.ui.alarms.center import AlarmCenter
 from gui.ui.alarms.page import AlarmsPage
@@ -39,12 +40,14 @@ class AlarmsFeature:
 
         # The banner sits above every page: wrap the central widget.
         self.banner = AlarmBanner(self.center)
+        self.ack_toast = AckToast(self.center)
         central = window.takeCentralWidget()
         host = QWidget(window)
         layout = QVBoxLayout(host)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.ack_toast)
         if central is not None:
             layout.addWidget(central, 1)
         window.setCentralWidget(host)
