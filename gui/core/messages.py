@@ -126,6 +126,9 @@ class ConnectionChanged:
     retry_in: float | None = None
     #: Events replayed so far while catching up (``behind``).
     caught_up: int = 0
+    #: The stream started without resuming (first connect, or the server did not know
+    #: where this window stopped): what the window shows must be read again.
+    fresh: bool = False
 
 
 #: Every message type, in the order the README lists them.

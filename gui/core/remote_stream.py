@@ -115,13 +115,16 @@ class StreamFollower:
         self.state = "connecting"
         self.connects = 0
         self._replayed = 0
+        self._resuming = False
         self._wake = asyncio.Event()
 
-    def _announce(self, state: str, message: str = "", retry_in: float | None = None) -> None:
+    def _announce(
+        self, state: str, message: str = "", retry_in: float | None = None, *, fresh: bool = False
+    ) -> None:
         self.state = state
         self.publish(
             messages.ConnectionChanged(
-                state, self.client.server.url, message, retry_in, self._replayed
+                state, self.client.server.url, message, retry_in, self._replayed, fresh
             )
         )
 
@@ -176,6 +179,7 @@ class StreamFollower:
 
     async def _follow_once(self) -> None:
         headers = {"Accept": "text/event-stream"}
+        self._resuming = self.last_id is not None
         if self.last_id is not None:
             headers["Last-Event-ID"] = self.last_id
         session = self.client.session()
@@ -230,7 +234,8 @@ class StreamFollower:
             data = {}
         if sse.event == "hello":
             # A catch-up from the store is replayed before the stream goes live.
-            self._announce("behind" if data.get("mode") == "catch_up" else "live")
+            state = "behind" if data.get("mode") == "catch_up" else "live"
+            self._announce(state, fresh=not self._resuming)
         elif sse.event == "resync":
             self._announce("live")
         elif sse.event == "cut":

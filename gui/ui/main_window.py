@@ -609,8 +609,13 @@ class MainWindow(QMainWindow):
         was = self._connection.state if self._connection is not None else None
         self._connection = message
         self._render_connection()
-        if message.state in ("live", "behind") and was in ("disconnected", "refused"):
-            # Missed messages are replayed, but counts and open alarms are read again.
+        if message.fresh:
+            # Nothing was resumed (first connect, or the server lost our place): read the
+            # feed again, or events stored while this window was not following are missing.
+            self.feed_model.reload()
+        if message.fresh or (message.state in ("live", "behind")
+                             and was in ("disconnected", "refused")):  # fmt: skip
+            # Missed events are replayed, but today's count is read again.
             self._early_ids = []
             self._count_today()
 

@@ -86,13 +86,20 @@ class Attached:
 
 
 @pytest.fixture
-def attached(qapp: Any, tmp_path: Path) -> Iterator[Attached]:
+def attached(qapp: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Attached]:
+    """The window attached to a fresh receiver; ``{"before": [events]}`` (indirect) stores
+    those first, then kills the receiver, so the window opens while it is down."""
     from gui.core.remote_client import RemoteServer
     from gui.ui import app as app_mod
     from gui.ui.bridge import CoreBridge
 
     server = Server(tmp_path / "server")
     server.start()
+    before = getattr(request, "param", {}).get("before")
+    if before:
+        replies = [Client(server.port).post_json(EVENT_PATH, event) for event in before]
+        server.stored = [r.json()["events"][0]["id"] for r in replies]  # type: ignore[attr-defined]
+        server.kill()
     settings = make_settings(tmp_path, operator_name="Guard B")
     app_mod.prepare_application(settings)
     QApplication.instance().setQuitOnLastWindowClosed(False)
@@ -183,6 +190,8 @@ def test_attached_window_says_disconnected_and_catches_up_after_a_restart(
         first = await server.post(fresh("employee_match"))
         await until(lambda: model.rowCount() == 1, what="the first event")
 
+        states: list[str] = []
+        attached.bridge.connection_changed.connect(lambda m: states.append(m.state))
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, server.kill)  # the receiver PC goes down hard
         await until(lambda: window.state_label.text() == "Disconnected", what="disconnected")
@@ -200,6 +209,34 @@ def test_attached_window_says_disconnected_and_catches_up_after_a_restart(
         assert [model.row_at(i).id for i in range(4)] == [later, *missed[::-1], first]
         await settle(1.0)
         assert model.rowCount() == 4  # nothing twice
+        # On the way back it said it was behind (replaying from the store) before live.
+        back = states[states.index("disconnected") :]
+        assert "behind" in back and back.index("behind") < len(back) - 1 - back[::-1].index("live")
+
+    attached.run(journey)
+
+
+@pytest.mark.parametrize(
+    "attached", [{"before": [fresh("blacklist"), fresh("employee_match")]}], indirect=True
+)
+def test_a_window_opened_while_the_receiver_is_down_reads_everything_once_it_is_up(
+    attached: Attached,
+) -> None:
+    window, server = attached.window, attached.server
+    model = window.feed_model
+
+    async def journey() -> None:
+        await until(lambda: window.state_label.text() == "Disconnected", what="disconnected")
+        assert model.rowCount() == 0
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, server.start)
+        await until(lambda: window.state_label.text() == "Connected", timeout=30,
+                    what="connected")  # fmt: skip
+        stored = server.stored  # type: ignore[attr-defined]
+        await until(lambda: model.rowCount() == 2, what="the events stored before")
+        assert [model.row_at(i).id for i in range(2)] == stored[::-1]
+        center = alarms_of(window).center
+        await until(lambda: center.open_count >= 1, what="the open blacklist alarm")
 
     attached.run(journey)
 
@@ -238,3 +275,72 @@ def test_connect_dialog_checks_the_server_then_opens_its_window(
                     what="the dialog to close")  # fmt: skip
 
     attached.run(journey)
+
+
+def test_connect_dialog_pins_a_self_signed_server_once_the_user_trusts_it(
+    attached: Attached, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui.core import pinning, tls
+    from gui.core.receiver import free_port
+    from gui.ui.dialogs.connect_server import ConnectServerDialog
+    from tests.core.procs import Headless
+
+    cert_pem, key_pem = tls.make_self_signed(["127.0.0.1"])
+    tls.write_pair(tmp_path / "s.crt", tmp_path / "s.key", cert_pem, key_pem)
+    pin = pinning.fingerprint(tls.pem_to_der(cert_pem))
+    tls_port = free_port()
+    secure = Headless(tmp_path / "secure", extra=(
+        "--tls-cert", str(tmp_path / "s.crt"), "--tls-key", str(tmp_path / "s.key"),
+        "--tls-port", str(tls_port),
+    ))  # fmt: skip
+    window = attached.window
+    settings = window.settings
+    opened: list[Any] = []
+    asked: list[tuple[str, str]] = []
+    answers = [False, True]
+
+    def confirm(_parent: Any, where: str, fingerprint: str) -> bool:
+        asked.append((where, fingerprint))
+        return answers.pop(0)
+
+    try:
+        secure.wait_listening()
+
+        async def journey() -> None:
+            dialog = ConnectServerDialog(attached.bridge, window, launch=opened.append,
+                                         settings=settings)  # fmt: skip
+            dialog.confirm = confirm
+            dialog.show()
+            dialog.url_edit.setText(f"https://127.0.0.1:{tls_port}")
+            click(dialog.connect_button)
+            await until(lambda: "not trusted" in dialog.result_label.text(), timeout=15,
+                        what="a declined certificate said")  # fmt: skip
+            assert asked == [(f"127.0.0.1:{tls_port}", pin)] and not opened
+            assert settings.tls_pins == {}
+            click(dialog.connect_button)
+            await until(lambda: opened, timeout=15, what="the window launched once trusted")
+            assert opened[0].pinned_sha256 == pin
+            assert settings.tls_pins == {f"127.0.0.1:{tls_port}": pin}
+
+            # Another certificate later: refused, both fingerprints named, nothing opened.
+            other = pinning.fingerprint(b"another certificate")
+            settings.tls_pins = {f"127.0.0.1:{tls_port}": other}
+            again = ConnectServerDialog(attached.bridge, window, launch=opened.append,
+                                        settings=settings)  # fmt: skip
+            again.show()
+            again.url_edit.setText(f"https://127.0.0.1:{tls_port}")
+            click(again.connect_button)
+            box = await until(lambda: top_level(QMessageBox, "Certificate refused"),
+                              timeout=15, what="the mismatch named")  # fmt: skip
+            assert pinning.readable(pin) in box.text() and pinning.readable(other) in box.text()
+            box.close()
+            await until(lambda: "another certificate" in again.result_label.text(),
+                        what="the refusal in the dialog")  # fmt: skip
+            assert len(opened) == 1 and len(asked) == 2
+            again.reject()
+
+        attached.run(journey)
+    finally:
+        secure.ensure_dead()

@@ -62,6 +62,8 @@ class AlarmCenter(QObject):
         self._closed_since_read: set[int] | None = None
         self._work = BackgroundWork(self, bridge)
         bridge.alarm_changed.connect(self._on_alarm_changed)
+        if getattr(bridge, "attached", False):
+            bridge.connection_changed.connect(self._on_connection)
         self.reload()
 
     # -- state -------------------------------------------------------------------
@@ -74,6 +76,11 @@ class AlarmCenter(QObject):
             self._open_loaded,
             lambda exc: log.warning("cannot read open alarms: %s", exc),
         )
+
+    def _on_connection(self, message: Any) -> None:
+        """Attached: a stream that started afresh (nothing resumed) means reading again."""
+        if message.fresh:
+            self.reload()
 
     def _open_loaded(self, found: list[Alarm]) -> None:
         closed, self._closed_since_read = self._closed_since_read or set(), None
