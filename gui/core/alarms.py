@@ -485,10 +485,22 @@ class TooLateToUndo(AlarmError):
     status = 409
 
 
+class NotYours(AlarmError):
+    status = 403
+
+
 def undo_ack_job(
-    alarm_ids: list[int], at: int, *, window_ms: int = UNDO_WINDOW_MS, origin: str | None = None
+    alarm_ids: list[int],
+    at: int,
+    *,
+    window_ms: int = UNDO_WINDOW_MS,
+    origin: str | None = None,
+    only_by: str | None = None,
 ) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
-    """Re-open alarms acknowledged less than ``window_ms`` ago, all or none."""
+    """Re-open alarms acknowledged less than ``window_ms`` ago, all or none.
+
+    ``only_by``: a named API user may take back only its own acknowledgements.
+    """
 
     def job(conn: sqlite3.Connection) -> list[AlarmChanged]:
         for alarm_id in alarm_ids:
@@ -497,6 +509,11 @@ def undo_ack_job(
                 raise AlarmNotFound(f"alarm {alarm_id} not found")
             if alarm.is_open:
                 raise AlarmError(f"alarm {alarm_id} is open: there is nothing to undo")
+            if only_by is not None and alarm.acked_by != only_by:
+                raise NotYours(
+                    f"alarm {alarm_id} was acknowledged by {alarm.acked_by}: only they can"
+                    " take it back"
+                )
             if alarm.acked_at is None or alarm.acked_at < at - window_ms:
                 raise TooLateToUndo(
                     f"alarm {alarm_id} was acknowledged more than {window_ms // 1000} s ago"
@@ -658,9 +675,13 @@ class AlarmEngine:
             self._publish(change)
         return changes
 
-    async def undo_acknowledge(self, alarm_ids: list[int]) -> list[Alarm]:
+    async def undo_acknowledge(
+        self, alarm_ids: list[int], *, only_by: str | None = None
+    ) -> list[Alarm]:
         """Take acknowledgements back within ``UNDO_WINDOW_MS``; the alarms are open again."""
-        job = undo_ack_job(list(alarm_ids), now_ms(), origin=origin_of(self.receiver))
+        job = undo_ack_job(
+            list(alarm_ids), now_ms(), origin=origin_of(self.receiver), only_by=only_by
+        )
         changes = await self.receiver.store.write(job)
         for change in changes:
             log.info("alarm %d re-opened (acknowledgement undone)", change.alarm.id)
@@ -746,8 +767,11 @@ def install_routes(app: web.Application, ctx: Any, engine: AlarmEngine) -> None:
             alarm_id = int(request.match_info["alarm_id"])
         except ValueError:
             return _error(400, "alarm ids are integers")
+        caller = users.caller_of(request)  # a token's user undoes only its own
         try:
-            (alarm,) = await engine.undo_acknowledge([alarm_id])
+            (alarm,) = await engine.undo_acknowledge(
+                [alarm_id], only_by=caller.name if caller.named else None
+            )
         except AlarmError as exc:
             return _error(exc.status, str(exc))
         return _json(alarm.to_json())

@@ -312,3 +312,24 @@ def _sample_event() -> dict[str, Any]:
     ev = copy.deepcopy(load_sample("employee_match"))
     ev.pop("out_timestamp", None)
     return ev
+
+
+def test_a_user_takes_back_only_its_own_acknowledgement(
+    rig: Any, samples: Any, capsys: Any
+) -> None:
+    _, first, _ = _users_cli(rig.config.data_dir, "add", "Gatehouse 1", capsys=capsys)
+    _, second, _ = _users_cli(rig.config.data_dir, "add", "Gatehouse 2", capsys=capsys)
+    alarm_id = _blacklist_alarm(rig, samples)
+
+    def call(token: str, action: str) -> Any:
+        return rig.client.request(
+            "POST", f"/api/alarms/{alarm_id}/{action}", b"{}",
+            {**PROXIED, "Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )  # fmt: skip
+
+    assert call(first.strip(), "ack").status == 200
+    refused = call(second.strip(), "undo")
+    assert refused.status == 403 and "Gatehouse 1" in refused.json()["message"]
+    assert rig.store.read_sync(lambda c: alarms.get_alarm(c, alarm_id)).acked_by == "Gatehouse 1"
+    undone = call(first.strip(), "undo")
+    assert undone.status == 200 and undone.json()["state"] == "open"
