@@ -274,8 +274,13 @@ def test_double_click_opens_the_scene_full_size(window, core, qtbot) -> None:
     dialogs = window.findChildren(FullSizeDialog)
     assert len(dialogs) == 1
     qtbot.waitExposed(dialogs[0])
-    assert dialogs[0].view.scale == 1.0  # 1:1
-    assert dialogs[0].view.shapes() is scene.shapes()
+    view = dialogs[0].view
+    # Opens fitted: the whole picture in view (1:1 showed a corner of a 1920×1080 scene).
+    size = view.picture_size()
+    assert view.scale < 1.0
+    assert view.width() >= size.width() * view.scale - 1
+    assert view.height() >= size.height() * view.scale - 1
+    assert view.shapes() is scene.shapes()
     dialogs[0].close()
 
 

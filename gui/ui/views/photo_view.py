@@ -128,13 +128,23 @@ class PhotoView(QWidget):
         self.update()
 
     def zoom_actual(self) -> None:
-        """1:1 — one picture pixel per device-independent pixel, centred."""
+        """1:1 — one picture pixel per device-independent pixel, centred on the face."""
         self._fit = False
         self._scale = 1.0
         if self._size is not None:
-            w, h = self._size.width(), self._size.height()
-            self._offset = QPointF((self.width() - w) / 2, (self.height() - h) / 2)
+            centre = self.face_centre()
+            if centre is None:
+                centre = QPointF(self._size.width() / 2, self._size.height() / 2)
+            self._offset = QPointF(self.width() / 2, self.height() / 2) - centre
         self.update()
+
+    def face_centre(self) -> QPointF | None:
+        """The face box's centre in picture pixels (None without a box)."""
+        box = self._shapes.box if self._shapes is not None else None
+        if box is None:
+            return None
+        x1, y1, x2, y2 = box
+        return QPointF((x1 + x2) / 2, (y1 + y2) / 2)
 
     def _set_scale(self, scale: float, anchor: QPointF) -> None:
         scale = min(max(scale, MIN_SCALE), MAX_SCALE)
@@ -238,6 +248,22 @@ class PhotoView(QWidget):
         p.end()
 
 
+def landmark_radius_on_screen(shapes: OverlayShapes, scale: float) -> float:
+    """A landmark dot's radius in screen pixels: it grows and shrinks with the zoom.
+
+    It stays a small mark on the eye, never a blot over it: at most a tenth of
+    the distance between the eyes as drawn (the first two of the five points),
+    and at least 1 px so it can still be seen on a face a few pixels wide.
+    """
+    radius = shapes.landmark_radius * scale
+    if len(shapes.landmarks) >= 2:
+        (ax, ay), (bx, by) = shapes.landmarks[0], shapes.landmarks[1]
+        eyes = ((ax - bx) ** 2 + (ay - by) ** 2) ** 0.5 * scale
+        if eyes > 0:
+            radius = min(radius, eyes * 0.1)
+    return max(1.0, min(radius, 12.0))
+
+
 def paint_shapes(p: QPainter, shapes: OverlayShapes, t: QTransform) -> None:
     """Draw the overlay in widget space: geometry mapped through ``t``, widths in screen pixels."""
     colour = QColor(shapes.colour)
@@ -252,8 +278,8 @@ def paint_shapes(p: QPainter, shapes: OverlayShapes, t: QTransform) -> None:
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRect(rect)
     if shapes.landmarks:
-        radius = max(3.0, shapes.landmark_radius * scale)
-        p.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
+        radius = landmark_radius_on_screen(shapes, scale)
+        p.setPen(QPen(QColor(0, 0, 0, 160), 1.0 if radius >= 2 else 0.5))
         p.setBrush(colour)
         for x, y in shapes.landmarks:
             p.drawEllipse(t.map(QPointF(x, y)), radius, radius)
@@ -286,4 +312,5 @@ class FullSizeDialog(QDialog):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.view.zoom_actual()
+        # The whole picture first (nothing cut off); 1:1 and the wheel centre on the face.
+        self.view.zoom_fit()
