@@ -16,6 +16,15 @@ from typing import Any
 import hypothesis
 import pytest
 
+from tests.pg_fixtures import (  # noqa: F401 - fixtures for every test
+    engine,
+    engine_store,
+    pg_empty_url,
+    pg_server,
+    pg_url,
+    store_url,
+)
+
 # Before any QApplication exists (pytest-qt creates it lazily).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

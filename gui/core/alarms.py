@@ -22,7 +22,6 @@ import getpass
 import json
 import logging
 import secrets
-import sqlite3
 import time
 import weakref
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from gui.core import scores, users
+from gui.core.dbapi import Connection
 from gui.core.messages import AlarmChanged
 from gui.core.model import EventSummary, PersonType
 from gui.core.portable import dialect_of
@@ -175,13 +175,13 @@ def default_operator(settings: Settings | None = None) -> str:
 # -- reads (any connection) -------------------------------------------------------------
 
 
-def get_alarm(conn: sqlite3.Connection, alarm_id: int) -> Alarm | None:
+def get_alarm(conn: Connection, alarm_id: int) -> Alarm | None:
     row = conn.execute(f"SELECT {_COLUMNS} FROM alarms WHERE id = ?", (alarm_id,)).fetchone()
     return Alarm.from_row(row) if row is not None else None
 
 
 def list_alarms(
-    conn: sqlite3.Connection,
+    conn: Connection,
     state: str | None = None,
     limit: int = 500,
     *,
@@ -203,7 +203,7 @@ def list_alarms(
     return [Alarm.from_row(r) for r in rows]
 
 
-def count_open(conn: sqlite3.Connection) -> int:
+def count_open(conn: Connection) -> int:
     return conn.execute("SELECT count(*) FROM alarms WHERE state = 'open'").fetchone()[0]
 
 
@@ -216,7 +216,7 @@ PRUNE_CHANGES_EVERY = 1000
 
 
 def record_change(
-    conn: sqlite3.Connection, alarm_id: int, change: str, at: int, origin: str | None = None
+    conn: Connection, alarm_id: int, change: str, at: int, origin: str | None = None
 ) -> int:
     """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``.
 
@@ -247,13 +247,13 @@ def origin_of(receiver: Any) -> str:
     return token
 
 
-def last_change_seq(conn: sqlite3.Connection) -> int:
+def last_change_seq(conn: Connection) -> int:
     """The newest alarm change's ``seq`` (0 when none): where a new stream client starts."""
     row = conn.execute("SELECT max(seq) FROM alarm_changes").fetchone()
     return int(row[0] or 0)
 
 
-def changes_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list[AlarmChanged]:
+def changes_after(conn: Connection, seq: int, limit: int = 1000) -> list[AlarmChanged]:
     """Alarm changes after ``seq``, oldest first, each with the alarm as it is now.
 
     The durable catch-up of ``/api/stream``: a change of an alarm that is gone
@@ -263,7 +263,7 @@ def changes_after(conn: sqlite3.Connection, seq: int, limit: int = 1000) -> list
 
 
 def changes_with_origin(
-    conn: sqlite3.Connection, where: str, params: tuple[Any, ...], limit: int = 1000
+    conn: Connection, where: str, params: tuple[Any, ...], limit: int = 1000
 ) -> list[tuple[str | None, AlarmChanged]]:
     """``(origin, change)`` of the changes matching ``where`` (over ``alarm_changes c``)."""
     rows = conn.execute(
@@ -322,7 +322,7 @@ def is_late(summary: EventSummary, settings: Settings) -> bool:
 
 
 def raise_in(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     kind: str,
     at: int,
@@ -405,7 +405,7 @@ def raise_job(
     detail: str | None = None,
     fold_within_ms: int | None = 0,
     origin: str | None = None,
-) -> Callable[[sqlite3.Connection], AlarmChanged]:
+) -> Callable[[Connection], AlarmChanged]:
     """Fold into an open alarm with the same key, or insert a new one.
 
     The key is (kind, late, ep_id, identity_id). ``fold_within_ms`` is how
@@ -414,7 +414,7 @@ def raise_job(
     writer, so two events racing cannot both open an alarm.
     """
 
-    def job(conn: sqlite3.Connection) -> AlarmChanged:
+    def job(conn: Connection) -> AlarmChanged:
         return raise_in(
             conn, kind=kind, at=at, late=late, event_id=event_id, person_type=person_type,
             identity_id=identity_id, identity_name=identity_name, ep_id=ep_id, detail=detail,
@@ -443,10 +443,10 @@ def ack_job(
     *,
     bulk: bool,
     origin: str | None = None,
-) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
+) -> Callable[[Connection], list[AlarmChanged]]:
     """Acknowledge alarms, all or none; refuses blacklist alarms in a bulk acknowledgement."""
 
-    def job(conn: sqlite3.Connection) -> list[AlarmChanged]:
+    def job(conn: Connection) -> list[AlarmChanged]:
         alarms = []
         for alarm_id in alarm_ids:
             alarm = get_alarm(conn, alarm_id)
@@ -558,7 +558,7 @@ class AlarmEngine:
         self.receiver.extensions.append(lambda app, ctx: install_routes(app, ctx, self))
         _ENGINES[self.receiver] = self
 
-    def in_event_transaction(self, conn: sqlite3.Connection, stored: Any) -> Any:
+    def in_event_transaction(self, conn: Connection, stored: Any) -> Any:
         """An event's alarm, written in the event's own transaction (an ``EventHook``).
 
         A kill at any moment leaves an event that matches the rules with its alarm,
@@ -570,7 +570,7 @@ class AlarmEngine:
             return None
         return lambda: self._publish(change)
 
-    def raise_for_event(self, conn: sqlite3.Connection, item: EventSummary) -> AlarmChanged | None:
+    def raise_for_event(self, conn: Connection, item: EventSummary) -> AlarmChanged | None:
         """The face alarm ``item`` raises or folds into, if it matches the rules."""
         rules = self.settings.snapshot()
         try:

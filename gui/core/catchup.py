@@ -10,12 +10,12 @@ it at the time (``EventStored`` / ``AlarmChanged``).
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 from gui.core import alarms, scores
+from gui.core.dbapi import Connection
 from gui.core.messages import AlarmChanged, EventStored
 from gui.core.model import EventSummary
 
@@ -36,13 +36,13 @@ class Position:
     alarm_seq: int
 
 
-def current_position(conn: sqlite3.Connection) -> Position:
+def current_position(conn: Connection) -> Position:
     """Where the store is now: a client starting here gets only what is stored next."""
     row = conn.execute("SELECT max(id) FROM events").fetchone()
     return Position(int(row[0] or 0), alarms.last_change_seq(conn))
 
 
-def events_after(conn: sqlite3.Connection, after_id: int, limit: int = BATCH) -> list[EventStored]:
+def events_after(conn: Connection, after_id: int, limit: int = BATCH) -> list[EventStored]:
     """Events with an id above ``after_id``, ascending, as ``EventStored`` messages."""
     rows = conn.execute(
         f"SELECT {_SUMMARY_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?",
@@ -51,7 +51,7 @@ def events_after(conn: sqlite3.Connection, after_id: int, limit: int = BATCH) ->
     return _messages(conn, rows)
 
 
-def events_in(conn: sqlite3.Connection, ids: list[int]) -> list[EventStored]:
+def events_in(conn: Connection, ids: list[int]) -> list[EventStored]:
     """The events among ``ids`` that exist, ascending (a relay's gaps filled in late)."""
     if not ids:
         return []
@@ -62,7 +62,7 @@ def events_in(conn: sqlite3.Connection, ids: list[int]) -> list[EventStored]:
     return _messages(conn, rows)
 
 
-def face_thumbs(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, bytes]]:
+def face_thumbs(conn: Connection, ids: list[int]) -> list[tuple[int, bytes]]:
     """``(event id, face thumbnail)`` of those among ``ids`` whose thumbnail is stored."""
     from gui.core import event_rows
 
@@ -74,7 +74,7 @@ def face_thumbs(conn: sqlite3.Connection, ids: list[int]) -> list[tuple[int, byt
     return out
 
 
-def _messages(conn: sqlite3.Connection, rows: list[Any]) -> list[EventStored]:
+def _messages(conn: Connection, rows: list[Any]) -> list[EventStored]:
     if not rows:
         return []
     kinds: dict[int, list[str]] = defaultdict(list)
@@ -111,7 +111,7 @@ def summary_of_row(
 
 
 def alarm_changes_after(
-    conn: sqlite3.Connection, after_seq: int, limit: int = BATCH
+    conn: Connection, after_seq: int, limit: int = BATCH
 ) -> list[AlarmChanged]:
     """Alarm changes with a seq above ``after_seq``, ascending (see ``alarms.changes_after``)."""
     return alarms.changes_after(conn, after_seq, limit)

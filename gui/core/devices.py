@@ -12,10 +12,10 @@ never disagrees with the events.
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 from gui.core import health, identity, scores
+from gui.core.dbapi import Connection
 from gui.core.event_rows import Arrival
 from gui.core.model import EventSummary, NormalisedEvent
 from gui.core.portable import dialect_of
@@ -41,7 +41,7 @@ def box_serial_of_camera(ep_id: str | None) -> str | None:
 
 
 def note_event(
-    conn: sqlite3.Connection, summary: EventSummary, ev: NormalisedEvent, arrival: Arrival
+    conn: Connection, summary: EventSummary, ev: NormalisedEvent, arrival: Arrival
 ) -> None:
     """Last seen / last event / counts for the event's box and camera, written now."""
     tally = DeviceTally()
@@ -131,7 +131,7 @@ class DeviceTally:
                 cam[6] = max(cam[6], now)
                 cam[7] += 1
 
-    def before_commit(self, conn: sqlite3.Connection) -> None:
+    def before_commit(self, conn: Connection) -> None:
         d = dialect_of(conn)
         resolved: dict[Any, str | None] = {}
         for box_key, (first, last, count, score) in self._boxes.items():
@@ -188,7 +188,7 @@ class DeviceTally:
 
 
 def _camera_key(
-    conn: sqlite3.Connection, camera: str, ep_id: str | None, device_id: str | None
+    conn: Connection, camera: str, ep_id: str | None, device_id: str | None
 ) -> str:
     """The registry key of a camera named by ``ep_id`` and/or its uuid ``device_id``.
 
@@ -216,7 +216,7 @@ def _camera_key(
     return camera
 
 
-def merge_uuid_cameras(conn: sqlite3.Connection) -> None:
+def merge_uuid_cameras(conn: Connection) -> None:
     """Fold camera rows a uuid alone created into the row that names it by ``ep_id`` (migration).
 
     ``_camera_key`` does this for new messages; rows stored before it stay split
@@ -232,7 +232,7 @@ def merge_uuid_cameras(conn: sqlite3.Connection) -> None:
         _merge_cameras(conn, str(target), str(uuid))
 
 
-def _merge_cameras(conn: sqlite3.Connection, into: str, other: str) -> None:
+def _merge_cameras(conn: Connection, into: str, other: str) -> None:
     have = conn.execute("SELECT 1 FROM cameras WHERE ep_id = ?", (into,)).fetchone()
     if have is None:
         conn.execute("UPDATE cameras SET ep_id = ? WHERE ep_id = ?", (into, other))
@@ -255,7 +255,7 @@ def _merge_cameras(conn: sqlite3.Connection, into: str, other: str) -> None:
     conn.execute("DELETE FROM cameras WHERE ep_id = ?", (other,))
 
 
-def _report_camera_key(conn: sqlite3.Connection, cam: health.CameraState, sn: str) -> str | None:
+def _report_camera_key(conn: Connection, cam: health.CameraState, sn: str) -> str | None:
     if cam.id:
         row = conn.execute(
             "SELECT ep_id FROM cameras WHERE ep_id = ? OR device_id = ? ORDER BY ep_id = ? DESC"
@@ -272,7 +272,7 @@ _SYSTEM_VARIANTS = frozenset({"v2r1", "flat", "nested", "v5r7_system", "v6_syste
                               "platform_status"})  # fmt: skip
 
 
-def apply_health_report(conn: sqlite3.Connection, report: dict[str, Any], arrival: Arrival) -> None:
+def apply_health_report(conn: Connection, report: dict[str, Any], arrival: Arrival) -> None:
     """Store a status report of any variant: the box (raw and normalised) and its cameras.
 
     A camera-only report (V5R7 camera report, V6 camera report, device sync)
@@ -368,7 +368,7 @@ def score_context(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def set_score_config(
-    conn: sqlite3.Connection, box: str, *, scale: str | None, threshold: float | None
+    conn: Connection, box: str, *, scale: str | None, threshold: float | None
 ) -> bool:
     """Record a box's configured scale (``"0-1"``/``"0-100"``) and threshold (any of its names).
 
@@ -388,7 +388,7 @@ def set_score_config(
     return cur.rowcount > 0
 
 
-def box_of_event(conn: sqlite3.Connection, event: dict[str, Any]) -> dict[str, Any] | None:
+def box_of_event(conn: Connection, event: dict[str, Any]) -> dict[str, Any] | None:
     """The registry entry an event (API JSON) belongs to, with its score scale."""
     names = event_box_names(event.get("dev_sno"), (event.get("ep_info") or {}).get("ep_id"))
     sn = None
@@ -446,7 +446,7 @@ def event_score_context(box: dict[str, Any], score: Any) -> dict[str, Any]:
     }
 
 
-def rebuild_derived(conn: sqlite3.Connection) -> None:
+def rebuild_derived(conn: Connection) -> None:
     """Normalised health and highest score for every box (schema migration)."""
     for sn, report in conn.execute("SELECT sn, report FROM boxes").fetchall():
         if not report:
@@ -478,7 +478,7 @@ def rebuild_derived(conn: sqlite3.Connection) -> None:
             )
 
 
-def list_devices(conn: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+def list_devices(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     """``GET /api/devices``: one row per physical box (with all its names) and the cameras.
 
     ``health`` is the last system report as received; ``status`` and

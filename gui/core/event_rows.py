@@ -8,13 +8,13 @@ upload after a real-time push) fills in what the first copy lacked.
 from __future__ import annotations
 
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from gui.core import lenient_json
+from gui.core.dbapi import Connection, RowLike, dialect, note_written_event, photo_day
 from gui.core.model import (
     DecodedImage,
     EventSummary,
@@ -151,7 +151,7 @@ def _ep(ev: NormalisedEvent, key: str) -> str | None:
 
 
 def _summary(
-    row: sqlite3.Row | tuple[Any, ...], kinds: Sequence[str], merged: bool
+    row: RowLike, kinds: Sequence[str], merged: bool
 ) -> EventSummary:
     (id_, _key, _ts, timestamp, _out, received_at, identity_id, identity_name, person_type,
      score, want_action, ep_id, device_id, ep_name, _ep_type, _ep_ip, dev_sno, fmt,
@@ -180,14 +180,17 @@ def _summary(
 
 
 def _insert_images(
-    conn: sqlite3.Connection,
+    conn: Connection,
     event_id: int,
     images: Sequence[DecodedImage],
     thumbs: dict[str, bytes] | None,
+    received_at: int = 0,
 ) -> list[str]:
     """Insert the images of kinds the event does not have yet; returns the kinds added."""
     if not images:
         return []
+    if dialect(conn).is_postgres:
+        return _insert_images_pg(conn, event_id, images, thumbs, received_at)
     # One statement for all of an event's images: each statement costs the busy
     # writer a round trip through the GIL.
     rows = [
@@ -218,12 +221,49 @@ def _insert_images(
     return [kind for kind in kinds if kind in have]
 
 
-def image_kinds(conn: sqlite3.Connection, event_id: int) -> list[str]:
+def _insert_images_pg(
+    conn: Connection,
+    event_id: int,
+    images: Sequence[DecodedImage],
+    thumbs: dict[str, bytes] | None,
+    received_at: int,
+) -> list[str]:
+    """PostgreSQL: metadata into ``image_meta``, the bytes COPYed into ``photos``.
+
+    The photos go to the partition of the day the event was received
+    (``gui.core.pg_schema``); ``images`` is a view over the two.
+    """
+    day = photo_day(received_at)
+    first = {img.kind: img for img in reversed(images)}  # the first image of each kind
+    rows = [
+        (
+            event_id, img.kind, json.dumps(list(img.json_path)), json.dumps(img.encoding),
+            img.format, img.width, img.height, len(img.data), (thumbs or {}).get(img.kind), day,
+        )
+        for img in first.values()
+    ]  # fmt: skip
+    cur = conn.execute(
+        "INSERT INTO image_meta (event_id, kind, json_path, encoding, format, width, height,"
+        " bytes, thumb, day) VALUES " + ",".join(["(?,?,?,?,?,?,?,?,?,?)"] * len(rows))
+        + " ON CONFLICT (event_id, kind) DO NOTHING RETURNING kind",
+        [value for row in rows for value in row],
+    )
+    added = {r[0] for r in cur.fetchall()}
+    if added:
+        conn.copy_rows(  # type: ignore[attr-defined]
+            "photos",
+            ("day", "event_id", "kind", "data"),
+            [(day, event_id, kind, first[kind].data) for kind in first if kind in added],
+        )
+    return [img.kind for img in images if img.kind in added and first[img.kind] is img]
+
+
+def image_kinds(conn: Connection, event_id: int) -> list[str]:
     return [r[0] for r in conn.execute("SELECT kind FROM images WHERE event_id = ?", (event_id,))]
 
 
 def store_event(
-    conn: sqlite3.Connection,
+    conn: Connection,
     ev: NormalisedEvent,
     images: Sequence[DecodedImage],
     arrival: Arrival,
@@ -256,31 +296,37 @@ def store_event(
         existing = conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (near,)
         ).fetchone()
-        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw)
+        return _merge(
+            conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw, arrival
+        )
     # The common case (a new event) in one statement; a known key means a retry
     # or a richer copy of a stored event.
-    cur = conn.execute(
+    # On PostgreSQL several receivers may insert the same key at once: the unique
+    # constraint lets one in, the other waits for its commit and merges (a duplicate).
+    inserted = conn.execute(
         "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
         " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
         " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
         " warning_codes, self_test, pinned, event_id, doc, raw)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (natural_key) DO NOTHING",
+        " ON CONFLICT (natural_key) DO NOTHING RETURNING id",
         values,
-    )
-    if not cur.rowcount:
+    ).fetchone()
+    if inserted is None:
         existing = conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (ev.natural_key,)
         ).fetchone()
-        return _merge(conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw)
-    event_id = cur.lastrowid
-    assert event_id is not None
-    kinds = _insert_images(conn, event_id, images, thumbs)
+        return _merge(
+            conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw, arrival
+        )
+    event_id = int(inserted[0])
+    note_written_event(conn, event_id)
+    kinds = _insert_images(conn, event_id, images, thumbs, arrival.received_at)
     row = (event_id, *values[:23], values[24])  # the columns of EVENT_COLUMNS
     return StoredEvent(_summary(row, kinds, merged=False), "new")
 
 
-def _neighbour_key(conn: sqlite3.Connection, ev: NormalisedEvent, arrival: Arrival) -> str | None:
+def _neighbour_key(conn: Connection, ev: NormalisedEvent, arrival: Arrival) -> str | None:
     """The key of the same event stored 1 ms off when one side's time came from a record.
 
     A box's stored records carry float seconds; converted back they can land
@@ -328,7 +374,7 @@ def _fill(old: Any, new: Any) -> Any:
 
 
 def _merge(
-    conn: sqlite3.Connection,
+    conn: Connection,
     row: tuple[Any, ...],
     ev: NormalisedEvent,
     images: Sequence[DecodedImage],
@@ -336,10 +382,13 @@ def _merge(
     warnings: Sequence[EventWarning],
     thumbs: dict[str, bytes] | None,
     packed_raw: bytes,
+    arrival: Arrival,
 ) -> StoredEvent:
     event_id = row[0]
     have = set(image_kinds(conn, event_id))
-    added = _insert_images(conn, event_id, [i for i in images if i.kind not in have], thumbs)
+    added = _insert_images(
+        conn, event_id, [i for i in images if i.kind not in have], thumbs, arrival.received_at
+    )
     new_fields = {
         "timestamp": ev.timestamp, "out_timestamp": ev.out_timestamp,
         "identity_id": ev.identity_id, "identity_name": ev.identity_name,
@@ -373,6 +422,7 @@ def _merge(
         sql += ", raw = ?"
         params.append(packed_raw)
     conn.execute(sql + " WHERE id = ?", (*params, event_id))
+    note_written_event(conn, event_id)
     fresh = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
     return StoredEvent(_summary(tuple(fresh), sorted(have | set(added)), merged=True), "merged")
 
@@ -381,7 +431,7 @@ def _merge(
 
 
 def images_by_event(
-    conn: sqlite3.Connection, event_ids: Sequence[int]
+    conn: Connection, event_ids: Sequence[int]
 ) -> dict[int, dict[str, dict[str, Any]]]:
     """Image metadata (no bytes) for a page of events."""
     out: dict[int, dict[str, dict[str, Any]]] = {i: {} for i in event_ids}
@@ -405,7 +455,7 @@ def images_by_event(
 
 
 def event_to_json(
-    row: sqlite3.Row | tuple[Any, ...], images: dict[str, dict[str, Any]]
+    row: RowLike, images: dict[str, dict[str, Any]]
 ) -> dict[str, Any]:
     """The API's (and the exports') shape of one stored event."""
     (id_, _key, _ts, timestamp, out_timestamp, received_at, identity_id, identity_name,
@@ -451,14 +501,14 @@ def event_to_json(
     }
 
 
-def load_event(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+def load_event(conn: Connection, event_id: int) -> dict[str, Any] | None:
     row = conn.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (event_id,)).fetchone()
     if row is None:
         return None
     return event_to_json(row, images_by_event(conn, [event_id])[event_id])
 
 
-def load_raw(conn: sqlite3.Connection, event_id: int) -> dict[str, Any] | None:
+def load_raw(conn: Connection, event_id: int) -> dict[str, Any] | None:
     """The event's JSON as received, images re-encoded from the stored bytes."""
     from gui.core.images import encode_image  # images imports Pillow; keep this module light
 
@@ -486,7 +536,7 @@ def _clear_orphan_refs(node: Any) -> Any:
 
 
 def load_image(
-    conn: sqlite3.Connection, event_id: int, kind: str, *, thumb: bool = False
+    conn: Connection, event_id: int, kind: str, *, thumb: bool = False
 ) -> tuple[bytes, str] | None:
     """``(bytes, format)`` of a stored image or its thumbnail; None when absent."""
     column = "thumb" if thumb else "data"
@@ -498,12 +548,14 @@ def load_image(
     return bytes(row[0]), ("JPEG" if thumb else row[1])
 
 
-def store_face_thumb(conn: sqlite3.Connection, event_id: int, data: bytes) -> None:
+def store_face_thumb(conn: Connection, event_id: int, data: bytes) -> None:
     conn.execute(
-        "INSERT OR REPLACE INTO face_thumbs (event_id, data) VALUES (?, ?)", (event_id, data)
+        "INSERT INTO face_thumbs (event_id, data) VALUES (?, ?)"
+        " ON CONFLICT (event_id) DO UPDATE SET data = excluded.data",
+        (event_id, data),
     )
 
 
-def load_face_thumb(conn: sqlite3.Connection, event_id: int) -> bytes | None:
+def load_face_thumb(conn: Connection, event_id: int) -> bytes | None:
     row = conn.execute("SELECT data FROM face_thumbs WHERE event_id = ?", (event_id,)).fetchone()
     return None if row is None else bytes(row[0])

@@ -25,7 +25,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import tempfile
 import threading
 import time
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from gui.core import query, scores
+from gui.core.dbapi import Connection
 from gui.core.event_rows import event_to_json, images_by_event, load_doc
 from gui.core.portable import dialect_of
 
@@ -144,7 +144,7 @@ def flatten(event: dict[str, Any], tz: tzinfo | None = None) -> dict[str, Any]:
     return out
 
 
-def _csv_columns(conn: sqlite3.Connection, flt: query.EventFilter) -> list[str]:
+def _csv_columns(conn: Connection, flt: query.EventFilter) -> list[str]:
     """Every column the export will have: nested keys vary, so look at the docs once."""
     keys: dict[str, dict[str, None]] = {n: {} for n in NESTED}
     keys["ep_info"] = dict.fromkeys(EP_KEYS)
@@ -265,7 +265,7 @@ class _ImageSink:
 
 
 def _batches(
-    conn: sqlite3.Connection, flt: query.EventFilter, batch: int
+    conn: Connection, flt: query.EventFilter, batch: int
 ) -> Iterator[list[dict[str, Any]]]:
     for rows in query.iter_rows(conn, flt, batch=batch):
         images = images_by_event(conn, [r[0] for r in rows])
@@ -287,7 +287,7 @@ def _with_scale(event: dict[str, Any], book: scores.ScaleBook) -> dict[str, Any]
 
 
 def export_events(
-    conn: sqlite3.Connection,
+    conn: Connection,
     flt: query.EventFilter,
     out: Path,
     fmt: str = "csv",
@@ -359,7 +359,7 @@ def export_events(
 
 
 def _export_images(
-    conn: sqlite3.Connection,
+    conn: Connection,
     events: list[dict[str, Any]],
     sink: _ImageSink,
     tz: tzinfo | None,
@@ -379,7 +379,7 @@ def _export_images(
 
 
 def iter_text(
-    conn: sqlite3.Connection,
+    conn: Connection,
     flt: query.EventFilter,
     fmt: str = "csv",
     *,

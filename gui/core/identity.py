@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gui.core.dbapi import Connection
 from gui.core.portable import columns_of
 
 __all__ = [
@@ -102,7 +102,7 @@ def _kind_of_alias(alias: str) -> str:
 # ---------------------------------------------------------------- database
 
 
-def box_aliases(conn: sqlite3.Connection, sn: str) -> list[dict[str, str]]:
+def box_aliases(conn: Connection, sn: str) -> list[dict[str, str]]:
     """Every name of box ``sn``: ``[{"alias", "kind", "shown"}]``, best first."""
     rows = conn.execute(
         "SELECT alias, kind FROM box_aliases WHERE sn = ? ORDER BY first_seen, alias", (sn,)
@@ -112,7 +112,7 @@ def box_aliases(conn: sqlite3.Connection, sn: str) -> list[dict[str, str]]:
     return out
 
 
-def _ensure_box(conn: sqlite3.Connection, sn: str, now: int) -> None:
+def _ensure_box(conn: Connection, sn: str, now: int) -> None:
     conn.execute(
         "INSERT INTO boxes (sn, first_seen, last_seen) VALUES (?, ?, ?)"
         " ON CONFLICT (sn) DO NOTHING",
@@ -120,7 +120,7 @@ def _ensure_box(conn: sqlite3.Connection, sn: str, now: int) -> None:
     )
 
 
-def _link(conn: sqlite3.Connection, alias: str, kind: str, sn: str, now: int) -> None:
+def _link(conn: Connection, alias: str, kind: str, sn: str, now: int) -> None:
     conn.execute(
         "INSERT INTO box_aliases (alias, sn, kind, first_seen) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (alias) DO UPDATE SET sn = excluded.sn, kind = excluded.kind",
@@ -128,7 +128,7 @@ def _link(conn: sqlite3.Connection, alias: str, kind: str, sn: str, now: int) ->
     )
 
 
-def _best(conn: sqlite3.Connection, sns: Iterable[str]) -> str:
+def _best(conn: Connection, sns: Iterable[str]) -> str:
     """The entry that survives a merge: the one with the best-ranked name, then the oldest."""
 
     def rank(sn: str) -> tuple[int, int, str]:
@@ -140,7 +140,7 @@ def _best(conn: sqlite3.Connection, sns: Iterable[str]) -> str:
     return min(sns, key=rank)
 
 
-def merge_boxes(conn: sqlite3.Connection, into: str, other: str) -> None:
+def merge_boxes(conn: Connection, into: str, other: str) -> None:
     """Fold registry entry ``other`` into ``into``: counts add up, times span both,
     the newer health report wins, cameras and names move over."""
     if into == other:
@@ -186,7 +186,7 @@ def merge_boxes(conn: sqlite3.Connection, into: str, other: str) -> None:
 
 
 def resolve(
-    conn: sqlite3.Connection,
+    conn: Connection,
     names: Sequence[tuple[str, Any]],
     source_ip: str | None,
     now: int,
@@ -252,7 +252,7 @@ def resolve(
     return sn
 
 
-def _current_kind(conn: sqlite3.Connection, sn: str) -> str:
+def _current_kind(conn: Connection, sn: str) -> str:
     row = conn.execute("SELECT kind FROM box_aliases WHERE alias = ?", (sn,)).fetchone()
     return str(row[0]) if row is not None else _kind_of_alias(sn)
 
@@ -260,7 +260,7 @@ def _current_kind(conn: sqlite3.Connection, sn: str) -> str:
 # ---------------------------------------------------------------- migration
 
 
-def rebuild_aliases(conn: sqlite3.Connection) -> None:
+def rebuild_aliases(conn: Connection) -> None:
     """Learn the aliases already in a database and merge the boxes they link (migration).
 
     Sources: each box's key and its last report (``gateway_sn``, ``dev_sno``,
@@ -316,7 +316,7 @@ def rebuild_aliases(conn: sqlite3.Connection) -> None:
             resolve(conn, pair_names, None, 0)
 
 
-def link_address_boxes(conn: sqlite3.Connection) -> None:
+def link_address_boxes(conn: Connection) -> None:
     """Fold each address-only box (``ip:<addr>``) into the one named box its address sent.
 
     A box whose reports named nothing was registered by address; the events it

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -18,6 +17,7 @@ from urllib.parse import parse_qsl
 
 from gui.core import devices, lenient_json, protocol, scores
 from gui.core import warnings as W
+from gui.core.dbapi import Connection
 from gui.core.event_rows import Arrival, StoredEvent, pack_raw, store_event, store_face_thumb
 from gui.core.images import decode_image, face_crop_as_is
 from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEvent
@@ -102,7 +102,7 @@ class Prepared:
 #: Runs inside the transaction that writes an event (new or merged), so what it
 #: writes (an alarm) commits with the event or not at all; returns what to do
 #: once committed (announce), or None.
-EventHook = Callable[[sqlite3.Connection, StoredEvent], Callable[[], None] | None]
+EventHook = Callable[[Connection, StoredEvent], Callable[[], None] | None]
 
 
 # -- parsing ------------------------------------------------------------------------
@@ -272,7 +272,7 @@ def store_job(
     arrival: Arrival,
     tally: devices.DeviceTally | None = None,
     hooks: Sequence[EventHook] = (),
-) -> Callable[[sqlite3.Connection], list[StoredEvent]]:
+) -> Callable[[Connection], list[StoredEvent]]:
     """The writer job for one request: all its events in one transaction.
 
     With ``tally`` (the writer's batch hook) the devices' last-seen and counts
@@ -280,7 +280,7 @@ def store_job(
     event written (alarms), in the same transaction.
     """
 
-    def job(conn: sqlite3.Connection) -> list[StoredEvent]:
+    def job(conn: Connection) -> list[StoredEvent]:
         stored = []
         prepared.after_commit.clear()
         book: scores.ScaleBook | None = None

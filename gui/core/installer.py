@@ -17,7 +17,6 @@ import base64
 import binascii
 import json
 import re
-import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -25,6 +24,7 @@ from typing import Any
 from aiohttp import web
 
 from gui.core import devices, images, netinfo, requestlog, silence, verdicts
+from gui.core.dbapi import Connection
 
 HOUR_MS = 3600 * 1000
 #: Strings shorter than this are never taken for images.
@@ -128,7 +128,7 @@ def render_body(body: bytes | None, truncated: bool = False) -> dict[str, Any]:
     return {"body_text": _BASE64_RUN.sub(shorten, text), "body_json": False, "images": found}
 
 
-def request_detail(conn: sqlite3.Connection, request_id: int) -> dict[str, Any] | None:
+def request_detail(conn: Connection, request_id: int) -> dict[str, Any] | None:
     """``GET /api/requests/{id}``: the list row plus headers, readable body and event ids."""
     found = requestlog.load_request(conn, request_id)
     if found is None:
@@ -151,7 +151,7 @@ def request_detail(conn: sqlite3.Connection, request_id: int) -> dict[str, Any] 
 MAX_REBUILT_EVENTS = 50
 
 
-def rebuilt_body(conn: sqlite3.Connection, event_ids: list[int]) -> bytes | None:
+def rebuilt_body(conn: Connection, event_ids: list[int]) -> bytes | None:
     """What an accepted request carried, from its stored events (photos put back).
 
     One event is shown as the object it was; a batch as the list of its events.
@@ -166,7 +166,7 @@ def rebuilt_body(conn: sqlite3.Connection, event_ids: list[int]) -> bytes | None
     return json.dumps(payload, ensure_ascii=False).encode("utf-8", errors="surrogatepass")
 
 
-def body_image(conn: sqlite3.Connection, request_id: int, json_path: str) -> bytes | None:
+def body_image(conn: Connection, request_id: int, json_path: str) -> bytes | None:
     """The picture at ``json_path`` of a logged body (for the inspector's click-to-view)."""
     found = requestlog.load_request(conn, request_id)
     if found is None:
@@ -189,7 +189,7 @@ def body_image(conn: sqlite3.Connection, request_id: int, json_path: str) -> byt
 
 
 def _hourly(
-    conn: sqlite3.Connection, column: str, key: str, since: int, hours: int
+    conn: Connection, column: str, key: str, since: int, hours: int
 ) -> list[int] | None:
     """Counts per hour for one camera or box through its ``(column, ts)`` index."""
     total = conn.execute(
@@ -208,7 +208,7 @@ def _hourly(
 
 
 def events_per_hour(
-    conn: sqlite3.Connection, now: int, hours: int = 24
+    conn: Connection, now: int, hours: int = 24
 ) -> dict[str, dict[str, list[int]]]:
     """Events per hour (oldest first, last bucket ends at ``now``) per camera and per box.
 

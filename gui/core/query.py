@@ -22,11 +22,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sqlite3
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from gui.core.dbapi import Connection, RowLike
 from gui.core.event_rows import EVENT_COLUMNS, event_to_json, images_by_event
 from gui.core.portable import SQLITE, Dialect, dialect_of
 
@@ -252,7 +252,7 @@ SCORE_PERCENT = (
 NARROW_SCORE_RANGE = 5000
 
 
-def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter, str]:
+def _score_plan(conn: Connection, flt: EventFilter) -> tuple[EventFilter, str]:
     """``(filter, FROM clause)``: narrow score ranges go through their index.
 
     A range few events fall in (``score > 8.9``) walked in time order reads the
@@ -285,7 +285,7 @@ def _score_plan(conn: sqlite3.Connection, flt: EventFilter) -> tuple[EventFilter
 
 
 def fetch_rows(
-    conn: sqlite3.Connection,
+    conn: Connection,
     flt: EventFilter,
     *,
     limit: int = DEFAULT_LIMIT,
@@ -293,7 +293,7 @@ def fetch_rows(
     columns: str = EVENT_COLUMNS,
     sort: str = "time",
     descending: bool | None = None,
-) -> list[sqlite3.Row]:
+) -> list[RowLike]:
     """Rows of one page. ``before`` is the sort key of the last row already shown.
 
     The row's sort key is appended as extra columns (``sort_key(row)`` reads it).
@@ -333,14 +333,14 @@ def fetch_rows(
     return conn.execute(sql, [*halves[0][1], *halves[1][1], limit]).fetchall()
 
 
-def sort_key(row: sqlite3.Row | tuple[Any, ...], sort: str = "time") -> tuple[Any, ...]:
+def sort_key(row: RowLike, sort: str = "time") -> tuple[Any, ...]:
     """The keyset cursor value of a row from ``fetch_rows``."""
     n = len(SORTS[sort][0])
     return tuple(tuple(row)[-n:])
 
 
 def fetch_page(
-    conn: sqlite3.Connection,
+    conn: Connection,
     flt: EventFilter,
     *,
     limit: int = DEFAULT_LIMIT,
@@ -363,8 +363,8 @@ def fetch_page(
 
 
 def iter_rows(
-    conn: sqlite3.Connection, flt: EventFilter, *, batch: int = 500
-) -> Iterator[list[sqlite3.Row]]:
+    conn: Connection, flt: EventFilter, *, batch: int = 500
+) -> Iterator[list[RowLike]]:
     """Every matching row, newest first, a batch at a time (bounded memory).
 
     Each batch is its own short read: a long export never pins an old WAL
@@ -376,12 +376,12 @@ def iter_rows(
         rows = fetch_rows(conn, flt, limit=batch, before=cursor)
         if not rows:
             return
-        yield [tuple(r)[:-n] for r in rows]  # type: ignore[misc]
+        yield [tuple(r)[:-n] for r in rows]
         cursor = sort_key(rows[-1])
 
 
 def iter_events(
-    conn: sqlite3.Connection, flt: EventFilter, *, batch: int = 500
+    conn: Connection, flt: EventFilter, *, batch: int = 500
 ) -> Iterator[dict[str, Any]]:
     """Every matching event as API JSON, newest first, a page at a time (bounded memory)."""
     for rows in iter_rows(conn, flt, batch=batch):
@@ -390,7 +390,7 @@ def iter_events(
             yield event_to_json(r, images[r[0]])
 
 
-def count(conn: sqlite3.Connection, flt: EventFilter) -> int:
+def count(conn: Connection, flt: EventFilter) -> int:
     dialect = dialect_of(conn)
     flt, source = _score_plan(conn, flt)
     if not flt.device:

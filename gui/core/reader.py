@@ -12,7 +12,6 @@ here hands out a connection, a cursor object or a row.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from gui.core import event_rows, query, scores
+from gui.core.dbapi import Connection
 from gui.core.model import EventBrief
 
 if TYPE_CHECKING:
@@ -211,7 +211,7 @@ class StoreReader:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _conn(self) -> sqlite3.Connection:
+    def _conn(self) -> Connection:
         return self.store.reader()
 
     # -- events ------------------------------------------------------------------------
@@ -418,7 +418,7 @@ def _abbreviate(node: Any, meta: dict[str, dict[str, Any]]) -> Any:
     return node
 
 
-def raw_json_text(conn: sqlite3.Connection, event_id: int, meta: dict[str, dict[str, Any]]) -> str:
+def raw_json_text(conn: Connection, event_id: int, meta: dict[str, dict[str, Any]]) -> str:
     """The event's JSON as received, each image string replaced by ``<JPEG WxH, N KB>``."""
     row = conn.execute("SELECT raw FROM events WHERE id = ?", (event_id,)).fetchone()
     if row is None:
@@ -428,7 +428,7 @@ def raw_json_text(conn: sqlite3.Connection, event_id: int, meta: dict[str, dict[
 
 
 def load_event_image(
-    conn: sqlite3.Connection, event_id: int, kind: str, *, thumb: bool = False,
+    conn: Connection, event_id: int, kind: str, *, thumb: bool = False,
     overlay: bool = False,
 ) -> tuple[bytes, str] | None:  # fmt: skip
     """``(bytes, format)``: the photo, its thumbnail (made if missing) or the overlay drawn on."""

@@ -35,7 +35,7 @@ from gui.core.server import (
     quiet_accept_errors,
     raise_fd_limit,
 )
-from gui.core.store import Store
+from gui.core.store import Store, open_store
 from gui.core.tls import DEFAULT_TLS_PORT
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ class ReceiverConfig:
     tls_cert: str | None = None
     tls_key: str | None = None
     tls_port: int = DEFAULT_TLS_PORT
+    #: ``postgresql://user@host/db`` to store events there; None: SQLite in ``data_dir``.
+    store: str | None = None
 
 
 class Receiver:
@@ -129,7 +131,7 @@ class Receiver:
             else None
         )
         if self._store is None:
-            self._store = Store(self.config.data_dir)
+            self._store = open_store(self.config.data_dir, self.config.store)
         self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
         self.ctx = ServerContext(
             store=self._store,

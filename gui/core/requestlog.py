@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import collections
 import json
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from gui.core.dbapi import Connection, RowLike
 
 MAX_REQUESTS = 20_000
 MAX_BYTES = 200 * 1024 * 1024
@@ -84,10 +85,10 @@ class RequestLog:
         """The flush job did not run (store closed, disk full): the next ``add`` retries."""
         self._flush_scheduled = False
 
-    def flush_job(self) -> Callable[[sqlite3.Connection], list[RequestRecord]]:
+    def flush_job(self) -> Callable[[Connection], list[RequestRecord]]:
         """A writer job writing the waiting records; returns them with their ids."""
 
-        def job(conn: sqlite3.Connection) -> list[RequestRecord]:
+        def job(conn: Connection) -> list[RequestRecord]:
             # Cleared before draining: a record added from now on is either drained
             # here or schedules the next job; none is left waiting.
             self._flush_scheduled = False
@@ -99,11 +100,11 @@ class RequestLog:
 
         return job
 
-    def insert_job(self, record: RequestRecord) -> Callable[[sqlite3.Connection], int]:
+    def insert_job(self, record: RequestRecord) -> Callable[[Connection], int]:
         """A writer job writing ``record``; returns its new id."""
         return lambda conn: self._insert(conn, record)
 
-    def _insert(self, conn: sqlite3.Connection, record: RequestRecord) -> int:
+    def _insert(self, conn: Connection, record: RequestRecord) -> int:
         headers = dict(record.headers)
         if record.body_format:
             headers["X-Gatewatch-Body-Format"] = record.body_format
@@ -135,7 +136,7 @@ class RequestLog:
             self.prune(conn)
         return int(row[0])
 
-    def prune(self, conn: sqlite3.Connection) -> int:
+    def prune(self, conn: Connection) -> int:
         """Drop the oldest requests beyond the count and byte bounds."""
         removed = 0
         top = conn.execute("SELECT max(id) FROM requests").fetchone()[0]
@@ -170,7 +171,7 @@ REQUEST_COLUMNS = (
 )
 
 
-def _row_to_json(row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
+def _row_to_json(row: RowLike) -> dict[str, Any]:
     (rid, time_, source_ip, method, path, content_type, length, status, reply, duration_ms,
      events, warnings) = tuple(row)  # fmt: skip
     try:
@@ -194,7 +195,7 @@ def _row_to_json(row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
 
 
 def list_requests(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     limit: int = 100,
     before: int | None = None,
@@ -225,7 +226,7 @@ def list_requests(
     return [_row_to_json(r) for r in rows]
 
 
-def load_request(conn: sqlite3.Connection, request_id: int) -> dict[str, Any] | None:
+def load_request(conn: Connection, request_id: int) -> dict[str, Any] | None:
     """One request with its headers, body and the ids of the events it became."""
     row = conn.execute(
         f"SELECT {REQUEST_COLUMNS}, headers, body, body_truncated, event_ids FROM requests"

@@ -26,13 +26,13 @@ import functools
 import logging
 import os
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gui.core.dbapi import Connection
 from gui.core.messages import (
     DiskStatusMeasured,
     Message,
@@ -145,19 +145,19 @@ def free_bytes(path: Path) -> int:
         return 0
 
 
-def reclaimable_bytes(conn: sqlite3.Connection) -> int:
+def reclaimable_bytes(conn: Connection) -> int:
     """Free pages inside the database file: space that vacuuming gives back."""
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     return conn.execute("PRAGMA freelist_count").fetchone()[0] * page_size
 
 
-def _used_bytes(conn: sqlite3.Connection) -> int:
+def _used_bytes(conn: Connection) -> int:
     page_size = conn.execute("PRAGMA page_size").fetchone()[0]
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     return (pages - conn.execute("PRAGMA freelist_count").fetchone()[0]) * page_size
 
 
-def _average_sizes(conn: sqlite3.Connection) -> tuple[int, int]:
+def _average_sizes(conn: Connection) -> tuple[int, int]:
     """Rough bytes freed per purged photo and per deleted event (for chunk sizes)."""
     photo = conn.execute(
         "SELECT avg(bytes) FROM images INDEXED BY images_with_data WHERE data IS NOT NULL"
@@ -181,7 +181,7 @@ def disk_status(store: Store, policy: Policy) -> DiskStatus:
 def purge_photos_job(limit: int, received_before: int | None) -> Callable[..., int]:
     """Drop the full bytes of the oldest unpinned photos (optionally only older ones)."""
 
-    def job(conn: sqlite3.Connection) -> int:
+    def job(conn: Connection) -> int:
         age = "AND e.received_at < ?" if received_before is not None else ""
         params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
         return conn.execute(
@@ -199,7 +199,7 @@ def purge_photos_job(limit: int, received_before: int | None) -> Callable[..., i
 def delete_events_job(limit: int, received_before: int | None) -> Callable[..., int]:
     """Delete the oldest unpinned events (images and face thumbnails cascade)."""
 
-    def job(conn: sqlite3.Connection) -> int:
+    def job(conn: Connection) -> int:
         age = "AND received_at < ?" if received_before is not None else ""
         params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
         return conn.execute(
@@ -218,7 +218,7 @@ def vacuum_job(pages: int) -> Callable[..., int]:
     only once, and each step frees a single page, so ``N`` would be ignored.
     """
 
-    def job(conn: sqlite3.Connection) -> int:
+    def job(conn: Connection) -> int:
         before = conn.execute("PRAGMA freelist_count").fetchone()[0]
         # Time-boxed as well: moving a page can mean reading it from disk first.
         deadline = time.perf_counter() + JOB_TARGET_S
@@ -234,7 +234,7 @@ def vacuum_job(pages: int) -> Callable[..., int]:
 def set_pinned_job(event_id: int, pinned: bool) -> Callable[..., bool]:
     """Pin (keep forever) or unpin an event; False when there is no such event."""
 
-    def job(conn: sqlite3.Connection) -> bool:
+    def job(conn: Connection) -> bool:
         cur = conn.execute("UPDATE events SET pinned = ? WHERE id = ?", (int(pinned), event_id))
         return cur.rowcount > 0
 
@@ -260,7 +260,7 @@ class _Slicer:
     ) -> int:
         job = factory(self.size if cap is None else max(1, min(self.size, cap)))
 
-        def timed(conn: sqlite3.Connection) -> tuple[int, float]:
+        def timed(conn: Connection) -> tuple[int, float]:
             started = time.perf_counter()
             return job(conn), time.perf_counter() - started
 

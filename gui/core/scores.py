@@ -15,10 +15,10 @@ scale*: 0.93 on a 0–1 box and 93 on a 0–100 box are both 93 %.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from gui.core import identity
+from gui.core.dbapi import Connection
 
 SCALE_UNIT, SCALE_PERCENT = "0-1", "0-100"
 #: The vendor's default match threshold on the 0–100 display score (V5R7, V6).
@@ -66,7 +66,7 @@ def percent(score: float | None, config: BoxScale | None = None) -> float | None
     return score if event_scale(score, config) == SCALE_PERCENT else score * 100
 
 
-def scale_book(conn: sqlite3.Connection) -> ScaleBook:
+def scale_book(conn: Connection) -> ScaleBook:
     """Every alias of every box with a configured scale or threshold (a handful of rows)."""
     rows = conn.execute(
         "SELECT a.alias, b.score_scale, b.threshold FROM box_aliases a JOIN boxes b"

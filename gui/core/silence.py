@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 import time
 import weakref
 from collections.abc import Callable, Iterable
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gui.settings import Settings
 
+from gui.core.dbapi import Connection
 from gui.core.messages import SilenceLevelsChanged
 
 log = logging.getLogger(__name__)
@@ -158,7 +158,7 @@ def evaluate(
     return SilenceState(now, minutes, tuple(out))
 
 
-def read_devices(conn: sqlite3.Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def read_devices(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Boxes and cameras to watch; the app's own self-test device is never watched."""
     from gui.core.sender import SELF_TEST_BOX, SELF_TEST_CAMERA
 

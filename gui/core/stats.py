@@ -12,11 +12,11 @@ Self-test events (sent by Gatewatch's own "send a test event") are left out.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from gui.core.dbapi import Connection
 from gui.core.query import BadQuery, _int
 
 HOUR = 3_600_000
@@ -120,7 +120,7 @@ def segments(since: int, until: int, tz: tzinfo | None = None) -> list[tuple[int
 
 
 def compute(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     since: int,
     until: int,

@@ -1,13 +1,24 @@
-"""SQLite storage: one writer thread, read-only connections for everyone else.
+"""The store: one writer thread, read connections for everyone else, on either engine.
+
+A store location is a data dir (SQLite, ``<dir>/gatewatch.sqlite3``, the
+default) or a ``postgresql://user@host/db`` URL (``Store(data_dir, url=...)``).
+The interface is the same: ``write``/``submit`` run a job on the writer
+connection, ``read``/``reader``/``snapshot`` read.
 
 Why one writer: SQLite allows one writer at a time anyway, and funnelling all
 writes through one thread lets us *group-commit* — every job that queued up
 while the previous commit was syncing goes into the next transaction, so
 durability (``synchronous=FULL``: a commit is on disk before we answer) costs
-one fsync per batch, not per event.
+one fsync per batch, not per event. On PostgreSQL each receiver has one
+writer connection doing the same; several receivers write one database at
+once (the natural key's unique constraint stores an event delivered to two
+of them once). Its batches end with ``NOTIFY gatewatch_events, '<max id>'``
+(delivered on commit only) so other receivers can relay what this one stored.
 
 Each job runs inside its own SAVEPOINT: a job that raises is rolled back alone
 and its caller gets the exception; the others in the batch still commit.
+Storage failures (disk full, read-only, database unreachable...) become a
+``StorageError`` of one kind whatever the engine: the box gets 503 and retries.
 """
 
 from __future__ import annotations
@@ -18,20 +29,31 @@ import contextlib
 import logging
 import queue
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gui.core import schema
+from gui.core.dbapi import (
+    SQLITE,
+    Connection,
+    SqliteConnection,
+    is_postgresql_url,
+    redact_url,
+)
+
+if TYPE_CHECKING:
+    from gui.core.pg import PgEngine
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 H = TypeVar("H")
-Job = Callable[[sqlite3.Connection], T]
+Job = Callable[[Connection], T]
 
 DB_FILENAME = "gatewatch.sqlite3"
 #: Page size of new databases (an existing database keeps the one it was made with).
@@ -46,6 +68,8 @@ RESTART_FRAMES = 4096
 RESTART_BUSY_MS = 20
 #: Longest the writer keeps collecting jobs into one transaction.
 MAX_BATCH_JOBS = 256
+#: Times a PostgreSQL job that lost a deadlock to another receiver is run again.
+JOB_RETRIES = 2
 
 
 class StoreClosed(RuntimeError):
@@ -61,6 +85,7 @@ BUSY = "busy"  # SQLITE_BUSY, SQLITE_LOCKED: another connection holds the lock (
 CANTOPEN = "cantopen"  # SQLITE_CANTOPEN: the file or its journal cannot be opened
 NOMEM = "nomem"  # SQLITE_NOMEM
 OTHER = "other"  # a failure of the transaction itself (BEGIN, COMMIT) of another kind
+DISCONNECTED = "disconnected"  # PostgreSQL: the server cannot be reached (reconnects by itself)
 
 #: What each kind means, for people (status bar, the box's 503 reply, /api/health).
 WORDS = {
@@ -71,6 +96,7 @@ WORDS = {
     BUSY: "the database is busy (another program holds its lock)",
     CANTOPEN: "the database file cannot be opened",
     NOMEM: "out of memory",
+    DISCONNECTED: "the database server cannot be reached",
     OTHER: "the database cannot be written",
 }
 
@@ -86,16 +112,26 @@ def storage_failure_kind(exc: BaseException) -> str | None:
     is locked" is a busy database, not a full disk, and a constraint named
     ``disk_full`` is a constraint.
     """
+    if not isinstance(exc, sqlite3.Error):
+        pg = sys.modules.get("gui.core.pg")  # loaded when a PostgreSQL store is open
+        return None if pg is None else pg.failure_kind(exc)
     code = getattr(exc, "sqlite_errorcode", None)
-    if not isinstance(exc, sqlite3.Error) or code is None:
+    if code is None:
         return None
     return _KINDS.get(code & 0xFF)
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The exception classes of the engines in use (psycopg's once it is loaded)."""
+    psycopg = sys.modules.get("psycopg")
+    return (sqlite3.Error,) if psycopg is None else (sqlite3.Error, psycopg.Error)
 
 
 class StorageError(RuntimeError):
     """The database could not be written; ``kind`` says why (``FULL``, ``BUSY``...).
 
-    ``code`` and ``name`` are SQLite's (``13``, ``SQLITE_FULL``) when SQLite said it.
+    ``code`` and ``name`` are SQLite's (``13``, ``SQLITE_FULL``) when SQLite said it,
+    PostgreSQL's SQLSTATE (``name``, e.g. ``53100``) when PostgreSQL did.
     """
 
     def __init__(
@@ -107,13 +143,16 @@ class StorageError(RuntimeError):
         self.name = name
 
     @classmethod
-    def from_sqlite(cls, exc: sqlite3.Error, prefix: str = "") -> StorageError:
+    def from_sqlite(cls, exc: BaseException, prefix: str = "") -> StorageError:
+        """From an engine's error (SQLite's or PostgreSQL's; the name is historical)."""
         return cls(
-            f"{prefix}{exc}",
+            f"{prefix}{exc}".strip(),
             storage_failure_kind(exc) or OTHER,
             getattr(exc, "sqlite_errorcode", None),
-            getattr(exc, "sqlite_errorname", None),
+            getattr(exc, "sqlite_errorname", None) or getattr(exc, "sqlstate", None),
         )
+
+    from_error = from_sqlite
 
     def describe(self) -> str:
         """Plain words first, SQLite's own message after: ``the disk is full (...)``."""
@@ -121,8 +160,8 @@ class StorageError(RuntimeError):
 
     @property
     def transient(self) -> bool:
-        """Busy: retrying soon will likely work without anyone doing anything."""
-        return self.kind == BUSY
+        """Busy or unreachable: retrying soon will likely work without anyone doing anything."""
+        return self.kind in (BUSY, DISCONNECTED)
 
 
 def _configure(conn: sqlite3.Connection) -> None:
@@ -145,14 +184,20 @@ def _tune_writer(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA wal_autocheckpoint = 0")
 
 
-def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, readonly: bool = False) -> SqliteConnection:
     """Open ``path`` in autocommit mode (we issue BEGIN ourselves)."""
     if readonly:
         conn = sqlite3.connect(
-            f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            f"file:{path}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=SqliteConnection,
         )
     else:
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, factory=SqliteConnection
+        )
     _configure(conn)
     return conn
 
@@ -178,7 +223,7 @@ def backup_database(
 
 def open_database(
     path: Path, *, backup_progress: Callable[[int, int], None] | None = None
-) -> sqlite3.Connection:
+) -> SqliteConnection:
     """Open (creating if needed) and migrate the database; the writer's connection.
 
     Before a migration changes an existing database's schema, the old file is
@@ -263,7 +308,7 @@ class Checkpointer:
         finally:
             conn.close()
 
-    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+    def _checkpoint(self, conn: SqliteConnection) -> None:
         _busy, frames, _copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         if frames < RESTART_FRAMES:
             return
@@ -279,8 +324,13 @@ class Checkpointer:
 class Writer:
     """The one thread that writes; see the module docstring for why."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None = None) -> None:
-        self._conn = conn
+    def __init__(
+        self, conn: Connection, path: Path | None = None, *, engine: PgEngine | None = None
+    ) -> None:
+        self._conn: Any = conn
+        #: The PostgreSQL engine (reconnects, partitions, NOTIFY); None for SQLite.
+        self._engine = engine
+        self._errors = database_errors()
         #: Held from BEGIN to COMMIT: the checkpointer restarts the WAL between them.
         self._transaction_lock = threading.Lock()
         self._checkpointer = (
@@ -409,55 +459,76 @@ class Writer:
             urgent.append(item)
 
     def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
-        conn = self._conn
+        errors = self._errors
         done: list[tuple[Future[Any], Any]] = []
         hooks = list(self._batch_hooks.values())
         for hook in hooks:
             hook.begin()
         try:
+            if self._engine is not None:
+                self._conn = self._engine.writer_ready(self._conn)
+            conn = self._conn
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except errors as exc:
             self._fail_all(batch, exc)
             return
         for index, (job, fut) in enumerate(batch):
             if not fut.set_running_or_notify_cancel():
                 continue
-            try:
-                conn.execute("SAVEPOINT job")
-                result = job(conn)
-                conn.execute("RELEASE job")
-                done.append((fut, result))
-            except BaseException as exc:
+            attempt = 0
+            while True:
                 try:
-                    conn.execute("ROLLBACK TO job")
+                    conn.execute("SAVEPOINT job")
+                    result = job(conn)
                     conn.execute("RELEASE job")
-                except sqlite3.Error:
-                    pass
-                if isinstance(exc, sqlite3.Error) and storage_failure_kind(exc) is not None:
-                    exc = StorageError.from_sqlite(exc)
-                    self.last_error = exc.describe()
-                    self.failures += 1
-                    self.last_failure = self.last_error
-                fut.set_exception(exc)
-                if not conn.in_transaction:
-                    # SQLite rolled the whole transaction back (SQLITE_FULL, I/O errors):
-                    # the jobs before this one are lost, the ones after must not run
-                    # outside a transaction.
-                    lost = StorageError(f"transaction rolled back: {exc}")
-                    if isinstance(exc, StorageError):
-                        lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
-                    for other, _ in done:
-                        other.set_exception(lost)
-                    for _job, other in batch[index + 1 :]:
-                        if other.set_running_or_notify_cancel():
+                    done.append((fut, result))
+                    break
+                except BaseException as exc:
+                    try:
+                        conn.execute("ROLLBACK TO job")
+                        conn.execute("RELEASE job")
+                    except errors:
+                        pass
+                    kind = storage_failure_kind(exc) if isinstance(exc, errors) else None
+                    if (
+                        kind == BUSY
+                        and self._engine is not None
+                        and conn.in_transaction
+                        and attempt < JOB_RETRIES
+                    ):
+                        # PostgreSQL: a deadlock or serialization failure with another
+                        # receiver's writer rolled this job back alone; run it again.
+                        attempt += 1
+                        continue
+                    if kind is not None:
+                        exc = StorageError.from_sqlite(exc)
+                        self.last_error = exc.describe()
+                        self.failures += 1
+                        self.last_failure = self.last_error
+                    fut.set_exception(exc)
+                    if not conn.in_transaction:
+                        # SQLite rolled the whole transaction back (SQLITE_FULL, I/O
+                        # errors), or the PostgreSQL connection broke: the jobs before
+                        # this one are lost, the ones after must not run outside a
+                        # transaction.
+                        lost = StorageError(f"transaction rolled back: {exc}")
+                        if isinstance(exc, StorageError):
+                            lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
+                        for other, _ in done:
                             other.set_exception(lost)
-                    return
+                        for _job, other in batch[index + 1 :]:
+                            if other.set_running_or_notify_cancel():
+                                other.set_exception(lost)
+                        return
+                    break
         for hook in hooks:
             self._run_hook(conn, hook)
         try:
+            if self._engine is not None:
+                self._engine.before_commit(conn)
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
-            with contextlib.suppress(sqlite3.Error):
+        except errors as exc:
+            with contextlib.suppress(*errors):
                 conn.execute("ROLLBACK")
             self.last_error = StorageError.from_sqlite(exc).describe()
             self.failures += 1
@@ -471,26 +542,27 @@ class Writer:
         for fut, result in done:
             fut.set_result(result)
 
-    def _run_hook(self, conn: sqlite3.Connection, hook: Any) -> None:
+    def _run_hook(self, conn: Connection, hook: Any) -> None:
         """A failing hook loses its own writes only, never the batch's jobs."""
         try:
             conn.execute("SAVEPOINT hook")
             hook.before_commit(conn)
             conn.execute("RELEASE hook")
-        except sqlite3.Error as exc:
+        except self._errors as exc:
             log.error("batch hook %r failed: %s", hook, exc)
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*self._errors):
                 conn.execute("ROLLBACK TO hook")
                 conn.execute("RELEASE hook")
 
-    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: sqlite3.Error) -> None:
-        self.last_error = StorageError.from_sqlite(exc).describe()
+    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: BaseException) -> None:
+        error = exc if isinstance(exc, StorageError) else StorageError.from_sqlite(exc)
+        self.last_error = error.describe()
         self.failures += 1
         self.last_failure = self.last_error
         log.error("cannot start a write transaction: %s", exc)
         for _, fut in batch:
             if fut.set_running_or_notify_cancel():
-                fut.set_exception(StorageError.from_sqlite(exc))
+                fut.set_exception(StorageError(str(error), error.kind, error.code, error.name))
 
 
 class _LoopFuture:
@@ -540,19 +612,48 @@ class _LoopFuture:
 
 
 class Store:
-    """The database of one data dir: the writer plus per-thread read connections."""
+    """The database of a receiver: the writer plus per-thread read connections.
+
+    ``Store(data_dir)`` keeps SQLite's file in the data dir; ``Store(data_dir,
+    url="postgresql://...")`` uses that PostgreSQL database instead (the data dir
+    still holds logs, the folder lock and box credentials). See ``open_store``.
+    """
 
     def __init__(
-        self, data_dir: Path, *, backup_progress: Callable[[int, int], None] | None = None
+        self,
+        data_dir: Path,
+        *,
+        url: str | None = None,
+        backup_progress: Callable[[int, int], None] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
+        #: The SQLite file (also with PostgreSQL: where SQLite would keep it).
         self.path = self.data_dir / DB_FILENAME
-        self.writer = Writer(open_database(self.path, backup_progress=backup_progress), self.path)
+        self.url = url or None
+        self.engine: PgEngine | None = None
+        if self.url is not None:
+            if not is_postgresql_url(self.url):
+                raise ValueError(f"not a PostgreSQL URL: {redact_url(self.url)}")
+            from gui.core.pg import PgEngine
+
+            self.engine = PgEngine(self.url)
+            self.writer = Writer(self.engine.open_writer(), engine=self.engine)
+            self.dialect = self.engine.dialect
+        else:
+            self.writer = Writer(
+                open_database(self.path, backup_progress=backup_progress), self.path
+            )
+            self.dialect = SQLITE
         self._local = threading.local()
         #: Every thread's read connection, with the thread that owns it.
-        self._readers: list[tuple[int, sqlite3.Connection]] = []
+        self._readers: list[tuple[int, Any]] = []
         self._readers_lock = threading.Lock()
         self._closed = False
+
+    @property
+    def location(self) -> str:
+        """Where the events are, for people: the SQLite file or the URL without password."""
+        return redact_url(self.url) if self.url is not None else str(self.path)
 
     # -- writing -------------------------------------------------------------
 
@@ -571,35 +672,43 @@ class Store:
 
     # -- reading -------------------------------------------------------------
 
-    def reader(self) -> sqlite3.Connection:
-        """This thread's read-only connection (WAL: readers never block the writer)."""
+    def reader(self) -> Connection:
+        """This thread's read connection (SQLite WAL, PostgreSQL MVCC: readers never
+        block the writer). Rows answer ``row[0]`` and ``row["column"]``."""
         if self._closed:
             raise StoreClosed("store is closed")
         conn = getattr(self._local, "conn", None)
+        if conn is not None and self.engine is not None and conn.broken:
+            conn.close()  # the server restarted or the network broke: open a new one
+            conn = None
         if conn is None:
-            conn = connect(self.path, readonly=True)
-            conn.row_factory = sqlite3.Row
+            if self.engine is not None:
+                conn = self.engine.connect("gatewatch-reader")
+            else:
+                conn = connect(self.path, readonly=True)
+                conn.row_factory = sqlite3.Row
             self._local.conn = conn
             with self._readers_lock:
+                self._readers = [(t, c) for t, c in self._readers if t != threading.get_ident()]
                 self._readers.append((threading.get_ident(), conn))
         return conn
 
     @contextlib.contextmanager
-    def snapshot(self) -> Iterator[sqlite3.Connection]:
+    def snapshot(self) -> Iterator[Connection]:
         """A consistent view across several queries."""
         conn = self.reader()
-        conn.execute("BEGIN")
+        conn.execute("BEGIN" if self.engine is None else "BEGIN ISOLATION LEVEL REPEATABLE READ")
         try:
             yield conn
         finally:
             conn.execute("COMMIT")
 
-    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run a query in the default executor, off the event loop."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, lambda: fn(self.reader()))
 
-    def read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    def read_sync(self, fn: Callable[[Connection], T]) -> T:
         return fn(self.reader())
 
     # -- lifecycle -----------------------------------------------------------
@@ -610,6 +719,11 @@ class Store:
         return self._closed
 
     def size_bytes(self) -> int:
+        if self.engine is not None:
+            try:
+                return self.engine.size_bytes(self.reader())  # type: ignore[arg-type]
+            except database_errors():
+                return 0
         total = 0
         for suffix in ("", "-wal", "-shm"):
             p = self.path.with_name(self.path.name + suffix)
@@ -626,15 +740,37 @@ class Store:
         # Closing a connection another thread is stepping through crashes SQLite's
         # Python binding. Only this thread's is closed; the others are interrupted
         # (a query in progress ends with "interrupted") and close when their last
-        # reference goes, which cannot happen mid-query.
+        # reference goes, which cannot happen mid-query. PostgreSQL's are cancelled
+        # and closed (psycopg connections are thread-safe).
         me = threading.get_ident()
+        errors = database_errors()
         with self._readers_lock:
             for owner, conn in self._readers:
-                with contextlib.suppress(sqlite3.Error):
-                    if owner == me:
+                with contextlib.suppress(*errors):
+                    if owner == me or self.engine is not None:
+                        if owner != me:
+                            conn.cancel()
                         conn.close()
                     else:
                         conn.interrupt()
             self._readers.clear()
         self._local = threading.local()
         log.debug("store closed in %.0f ms", (time.monotonic() - started) * 1000)
+
+
+def open_store(
+    data_dir: Path,
+    location: str | None = None,
+    *,
+    backup_progress: Callable[[int, int], None] | None = None,
+) -> Store:
+    """The store a location names: a ``postgresql://`` URL, else SQLite in ``data_dir``.
+
+    ``location`` is the ``--store`` option / ``GATEWATCH_STORE`` / the ``store``
+    setting; empty or None means SQLite (a path names the data dir to use).
+    """
+    if location and is_postgresql_url(location):
+        return Store(data_dir, url=location)
+    if location:
+        data_dir = Path(location).expanduser()
+    return Store(data_dir, backup_progress=backup_progress)

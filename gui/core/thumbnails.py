@@ -14,12 +14,12 @@ import collections
 import contextlib
 import functools
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from gui.core import images
+from gui.core.dbapi import Connection
 from gui.core.event_rows import StoredEvent, store_face_thumb
 from gui.core.ingest import PreparedEvent
 from gui.core.messages import FaceThumbReady, Message
@@ -47,7 +47,7 @@ def _photo_bytes(images: Sequence[DecodedImage]) -> int:
     return sum(len(i.data) for i in images)
 
 
-WriterJob = Callable[[sqlite3.Connection], None]
+WriterJob = Callable[[Connection], None]
 
 
 class Thumbnailer:
@@ -171,7 +171,7 @@ def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJ
         except Exception as exc:  # a picture Pillow cannot decode fully: no thumbnail
             log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
 
-    def job(conn: sqlite3.Connection) -> None:
+    def job(conn: Connection) -> None:
         for kind, data in thumbs.items():
             conn.execute(
                 "UPDATE images SET thumb = ? WHERE event_id = ? AND kind = ?",

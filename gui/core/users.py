@@ -20,13 +20,14 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aiohttp import web
+
+from gui.core.dbapi import Connection
 
 #: Tokens start with this, so a leaked one is recognisable (and greppable) as ours.
 TOKEN_PREFIX = "gw_"
@@ -151,7 +152,7 @@ def user_for_token(conn: Any, token: str) -> str | None:
 
 
 class _Reads(Protocol):
-    def read(self, fn: Callable[[sqlite3.Connection], Any]) -> Awaitable[Any]: ...
+    def read(self, fn: Callable[[Connection], Any]) -> Awaitable[Any]: ...
 
 
 TokenLookup = Callable[[str], Awaitable[str | None]]

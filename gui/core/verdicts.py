@@ -13,7 +13,6 @@ Codes: ``payload_shape``, ``body_format``, ``health_report``, ``no_scene_photo``
 from __future__ import annotations
 
 import json
-import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gui.core import identity
+from gui.core.dbapi import Connection
 from gui.core.devices import box_serial_of_camera, event_box_names
 from gui.core.ingest import HEALTH_PATHS, KNOWN_PATHS, REALTIME_PATHS
 from gui.core.portable import Dialect, dialect_of
@@ -202,7 +202,7 @@ _EVENT_KEYS = ("id", "source_ip", "dev_sno", "ep_id", "format", "path", "warning
                "sceneless_channel")  # fmt: skip
 
 
-def _recent_events(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
+def _recent_events(conn: Connection, since: int) -> list[dict[str, Any]]:
     columns = _event_columns(dialect_of(conn))
     """The newest events overall plus the newest of every camera, newest first.
 
@@ -233,7 +233,7 @@ def _recent_events(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]
     return out
 
 
-def _recent_requests(conn: sqlite3.Connection, since: int) -> list[dict[str, Any]]:
+def _recent_requests(conn: Connection, since: int) -> list[dict[str, Any]]:
     columns = "id, time, source_ip, method, path, status, reply, warnings, headers, events"
     rows = conn.execute(
         f"SELECT {columns} FROM requests WHERE time >= ? ORDER BY id DESC LIMIT ?",
@@ -281,7 +281,7 @@ class _BoxBook:
     entry, so verdicts group by that entry and show its names together.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.sn_of: dict[str, str] = {}
         names: dict[str, list[str]] = defaultdict(list)
         for alias, sn in conn.execute("SELECT alias, sn FROM box_aliases ORDER BY alias"):
@@ -316,7 +316,7 @@ class _BoxBook:
         return self.labels.get(sn, sn)
 
 
-def gather(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[_Source]:
+def gather(conn: Connection, now: int, window_ms: int = WINDOW_MS) -> list[_Source]:
     """Recent traffic grouped per source address and, behind one address, per box.
 
     Request-level facts (rejections, paths, duplicates, body format) cannot be
@@ -526,7 +526,7 @@ def _shape_verdict(src: _Source) -> Verdict:
     )  # fmt: skip
 
 
-def build(conn: sqlite3.Connection, now: int, window_ms: int = WINDOW_MS) -> list[Verdict]:
+def build(conn: Connection, now: int, window_ms: int = WINDOW_MS) -> list[Verdict]:
     """Every source's verdicts (a read-only query; run it off the event loop)."""
     out: list[Verdict] = []
     for src in gather(conn, now, window_ms):

@@ -1,0 +1,294 @@
+"""PostgreSQL connections that run the core's SQL as written for both engines.
+
+``PgConnection`` wraps a psycopg 3 connection in autocommit mode (the writer
+issues ``BEGIN``/``COMMIT`` itself, as with SQLite): it translates ``?``
+placeholders to psycopg's ``%s`` (and a literal ``%`` to ``%%``), once per
+statement text, and returns ``dbapi.Row`` rows (by index and by column name).
+Text parameters lose NUL characters, which PostgreSQL text cannot hold.
+
+Errors are classified by SQLSTATE into the store's failure kinds: a full
+disk, a read-only database, a lost connection or a server shutting down make
+the receiver answer 503 (boxes retry) and reconnect.
+
+Imported only when a ``postgresql://`` store is used: psycopg takes a while to load.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import psycopg
+import psycopg.rows
+from psycopg import pq
+
+from gui.core.dbapi import POSTGRESQL, Dialect, row_class
+
+log = logging.getLogger(__name__)
+
+#: Failure kinds (the same names as gui.core.store's; that module imports this one).
+FULL = "full"
+READONLY = "readonly"
+IO = "io"
+CORRUPT = "corrupt"
+BUSY = "busy"
+CANTOPEN = "cantopen"
+NOMEM = "nomem"
+#: The connection to the server is gone (network, server restart): reconnect and retry.
+DISCONNECTED = "disconnected"
+
+#: SQLSTATE classes and codes -> failure kind. Anything else is the job's own error.
+_BY_CODE = {
+    "53100": FULL,  # disk_full
+    "53200": NOMEM,  # out_of_memory
+    "53300": BUSY,  # too_many_connections
+    "25006": READONLY,  # read_only_sql_transaction
+    "57P01": DISCONNECTED,  # admin_shutdown
+    "57P02": DISCONNECTED,  # crash_shutdown
+    "57P03": CANTOPEN,  # cannot_connect_now (starting up, recovering)
+    "40001": BUSY,  # serialization_failure
+    "40P01": BUSY,  # deadlock_detected
+    "55P03": BUSY,  # lock_not_available
+    "57014": BUSY,  # query_canceled (statement timeout)
+    "58030": IO,  # io_error
+    "XX001": CORRUPT,  # data_corrupted
+    "XX002": CORRUPT,  # index_corrupted
+    "3D000": CANTOPEN,  # invalid_catalog_name: the database does not exist
+    "28000": CANTOPEN,  # invalid_authorization_specification
+    "28P01": CANTOPEN,  # invalid_password
+}
+_BY_CLASS = {"08": DISCONNECTED, "53": FULL, "58": IO}
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """The storage failure a psycopg error stands for; None when it is the job's own error."""
+    if not isinstance(exc, psycopg.Error):
+        return None
+    state = exc.sqlstate
+    if state is None:
+        # No answer from the server at all: the connection broke or never opened.
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError):
+            return DISCONNECTED
+        return None
+    return _BY_CODE.get(state) or _BY_CLASS.get(state[:2])
+
+
+@functools.lru_cache(maxsize=2048)
+def translate(sql: str) -> str:
+    """``?`` placeholders -> ``%s``, ``%`` -> ``%%``; quoted text and comments left alone.
+
+    ``BEGIN IMMEDIATE`` (SQLite's write transaction) is PostgreSQL's ``BEGIN``.
+    """
+    if sql.strip().upper() == "BEGIN IMMEDIATE":
+        return "BEGIN"
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"":
+            end = i + 1
+            while end < n:
+                if sql[end] == ch:
+                    if end + 1 < n and sql[end + 1] == ch:  # '' escapes a quote
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(sql[i : end + 1].replace("%", "%%"))
+            i = end + 1
+        elif ch == "-" and sql.startswith("--", i):
+            end = sql.find("\n", i)
+            end = n if end < 0 else end
+            out.append(sql[i:end].replace("%", "%%"))
+            i = end
+        elif ch == "?":
+            out.append("%s")
+            i += 1
+        elif ch == "%":
+            out.append("%%")
+            i += 1
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _clean(value: Any) -> Any:
+    if type(value) is str and "\x00" in value:
+        return value.replace("\x00", "\ufffd")
+    return value
+
+
+def _params(parameters: Any) -> Any:
+    if not parameters:
+        return None
+    if isinstance(parameters, dict):
+        return {k: _clean(v) for k, v in parameters.items()}
+    return [_clean(v) for v in parameters]
+
+
+def _row_factory(cursor: Any) -> Any:
+    description = cursor.description
+    if description is None:
+        return psycopg.rows.tuple_row(cursor)
+    cls = row_class([column.name for column in description])
+    return cls
+
+
+class PgConnection:
+    """A psycopg connection speaking the core's SQL; see the module docstring."""
+
+    dialect: Dialect = POSTGRESQL
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        #: Highest event id written in the writer's current batch (``note_event_id``).
+        self.max_event_id: int | None = None
+
+    def execute(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
+        cur = self.raw.cursor()
+        cur.execute(translate(sql), _params(parameters))
+        return cur
+
+    def executemany(self, sql: str, parameters: Any, /) -> psycopg.Cursor[Any]:
+        cur = self.raw.cursor()
+        cur.executemany(translate(sql), [_params(p) for p in parameters])
+        return cur
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """``COPY table (columns) FROM STDIN`` in binary: many rows at a fraction of the cost."""
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with self.raw.cursor() as cur, cur.copy(statement) as copy:
+            for row in rows:
+                copy.write_row([_clean(v) for v in row])
+        return len(rows)
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.info.transaction_status in (
+            pq.TransactionStatus.INTRANS,
+            pq.TransactionStatus.INERROR,
+            pq.TransactionStatus.ACTIVE,
+        )
+
+    @property
+    def broken(self) -> bool:
+        """The connection is gone: open a new one."""
+        return self.raw.closed or self.raw.broken
+
+    def cancel(self) -> None:
+        """Stop the statement running on another thread (``sqlite3``'s ``interrupt``)."""
+        with contextlib.suppress(psycopg.Error, AttributeError):
+            self.raw.cancel_safe(timeout=2)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[Any]:  # pragma: no cover - not a cursor
+        raise TypeError("PgConnection is not iterable")
+
+
+#: Seconds a connection attempt may take before the database counts as down.
+CONNECT_TIMEOUT_S = 5
+
+
+def connect(url: str, *, application_name: str = "gatewatch") -> PgConnection:
+    """A new autocommit connection to ``url`` (``postgresql://user@host/db``)."""
+    raw = psycopg.connect(
+        url,
+        autocommit=True,
+        row_factory=_row_factory,
+        connect_timeout=CONNECT_TIMEOUT_S,
+        application_name=application_name,
+    )
+    return PgConnection(raw)
+
+
+class PgEngine:
+    """A PostgreSQL store's connections: the writer's (migrated, reconnected), readers'.
+
+    The writer's hooks around each batch: photo partitions for the days about to
+    be written are created before the transaction (DDL on the partitioned table
+    takes a lock readers would queue behind); ``NOTIFY gatewatch_events`` with
+    the highest event id the batch wrote goes out inside it, so listeners hear
+    of committed events only.
+    """
+
+    #: The channel other receivers LISTEN on; the payload is the batch's highest event id.
+    CHANNEL = "gatewatch_events"
+    dialect: Dialect = POSTGRESQL
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._partition_days: set[int] = set()
+        self._checked_day: int | None = None
+
+    def connect(self, application_name: str = "gatewatch") -> PgConnection:
+        return connect(self.url, application_name=application_name)
+
+    def open_writer(self) -> PgConnection:
+        """The writer's connection, the schema migrated first."""
+        from gui.core import pg_schema
+
+        conn = self.connect("gatewatch-writer")
+        try:
+            old = pg_schema.migrate(conn)
+            if old != pg_schema.SCHEMA_VERSION:
+                log.info(
+                    "PostgreSQL schema at %s: v%d -> v%d", self.url, old, pg_schema.SCHEMA_VERSION
+                )
+            self._ensure_partitions(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def writer_ready(self, conn: PgConnection) -> PgConnection:
+        """``conn``, or a new connection when it broke (server restart, network)."""
+        if conn.broken:
+            log.warning("reconnecting the writer to the database")
+            conn.close()
+            conn = self.connect("gatewatch-writer")
+            self._checked_day = None
+        self._ensure_partitions(conn)
+        return conn
+
+    def _ensure_partitions(self, conn: PgConnection) -> None:
+        from gui.core import pg_schema
+
+        today = pg_schema.day_of(int(time.time() * 1000))
+        if today == self._checked_day:
+            return
+        for day in (today - 1, today, today + 1):
+            if day not in self._partition_days:
+                try:
+                    pg_schema.ensure_photo_partition(conn, day)
+                except psycopg.Error as exc:  # photos of that day go to the default partition
+                    if conn.broken:
+                        raise
+                    log.warning("cannot create photo partition of day %d: %s", day, exc)
+                    continue
+                self._partition_days.add(day)
+        self._checked_day = today
+
+    def before_commit(self, conn: PgConnection) -> None:
+        """Announce the batch's events to listeners (sent on commit only)."""
+        top = conn.max_event_id
+        if top is None:
+            return
+        conn.max_event_id = None
+        conn.execute("SELECT pg_notify(?, ?)", (self.CHANNEL, str(top)))
+
+    def size_bytes(self, conn: PgConnection) -> int:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+        return int(row[0]) if row else 0

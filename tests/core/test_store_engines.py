@@ -1,0 +1,187 @@
+"""Ingest conformance on both engines: the same deliveries, the same answers and rows.
+
+Every test runs once on SQLite and once on PostgreSQL (``engine_store``); see
+``tests/pg_fixtures.py``. Two receivers writing one PostgreSQL database store an
+event delivered to both once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui.core import messages
+from gui.core.pipeline import Delivery, IngestPipeline
+from gui.core.store import Store
+from tests.conftest import load_sample
+from tests.core.procs import unique_event
+
+pytestmark = pytest.mark.timeout(120)
+HISTORY = "/EventServer/api/HistoryEvent"
+REALTIME = "/EventServer/api/RealTimeEvent"
+
+
+def delivery(value: Any, path: str = HISTORY, received_at: int = 1_764_000_000_500) -> Delivery:
+    return Delivery(
+        path=path, source_ip="10.0.0.7", received_at=received_at,
+        body=json.dumps(value).encode(), content_type="application/json",
+    )  # fmt: skip
+
+
+class Rig:
+    """One receiver's pipeline over a store, driven from a private event loop."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.announced: list[Any] = []
+        self.pipeline = IngestPipeline(store, self.announced.append)
+
+    def run(self, *deliveries: Delivery) -> list[Any]:
+        async def go() -> list[Any]:
+            return [await self.pipeline.ingest(d) for d in deliveries]
+
+        return asyncio.run(go())
+
+    def close(self) -> None:
+        self.pipeline.close()
+
+    def count(self, table: str = "events") -> int:
+        return int(self.store.read_sync(
+            lambda c: c.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        ))  # fmt: skip
+
+
+@pytest.fixture
+def rig(engine_store: Store):
+    r = Rig(engine_store)
+    yield r
+    r.close()
+
+
+def test_single_event_stored_with_photos(rig: Rig) -> None:
+    (out,) = rig.run(delivery(load_sample("employee_match")))
+    assert out.status == 200 and out.reply["events"][0]["result"] == "new"
+    (event_id,) = out.event_ids
+    row = rig.store.read_sync(
+        lambda c: c.execute(
+            "SELECT identity_id, source_ip FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
+    )
+    assert row["identity_id"] == "E-10086" and row[1] == "10.0.0.7"
+    kinds = rig.store.read_sync(
+        lambda c: [
+            (r[0], r[1] is not None)
+            for r in c.execute(
+                "SELECT kind, data FROM images WHERE event_id = ? ORDER BY kind", (event_id,)
+            )
+        ]
+    )
+    assert kinds and all(present for _kind, present in kinds)
+    from gui.core import event_rows
+
+    image = rig.store.read_sync(lambda c: event_rows.load_image(c, event_id, kinds[0][0]))
+    assert image is not None and len(image[0]) > 100
+    raw = rig.store.read_sync(lambda c: event_rows.load_raw(c, event_id))
+    assert raw is not None and raw["identity_id"] if "identity_id" in raw else raw
+    (stored,) = [m for m in rig.announced if isinstance(m, messages.EventStored)]
+    assert stored.summary.id == event_id
+
+
+def test_batch_and_duplicates(rig: Rig) -> None:
+    base = load_sample("stranger")
+    batch = [unique_event(base, "batch", i) for i in range(5)]
+    first, again = rig.run(delivery(batch), delivery(batch))
+    assert first.status == 200 and [e["result"] for e in first.reply["events"]] == ["new"] * 5
+    assert again.status == 200
+    assert [e["result"] for e in again.reply["events"]] == ["duplicate"] * 5
+    assert again.event_ids == first.event_ids
+    assert rig.count() == 5
+    stored = [m for m in rig.announced if isinstance(m, messages.EventStored)]
+    assert len(stored) == 5  # the retry announces nothing
+
+
+def test_a_richer_copy_merges(rig: Rig) -> None:
+    event = unique_event(load_sample("employee_match"), "merge", 1)
+    bare = {k: v for k, v in event.items() if k not in ("spot_pic", "reg_pic", "recognize_face")}
+    first, richer = rig.run(delivery(bare, REALTIME), delivery(event))
+    assert first.reply["events"][0]["result"] == "new"
+    assert richer.reply["events"][0]["result"] == "merged"
+    assert richer.event_ids == first.event_ids and rig.count() == 1
+    assert rig.count("images") >= 1
+
+
+def test_a_bad_event_in_a_batch_is_rolled_back_alone(rig: Rig, monkeypatch) -> None:
+    """A job failing mid-write (here: the third event's insert) loses only its request."""
+    from gui.core import ingest
+
+    base = load_sample("stranger")
+    good = delivery([unique_event(base, "ok", i) for i in range(3)])
+    bad_events = [unique_event(base, "bad", i) for i in range(3)]
+    real = ingest.store_event
+    calls = {"n": 0}
+
+    def failing(conn, ev, *args: Any, **kw: Any):
+        if ev.identity_id == "bad-2":
+            calls["n"] += 1
+            conn.execute("INSERT INTO events (id) VALUES (NULL)")  # an SQL error mid-job
+        return real(conn, ev, *args, **kw)
+
+    monkeypatch.setattr(ingest, "store_event", failing)
+    before = rig.count()
+
+    async def go() -> list[Any]:
+        # Both in one writer batch: the bad one's savepoint rolls back alone.
+        return list(await asyncio.gather(
+            rig.pipeline.ingest(delivery(bad_events)), rig.pipeline.ingest(good)
+        ))  # fmt: skip
+
+    bad_out, good_out = asyncio.run(go())
+    assert calls["n"] == 1
+    assert bad_out.status == 500 and good_out.status == 200
+    assert rig.count() == before + 3
+
+
+def test_two_receivers_store_an_event_once(
+    engine: str, store_url: str | None, tmp_path: Path
+) -> None:
+    """Two stores (two receivers) on one database, the same events to both at once."""
+    if engine == "sqlite":
+        pytest.skip("two receivers share a database on PostgreSQL only")
+    stores = [Store(tmp_path / f"r{i}", url=store_url) for i in range(2)]
+    rigs = [Rig(s) for s in stores]
+    try:
+        base = load_sample("employee_match")
+        events = [unique_event(base, "both", i) for i in range(20)]
+        results: list[list[Any]] = [[], []]
+
+        def receive(i: int) -> None:
+            order = events if i == 0 else list(reversed(events))
+            results[i] = rigs[i].run(*(delivery(e) for e in order))
+
+        threads = [threading.Thread(target=receive, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(100)
+        outs = results[0] + results[1]
+        assert len(outs) == 40 and all(o.status == 200 for o in outs), [
+            o.reply for o in outs if o.status != 200
+        ]
+        assert rigs[0].count() == 20
+        by_key: dict[int, list[str]] = {}
+        for o in outs:
+            by_key.setdefault(o.event_ids[0], []).append(o.reply["events"][0]["result"])
+        assert len(by_key) == 20
+        for answers in by_key.values():
+            assert sorted(answers) == ["duplicate", "new"]
+        assert rigs[0].count("image_meta") == rigs[0].count("photos") > 0
+    finally:
+        for r in rigs:
+            r.close()
+        for s in stores:
+            s.close()
