@@ -22,6 +22,8 @@ EXIT_PORT_IN_USE = 2
 EXIT_BAD_ARGUMENTS = 2
 #: The API token for ``--connect`` when not on the command line (other users see those).
 TOKEN_ENV = "GATEWATCH_TOKEN"
+#: The environment variable naming the store (below ``--store``, above the setting).
+STORE_ENV = "GATEWATCH_STORE"
 
 
 def port_number(text: str) -> int:
@@ -39,6 +41,12 @@ def add_receiver_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=port_number, help="port to listen on (default 9528)")
     p.add_argument("--bind", help="address to listen on (default: all interfaces)")
     p.add_argument("--data-dir", type=Path, help="database and logs (default: per-user data dir)")
+    p.add_argument(
+        "--store",
+        metavar="LOCATION",
+        help="where events are stored: postgresql://user@host/db (shared by several receivers);"
+        " default: SQLite in the data dir, or $GATEWATCH_STORE",
+    )
     p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"], type=str.upper)
     p.add_argument(
         "--allow",
@@ -141,6 +149,12 @@ def effective_settings(args: argparse.Namespace) -> settings.Settings:
             one_off[name] = value
     if getattr(args, "data_dir", None) is not None:
         one_off["data_dir"] = str(args.data_dir)
+    # --store wins over GATEWATCH_STORE, which wins over the stored setting; neither is saved.
+    store = getattr(args, "store", None)
+    if store is None:
+        store = os.environ.get(STORE_ENV) or None
+    if store is not None:
+        one_off["store"] = store
     if getattr(args, "allow", None) is not None:
         one_off["allow"] = list(args.allow)
     if getattr(args, "wall", False):
@@ -162,6 +176,13 @@ def check_allow(values: Sequence[str] | None) -> str | None:
     except BadNetwork as exc:
         return str(exc)
     return None
+
+
+def check_store(location: str) -> str | None:
+    """One line saying what is wrong with a store location, or None."""
+    from gui.core.store import store_location_problem
+
+    return store_location_problem(location)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -198,6 +219,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.remote_server = server.with_pin(given or current.tls_pins.get(server.where))
     elif getattr(args, "token", None) or getattr(args, "pin", None):
         print("gatewatch: --token and --pin go with --connect", file=sys.stderr)
+        return EXIT_BAD_ARGUMENTS
+    problem = check_store(current.store)
+    if problem:
+        print(f"gatewatch: {problem}", file=sys.stderr)
         return EXIT_BAD_ARGUMENTS
     from gui import preflight
 

@@ -8,14 +8,14 @@ import contextlib
 import logging
 import os
 import signal
-import sqlite3
 import sys
 from typing import NoReturn
 
 from gui import folder_lock, logs, preflight
+from gui.core.dbapi import redact_url
 from gui.core.receiver import PortInUse, Receiver, ReceiverConfig
 from gui.core.schema import NewerDatabase
-from gui.core.store import DB_FILENAME
+from gui.core.store import DB_FILENAME, database_errors
 from gui.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def receiver_config(current: Settings) -> ReceiverConfig:
         tls_cert=current.tls_cert or None,
         tls_key=current.tls_key or None,
         tls_port=current.tls_port,
+        store=current.store if current.store.strip().lower() not in ("", "sqlite") else None,
     )
 
 
@@ -58,7 +59,7 @@ def run_headless(current: Settings) -> int:
         preflight.say(f"cannot use the data folder {config.data_dir}: {exc.strerror or exc}")
         return preflight.EXIT_DATA_DIR
     try:
-        refusal = preflight.newer_database(config.data_dir)
+        refusal = None if config.store else preflight.newer_database(config.data_dir)
         if refusal:
             preflight.say(refusal)
             return preflight.EXIT_REFUSED
@@ -106,10 +107,16 @@ def _serve_until_stopped(config: ReceiverConfig, current: Settings) -> int:
             print(f"gatewatch: {exc.strerror}", file=sys.stderr)
             return EXIT_PORT_IN_USE
         except NewerDatabase as exc:  # written by a newer version since the check above
-            db = config.data_dir / DB_FILENAME
+            db = redact_url(config.store) if config.store else config.data_dir / DB_FILENAME
             preflight.say(preflight.newer_database_message(db, exc.found, exc.understood))
             return preflight.EXIT_REFUSED
-        except (OSError, sqlite3.Error) as exc:  # unwritable folder, broken database...
+        except (OSError, *database_errors()) as exc:  # unwritable folder, broken database...
+            if config.store:
+                # The PostgreSQL server is down, refuses us, or the database does not exist.
+                where = redact_url(config.store)
+                log.error("cannot open the store %s: %s", where, exc)
+                preflight.say(f"cannot open the store {where}: {exc}")
+                return preflight.EXIT_STORE
             log.error("the receiver could not start: %s", exc)
             log.debug("why the receiver could not start", exc_info=True)
             preflight.say(f"the receiver could not start: {exc} (details in the log)")

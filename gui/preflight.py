@@ -25,6 +25,7 @@ EXIT_FOLDER_IN_USE = 3
 EXIT_NO_DISPLAY = 4
 EXIT_DATA_DIR = 5
 EXIT_TLS = 6  # the TLS certificate or key cannot be used
+EXIT_STORE = 7  # the PostgreSQL store cannot be opened (server down, no such database)
 
 
 def tls_problem(cert: str, key: str) -> str | None:

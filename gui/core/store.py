@@ -706,10 +706,24 @@ class Store:
     async def read(self, fn: Callable[[Connection], T]) -> T:
         """Run a query in the default executor, off the event loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(None, lambda: fn(self.reader()))
+        return await loop.run_in_executor(None, lambda: self.read_sync(fn))
 
     def read_sync(self, fn: Callable[[Connection], T]) -> T:
-        return fn(self.reader())
+        """``fn`` on this thread's read connection.
+
+        PostgreSQL: a read whose connection broke (the server restarted) runs once
+        more on a new connection; reads change nothing, so that is safe.
+        """
+        if self.engine is None:
+            return fn(self.reader())
+        conn = self.reader()
+        try:
+            return fn(conn)
+        except database_errors():
+            if not conn.broken:  # type: ignore[attr-defined]
+                raise
+            log.info("read connection lost; reading again on a new one")
+            return fn(self.reader())
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -758,6 +772,27 @@ class Store:
         log.debug("store closed in %.0f ms", (time.monotonic() - started) * 1000)
 
 
+SQLITE_LOCATIONS = ("", "sqlite")
+
+
+def store_location_problem(location: str | None) -> str | None:
+    """What is wrong with a store location (``--store``, ``GATEWATCH_STORE``), or None."""
+    if location is None or location.strip().lower() in SQLITE_LOCATIONS:
+        return None
+    if is_postgresql_url(location):
+        from urllib.parse import urlsplit
+
+        try:
+            urlsplit(location).port  # noqa: B018 - raises for a bad port
+        except ValueError as exc:
+            return f"store {redact_url(location)}: {exc}"
+        return None
+    return (
+        f"store {redact_url(location)!r}: expected postgresql://user@host/database "
+        "(or nothing, or 'sqlite', for SQLite in the data folder)"
+    )
+
+
 def open_store(
     data_dir: Path,
     location: str | None = None,
@@ -767,10 +802,11 @@ def open_store(
     """The store a location names: a ``postgresql://`` URL, else SQLite in ``data_dir``.
 
     ``location`` is the ``--store`` option / ``GATEWATCH_STORE`` / the ``store``
-    setting; empty or None means SQLite (a path names the data dir to use).
+    setting; empty, None or ``sqlite`` mean SQLite.
     """
+    problem = store_location_problem(location)
+    if problem:
+        raise ValueError(problem)
     if location and is_postgresql_url(location):
         return Store(data_dir, url=location)
-    if location:
-        data_dir = Path(location).expanduser()
     return Store(data_dir, backup_progress=backup_progress)

@@ -27,6 +27,10 @@ class Settings(LiveOptions):
     port = Option(int, 9528, "TCP port the boxes post to")
     bind = Option(str, "", "address to listen on; empty = every interface")
     data_dir = Option(str, "", "folder of the database and logs; empty = the platform default")
+    store = Option(
+        str, "", "where events are stored: empty = SQLite in the data folder; "
+        "postgresql://user@host/db = that PostgreSQL database (shared by several receivers)"
+    )  # fmt: skip
     allow: Option[list[str]] = Option(list[str], [], "networks allowed to post; empty = all")
     api_token = Option(str, "", "bearer token for the read API from other PCs; empty = local only")
     api_hosts: Option[list[str]] = Option(

@@ -128,8 +128,11 @@ def test_open_store_picks_the_engine(tmp_path: Path) -> None:
         assert s.location == str(s.path)
     finally:
         s.close()
-    s = store_mod.open_store(tmp_path / "a", str(tmp_path / "b"))
+    s = store_mod.open_store(tmp_path / "b", "sqlite")
     try:
         assert s.path == tmp_path / "b" / store_mod.DB_FILENAME
     finally:
         s.close()
+    with pytest.raises(ValueError, match="expected postgresql://"):
+        store_mod.open_store(tmp_path / "c", "mysql://u@h/db")
+    assert not (tmp_path / "c").exists()

@@ -185,3 +185,56 @@ def test_two_receivers_store_an_event_once(
             r.close()
         for s in stores:
             s.close()
+
+
+def _terminate_writers(url: str) -> int:
+    """Kill the server side of every receiver's writer connection (a server restart, as seen
+    by the receiver)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'gatewatch-writer' AND datname = current_database()"
+        ).fetchall()
+    return len(rows)
+
+
+def test_lost_connection_is_503_then_the_writer_reconnects(pg_url: str, tmp_path: Path) -> None:
+    store = Store(tmp_path / "data", url=pg_url)
+    rig = Rig(store)
+    try:
+        base = load_sample("stranger")
+        (first,) = rig.run(delivery(unique_event(base, "down", 0)))
+        assert first.status == 200
+        assert _terminate_writers(pg_url) == 1
+        (lost,) = rig.run(delivery(unique_event(base, "down", 1)))
+        assert lost.status == 503 and "retry later" in lost.reply["message"]
+        assert "database server cannot be reached" in lost.reply["message"]
+        assert store.writer.last_error is not None
+        # The box retries: the writer has reconnected by itself, nothing is stored twice.
+        again = rig.run(delivery(unique_event(base, "down", 1)), delivery(unique_event(base, "down", 1)))
+        assert [o.status for o in again] == [200, 200]
+        assert [o.reply["events"][0]["result"] for o in again] == ["new", "duplicate"]
+        assert store.writer.last_error is None and rig.count() == 2
+    finally:
+        rig.close()
+        store.close()
+
+
+def test_readers_reconnect_after_a_lost_connection(pg_url: str, tmp_path: Path) -> None:
+    import psycopg
+
+    store = Store(tmp_path / "data", url=pg_url)
+    try:
+        assert store.read_sync(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0]) == 0
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE application_name = 'gatewatch-reader' AND datname = current_database()"
+            )
+        # The read runs again on a new connection: the caller never sees the restart.
+        assert store.read_sync(lambda c: c.execute("SELECT 2").fetchone()[0]) == 2
+        assert asyncio.run(store.read(lambda c: c.execute("SELECT 3").fetchone()[0])) == 3
+    finally:
+        store.close()
