@@ -465,10 +465,7 @@ class Writer:
         for hook in hooks:
             hook.begin()
         try:
-            if self._engine is not None:
-                self._conn = self._engine.writer_ready(self._conn)
-            conn = self._conn
-            conn.execute("BEGIN IMMEDIATE")
+            conn = self._begin()
         except errors as exc:
             self._fail_all(batch, exc)
             return
@@ -541,6 +538,25 @@ class Writer:
             self.last_error = None
         for fut, result in done:
             fut.set_result(result)
+
+    def _begin(self) -> Any:
+        """BEGIN on the writer's connection; PostgreSQL: on a new one if it broke meanwhile.
+
+        A connection that broke while idle (the server restarted at night) is only
+        found out by using it: BEGIN fails, and is tried once more on a new one.
+        """
+        if self._engine is None:
+            self._conn.execute("BEGIN IMMEDIATE")
+            return self._conn
+        self._conn = self._engine.writer_ready(self._conn)
+        try:
+            self._conn.execute("BEGIN")
+        except self._errors:
+            if not self._conn.broken:
+                raise
+            self._conn = self._engine.writer_ready(self._conn)
+            self._conn.execute("BEGIN")
+        return self._conn
 
     def _run_hook(self, conn: Connection, hook: Any) -> None:
         """A failing hook loses its own writes only, never the batch's jobs."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from gui.core import messages
 from gui.core.pipeline import Delivery, IngestPipeline
 from gui.core.store import Store
 from tests.conftest import load_sample
-from tests.core.procs import unique_event
+from tests.core.procs import ROOT, unique_event
 
 pytestmark = pytest.mark.timeout(120)
 HISTORY = "/EventServer/api/HistoryEvent"
@@ -90,6 +91,12 @@ def test_single_event_stored_with_photos(rig: Rig) -> None:
     assert raw is not None and raw["identity_id"] if "identity_id" in raw else raw
     (stored,) = [m for m in rig.announced if isinstance(m, messages.EventStored)]
     assert stored.summary.id == event_id
+    # The batch's device tally wrote the box and camera (a failing hook only logs).
+    assert rig.count("boxes") == 1 and rig.count("cameras") == 1
+    counts = rig.store.read_sync(
+        lambda c: c.execute("SELECT event_count FROM cameras").fetchone()[0]
+    )
+    assert counts == 1
 
 
 def test_batch_and_duplicates(rig: Rig) -> None:
@@ -180,6 +187,11 @@ def test_two_receivers_store_an_event_once(
         for answers in by_key.values():
             assert sorted(answers) == ["duplicate", "new"]
         assert rigs[0].count("image_meta") == rigs[0].count("photos") > 0
+        # Each event counted once on its camera, whichever receiver stored it.
+        total = rigs[0].store.read_sync(
+            lambda c: c.execute("SELECT sum(event_count) FROM cameras").fetchone()[0]
+        )
+        assert total == 20
     finally:
         for r in rigs:
             r.close()
@@ -200,21 +212,68 @@ def _terminate_writers(url: str) -> int:
     return len(rows)
 
 
-def test_lost_connection_is_503_then_the_writer_reconnects(pg_url: str, tmp_path: Path) -> None:
+def test_a_connection_lost_while_idle_is_replaced_without_a_failure(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """The server restarted between two events: the next one is stored on a new connection."""
     store = Store(tmp_path / "data", url=pg_url)
     rig = Rig(store)
     try:
         base = load_sample("stranger")
-        (first,) = rig.run(delivery(unique_event(base, "down", 0)))
+        (first,) = rig.run(delivery(unique_event(base, "idle", 0)))
         assert first.status == 200
         assert _terminate_writers(pg_url) == 1
-        (lost,) = rig.run(delivery(unique_event(base, "down", 1)))
+        (second,) = rig.run(delivery(unique_event(base, "idle", 1)))
+        assert second.status == 200 and store.writer.last_error is None
+        assert rig.count() == 2
+    finally:
+        rig.close()
+        store.close()
+
+
+def _cluster_script(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-c", f". {ROOT}/scripts/pg-cluster.sh && {' '.join(args)}"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def own_cluster(pg_server: Any) -> Any:
+    """A PostgreSQL server of this test's own, to stop and start (needs the binaries)."""
+    started = subprocess.run(
+        ["bash", str(ROOT / "scripts" / "pg-cluster.sh"), "start"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    if started.returncode != 0:
+        pytest.skip(f"cannot start a PostgreSQL cluster of its own: {started.stderr.strip()}")
+    url, folder = started.stdout.strip(), started.stderr.strip().splitlines()[-1]
+    try:
+        yield url, folder
+    finally:
+        _cluster_script("pg_cluster_stop", folder)
+
+
+def test_database_down_is_503_then_recovers(own_cluster: Any, tmp_path: Path) -> None:
+    """The server stops: boxes get 503 saying why; it starts again: the retries are stored."""
+    url, folder = own_cluster
+    store = Store(tmp_path / "data", url=url)
+    rig = Rig(store)
+    try:
+        base = load_sample("stranger")
+        assert rig.run(delivery(unique_event(base, "down", 0)))[0].status == 200
+        stop = _cluster_script("pg_cluster_pause", folder)
+        assert stop.returncode == 0, stop.stderr
+        retry = unique_event(base, "down", 1)
+        (lost,) = rig.run(delivery(retry))
         assert lost.status == 503 and "retry later" in lost.reply["message"]
-        assert "database server cannot be reached" in lost.reply["message"]
+        assert "cannot be reached" in lost.reply["message"], lost.reply
         assert store.writer.last_error is not None
-        # The box retries: the writer has reconnected by itself, nothing is stored twice.
-        again = rig.run(delivery(unique_event(base, "down", 1)), delivery(unique_event(base, "down", 1)))
-        assert [o.status for o in again] == [200, 200]
+        start = _cluster_script("pg_cluster_resume", folder)
+        assert start.returncode == 0, start.stderr
+        # The box retries: stored once, the writer reconnected by itself.
+        again = rig.run(delivery(retry), delivery(retry))
+        assert [o.status for o in again] == [200, 200], [o.reply for o in again]
         assert [o.reply["events"][0]["result"] for o in again] == ["new", "duplicate"]
         assert store.writer.last_error is None and rig.count() == 2
     finally:
@@ -227,7 +286,8 @@ def test_readers_reconnect_after_a_lost_connection(pg_url: str, tmp_path: Path) 
 
     store = Store(tmp_path / "data", url=pg_url)
     try:
-        assert store.read_sync(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0]) == 0
+        count = store.read_sync(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0])
+        assert count == 0
         with psycopg.connect(pg_url, autocommit=True) as admin:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
@@ -236,5 +296,70 @@ def test_readers_reconnect_after_a_lost_connection(pg_url: str, tmp_path: Path) 
         # The read runs again on a new connection: the caller never sees the restart.
         assert store.read_sync(lambda c: c.execute("SELECT 2").fetchone()[0]) == 2
         assert asyncio.run(store.read(lambda c: c.execute("SELECT 3").fetchone()[0])) == 3
+    finally:
+        store.close()
+
+
+def test_committed_events_are_announced_with_notify(pg_url: str, tmp_path: Path) -> None:
+    """Listeners hear the batch's highest event id after its commit, and nothing for a
+    batch that stored nothing new."""
+    import psycopg
+
+    store = Store(tmp_path / "data", url=pg_url)
+    rig = Rig(store)
+    listener = psycopg.connect(pg_url, autocommit=True)
+    try:
+        listener.execute("LISTEN gatewatch_events")
+        base = load_sample("stranger")
+        batch = [unique_event(base, "notify", i) for i in range(3)]
+        (out,) = rig.run(delivery(batch))
+        heard = [n.payload for n in listener.notifies(timeout=5, stop_after=1)]
+        assert heard == [str(max(out.event_ids))]
+        rig.run(delivery(batch))  # a retry: all duplicates, nothing written
+        assert [n.payload for n in listener.notifies(timeout=0.5)] == []
+    finally:
+        listener.close()
+        rig.close()
+        store.close()
+
+
+def test_a_read_only_database_is_503_with_its_kind(pg_url: str, tmp_path: Path) -> None:
+    from gui.core import store as store_mod
+
+    store = Store(tmp_path / "data", url=pg_url)
+    rig = Rig(store)
+    try:
+        # The writer's session turns read-only (a standby, default_transaction_read_only).
+        store.write_sync(
+            lambda c: c.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        )
+        (out,) = rig.run(delivery(unique_event(load_sample("stranger"), "ro", 0)))
+        assert out.status == 503 and "the database is read-only" in out.reply["message"]
+        with pytest.raises(store_mod.StorageError) as caught:
+            store.write_sync(lambda c: c.execute("DELETE FROM events"))
+        assert caught.value.kind == store_mod.READONLY and caught.value.name == "25006"
+    finally:
+        rig.close()
+        store.close()
+
+
+def test_a_deadlocked_job_runs_again(pg_url: str, tmp_path: Path) -> None:
+    """A job that lost a deadlock to another receiver is rolled back alone and run again."""
+    import psycopg.errors
+
+    store = Store(tmp_path / "data", url=pg_url)
+    calls = {"n": 0}
+
+    def job(c: Any) -> int:
+        calls["n"] += 1
+        c.execute("INSERT INTO requests (time, source_ip) VALUES (1, 'x')")
+        if calls["n"] == 1:
+            raise psycopg.errors.DeadlockDetected("deadlock detected")
+        return calls["n"]
+
+    try:
+        assert store.write_sync(job) == 2
+        rows = store.read_sync(lambda c: c.execute("SELECT count(*) FROM requests").fetchone()[0])
+        assert rows == 1  # the first attempt's row was rolled back with it
     finally:
         store.close()
