@@ -43,7 +43,7 @@ class Base64Text(str):
     decoded: bytes
 
 
-def _decode_base64(chunk: bytes) -> bytes | None:
+def _decode_base64(chunk: bytes | memoryview) -> bytes | None:
     """The bytes of strict base64 (no quote, backslash, control or non-ASCII byte).
 
     The SIMD decoder checks that faster than any byte-class test Python offers
