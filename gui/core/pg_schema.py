@@ -40,8 +40,10 @@ MIGRATION_LOCK = 0x6761_7465  # "gate"
 
 
 def run_script(conn: Connection, script: str) -> None:
-    """Run ``;``-separated statements one by one (no ``;`` in them, comments included)."""
-    for statement in script.split(";"):
+    """Run ``;``-separated statements one by one (``--`` comments dropped first;
+    no ``;`` inside a statement's own text)."""
+    text = "\n".join(line.split("--", 1)[0] for line in script.splitlines())
+    for statement in text.split(";"):
         if statement.strip():
             conn.execute(statement)
 
