@@ -496,13 +496,13 @@ def undo_ack_job(
     window_ms: int = UNDO_WINDOW_MS,
     origin: str | None = None,
     only_by: str | None = None,
-) -> Callable[[sqlite3.Connection], list[AlarmChanged]]:
+) -> Callable[[Connection], list[AlarmChanged]]:
     """Re-open alarms acknowledged less than ``window_ms`` ago, all or none.
 
     ``only_by``: a named API user may take back only its own acknowledgements.
     """
 
-    def job(conn: sqlite3.Connection) -> list[AlarmChanged]:
+    def job(conn: Connection) -> list[AlarmChanged]:
         for alarm_id in alarm_ids:
             alarm = get_alarm(conn, alarm_id)
             if alarm is None:
