@@ -10,9 +10,9 @@ emulated boxes (``gatewatch simulate --box``, each in its own process on a
 1. one box backfilled alone: events with photos per second;
 2. ``--boxes`` boxes backfilled at once: per box and in total;
 3. the latency of history pushes (a 1.0 event with its ~140 KB of photos,
-   ``--push-rate`` per second) with no backfill and during a backfill of every
-   box: median, p95 and max. The target is no visible slow-down: backfill
-   yields to pushed uploads in flight.
+   ``--push-rate`` per second) with no backfill (6 s before and 6 s after) and
+   during a backfill of every box: median, p95 and max, and their ratio. The
+   target is no visible slow-down: backfill yields to pushed uploads in flight.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -146,6 +147,22 @@ class Pusher:
         return self.latencies
 
 
+def _cpu_seconds(boxes: Boxes) -> tuple[float, float]:
+    """CPU seconds used so far by this process and by the emulated boxes' processes."""
+    import psutil
+
+    def used(pid: int) -> float:
+        times = psutil.Process(pid).cpu_times()
+        return times.user + times.system
+
+    return used(os.getpid()), sum(used(p.pid) for p in boxes.procs)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
 def describe(values: list[float]) -> str:
     if not values:
         return "no samples"
@@ -179,9 +196,12 @@ def main() -> None:
             pusher = Pusher(port, args.push_rate)
             idle = pusher.run_for(6)
             print(f"pushes, no backfill: {describe(idle)}")
+            cpu_before = _cpu_seconds(boxes)
             pusher.start()
             elapsed, states = backfill(port, ids, since)
             during = pusher.stop()
+            cpu_after = _cpu_seconds(boxes)
+            cpu = [cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]]
             work = sum(s["done"] for s in states)
             print(f"{len(ids)} boxes at once: {work} records in {elapsed:.1f} s = "
                   f"{work / elapsed:.1f} records/s in total, "
@@ -189,6 +209,15 @@ def main() -> None:
                   f"({sum(s['new'] for s in states)} new, "
                   f"{sum(s['duplicates'] for s in states)} already stored)")  # fmt: skip
             print(f"pushes during the backfill: {describe(during)}")
+            print(f"CPU during it: this process (receiver, pusher) {cpu[0]:.1f} s, "
+                  f"the emulated boxes {cpu[1]:.1f} s, in {elapsed:.1f} s on "
+                  f"{os.cpu_count()} cores")  # fmt: skip
+            after = pusher.run_for(6)
+            print(f"pushes, no backfill again: {describe(after)}")
+            quiet = sorted(idle + after)
+            ratio = statistics.median(during) / statistics.median(quiet)
+            print(f"during / without: median {ratio:.2f}x, "
+                  f"p95 {_p95(during) / _p95(quiet):.2f}x")  # fmt: skip
         finally:
             boxes.stop()
             thread.stop()

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -74,6 +75,9 @@ class Delivery:
     #: Prepare (decode the photos' base64, read their headers) on the parse pool:
     #: for pulled deliveries, so pushes arriving meanwhile find the loop free.
     prepare_off_loop: bool = False
+    #: Background work (a backfill): written after the live deliveries queued with it
+    #: (the writer's bulk lane), and not counted as live (``live_in_flight``).
+    low_priority: bool = False
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,11 @@ class IngestPipeline:
         self.thumbnails = Thumbnailer(store, self._announce, busy=lambda: self.in_flight > 0)
         #: Deliveries being received or handled right now; deferrable work waits for zero.
         self.in_flight = 0
+        #: The same, without low-priority ones (backfills): what a backfill waits for.
+        self.live_in_flight = 0
+        #: When the last live delivery ended (``time.monotonic()``): backfills pace
+        #: themselves harder while boxes are pushing.
+        self.live_ended_at = float("-inf")
         self._parse_pool: ThreadPoolExecutor | None = None
         self._background: set[asyncio.Task[Any]] = set()
         #: Called with each delivery and its prepared events before they are stored:
@@ -134,23 +143,38 @@ class IngestPipeline:
         #: the body left unnamed, so the natural key matches the other channels.
         self.resolvers: list[Callable[[Delivery, ingest.Prepared], None]] = []
 
+    def live_recently(self, seconds: float) -> bool:
+        """A live delivery is in flight or ended less than ``seconds`` ago."""
+        return self.live_in_flight > 0 or time.monotonic() - self.live_ended_at < seconds
+
+    async def live_quiet(self, at_most: float) -> None:
+        """Wait (up to ``at_most`` seconds) until no live delivery is in flight."""
+        waited = 0.0
+        while self.live_in_flight > 0 and waited < at_most:
+            await asyncio.sleep(0.005)
+            waited += 0.005
+
     def _announce(self, message: Message) -> None:
         self.announce(message)
 
     @contextlib.contextmanager
-    def receiving(self) -> Iterator[None]:
+    def receiving(self, *, live: bool = True) -> Iterator[None]:
         """Counts a delivery still arriving (a long upload) as in flight."""
         self.in_flight += 1
+        self.live_in_flight += live
         try:
             yield
         finally:
             self.in_flight -= 1
+            self.live_in_flight -= live
+            if live:
+                self.live_ended_at = time.monotonic()
 
     # -- the pipeline ------------------------------------------------------------------
 
     async def ingest(self, delivery: Delivery) -> IngestOutcome:
         """Run one delivery through every stage; never raises for bad input or storage."""
-        with self.receiving():
+        with self.receiving(live=not delivery.low_priority):
             return await self._ingest(delivery)
 
     async def _ingest(self, d: Delivery) -> IngestOutcome:
@@ -192,7 +216,7 @@ class IngestPipeline:
             tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
             stored = await self.store.write(
                 ingest.store_job(prepared, arrival, tally, self.event_hooks),
-                bulk=_is_bulk(d, prepared),
+                bulk=d.low_priority or _is_bulk(d, prepared),
             )
         except (StorageError, StoreClosed) as exc:
             why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"

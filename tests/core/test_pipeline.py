@@ -140,3 +140,28 @@ def test_a_sent_face_crop_is_announced_with_the_event(rig: Rig) -> None:
     assert ready.event_id == out.event_ids[0]
     kinds = [type(m) for m in rig.announced]
     assert kinds.index(messages.EventStored) < kinds.index(messages.FaceThumbReady)
+
+
+def test_a_low_priority_delivery_is_written_after_live_ones_and_is_not_live(rig: Rig) -> None:
+    """A backfill's delivery queued before a box's push is still written after it."""
+    import threading
+
+    gate = threading.Event()
+
+    async def go() -> tuple[Any, Any, int, int]:
+        rig.store.writer.submit(lambda _conn: gate.wait(10))  # the writer is busy
+        background = asyncio.ensure_future(rig.pipeline.ingest(
+            _bytes(unique_event(load_sample("stranger"), "bg", 1), low_priority=True)))  # fmt: skip
+        await asyncio.sleep(0.05)
+        live_while_background = rig.pipeline.live_in_flight
+        pushed = _bytes(unique_event(load_sample("stranger"), "push", 2))
+        push = asyncio.ensure_future(rig.pipeline.ingest(pushed))
+        await asyncio.sleep(0.05)
+        live_with_push = rig.pipeline.live_in_flight
+        gate.set()
+        return await background, await push, live_while_background, live_with_push
+
+    background, push, live_before, live_after = asyncio.run(go())
+    assert background.ok and push.ok
+    assert (live_before, live_after) == (0, 1)
+    assert push.event_ids[0] < background.event_ids[0]  # the push was written first

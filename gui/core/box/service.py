@@ -44,8 +44,12 @@ PAGE_SIZE = 50
 PICTURE_CONCURRENCY = 4
 #: Records stored per delivery: small, so a pushed upload never waits long behind one.
 DELIVERY_SIZE = 5
-#: After each backfill delivery, pause this many times as long as it took (low priority).
-BACKFILL_YIELD = 0.5
+#: After each backfill delivery, pause this many times as long as it took (low
+#: priority): more while boxes are pushing (a live delivery in the last
+#: ``LIVE_RECENTLY`` seconds), so their replies stay as fast as without a backfill.
+BACKFILL_YIELD = 0.25
+BACKFILL_YIELD_LIVE = 1.0
+LIVE_RECENTLY = 2.0
 #: How long a backfill waits for pushed uploads in flight before storing anyway.
 YIELD_TO_LIVE_MAX = 0.5
 #: A box that drops the connection is retried this many times (backoff 0.5 s .. 8 s).
@@ -584,6 +588,7 @@ class BoxService:
 
                 async def convert(record: dict[str, Any]) -> dict[str, Any]:
                     async with fetch_limit:
+                        await self._yield_to_live()
                         pics = await self._retrying(
                             job, "fetching pictures",
                             lambda: client.pictures(record, record.get("timestamp")),
@@ -608,26 +613,33 @@ class BoxService:
             box.ep_ids[str(ep["device_id"])] = str(ep["ep_id"])
         return records.record_to_event(record, pics)
 
+    async def _yield_to_live(self) -> None:
+        """Before fetching a record's pictures: let pushed uploads in flight finish first."""
+        pipeline = self._pipeline()
+        if pipeline is not None:
+            await pipeline.live_quiet(YIELD_TO_LIVE_MAX)
+
     async def _deliver(
         self, box: Box, events: list[dict[str, Any]], channel: str, source: str, job: Job | None
     ) -> None:
         pipeline = self._pipeline()
         if pipeline is None:
             raise BoxError("box", "the receiver is stopping")
-        waited = 0.0
-        while pipeline.in_flight > 0 and waited < YIELD_TO_LIVE_MAX:
-            await asyncio.sleep(0.01)  # pushed uploads first
-            waited += 0.01
+        if job is not None:
+            await pipeline.live_quiet(YIELD_TO_LIVE_MAX)  # pushed uploads first
         started = time.monotonic()
         outcome = await pipeline.ingest(Delivery(
             path=channel, source_ip=box.address, received_at=now_ms(),
             parsed=ingest.ParsedBody(events, "json"), recorded_path=source,
             approximate_time=channel == CHANNEL_HISTORY, prepare_off_loop=True,
+            low_priority=job is not None,
         ))  # fmt: skip
         if job is not None:
             # A backfill takes at most about half of the receiver: as long again as
             # this delivery took, the loop and the writer are left to the pushes.
-            await asyncio.sleep(min(time.monotonic() - started, 1.0) * BACKFILL_YIELD)
+            live = pipeline.live_recently(LIVE_RECENTLY)
+            factor = BACKFILL_YIELD_LIVE if live else BACKFILL_YIELD
+            await asyncio.sleep(min(time.monotonic() - started, 1.0) * factor)
         if not outcome.ok:
             raise BoxError("box", f"storing failed: {outcome.reply.get('message')}")
         if job is not None:
