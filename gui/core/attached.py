@@ -93,11 +93,16 @@ class AttachedCore:
         return None
 
     async def stop(self) -> None:
+        """End the stream and every request in flight (a read waiting on them gets cancelled)."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
+        others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in others:
+            task.cancel()
+        await asyncio.gather(*others, return_exceptions=True)
         await self.client.close()
 
     def reconnect_now(self) -> None:

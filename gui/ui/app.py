@@ -127,9 +127,14 @@ def shutdown(window: Any, receiver_thread: ReceiverThread, timeout: float = STOP
     started = time.monotonic()
     from gui.ui.background import BackgroundWork
 
+    bridge = getattr(window, "bridge", None)
+    if getattr(bridge, "attached", False):
+        # Attached: stopping the core first cancels the requests the reads wait on
+        # (a server that stopped answering must not hold the window's closing).
+        with contextlib.suppress(Exception):
+            receiver_thread.stop(timeout)
     # Reads in flight must finish before the store closes its connections under them.
     BackgroundWork.close_all()
-    bridge = getattr(window, "bridge", None)
     with contextlib.suppress(Exception):
         receiver_thread.stop(timeout)
     if bridge is not None:

@@ -182,7 +182,7 @@ class TinyServer:
 
         def run() -> None:
             asyncio.set_event_loop(self.loop)
-            self.runner = web.AppRunner(self.app)
+            self.runner = web.AppRunner(self.app, shutdown_timeout=0.5)
             self.loop.run_until_complete(self.runner.setup())
             site = web.TCPSite(self.runner, "127.0.0.1", 0)
             self.loop.run_until_complete(site.start())
@@ -291,4 +291,39 @@ def test_a_self_signed_server_is_read_and_followed_with_its_pin_only(
         assert photo is not None and photo.data[:2] == b"\xff\xd8"
     finally:
         attach.stop_all()  # the windows first: handshakes in flight end with them
+        server.stop()
+
+
+async def _hanging(request: web.Request) -> web.Response:
+    await asyncio.sleep(3600)
+    return web.Response()
+
+
+def test_stopping_ends_reads_waiting_on_a_server_that_stopped_answering() -> None:
+    import concurrent.futures
+
+    server = TinyServer({"/api/briefs": _hanging, "/api/stream": _hanging})
+    core = AttachedCore(RemoteServer.parse(f"127.0.0.1:{server.port}"))
+    thread = ReceiverThread(core)
+    thread.start()
+    try:
+        failed: list[BaseException] = []
+
+        def read() -> None:
+            try:
+                core.reader.latest_events(10)
+            except BaseException as exc:
+                failed.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        time.sleep(0.5)  # the request is out, the server sits on it
+        started = time.monotonic()
+        thread.stop()
+        reader.join(5)
+        assert not reader.is_alive() and time.monotonic() - started < 3
+        assert isinstance(failed[0], concurrent.futures.CancelledError | asyncio.CancelledError)
+        assert thread.loop is not None and thread.loop.is_closed()
+    finally:
+        thread.stop()
         server.stop()
