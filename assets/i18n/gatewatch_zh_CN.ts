@@ -4,7 +4,7 @@
 <context>
     <name></name>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="166"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="167"/>
         <source>General</source>
         <translation>常规</translation>
     </message>
@@ -14,261 +14,277 @@
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="209"/>
+        <location filename="../../gui/ui/main_window.py" line="211"/>
         <source>▲ %1 new</source>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="289"/>
-        <location filename="../../gui/ui/main_window.py" line="882"/>
+        <location filename="../../gui/ui/main_window.py" line="291"/>
+        <location filename="../../gui/ui/main_window.py" line="890"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down. Attached to a remote receiver (``gatewatch --connect``): its stream&apos;s state. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="444"/>
+        <location filename="../../gui/ui/main_window.py" line="446"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="445"/>
+        <location filename="../../gui/ui/main_window.py" line="447"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="446"/>
+        <location filename="../../gui/ui/main_window.py" line="448"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="447"/>
+        <location filename="../../gui/ui/main_window.py" line="449"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="513"/>
+        <location filename="../../gui/ui/main_window.py" line="515"/>
         <source>&amp;Connect to a server…</source>
         <translation>连接到服务器(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="514"/>
+        <location filename="../../gui/ui/main_window.py" line="516"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="515"/>
+        <location filename="../../gui/ui/main_window.py" line="517"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="516"/>
+        <location filename="../../gui/ui/main_window.py" line="518"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="517"/>
+        <location filename="../../gui/ui/main_window.py" line="519"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="518"/>
+        <location filename="../../gui/ui/main_window.py" line="520"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="519"/>
+        <location filename="../../gui/ui/main_window.py" line="521"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="520"/>
+        <location filename="../../gui/ui/main_window.py" line="522"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="521"/>
+        <location filename="../../gui/ui/main_window.py" line="523"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="559"/>
+        <location filename="../../gui/ui/main_window.py" line="541"/>
+        <source>Why is it not receiving?</source>
+        <translation>为什么没有在接收？</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="562"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="573"/>
+        <location filename="../../gui/ui/main_window.py" line="576"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="584"/>
+        <location filename="../../gui/ui/main_window.py" line="587"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="585"/>
+        <location filename="../../gui/ui/main_window.py" line="588"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="588"/>
+        <location filename="../../gui/ui/main_window.py" line="591"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="589"/>
-        <location filename="../../gui/ui/main_window.py" line="598"/>
+        <location filename="../../gui/ui/main_window.py" line="592"/>
+        <location filename="../../gui/ui/main_window.py" line="601"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="592"/>
+        <location filename="../../gui/ui/main_window.py" line="595"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="594"/>
+        <location filename="../../gui/ui/main_window.py" line="597"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="630"/>
+        <location filename="../../gui/ui/main_window.py" line="638"/>
         <source>Connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="631"/>
+        <location filename="../../gui/ui/main_window.py" line="639"/>
         <source>Catching up</source>
         <translation>正在追赶</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="632"/>
+        <location filename="../../gui/ui/main_window.py" line="640"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="633"/>
+        <location filename="../../gui/ui/main_window.py" line="641"/>
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="634"/>
+        <location filename="../../gui/ui/main_window.py" line="642"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="639"/>
+        <location filename="../../gui/ui/main_window.py" line="647"/>
         <source>Attached to %1: live</source>
         <translation>已连接到 %1：实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="641"/>
+        <location filename="../../gui/ui/main_window.py" line="649"/>
         <source>Attached to %1: behind, receiving what was missed (%2 events so far)</source>
         <translation>已连接到 %1：落后，正在接收错过的事件（目前 %2 条）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="644"/>
+        <location filename="../../gui/ui/main_window.py" line="652"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="647"/>
+        <location filename="../../gui/ui/main_window.py" line="655"/>
         <source>Not connected to %1: %2.</source>
         <translation>未连接到 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="650"/>
+        <location filename="../../gui/ui/main_window.py" line="658"/>
         <source>Trying again in %1 s.</source>
         <translation>%1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="659"/>
+        <location filename="../../gui/ui/main_window.py" line="667"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="661"/>
+        <location filename="../../gui/ui/main_window.py" line="669"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="662"/>
+        <location filename="../../gui/ui/main_window.py" line="670"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="666"/>
+        <location filename="../../gui/ui/main_window.py" line="674"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="668"/>
+        <location filename="../../gui/ui/main_window.py" line="676"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="670"/>
+        <location filename="../../gui/ui/main_window.py" line="678"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="597"/>
+        <location filename="../../gui/ui/main_window.py" line="600"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="602"/>
+        <location filename="../../gui/ui/main_window.py" line="127"/>
+        <source>Live events</source>
+        <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
+        <translation>实时事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="132"/>
+        <source>Show the new events</source>
+        <translation>显示新事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/main_window.py" line="605"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="673"/>
+        <location filename="../../gui/ui/main_window.py" line="681"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="675"/>
+        <location filename="../../gui/ui/main_window.py" line="683"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="231"/>
-        <location filename="../../gui/ui/main_window.py" line="704"/>
+        <location filename="../../gui/ui/main_window.py" line="712"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="708"/>
+        <location filename="../../gui/ui/main_window.py" line="716"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="710"/>
+        <location filename="../../gui/ui/main_window.py" line="718"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="712"/>
+        <location filename="../../gui/ui/main_window.py" line="720"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="714"/>
+        <location filename="../../gui/ui/main_window.py" line="722"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="716"/>
+        <location filename="../../gui/ui/main_window.py" line="724"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="878"/>
+        <location filename="../../gui/ui/main_window.py" line="886"/>
         <source>Gatewatch — %1</source>
         <translation>Gatewatch — %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="880"/>
+        <location filename="../../gui/ui/main_window.py" line="888"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -426,48 +442,47 @@
         <translation>女</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="256"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
         <source>Name</source>
-        <extracomment>The same pictures already scaled to the size they are shown at (device pixels). The box the event came from, with its score scale and threshold (or None). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="257"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
         <source>Identity id</source>
         <translation>身份 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="258"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
         <source>Image id</source>
         <translation>图片 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="259"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
         <source>Face ids</source>
         <translation>人脸 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="260"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
         <source>Person type</source>
         <translation>人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="261"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
         <source>Score</source>
         <translation>分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="262"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
         <source>Score scale</source>
         <translation>分数刻度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="263"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
         <source>Action</source>
         <translation>动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="264"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
         <source>Face attributes</source>
         <translation>人脸属性</translation>
     </message>
@@ -542,7 +557,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="211"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="266"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
         <source>Device</source>
         <extracomment>&quot;status&quot; is what the box says in its health report; &quot;traffic&quot; what we receive.</extracomment>
         <translation>设备</translation>
@@ -564,7 +579,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="182"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="283"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="285"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -661,282 +676,290 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="377"/>
+        <source>Health report</source>
+        <translation>健康报告</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/devices.py" line="379"/>
         <source>Select a box to see its last health report</source>
         <translation>选择一个盒子以查看其最近的设备状态报告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="384"/>
+        <location filename="../../gui/ui/installer/devices.py" line="386"/>
         <source>No devices yet</source>
         <translation>还没有设备</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="385"/>
+        <location filename="../../gui/ui/installer/devices.py" line="387"/>
         <source>A box and its cameras appear here as soon as it sends an event or a status report. Type the URL from the Connect page into the box, or add the box under Connect → Boxes to point it here.</source>
         <translation>盒子一发送事件或状态报告，它和它的摄像头就会出现在这里。把“连接”页上的 URL 填进盒子，或在“连接 → 盒子”中添加盒子，让它指向这里。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/devices.py" line="459"/>
+        <location filename="../../gui/ui/installer/devices.py" line="461"/>
         <source>Expected quiet at night (20:00–07:00)</source>
         <translation>夜间预期无人（20:00–07:00）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="265"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
         <source>Resident (platform)</source>
         <translation>住户（平台）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="267"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
         <source>Device type</source>
         <translation>设备类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="268"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
         <source>Camera IP</source>
         <translation>摄像机 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="269"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
         <source>Camera id (ep_id)</source>
         <translation>摄像机 ID (ep_id)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="270"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
         <source>Device id</source>
         <translation>设备 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="271"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
         <source>Box serial (dev_sno)</source>
         <translation>盒子序列号 (dev_sno)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="273"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
         <source>Box event id</source>
         <translation>盒子事件 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
         <source>Event time</source>
         <translation>事件时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="275"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
         <source>Leave time</source>
         <translation>离开时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="276"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
         <source>Received</source>
         <translation>接收时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="277"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
         <source>Clock skew (PC − box)</source>
         <translation>时钟偏差（电脑 − 盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="278"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="280"/>
         <source>Sent from</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="279"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="281"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="283"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
         <source>Fit</source>
         <translation>适应窗口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="284"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
         <source>1:1</source>
         <translation>1:1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="285"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
         <source>wheel: zoom · drag: pan · double-click: full size</source>
         <translation>滚轮：缩放 · 拖动：平移 · 双击：原始大小</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="286"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
         <source>Registered photo</source>
         <translation>注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="287"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
         <source>Face crop</source>
         <translation>人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="288"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
         <source>IR photo</source>
         <translation>红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="289"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
         <source>Details</source>
         <translation>详情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="290"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="214"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="292"/>
         <source>Raw JSON</source>
         <translation>原始 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="291"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="293"/>
         <source>Copy JSON</source>
         <translation>复制 JSON</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="310"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="312"/>
         <source>No event selected</source>
         <translation>未选择事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="316"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="318"/>
         <source>Select an event to see its photos</source>
         <translation>选择一个事件以查看照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="354"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="356"/>
         <source>Cannot read this event: %1</source>
         <translation>无法读取此事件：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="361"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="363"/>
         <source>Event %1 is no longer stored</source>
         <translation>事件 %1 已不在数据库中</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="381"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="383"/>
         <source>(no name)</source>
         <translation>（无姓名）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="393"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="395"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="416"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="418"/>
         <source>V6 real-time events carry no scene photo: the face box is not drawn</source>
         <translation>V6 实时事件不带场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="418"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="420"/>
         <source>no scene photo in this event: the face box is not drawn</source>
         <translation>此事件没有场景照片：不绘制人脸框</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="485"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="487"/>
         <source>No warnings: the event is well-formed.</source>
         <translation>无警告：事件格式正确。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="493"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="207"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="495"/>
         <source>Warnings</source>
+        <extracomment>The same pictures already scaled to the size they are shown at (device pixels). The box the event came from, with its score scale and threshold (or None). Emitted once an event&apos;s data is on screen (tests, screenshots).</extracomment>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="499"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="501"/>
         <source>photo removed by the retention policy</source>
         <translation>照片已按保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="501"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="503"/>
         <source>this picture could not be decoded</source>
         <translation>无法解码此图片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="503"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="505"/>
         <source>no scene photo in this event</source>
         <translation>此事件没有场景图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="506"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="508"/>
         <source>no registered photo — stranger</source>
         <translation>无注册照 — 陌生人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="507"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="509"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="509"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="511"/>
         <source>no face crop</source>
         <translation>无人脸抠图</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="510"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="512"/>
         <source>no IR photo</source>
         <translation>无红外照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="558"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
         <source>age</source>
         <extracomment>Detail fields that show what the box sent as it is (the rest are our words for codes).</extracomment>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="559"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="561"/>
         <source>age code</source>
         <translation>年龄代码</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="560"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="562"/>
         <source>gender</source>
         <translation>性别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="561"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="563"/>
         <source>mask</source>
         <translation>口罩</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="562"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="564"/>
         <source>glasses</source>
         <translation>眼镜</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="563"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="565"/>
         <source>hat</source>
         <translation>帽子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="564"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="566"/>
         <source>expression</source>
         <translation>表情</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="565"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="567"/>
         <source>quality check passed</source>
         <translation>质量检测通过</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="574"/>
         <source>yaw</source>
         <translation>偏航</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="574"/>
         <source>pitch</source>
         <translation>俯仰</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="572"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="574"/>
         <source>roll</source>
         <translation>翻滚</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="579"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="581"/>
         <source>head pose</source>
         <translation>头部姿态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="582"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="584"/>
         <source>quality</source>
         <translation>质量</translation>
     </message>
@@ -1095,8 +1118,9 @@
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="155"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="156"/>
         <location filename="../../gui/ui/installer/boxes.py" line="211"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="285"/>
         <source>Boxes</source>
         <translation>盒子</translation>
     </message>
@@ -1131,82 +1155,82 @@
         <translation>添加盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="296"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="297"/>
         <source>No boxes added yet.</source>
         <translation>尚未添加盒子。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="300"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="301"/>
         <source>Point at this PC</source>
         <translation>指向本机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="302"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="303"/>
         <source>Set the box&apos;s history, real-time and status URLs to this receiver, keeping the other URLs it has</source>
         <translation>将盒子的历史、实时和状态推送地址设为本接收端，保留其原有的其他地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="309"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="310"/>
         <source>Fill gap</source>
         <translation>补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="310"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="311"/>
         <source>Import the events stored on the box, with photos</source>
         <translation>导入盒子上存储的事件及照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="312"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="313"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="314"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="315"/>
         <source>Pull real-time</source>
         <translation>拉取实时事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="316"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="317"/>
         <source>Receive real-time events over the box&apos;s WebSocket (for a box that cannot reach this PC)</source>
         <translation>通过盒子的 WebSocket 接收实时事件（用于无法连接本机的盒子）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="319"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="320"/>
         <source>Remove…</source>
         <translation>移除…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="327"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="328"/>
         <source>Fill gaps automatically: on start, and when a silent box reports again</source>
         <translation>自动补齐缺口：启动时，以及沉默的盒子重新上报时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="426"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="427"/>
         <source>Type the box&apos;s address first.</source>
         <translation>请先输入盒子地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="430"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="431"/>
         <source>Contacting {address}…</source>
         <translation>正在联系 {address}…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="440"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="441"/>
         <source>Added {address}: {firmware}, serial {serial}, {n} camera(s).</source>
         <translation>已添加 {address}：{firmware}，序列号 {serial}，{n} 个摄像机。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="456"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="457"/>
         <source>Pointing {address} at this PC…</source>
         <translation>正在将 {address} 指向本机…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="465"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="466"/>
         <source>The box now sends history events to: {urls}. Waiting for the first event or report…</source>
         <translation>盒子现在将历史事件发送到：{urls}。正在等待第一个事件或状态报告…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="488"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="489"/>
         <source>Filling the gap from {address}…</source>
         <translation>正在从 {address} 补齐缺口…</translation>
     </message>
@@ -1221,52 +1245,52 @@
         <translation>移除 {address}？Gatewatch 还可以恢复盒子在指向本机之前的推送地址。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/boxes.py" line="532"/>
+        <location filename="../../gui/ui/installer/boxes.py" line="533"/>
         <source>Removed {address}.</source>
         <translation>已移除 {address}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="597"/>
         <source>building</source>
         <translation>楼栋</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="597"/>
         <source>room</source>
         <translation>房间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="595"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="597"/>
         <source>floor</source>
         <translation>楼层</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="596"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="598"/>
         <source>address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="611"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="613"/>
         <source>0–100 display score</source>
         <translation>0–100 显示分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="611"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="613"/>
         <source>0–1 similarity</source>
         <translation>0–1 相似度</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="616"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="618"/>
         <source>threshold %1 (vendor default)</source>
         <translation>阈值 %1（厂商默认）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="617"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="619"/>
         <source>threshold %1 (box setting)</source>
         <translation>阈值 %1（盒子设置）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/detail_pane.py" line="618"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="620"/>
         <location filename="../../gui/ui/views/words.py" line="234"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
@@ -1289,7 +1313,7 @@
     <message>
         <location filename="../../gui/ui/dialogs/settings.py" line="107"/>
         <location filename="../../gui/ui/installer/connect.py" line="99"/>
-        <location filename="../../gui/ui/installer/connect.py" line="374"/>
+        <location filename="../../gui/ui/installer/connect.py" line="376"/>
         <source>all interfaces</source>
         <translation>所有网卡</translation>
     </message>
@@ -1299,74 +1323,75 @@
         <translation>监听地址</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="112"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="113"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="117"/>
-        <location filename="../../gui/ui/dialogs/settings.py" line="209"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="111"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="118"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="210"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="118"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="119"/>
         <source>A new data folder is used from the next start.</source>
         <translation>新的数据文件夹将在下次启动时生效。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="125"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="126"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="129"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="130"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="132"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="133"/>
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="133"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="134"/>
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="135"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="136"/>
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="144"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="145"/>
         <source>Colour: %1</source>
         <translation>颜色：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="145"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="146"/>
         <source>Default colours</source>
         <translation>默认颜色</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="149"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="150"/>
         <source>Fill gaps from boxes automatically</source>
         <translation>自动从盒子补齐缺口</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="151"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="152"/>
         <source>For boxes added on the Connect page: import the events a box stored while Gatewatch was not receiving, on start and when a silent box reports again</source>
         <translation>对于在“连接”页添加的盒子：导入 Gatewatch 未接收期间盒子自己存储的事件，在启动时以及沉默的盒子重新上报时进行</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="194"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="195"/>
         <source>Port in use</source>
         <extracomment>The feature sections by key (&quot;alarms&quot;, &quot;storage&quot;), each with ``apply()``.</extracomment>
         <translation>端口被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/dialogs/settings.py" line="195"/>
+        <location filename="../../gui/ui/dialogs/settings.py" line="196"/>
         <source>Port %1 is already in use on this PC. Choose another port.</source>
         <translation>本机端口 %1 已被占用，请选择其他端口。</translation>
     </message>
@@ -1380,7 +1405,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="65"/>
-        <location filename="../../gui/ui/main_window.py" line="448"/>
+        <location filename="../../gui/ui/main_window.py" line="450"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
@@ -1518,18 +1543,20 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="37"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="293"/>
         <source>Requests</source>
         <translation>请求</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="38"/>
         <location filename="../../gui/ui/installer/__init__.py" line="55"/>
+        <location filename="../../gui/ui/installer/devices.py" line="359"/>
         <source>Devices</source>
         <translation>设备</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="49"/>
-        <location filename="../../gui/ui/main_window.py" line="192"/>
+        <location filename="../../gui/ui/main_window.py" line="194"/>
         <source>Connect a box…</source>
         <translation>连接盒子…</translation>
     </message>
@@ -1637,7 +1664,7 @@
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="121"/>
         <location filename="../../gui/ui/installer/connect.py" line="144"/>
-        <location filename="../../gui/ui/views/detail_pane.py" line="272"/>
+        <location filename="../../gui/ui/views/detail_pane.py" line="274"/>
         <source>Box</source>
         <translation>盒子</translation>
     </message>
@@ -1670,7 +1697,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/connect.py" line="239"/>
-        <location filename="../../gui/ui/installer/connect.py" line="504"/>
+        <location filename="../../gui/ui/installer/connect.py" line="507"/>
         <source>Waiting for the first request…</source>
         <translation>正在等待第一个请求…</translation>
     </message>
@@ -1700,27 +1727,42 @@
         <translation>更改端口或地址…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="314"/>
+        <location filename="../../gui/ui/installer/connect.py" line="301"/>
+        <source>Firewall command</source>
+        <translation>防火墙命令</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="315"/>
         <source>What each box sends</source>
         <translation>各盒子发送的内容</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="328"/>
+        <location filename="../../gui/ui/installer/connect.py" line="319"/>
+        <source>What each box is doing</source>
+        <translation>各盒子的状态</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="330"/>
         <source>Nothing received yet.</source>
         <translation>尚未收到任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="439"/>
+        <location filename="../../gui/ui/installer/connect.py" line="395"/>
+        <source>URL to type into the box</source>
+        <translation>要填入盒子的 URL</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/connect.py" line="442"/>
         <source>Box {who} connected, sending {what} events</source>
         <translation>盒子 {who} 已连接，正在发送 {what} 事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="446"/>
+        <location filename="../../gui/ui/installer/connect.py" line="449"/>
         <source>(+{n} more)</source>
         <translation>（另有 {n} 台）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="448"/>
+        <location filename="../../gui/ui/installer/connect.py" line="451"/>
         <source>{n} boxes connected: {names}</source>
         <translation>已连接 {n} 台盒子：{names}</translation>
     </message>
@@ -1730,7 +1772,7 @@
         <translation>正在监听端口 {port}，{bind}。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="387"/>
+        <location filename="../../gui/ui/installer/connect.py" line="389"/>
         <source>(no DHCP lease: link-local)</source>
         <translation>（未获得 DHCP 地址：链路本地）</translation>
     </message>
@@ -1745,57 +1787,57 @@
         <translation>历史</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="414"/>
+        <location filename="../../gui/ui/installer/connect.py" line="417"/>
         <source>Events from this PC ({ip}) arrive: {format} {kind}. No box has sent anything yet.</source>
         <translation>已收到来自本机（{ip}）的 {format} 格式{kind}事件。还没有盒子发送任何内容。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="461"/>
+        <location filename="../../gui/ui/installer/connect.py" line="464"/>
         <source>Box {ip} is sending to {path}, but its request was refused ({status}): {reason}</source>
         <translation>盒子 {ip} 正在发送到 {path}，但请求被拒绝（{status}）：{reason}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="474"/>
+        <location filename="../../gui/ui/installer/connect.py" line="477"/>
         <source>Box {ip} connected, sending health reports (no events yet)</source>
         <translation>盒子 {ip} 已连接，正在发送设备状态报告（尚无事件）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="513"/>
+        <location filename="../../gui/ui/installer/connect.py" line="516"/>
         <source>Box {who} has sent events recently: {what}</source>
         <translation>盒子 {who} 最近发送过事件：{what}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="533"/>
+        <location filename="../../gui/ui/installer/connect.py" line="536"/>
         <source>Posting a sample event to {url} …</source>
         <translation>正在向 {url} 发送示例事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="534"/>
+        <location filename="../../gui/ui/installer/connect.py" line="537"/>
         <source>Checking the firewall…</source>
         <translation>正在检查防火墙…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="549"/>
+        <location filename="../../gui/ui/installer/connect.py" line="552"/>
         <source>firewall check failed: {e}</source>
         <translation>防火墙检查失败：{e}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="558"/>
+        <location filename="../../gui/ui/installer/connect.py" line="561"/>
         <source>Self-test passed: Gatewatch answered {status} in {ms:.0f} ms at {url}. (It is marked as a test and kept out of statistics and alarms.) A post from this PC does not prove the box gets through the firewall: see below.</source>
         <translation>自检通过：Gatewatch 在 {ms:.0f} 毫秒内于 {url} 应答 {status}。（该事件标记为测试，不计入统计和报警。）从本机发送成功并不能证明盒子能通过防火墙：见下文。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="563"/>
+        <location filename="../../gui/ui/installer/connect.py" line="566"/>
         <source>Self-test failed: {url}: {error}</source>
         <translation>自检失败：{url}：{error}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="565"/>
+        <location filename="../../gui/ui/installer/connect.py" line="568"/>
         <source>Self-test failed: {url} answered {status}: {reply}</source>
         <translation>自检失败：{url} 应答 {status}：{reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/connect.py" line="572"/>
+        <location filename="../../gui/ui/installer/connect.py" line="575"/>
         <source>Firewall:</source>
         <translation>防火墙：</translation>
     </message>
@@ -1807,7 +1849,8 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="182"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="279"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="264"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="281"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
@@ -1818,7 +1861,8 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="182"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="281"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="267"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="283"/>
         <source>Path</source>
         <translation>路径</translation>
     </message>
@@ -1848,144 +1892,149 @@
         <translation>我们的应答</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="264"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="265"/>
         <source>source IP</source>
         <translation>来源 IP</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="266"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="268"/>
         <source>path, e.g. /EventServer/api/HistoryEvent</source>
         <translation>路径，例如 /EventServer/api/HistoryEvent</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="269"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="271"/>
         <source>any status</source>
         <translation>任意状态</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="270"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="272"/>
         <source>Filter</source>
         <translation>筛选</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="271"/>
-        <location filename="../../gui/ui/installer/inspector.py" line="383"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="273"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="387"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="273"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="275"/>
         <source>Keep the list still while requests arrive</source>
         <translation>请求到达时保持列表不动</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="324"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="327"/>
         <source>Copy as curl</source>
         <translation>复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="325"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="328"/>
         <source>Save the body to a file and copy a curl command using it</source>
         <translation>将请求体保存为文件，并复制使用该文件的 curl 命令</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/inspector.py" line="334"/>
+        <source>Headers and body</source>
+        <translation>请求头和正文</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/inspector.py" line="338"/>
         <source>Select a request to see its headers and body</source>
         <translation>选择一个请求以查看其请求头和请求体</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="354"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="358"/>
         <source>No request matches these filters</source>
         <translation>没有符合这些筛选条件的请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="355"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="359"/>
         <source>Clear Source and Path and choose “any status” to see every request.</source>
         <translation>清空“来源”和“路径”，并选择“任意状态”，即可看到所有请求。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="358"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="362"/>
         <source>No requests yet</source>
         <translation>还没有请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="359"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="363"/>
         <source>Every request that reaches this receiver is listed here, refused and broken ones included, with its headers and body. Type the URL from the Connect page into the box, or send one yourself: Tools → Send test event…</source>
         <translation>到达本接收端的每个请求都会列在这里（包括被拒绝和损坏的），可查看其请求头和正文。把“连接”页上的 URL 填进盒子，或自己发送一个：工具 → 发送测试事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="385"/>
         <source>Paused — {n} new</source>
         <translation>已暂停 — {n} 条新请求</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="381"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="385"/>
         <source>Paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="413"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="417"/>
         <source>This request is no longer in the log.</source>
         <translation>该请求已不在日志中。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="419"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="423"/>
         <source>#{id} {method} {path} from {source} at {time}: we answered {status} — {reply}</source>
         <translation>#{id} {method} {path}，来自 {source}，时间 {time}：我们应答 {status} — {reply}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="430"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="434"/>
         <source>View {path}</source>
         <translation>查看 {path}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="435"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="439"/>
         <source>Open event {id}</source>
         <translation>打开事件 {id}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="457"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="461"/>
         <source>That picture cannot be shown (cut off or not an image).</source>
         <translation>无法显示该图片（被截断或不是图片）。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="488"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="492"/>
         <location filename="../../gui/ui/installer/send.py" line="180"/>
         <source>Copied: {command}</source>
         <translation>已复制：{command}</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="503"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="507"/>
         <source>Warnings:</source>
         <translation>警告：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="507"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="511"/>
         <source>Our answer ({status}):</source>
         <translation>我们的应答（{status}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="512"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="516"/>
         <source>Body (became events {ids}; shown as stored, pictures shortened):</source>
         <translation>正文（已成为事件 {ids}；按存储内容显示，图片已缩写）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="519"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="523"/>
         <source>Body ({size} bytes{cut}):</source>
         <translation>请求体（{size} 字节{cut}）：</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="520"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="524"/>
         <source>, cut off at 64 KB</source>
         <translation>，截断于 64 KB</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="526"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="530"/>
         <source>The body became events {ids}: each is stored with its photos.</source>
         <translation>请求体已保存为事件 {ids}：每个事件连同照片一起保存。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/inspector.py" line="531"/>
+        <location filename="../../gui/ui/installer/inspector.py" line="535"/>
         <source>(no body)</source>
         <translation>（无请求体）</translation>
     </message>
@@ -2112,13 +2161,12 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="188"/>
+        <location filename="../../gui/ui/main_window.py" line="190"/>
         <source>Waiting for boxes</source>
-        <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>
         <translation>正在等待盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="189"/>
+        <location filename="../../gui/ui/main_window.py" line="191"/>
         <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
@@ -2242,32 +2290,42 @@
 <context>
     <name>AlarmBanner</name>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="121"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="122"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="124"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="125"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="195"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="130"/>
+        <source>Acknowledge all like this</source>
+        <translation>确认全部同类告警</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="197"/>
         <source>Acknowledge (Space)</source>
         <translation>确认（空格键）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="227"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="229"/>
         <source>Acknowledge all %1 like this</source>
         <translation>确认全部 %1 条同类告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/banner.py" line="160"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="162"/>
         <source>LATE</source>
         <translation>延迟</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/alarms/banner.py" line="121"/>
+        <source>Note</source>
+        <translation type="unfinished">备注</translation>
+    </message>
     <message numerus="yes">
-        <location filename="../../gui/ui/alarms/banner.py" line="222"/>
+        <location filename="../../gui/ui/alarms/banner.py" line="224"/>
         <source>+%n more open</source>
         <translation>
             <numerusform>另有 %n 条未处理</numerusform>
@@ -2277,7 +2335,7 @@
 <context>
     <name>AlarmCenter</name>
     <message>
-        <location filename="../../gui/ui/alarms/center.py" line="152"/>
+        <location filename="../../gui/ui/alarms/center.py" line="159"/>
         <source>alarms are not running in this receiver</source>
         <extracomment>The open set or an alarm in it changed. A new alarm (``Alarm``) was raised: flash, notify. An acknowledgement was refused or failed (message for a status line, never a dialog). Alarms this window acknowledged (``list[Alarm]``, as stored): feedback, Undo. Acknowledgements this window took back (``list[Alarm]``, open again). Alarms closed while a reload&apos;s read was on its way (it may still list them open).</extracomment>
         <translation>此接收服务未启用告警</translation>
@@ -2352,67 +2410,72 @@
         <translation>延迟判定</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="113"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="111"/>
+        <source>Volume</source>
+        <translation>音量</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="114"/>
         <source>mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="117"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="118"/>
         <source>Test sound</source>
         <translation>试听声音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="118"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="119"/>
         <source>Play the alarm sound for two seconds</source>
         <translation>播放告警声音两秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="122"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
         <source>Sound volume</source>
         <translation>提示音音量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="130"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="131"/>
         <source>the computer&apos;s user name</source>
         <translation>本机用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="131"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="132"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="136"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="137"/>
         <source>Wall tiles</source>
         <translation>大屏格数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="139"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="140"/>
         <source>the window&apos;s screen</source>
         <translation>窗口所在屏幕</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="145"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="146"/>
         <source>Wall screen</source>
         <translation>大屏显示器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="147"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="148"/>
         <source>start in wall mode</source>
         <translation>启动时进入大屏模式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="149"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="150"/>
         <source>closing the window keeps receiving (tray)</source>
         <translation>关闭窗口后继续接收（托盘）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="168"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="169"/>
         <source>Nothing will be heard: %1. Alarms are still shown.</source>
         <translation>听不到声音：%1。告警仍会显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="172"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="173"/>
         <source>Playing the alarm sound at %1 %…</source>
         <translation>正在以 %1 % 的音量播放告警声音…</translation>
     </message>
@@ -2532,54 +2595,65 @@
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="192"/>
+        <location filename="../../gui/ui/alarms/page.py" line="193"/>
         <source>Who acknowledges: type your name once per shift</source>
         <translation>确认人：每班输入一次姓名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="195"/>
+        <location filename="../../gui/ui/alarms/page.py" line="196"/>
+        <source>Note</source>
+        <translation type="unfinished">备注</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/page.py" line="197"/>
         <source>note (optional)</source>
         <translation>备注（可选）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="196"/>
-        <location filename="../../gui/ui/alarms/page.py" line="273"/>
+        <location filename="../../gui/ui/alarms/page.py" line="198"/>
+        <location filename="../../gui/ui/alarms/page.py" line="276"/>
         <source>Acknowledge</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="202"/>
+        <location filename="../../gui/ui/alarms/page.py" line="204"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="205"/>
+        <location filename="../../gui/ui/alarms/page.py" line="189"/>
+        <location filename="../../gui/ui/alarms/page.py" line="207"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="268"/>
-        <location filename="../../gui/ui/alarms/page.py" line="285"/>
+        <location filename="../../gui/ui/alarms/page.py" line="214"/>
+        <source>Alarms</source>
+        <translation type="unfinished">告警</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/page.py" line="271"/>
+        <location filename="../../gui/ui/alarms/page.py" line="288"/>
         <source>Blacklist alarms are acknowledged one at a time.</source>
         <translation>黑名单告警需逐条确认。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="270"/>
+        <location filename="../../gui/ui/alarms/page.py" line="273"/>
         <source>Acknowledge %1</source>
         <translation>确认 %1 条</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="243"/>
+        <location filename="../../gui/ui/alarms/page.py" line="246"/>
         <source>No open alarms</source>
         <translation>没有未处理的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="244"/>
+        <location filename="../../gui/ui/alarms/page.py" line="247"/>
         <source>No acknowledged alarms</source>
         <translation>没有已确认的告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/page.py" line="245"/>
+        <location filename="../../gui/ui/alarms/page.py" line="248"/>
         <source>No alarms yet</source>
         <translation>还没有告警</translation>
     </message>
@@ -2649,107 +2723,117 @@ The details below were also written to the log.</source>
         <translation>JSON Lines</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="58"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="57"/>
+        <source>Save to</source>
+        <translation>保存到</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="59"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="65"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="66"/>
         <source>No photos</source>
         <translation>不含照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="66"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="67"/>
         <source>Photos into a folder</source>
         <translation>照片导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="67"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="68"/>
         <source>Photos into a zip file</source>
         <translation>照片打包为 zip 文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="75"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="70"/>
+        <source>Photos to</source>
+        <translation>照片保存到</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py" line="77"/>
         <source>Photos are exported on the receiver&apos;s PC (gatewatch export --images)</source>
         <translation>照片在接收端的电脑上导出（gatewatch export --images）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="78"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="80"/>
         <source>%1 events match the current filter</source>
         <translation>当前筛选条件匹配 %1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="92"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="94"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="99"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="101"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="100"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="102"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="101"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="103"/>
         <source>Photos</source>
         <translation>照片</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="123"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="125"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="123"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="125"/>
         <source>JSON Lines (*.jsonl)</source>
         <translation>JSON Lines 文件 (*.jsonl)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="124"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="126"/>
         <source>Export to</source>
         <translation>导出到</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="144"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="146"/>
         <source>Choose a file to export to.</source>
         <translation>请选择要导出到的文件。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="153"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="155"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="175"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="177"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="185"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="187"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="186"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="188"/>
         <source>Exported %1 events to %2</source>
         <translation>已导出 %1 个事件到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="189"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="191"/>
         <source>%1 photos to %2</source>
         <translation>%1 张照片到 %2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="198"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="200"/>
         <source>Export failed: %1</source>
         <translation>导出失败：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/export_dialog.py" line="200"/>
+        <location filename="../../gui/ui/history/export_dialog.py" line="202"/>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何内容。</translation>
     </message>
@@ -2842,122 +2926,152 @@ The details below were also written to the log.</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="124"/>
+        <location filename="../../gui/ui/history/page.py" line="100"/>
+        <source>From</source>
+        <translation type="unfinished">起始时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="102"/>
+        <source>Until</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="126"/>
         <source>All cameras</source>
         <translation>全部摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="129"/>
+        <location filename="../../gui/ui/history/page.py" line="131"/>
         <source>All boxes</source>
         <translation>全部盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="134"/>
+        <location filename="../../gui/ui/history/page.py" line="136"/>
+        <source>Name or ID</source>
+        <translation>姓名或 ID</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="137"/>
         <source>Name or ID contains…</source>
         <translation>姓名或 ID 包含…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="145"/>
+        <location filename="../../gui/ui/history/page.py" line="142"/>
+        <source>Minimum score</source>
+        <translation type="unfinished">最低分数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="144"/>
+        <source>Maximum score</source>
+        <translation>最高分数</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="150"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="148"/>
+        <location filename="../../gui/ui/history/page.py" line="153"/>
         <source>Percent of each box&apos;s own scale: 90 % finds 0.90 from a box that scores 0–1 and 90 from a box that scores 0–100.</source>
         <translation>按各盒子自身的分数刻度计百分比：90 % 匹配 0–1 刻度盒子的 0.90 和 0–100 刻度盒子的 90。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="154"/>
+        <location filename="../../gui/ui/history/page.py" line="159"/>
         <source>Any action</source>
         <translation>全部动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="159"/>
+        <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>Warnings: any</source>
         <translation>警告：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="159"/>
+        <location filename="../../gui/ui/history/page.py" line="164"/>
         <source>With warnings</source>
         <translation>有警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="160"/>
+        <location filename="../../gui/ui/history/page.py" line="165"/>
         <source>Without warnings</source>
         <translation>无警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="164"/>
+        <location filename="../../gui/ui/history/page.py" line="169"/>
         <source>Alarms: any</source>
         <translation>告警：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="164"/>
+        <location filename="../../gui/ui/history/page.py" line="169"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="165"/>
+        <location filename="../../gui/ui/history/page.py" line="170"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="171"/>
+        <location filename="../../gui/ui/history/page.py" line="176"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="173"/>
+        <location filename="../../gui/ui/history/page.py" line="178"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="176"/>
+        <location filename="../../gui/ui/history/page.py" line="181"/>
         <source>Kept events are never deleted by retention</source>
         <translation>保留的事件不会被保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="178"/>
+        <location filename="../../gui/ui/history/page.py" line="183"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="180"/>
+        <location filename="../../gui/ui/history/page.py" line="185"/>
         <source>Retention…</source>
         <translation>保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="181"/>
+        <location filename="../../gui/ui/history/page.py" line="186"/>
         <source>How long events and photos are kept</source>
         <translation>事件和照片的保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="187"/>
+        <location filename="../../gui/ui/history/page.py" line="192"/>
         <source>Score (% of box scale)</source>
         <translation>分数（占盒子刻度 %）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="250"/>
+        <location filename="../../gui/ui/history/page.py" line="212"/>
+        <source>Events</source>
+        <translation type="unfinished">事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="256"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="308"/>
+        <location filename="../../gui/ui/history/page.py" line="314"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="311"/>
+        <location filename="../../gui/ui/history/page.py" line="317"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="314"/>
+        <location filename="../../gui/ui/history/page.py" line="320"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="310"/>
+        <location filename="../../gui/ui/history/page.py" line="316"/>
         <source>1 event</source>
         <translation>1 个事件</translation>
     </message>
@@ -3068,27 +3182,32 @@ The details below were also written to the log.</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="180"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="156"/>
+        <source>Counts per period</source>
+        <translation>各时段数量</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/stats_page.py" line="181"/>
         <source>Most seen people</source>
         <translation>出现最多的人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="182"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="183"/>
         <source>Strangers by hour of day</source>
         <translation>陌生人按时段分布</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="208"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="209"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="220"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="221"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="229"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="230"/>
         <source>nobody yet</source>
         <translation>暂无人员</translation>
     </message>

@@ -118,6 +118,7 @@ class AlarmBanner(QFrame):
         self.queue = QLabel(self)
         self.queue.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLineEdit(self)
+        self.note.setAccessibleName(self.tr("Note"))
         self.note.setPlaceholderText(self.tr("note (optional)"))
         self.note.setMaxLength(500)
         self.note.returnPressed.connect(self.acknowledge_current)
@@ -126,6 +127,7 @@ class AlarmBanner(QFrame):
         self.button.clicked.connect(self.acknowledge_current)
         # A flood of strangers: close them all in one press (never blacklist alarms).
         self.all_button = QPushButton(self)
+        self.all_button.setAccessibleName(self.tr("Acknowledge all like this"))
         self.all_button.setAutoDefault(False)
         self.all_button.clicked.connect(self.acknowledge_all_like_current)
         self.all_button.hide()

@@ -186,12 +186,14 @@ class AlarmsPage(QWidget):
             lambda _i: self.model.set_state(self.state.currentData())
         )
         self.operator = QLineEdit(self)
+        self.operator.setAccessibleName(self.tr("Operator"))
         self.operator.setPlaceholderText(core_alarms.default_operator(None))
         self.operator.setProperty("payload", True)  # the OS user's name
         self.operator.setText(settings.operator_name)
         self.operator.setToolTip(self.tr("Who acknowledges: type your name once per shift"))
         self.operator.editingFinished.connect(self._operator_changed)
         self.note = QLineEdit(self)
+        self.note.setAccessibleName(self.tr("Note"))
         self.note.setPlaceholderText(self.tr("note (optional)"))
         self.ack_button = QPushButton(self.tr("Acknowledge"), self)
         self.ack_button.clicked.connect(self.acknowledge_selected)
@@ -209,6 +211,7 @@ class AlarmsPage(QWidget):
         top.addWidget(self.ack_button)
 
         self.view = QTableView(self)
+        self.view.setAccessibleName(self.tr("Alarms"))
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

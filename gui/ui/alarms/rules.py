@@ -108,6 +108,7 @@ class AlarmRulesDialog(QDialog):
 
         sound_row = QHBoxLayout()
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setAccessibleName(self.tr("Volume"))
         self.volume.setRange(0, 100)
         self.volume.setValue(round(float(settings.alarm_volume) * 100))
         self.muted = QCheckBox(self.tr("mute"), self)

@@ -108,6 +108,7 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Listen on address"), self.bind)
 
         self.data_dir = QLineEdit(current.data_dir, self)
+        self.data_dir.setAccessibleName(tr("Data folder"))
         self.data_dir.setPlaceholderText(str(settings_mod.default_data_dir()))
         browse = QPushButton(tr("Browse…"), self)
         browse.clicked.connect(self._browse)

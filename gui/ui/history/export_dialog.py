@@ -54,6 +54,7 @@ class ExportDialog(QDialog):
         self.format.addItem(self.tr("JSON Lines"), "jsonl")
         self.format.currentIndexChanged.connect(self._format_changed)
         self.out = QLineEdit(self)
+        self.out.setAccessibleName(self.tr("Save to"))
         self.out.setText(str(Path.home() / "gatewatch-events.csv"))
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)
@@ -66,6 +67,7 @@ class ExportDialog(QDialog):
         self.images.addItem(self.tr("Photos into a folder"), "folder")
         self.images.addItem(self.tr("Photos into a zip file"), "zip")
         self.images_path = QLineEdit(self)
+        self.images_path.setAccessibleName(self.tr("Photos to"))
         self.images_path.setEnabled(False)
         self.images.currentIndexChanged.connect(self._images_changed)
         if getattr(bridge, "attached", False):

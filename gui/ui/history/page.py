@@ -97,7 +97,9 @@ class HistoryPage(QWidget):
         ), strict=True):  # fmt: skip
             self.time_pick.addItem(text, key)
         self.since_edit = QDateTimeEdit(QDateTime.currentDateTime().addDays(-1), self)
+        self.since_edit.setAccessibleName(self.tr("From"))
         self.until_edit = QDateTimeEdit(QDateTime.currentDateTime(), self)
+        self.until_edit.setAccessibleName(self.tr("Until"))
         for edit in (self.since_edit, self.until_edit):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -131,12 +133,15 @@ class HistoryPage(QWidget):
         self.box.lineEdit().textEdited.connect(changed)
 
         self.search = QLineEdit(self)
+        self.search.setAccessibleName(self.tr("Name or ID"))
         self.search.setPlaceholderText(self.tr("Name or ID contains…"))
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(changed)
 
         self.score_min = QDoubleSpinBox(self)
+        self.score_min.setAccessibleName(self.tr("Minimum score"))
         self.score_max = QDoubleSpinBox(self)
+        self.score_max.setAccessibleName(self.tr("Maximum score"))
         for spin in (self.score_min, self.score_max):
             spin.setRange(-1, 100)
             spin.setDecimals(1)
@@ -204,6 +209,7 @@ class HistoryPage(QWidget):
         grid.addLayout(line3, 2, 0)
 
         self.table = QTableView(self)
+        self.table.setAccessibleName(self.tr("Events"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

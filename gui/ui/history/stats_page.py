@@ -153,6 +153,7 @@ class StatsPage(QWidget):
 
         self.table_model = BucketTable(self)
         self.table = QTableView(self)
+        self.table.setAccessibleName(self.tr("Counts per period"))
         self.table.setModel(self.table_model)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

@@ -282,6 +282,7 @@ class BoxesSection(QGroupBox):
 
         self.model = BoxesModel(self)
         self.view = QTableView()
+        self.view.setAccessibleName(tr("Boxes"))
         self.view.setObjectName("boxesView")
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()

@@ -298,6 +298,7 @@ class ConnectPanel(QWidget):
         layout.addLayout(fw_row)
         cmd_row = QHBoxLayout()
         self.firewall_command = QLineEdit()
+        self.firewall_command.setAccessibleName(tr("Firewall command"))
         self.firewall_command.setReadOnly(True)
         self.firewall_copy = copy_button(self.firewall_command.text)
         cmd_row.addWidget(self.firewall_command, 1)
@@ -315,6 +316,7 @@ class ConnectPanel(QWidget):
         g = QVBoxLayout(group)
         self.verdicts_model = VerdictsModel(self)
         self.verdicts_view = QTableView()
+        self.verdicts_view.setAccessibleName(tr("What each box is doing"))
         self.verdicts_view.setModel(self.verdicts_model)
         self.verdicts_view.verticalHeader().hide()
         self.verdicts_view.setWordWrap(True)
@@ -390,6 +392,7 @@ class ConnectPanel(QWidget):
             for row, url in enumerate(address.urls):
                 grid.addWidget(plain_label(endpoint_label(url.key)), row, 0)
                 field = QLineEdit(url.url)
+                field.setAccessibleName(tr("URL to type into the box"))
                 field.setReadOnly(True)
                 field.setObjectName(f"url_{address.ip}_{url.key}")
                 field.setMinimumWidth(420)

@@ -356,6 +356,7 @@ class DevicesPanel(QWidget):
         layout.addWidget(self.note)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.table = QTableView()
+        self.table.setAccessibleName(tr("Devices"))
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(
             DevicesModel.COLUMNS.index("spark"), SparklineDelegate(self.table)
@@ -373,6 +374,7 @@ class DevicesPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         splitter.addWidget(self.table)
         self.detail = QPlainTextEdit()
+        self.detail.setAccessibleName(tr("Health report"))
         self.detail.setReadOnly(True)
         self.detail.setPlaceholderText(tr("Select a box to see its last health report"))
         splitter.addWidget(self.detail)

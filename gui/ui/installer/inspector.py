@@ -261,8 +261,10 @@ class RequestInspector(QWidget):
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
         self.source_filter = QLineEdit()
+        self.source_filter.setAccessibleName(tr("Source"))
         self.source_filter.setPlaceholderText(tr("source IP"))
         self.path_filter = QLineEdit()
+        self.path_filter.setAccessibleName(tr("Path"))
         self.path_filter.setPlaceholderText(tr("path, e.g. /EventServer/api/HistoryEvent"))
         self.status_filter = QComboBox()
         for status in STATUSES:
@@ -288,6 +290,7 @@ class RequestInspector(QWidget):
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.table = QTableView()
+        self.table.setAccessibleName(tr("Requests"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
@@ -328,6 +331,7 @@ class RequestInspector(QWidget):
         buttons.addWidget(self.curl_button)
         d.addLayout(buttons)
         self.body_view = QPlainTextEdit()
+        self.body_view.setAccessibleName(tr("Headers and body"))
         self.body_view.setReadOnly(True)
         self.body_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.body_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))

@@ -204,12 +204,14 @@ class DetailPane(QWidget):
         scroll.setWidget(form_widget)
 
         self.warnings_text = QPlainTextEdit(self)
+        self.warnings_text.setAccessibleName(tr("Warnings"))
         self.warnings_text.setReadOnly(True)
 
         raw_page = QWidget(self)
         raw_layout = QVBoxLayout(raw_page)
         raw_layout.setContentsMargins(0, 0, 0, 0)
         self.raw_text = QPlainTextEdit(self)
+        self.raw_text.setAccessibleName(tr("Raw JSON"))
         self.raw_text.setReadOnly(True)
         self.raw_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         mono = QFont("monospace")
