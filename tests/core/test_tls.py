@@ -65,6 +65,13 @@ def test_pinned_context_reads_the_api_over_tls(rig: Any, pair: tuple[Path, Path,
     context = pinning.pinned_context("127.0.0.1", rig.tls_port, pin)
     status, body = _https(rig.tls_port, context, "GET", "/api/health")
     assert status == 200 and json.loads(body)["status"] == "ok"
+    # the TLS port takes events too (for clients that can do TLS)
+    event = json.dumps(load_sample("stranger")).encode()
+    status, body = _https(
+        rig.tls_port, context, "POST", "/EventServer/api/RealTimeEvent", body=event,
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    assert status == 200 and json.loads(body)["code"] == 0
     # a client trusting the system's authorities refuses the self-signed certificate
     with pytest.raises(ssl.SSLCertVerificationError):
         _https(rig.tls_port, ssl.create_default_context(), "GET", "/api/health")
