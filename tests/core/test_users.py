@@ -333,3 +333,42 @@ def test_a_user_takes_back_only_its_own_acknowledgement(
     assert rig.store.read_sync(lambda c: alarms.get_alarm(c, alarm_id)).acked_by == "Gatehouse 1"
     undone = call(first.strip(), "undo")
     assert undone.status == 200 and undone.json()["state"] == "open"
+
+
+def test_users_command_on_a_shared_postgresql_store(
+    pg_url: str, tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    """`--store` (or GATEWATCH_STORE) names the shared database: a user added from any PC
+    is known to every receiver on it, and removed from all of them at once."""
+    from gui.core.store import open_store
+
+    data = tmp_path / "data"
+    code, out, err = _users_cli(data, "--store", pg_url, "add", "control room", capsys=capsys)
+    assert code == 0, err
+    token = out.strip()
+    monkeypatch.setenv("GATEWATCH_STORE", pg_url)
+    code, out, _ = _users_cli(data, "list", capsys=capsys)
+    assert code == 0 and out.startswith("control room\tadded ")
+    assert not (data / DB_FILENAME).exists()  # nothing went to SQLite
+    store = open_store(tmp_path / "receiver", pg_url)
+    try:
+        assert store.read_sync(lambda c: users.user_for_token(c, token)) == "control room"
+        code, _, err = _users_cli(data, "add", "control room", capsys=capsys)
+        assert code == 1 and "exists already" in err
+        code, _, _ = _users_cli(data, "remove", "control room", capsys=capsys)
+        assert code == 0
+        assert store.read_sync(lambda c: users.user_for_token(c, token)) is None
+        code, _, err = _users_cli(data, "remove", "control room", capsys=capsys)
+        assert code == 1 and "no user" in err
+    finally:
+        store.close()
+
+
+def test_users_command_refuses_a_store_it_cannot_use(tmp_path: Path, capsys: Any) -> None:
+    data = tmp_path / "data"
+    code, _, err = _users_cli(data, "--store", "mysql://x/y", "list", capsys=capsys)
+    assert code == 2 and "postgresql://" in err
+    code, _, err = _users_cli(
+        data, "--store", "postgresql://nobody@127.0.0.1:1/none", "list", capsys=capsys
+    )
+    assert code == 1 and "cannot open the store" in err and "Traceback" not in err
