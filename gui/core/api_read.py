@@ -97,7 +97,7 @@ async def api_briefs(request: web.Request) -> web.Response:
             where = "id > ?" + ("" if self_tests else " AND self_test = 0")
             row = conn.execute(
                 f"SELECT max(id), count(*) FROM (SELECT id FROM events WHERE {where}"
-                " ORDER BY id LIMIT ?)",
+                " ORDER BY id LIMIT ?) AS page",
                 (after, limit),
             ).fetchone()
             if not row[1]:
