@@ -167,7 +167,7 @@ def test_relay_survives_a_failing_listener_by_polling(tmp_path: Path) -> None:
     b = Node(stores[1], tmp_path / "b", listener=broken)
     try:
         assert a.client.post_json(HISTORY, make_event(1)).status == 200
-        assert wait_for(lambda: b.events() == [1])
+        assert wait_for(lambda: b.events() == [1], timeout=30)
     finally:
         a.stop()
         b.stop()
