@@ -28,7 +28,7 @@ from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog,
 from gui.core.event_rows import load_event, load_image, load_raw
 from gui.core.pipeline import IngestOutcome, IngestPipeline
 from gui.core.requestlog import RequestRecord
-from gui.core.store import Store
+from gui.core.store import Store, StoreClosed, storage_failure_kind
 
 log = logging.getLogger(__name__)
 
@@ -873,9 +873,26 @@ async def api_guard(request: web.Request, handler: Handler) -> web.StreamRespons
         if exc.status < 400:
             raise
         return json_response(ingest.error_reply(exc.status, exc.reason), exc.status)
-    except Exception:
+    except Exception as exc:
+        unavailable = store_unavailable(exc)
+        if unavailable is not None:  # the database is down: say so, the window retries
+            log.warning("API request %s %s: %s", request.method, request.path, unavailable)
+            response = json_response(ingest.error_reply(503, unavailable), 503)
+            response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
         log.exception("API request %s %s failed", request.method, request.path)
         return json_response(ingest.error_reply(500, "internal error (details in the log)"), 500)
+
+
+def store_unavailable(exc: BaseException) -> str | None:
+    """Why the store cannot answer now (database down, disk, closing), or None for a bug."""
+    if isinstance(exc, StoreClosed):
+        return "the store is closing: retry in a moment"
+    kind = storage_failure_kind(exc)
+    if kind is None:
+        return None
+    detail = " ".join(str(exc).split())[:200]
+    return f"the store cannot be read now ({kind}: {detail}): retry later"
 
 
 def _event_id(request: web.Request) -> int:
