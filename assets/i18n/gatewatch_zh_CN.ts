@@ -2279,12 +2279,15 @@
         <source>✓ %1 alarms acknowledged by %2</source>
         <translation>✓ %2 已确认 %1 条告警</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../gui/ui/alarms/ack_toast.py" line="80"/>
-        <source>Undone: %n alarm(s) open again</source>
-        <translation>
-            <numerusform>已撤销：%n 条告警重新打开</numerusform>
-        </translation>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="81"/>
+        <source>Undone: the alarm is open again</source>
+        <translation>已撤销：告警重新打开</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/ack_toast.py" line="82"/>
+        <source>Undone: %1 alarms open again</source>
+        <translation>已撤销：%1 条告警重新打开</translation>
     </message>
 </context>
 <context>
@@ -2661,12 +2664,13 @@
 <context>
     <name>BucketTable</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="100"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="104"/>
         <source>From</source>
+        <extracomment>Statistics refresh this long after arrivals stop (a burst is one query).</extracomment>
         <translation>起始时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="102"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="106"/>
         <source>Total</source>
         <translation>合计</translation>
     </message>
@@ -2890,188 +2894,208 @@ The details below were also written to the log.</source>
 <context>
     <name>HistoryPage</name>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="84"/>
+        <location filename="../../gui/ui/history/page.py" line="88"/>
         <source>Error: %1</source>
-        <extracomment>Typing in the name box waits this long before querying.</extracomment>
+        <extracomment>Typing in the name box waits this long before querying. New arrivals are acted on once they stop coming for this long (a burst is one reload).</extracomment>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="95"/>
+        <location filename="../../gui/ui/history/page.py" line="133"/>
+        <source>1 new event since this list was loaded</source>
+        <translation>列表加载后有 1 条新事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="134"/>
+        <source>%1 new events since this list was loaded</source>
+        <translation>列表加载后有 %1 条新事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="151"/>
         <source>All time</source>
         <translation>全部时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="95"/>
+        <location filename="../../gui/ui/history/page.py" line="151"/>
         <source>Last hour</source>
         <translation>最近 1 小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="95"/>
+        <location filename="../../gui/ui/history/page.py" line="151"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="95"/>
+        <location filename="../../gui/ui/history/page.py" line="151"/>
         <source>Yesterday</source>
         <translation>昨天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="96"/>
+        <location filename="../../gui/ui/history/page.py" line="152"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="96"/>
+        <location filename="../../gui/ui/history/page.py" line="152"/>
         <source>Custom…</source>
         <translation>自定义…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="100"/>
+        <location filename="../../gui/ui/history/page.py" line="156"/>
         <source>From</source>
         <translation type="unfinished">起始时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="102"/>
+        <location filename="../../gui/ui/history/page.py" line="158"/>
         <source>Until</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="126"/>
+        <location filename="../../gui/ui/history/page.py" line="182"/>
         <source>All cameras</source>
         <translation>全部摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="131"/>
+        <location filename="../../gui/ui/history/page.py" line="187"/>
         <source>All boxes</source>
         <translation>全部盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="136"/>
+        <location filename="../../gui/ui/history/page.py" line="192"/>
         <source>Name or ID</source>
         <translation>姓名或 ID</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="137"/>
+        <location filename="../../gui/ui/history/page.py" line="193"/>
         <source>Name or ID contains…</source>
         <translation>姓名或 ID 包含…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="142"/>
+        <location filename="../../gui/ui/history/page.py" line="198"/>
         <source>Minimum score</source>
         <translation type="unfinished">最低分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="144"/>
+        <location filename="../../gui/ui/history/page.py" line="200"/>
         <source>Maximum score</source>
         <translation>最高分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="150"/>
+        <location filename="../../gui/ui/history/page.py" line="206"/>
         <source>any</source>
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="153"/>
+        <location filename="../../gui/ui/history/page.py" line="209"/>
         <source>Percent of each box&apos;s own scale: 90 % finds 0.90 from a box that scores 0–1 and 90 from a box that scores 0–100.</source>
         <translation>按各盒子自身的分数刻度计百分比：90 % 匹配 0–1 刻度盒子的 0.90 和 0–100 刻度盒子的 90。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="159"/>
+        <location filename="../../gui/ui/history/page.py" line="215"/>
         <source>Any action</source>
         <translation>全部动作</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="164"/>
+        <location filename="../../gui/ui/history/page.py" line="220"/>
         <source>Warnings: any</source>
         <translation>警告：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="164"/>
+        <location filename="../../gui/ui/history/page.py" line="220"/>
         <source>With warnings</source>
         <translation>有警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="165"/>
+        <location filename="../../gui/ui/history/page.py" line="221"/>
         <source>Without warnings</source>
         <translation>无警告</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="169"/>
+        <location filename="../../gui/ui/history/page.py" line="225"/>
         <source>Alarms: any</source>
         <translation>告警：不限</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="169"/>
+        <location filename="../../gui/ui/history/page.py" line="225"/>
         <source>Acknowledged</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="170"/>
+        <location filename="../../gui/ui/history/page.py" line="226"/>
         <source>Not acknowledged</source>
         <translation>未确认</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="176"/>
+        <location filename="../../gui/ui/history/page.py" line="232"/>
         <source>Reset</source>
         <translation>重置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="178"/>
+        <location filename="../../gui/ui/history/page.py" line="234"/>
         <source>Keep</source>
         <translation>保留</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="181"/>
+        <location filename="../../gui/ui/history/page.py" line="237"/>
         <source>Kept events are never deleted by retention</source>
         <translation>保留的事件不会被保留策略删除</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="183"/>
+        <location filename="../../gui/ui/history/page.py" line="239"/>
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="185"/>
+        <location filename="../../gui/ui/history/page.py" line="241"/>
         <source>Retention…</source>
         <translation>保留策略…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="186"/>
+        <location filename="../../gui/ui/history/page.py" line="242"/>
         <source>How long events and photos are kept</source>
         <translation>事件和照片的保存时长</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="192"/>
+        <location filename="../../gui/ui/history/page.py" line="248"/>
         <source>Score (% of box scale)</source>
         <translation>分数（占盒子刻度 %）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="212"/>
+        <location filename="../../gui/ui/history/page.py" line="268"/>
         <source>Events</source>
         <translation type="unfinished">事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="256"/>
+        <location filename="../../gui/ui/history/page.py" line="301"/>
+        <source>Show</source>
+        <translation type="unfinished">显示</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="302"/>
+        <source>Show the new events</source>
+        <translation type="unfinished">显示新事件</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/history/page.py" line="328"/>
         <source>All types</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="314"/>
+        <location filename="../../gui/ui/history/page.py" line="388"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="317"/>
+        <location filename="../../gui/ui/history/page.py" line="391"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="320"/>
+        <location filename="../../gui/ui/history/page.py" line="394"/>
         <source>(the table lists the first %1: narrow the filter or export)</source>
         <translation>（表格仅列出前 %1 个：请缩小筛选范围或导出）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/page.py" line="316"/>
+        <location filename="../../gui/ui/history/page.py" line="390"/>
         <source>1 event</source>
         <translation>1 个事件</translation>
     </message>
@@ -3147,67 +3171,67 @@ The details below were also written to the log.</source>
 <context>
     <name>StatsPage</name>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="128"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="132"/>
         <source>Today</source>
         <translation>今天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="129"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="133"/>
         <source>Last 7 days</source>
         <translation>最近 7 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="130"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="134"/>
         <source>Last 30 days</source>
         <translation>最近 30 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="131"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="135"/>
         <source>Last 90 days</source>
         <translation>最近 90 天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="137"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="141"/>
         <source>Per hour</source>
         <translation>按小时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="138"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="142"/>
         <source>Per day</source>
         <translation>按天</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="140"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="144"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="156"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="160"/>
         <source>Counts per period</source>
         <translation>各时段数量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="181"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="185"/>
         <source>Most seen people</source>
         <translation>出现最多的人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="183"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="187"/>
         <source>Strangers by hour of day</source>
         <translation>陌生人按时段分布</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="209"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="235"/>
         <source>counting…</source>
         <translation>正在统计…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="221"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="247"/>
         <source>%1 events</source>
         <translation>%1 个事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/history/stats_page.py" line="230"/>
+        <location filename="../../gui/ui/history/stats_page.py" line="256"/>
         <source>nobody yet</source>
         <translation>暂无人员</translation>
     </message>

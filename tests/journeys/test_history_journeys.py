@@ -45,3 +45,42 @@ def test_history_counts_and_reads_plainly(app: App) -> None:
         await until(lambda: page.count_label.text() == "0 events", what="the empty count")
 
     app.run(journey)
+
+
+def test_history_and_statistics_stay_live(app: App) -> None:
+    from tests.journeys.harness import click
+
+    def at(camera: str) -> dict[str, Any]:
+        event = fresh("employee_match")
+        event["ep_info"] = {**event["ep_info"], "ep_id": camera, "ep_name": camera}
+        return event
+
+    async def journey() -> None:
+        await app.post(fresh("employee_match"))
+        page = open_tab(app, "history")
+        await until(lambda: page.model.rowCount() == 1, what="the first event")
+        # At the top of the newest-first list: a new event (new camera) just appears,
+        # and its camera joins the filter list.
+        await app.post(at("gate-9"))
+        await until(lambda: page.model.rowCount() == 2, what="the new event in the list")
+        await until(lambda: page.device.findData("gate-9") >= 0, what="the new camera listed")
+        assert not page.new_bar.isVisible()
+        # Reading a row: the list stays put and says what arrived.
+        page.table.selectRow(1)
+        await app.post(at("gate-9"))
+        await app.post(at("gate-9"))
+        await until(page.new_bar.isVisible, what="the N new bar")
+        assert page.new_label.text() == "2 new events since this list was loaded"
+        assert page.model.rowCount() == 2
+        click(page.new_button)
+        await until(lambda: page.model.rowCount() == 4, what="the new events shown")
+        assert not page.new_bar.isVisible()
+
+        # Statistics refreshes itself.
+        stats = open_tab(app, "stats")
+        await until(lambda: stats.summary.text() == "4 events", what="the statistics")
+        await app.post(fresh("stranger"))
+        await until(lambda: stats.summary.text() == "5 events", timeout=15,
+                    what="the statistics to follow")  # fmt: skip
+
+    app.run(journey, timeout=90)

@@ -77,7 +77,10 @@ class AckToast(QFrame):
 
     def _undone(self, alarms: list[Alarm]) -> None:
         self.alarms = []
-        self.text.setText(self.tr("Undone: %n alarm(s) open again", "", len(alarms)))
+        self.text.setText(
+            self.tr("Undone: the alarm is open again") if len(alarms) == 1
+            else self.tr("Undone: %1 alarms open again").replace("%1", str(len(alarms)))
+        )  # fmt: skip
         self.undo_button.hide()
         self.show()
         self._timer.start(4000)

@@ -47,6 +47,10 @@ QUICK_PICKS = ("all", "hour", "today", "yesterday", "7days", "custom")
 DEBOUNCE_MS = 300
 
 
+#: New arrivals are acted on once they stop coming for this long (a burst is one reload).
+ARRIVALS_SETTLE_MS = 1000
+
+
 def time_range(pick: str, now: dt.datetime | None = None) -> tuple[int | None, int | None]:
     """``(since, until)`` in ms for a quick pick, local days (``until`` inclusive)."""
     now = now or dt.datetime.now().astimezone()
@@ -84,6 +88,58 @@ class HistoryPage(QWidget):
             lambda msg: self.count_label.setText(self.tr("Error: %1").replace("%1", msg))
         )
         self._loaded_once = False
+        # Live: arrivals since the list was loaded, settled for a second before acting.
+        self._new = 0
+        self._known_devices: set[str] = set()
+        self._lists_stale = False
+        self._arrivals = QTimer(self)
+        self._arrivals.setSingleShot(True)
+        self._arrivals.setInterval(ARRIVALS_SETTLE_MS)
+        self._arrivals.timeout.connect(self._arrivals_settled)
+        bridge.event_stored.connect(self._on_event_stored)
+
+    # -- live --------------------------------------------------------------------------------
+
+    def _on_event_stored(self, message: Any) -> None:
+        summary = message.summary
+        if summary.merged:
+            return
+        self._new += 1
+        names = {summary.ep_id, summary.dev_sno} - {None, ""}
+        if not names <= self._known_devices:
+            self._lists_stale = True
+        if not self._arrivals.isActive():
+            self._arrivals.start()
+
+    def _arrivals_settled(self) -> None:
+        """New rows at once while the user looks at the top of the newest-first list; else a bar.
+
+        Rows never jump under someone reading further down, a selection or another
+        sort: they get "N new events — Show" instead.
+        """
+        if not self._loaded_once:
+            return
+        if self._lists_stale:
+            self._lists_stale = False
+            self.refresh_lists()
+        if not self._new:
+            return
+        at_top = self.table.verticalScrollBar().value() == 0
+        newest_first = self.model.sort_name == "time" and self.model.descending
+        if at_top and newest_first and not self.table.selectionModel().hasSelection():
+            self.show_new()
+            return
+        self.new_label.setText(
+            self.tr("1 new event since this list was loaded") if self._new == 1
+            else self.tr("%1 new events since this list was loaded").replace("%1", str(self._new))
+        )  # fmt: skip
+        self.new_bar.show()
+
+    def show_new(self) -> None:
+        """Reload with the same filter and sort: the new events appear."""
+        self._new = 0
+        self.new_bar.hide()
+        self.model.reload()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -238,8 +294,24 @@ class HistoryPage(QWidget):
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
 
+        self.new_bar = QWidget(self)
+        self.new_bar.setObjectName("historyNewBar")
+        self.new_label = QLabel(self.new_bar)
+        self.new_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.new_button = QPushButton(self.tr("Show"), self.new_bar)
+        self.new_button.setAccessibleName(self.tr("Show the new events"))
+        self.new_button.clicked.connect(self.show_new)
+        bar = QHBoxLayout(self.new_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.new_label)
+        bar.addWidget(self.new_button)
+        bar.addStretch(1)
+        self.new_bar.setStyleSheet("#historyNewBar { background: #E3F2FD; }")
+        self.new_bar.hide()
+
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
+        layout.addWidget(self.new_bar)
         layout.addWidget(splitter, 1)
 
     # -- filters -----------------------------------------------------------------------------
@@ -295,6 +367,8 @@ class HistoryPage(QWidget):
 
     def apply_filters(self) -> None:
         self._debounce.stop()
+        self._new = 0
+        self.new_bar.hide()
         self.model.set_query(self.build_filter())
 
     def reset_filters(self) -> None:
@@ -343,6 +417,8 @@ class HistoryPage(QWidget):
             self._loaded_once = True
             self.refresh_lists()
             self.apply_filters()
+        elif self._new or self._lists_stale:
+            self._arrivals_settled()
 
     def refresh_lists(self) -> None:
         self.work.read(lambda reader: reader.device_names(), self._lists_loaded)
@@ -350,12 +426,19 @@ class HistoryPage(QWidget):
     def _lists_loaded(self, names: DeviceNames) -> None:
         cams = [(ep_id, f"{name} ({ep_id})" if name else ep_id) for ep_id, name in names.cameras]
         boxes = names.boxes
+        self._known_devices = {ep_id for ep_id, _name in names.cameras} | set(boxes)
         for combo, items in ((self.device, cams), (self.box, [(b, b) for b in boxes])):
+            # Filled again as devices appear: keep what the user chose or typed.
+            chosen, typed = combo.currentData(), combo.currentText()
             combo.blockSignals(True)
             while combo.count() > 1:
                 combo.removeItem(1)
             for value, label in items:
                 combo.addItem(label, value)
+            index = combo.findData(chosen) if chosen is not None else 0
+            combo.setCurrentIndex(max(0, index))
+            if combo.isEditable() and chosen is None and typed != combo.itemText(0):
+                combo.setEditText(typed)
             combo.blockSignals(False)
 
     # -- selection, pin, export -------------------------------------------------------------------

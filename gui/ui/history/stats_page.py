@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,6 +48,10 @@ def stats_range(key: str, bucket: str, now: dt.datetime | None = None) -> tuple[
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     start = midnight - dt.timedelta(days=RANGES[key] - 1)
     return int(start.timestamp() * 1000), int(now.timestamp() * 1000) + 1
+
+
+#: Statistics refresh this long after arrivals stop (a burst is one query).
+STATS_SETTLE_MS = 3000
 
 
 def bucket_label(start: int, bucket: str) -> str:
@@ -192,18 +196,40 @@ class StatsPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(main, 1)
         self._loaded_once = False
+        # Refreshes itself: after arrivals (settled), and each minute (the hour turns over).
+        self._stale = False
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(STATS_SETTLE_MS)
+        self._soon.timeout.connect(self.refresh)
+        self._tick = QTimer(self)
+        self._tick.setInterval(60_000)
+        self._tick.timeout.connect(self.refresh)
+        bridge.event_stored.connect(self._on_event_stored)
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        if not self._loaded_once:
+        if not self._loaded_once or self._stale:
             self._loaded_once = True
             self.refresh()
+        self._tick.start()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        self._tick.stop()
+
+    def _on_event_stored(self, _message: Any) -> None:
+        """Counts follow arrivals: a few seconds after a burst while shown, else when shown."""
+        self._stale = True
+        if self.isVisible() and not self._soon.isActive():
+            self._soon.start()
 
     def refresh(self) -> None:
         bucket = self.bucket.currentData()
         since, until = stats_range(self.range.currentData(), bucket)
         if bucket == "hour" and until - since > 8 * stats.DAY:
             bucket = "day"
+        self._stale = False
         self._request += 1
         request = self._request
         self.summary.setText(self.tr("counting…"))
