@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.conftest import Client
 from tests.journeys.harness import (
@@ -170,11 +170,26 @@ def test_attached_window_shows_live_events_photos_and_acknowledges_on_the_server
                     what="the alarm closed in the attached window")  # fmt: skip
         assert banner.alarm is None or banner.alarm.id != alarm_id
 
-        # History reads the server too.
+        # History reads the server too; keeping an event is stored there.
         window.show_page("history")
         history = window.page("history")
         await until(lambda: history.model.rowCount() == 2, what="history rows")
-        await settle(0.2)
+        history.select_row(0)
+        await until(history.pin_button.isEnabled, what="the keep button")
+        kept = history.current_row().id
+        click(history.pin_button)
+        await until(lambda: Client(server.port).get_json(f"/api/events/{kept}")["pinned"],
+                    what="the event kept on the server")  # fmt: skip
+        assert not history.storage_button.isVisible()  # retention is the server's
+
+        # Which events raise alarms is the server's rule: shown, not editable here.
+        from gui.ui.alarms.rules import AlarmRulesDialog
+
+        press(menu_action(window, "alarms", "Alarm settings…"))
+        rules = await until(lambda: top_level(AlarmRulesDialog), what="alarm settings")
+        assert not rules.types[3].isEnabled() and rules.volume.isEnabled()
+        assert str(server.port) in rules.findChild(QLabel, "rulesOnServer").text()
+        rules.reject()
 
     attached.run(journey)
 

@@ -107,6 +107,7 @@ class AlarmsFeature:
         from gui.ui.alarms.rules import AlarmRulesDialog
 
         dialog = AlarmRulesDialog(self.settings, self.window, sound=self.center.sound)
+        self._mark_remote(dialog)
         if dialog.exec():
             dialog.apply()
 
@@ -114,7 +115,13 @@ class AlarmsFeature:
         from gui.ui.alarms.rules import AlarmRulesDialog
         from gui.ui.dialogs.settings import embed_section
 
-        return embed_section(AlarmRulesDialog(self.settings, parent, sound=self.center.sound))
+        dialog = AlarmRulesDialog(self.settings, parent, sound=self.center.sound)
+        self._mark_remote(dialog)
+        return embed_section(dialog)
+
+    def _mark_remote(self, dialog: Any) -> None:
+        if getattr(self.bridge, "attached", False):
+            dialog.rules_on_server(getattr(self.bridge, "server_url", "") or "")
 
     def apply_rules(self, change: Change) -> None:
         """Make changed options take effect now (the core reads the rules per event)."""

@@ -160,6 +160,27 @@ class AlarmRulesDialog(QDialog):
         form.addRow(self.buttons)
         self.initial = self.values()
 
+    def rules_on_server(self, url: str) -> None:
+        """Attached to a remote receiver: which events raise alarms is its own setting.
+
+        The rule fields are shown, read-only, with why; sound, operator name and
+        wall stay this PC's.
+        """
+        for widget in (*self.types.values(), self.devices, self.min_score, self.cooldown,
+                       self.late):  # fmt: skip
+            widget.setEnabled(False)
+        note = QLabel(
+            self.tr("The receiver at %1 decides which events raise alarms (its own settings); "
+                    "sound, operator name and the wall below are this PC's.").replace("%1", url),
+            self,
+        )  # fmt: skip
+        note.setObjectName("rulesOnServer")
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
+        form = self.layout()
+        if isinstance(form, QFormLayout):
+            form.insertRow(0, note)
+
     def test_sound(self) -> None:
         """Play the alarm at the slider's volume, and say so (or why nothing is heard)."""
         if self.sound is None:
