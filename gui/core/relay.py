@@ -104,6 +104,8 @@ class Relay:
         self._alarm_gaps: dict[int, float] = {}
         self._thumbs: dict[int, float] = {}
         self._wake = asyncio.Event()
+        #: The last catch-up failed (logged once until one succeeds again).
+        self.failing = False
         #: Counters for tests and the log.
         self.relayed_events = 0
         self.relayed_alarm_changes = 0
@@ -147,7 +149,13 @@ class Relay:
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # the database is down: try again at the next poll
-                    log.warning("relay: catching up failed: %s", exc)
+                    if not self.failing:
+                        log.warning("relay: catching up failed (retrying every poll): %s", exc)
+                    self.failing = True
+                else:
+                    if self.failing:
+                        log.info("relay: caught up again")
+                    self.failing = False
         finally:
             if listening is not None:
                 listening.cancel()

@@ -355,7 +355,13 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
     """``GET /api/stream``: see the module docstring."""
     since = _last_event_id(request)  # BadStreamId -> 400 before anything is sent
     wanted = _wanted_types(request)
-    await hub.prime()
+    try:
+        await hub.prime()
+    except Exception as exc:  # the database is down: the client retries
+        from gui.core.server import json_response
+
+        reply = {"code": 503, "status": 503, "message": f"the database cannot be read: {exc}"}
+        return json_response(reply, 503)
     client = hub.register()
     try:
         resp = web.StreamResponse(

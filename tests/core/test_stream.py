@@ -395,3 +395,25 @@ def test_aiohttp_client_reads_the_stream(rec: Any, http: Client) -> None:
     finally:
         loop.close()
     assert isinstance(message, EventStored) and message.summary.id == 1
+
+
+def test_a_database_that_cannot_be_read_is_a_503_and_retried(
+    rec: Any, http: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gui.core.store import StorageError
+
+    hub = hub_of(rec)
+    hub._primed = False
+
+    async def broken(_fn: Any) -> Any:
+        raise StorageError("database is down")
+
+    monkeypatch.setattr(hub.store, "read", broken)
+    reply = http.get("/api/stream")
+    assert reply.status == 503 and "database" in reply.json()["message"]
+    monkeypatch.undo()
+    reader = SseReader(rec.port)
+    try:
+        assert reader.next().event == "hello"
+    finally:
+        reader.close()
