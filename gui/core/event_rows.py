@@ -254,6 +254,7 @@ def _insert_images_pg(
             "photos",
             ("day", "event_id", "kind", "data"),
             [(day, event_id, kind, first[kind].data) for kind in first if kind in added],
+            ("int4", "int8", "text", "bytea"),
         )
     return [img.kind for img in images if img.kind in added and first[img.kind] is img]
 
