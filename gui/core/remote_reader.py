@@ -50,6 +50,16 @@ def _flag(value: bool) -> str:
     return "1" if value else "0"
 
 
+def _count_records(path: Path, fmt: str, lines: int) -> int:
+    """Events in a downloaded export: CSV rows (a quoted field may hold newlines), or lines."""
+    if fmt != "csv":
+        return lines
+    import csv
+
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return max(0, sum(1 for _ in csv.reader(f)) - 1)
+
+
 class RemoteReader:
     """``Reader`` over ``/api`` of one receiver; safe to call from any thread but the loop's."""
 
@@ -158,7 +168,7 @@ class RemoteReader:
         cancel: threading.Event | None = None,
     ) -> ExportResult:
         """The server's streamed export written to ``out`` (photos are not fetched)."""
-        from gui.core.export import ExportResult
+        from gui.core.export import ExportCancelled, ExportResult
 
         started = time.monotonic()
         total = self.count_events(flt)
@@ -177,7 +187,7 @@ class RemoteReader:
                 with part.open("wb") as f:
                     async for chunk in resp.content.iter_chunked(EXPORT_CHUNK):
                         if cancel is not None and cancel.is_set():
-                            raise InterruptedError("export cancelled")
+                            raise ExportCancelled("export cancelled")
                         f.write(chunk)
                         lines += chunk.count(b"\n")
                         if progress is not None:
@@ -186,10 +196,10 @@ class RemoteReader:
 
         try:
             lines = self._call(download, timeout=24 * 3600)
+            events = _count_records(part, fmt, lines)
             part.replace(out)
         finally:
             part.unlink(missing_ok=True)
-        events = max(0, lines - 1) if fmt == "csv" else lines
         if progress is not None:
             progress(events, events)
         return ExportResult(out, events, 0, None, time.monotonic() - started)

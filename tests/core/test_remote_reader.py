@@ -159,6 +159,14 @@ def test_devices_alarms_requests_and_figures_match_the_store(
     jsonl = tmp_path / "remote.jsonl"
     assert remote.export(query.EventFilter(), jsonl, "jsonl").events == 5
     assert not list(tmp_path.glob("*.part"))
+    # Cancelled: the dialog's own exception, and nothing left behind.
+    from gui.core.export import ExportCancelled
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(ExportCancelled):
+        remote.export(query.EventFilter(), tmp_path / "never.csv", "csv", cancel=stop)
+    assert not (tmp_path / "never.csv").exists() and not list(tmp_path.glob("*.part"))
     assert ids
 
 

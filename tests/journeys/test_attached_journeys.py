@@ -169,6 +169,13 @@ def test_attached_window_shows_live_events_photos_and_acknowledges_on_the_server
         await until(lambda: all(a.id != alarm_id for a in center.open_alarms()),
                     what="the alarm closed in the attached window")  # fmt: skip
         assert banner.alarm is None or banner.alarm.id != alarm_id
+        # Undo (a mis-click): taken back on the server, open here again.
+        toast = alarms.ack_toast
+        await until(toast.undo_button.isVisible, what="the Undo strip")
+        click(toast.undo_button)
+        await until(lambda: server.alarm(alarm_id)["state"] == "open", what="undone on the server")
+        await until(lambda: any(a.id == alarm_id for a in center.open_alarms()),
+                    what="the alarm open again here")  # fmt: skip
 
         # History reads the server too; keeping an event is stored there.
         window.show_page("history")
