@@ -271,14 +271,21 @@ def dumps_pieces(value: Any, **kwargs: Any) -> tuple[int, list[bytes | str]]:
 
 
 def _is_long(value: Any) -> bool:
-    return isinstance(value, json_body.Base64Text) and len(value) >= SPLICE_MIN
+    return type(value) is json_body.Base64Text and len(value) >= SPLICE_MIN
 
 
 def _has_long(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_is_long(v) or _has_long(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_is_long(v) or _has_long(v) for v in value)
+    """Whether a long base64 string is anywhere in ``value`` (a flat walk: no call per node)."""
+    todo = [value]
+    long_text = json_body.Base64Text
+    for item in todo:  # grows while walked
+        kind = type(item)
+        if kind is dict:
+            todo += item.values()
+        elif kind is list:
+            todo += item
+        elif kind is long_text and len(item) >= SPLICE_MIN:
+            return True
     return False
 
 
