@@ -67,3 +67,58 @@ def test_run_script_ignores_semicolons_in_comments() -> None:
     script = "CREATE TABLE a (x int); -- one; two\nCREATE TABLE b (y int)"
     pg_schema.run_script(Recorder(), script)  # type: ignore[arg-type]
     assert ran == ["CREATE TABLE a (x int)", "CREATE TABLE b (y int)"]
+
+
+def test_old_photo_days_are_dropped_whole_and_pinned_photos_kept(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """Retention by partition: the days before the cut lose their photos (listed as
+    purged), a pinned event keeps them, today's stay."""
+    import asyncio
+    import json
+    import time
+
+    from gui.core import event_rows, pg_schema
+    from gui.core.pipeline import Delivery, IngestPipeline
+    from tests.conftest import load_sample
+    from tests.core.procs import unique_event
+
+    store = Store(tmp_path / "data", url=pg_url)
+    pipeline = IngestPipeline(store)
+    day_ms = 86_400_000
+    now = int(time.time() * 1000)
+    today = pg_schema.day_of(now)
+    old_ms = (today - 3) * day_ms + 3_600_000
+    try:
+        store.write_sync(lambda c: pg_schema.ensure_photo_partition(c, today - 3))
+
+        def post(tag: str, received_at: int) -> int:
+            body = json.dumps(unique_event(load_sample("employee_match"), tag, 1)).encode()
+            out = asyncio.run(pipeline.ingest(Delivery(
+                path="/EventServer/api/HistoryEvent", source_ip="10.0.0.1",
+                received_at=received_at, body=body, content_type="application/json",
+            )))  # fmt: skip
+            assert out.status == 200
+            return out.event_ids[0]
+
+        old, pinned, new = post("old", old_ms), post("pinned", old_ms), post("new", now)
+        pin = "UPDATE events SET pinned = 1 WHERE id = ?"
+        store.write_sync(lambda c: c.execute(pin, (pinned,)))
+        dropped = store.write_sync(lambda c: pg_schema.drop_photo_days_before(c, today - 1))
+        assert dropped == 1
+        names = store.read_sync(lambda c: [n for _d, n in pg_schema.photo_partitions(c)])
+        assert pg_schema.partition_name(today - 3) not in names
+
+        def images(event_id: int) -> dict[str, bool]:
+            got = store.read_sync(lambda c: event_rows.images_by_event(c, [event_id]))
+            return {kind: meta["purged"] for kind, meta in got[event_id].items()}
+
+        assert images(old) and all(images(old).values())  # listed, as purged
+        assert images(pinned) and not any(images(pinned).values())
+        assert images(new) and not any(images(new).values())
+        kind = next(iter(images(pinned)))
+        assert store.read_sync(lambda c: event_rows.load_image(c, pinned, kind)) is not None
+        assert store.read_sync(lambda c: event_rows.load_image(c, old, kind)) is None
+    finally:
+        pipeline.close()
+        store.close()
