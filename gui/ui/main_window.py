@@ -183,15 +183,29 @@ class FeedPanel(QWidget):
         layout.addWidget(self.connect_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self._url = ""
+        self._server = ""
         self.retranslate_empty()
         return box
 
     def retranslate_empty(self) -> None:
+        if self._server:
+            # Attached: the boxes post to that receiver, not to this PC.
+            self.empty_title.setText(tr("No events yet"))
+            self.empty_text.setText(tr("The receiver this window is attached to has stored no "
+                                       "event yet; they appear here as they arrive:"))  # fmt: skip
+            self.empty_url.setText(self._server)
+            self.connect_button.hide()
+            return
         self.empty_title.setText(tr("Waiting for boxes"))
         self.empty_text.setText(tr("No event has arrived yet. Type this URL into the box's "
                                    "event settings (history and real-time events):"))  # fmt: skip
         self.empty_url.setText(self._url or "—")
         self.connect_button.setText(tr("Connect a box…"))
+
+    def set_attached(self, server_url: str) -> None:
+        """The empty state of a window attached to ``server_url`` (no URL to type here)."""
+        self._server = server_url
+        self.retranslate_empty()
 
     def set_url(self, url: str) -> None:
         """The event URL the empty state tells people to type (from the listener's state)."""
@@ -309,6 +323,7 @@ class MainWindow(QMainWindow):
         bridge.event_stored.connect(self._on_event)
         bridge.server_state_changed.connect(self._on_server_state)
         if self.attached:
+            self.feed.set_attached(getattr(bridge, "server_url", None) or "")
             bridge.connection_changed.connect(self._on_connection)
             self._connection = getattr(bridge.receiver, "connection", None)
 

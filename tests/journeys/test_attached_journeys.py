@@ -136,6 +136,10 @@ def test_attached_window_shows_live_events_photos_and_acknowledges_on_the_server
         assert window.page("connect") is None and attached.bridge.attached
         tools = [a.text().replace("&", "") for a in window.menu("tools").actions()]
         assert "Send test event…" not in tools and "Storage and retention…" not in tools
+        # Before the first event: no URL to type into a box here, no "Connect a box".
+        assert window.feed.empty_title.text() == "No events yet"
+        assert window.feed.empty_url.text() == f"http://127.0.0.1:{server.port}"
+        assert not window.feed.connect_button.isVisible()
 
         stranger = await server.post(fresh("stranger"))
         await until(lambda: model.rowCount() == 1, what="the first event in the feed")
