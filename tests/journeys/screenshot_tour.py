@@ -84,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
         window.show_page("live")
         await asyncio.sleep(0.5)
         shot("live-empty")
+        for page in ("requests", "devices"):  # empty pages say what to do
+            window.show_page(page)
+            await asyncio.sleep(0.6)
+            shot(f"{page}-empty")
         await _run(*_gatewatch("send", url, "--sample", "all", "--quiet"))
         await _run(*_gatewatch("simulate", url, "--rate", "4", "--duration",
                                str(args.simulate), "--seed", "7"))  # fmt: skip
@@ -120,6 +124,10 @@ def main(argv: list[str] | None = None) -> int:
         }
         for name, make in dialogs.items():
             await show(make(), f"dialog-{name}")
+        window.show_page("alarms")
+        alarms.banner.acknowledge_current()  # the acknowledgement strip with Undo
+        await asyncio.sleep(0.8)
+        shot("acknowledged")
         wall = alarms.enter_wall()
         await asyncio.sleep(2.0)
         shot("wall")

@@ -164,13 +164,13 @@ def test_language_switch_takes_effect_at_once_everywhere(app: App) -> None:
         rows = window.feed_model
         names = [rows.index(r, 0).data(Qt.ItemDataRole.AccessibleTextRole) or ""
                  for r in range(rows.rowCount())]  # fmt: skip
-        assert any(n.startswith("陌生人 #8533") for n in names), names
+        assert any(n.startswith("陌生人 #0100.38") for n in names), names
         assert not any("1764000100" in n for n in names), names
         # Face attribute values and device type in words.
         window.show_event(stranger_id)
         await until(lambda: window.detail.event_id == stranger_id, what="the stranger's details")
         fields = window.detail.fields
-        await until(lambda: fields["name"].text() == "陌生人 #8533", what="the stranger's name")
+        await until(lambda: fields["name"].text() == "陌生人 #0100.38", what="the stranger's name")
         assert "青年" in fields["attributes"].text() and "女" in fields["attributes"].text()
 
         # Dialogs opened after the switch: Send test event (sample names), alarm settings.

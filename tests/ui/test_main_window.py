@@ -34,9 +34,9 @@ def test_posted_samples_appear_newest_first_with_their_text(window, core, qtbot)
         post(core, load_sample(name))
     qtbot.waitUntil(lambda: window.feed_model.rowCount() == 4, timeout=5000)
     assert _names(window.feed_model) == [
-        "Stranger #8533",
+        "Stranger #2036.38",  # the protocol document's example, another stranger
         "Blacklisted Person",
-        "Stranger #8533",
+        "Stranger #0100.38",
         "张伟",
     ]
     rows = [window.feed_model.row_at(i) for i in range(4)]

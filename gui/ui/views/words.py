@@ -36,17 +36,18 @@ _STRANGER_NAMES = {"stranger", "strangers", "unknown", "陌生人", "陌生"}
 
 
 def short_id(identity_id: str | None) -> str:
-    """A stranger id people can read out: ``1764000100.3828533`` -> ``#8533``.
+    """A stranger id people can read out: ``1764000100.3828533`` -> ``#0100.38``.
 
-    Boxes number strangers with a float timestamp; its last four digits tell the
+    Boxes number strangers with the float timestamp of their first sighting: the
+    last four digits of its seconds and the first two of its fraction tell the
     strangers of a shift apart (the full id stays in the details).
     """
     text = (identity_id or "").strip()
     if not text:
         return ""
-    digits = "".join(c for c in text if c.isdigit())
-    if len(digits) >= 8 and len(digits) >= len(text) - 1:  # a number, maybe with a dot
-        return "#" + digits[-4:]
+    whole, _dot, fraction = text.partition(".")
+    if whole.isdigit() and len(whole) >= 8 and (not fraction or fraction.isdigit()):
+        return "#" + whole[-4:] + (f".{fraction[:2]}" if fraction else "")
     return "#" + (text if len(text) <= 8 else text[-6:])
 
 
