@@ -2201,6 +2201,14 @@
         <source>presented: %1</source>
         <translation>出示的：%1</translation>
     </message>
+    <message>
+        <source>No events yet</source>
+        <translation>尚无事件</translation>
+    </message>
+    <message>
+        <source>The receiver this window is attached to has stored no event yet; they appear here as they arrive:</source>
+        <translation>本窗口所连接的接收端尚未存储任何事件；事件到达后会显示在这里：</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -2481,6 +2489,10 @@
         <location filename="../../gui/ui/alarms/rules.py" line="173"/>
         <source>Playing the alarm sound at %1 %…</source>
         <translation>正在以 %1 % 的音量播放告警声音…</translation>
+    </message>
+    <message>
+        <source>The receiver at %1 decides which events raise alarms (its own settings); sound, operator name and the wall below are this PC's.</source>
+        <translation>哪些事件触发告警由 %1 的接收端决定（其自身设置）；下方的声音、值班员姓名和大屏设置属于本机。</translation>
     </message>
 </context>
 <context>
