@@ -62,6 +62,8 @@ def test_empty_requests_page_says_what_to_do_and_tells_filters_from_no_traffic(a
         await until(page.empty.isVisible, what="the empty Requests page")
         assert page.empty.title.text() == "No requests yet"
         assert "Send test event" in page.empty.text.text()
+        text = page.empty.text  # wrapped over lines, all of them shown (not squashed into one)
+        assert text.height() >= text.heightForWidth(text.width()) > text.fontMetrics().height()
         assert not page.table.isVisible()
         await app.post(fresh("employee_match"))
         await until(page.table.isVisible, what="the request in the list")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QGuiApplication
@@ -97,7 +98,6 @@ class EmptyState(QWidget):
         self.text = QLabel(self)
         self.text.setTextFormat(Qt.TextFormat.PlainText)
         self.text.setWordWrap(True)
-        self.text.setMaximumWidth(640)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         for label in (self.title, self.text):
@@ -110,6 +110,17 @@ class EmptyState(QWidget):
         title, text = self._texts()
         self.title.setText(title)
         self.text.setText(text)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """A wrapped, centred label gets no height from its layout: give it its own."""
+        width = max(240, min(600, self.width() - 40))
+        self.text.setFixedWidth(width)
+        self.text.setFixedHeight(self.text.heightForWidth(width))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_text()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
