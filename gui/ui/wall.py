@@ -294,7 +294,10 @@ class PictureBox(QWidget):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRect(QRectF(x + x1 * scale, y + y1 * scale, (x2 - x1) * scale,
                                   (y2 - y1) * scale))  # fmt: skip
-            radius = max(3.0, shapes.landmark_radius * scale)
+            # Marks on the eyes, never blots over them (as in the photo view).
+            from gui.ui.views.photo_view import landmark_radius_on_screen
+
+            radius = landmark_radius_on_screen(shapes, scale)
             p.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
             p.setBrush(colour)
             for lx, ly in shapes.landmarks:
