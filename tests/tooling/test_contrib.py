@@ -74,3 +74,38 @@ def test_nginx_snippet_relays_only_the_api_and_marks_it_forwarded() -> None:
     # the receiver must see the relayed request as another PC's (it then needs a token)
     assert any(f"proxy_set_header {h} " in conf for h in PROXY_HEADERS)
     assert "proxy_buffering off;" in conf  # the event stream passes through as it comes
+
+
+def _section(title: str) -> str:
+    text = (CONTRIB.parent / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end > 0 else None]
+
+
+def test_site_section_commands_are_ones_gatewatch_accepts() -> None:
+    """Every `gatewatch ...` line in "Site with many boxes" parses with today's options."""
+    section = _section("Site with many boxes")
+    lines = [
+        line.strip() for line in section.splitlines()
+        if line.strip().startswith(("gatewatch ", "GATEWATCH_TOKEN="))
+    ]  # fmt: skip
+    lines += [
+        chunk.strip("` ") for chunk in section.split("`")
+        if chunk.startswith("gatewatch ") and "\n" not in chunk
+    ]  # fmt: skip
+    assert len(lines) >= 6
+    parser = cli.build_parser()
+    for line in lines:
+        words = shlex.split(line.split("#")[0])
+        while "=" in words[0]:  # VAR=value before the command
+            words.pop(0)
+        assert words[0] == "gatewatch", line
+        words = [w if "..." not in w else w.replace("...", "0" * 60) for w in words[1:]]
+        try:
+            parser.parse_args(words)
+        except SystemExit as exc:
+            raise AssertionError(f"README command does not parse: {line}") from exc
+    for unit in ("gatewatch@.service", "gatewatch-backup.service", "gatewatch-backup.timer"):
+        assert (CONTRIB / "systemd" / unit).is_file()
+        assert unit.split(".")[0].rstrip("@") in section
