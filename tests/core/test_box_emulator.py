@@ -351,3 +351,31 @@ def test_simulate_box_command_parses() -> None:
 
     args = build_parser().parse_args(["simulate", "--box", "v6", "--address", "127.0.0.9"])
     assert args.box == "v6" and args.address == "127.0.0.9" and args.base_url is None
+
+
+@pytest.mark.parametrize(
+    ("family", "urls_key", "period_key", "status_key", "read_only", "joined"),
+    [
+        ("v5", "HISTORY_UPLOAD_EVENT_URL", "REPORTED_PEROID", "WEB_HEART_URL", "DEV_SNO",
+         "http://a/h,http://b/h,"),
+        ("v6", "HISTORY_EVENT_UPLOAD_URL", "HISTORY_REPORT_PEROID", "MEDIA_DEVICE_MONITOR_URL",
+         "MQ_LICENSE_KEY", "http://a/h,http://b/h"),
+    ],
+)  # fmt: skip
+def test_one_config_table_per_family(
+    family: str, urls_key: str, period_key: str, status_key: str, read_only: str, joined: str
+) -> None:
+    """Both families set configs through one table: push settings really move, read-only
+    and wrongly typed values are refused, and reading back shows the family's spelling."""
+    box = BoxEmulator(family, "127.0.0.1", seed=7)
+    ok, failed = box.apply_configs({
+        urls_key: " http://a/h , http://b/h,", period_key: 7, status_key: "http://s/",
+        read_only: "X", "NO_SUCH": 1,
+    })  # fmt: skip
+    assert ok == [urls_key, period_key, status_key] and failed == [read_only, "NO_SUCH"]
+    assert box.history_urls == ["http://a/h", "http://b/h"] and box.history_period == 7.0
+    assert box.status_url == "http://s/"
+    values = box.config_values()
+    assert values[urls_key] == joined and values[period_key] == 7.0
+    assert values[read_only] == box.dev_sno
+    assert box.apply_configs({period_key: True}) == ([], [period_key])  # a bool is no period

@@ -25,7 +25,7 @@ import math
 import random
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,6 +170,30 @@ class Faults:
         self.receiver_down_until = time.monotonic() + seconds
 
 
+#: Per family, the config keys that are the box's push settings: name -> (attribute, kind).
+_PUSH_CONFIGS: dict[str, dict[str, tuple[str, str]]] = {
+    "v5": {
+        "HISTORY_UPLOAD_EVENT_URL": ("history_urls", "urls"),
+        "REPORTED_PEROID": ("history_period", "period"),
+        "WEB_HEART_URL": ("status_url", "url"),
+        "WEB_HEART_TIME": ("status_period", "period"),
+    },
+    "v6": {
+        "HISTORY_EVENT_UPLOAD_URL": ("history_urls", "urls"),
+        "HISTORY_REPORT_PEROID": ("history_period", "period"),
+        "MEDIA_DEVICE_MONITOR_URL": ("status_url", "url"),
+        "MEDIA_DEVICE_MONITOR_REPORT_PEROID": ("status_period", "period"),
+    },
+}
+#: How each family writes a URL list (V5 ends every URL with a comma, BOX_API.md §4).
+_URL_LIST_JOIN: dict[str, Callable[[list[str]], str]] = {
+    "v5": lambda urls: "".join(u + "," for u in urls),
+    "v6": ",".join,
+}
+#: Configs a box refuses to change.
+_READ_ONLY = {"v5": {"DEV_SNO", "BOX_MAC", "PRODUCT_TYPE"}, "v6": {"MQ_LICENSE_KEY"}}
+
+
 class BoxEmulator:
     """One emulated box. ``await start()``, ``generate()``, ``await stop()``."""
 
@@ -294,6 +318,41 @@ class BoxEmulator:
             "MATCH_THRESHOLD": 82, "GATE_WORK_MODE": "local", "MQ_LICENSE_KEY": self.dev_sno,
             "MQ_LOGIN_URL": "", "MEDIA_DEVICE_MONITOR_REPORT_PEROID": 60,
         }  # fmt: skip
+
+    def config_values(self) -> dict[str, Any]:
+        """Every config the box answers, its push settings read from where they live."""
+        values = dict(self.configs)
+        for name, (attr, kind) in _PUSH_CONFIGS[self.family].items():
+            value = getattr(self, attr)
+            if kind == "urls":
+                value = _URL_LIST_JOIN[self.family](value)
+            values[name] = value
+        return values
+
+    def apply_configs(self, changes: dict[str, Any]) -> tuple[list[str], list[str]]:
+        """Set configs as the box does: push URLs and periods really move its pushes.
+
+        Returns ``(set, refused)`` names: unknown, read-only or wrongly typed ones refused.
+        """
+        ok, failed = [], []
+        push = _PUSH_CONFIGS[self.family]
+        for name, value in changes.items():
+            attr, kind = push.get(name, ("", ""))
+            is_number = isinstance(value, int | float) and not isinstance(value, bool)
+            if kind == "urls" and isinstance(value, str):
+                setattr(self, attr, [u.strip() for u in value.split(",") if u.strip()])
+            elif kind == "url" and isinstance(value, str):
+                setattr(self, attr, value)
+            elif kind == "period" and is_number:
+                setattr(self, attr, max(0.05, float(value)))
+            elif not kind and name in self.configs and name not in _READ_ONLY[self.family]:
+                self.configs[name] = value
+            else:
+                failed.append(name)
+                continue
+            ok.append(name)
+        self._notify()
+        return ok, failed
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -733,16 +792,8 @@ class BoxEmulator:
         self._notify()
         return self._data("ok")
 
-    def _v5_config_values(self) -> dict[str, Any]:
-        return {
-            **self.configs,
-            "HISTORY_UPLOAD_EVENT_URL": "".join(u + "," for u in self.history_urls),
-            "REPORTED_PEROID": self.history_period,
-            "WEB_HEART_URL": self.status_url, "WEB_HEART_TIME": self.status_period,
-        }  # fmt: skip
-
     async def _v5_configs(self, request: web.Request) -> web.Response:
-        values = self._v5_config_values()
+        values = self.config_values()
         name = request.match_info.get("name")
         if name is None:
             return self._data(values)
@@ -757,23 +808,7 @@ class BoxEmulator:
         changes = body.get("config_dict")
         if not isinstance(changes, dict):
             return self._error(40000, "config_dict must be an object", "BAD_REQUEST")
-        ok, failed = [], []
-        for name, value in changes.items():
-            if name == "HISTORY_UPLOAD_EVENT_URL" and isinstance(value, str):
-                self.history_urls = [u.strip() for u in value.split(",") if u.strip()]
-            elif name == "REPORTED_PEROID" and isinstance(value, int | float):
-                self.history_period = max(0.05, float(value))
-            elif name == "WEB_HEART_URL" and isinstance(value, str):
-                self.status_url = value
-            elif name == "WEB_HEART_TIME" and isinstance(value, int | float):
-                self.status_period = max(0.05, float(value))
-            elif name in self.configs and name not in ("DEV_SNO", "BOX_MAC", "PRODUCT_TYPE"):
-                self.configs[name] = value
-            else:
-                failed.append(name)
-                continue
-            ok.append(name)
-        self._notify()
+        ok, failed = self.apply_configs(changes)
         return self._data({"failed_configs": failed, "success_configs": ok})
 
     async def _v5_get_system_monitor(self, _r: web.Request) -> web.Response:
@@ -914,20 +949,11 @@ class BoxEmulator:
     async def _v6_device_sn(self, _r: web.Request) -> web.Response:
         return web.json_response({"device_sn": self.serial})
 
-    def _v6_config_values(self) -> dict[str, Any]:
-        return {
-            **self.configs,
-            "HISTORY_EVENT_UPLOAD_URL": ",".join(self.history_urls),
-            "HISTORY_REPORT_PEROID": self.history_period,
-            "MEDIA_DEVICE_MONITOR_URL": self.status_url,
-            "MEDIA_DEVICE_MONITOR_REPORT_PEROID": self.status_period,
-        }  # fmt: skip
-
     async def _v6_getconfigs(self, request: web.Request) -> web.Response:
         body = await self._json(request)
         if isinstance(body, web.Response):
             return body
-        values = self._v6_config_values()
+        values = self.config_values()
         name = body.get("config_name")
         if name is None:
             return web.json_response(values)
@@ -942,24 +968,10 @@ class BoxEmulator:
         changes = body.get("config_dict")
         if not isinstance(changes, dict) or not changes:
             return self._error("MISSING_ARGUMENTS", "config_dict")
-        failed = None
-        for name, value in changes.items():
-            if name == "HISTORY_EVENT_UPLOAD_URL" and isinstance(value, str):
-                self.history_urls = [u.strip() for u in value.split(",") if u.strip()]
-            elif name == "HISTORY_REPORT_PEROID" and isinstance(value, int | float):
-                self.history_period = max(0.05, float(value))
-            elif name == "MEDIA_DEVICE_MONITOR_URL" and isinstance(value, str):
-                self.status_url = value
-            elif name == "MEDIA_DEVICE_MONITOR_REPORT_PEROID" and isinstance(value, int | float):
-                self.status_period = max(0.05, float(value))
-            elif name in self.configs and name != "MQ_LICENSE_KEY":
-                self.configs[name] = value
-            else:
-                failed = name
-        self._notify()
-        if failed is not None:
-            return self._error("INVALID_ARGUMENTS", failed)
-        values = self._v6_config_values()
+        _ok, failed = self.apply_configs(changes)
+        if failed:
+            return self._error("INVALID_ARGUMENTS", failed[-1])
+        values = self.config_values()
         return web.json_response({k: values[k] for k in changes})
 
     async def _v6_set_monitor(self, request: web.Request) -> web.Response:
