@@ -22,6 +22,9 @@ from gui.core import event_rows, query, scores
 from gui.core.dbapi import Connection
 from gui.core.model import EventBrief
 
+# Part of the interface: the filter the UI builds and hands to ``events_page``/``export``.
+from gui.core.query import EventFilter as EventFilter
+
 if TYPE_CHECKING:
     from gui.core.alarms import Alarm
     from gui.core.export import ExportResult

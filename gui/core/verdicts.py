@@ -547,3 +547,21 @@ def grouped(verdicts: Iterable[Verdict]) -> dict[str, list[Verdict]]:
     for v in verdicts:
         out[v.source_ip].append(v)
     return dict(out)
+
+
+def channel_of(path: str) -> str:
+    """What a request path is for: ``realtime``, ``health`` or ``history`` (anything else).
+
+    For the Connect page's live line, which must not know the receiver's path tables.
+    """
+    path = path.split("?", 1)[0]
+    if path in REALTIME_PATHS:
+        return "realtime"
+    if path in HEALTH_PATHS:
+        return "health"
+    return "history"
+
+
+def box_named_by(dev_sno: str | None, ep_id: str | None) -> str | None:
+    """The box an event names itself: its licence code, else its camera's ``ep_id`` prefix."""
+    return dev_sno or box_serial_of_camera(ep_id)

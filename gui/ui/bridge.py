@@ -26,7 +26,6 @@ from PySide6.QtCore import QObject, Signal
 from gui.core import messages
 from gui.core.reader import Reader, StoreReader
 from gui.core.receiver import Receiver, ReceiverThread
-from gui.core.store import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -86,7 +85,8 @@ class CoreBridge(QObject):
         return getattr(server, "url", None)
 
     @property
-    def store(self) -> Store:
+    def store(self) -> Any:
+        """The receiver's own store (unnamed here: the UI imports no storage module)."""
         if self.attached:
             raise RuntimeError("an attached window has no store of its own")
         return self.receiver_thread.receiver.store
@@ -95,7 +95,7 @@ class CoreBridge(QObject):
     def reader(self) -> Reader:
         """The core's typed reader: the store's (open once the receiver starts), or the remote's."""
         if self.attached:
-            return self.receiver_thread.receiver.reader  # type: ignore[no-any-return]
+            return self.receiver_thread.receiver.reader
         store = self.store
         reader = self._reader
         if reader is None or reader.store is not store:
@@ -132,16 +132,17 @@ class CoreBridge(QObject):
 
         return alarms.engine_for(self.receiver)
 
-    def set_pinned(self, event_id: int, pinned: bool) -> Future[Any]:
-        """Keep an event through retention (or stop): the core's writer, or the remote's API."""
+    def pin_job(self, event_id: int, pinned: bool) -> Callable[[], Awaitable[Any]]:
+        """Keep an event through retention (or stop), for ``BackgroundWork.core``: the
+        core's writer (False: no such event), or the remote's API when attached."""
         if self.attached:
             core = self.receiver_thread.receiver
-            return self.in_core(lambda: core.set_pinned(event_id, pinned))
+            return lambda: core.set_pinned(event_id, pinned)
         from gui.core import retention
 
         store = self.store
         job = retention.set_pinned_job(event_id, pinned)
-        return self.in_core(lambda: store.write(job))
+        return lambda: store.write(job)
 
     def in_core(self, coro_factory: Callable[[], Awaitable[T]]) -> Future[T]:
         """Run a coroutine on the core loop (writes, relisten); returns a concurrent future."""

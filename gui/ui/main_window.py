@@ -449,7 +449,7 @@ class MainWindow(QMainWindow):
         if readable is not None:
             return bool(readable)
         try:
-            store = self.bridge.store
+            store = self.bridge.receiver.store
         except Exception:
             return False
         return not store.closed

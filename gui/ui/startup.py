@@ -28,7 +28,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QProgressDialog
 
 from gui import logs
-from gui.core import schema
+from gui.core import database_files
 from gui.resources import icon_path
 from gui.settings import Settings
 
@@ -185,7 +185,7 @@ def app_icon() -> QIcon:
 # -- schema upgrade with a visible backup ----------------------------------------------------
 
 #: Whether the database needs the upgrade (and so the backup): the core decides.
-needs_upgrade = schema.needs_upgrade
+needs_upgrade = database_files.needs_upgrade
 
 
 class _Progress(QObject):
@@ -198,10 +198,9 @@ def upgrade_database(data_dir: Path) -> bool:
     The work runs on a worker thread (the backup of a big database takes a while)
     while a local event loop keeps the dialog painted.
     """
-    from gui.core.store import DB_FILENAME, open_database
     from gui.ui.background import BackgroundWork
 
-    db_path = Path(data_dir) / DB_FILENAME
+    db_path = database_files.database_path(data_dir)
     if not needs_upgrade(db_path):
         return False
     dialog = QProgressDialog(
@@ -221,7 +220,7 @@ def upgrade_database(data_dir: Path) -> bool:
     errors: list[BaseException] = []
 
     def upgrade() -> None:
-        open_database(db_path, backup_progress=progress.step.emit).close()
+        database_files.upgrade(data_dir, progress.step.emit)
 
     def failed(exc: BaseException) -> None:  # reported below; the receiver will report it too
         errors.append(exc)

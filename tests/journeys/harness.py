@@ -149,7 +149,8 @@ class App:
         return await asyncio.wrap_future(self.bridge.in_core(coro_factory))
 
     def stored_count(self) -> int:
-        return int(self.bridge.store.reader().execute("SELECT count(*) FROM events").fetchone()[0])
+        conn = self.bridge.receiver.store.reader()
+        return int(conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
 _unique = iter(range(1, 10**9))

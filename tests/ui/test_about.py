@@ -7,9 +7,10 @@ from pathlib import Path
 from PySide6.QtGui import QGuiApplication
 
 from gui import __version__
+from gui.core.database_files import database_bytes as database_size
 from gui.core.store import DB_FILENAME
 from gui.ui.dialogs import about
-from gui.ui.dialogs.about import AboutDialog, database_size, human_size
+from gui.ui.dialogs.about import AboutDialog, human_size
 
 
 def test_database_size_counts_wal_and_shm(tmp_path: Path) -> None:
@@ -29,6 +30,7 @@ def test_dialog_shows_version_dirs_and_licences(qtbot, tmp_path: Path) -> None:
     (tmp_path / DB_FILENAME).write_bytes(b"x" * 4096)
     dialog = AboutDialog(tmp_path)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.facts["database"] != "measuring…", timeout=5000)
     assert dialog.facts["version"] == __version__
     assert dialog.facts["data_dir"] == str(tmp_path)
     assert dialog.facts["log_dir"] == str(tmp_path / "logs")
@@ -91,3 +93,29 @@ def test_open_log_folder_follows_a_language_change(qtbot, tmp_path: Path) -> Non
     action.setText("stale")
     QCoreApplication.sendEvent(window, QEvent(QEvent.Type.LanguageChange))
     assert action.text() == "Open &log folder"
+
+
+def test_database_files_are_measured_off_the_gui_thread(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 11: a stat on a slow data folder must not freeze the window."""
+    import threading
+
+    from gui.core import database_files
+
+    measured_on: list[threading.Thread] = []
+    real = database_files.database_bytes
+
+    def spy(data_dir: Path) -> int:
+        measured_on.append(threading.current_thread())
+        return real(data_dir)
+
+    monkeypatch.setattr(database_files, "database_bytes", spy)
+    (tmp_path / DB_FILENAME).write_bytes(b"x" * 2048)
+    dialog = AboutDialog(tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.database_label.text() == "measuring…"  # nothing measured on the GUI thread
+    with qtbot.waitSignal(dialog.database_measured, timeout=5000):
+        pass
+    assert measured_on and threading.main_thread() not in measured_on
+    assert dialog.database_label.text() == "2.0 KB"

@@ -92,10 +92,10 @@ def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: 
     row = page.current_row()
     assert row is not None and row.id == ids[1]
     page.pin_button.setChecked(True)
-    fut = page._toggle_pin()
-    assert fut is not None
-    assert fut.result(5) is True
-    store = core.bridge.store
+    with qtbot.waitSignal(page.pin_saved, timeout=5000) as saved:
+        page._toggle_pin()
+    assert saved.args == [ids[1], True]  # written by the core, told on the GUI thread
+    store = core.thread.receiver.store
 
     def pinned() -> bool:
         # A fresh connection: the GUI thread's reader may sit in another widget's snapshot.
@@ -109,6 +109,14 @@ def test_opening_a_row_shows_it_and_pin_keeps_it(qtbot: Any, window: Any, core: 
 
     qtbot.waitUntil(pinned, timeout=5000)
     assert page.model.row_at(1).pinned
+
+    # A pin the core cannot write is put back on the row and the button.
+    page.pin_button.setChecked(False)
+    store.close()  # the writer refuses from now on
+    with qtbot.assertNotEmitted(page.pin_saved, wait=300):
+        page._toggle_pin()
+    qtbot.waitUntil(lambda: page.model.row_at(1).pinned, timeout=5000)
+    assert page.pin_button.isChecked()
 
 
 def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811

@@ -8,13 +8,12 @@ licences whose notices must travel with the binary.
 
 from __future__ import annotations
 
-import contextlib
 import platform
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, qVersion
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal, qVersion
 from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,7 +28,9 @@ from PySide6.QtWidgets import (
 )
 
 from gui import __version__, logs
+from gui.core import database_files
 from gui.resources import icon_path
+from gui.ui.background import BackgroundWork
 
 #: (component, licence, notice). Kept short; the full texts are at the URLs.
 BUNDLED: list[tuple[str, str, str]] = [
@@ -81,18 +82,6 @@ BUNDLED: list[tuple[str, str, str]] = [
 ]
 
 
-def database_size(data_dir: Path) -> int:
-    """Bytes on disk of the database, its WAL and shared-memory files."""
-    from gui.core.store import DB_FILENAME
-
-    total = 0
-    for suffix in ("", "-wal", "-shm"):
-        path = Path(data_dir) / f"{DB_FILENAME}{suffix}"
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
-
-
 def human_size(n: int) -> str:
     size = float(n)
     for unit in ("bytes", "KB", "MB", "GB"):
@@ -127,6 +116,9 @@ def _plain(text: str) -> QLabel:
 class AboutDialog(QDialog):
     """Version and data facts for a support call, and the licence notices."""
 
+    #: The database's size is in ``facts`` (measured off the GUI thread).
+    database_measured = Signal()
+
     def __init__(self, data_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data_dir = Path(data_dir)
@@ -156,7 +148,7 @@ class AboutDialog(QDialog):
             "version": __version__,
             "data_dir": str(self.data_dir),
             "log_dir": str(logs.log_dir(self.data_dir)),
-            "database": human_size(database_size(self.data_dir)),
+            "database": self.tr("measuring…"),
             "runtime": f"Python {platform.python_version()}, Qt {qVersion()}, "
             f"{platform.system()} {platform.release()}"
             + (" (packaged)" if getattr(sys, "frozen", False) else ""),
@@ -164,7 +156,11 @@ class AboutDialog(QDialog):
         form.addRow(self.tr("Version:"), _plain(self.facts["version"]))
         form.addRow(self.tr("Data folder:"), _plain(self.facts["data_dir"]))
         form.addRow(self.tr("Log folder:"), _plain(self.facts["log_dir"]))
-        form.addRow(self.tr("Database size:"), _plain(self.facts["database"]))
+        self.database_label = _plain(self.facts["database"])
+        form.addRow(self.tr("Database size:"), self.database_label)
+        # The files are measured off the GUI thread (a network drive can take seconds).
+        self._work = BackgroundWork(self)
+        self._work.run(lambda: database_files.database_bytes(data_dir), self._measured)
         form.addRow(self.tr("Runtime:"), _plain(self.facts["runtime"]))
         layout.addLayout(form)
 
@@ -183,6 +179,11 @@ class AboutDialog(QDialog):
         buttons.addButton(logs_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _measured(self, size: int) -> None:
+        self.facts["database"] = human_size(size)
+        self.database_label.setText(self.facts["database"])
+        self.database_measured.emit()
 
     def details(self) -> str:
         return "\n".join(f"{k}: {v}" for k, v in self.facts.items())

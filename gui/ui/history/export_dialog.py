@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import export, query
+from gui.core import export
+from gui.core.reader import EventFilter
 from gui.ui.background import BackgroundWork
 
 
@@ -38,7 +39,7 @@ class ExportDialog(QDialog):
     finished_error = Signal(str)  # "" when cancelled
 
     def __init__(
-        self, bridge: Any, flt: query.EventFilter, count: int | None, parent: QWidget | None = None
+        self, bridge: Any, flt: EventFilter, count: int | None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge

@@ -14,8 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from gui.core import query
-from gui.core.reader import EventPage, HistoryItem
+from gui.core.reader import EventFilter, EventPage, HistoryItem
 from gui.ui.background import BackgroundWork
 from gui.ui.views.words import (
     display_name,
@@ -45,7 +44,7 @@ class HistoryModel(QAbstractTableModel):
     def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
         super().__init__(parent)
         self.work = work
-        self.filter = query.EventFilter()
+        self.filter = EventFilter()
         self.sort_name = "time"
         self.descending = True
         self.count: int | None = None
@@ -149,7 +148,7 @@ class HistoryModel(QAbstractTableModel):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def set_query(self, flt: query.EventFilter) -> None:
+    def set_query(self, flt: EventFilter) -> None:
         self.filter = flt
         self.reload()
 

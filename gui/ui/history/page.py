@@ -1,6 +1,6 @@
 """The History page: filters over every stored event, a lazy table, the detail pane.
 
-Filters become one ``core.query.EventFilter`` (the same builder the API and
+Filters become one ``core.reader.EventFilter`` (the same builder the API and
 ``gatewatch export`` use). Typing is debounced; the table shows the first page
 as soon as it is read and the count follows when it is ready.
 """
@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,8 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gui.core import query
-from gui.core.reader import DeviceNames, HistoryItem
+from gui.core.reader import DeviceNames, EventFilter, HistoryItem
 from gui.ui.background import BackgroundWork
 from gui.ui.history import model as history_model
 from gui.ui.history.model import COLUMNS, SORTABLE, HistoryModel
@@ -70,6 +69,9 @@ def time_range(pick: str, now: dt.datetime | None = None) -> tuple[int | None, i
 
 class HistoryPage(QWidget):
     """Filter bar + lazy table + the live view's detail pane."""
+
+    #: An event's keep flag was written by the core (event id, pinned).
+    pin_saved = Signal(int, bool)
 
     def __init__(self, bridge: Any, settings: Any = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -342,7 +344,7 @@ class HistoryPage(QWidget):
             return None
         return text or None
 
-    def build_filter(self) -> query.EventFilter:
+    def build_filter(self) -> EventFilter:
         pick = self.time_pick.currentData()
         if pick == "custom":
             since: int | None = self.since_edit.dateTime().toMSecsSinceEpoch()
@@ -351,7 +353,7 @@ class HistoryPage(QWidget):
             since, until = time_range(pick)
         score_min = self.score_min.value()
         score_max = self.score_max.value()
-        return query.EventFilter(
+        return EventFilter(
             since=since,
             until=until,
             person_types=tuple(p for p, a in self.type_actions.items() if a.isChecked()),
@@ -463,24 +465,36 @@ class HistoryPage(QWidget):
             | QItemSelectionModel.SelectionFlag.Rows,
         )
 
-    def _toggle_pin(self) -> Any:
+    def _toggle_pin(self) -> None:
         row = self.current_row()
-        if row is None:
-            return None
-        return self.set_pinned(row.id, self.pin_button.isChecked())
+        if row is not None:
+            self.set_pinned(row.id, self.pin_button.isChecked())
 
-    def set_pinned(self, event_id: int, pinned: bool) -> Any:
-        """Keep (or stop keeping) an event through the core's writer; returns the future."""
-        fut = self.bridge.set_pinned(event_id, pinned)
+    def set_pinned(self, event_id: int, pinned: bool) -> None:
+        """Keep (or stop keeping) an event through the core's writer.
 
-        def done(f: Any) -> None:
-            if f.cancelled() or f.exception() is not None:
-                log.warning("could not change the keep flag of event %d: %s", event_id,
-                            None if f.cancelled() else f.exception())  # fmt: skip
-
-        fut.add_done_callback(done)
+        The row shows the new flag at once; ``pin_saved`` says it was written, and a
+        write that fails (or finds the event gone) puts the old flag back.
+        """
+        write = self.bridge.pin_job(event_id, pinned)
         self.model.set_pinned(event_id, pinned)
-        return fut
+
+        def written(found: bool) -> None:
+            if found is not False:  # False: no such event (None: the remote's API said ok)
+                self.pin_saved.emit(event_id, pinned)
+            else:
+                failed(LookupError(f"event {event_id} is gone"))
+
+        def failed(exc: BaseException) -> None:
+            log.warning("could not change the keep flag of event %d: %s", event_id, exc)
+            self.model.set_pinned(event_id, not pinned)
+            row = self.current_row()
+            if row is not None and row.id == event_id:
+                self.pin_button.blockSignals(True)
+                self.pin_button.setChecked(not pinned)
+                self.pin_button.blockSignals(False)
+
+        self.work.core(write, written, failed)
 
     def open_export(self) -> None:
         from gui.ui.history.export_dialog import ExportDialog

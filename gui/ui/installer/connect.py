@@ -30,8 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core import netinfo, sender, verdicts
-from gui.core.devices import box_serial_of_camera
-from gui.core.ingest import HEALTH_PATHS, REALTIME_PATHS
 from gui.core.messages import EventStored, RequestLogged
 from gui.ui import plain
 from gui.ui.background import BackgroundWork
@@ -409,7 +407,7 @@ class ConnectPanel(QWidget):
         summary = message.summary
         if summary.self_test:
             return
-        kind = "realtime" if summary.path in REALTIME_PATHS else "history"
+        kind = "realtime" if verdicts.channel_of(summary.path) == "realtime" else "history"
         if self._is_local(summary.source_ip):
             if not self._boxes and not self._local_seen:  # a simulator or curl on this PC
                 self._local_seen = True
@@ -420,7 +418,7 @@ class ConnectPanel(QWidget):
                     )
                 )  # fmt: skip
             return
-        box = summary.dev_sno or box_serial_of_camera(summary.ep_id)
+        box = verdicts.box_named_by(summary.dev_sno, summary.ep_id)
         who = f"{summary.source_ip} ({box})" if box else summary.source_ip
         seen = self._boxes.setdefault(summary.source_ip, {"who": who, "shapes": []})
         if self._problems.pop(summary.source_ip, None) is not None:
@@ -472,7 +470,7 @@ class ConnectPanel(QWidget):
             else:  # boxes are sending: the top line stays, the problem goes below it
                 self._problems[record.source_ip] = text
                 self._render_problem()
-        elif path in HEALTH_PATHS and not record.events and not self._events_seen:
+        elif verdicts.channel_of(path) == "health" and not record.events and not self._events_seen:
             self.traffic.setText(
                 tr("Box {ip} connected, sending health reports (no events yet)").format(
                     ip=record.source_ip
