@@ -618,6 +618,36 @@ def test_box_clock_two_hours_behind_gap_fill_since_last_stored_event(
 
 
 @pytest.mark.parametrize("family", FAMILIES)
+def test_box_clock_two_hours_ahead_default_backfill_gets_its_newest_events(
+    receiver: FullReceiver, family: str
+):
+    """Issue 16: the default window must reach past this PC's clock to the box's."""
+    box = make_box(family, clock_offset=7200)
+    try:
+        added = add(receiver, box)
+        # Never pushed anything yet: the default window is the last day to "now" — whose?
+        early = box.call(lambda x: x.generate(3, step=1.0, push_realtime=False))
+        assert min(e.ms for e in early) > (time.time() + 7000) * 1000  # in the PC's future
+        job_id = receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", {}).json()["job"]
+        job = receiver.wait_job(job_id)
+        assert (job["state"], job["new"]) == ("done", 3), job
+        # Pointed, it pushes; then, unpointed, it stores more: the gap fill gets them all.
+        receiver.client.post_json(f"/api/boxes/{added['id']}/point", {})
+        box.call(lambda x: x.realtime_urls.clear())
+        pushed = box.call(lambda x: x.generate(2, push_realtime=False))
+        assert wait_until(lambda: len(receiver.events()) == 5)
+        box.call(lambda x: x.history_urls.clear())
+        gap = box.call(lambda x: x.generate(4, step=1.0, push_realtime=False))
+        job_id = receiver.client.post_json(f"/api/boxes/{added['id']}/backfill", {}).json()["job"]
+        job = receiver.wait_job(job_id)
+        assert job["state"] == "done" and job["new"] == 4, job
+        stored = sorted(e["timestamp"] for e in receiver.events())
+        assert stored == sorted(e.ms for e in early + pushed + gap)
+    finally:
+        box.stop()
+
+
+@pytest.mark.parametrize("family", FAMILIES)
 def test_box_that_requires_login_is_logged_into_again_after_it_forgets(
     receiver: FullReceiver, family: str
 ):

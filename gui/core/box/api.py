@@ -162,7 +162,7 @@ def install_routes(app: web.Application, service: BoxService) -> None:
         if since is None:
             last = await service.last_stored_event(box)
             since = (last - 5 * 60_000) if last is not None else now - 24 * 3600_000
-        until = now if until is None else until
+        until = await service.default_until(box) if until is None else until
         if since >= until:
             return _error(400, "since must be before until")
         running = service.running_job(box.id)

@@ -56,6 +56,11 @@ YIELD_TO_LIVE_MAX = 0.5
 RESUME_ATTEMPTS = 8
 #: The gap starts this long before the box's last stored event (BOX_API.md §7).
 GAP_MARGIN_MS = 5 * 60 * 1000
+#: A backfill's default end reaches this far past this PC's clock (besides how far the
+#: box's events show its clock runs ahead): a box cannot store an event later than its
+#: own clock, so the extra window costs nothing, and a box whose clock runs ahead loses
+#: none of its newest events.
+CLOCK_AHEAD_ALLOWANCE_MS = 24 * 3600 * 1000
 #: A box silent this long that reports again gets its gap filled.
 SILENCE_MS = 2 * 60 * 1000
 WS_BACKOFF_MAX = 30.0
@@ -495,6 +500,31 @@ class BoxService:
 
         return await self._store_read(query)
 
+    async def clock_ahead_ms(self, box: Box) -> int:
+        """How far the box's clock runs ahead of this PC's (0 when behind or unknown).
+
+        Its latest events' time minus their arrival time: a real-time push arrives
+        within a second, so the largest difference is the clock offset.
+        """
+        if self._store_read is None:
+            return 0
+
+        def query(conn: Any) -> int:
+            row = conn.execute(
+                "SELECT max(timestamp - received_at) FROM (SELECT timestamp, received_at"
+                " FROM events WHERE self_test = 0 AND timestamp IS NOT NULL AND (source_ip = ?"
+                " OR (dev_sno IS NOT NULL AND dev_sno != '' AND dev_sno IN (?, ?)))"
+                " ORDER BY id DESC LIMIT 50) recent",
+                (box.address, box.licence or "\x00", box.serial or "\x00"),
+            ).fetchone()
+            return max(0, int(row[0])) if row and row[0] is not None else 0
+
+        return int(await self._store_read(query))
+
+    async def default_until(self, box: Box) -> int:
+        """The end of a backfill nobody gave one: past this PC's clock and the box's."""
+        return now_ms() + await self.clock_ahead_ms(box) + CLOCK_AHEAD_ALLOWANCE_MS
+
     async def fill_gap(self, box_id: str) -> Job | None:
         """Backfill from the box's last stored event (minus a margin) to now."""
         box = self.boxes.get(box_id)
@@ -504,8 +534,8 @@ class BoxService:
         if last is None:
             self._note(box_id, "no_events", "no event stored yet: nothing to measure a gap from")
             return None
-        since, until = last - GAP_MARGIN_MS, now_ms()
-        minutes = max(0, (until - last) // 60000)
+        since, until = last - GAP_MARGIN_MS, await self.default_until(box)
+        minutes = max(0, (now_ms() - last) // 60000)
         self._note(box_id, "filling",
                    f"filling the gap since the last stored event ({minutes} min)",
                    minutes=minutes)  # fmt: skip
