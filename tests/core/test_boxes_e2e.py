@@ -715,6 +715,28 @@ def test_v6_box_still_starting_its_device_list_is_added_with_its_cameras(
         box.stop()
 
 
+def test_v6_box_whose_device_list_stays_initialising_says_so_and_gets_cameras_later(
+    receiver: FullReceiver,
+):
+    """Issue 16: DEVICE_INIT_ERROR past the ~3 s add waits: not "no cameras" in silence."""
+    box = make_box("v6", devices_init_seconds=7)
+    try:
+        added = add(receiver, box)
+        assert added["cameras"] == [] and added["cameras_pending"] is True
+        assert "DEVICE_INIT_ERROR" in added["cameras_message"]
+        path = f"/api/boxes/{added['id']}"
+        assert receiver.client.get_json(path)["cameras_pending"] is True
+        expected = [c.device_id for c in box.box.cameras]
+        assert wait_until(
+            lambda: [c["id"] for c in receiver.client.get_json(path)["cameras"]] == expected,
+            timeout=30,
+        )
+        now = receiver.client.get_json(path)
+        assert now["cameras_pending"] is False and now["cameras_message"] == ""
+    finally:
+        box.stop()
+
+
 def test_v5_box_pushing_the_legacy_shape_is_stored_with_camera_and_photos(
     receiver: FullReceiver,
 ):

@@ -108,3 +108,26 @@ def test_the_remove_confirmation_shows_the_address_as_text(qtbot: Any) -> None:
     qtbot.addWidget(box)
     assert box.textFormat() == Qt.TextFormat.PlainText
     assert address in box.text()
+
+
+def test_a_box_still_starting_its_camera_list_is_said_so_then_filled_in(rig: Any, qtbot: Any):
+    """Issue 16: the Boxes section tells the installer the cameras come later, and they do."""
+    from gui.ui.installer.boxes import BoxesSection
+
+    box = BoxThread("v6", devices_init_seconds=7)
+    try:
+        section = BoxesSection(rig.bridge)
+        qtbot.addWidget(section)
+        section.show()
+        section.address.setText(box.box.address)
+        section.password.setText("admin")
+        qtbot.mouseClick(section.add_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: section.model.rowCount() == 1, timeout=15000)
+        assert "0 camera(s)" in section.status.text()
+        assert "still starting its camera list" in section.status.text()
+        assert "cameras: still starting" in _cell(section, 0, 0)
+        qtbot.waitUntil(lambda: "still starting" not in _cell(section, 0, 0), timeout=30000)
+        [listed] = rig.client.get_json("/api/boxes")["boxes"]
+        assert [c["id"] for c in listed["cameras"]] == [c.device_id for c in box.box.cameras]
+    finally:
+        box.stop()

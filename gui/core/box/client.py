@@ -90,6 +90,8 @@ class BoxInfo:
     #: The match threshold and the scale it is on ("0-100" display score), when readable.
     threshold: float | None = None
     score_scale: str | None = None
+    #: The camera list was still initialising (V6 DEVICE_INIT_ERROR): read it again later.
+    cameras_pending: bool = False
 
 
 def error_of(body: Any) -> tuple[str, str] | None:
@@ -157,6 +159,8 @@ class BoxClient:
         self._session: aiohttp.ClientSession | None = None
         self._logged_in = False
         self._login_path: tuple[str, str] | None = None
+        #: The last ``cameras()`` found the box's camera list still initialising.
+        self.cameras_pending = False
 
     async def __aenter__(self) -> BoxClient:
         self.session()
@@ -457,7 +461,10 @@ class BoxClient:
                         raise
                     await asyncio.sleep(1.0)
             else:
+                # Still initialising after ~3 s: say so rather than "no cameras".
+                self.cameras_pending = True
                 return []
+            self.cameras_pending = False
             return [
                 Camera(str(d.get("media_device_id") or ""), str(d.get("media_device_name") or ""),
                        str(d.get("media_device_type") or ""), str(d.get("media_device_ip") or ""),
@@ -521,7 +528,8 @@ class BoxClient:
             push = await self.push_urls()
             cameras = await self.cameras()
             threshold, scale = await self.score_config()
-            return BoxInfo(family, firmware, serial, licence, mac, push, cameras, threshold, scale)
+            return BoxInfo(family, firmware, serial, licence, mac, push, cameras, threshold, scale,
+                           cameras_pending=self.cameras_pending)  # fmt: skip
 
         try:
             return await asyncio.wait_for(work(), DESCRIBE_TIMEOUT)

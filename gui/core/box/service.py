@@ -69,6 +69,15 @@ WS_BACKOFF_MAX = 30.0
 WS_SILENT_CHECK = 30.0
 #: Seconds between reachability checks of every box.
 REACH_EVERY = 30.0
+#: A camera list still initialising (V6 DEVICE_INIT_ERROR) is read again after these
+#: pauses (seconds; the last one repeats) for up to ``CAMERAS_RETRY_FOR``.
+CAMERAS_RETRY_DELAYS = (2.0, 4.0, 8.0, 15.0, 30.0)
+CAMERAS_RETRY_FOR = 15 * 60.0
+#: What the API and the Boxes section say while the camera list is not read yet.
+CAMERAS_PENDING_TEXT = (
+    "the box is still starting its camera list (DEVICE_INIT_ERROR); Gatewatch reads it"
+    " again in a few seconds"
+)
 
 
 def now_ms() -> int:
@@ -208,6 +217,9 @@ class BoxService:
         self.gap_notes: dict[str, dict[str, Any]] = {}
         #: box id -> (reachable, when checked in ms, what was seen)
         self.reachability: dict[str, tuple[bool, int, str]] = {}
+        #: Boxes whose camera list was still initialising when last read (retried).
+        self.cameras_pending: set[str] = set()
+        self._camera_retries: set[str] = set()
         self._job_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._load()
@@ -249,6 +261,8 @@ class BoxService:
             "family": box.family, "firmware": box.firmware, "serial": box.serial,
             "licence": box.licence, "mac": box.mac, "push": box.push, "device": box.device,
             "cameras": box.cameras, "receiver": box.receiver or None,
+            "cameras_pending": box.id in self.cameras_pending,
+            "cameras_message": CAMERAS_PENDING_TEXT if box.id in self.cameras_pending else "",
             "state": {
                 "pointed": pointed, "pointed_at": box.pointed_at,
                 "connected": box.connected_at is not None, "connected_at": box.connected_at,
@@ -309,7 +323,54 @@ class BoxService:
         await self._register_identity(box)
         await self._learn_ep_ids(box)
         self._save()
+        self._cameras_read(box, pending=info.cameras_pending)
         return box
+
+    def _cameras_read(self, box: Box, *, pending: bool) -> None:
+        """Note whether the camera list was still initialising; if so, read it again later."""
+        if not pending:
+            self.cameras_pending.discard(box.id)
+            return
+        self.cameras_pending.add(box.id)
+        if box.id not in self._camera_retries:
+            self._camera_retries.add(box.id)
+            self._spawn(self._fetch_cameras_later(box.id))
+
+    async def _fetch_cameras_later(self, box_id: str) -> None:
+        """Read a camera list that was still initialising until the box has one ready.
+
+        Gives up after ``CAMERAS_RETRY_FOR``, the box still marked pending (a refresh
+        tries again).
+        """
+        try:
+            await self._retry_cameras(box_id)
+        finally:
+            self._camera_retries.discard(box_id)
+
+    async def _retry_cameras(self, box_id: str) -> None:
+        started = time.monotonic()
+        delays = iter(CAMERAS_RETRY_DELAYS)
+        delay = CAMERAS_RETRY_DELAYS[0]
+        while box_id in self.cameras_pending and time.monotonic() - started < CAMERAS_RETRY_FOR:
+            delay = next(delays, delay)
+            await asyncio.sleep(delay)
+            box = self.boxes.get(box_id)
+            if box is None:
+                break
+            try:
+                async with self.client(box) as client:
+                    await client.login()
+                    cameras = await client.cameras()
+                    if client.cameras_pending:
+                        continue
+            except BoxError as exc:
+                log.info("camera list of %s: %s", box.address, exc.message)
+                continue
+            box.cameras = [c.to_json() for c in cameras]
+            self.cameras_pending.discard(box_id)
+            await self._learn_ep_ids(box)
+            self._save()
+            return
 
     async def _register_identity(self, box: Box) -> None:
         """One device: the box's names (licence, SN, MAC, address) joined in the registry.
@@ -356,8 +417,12 @@ class BoxService:
         async with self.client(box) as client:
             await client.login()
             box.push = await client.push_urls()
-            box.cameras = [c.to_json() for c in await client.cameras()]
+            cameras = await client.cameras()
+            if cameras or not client.cameras_pending:
+                box.cameras = [c.to_json() for c in cameras]
+            pending = client.cameras_pending
         self._save()
+        self._cameras_read(box, pending=pending)
 
     # ------------------------------------------------------------------ pointing
 

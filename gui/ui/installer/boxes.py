@@ -130,7 +130,10 @@ class BoxesModel(ListTableModel):
         st = box["state"]
         if column == 0:
             serial = box.get("serial") or "?"
-            return f"{box['address']}  ({serial})"
+            text = f"{box['address']}  ({serial})"
+            if box.get("cameras_pending"):
+                text += " · " + tr("cameras: still starting, read again shortly")
+            return text
         if column == 1:
             family = "V2–V5" if box["family"] == "v5" else "V6"
             return f"{box.get('firmware') or '?'} ({family})"
@@ -437,14 +440,18 @@ class BoxesSection(QGroupBox):
         def done(box: dict[str, Any]) -> None:
             self._set_busy(False)
             self.address.clear()
-            self.set_status(
-                tr("Added {address}: {firmware}, serial {serial}, {n} camera(s).").format(
-                    address=box["address"],
-                    firmware=box["firmware"] or box["family"],
-                    serial=box["serial"] or "?",
-                    n=len(box["cameras"]),
-                )
+            text = tr("Added {address}: {firmware}, serial {serial}, {n} camera(s).").format(
+                address=box["address"],
+                firmware=box["firmware"] or box["family"],
+                serial=box["serial"] or "?",
+                n=len(box["cameras"]),
             )
+            if box.get("cameras_pending"):
+                text += " " + tr(
+                    "The box is still starting its camera list; Gatewatch reads it again "
+                    "in a few seconds."
+                )
+            self.set_status(text)
             self.refresh()
 
         self._call(work, done)
