@@ -184,6 +184,11 @@ class DeviceTally:
                 " event_count = cameras.event_count + excluded.event_count",
                 (key, resolved.get(box_key), device_id, name, ip, kind, first, last, last, count),
             )
+            box_sn = resolved.get(box_key)
+            if ip and box_sn:
+                reported = _report_named_camera(conn, box_sn, ip, key)
+                if reported is not None:
+                    _merge_cameras(conn, key, reported)
         self.begin()
 
 
@@ -255,6 +260,33 @@ def _merge_cameras(conn: Connection, into: str, other: str) -> None:
     conn.execute("DELETE FROM cameras WHERE ep_id = ?", (other,))
 
 
+def _names_box(conn: Connection, camera_id: str, sn: str) -> str | None:
+    """The address part of ``<box name>__<address>`` when its box name is box ``sn``."""
+    key = identity.ep_id_key(camera_id)
+    if key is None:
+        return None
+    alias = identity.alias_of(*key)
+    row = conn.execute("SELECT sn FROM box_aliases WHERE alias = ?", (alias,)).fetchone()
+    named = str(row[0]) if row is not None else alias
+    where = camera_id.split("__", 1)[1].strip()
+    return where if named == sn and where else None
+
+
+def _report_named_camera(conn: Connection, sn: str, ip: str, key: str) -> str | None:
+    """The one camera row a report created as ``<box name>__<ip>`` for the camera that
+    events of box ``sn`` call ``key`` (another id, same box, same address), if any.
+
+    A report lists a camera by its box and address while the events may name it
+    otherwise (``gate-2``): the identity rules make them one camera.
+    """
+    rows = conn.execute(
+        "SELECT ep_id FROM cameras WHERE box_sn = ? AND ip = ? AND ep_id != ? AND event_count = 0",
+        (sn, ip, key),
+    ).fetchall()
+    found = [str(r[0]) for r in rows if _names_box(conn, str(r[0]), sn) == ip]
+    return found[0] if len(found) == 1 else None
+
+
 def _report_camera_key(conn: Connection, cam: health.CameraState, sn: str) -> str | None:
     if cam.id:
         row = conn.execute(
@@ -262,7 +294,18 @@ def _report_camera_key(conn: Connection, cam: health.CameraState, sn: str) -> st
             " LIMIT 1",
             (cam.id, cam.id, cam.id),
         ).fetchone()
-        return str(row[0]) if row is not None else cam.id
+        if row is not None:
+            return str(row[0])
+        # ``<box name>__<ip>``: the camera this box's events already name otherwise.
+        ip = _names_box(conn, cam.id, sn)
+        if ip is not None and (cam.ip is None or cam.ip == ip):
+            rows = conn.execute(
+                "SELECT ep_id FROM cameras WHERE box_sn = ? AND ip = ? AND event_count > 0",
+                (sn, ip),
+            ).fetchall()
+            if len(rows) == 1:
+                return str(rows[0][0])
+        return cam.id
     where = cam.ip or cam.name
     return f"{sn}__{where}" if where else None
 

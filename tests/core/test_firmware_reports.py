@@ -175,6 +175,37 @@ def test_v2r1_sizes_are_flagged_only_when_inferred(
     assert health.normalise_report(sync).inferred == ()  # words need no inference
 
 
+@pytest.mark.parametrize("report_first", [True, False])
+def test_report_camera_named_by_box_and_address_is_the_events_camera(
+    client: Client, report_first: bool
+) -> None:
+    """Issue 13/14: the report lists ``<licence>__192.168.1.31``, the events call that
+    camera ``gate-2`` (same box, same address): one camera row, not a silent twin."""
+    event = P.v1_without_version(P.now_ms(), dev_sno=P.LICENCE)
+    event["ep_info"] = {"ep_id": "gate-2", "ep_ip": "192.168.1.31", "ep_name": "Gate 2"}
+
+    def post_event() -> None:
+        reply = client.post_json("/EventServer/api/HistoryEvent", event)
+        assert reply.status == 200, reply.body[:300]
+
+    if report_first:
+        post_report(client, "/MonitorServer/api/SophonFogStatus", P.report_v2r1())
+        post_event()
+    else:
+        post_event()
+        post_report(client, "/MonitorServer/api/SophonFogStatus", P.report_v2r1())
+    [cam] = devices(client)["cameras"]
+    assert (cam["ep_id"], cam["event_count"], cam["status"]) == ("gate-2", 1, "online")
+    assert cam["location"] == "north" and cam["box_sn"] == the_box(client)["sn"]
+    # The next report updates that camera, and a camera at another address stays apart.
+    report = P.report_v2r1()
+    report["sub_devices"][0]["ep_status"] = "offline"
+    report["sub_devices"].append({"ep_id": f"{P.LICENCE}__192.168.1.32", "ep_ip": "192.168.1.32"})
+    post_report(client, "/MonitorServer/api/SophonFogStatus", report)
+    states = camera_states(client)
+    assert states == {"gate-2": "offline", f"{P.LICENCE}__192.168.1.32": None}
+
+
 def test_every_variant_is_recognised_by_its_keys() -> None:
     built = {
         "v2r1": P.report_v2r1(), "flat": P.report_flat(), "nested": P.report_nested(),
