@@ -24,6 +24,8 @@ from gui.core.portable import dialect_of
 #: V6 ``MATCH_THRESHOLD``); used until a box's own configuration is known.
 DEFAULT_THRESHOLD_100 = 82.0
 SCALE_UNIT, SCALE_PERCENT = "0-1", "0-100"
+#: A box whose events come in both scales (``score_context``).
+SCALE_MIXED = "mixed"
 
 
 def _text(value: Any) -> str | None:
@@ -79,7 +81,7 @@ class DeviceTally:
     """
 
     def __init__(self) -> None:
-        # (names, source_ip) -> [first time, last time, count, max score]
+        # (names, source_ip) -> [first time, last time, count, max score, min positive score]
         self._boxes: dict[tuple[tuple[tuple[str, Any], ...], str], list[Any]] = {}
         # camera key -> [names key, device_id, name, ip, type, first, last, count, ep_id]
         self._cameras: dict[str, list[Any]] = {}
@@ -104,14 +106,17 @@ class DeviceTally:
         box_key = (names, arrival.source_ip)
         seen = self._boxes.get(box_key)
         score = summary.score
+        low = score if score is not None and score > 0 else None
         if seen is None:
-            self._boxes[box_key] = [now, now, 1, score]
+            self._boxes[box_key] = [now, now, 1, score, low]
         else:
             seen[0] = min(seen[0], now)
             seen[1] = max(seen[1], now)
             seen[2] += 1
             if score is not None:
                 seen[3] = score if seen[3] is None else max(seen[3], score)
+            if low is not None:
+                seen[4] = low if seen[4] is None else min(seen[4], low)
         if camera:
             values = (
                 box_key,
@@ -134,7 +139,7 @@ class DeviceTally:
     def before_commit(self, conn: Connection) -> None:
         d = dialect_of(conn)
         resolved: dict[Any, str | None] = {}
-        for box_key, (first, last, count, score) in self._boxes.items():
+        for box_key, (first, last, count, score, low) in self._boxes.items():
             names, source_ip = box_key
             sn = None
             if names and names[0][0] == _BY_CAMERA:
@@ -156,6 +161,8 @@ class DeviceTally:
                 if score is not None
                 else ""
             )
+            if low is not None:  # a box sending both scales is "mixed" (``score_context``)
+                scored += f", score_min = {d.least('coalesce(score_min, ?)', '?')}"
             conn.execute(
                 "UPDATE boxes SET source_ip = ?,"
                 f" first_seen = {d.least('coalesce(first_seen, ?)', '?')},"
@@ -163,7 +170,8 @@ class DeviceTally:
                 f" last_event_at = {d.greatest('coalesce(last_event_at, 0)', '?')},"
                 f" event_count = event_count + ?{scored} WHERE sn = ?",
                 (source_ip, first, first, last, last, count,
-                 *((score, score) if score is not None else ()), sn),
+                 *((score, score) if score is not None else ()),
+                 *((low, low) if low is not None else ()), sn),
             )  # fmt: skip
         for camera, cam in self._cameras.items():
             box_key, device_id, name, ip, kind, first, last, count, ep_id = cam
@@ -398,9 +406,17 @@ def score_context(row: dict[str, Any]) -> dict[str, Any]:
     if not scale and row.get("score_max") is not None:
         scale = SCALE_PERCENT if row["score_max"] > 1 else SCALE_UNIT
         source = "scores"
+    high, low = row.get("score_max"), row.get("score_min")
+    # Scores above 1 and similarities (at most 1) from one box, not read as one scale by
+    # its configuration: say "mixed" (history in one scale, real-time in the other).
+    mixed = (
+        scale != SCALE_PERCENT or source != "configured"
+    ) and high is not None and high > 1 and low is not None and low <= 1
+    if mixed:
+        scale, source = SCALE_MIXED, "scores"
     threshold = row.get("threshold")
     threshold_source = "configured" if threshold is not None else None
-    if threshold is None and scale == SCALE_PERCENT:
+    if threshold is None and scale in (SCALE_PERCENT, SCALE_MIXED):
         threshold, threshold_source = DEFAULT_THRESHOLD_100, "vendor_default"
     return {
         "scale": scale,
@@ -501,9 +517,17 @@ def rebuild_derived(conn: Connection) -> None:
         if isinstance(parsed, dict):
             normalised = json.dumps(health.normalise_report(parsed).to_json(), ensure_ascii=False)
             conn.execute("UPDATE boxes SET health = ? WHERE sn = ?", (normalised, sn))
-    for dev_sno, ep_id, top in conn.execute(
-        "SELECT dev_sno, ep_id, max(score) FROM events WHERE score IS NOT NULL AND self_test = 0"
-        " GROUP BY dev_sno, ep_id"
+    rebuild_score_range(conn, maximum=True, minimum=False)  # score_min: schema v11
+
+
+def rebuild_score_range(
+    conn: sqlite3.Connection, *, maximum: bool = False, minimum: bool = True
+) -> None:
+    """Each box's highest and lowest positive score from its stored events (migrations)."""
+    d = dialect_of(conn)
+    for dev_sno, ep_id, top, low in conn.execute(
+        "SELECT dev_sno, ep_id, max(score), min(CASE WHEN score > 0 THEN score END) FROM events"
+        " WHERE score IS NOT NULL AND self_test = 0 GROUP BY dev_sno, ep_id"
     ).fetchall():
         sn = None
         for kind, value in event_box_names(dev_sno, ep_id):
@@ -513,11 +537,19 @@ def rebuild_derived(conn: Connection) -> None:
             if row is not None:
                 sn = row[0]
                 break
-        if sn is not None:
+        if sn is None:
+            continue
+        if maximum:
             conn.execute(
-                "UPDATE boxes SET score_max ="
-                f" {dialect_of(conn).greatest('coalesce(score_max, ?)', '?')} WHERE sn = ?",
+                f"UPDATE boxes SET score_max = {d.greatest('coalesce(score_max, ?)', '?')}"
+                " WHERE sn = ?",
                 (top, top, sn),
+            )
+        if minimum and low is not None:
+            conn.execute(
+                f"UPDATE boxes SET score_min = {d.least('coalesce(score_min, ?)', '?')}"
+                " WHERE sn = ?",
+                (low, low, sn),
             )
 
 
@@ -530,11 +562,12 @@ def list_devices(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     boxes = []
     for row in conn.execute(
         "SELECT sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,"
-        " event_count, report, health, score_max, score_scale, threshold FROM boxes ORDER BY sn"
+        " event_count, report, health, score_max, score_scale, threshold, score_min FROM boxes"
+        " ORDER BY sn"
     ):
         (sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,
-         event_count, report, normalised, score_max, score_scale,
-         threshold) = tuple(row)  # fmt: skip
+         event_count, report, normalised, score_max, score_scale, threshold,
+         score_min) = tuple(row)  # fmt: skip
         state = json.loads(normalised) if normalised else {}
         aliases = identity.box_aliases(conn, sn)
         boxes.append(
@@ -556,9 +589,10 @@ def list_devices(conn: Connection) -> dict[str, list[dict[str, Any]]]:
                 "metrics": state.get("metrics") or {},
                 # Readings by a rule the vendor's docs do not state (``health.Inference``).
                 "inferred": [*(state.get("inferred") or []), *(state.get("camera_inferred") or [])],
-                "score": score_context(
-                    {"score_max": score_max, "score_scale": score_scale, "threshold": threshold}
-                ),
+                "score": score_context({
+                    "score_max": score_max, "score_min": score_min,
+                    "score_scale": score_scale, "threshold": threshold,
+                }),
             }
         )
     cameras = []

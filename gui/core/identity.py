@@ -159,7 +159,7 @@ def merge_boxes(conn: Connection, into: str, other: str) -> None:
             b = dict(zip(cols, tuple(gone), strict=True))
             merged = dict(a)
             for col in cols:
-                if col in ("first_seen",):
+                if col in ("first_seen", "score_min"):
                     vals = [v for v in (a[col], b[col]) if v is not None]
                     merged[col] = min(vals) if vals else None
                 elif col in ("last_seen", "last_event_at", "last_report_at", "score_max"):

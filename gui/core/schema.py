@@ -311,6 +311,15 @@ def _v10_alarm_change_origin(conn: sqlite3.Connection) -> None:
     run_script(conn, "ALTER TABLE alarm_changes ADD COLUMN origin TEXT;")
 
 
+def _v11_box_score_min(conn: sqlite3.Connection) -> None:
+    """Each box's lowest positive score beside its highest: a box whose events come in
+    both scales (0–1 similarities and 0–100 display scores) is shown as "mixed"."""
+    from gui.core import devices
+
+    run_script(conn, "ALTER TABLE boxes ADD COLUMN score_min REAL;")
+    devices.rebuild_score_range(conn)
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -322,6 +331,7 @@ MIGRATIONS: list[Migration] = [
     _v8_users,
     _v9_alarm_changes,
     _v10_alarm_change_origin,
+    _v11_box_score_min,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

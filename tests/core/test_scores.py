@@ -223,3 +223,46 @@ def test_live_arrivals_carry_the_boxs_configured_scale(named_three_ways: Store) 
     # 0.9 on a 0–100 box is far below 80 %: no alarm; the same 0.9 read as 0–1 would raise.
     assert not any(alarms.matches_rules(s, settings) for s in summaries)
     assert alarms.matches_rules(make_summary(person_type=1, score=0.9), settings)
+
+
+def test_devices_say_mixed_for_a_box_sending_both_scales(tmp_path: Path) -> None:
+    """Issue 13: history in one scale, real-time in the other: Devices says "mixed"."""
+    s = make_store(tmp_path)
+    try:
+        add(s, [
+            event(1, dev_sno="BOX-M", score=0.62, ep_info={"ep_id": "BOX-M__1"}),
+            event(2, dev_sno="BOX-M", score=82.05, ep_info={"ep_id": "BOX-M__1"}),
+            event(3, dev_sno="BOX-U", score=0.93, ep_info={"ep_id": "BOX-U__1"}),
+            event(4, dev_sno="BOX-P", score=91.0, ep_info={"ep_id": "BOX-P__1"}),
+            event(5, dev_sno="BOX-P", score=0.0, ep_info={"ep_id": "BOX-P__1"}),  # no match
+        ])  # fmt: skip
+
+        def scales() -> dict[str, object]:
+            found = devices.list_devices(s.reader())["boxes"]
+            return {b["sn"]: (b["score"]["scale"], b["score"]["threshold"]) for b in found}
+
+        assert scales() == {"BOX-M": ("mixed", 82.0), "BOX-U": (UNIT, None), "BOX-P": (PCT, 82.0)}
+        # Configured 0–100, its low scores are 0–100 scores too: one scale, not mixed.
+        s.write_sync(lambda c: devices.set_score_config(c, "BOX-M", scale=PCT, threshold=80))
+        assert scales()["BOX-M"] == (PCT, 80)
+    finally:
+        s.close()
+
+
+def test_migration_learns_each_boxs_lowest_score(tmp_path: Path) -> None:
+    """Schema v11: a database from before it says "mixed" for a box that sent both."""
+    from gui.core import schema
+
+    s = make_store(tmp_path)
+    try:
+        add(s, [
+            event(1, dev_sno="BOX-M", score=0.62, ep_info={"ep_id": "BOX-M__1"}),
+            event(2, dev_sno="BOX-M", score=82.05, ep_info={"ep_id": "BOX-M__1"}),
+        ])  # fmt: skip
+
+        s.write_sync(lambda c: c.execute("ALTER TABLE boxes DROP COLUMN score_min"))
+        s.write_sync(lambda c: schema.MIGRATIONS[10](c))
+        [box] = devices.list_devices(s.reader())["boxes"]
+        assert box["score"]["scale"] == "mixed"
+    finally:
+        s.close()

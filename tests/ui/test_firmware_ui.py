@@ -131,3 +131,11 @@ def test_devices_page_says_which_readings_are_inferred(rig: Any, qtbot: Any) -> 
     assert "disk 25%" in index.data() and index.data().endswith("1 inferred")
     tip = index.data(Qt.ItemDataRole.ToolTipRole)
     assert "disk_use has no documented unit" in tip and "(inferred)" in tip
+
+
+def test_devices_health_line_says_mixed_scales() -> None:
+    from gui.ui.installer.devices import metrics_text
+
+    text = metrics_text({}, {"scale": "mixed", "threshold": 82.0})
+    assert text == "scores mixed (0–1 and 0–100), threshold 82"
+    assert metrics_text({}, {"scale": "0-100", "threshold": 82.0}) == "scores 0–100, threshold 82"

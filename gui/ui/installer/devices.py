@@ -164,7 +164,13 @@ def metrics_text(metrics: dict[str, Any], score: dict[str, Any] | None = None) -
         parts.append(f"sw {str(metrics['sw_version']).splitlines()[0]}")
     if metrics.get("sdk_version"):
         parts.append(f"SDK {metrics['sdk_version']}")
-    if score and score.get("scale"):
+    if score and score.get("scale") == "mixed":
+        # Its events come in both scales: each is shown in its own (History, the feed).
+        text = tr("scores mixed (0–1 and 0–100)")
+        if score.get("threshold") is not None:
+            text += ", " + tr("threshold {t}").format(t=f"{score['threshold']:g}")
+        parts.append(text)
+    elif score and score.get("scale"):
         text = tr("scores {scale}").format(scale=score["scale"].replace("-", "–"))
         if score.get("threshold") is not None:
             text += ", " + tr("threshold {t}").format(t=f"{score['threshold']:g}")
