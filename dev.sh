@@ -108,6 +108,8 @@ shift || true
 if [ "$cmd" = wait-for-apt ]; then wait_for_apt; exit; fi
 # PyInstaller reads shared-library dependencies with objdump.
 if [ "$cmd" = build ]; then DEBIAN_PACKAGES+=(binutils); fi
+# The box-credentials test uses the real Secret Service keyring (a throwaway session bus).
+if [ "$cmd" = test ]; then DEBIAN_PACKAGES+=(gnome-keyring dbus-daemon dbus-bin); fi
 setup_debian
 case "$cmd" in
   run)      setup_venv test; exec .venv/bin/gatewatch "$@" ;;
