@@ -131,3 +131,57 @@ def test_installer_adds_points_and_fills_a_gap_from_the_main_window(
         assert box.call(lambda b: list(b.history_urls)) == []
 
     app.run(journey, timeout=120)
+
+
+def test_installer_cancels_a_backfill_and_pulls_real_time_from_the_main_window(
+    app: App, box: BoxThread
+) -> None:
+    """Issue 16: Cancel and Pull real-time pressed in the running window, inside qasync."""
+    window = app.window
+
+    async def journey() -> None:
+        press(menu_action(window, "tools", "Connect a box…"))
+        connect = window.page("connect")
+        await until(connect.isVisible, what="the Connect page")
+        section = connect.boxes
+        section.address.setText(box.box.address)
+        section.password.setText("admin")
+        click(button(section, "Add box"))
+        await until(lambda: section.model.rowCount() == 1, timeout=15, what="the box's row")
+        section.view.selectRow(0)
+
+        # A long gap (the box was never pointed here): start filling it, then Cancel.
+        box.call(lambda b: b.generate(300, t=time.time() - 3500, step=10, push_realtime=False))
+        section.range.setCurrentIndex(1)  # "the last hour"
+        click(button(section, "Fill gap"))
+        await until(lambda: section.cancel_button.isEnabled(), timeout=15, what="Cancel enabled")
+        await until(lambda: cell(section, 0, 7).startswith("running")
+                    and not cell(section, 0, 7).startswith("running 0/"),
+                    timeout=30, what="the first events filled")  # fmt: skip
+        click(section.cancel_button)
+        await until(lambda: cell(section, 0, 7).startswith("cancelled"), timeout=15,
+                    what="the backfill cancelled")  # fmt: skip
+        await until(lambda: not section.cancel_button.isEnabled(), timeout=5,
+                    what="Cancel disabled again")  # fmt: skip
+        assert button(section, "Fill gap").isEnabled()
+        stored = app.stored_count()
+        assert 0 < stored < 300, stored
+        await until(lambda: app.stored_count() == stored, timeout=5, what="nothing more stored")
+
+        # Pull real-time: the box cannot reach us (not pointed), so its events come by
+        # WebSocket; pressing again stops it.
+        assert not section.pull_button.isChecked()
+        click(section.pull_button)
+        await until(lambda: cell(section, 0, 6).startswith("receiving"), timeout=15,
+                    what="the pull subscribed")  # fmt: skip
+        assert section.pull_button.isChecked()
+        box.call(lambda b: b.generate(2, sample="blacklist"))
+        await until(lambda: app.stored_count() == stored + 2, timeout=15,
+                    what="the pulled events stored")  # fmt: skip
+        await until(lambda: cell(section, 0, 6) == "receiving (2 events)", timeout=5,
+                    what="the pull's count")  # fmt: skip
+        click(section.pull_button)
+        await until(lambda: cell(section, 0, 6) == "off", timeout=15, what="the pull stopped")
+        assert not section.pull_button.isChecked()
+
+    app.run(journey, timeout=150)
