@@ -280,6 +280,15 @@ def _names_box(conn: Connection, camera_id: str, sn: str) -> str | None:
     return where if named == sn and where else None
 
 
+def _may_be_at(key: str, ip: str) -> bool:
+    """Whether events' camera id ``key`` can be the camera a report lists at ``ip``.
+
+    A name (``gate-2``) can; ``<box>__<address>`` only for that very address: an
+    RTSP URL names one channel of what may be many at one address (an NVR).
+    """
+    return "__" not in key or key.split("__", 1)[1].strip() == ip
+
+
 def _report_named_camera(conn: Connection, sn: str, ip: str, key: str) -> str | None:
     """The one camera row a report created as ``<box name>__<ip>`` for the camera that
     events of box ``sn`` call ``key`` (another id, same box, same address), if any.
@@ -287,6 +296,8 @@ def _report_named_camera(conn: Connection, sn: str, ip: str, key: str) -> str | 
     A report lists a camera by its box and address while the events may name it
     otherwise (``gate-2``): the identity rules make them one camera.
     """
+    if not _may_be_at(key, ip):
+        return None
     rows = conn.execute(
         "SELECT ep_id FROM cameras WHERE box_sn = ? AND ip = ? AND ep_id != ? AND event_count = 0",
         (sn, ip, key),
@@ -311,8 +322,9 @@ def _report_camera_key(conn: Connection, cam: health.CameraState, sn: str) -> st
                 "SELECT ep_id FROM cameras WHERE box_sn = ? AND ip = ? AND event_count > 0",
                 (sn, ip),
             ).fetchall()
-            if len(rows) == 1:
-                return str(rows[0][0])
+            named = [str(r[0]) for r in rows if _may_be_at(str(r[0]), ip)]
+            if len(rows) == 1 and len(named) == 1:
+                return named[0]
         return cam.id
     where = cam.ip or cam.name
     return f"{sn}__{where}" if where else None

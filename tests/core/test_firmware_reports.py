@@ -204,6 +204,14 @@ def test_report_camera_named_by_box_and_address_is_the_events_camera(
     post_report(client, "/MonitorServer/api/SophonFogStatus", report)
     states = camera_states(client)
     assert states == {"gate-2": "offline", f"{P.LICENCE}__192.168.1.32": None}
+    # An RTSP channel at that address is not taken for it (an NVR serves many channels).
+    channel = P.v1_without_version(P.now_ms() + 1000, dev_sno=P.LICENCE)
+    channel["ep_info"] = {"ep_id": f"0x{P.MAC_HEX}__rtsp://192.168.1.32:554/ch2",
+                          "ep_ip": "192.168.1.32"}  # fmt: skip
+    assert client.post_json("/EventServer/api/HistoryEvent", channel).status == 200
+    assert set(camera_states(client)) == {
+        "gate-2", f"{P.LICENCE}__192.168.1.32", f"0x{P.MAC_HEX}__rtsp://192.168.1.32:554/ch2",
+    }  # fmt: skip
 
 
 def test_every_variant_is_recognised_by_its_keys() -> None:
