@@ -533,7 +533,7 @@ def rebuild_derived(conn: Connection) -> None:
 
 
 def rebuild_score_range(
-    conn: sqlite3.Connection, *, maximum: bool = False, minimum: bool = True
+    conn: Connection, *, maximum: bool = False, minimum: bool = True
 ) -> None:
     """Each box's highest and lowest positive score from its stored events (migrations)."""
     d = dialect_of(conn)

@@ -242,7 +242,16 @@ def _v1_tables(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_tables]
+def _v2_box_score_min(conn: Connection) -> None:
+    """Each box's lowest positive score beside its highest (SQLite's v11): a box whose
+    events come in both scales is shown as "mixed"."""
+    from gui.core import devices
+
+    run_script(conn, "ALTER TABLE boxes ADD COLUMN score_min double precision")
+    devices.rebuild_score_range(conn)
+
+
+MIGRATIONS: list[Migration] = [_v1_tables, _v2_box_score_min]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

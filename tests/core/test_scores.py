@@ -266,3 +266,28 @@ def test_migration_learns_each_boxs_lowest_score(tmp_path: Path) -> None:
         assert box["score"]["scale"] == "mixed"
     finally:
         s.close()
+
+
+def test_box_scale_rules_on_both_engines(engine_store: Store) -> None:
+    """The % filter's SQL, the live scale, "mixed" and the report/event camera merge run
+    the same on SQLite and PostgreSQL (the SQL is in their shared subset)."""
+    s = engine_store
+    ip = "10.9.9.9"
+    _add_from(s, [event(1, dev_sno="BOX-Q", score=82.05,
+                        ep_info={"ep_id": "0xe0a509261422__10.0.0.5"})], ip)  # fmt: skip
+    s.write_sync(lambda conn: devices.set_score_config(conn, "BOX-Q", scale=PCT, threshold=80))
+    mac_only, keyless = event(2, score=0.9), event(3, score=0.9)
+    for ev in (mac_only, keyless):
+        ev.pop("dev_sno", None)
+    mac_only["ep_info"] = {"ep_id": "0xE0A509261422__10.0.0.6"}
+    keyless["ep_info"] = {"ep_id": "gate-9", "ep_ip": "10.0.0.9"}
+    summaries = _add_from(s, [mac_only, keyless], ip)
+    assert [(x.score_scale, x.threshold) for x in summaries] == [(PCT, 80)] * 2  # type: ignore[attr-defined]
+    _add_from(s, [event(4, dev_sno="BOX-M", score=0.62, ep_info={"ep_id": "BOX-M__1"}),
+                  event(5, dev_sno="BOX-M", score=82.0, ep_info={"ep_id": "BOX-M__1"})],
+              "10.8.8.8")  # fmt: skip
+    reader = StoreReader(s)
+    assert names(reader, query.EventFilter(score_pct_min=80)) == {"id-001", "id-005"}
+    assert names(reader, query.EventFilter(score_pct_max=1)) == {"id-002", "id-003"}
+    boxes = {b["sn"]: b["score"]["scale"] for b in s.read_sync(devices.list_devices)["boxes"]}
+    assert boxes["BOX-M"] == "mixed" and boxes["BOX-Q"] == PCT
