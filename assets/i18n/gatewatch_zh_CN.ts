@@ -535,6 +535,21 @@
         <translation>阈值 {t}</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/installer/devices.py"/>
+        <source>scores mixed (0–1 and 0–100)</source>
+        <translation>分数混合（0–1 与 0–100）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py"/>
+        <source>cameras: still starting, read again shortly</source>
+        <translation>摄像头：仍在启动，稍后重新读取</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/installer/boxes.py"/>
+        <source>The box is still starting its camera list; Gatewatch reads it again in a few seconds.</source>
+        <translation>盒子仍在初始化摄像头列表；Gatewatch 将在几秒后重新读取。</translation>
+    </message>
+    <message>
         <location filename="../../gui/ui/installer/boxes.py" line="44"/>
         <location filename="../../gui/ui/installer/devices.py" line="177"/>
         <source>never</source>
@@ -2212,6 +2227,11 @@
 </context>
 <context>
     <name>AboutDialog</name>
+    <message>
+        <location filename="../../gui/ui/dialogs/about.py"/>
+        <source>measuring…</source>
+        <translation>正在计算…</translation>
+    </message>
     <message>
         <location filename="../../gui/ui/dialogs/about.py" line="133"/>
         <source>About Gatewatch</source>
