@@ -2,6 +2,8 @@
 
     ./dev.sh bench sizing                 # ingest the samples into a scratch database
     ./dev.sh bench sizing --db PATH       # also measure an existing gatewatch.sqlite3 (read-only)
+    ./dev.sh bench sizing --pg URL        # also the same events in PostgreSQL (a scratch
+                                          # database is created on that server and dropped)
 
 Ingests the repo's sample events (assets/samples: real JPEGs, as boxes send
 them) N times each through the real ingest path into a fresh database, then
@@ -131,13 +133,91 @@ def measure_scratch(per_sample: int) -> dict[str, Any]:
     }
 
 
+def _post_samples(port: int, per_sample: int) -> None:
+    at = 1_764_000_000_000
+    for n in range(per_sample):
+        for i, name in enumerate(SAMPLES):
+            ev = copy.deepcopy(_sample(name))
+            ev["timestamp"] = at + n * 1000 + i  # a new natural key each time
+            ev.pop("out_timestamp", None)
+            _post(port, ev)
+
+
+def measure_postgresql(per_sample: int, server_url: str) -> dict[str, Any]:
+    """The same events through a receiver on PostgreSQL: relation sizes with and without photos.
+
+    Photos live in the day partitions of ``photos`` (retention drops whole
+    partitions), so "without photos" is everything but those partitions.
+    """
+    import secrets
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    from gui.core.store import open_store
+
+    name = f"gatewatch_sizing_{secrets.token_hex(4)}"
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    parts = urlsplit(server_url)
+    url = urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+    try:
+        with tempfile.TemporaryDirectory(prefix="gatewatch-sizing-pg-") as tmp:
+            store = open_store(Path(tmp), url)
+            rec = Receiver(
+                ReceiverConfig(data_dir=Path(tmp), port=0, bind="127.0.0.1"), store=store
+            )
+            thread = ReceiverThread(rec)
+            thread.start()
+            try:
+                assert rec.port is not None
+                _post_samples(rec.port, per_sample)
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline:
+                    missing = store.read_sync(
+                        lambda c: c.execute(
+                            "SELECT count(*) FROM images WHERE thumb IS NULL"
+                        ).fetchone()[0]
+                    )
+                    if missing == 0:
+                        break
+                    time.sleep(0.2)
+            finally:
+                thread.stop()
+                store.close()
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+            rows = conn.execute(
+                "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')"
+            ).fetchall()
+            count = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    sizes = {str(r[0]): int(r[1]) for r in rows}
+    photos = sum(v for k, v in sizes.items() if k.startswith("photos"))
+    total = sum(sizes.values())
+    # an empty schema's own pages (indexes, catalogue-free tables) are not the events'
+    top = sorted(sizes.items(), key=lambda kv: -kv[1])[:6]
+    return {
+        "what": "PostgreSQL database, samples posted to a real receiver",
+        "events": count,
+        "stored_bytes_per_event_with_photos": round(total / count),
+        "stored_bytes_per_event_without_photos": round((total - photos) / count),
+        "largest_relations_bytes": dict(top),
+    }
+
+
 def measure_existing(path: Path) -> dict[str, Any]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         parts = _parts(conn)
         photos_kept = int(
-            conn.execute("SELECT count(DISTINCT event_id) FROM images WHERE data IS NOT NULL")
-            .fetchone()[0]
+            conn.execute(
+                "SELECT count(DISTINCT event_id) FROM images WHERE data IS NOT NULL"
+            ).fetchone()[0]
         )
         used = _file_bytes(conn)
     finally:
@@ -158,8 +238,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-sample", type=int, default=100, help="copies of each sample")
     parser.add_argument("--db", type=Path, help="also measure this database (read-only)")
+    parser.add_argument("--pg", metavar="URL", help="also measure on this PostgreSQL server")
     args = parser.parse_args(argv)
     print(json.dumps(measure_scratch(args.per_sample)))
+    if args.pg:
+        print(json.dumps(measure_postgresql(args.per_sample, args.pg)))
     if args.db:
         print(json.dumps(measure_existing(args.db)))
     return 0
