@@ -288,6 +288,10 @@ def matches_rules(summary: EventSummary, settings: Settings) -> bool:
         names = {summary.ep_id, summary.device_id, summary.dev_sno, summary.ep_name}
         if not names.intersection(devices):
             return False
+    if summary.person_type == PersonType.STRANGER and not stranger_rules_allow(
+        summary, list(settings.alarm_stranger_rules or [])
+    ):
+        return False
     min_score = settings.alarm_min_score
     # A stranger's score is by definition low (nobody matched): the minimum is for matches.
     return (
@@ -298,6 +302,70 @@ def matches_rules(summary: EventSummary, settings: Settings) -> bool:
         or (scores.percent_on(summary.score, summary.score_scale) or 0.0)
         >= min_score_percent(min_score)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StrangerRule:
+    """Strangers at ``camera`` (``*`` = any) raise alarms between ``start`` and ``end``.
+
+    Minutes after local midnight; ``start > end`` runs over midnight (22:00-06:00),
+    ``start == end`` is all day.
+    """
+
+    camera: str
+    start: int
+    end: int
+
+    def covers(self, names: set[str | None], minute: int) -> bool:
+        if self.camera != "*" and self.camera not in names:
+            return False
+        if self.start == self.end:
+            return True
+        if self.start < self.end:
+            return self.start <= minute < self.end
+        return minute >= self.start or minute < self.end
+
+
+def _minute(text: str) -> int:
+    hours, _colon, minutes = text.strip().partition(":")
+    h, m = int(hours), int(minutes or 0)
+    if not (0 <= h <= 24 and 0 <= m < 60) or h * 60 + m > 24 * 60:
+        raise ValueError(text)
+    return (h * 60 + m) % (24 * 60)
+
+
+def parse_stranger_rule(text: str) -> StrangerRule:
+    """``"gate-2 22:00-06:00"``, ``"gate-2"`` (all day), ``"* 08:00-18:00"``; ValueError if not."""
+    parts = text.strip().rsplit(None, 1)
+    if not parts:
+        raise ValueError("empty rule")
+    if len(parts) == 2 and "-" in parts[1] and ":" in parts[1]:
+        camera, window = parts
+        start_text, _dash, end_text = window.partition("-")
+        return StrangerRule(camera.strip(), _minute(start_text), _minute(end_text))
+    return StrangerRule(text.strip(), 0, 0)
+
+
+def stranger_rules_allow(summary: EventSummary, rules: list[str]) -> bool:
+    """Whether a stranger's event falls under one of the rules (no rules: always)."""
+    parsed = []
+    for text in rules:
+        try:
+            parsed.append(parse_stranger_rule(text))
+        except ValueError:
+            log.warning("ignoring the stranger rule %r (expected 'CAMERA HH:MM-HH:MM')", text)
+    if not parsed:
+        return True
+    import datetime as dt
+
+    at = summary.timestamp if summary.timestamp is not None else summary.received_at
+    try:
+        local = dt.datetime.fromtimestamp(at / 1000)
+    except (OverflowError, OSError, ValueError):
+        local = dt.datetime.fromtimestamp(summary.received_at / 1000)
+    minute = local.hour * 60 + local.minute
+    names = {summary.ep_id, summary.device_id, summary.dev_sno, summary.ep_name}
+    return any(rule.covers(names, minute) for rule in parsed)
 
 
 def min_score_percent(min_score: float) -> float:

@@ -59,6 +59,11 @@ class Settings(LiveOptions):
     alarm_devices: Option[list[str]] = Option(
         list[str], [], "cameras that raise alarms; empty = every camera"
     )
+    alarm_stranger_rules: Option[list[str]] = Option(
+        list[str], [],
+        "where and when strangers raise alarms, one 'CAMERA HH:MM-HH:MM' per entry ('*' = every"
+        " camera, no times = all day); empty = every camera, always",
+    )  # fmt: skip
     alarm_min_score: Option[float | None] = Option(
         float | None, None, "lowest score that raises an alarm; None = any"
     )

@@ -311,3 +311,16 @@ def test_an_acknowledgement_can_be_undone_for_a_short_while(rig: Any, samples: A
     with pytest.raises(alarms.TooLateToUndo):
         rig.thread.call(lambda: rig.store.write(alarms.undo_ack_job([alarm.id], late)))
     assert rig.client.post_json("/api/alarms/999/undo", {}).status == 404
+
+
+def test_stranger_rules_by_camera_and_time_of_day() -> None:
+    night = alarms.parse_stranger_rule("gate-2 22:00-06:00")
+    assert night == alarms.StrangerRule("gate-2", 22 * 60, 6 * 60)
+    assert night.covers({"gate-2"}, 23 * 60) and night.covers({"gate-2"}, 5 * 60 + 59)
+    assert not night.covers({"gate-2"}, 6 * 60) and not night.covers({"gate-3"}, 23 * 60)
+    day = alarms.parse_stranger_rule("* 08:00-18:00")
+    assert day.covers({"anything"}, 12 * 60) and not day.covers({"x"}, 18 * 60)
+    assert alarms.parse_stranger_rule("East gate").covers({"East gate"}, 3 * 60)  # all day
+    for bad in ("", "gate-2 25:00-06:00", "gate-2 8:70-9:00"):
+        with pytest.raises(ValueError):
+            alarms.parse_stranger_rule(bad)

@@ -100,3 +100,48 @@ def test_blacklist_alarms_are_never_offered_in_bulk(app: App) -> None:
         assert not banner.all_button.isVisible()
 
     app.run(journey)
+
+
+def test_stranger_rule_per_camera_and_time_of_day(app: App) -> None:
+    import datetime as dt
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.ui.alarms.rules import AlarmRulesDialog
+    from tests.journeys.harness import menu_action, press, settle, top_level
+
+    window = app.window
+    now = dt.datetime.now()
+
+    def hhmm(minutes_from_now: int) -> str:
+        return (now + dt.timedelta(minutes=minutes_from_now)).strftime("%H:%M")
+
+    async def set_rules(text: str) -> None:
+        press(menu_action(window, "alarms", "Alarm settings…"))
+        dialog = await until(lambda: top_level(AlarmRulesDialog), what="the alarm settings")
+        dialog.stranger_rules.setPlainText(text)
+        assert dialog.stranger_rules_status.text().startswith("Strangers raise alarms only")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        await until(lambda: not dialog.isVisible(), what="the dialog to close")
+
+    async def journey() -> None:
+        center = alarms_of(window).center
+        # Night watch at gate-1 only: now is outside the window, and gate-2 has no rule.
+        await set_rules(f"gate-1 {hhmm(120)}-{hhmm(180)}")
+        await app.post(stranger_at("gate-1", 1))
+        await app.post(stranger_at("gate-2", 2))
+        await settle(1.0)
+        assert center.open_count == 0
+        # Now inside the window at gate-1: that camera alarms, gate-2 still does not.
+        await set_rules(f"gate-1 {hhmm(-60)}-{hhmm(60)}")
+        await app.post(stranger_at("gate-2", 3))
+        await app.post(stranger_at("gate-1", 4))
+        await until(lambda: center.open_count == 1, what="the gate-1 stranger's alarm")
+        await settle(0.5)
+        (alarm,) = center.open_alarms()
+        assert alarm.ep_id == "gate-1"
+        # Blacklist hits are not affected by stranger rules.
+        await app.post(fresh("blacklist"))
+        await until(lambda: center.open_count == 2, what="the blacklist alarm")
+
+    app.run(journey)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSlider,
     QSpinBox,
@@ -35,6 +36,7 @@ from gui.ui.views.words import person_type_word
 FIELDS = (
     "alarm_person_types",
     "alarm_devices",
+    "alarm_stranger_rules",
     "alarm_min_score",
     "alarm_cooldown_s",
     "alarm_late_after_s",
@@ -72,6 +74,21 @@ class AlarmRulesDialog(QDialog):
             self.tr("every camera (or: camera ids/names, comma separated)")
         )
         form.addRow(self.tr("Cameras"), self.devices)
+
+        # Strangers per camera and time of day: one rule per line.
+        self.stranger_rules = QPlainTextEdit("\n".join(settings.alarm_stranger_rules or []), self)
+        self.stranger_rules.setAccessibleName(self.tr("Stranger alarms: where and when"))
+        self.stranger_rules.setPlaceholderText(
+            self.tr("every camera, all day — or one rule per line, e.g.\n"
+                    "gate-2 22:00-06:00\n* 08:00-18:00")
+        )  # fmt: skip
+        self.stranger_rules.setFixedHeight(self.fontMetrics().height() * 4 + 12)
+        self.stranger_rules_status = QLabel(self)
+        self.stranger_rules_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.stranger_rules.textChanged.connect(self._check_stranger_rules)
+        form.addRow(self.tr("Strangers at"), self.stranger_rules)
+        form.addRow("", self.stranger_rules_status)
+        self._check_stranger_rules()
 
         self.min_score = QDoubleSpinBox(self)
         self.min_score.setRange(0.0, 100.0)
@@ -197,11 +214,37 @@ class AlarmRulesDialog(QDialog):
         self.sound_status.setText(text)
         self.sound_status.show()
 
+    def _stranger_rule_lines(self) -> tuple[list[str], list[str]]:
+        good, bad = [], []
+        for line in self.stranger_rules.toPlainText().splitlines():
+            if not line.strip():
+                continue
+            try:
+                alarms.parse_stranger_rule(line)
+            except ValueError:
+                bad.append(line.strip())
+            else:
+                good.append(" ".join(line.split()))
+        return good, bad
+
+    def _check_stranger_rules(self) -> None:
+        good, bad = self._stranger_rule_lines()
+        if bad:
+            text = self.tr("Not understood (kept out): %1 — write CAMERA HH:MM-HH:MM").replace(
+                "%1", ", ".join(bad)
+            )
+        elif good:
+            text = self.tr("Strangers raise alarms only there and then; other people as above.")
+        else:
+            text = self.tr("Strangers raise alarms at every camera, all day.")
+        self.stranger_rules_status.setText(text)
+
     def values(self) -> dict[str, Any]:
         devices = [d.strip() for d in self.devices.text().replace(";", ",").split(",") if d.strip()]
         return {
             "alarm_person_types": [pt for pt, box in self.types.items() if box.isChecked()],
             "alarm_devices": devices,
+            "alarm_stranger_rules": self._stranger_rule_lines()[0],
             # Stored as a fraction of the scale (``alarms.min_score_percent``).
             "alarm_min_score": (self.min_score.value() / 100) or None,
             "alarm_cooldown_s": self.cooldown.value(),
