@@ -14,210 +14,210 @@
         <translation>存储</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="211"/>
+        <location filename="../../gui/ui/main_window.py" line="225"/>
         <source>▲ %1 new</source>
         <translation>▲ %1 条新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="291"/>
-        <location filename="../../gui/ui/main_window.py" line="890"/>
+        <location filename="../../gui/ui/main_window.py" line="305"/>
+        <location filename="../../gui/ui/main_window.py" line="905"/>
         <source>Live</source>
         <extracomment>The window is really closing (not hidden): the app shuts the core down. Attached to a remote receiver (``gatewatch --connect``): its stream&apos;s state. Feature objects (not widgets) that live as long as the window: see ``keep``. Feature pages of the Settings dialog by key: (title, factory). Ids that arrived before today&apos;s count was read (None once it is in).</extracomment>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="446"/>
+        <location filename="../../gui/ui/main_window.py" line="461"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="447"/>
+        <location filename="../../gui/ui/main_window.py" line="462"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="448"/>
+        <location filename="../../gui/ui/main_window.py" line="463"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="449"/>
+        <location filename="../../gui/ui/main_window.py" line="464"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="515"/>
+        <location filename="../../gui/ui/main_window.py" line="530"/>
         <source>&amp;Connect to a server…</source>
         <translation>连接到服务器(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="516"/>
+        <location filename="../../gui/ui/main_window.py" line="531"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="517"/>
+        <location filename="../../gui/ui/main_window.py" line="532"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="518"/>
+        <location filename="../../gui/ui/main_window.py" line="533"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="519"/>
+        <location filename="../../gui/ui/main_window.py" line="534"/>
         <source>Feed &amp;above details</source>
         <translation>列表在详情上方(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="520"/>
+        <location filename="../../gui/ui/main_window.py" line="535"/>
         <source>Face box and &amp;landmarks</source>
         <translation>人脸框和关键点(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="521"/>
+        <location filename="../../gui/ui/main_window.py" line="536"/>
         <source>&amp;Full screen</source>
         <translation>全屏(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="522"/>
+        <location filename="../../gui/ui/main_window.py" line="537"/>
         <source>Jump to &amp;newest</source>
         <translation>跳到最新(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="523"/>
+        <location filename="../../gui/ui/main_window.py" line="538"/>
         <source>&amp;About Gatewatch</source>
         <translation>关于 Gatewatch(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="541"/>
+        <location filename="../../gui/ui/main_window.py" line="556"/>
         <source>Why is it not receiving?</source>
         <translation>为什么没有在接收？</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="562"/>
+        <location filename="../../gui/ui/main_window.py" line="577"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="576"/>
+        <location filename="../../gui/ui/main_window.py" line="591"/>
         <source>Listening</source>
         <translation>正在监听</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="587"/>
+        <location filename="../../gui/ui/main_window.py" line="602"/>
         <source>(+%1 more)</source>
         <translation>(另有 %1 个)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="588"/>
+        <location filename="../../gui/ui/main_window.py" line="603"/>
         <source>Boxes post to %1</source>
         <translation>盒子推送地址：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="591"/>
+        <location filename="../../gui/ui/main_window.py" line="606"/>
         <source>Port %1 in use</source>
         <translation>端口 %1 被占用</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="592"/>
-        <location filename="../../gui/ui/main_window.py" line="601"/>
+        <location filename="../../gui/ui/main_window.py" line="607"/>
+        <location filename="../../gui/ui/main_window.py" line="616"/>
         <source>What to do…</source>
         <translation>怎么办…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="595"/>
+        <location filename="../../gui/ui/main_window.py" line="610"/>
         <source>Not receiving: another program uses port %1.</source>
         <translation>未在接收：另一个程序占用了端口 %1。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="597"/>
+        <location filename="../../gui/ui/main_window.py" line="612"/>
         <source>Close it, or pick another port in Settings.</source>
         <translation>请关闭该程序，或在设置中选择其他端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="638"/>
+        <location filename="../../gui/ui/main_window.py" line="653"/>
         <source>Connected</source>
         <translation>已连接</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="639"/>
+        <location filename="../../gui/ui/main_window.py" line="654"/>
         <source>Catching up</source>
         <translation>正在追赶</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="640"/>
+        <location filename="../../gui/ui/main_window.py" line="655"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="641"/>
+        <location filename="../../gui/ui/main_window.py" line="656"/>
         <source>Disconnected</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="642"/>
+        <location filename="../../gui/ui/main_window.py" line="657"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="647"/>
+        <location filename="../../gui/ui/main_window.py" line="662"/>
         <source>Attached to %1: live</source>
         <translation>已连接到 %1：实时</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="649"/>
+        <location filename="../../gui/ui/main_window.py" line="664"/>
         <source>Attached to %1: behind, receiving what was missed (%2 events so far)</source>
         <translation>已连接到 %1：落后，正在接收错过的事件（目前 %2 条）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="652"/>
+        <location filename="../../gui/ui/main_window.py" line="667"/>
         <source>Connecting to %1…</source>
         <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="655"/>
+        <location filename="../../gui/ui/main_window.py" line="670"/>
         <source>Not connected to %1: %2.</source>
         <translation>未连接到 %1：%2。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="658"/>
+        <location filename="../../gui/ui/main_window.py" line="673"/>
         <source>Trying again in %1 s.</source>
         <translation>%1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="667"/>
+        <location filename="../../gui/ui/main_window.py" line="682"/>
         <source>Port %1 is already in use, so boxes cannot reach Gatewatch.</source>
         <translation>端口 %1 已被占用，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="669"/>
+        <location filename="../../gui/ui/main_window.py" line="684"/>
         <source>Is another Gatewatch already running (maybe in the tray)? Close it.</source>
         <translation>是否已有另一个 Gatewatch 在运行（可能在托盘中）？请关闭它。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="670"/>
+        <location filename="../../gui/ui/main_window.py" line="685"/>
         <source>Or choose another port in Settings, and set the boxes to it.</source>
         <translation>或在设置中选择其他端口，并在盒子上改用该端口。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="674"/>
+        <location filename="../../gui/ui/main_window.py" line="689"/>
         <source>The receiver could not start, so boxes cannot reach Gatewatch.</source>
         <translation>接收服务无法启动，盒子无法连接到 Gatewatch。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="676"/>
+        <location filename="../../gui/ui/main_window.py" line="691"/>
         <source>Check the bind address and data folder in Settings, then try again.</source>
         <translation>请在设置中检查监听地址和数据文件夹，然后重试。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="678"/>
+        <location filename="../../gui/ui/main_window.py" line="693"/>
         <source>Details: %2</source>
         <translation>详细信息：%2</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="600"/>
+        <location filename="../../gui/ui/main_window.py" line="615"/>
         <source>Server error</source>
         <translation>服务器错误</translation>
     </message>
@@ -233,58 +233,58 @@
         <translation>显示新事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="605"/>
+        <location filename="../../gui/ui/main_window.py" line="620"/>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="681"/>
+        <location filename="../../gui/ui/main_window.py" line="696"/>
         <source>Not receiving events</source>
         <translation>未在接收事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="683"/>
+        <location filename="../../gui/ui/main_window.py" line="698"/>
         <source>Open Settings…</source>
         <translation>打开设置…</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/devices.py" line="231"/>
-        <location filename="../../gui/ui/main_window.py" line="712"/>
+        <location filename="../../gui/ui/main_window.py" line="727"/>
         <source>no events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="716"/>
+        <location filename="../../gui/ui/main_window.py" line="731"/>
         <source>last %1 s ago</source>
         <translation>最近一条 %1 秒前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="718"/>
+        <location filename="../../gui/ui/main_window.py" line="733"/>
         <source>last %1 min ago</source>
         <translation>最近一条 %1 分钟前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="720"/>
+        <location filename="../../gui/ui/main_window.py" line="735"/>
         <source>last %1 h ago</source>
         <translation>最近一条 %1 小时前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="722"/>
+        <location filename="../../gui/ui/main_window.py" line="737"/>
         <source>last %1 days ago</source>
         <translation>最近一条 %1 天前</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="724"/>
+        <location filename="../../gui/ui/main_window.py" line="739"/>
         <source>Today: %1   Last minute: %2   %3</source>
         <translation>今天：%1   最近一分钟：%2   %3</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="886"/>
+        <location filename="../../gui/ui/main_window.py" line="901"/>
         <source>Gatewatch — %1</source>
         <translation>Gatewatch — %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="888"/>
+        <location filename="../../gui/ui/main_window.py" line="903"/>
         <source>Gatewatch</source>
         <translation>Gatewatch</translation>
     </message>
@@ -329,115 +329,115 @@
         <translation>类型 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="61"/>
+        <location filename="../../gui/ui/views/words.py" line="62"/>
         <source>Stranger %1</source>
         <extracomment>Names boxes give every stranger (not a person&apos;s name).</extracomment>
         <translation>陌生人 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="84"/>
+        <location filename="../../gui/ui/views/words.py" line="85"/>
         <source>recognised</source>
         <translation>已识别</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="85"/>
+        <location filename="../../gui/ui/views/words.py" line="86"/>
         <source>new stranger registered</source>
         <translation>新陌生人已注册</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="86"/>
+        <location filename="../../gui/ui/views/words.py" line="87"/>
         <source>library photo updated</source>
         <translation>底库照片已更新</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="88"/>
+        <location filename="../../gui/ui/views/words.py" line="89"/>
         <source>action %1</source>
         <translation>动作 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="95"/>
+        <location filename="../../gui/ui/views/words.py" line="96"/>
         <source>gate / snapshot camera</source>
         <translation>闸机 / 抓拍机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="96"/>
+        <location filename="../../gui/ui/views/words.py" line="97"/>
         <source>video stream</source>
         <translation>视频流</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="97"/>
+        <location filename="../../gui/ui/views/words.py" line="98"/>
         <source>ID-card check</source>
         <translation>人证核验</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="98"/>
+        <location filename="../../gui/ui/views/words.py" line="99"/>
         <source>file</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="99"/>
+        <location filename="../../gui/ui/views/words.py" line="100"/>
         <source>GB/T 28181 camera</source>
         <translation>GB/T 28181 摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="101"/>
+        <location filename="../../gui/ui/views/words.py" line="102"/>
         <source>gate</source>
         <translation>闸机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="102"/>
+        <location filename="../../gui/ui/views/words.py" line="103"/>
         <source>snapshot camera</source>
         <translation>抓拍机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="103"/>
+        <location filename="../../gui/ui/views/words.py" line="104"/>
         <source>IP camera, still</source>
         <translation>网络摄像机（图片）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="104"/>
+        <location filename="../../gui/ui/views/words.py" line="105"/>
         <source>IP camera, stream</source>
         <translation>网络摄像机（视频流）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="105"/>
+        <location filename="../../gui/ui/views/words.py" line="106"/>
         <source>door access</source>
         <translation>门禁</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <location filename="../../gui/ui/views/words.py" line="120"/>
         <source>child</source>
         <translation>儿童</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <location filename="../../gui/ui/views/words.py" line="120"/>
         <source>juvenile</source>
         <translation>少年</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="119"/>
+        <location filename="../../gui/ui/views/words.py" line="120"/>
         <source>youth</source>
         <translation>青年</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="120"/>
+        <location filename="../../gui/ui/views/words.py" line="121"/>
         <source>middle-aged</source>
         <translation>中年</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="121"/>
+        <location filename="../../gui/ui/views/words.py" line="122"/>
         <source>aged</source>
         <translation>老年</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="125"/>
-        <location filename="../../gui/ui/views/words.py" line="127"/>
+        <location filename="../../gui/ui/views/words.py" line="126"/>
+        <location filename="../../gui/ui/views/words.py" line="128"/>
         <source>male</source>
         <translation>男</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/views/words.py" line="126"/>
         <location filename="../../gui/ui/views/words.py" line="127"/>
+        <location filename="../../gui/ui/views/words.py" line="128"/>
         <source>female</source>
         <translation>女</translation>
     </message>
@@ -1090,14 +1090,14 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="140"/>
-        <location filename="../../gui/ui/views/words.py" line="131"/>
+        <location filename="../../gui/ui/views/words.py" line="132"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
         <location filename="../../gui/ui/installer/boxes.py" line="140"/>
         <location filename="../../gui/ui/installer/boxes.py" line="143"/>
-        <location filename="../../gui/ui/views/words.py" line="133"/>
+        <location filename="../../gui/ui/views/words.py" line="134"/>
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -1306,7 +1306,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/views/detail_pane.py" line="620"/>
-        <location filename="../../gui/ui/views/words.py" line="234"/>
+        <location filename="../../gui/ui/views/words.py" line="235"/>
         <source>threshold %1</source>
         <translation>阈值 %1</translation>
     </message>
@@ -1420,7 +1420,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/alarms/install.py" line="65"/>
-        <location filename="../../gui/ui/main_window.py" line="450"/>
+        <location filename="../../gui/ui/main_window.py" line="465"/>
         <source>&amp;Alarms</source>
         <translation>告警(&amp;A)</translation>
     </message>
@@ -1571,7 +1571,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/__init__.py" line="49"/>
-        <location filename="../../gui/ui/main_window.py" line="194"/>
+        <location filename="../../gui/ui/main_window.py" line="203"/>
         <source>Connect a box…</source>
         <translation>连接盒子…</translation>
     </message>
@@ -1602,12 +1602,12 @@
         <translation>将所选事件复制为 curl 命令</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="34"/>
+        <location filename="../../gui/ui/installer/common.py" line="35"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/installer/common.py" line="35"/>
+        <location filename="../../gui/ui/installer/common.py" line="36"/>
         <source>Copy to the clipboard</source>
         <translation>复制到剪贴板</translation>
     </message>
@@ -2065,7 +2065,7 @@
     </message>
     <message>
         <location filename="../../gui/ui/installer/send.py" line="42"/>
-        <location filename="../../gui/ui/views/words.py" line="61"/>
+        <location filename="../../gui/ui/views/words.py" line="62"/>
         <source>Stranger</source>
         <translation>陌生人</translation>
     </message>
@@ -2176,12 +2176,12 @@
         <translation>打开日志文件夹(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="190"/>
+        <location filename="../../gui/ui/main_window.py" line="199"/>
         <source>Waiting for boxes</source>
         <translation>正在等待盒子</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/main_window.py" line="191"/>
+        <location filename="../../gui/ui/main_window.py" line="200"/>
         <source>No event has arrived yet. Type this URL into the box&apos;s event settings (history and real-time events):</source>
         <translation>还没有收到任何事件。请把这个地址填入盒子的事件设置（历史事件和实时事件）：</translation>
     </message>
@@ -2217,10 +2217,12 @@
         <translation>出示的：%1</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/main_window.py" line="193"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
+        <location filename="../../gui/ui/main_window.py" line="194"/>
         <source>The receiver this window is attached to has stored no event yet; they appear here as they arrive:</source>
         <translation>本窗口所连接的接收端尚未存储任何事件；事件到达后会显示在这里：</translation>
     </message>
@@ -2375,143 +2377,178 @@
 <context>
     <name>AlarmRulesDialog</name>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="57"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="59"/>
         <source>Alarm settings</source>
         <extracomment>The fields this dialog owns.</extracomment>
         <translation>告警设置</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="68"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="70"/>
         <source>Raise alarms for</source>
         <translation>触发告警的人员类型</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="72"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="74"/>
         <source>every camera (or: camera ids/names, comma separated)</source>
         <translation>所有摄像机（或填写摄像机 ID/名称，用逗号分隔）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="74"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="76"/>
         <source>Cameras</source>
         <translation>摄像机</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="81"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="80"/>
+        <source>Stranger alarms: where and when</source>
+        <translation>陌生人告警：地点和时间</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="82"/>
+        <source>every camera, all day — or one rule per line, e.g.
+gate-2 22:00-06:00
+* 08:00-18:00</source>
+        <translation>所有摄像头，全天 — 或每行一条规则，例如
+东门 22:00-06:00
+* 08:00-18:00</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="89"/>
+        <source>Strangers at</source>
+        <translation>陌生人告警于</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="98"/>
         <source>any score</source>
         <translation>任意分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="86"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="103"/>
         <source>Matches scoring below this raise nothing (strangers always do). Percent of each box&apos;s own scale: 80 % is 0.80 from a box that scores 0–1 and 80 from a box that scores 0–100.</source>
         <translation>低于此分数的比对结果不告警（陌生人始终告警）。按各盒子自身的分数刻度计百分比：80 % 即 0–1 刻度盒子的 0.80、0–100 刻度盒子的 80。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="91"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="108"/>
         <source>Minimum score</source>
         <translation>最低分数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="95"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="112"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="98"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="115"/>
         <source>The same person at the same camera within this folds into one alarm</source>
         <translation>同一人员在同一摄像机于此时间内只合并为一条告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="100"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="117"/>
         <source>Cooldown</source>
         <translation>冷却时间</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="104"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="121"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="106"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
         <source>Events older than this on arrival raise a silent late alarm</source>
         <translation>到达时已超过此时长的事件只产生无声的延迟告警</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="107"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="124"/>
         <source>Late after</source>
         <translation>延迟判定</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="111"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="128"/>
         <source>Volume</source>
         <translation>音量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="114"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="131"/>
         <source>mute</source>
         <translation>静音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="118"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="135"/>
         <source>Test sound</source>
         <translation>试听声音</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="119"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="136"/>
         <source>Play the alarm sound for two seconds</source>
         <translation>播放告警声音两秒</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="123"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="140"/>
         <source>Sound volume</source>
         <translation>提示音音量</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="131"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="148"/>
         <source>the computer&apos;s user name</source>
         <translation>本机用户名</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="132"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="149"/>
         <source>Operator</source>
         <translation>值班人员</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="137"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="154"/>
         <source>Wall tiles</source>
         <translation>大屏格数</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="140"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="157"/>
         <source>the window&apos;s screen</source>
         <translation>窗口所在屏幕</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="146"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="163"/>
         <source>Wall screen</source>
         <translation>大屏显示器</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="148"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="165"/>
         <source>start in wall mode</source>
         <translation>启动时进入大屏模式</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="150"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="167"/>
         <source>closing the window keeps receiving (tray)</source>
         <translation>关闭窗口后继续接收（托盘）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="169"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="207"/>
         <source>Nothing will be heard: %1. Alarms are still shown.</source>
         <translation>听不到声音：%1。告警仍会显示。</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/alarms/rules.py" line="173"/>
+        <location filename="../../gui/ui/alarms/rules.py" line="211"/>
         <source>Playing the alarm sound at %1 %…</source>
         <translation>正在以 %1 % 的音量播放告警声音…</translation>
     </message>
     <message>
-        <source>The receiver at %1 decides which events raise alarms (its own settings); sound, operator name and the wall below are this PC's.</source>
+        <location filename="../../gui/ui/alarms/rules.py" line="233"/>
+        <source>Not understood (kept out): %1 — write CAMERA HH:MM-HH:MM</source>
+        <translation>无法识别（未保存）：%1 — 请写成 摄像头 HH:MM-HH:MM</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="237"/>
+        <source>Strangers raise alarms only there and then; other people as above.</source>
+        <translation>陌生人只在这些地点和时段触发告警；其他人员按上面的规则。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="239"/>
+        <source>Strangers raise alarms at every camera, all day.</source>
+        <translation>陌生人在所有摄像头全天触发告警。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/alarms/rules.py" line="190"/>
+        <source>The receiver at %1 decides which events raise alarms (its own settings); sound, operator name and the wall below are this PC&apos;s.</source>
         <translation>哪些事件触发告警由 %1 的接收端决定（其自身设置）；下方的声音、值班员姓名和大屏设置属于本机。</translation>
     </message>
 </context>
@@ -3289,8 +3326,8 @@ The details below were also written to the log.</source>
 <context>
     <name>Tile</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="345"/>
-        <location filename="../../gui/ui/wall.py" line="360"/>
+        <location filename="../../gui/ui/wall.py" line="348"/>
+        <location filename="../../gui/ui/wall.py" line="363"/>
         <source>no photo</source>
         <extracomment>Screen height / this = the size unit every font and margin derives from. Longest edge of a decoded face thumbnail for a tile. A new alarm flashes the wall this colour, this many times, so it is seen across a room. The score&apos;s scale, ``&quot;0-1&quot;`` or ``&quot;0-100&quot;``, and the box&apos;s threshold in it. Box and landmarks already mapped into ``scene``&apos;s pixels. The event&apos;s words, for an alarm&apos;s event that is not among the recent ones. Families with a real bold at every size (synthetic bold fades at large pixel sizes); the app&apos;s own families (CJK fallbacks included) follow.</extracomment>
         <translation>无照片</translation>
@@ -3299,53 +3336,53 @@ The details below were also written to the log.</source>
 <context>
     <name>WallWindow</name>
     <message>
-        <location filename="../../gui/ui/wall.py" line="421"/>
+        <location filename="../../gui/ui/wall.py" line="424"/>
         <source>Gatewatch — wall</source>
         <translation>Gatewatch — 大屏（wall）</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="493"/>
+        <location filename="../../gui/ui/wall.py" line="496"/>
         <source>waiting for events…</source>
         <extracomment>While an alarm is open, the big panel shows its event (not the latest one).</extracomment>
         <translation>正在等待事件…</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="494"/>
+        <location filename="../../gui/ui/wall.py" line="497"/>
         <source>no registered photo</source>
         <translation>无注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="496"/>
+        <location filename="../../gui/ui/wall.py" line="499"/>
         <source>Captured</source>
         <translation>抓拍</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="498"/>
+        <location filename="../../gui/ui/wall.py" line="501"/>
         <source>Registered photo</source>
         <translation type="unfinished">注册照</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="592"/>
+        <location filename="../../gui/ui/wall.py" line="595"/>
         <source>open alarms: %1</source>
         <translation>未处理告警：%1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="718"/>
+        <location filename="../../gui/ui/wall.py" line="721"/>
         <source>No events yet</source>
         <translation>尚无事件</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="723"/>
+        <location filename="../../gui/ui/wall.py" line="726"/>
         <source>ALARM — the person who raised it</source>
         <translation>告警 — 触发告警的人</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="733"/>
+        <location filename="../../gui/ui/wall.py" line="736"/>
         <source>score %1</source>
         <translation>分数 %1</translation>
     </message>
     <message>
-        <location filename="../../gui/ui/wall.py" line="763"/>
+        <location filename="../../gui/ui/wall.py" line="766"/>
         <source>could not load pictures: %1</source>
         <translation>无法加载图片：%1</translation>
     </message>
