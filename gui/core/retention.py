@@ -39,6 +39,7 @@ from gui.core.messages import (
     RetentionRan,
     StorageStateChanged,
 )
+from gui.core.portable import dialect_of
 from gui.core.store import StorageError, Store, StoreClosed
 
 if TYPE_CHECKING:
@@ -159,13 +160,35 @@ def _used_bytes(conn: Connection) -> int:
 
 def _average_sizes(conn: Connection) -> tuple[int, int]:
     """Rough bytes freed per purged photo and per deleted event (for chunk sizes)."""
+    if dialect_of(conn).is_postgres:  # photos go a whole day at a time there
+        return 50_000, 2_000
     photo = conn.execute(
         "SELECT avg(bytes) FROM images INDEXED BY images_with_data WHERE data IS NOT NULL"
     ).fetchone()[0]
     return int(photo or 50_000), 2_000
 
 
+def on_postgres(store: Store) -> bool:
+    """The store is a PostgreSQL database (the data dir then holds no events)."""
+    return getattr(store, "engine", None) is not None
+
+
+def database_bytes(conn: Connection) -> int:
+    """PostgreSQL: the size of the database on its server's disk."""
+    return int(conn.execute("SELECT pg_database_size(current_database())").fetchone()[0])
+
+
 def disk_status(store: Store, policy: Policy) -> DiskStatus:
+    if on_postgres(store):
+        # The database lives on its server: its size counts against the cap; the free
+        # space of that server's disk is not ours to see (its administrator watches it).
+        return DiskStatus(
+            data_dir=str(getattr(store, "url", "") or store.data_dir),
+            data_bytes=store.read_sync(database_bytes),
+            free_bytes=UNKNOWN_FREE,
+            max_data_bytes=policy.max_data_bytes,
+            min_free_bytes=policy.min_free_bytes,
+        )
     return DiskStatus(
         data_dir=str(store.data_dir),
         data_bytes=dir_size(store.data_dir),
@@ -179,9 +202,14 @@ def disk_status(store: Store, policy: Policy) -> DiskStatus:
 
 
 def purge_photos_job(limit: int, received_before: int | None) -> Callable[..., int]:
-    """Drop the full bytes of the oldest unpinned photos (optionally only older ones)."""
+    """Drop the full bytes of the oldest unpinned photos (optionally only older ones).
+
+    PostgreSQL: the oldest whole day of photos (``drop_photo_day``), whatever ``limit``.
+    """
 
     def job(conn: Connection) -> int:
+        if dialect_of(conn).is_postgres:
+            return drop_photo_day(conn, received_before)
         age = "AND e.received_at < ?" if received_before is not None else ""
         params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
         return conn.execute(
@@ -209,6 +237,69 @@ def delete_events_job(limit: int, received_before: int | None) -> Callable[..., 
         ).rowcount
 
     return job
+
+
+#: PostgreSQL: pinned events' photos move to this day's partition before their own
+#: day is dropped (day -1: 1969-12-31, a day no photo is ever received).
+KEPT_DAY = -1
+KEPT_PARTITION = "photos_kept"
+#: PostgreSQL advisory lock: one receiver at a time runs retention on a shared database.
+RETENTION_LOCK = 0x6761_7472  # "gatr"
+#: Free space reported for a PostgreSQL store (its server's disk is not measured here).
+UNKNOWN_FREE = 2**62
+
+
+def drop_photo_day(conn: Connection, received_before: int | None) -> int:
+    """PostgreSQL: drop the oldest day partition of photos entirely received before the
+    cutoff (never today's or yesterday's); returns how many photos went.
+
+    Dropping a partition frees its space at once, with no dead rows for VACUUM.
+    Photos of pinned events are copied to the kept partition first and their
+    metadata pointed at it, so a pinned event keeps its photos for ever.
+    Unpinned events' photos in the kept partition (pinned once, unpinned since)
+    go by the same age rule, row by row: there are few of them.
+    """
+    from gui.core import pg_schema
+
+    conn.execute("SELECT pg_advisory_xact_lock(?)", (RETENTION_LOCK,))
+    now = int(time.time() * 1000)
+    newest = pg_schema.day_of(now) - 1
+    if received_before is not None:
+        newest = min(newest, pg_schema.day_of(received_before))
+    age = "" if received_before is None else " AND e.received_at < ?"
+    params: tuple[Any, ...] = () if received_before is None else (received_before,)
+    gone = conn.execute(
+        "DELETE FROM photos p USING events e WHERE p.day = ? AND e.id = p.event_id"
+        f" AND e.pinned = 0{age}",
+        (KEPT_DAY, *params),
+    ).rowcount
+    if gone:
+        return gone
+    for day, name in pg_schema.photo_partitions(conn):
+        if day >= newest:
+            break
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {KEPT_PARTITION} PARTITION OF photos"
+            f" FOR VALUES FROM ({KEPT_DAY}) TO ({KEPT_DAY + 1})"
+        )
+        kept = conn.execute(
+            f"INSERT INTO photos (day, event_id, kind, data) SELECT ?, p.event_id, p.kind, p.data"
+            f" FROM {name} p JOIN events e ON e.id = p.event_id WHERE e.pinned != 0"
+            " ON CONFLICT DO NOTHING",
+            (KEPT_DAY,),
+        ).rowcount
+        conn.execute(
+            f"UPDATE image_meta m SET day = ? FROM {name} p JOIN events e ON e.id = p.event_id"
+            " WHERE e.pinned != 0 AND m.event_id = p.event_id AND m.kind = p.kind AND m.day = ?",
+            (KEPT_DAY, day),
+        )
+        total = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+        conn.execute(f"DROP TABLE {name}")
+        log.info("retention dropped the photos of %s (%d photos, %d pinned kept)",
+                 name, total - kept, kept)  # fmt: skip
+        if total - kept:
+            return int(total - kept)
+    return 0
 
 
 def vacuum_job(pages: int) -> Callable[..., int]:
@@ -293,7 +384,12 @@ class Retention:
         self.publish = publish
         self.now_ms = now_ms
         #: ``() -> (data dir bytes, free disk bytes)``; injectable for tests.
-        self.usage = usage or (lambda: (dir_size(store.data_dir), free_bytes(store.data_dir)))
+        #: PostgreSQL: the database's size, and a free space that never runs short.
+        self.usage = usage or (
+            (lambda: (store.read_sync(database_bytes), UNKNOWN_FREE))
+            if on_postgres(store)
+            else (lambda: (dir_size(store.data_dir), free_bytes(store.data_dir)))
+        )
         # Caps keep one job under the 100 ms budget even when the disk is slow.
         self._rows = _Slicer(store, 200, 20, 800)
         self._pages = _Slicer(store, 256, 32, 1024)
@@ -312,6 +408,8 @@ class Retention:
         ``journal_size_limit``, set on the first run.)
         """
         size, free = self.usage()
+        if on_postgres(self.store):
+            return size, free
         physical = 0
         for suffix in ("", "-wal", "-shm"):
             with contextlib.suppress(OSError):
@@ -378,7 +476,7 @@ class Retention:
             except Exception:
                 log.exception("retention settings unreadable; keeping the previous ones")
         p = self.policy
-        if not self._wal_limited:
+        if not self._wal_limited and not on_postgres(self.store):
             # Otherwise the WAL keeps its largest size forever after a burst.
             await self.store.write(lambda c: c.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}"))
             self._wal_limited = True
@@ -433,7 +531,9 @@ class Retention:
         # handing them back to the OS (slow: every page moved is written and synced)
         # is only worth it when the disk or the cap needs the room.
         physical, disk_free = self.usage()
-        if physical > p.max_data_bytes or disk_free < p.min_free_bytes:
+        if on_postgres(self.store):
+            pass  # dropped partitions gave their space back; autovacuum does the rest
+        elif physical > p.max_data_bytes or disk_free < p.min_free_bytes:
             pages += await self._vacuum(VACUUM_BUDGET_S)
         report = RetentionReport(
             photos_purged=photos,

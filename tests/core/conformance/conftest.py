@@ -132,6 +132,41 @@ def thirty_events() -> list[dict[str, Any]]:
     return out
 
 
+DAY_MS = 86_400_000
+
+
+def age_event(store: Any, event_id: int, days: int) -> None:
+    """Make an event look received ``days`` earlier, its photos included.
+
+    PostgreSQL keeps photos in a partition per day of arrival: an older event's
+    photos live in that older day's partition, so they move there too.
+    """
+
+    def job(conn: Any) -> None:
+        conn.execute(
+            "UPDATE events SET received_at = received_at - ? WHERE id = ?",
+            (days * DAY_MS, event_id),
+        )
+        if getattr(store, "engine", None) is None:
+            return
+        from gui.core import pg_schema
+
+        (received_at,) = conn.execute(
+            "SELECT received_at FROM events WHERE id = ?", (event_id,)
+        ).fetchone()
+        day = pg_schema.day_of(received_at)
+        pg_schema.ensure_photo_partition(conn, day)
+        conn.execute(
+            "INSERT INTO photos (day, event_id, kind, data)"
+            " SELECT ?, event_id, kind, data FROM photos WHERE event_id = ?",
+            (day, event_id),
+        )
+        conn.execute("DELETE FROM photos WHERE event_id = ? AND day != ?", (event_id, day))
+        conn.execute("UPDATE image_meta SET day = ? WHERE event_id = ?", (day, event_id))
+
+    store.write_sync(job)
+
+
 def wait_until(predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
     deadline = time.monotonic() + timeout
     while True:

@@ -15,6 +15,7 @@ from tests.core.conformance.conftest import (
     HISTORY,
     REALTIME,
     Site,
+    age_event,
     event,
     thirty_events,
     wait_until,
@@ -238,25 +239,14 @@ def test_request_log_lists_every_post(site: Site) -> None:
 
 
 def test_retention_deletes_old_photos_and_events_but_never_pinned(site: Site) -> None:
-    day = 86_400_000
     now = int(time.time() * 1000)
     site.post([event("employee_match", timestamp=now - n * 1000) for n in range(3)])
     evs = sorted(site.events(), key=lambda e: e["id"])
     pin = evs[0]["id"]
     site.store.write_sync(retention.set_pinned_job(pin, True))
-
-    def age(event_id: int, days: int) -> Any:
-        def job(conn: Any) -> None:
-            conn.execute(
-                "UPDATE events SET received_at = received_at - ? WHERE id = ?",
-                (days * day, event_id),
-            )
-
-        return job
-
-    for e in evs:
-        site.store.write_sync(age(e["id"], 40))  # photos expire, events stay
-    site.store.write_sync(age(evs[1]["id"], 60))  # this one expires entirely
+    age_event(site.store, evs[0]["id"], 40)  # photos expire, the event stays (pinned)
+    age_event(site.store, evs[1]["id"], 100)  # expires entirely
+    age_event(site.store, evs[2]["id"], 40)  # photos expire, the event stays
     worker = retention.Retention(
         site.store,
         retention.Policy(keep_events_days=90, keep_photos_days=30, max_data_bytes=10**12,
@@ -264,15 +254,24 @@ def test_retention_deletes_old_photos_and_events_but_never_pinned(site: Site) ->
         usage=lambda: (0, 10**12),
     )  # fmt: skip
     report = asyncio.run(worker.run_once())
-    assert report.events_deleted == 1
+    assert (report.events_deleted, report.photos_purged) == (1, 8)
     left = {e["id"]: e for e in site.events()}
     assert set(left) == {evs[0]["id"], evs[2]["id"]}
-    pinned_photo = site.client.get(f"/api/events/{pin}/images/spot_pic")
-    assert pinned_photo.status == 200  # pinned: kept whole
-    purged = site.client.get(f"/api/events/{evs[2]['id']}/images/spot_pic")
-    assert purged.status == 404
+    for kind in ("spot_pic", "reg_pic", "recognize_face", "ir_pic"):
+        pinned_photo = site.client.get(f"/api/events/{pin}/images/{kind}")
+        assert pinned_photo.status == 200 and pinned_photo.body[:2] == b"\xff\xd8"  # kept
+        purged = site.client.get(f"/api/events/{evs[2]['id']}/images/{kind}")
+        assert purged.status == 404
     thumb = site.client.get(f"/api/events/{evs[2]['id']}/images/spot_pic?thumb=1")
     assert thumb.status == 200  # history still shows it
+    assert left[evs[2]["id"]]["images"]["spot_pic"]["purged"] is True
+    again = asyncio.run(worker.run_once())  # nothing more to do; the pinned photos stay
+    assert (again.events_deleted, again.photos_purged) == (0, 0)
+    assert site.client.get(f"/api/events/{pin}/images/spot_pic").status == 200
+    # unpinned, its photos go by the same rule
+    site.store.write_sync(retention.set_pinned_job(pin, False))
+    assert asyncio.run(worker.run_once()).photos_purged == 4
+    assert site.client.get(f"/api/events/{pin}/images/spot_pic").status == 404
 
 
 # -- export ---------------------------------------------------------------------------
