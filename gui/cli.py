@@ -127,6 +127,7 @@ def _load_subcommands() -> None:
         "gui.commands.box",
         "gui.commands.users",
         "gui.commands.tls",
+        "gui.commands.migrate",
     ):
         try:
             importlib.import_module(module)
