@@ -1,6 +1,8 @@
 """History at scale: 1,000,000 events, then the queries the history view makes.
 
-Run: ``python -m bench.history_bench [--events 1000000] [--db PATH] [--keep]``.
+Run: ``python -m bench.history_bench [--events 1000000] [--db PATH] [--retention]``;
+on PostgreSQL: ``python -m bench.history_bench --pg postgresql://user@host/db`` (an
+empty database is filled first, by COPY; a filled one is measured as it is).
 
 Rows are written straight into a database built by the real migrations, in the
 exact shape ``event_rows.store_event`` writes (doc JSON, zlib raw, image
@@ -22,7 +24,7 @@ import sys
 import tempfile
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -91,12 +93,21 @@ def _doc(
     return event_rows.pack_doc(doc)
 
 
-def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> float:
-    """Write ``n`` events into a fresh database at ``path``; returns seconds taken."""
+EVENT_INSERT_COLUMNS = (
+    "id", "natural_key", "ts", "timestamp", "out_timestamp", "received_at", "identity_id",
+    "identity_name", "person_type", "score", "want_action", "ep_id", "device_id", "ep_name",
+    "ep_type", "ep_ip", "dev_sno", "format", "api_version", "source_ip", "path",
+    "warning_codes", "self_test", "pinned", "doc", "raw",
+)  # fmt: skip
+IMAGE_ENCODING = '{"prefix": "", "urlsafe": false, "padding_stripped": false}'
+
+
+def generate_rows(
+    n: int, *, seed: int = 7, now: int | None = None, batch_size: int = 50_000
+) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]]:
+    """Batches of ``(event rows, image rows)``: events as ``EVENT_INSERT_COLUMNS``,
+    images as ``(event_id, kind, json_path, encoding, width, height, bytes, received_at)``."""
     rng = random.Random(seed)
-    started = time.perf_counter()
-    conn = open_database(path)
-    conn.execute("PRAGMA synchronous = OFF")
     idents = _identities(rng)
     cams = _cameras()
     now = now or int(time.time() * 1000)
@@ -122,21 +133,11 @@ def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> fl
         for i in range(500)
     ]
     doc_cache: dict[tuple[Any, ...], bytes] = {}
-    sql = (
-        "INSERT INTO events (id, natural_key, ts, timestamp, out_timestamp, received_at,"
-        " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
-        " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
-        " warning_codes, self_test, pinned, doc, raw)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-    )
-    img_sql = (
-        "INSERT INTO images (event_id, kind, json_path, encoding, format, width, height, bytes,"
-        " data, thumb) VALUES (?,?,?,?,'JPEG',?,?,?,NULL,NULL)"
-    )
-    enc = '{"prefix": "", "urlsafe": false, "padding_stripped": false}'
+    enc = IMAGE_ENCODING
     # Times sorted so ids grow with time, as they do in the field (mostly).
     times = sorted(start + int(rng.random() * span) for _ in range(n))
-    batch, images = [], []
+    batch: list[tuple[Any, ...]] = []
+    images: list[tuple[Any, ...]] = []
     for i, ts in enumerate(times, start=1):
         ptype = rng.choices(types, weights)[0]
         if ptype == 4:
@@ -154,30 +155,76 @@ def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> fl
             doc = _doc(name if ptype != 4 else None, key[0], cam, warning)
             if len(doc_cache) < 200_000:
                 doc_cache[key] = doc
+        received = ts + rng.randint(50, 900)
         batch.append((
-            i, f"{i:040x}", ts, ts, ts + 150, ts + rng.randint(50, 900), ident, name, ptype,
+            i, f"{i:040x}", ts, ts, ts + 150, received, ident, name, ptype,
             score, rng.choice(("0", "0", "0", "1001")), cam[0], cam[1], cam[2], "rtsp",
             "192.168.1.100", cam[3], "1.0", "1.0", "192.168.1.20",
             "/EventServer/api/RealTimeEvent", warning, 0, 0, doc, raw_blobs[i % 500],
         ))  # fmt: skip
-        images.append((i, "spot_pic", '["spot_pic"]', enc, 1920, 1080, 102818))
+        images.append((i, "spot_pic", '["spot_pic"]', enc, 1920, 1080, 102818, received))
         if ptype != 4:
-            images.append((i, "reg_pic", '["reg_pic"]', enc, 480, 640, 15295))
-        if len(batch) >= 50_000:
-            conn.execute("BEGIN")
-            conn.executemany(sql, batch)
-            conn.executemany(img_sql, images)
-            conn.execute("COMMIT")
+            images.append((i, "reg_pic", '["reg_pic"]', enc, 480, 640, 15295, received))
+        if len(batch) >= batch_size:
+            yield batch, images
             batch, images = [], []
             print(f"  {i:,} events", file=sys.stderr, end="\r")
     if batch:
+        yield batch, images
+
+
+def generate(path: Path, n: int, *, seed: int = 7, now: int | None = None) -> float:
+    """Write ``n`` events into a fresh database at ``path``; returns seconds taken."""
+    started = time.perf_counter()
+    conn = open_database(path)
+    conn.execute("PRAGMA synchronous = OFF")
+    sql = (
+        f"INSERT INTO events ({', '.join(EVENT_INSERT_COLUMNS)})"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+    img_sql = (
+        "INSERT INTO images (event_id, kind, json_path, encoding, format, width, height, bytes,"
+        " data, thumb) VALUES (?,?,?,?,'JPEG',?,?,?,NULL,NULL)"
+    )
+    for batch, images in generate_rows(n, seed=seed, now=now):
         conn.execute("BEGIN")
         conn.executemany(sql, batch)
-        conn.executemany(img_sql, images)
+        conn.executemany(img_sql, [img[:-1] for img in images])
         conn.execute("COMMIT")
     conn.execute("PRAGMA optimize")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+    return time.perf_counter() - started
+
+
+def generate_pg(url: str, n: int, *, seed: int = 7, now: int | None = None) -> float:
+    """The same ``n`` events into the PostgreSQL database at ``url`` (COPY); seconds taken.
+
+    Image metadata rows carry their photo day; the photo bytes are left out as
+    for SQLite (retention bounds them, not the event count).
+    """
+    from gui.core import pg, pg_schema
+
+    started = time.perf_counter()
+    with pg.connect(url, application_name="gatewatch-bench") as conn:
+        pg_schema.migrate(conn)
+        conn.execute("SET synchronous_commit = off")
+        for batch, images in generate_rows(n, seed=seed, now=now):
+            conn.execute("BEGIN")
+            conn.copy_rows("events", EVENT_INSERT_COLUMNS, batch)
+            conn.copy_rows(
+                "image_meta",
+                ("event_id", "kind", "json_path", "encoding", "format", "width", "height",
+                 "bytes", "day"),
+                [(*img[:4], "JPEG", *img[4:7], pg_schema.day_of(img[7])) for img in images],
+            )  # fmt: skip
+            conn.execute("COMMIT")
+        # Explicit ids were given: the identity goes on after them.
+        conn.execute(
+            "SELECT setval(pg_get_serial_sequence('events', 'id'), (SELECT max(id) FROM events))"
+        )
+        conn.execute("VACUUM ANALYZE events")
+        conn.execute("VACUUM ANALYZE image_meta")
     return time.perf_counter() - started
 
 
@@ -198,9 +245,37 @@ def _cold(fn: Callable[[], Any]) -> float:
 
 
 def run(path: Path, n: int) -> list[str]:
-    lines = []
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row
+    try:
+        lines = run_queries(conn, n, path.parent)
+    finally:
+        conn.close()
+    size = path.stat().st_size
+    total = n
+    lines.append(
+        f"Database size: {size / 2**20:.0f} MiB for {total:,} events ="
+        f" {size / total:.0f} bytes per event (image metadata rows included, image bytes not)."
+    )
+    return lines
+
+
+def run_pg(url: str, n: int) -> list[str]:
+    from gui.core import pg
+
+    with pg.connect(url, application_name="gatewatch-bench") as conn:
+        lines = run_queries(conn, n, Path(tempfile.mkdtemp(prefix="gatewatch-bench-")))
+        size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    lines.append(
+        f"Database size: {size / 2**20:.0f} MiB for {n:,} events ="
+        f" {size / n:.0f} bytes per event (image metadata rows included, image bytes not)."
+    )
+    return lines
+
+
+def run_queries(conn: Any, n: int, work_dir: Path) -> list[str]:
+    """The history view's queries on ``conn`` (either engine); Markdown lines of figures."""
+    lines = []
     total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
     lo, hi = conn.execute("SELECT min(ts), max(ts) FROM events").fetchone()
     cam = conn.execute("SELECT ep_id, dev_sno FROM events WHERE id = 1").fetchone()
@@ -293,22 +368,17 @@ def run(path: Path, n: int) -> list[str]:
         f" all {n:,} events by day {sd:.0f} ms."
     )
     # Export: the newest ~100,000 events to CSV, as the history view's dialog would.
-    out = path.with_name("bench-export.csv")
-    since = conn.execute("SELECT ts FROM events ORDER BY ts DESC LIMIT 1 OFFSET 99999").fetchone()[
-        0
-    ]
+    out = work_dir / "bench-export.csv"
+    since = conn.execute(
+        "SELECT ts FROM events ORDER BY ts DESC LIMIT 1 OFFSET ?", (min(99_999, total - 1),)
+    ).fetchone()[0]
     result = export.export_events(conn, query.EventFilter(since=since), out, "csv")
     lines.append(
         f"Export: {result.events:,} events to CSV in {result.seconds:.1f} s"
         f" ({result.events / result.seconds:,.0f} events/s, {out.stat().st_size / 2**20:.0f} MiB)."
     )
     out.unlink()
-    conn.close()
-    size = path.stat().st_size
-    lines.append(
-        f"Database size: {size / 2**20:.0f} MiB for {total:,} events ="
-        f" {size / total:.0f} bytes per event (image metadata rows included, image bytes not)."
-    )
+    lines.append(f"{total:,} events.")
     return lines
 
 
@@ -365,9 +435,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="reuse or create this database file")
     parser.add_argument(
+        "--pg",
+        metavar="URL",
+        help="PostgreSQL instead: postgresql://user@host/db (filled when it has no events)",
+    )
+    parser.add_argument(
         "--retention", action="store_true", help="finally run retention on it (deletes rows)"
     )
     args = parser.parse_args(argv)
+    if args.pg:
+        from gui.core import pg, pg_schema
+
+        with pg.connect(args.pg) as conn:
+            pg_schema.migrate(conn)
+            have = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+        if not have:
+            secs = generate_pg(args.pg, args.events)
+            print(
+                f"generated {args.events:,} events in {secs:.0f} s into PostgreSQL", file=sys.stderr
+            )
+        for line in run_pg(args.pg, have or args.events):
+            print(line)
+        return 0
     path = args.db or Path(tempfile.mkdtemp(prefix="gatewatch-bench-")) / "gatewatch.sqlite3"
     if not path.exists():
         secs = generate(path, args.events)
