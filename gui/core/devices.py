@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gui.core import health, identity, scores
+from gui.core import health, identity, scores, tallies
 from gui.core.dbapi import Connection
 from gui.core.event_rows import Arrival
 from gui.core.model import EventSummary, NormalisedEvent
@@ -156,6 +156,15 @@ class DeviceTally:
             resolved[box_key] = sn
             if sn is None:
                 continue
+            if d.is_postgres:
+                # Counts and times on this writer's own rows: no row shared with another
+                # receiver's batches (``gui.core.tallies``); the address only when it moved.
+                tallies.add(conn, "box", sn, first, last, count, score, low)
+                conn.execute(
+                    "UPDATE boxes SET source_ip = ? WHERE sn = ? AND source_ip IS DISTINCT FROM ?",
+                    (source_ip, sn, source_ip),
+                )
+                continue
             scored = (
                 f", score_max = {d.greatest('coalesce(score_max, ?)', '?')}"
                 if score is not None
@@ -176,33 +185,70 @@ class DeviceTally:
         for camera, cam in self._cameras.items():
             box_key, device_id, name, ip, kind, first, last, count, ep_id = cam
             key = _camera_key(conn, camera, ep_id, device_id)
-            conn.execute(
-                "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type, first_seen,"
-                " last_seen, last_event_at, event_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (ep_id) DO UPDATE SET"
-                " box_sn = coalesce(excluded.box_sn, cameras.box_sn),"
-                " device_id = coalesce(excluded.device_id, cameras.device_id),"
-                " name = coalesce(excluded.name, cameras.name),"
-                " ip = coalesce(excluded.ip, cameras.ip),"
-                " type = coalesce(excluded.type, cameras.type),"
-                " last_seen ="
-                f" {d.greatest('coalesce(cameras.last_seen, 0)', 'excluded.last_seen')},"
-                " last_event_at ="
-                f" {d.greatest('coalesce(cameras.last_event_at, 0)', 'excluded.last_event_at')},"
-                " event_count = cameras.event_count + excluded.event_count",
-                (key, resolved.get(box_key), device_id, name, ip, kind, first, last, last, count),
-            )
+            if d.is_postgres:
+                _register_camera_pg(conn, key, resolved.get(box_key), device_id, name, ip, kind)
+                tallies.add(conn, "camera", key, first, last, count)
+            else:
+                conn.execute(
+                    "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type, first_seen,"
+                    " last_seen, last_event_at, event_count)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (ep_id) DO UPDATE SET"
+                    " box_sn = coalesce(excluded.box_sn, cameras.box_sn),"
+                    " device_id = coalesce(excluded.device_id, cameras.device_id),"
+                    " name = coalesce(excluded.name, cameras.name),"
+                    " ip = coalesce(excluded.ip, cameras.ip),"
+                    " type = coalesce(excluded.type, cameras.type),"
+                    " last_seen ="
+                    f" {d.greatest('coalesce(cameras.last_seen, 0)', 'excluded.last_seen')},"
+                    " last_event_at = "
+                    + d.greatest("coalesce(cameras.last_event_at, 0)", "excluded.last_event_at")
+                    + ", event_count = cameras.event_count + excluded.event_count",
+                    (key, resolved.get(box_key), device_id, name, ip, kind, first, last, last,
+                     count),
+                )  # fmt: skip
             box_sn = resolved.get(box_key)
             if ip and box_sn:
                 reported = _report_named_camera(conn, box_sn, ip, key)
                 if reported is not None:
                     _merge_cameras(conn, key, reported)
+        if d.is_postgres:
+            tallies.fold_now_and_then(conn)
         self.begin()
 
 
-def _camera_key(
-    conn: Connection, camera: str, ep_id: str | None, device_id: str | None
-) -> str:
+def _register_camera_pg(
+    conn: Connection,
+    key: str,
+    box_sn: str | None,
+    device_id: str | None,
+    name: str | None,
+    ip: str | None,
+    kind: str | None,
+) -> None:
+    """PostgreSQL: the camera's row created once, written again only when a name changes.
+
+    An upsert would lock the row for the whole batch even when nothing changes, and
+    every receiver fed by the camera would queue on it.
+    """
+    conn.execute(
+        "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (ep_id) DO NOTHING",
+        (key, box_sn, device_id, name, ip, kind),
+    )
+    fields = (("box_sn", box_sn), ("device_id", device_id), ("name", name), ("ip", ip),
+              ("type", kind))  # fmt: skip
+    known = [(col, value) for col, value in fields if value is not None]
+    if known:
+        conn.execute(
+            f"UPDATE cameras SET {', '.join(f'{c} = ?' for c, _ in known)} WHERE ep_id = ? AND ("
+            + " OR ".join(f"{c} IS DISTINCT FROM ?" for c, _ in known)
+            + ")",
+            (*(v for _, v in known), key, *(v for _, v in known)),
+        )
+
+
+def _camera_key(conn: Connection, camera: str, ep_id: str | None, device_id: str | None) -> str:
     """The registry key of a camera named by ``ep_id`` and/or its uuid ``device_id``.
 
     A V5 WebSocket event names a camera by its uuid only, a history event of the
@@ -246,6 +292,9 @@ def merge_uuid_cameras(conn: Connection) -> None:
 
 
 def _merge_cameras(conn: Connection, into: str, other: str) -> None:
+    if dialect_of(conn).is_postgres:
+        tallies.fold(conn, keys=("camera", into))
+        tallies.fold(conn, keys=("camera", other))
     have = conn.execute("SELECT 1 FROM cameras WHERE ep_id = ?", (into,)).fetchone()
     if have is None:
         conn.execute("UPDATE cameras SET ep_id = ? WHERE ep_id = ?", (into, other))
@@ -422,8 +471,12 @@ def score_context(row: dict[str, Any]) -> dict[str, Any]:
     # Scores above 1 and similarities (at most 1) from one box, not read as one scale by
     # its configuration: say "mixed" (history in one scale, real-time in the other).
     mixed = (
-        scale != SCALE_PERCENT or source != "configured"
-    ) and high is not None and high > 1 and low is not None and low <= 1
+        (scale != SCALE_PERCENT or source != "configured")
+        and high is not None
+        and high > 1
+        and low is not None
+        and low <= 1
+    )
     if mixed:
         scale, source = SCALE_MIXED, "scores"
     threshold = row.get("threshold")
@@ -532,9 +585,7 @@ def rebuild_derived(conn: Connection) -> None:
     rebuild_score_range(conn, maximum=True, minimum=False)  # score_min: schema v11
 
 
-def rebuild_score_range(
-    conn: Connection, *, maximum: bool = False, minimum: bool = True
-) -> None:
+def rebuild_score_range(conn: Connection, *, maximum: bool = False, minimum: bool = True) -> None:
     """Each box's highest and lowest positive score from its stored events (migrations)."""
     d = dialect_of(conn)
     for dev_sno, ep_id, top, low in conn.execute(
@@ -574,8 +625,8 @@ def list_devices(conn: Connection) -> dict[str, list[dict[str, Any]]]:
     boxes = []
     for row in conn.execute(
         "SELECT sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,"
-        " event_count, report, health, score_max, score_scale, threshold, score_min FROM boxes"
-        " ORDER BY sn"
+        " event_count, report, health, score_max, score_scale, threshold, score_min"
+        f" FROM {tallies.registry(conn, 'boxes')} ORDER BY sn"
     ):
         (sn, name, ips, source_ip, first_seen, last_seen, last_event_at, last_report_at,
          event_count, report, normalised, score_max, score_scale, threshold,
@@ -601,16 +652,21 @@ def list_devices(conn: Connection) -> dict[str, list[dict[str, Any]]]:
                 "metrics": state.get("metrics") or {},
                 # Readings by a rule the vendor's docs do not state (``health.Inference``).
                 "inferred": [*(state.get("inferred") or []), *(state.get("camera_inferred") or [])],
-                "score": score_context({
-                    "score_max": score_max, "score_min": score_min,
-                    "score_scale": score_scale, "threshold": threshold,
-                }),
+                "score": score_context(
+                    {
+                        "score_max": score_max,
+                        "score_min": score_min,
+                        "score_scale": score_scale,
+                        "threshold": threshold,
+                    }
+                ),
             }
         )
     cameras = []
     for row in conn.execute(
         "SELECT ep_id, box_sn, device_id, name, ip, type, status, location, url, direction,"
-        " first_seen, last_seen, last_event_at, event_count FROM cameras ORDER BY ep_id"
+        " first_seen, last_seen, last_event_at, event_count"
+        f" FROM {tallies.registry(conn, 'cameras')} ORDER BY ep_id"
     ):
         keys = ("ep_id", "box_sn", "device_id", "name", "ip", "type", "status", "location",
                 "url", "direction", "first_seen", "last_seen", "last_event_at",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gui.core.dbapi import Connection
-from gui.core.portable import columns_of
+from gui.core.portable import columns_of, dialect_of
 
 __all__ = [
     "KIND_RANK",
@@ -121,6 +121,12 @@ def _ensure_box(conn: Connection, sn: str, now: int) -> None:
 
 
 def _link(conn: Connection, alias: str, kind: str, sn: str, now: int) -> None:
+    if dialect_of(conn).is_postgres:
+        # Every batch names its boxes again: an upsert would lock the alias row until
+        # the batch commits, and other receivers' batches naming the box would wait.
+        have = conn.execute("SELECT sn, kind FROM box_aliases WHERE alias = ?", (alias,)).fetchone()
+        if have is not None and (have[0], have[1]) == (sn, kind):
+            return
     conn.execute(
         "INSERT INTO box_aliases (alias, sn, kind, first_seen) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (alias) DO UPDATE SET sn = excluded.sn, kind = excluded.kind",
@@ -140,11 +146,21 @@ def _best(conn: Connection, sns: Iterable[str]) -> str:
     return min(sns, key=rank)
 
 
+def _fold_tallies(conn: Connection, *sns: str) -> None:
+    """PostgreSQL: the boxes' unfolded counts into their rows before they merge or rename."""
+    if dialect_of(conn).is_postgres:
+        from gui.core import tallies
+
+        for sn in sns:
+            tallies.fold(conn, keys=("box", sn))
+
+
 def merge_boxes(conn: Connection, into: str, other: str) -> None:
     """Fold registry entry ``other`` into ``into``: counts add up, times span both,
     the newer health report wins, cameras and names move over."""
     if into == other:
         return
+    _fold_tallies(conn, into, other)
     keep = conn.execute("SELECT * FROM boxes WHERE sn = ?", (into,)).fetchone()
     gone = conn.execute("SELECT * FROM boxes WHERE sn = ?", (other,)).fetchone()
     if gone is not None:
@@ -237,6 +253,7 @@ def resolve(
         better = KIND_RANK.get(best_kind, 9) < KIND_RANK.get(_current_kind(conn, sn), 9)
         taken = conn.execute("SELECT 1 FROM boxes WHERE sn = ?", (best_alias,)).fetchone()
         if better and taken is None:
+            _fold_tallies(conn, sn)
             conn.execute("UPDATE boxes SET sn = ? WHERE sn = ?", (best_alias, sn))
             conn.execute("UPDATE box_aliases SET sn = ? WHERE sn = ?", (best_alias, sn))
             conn.execute("UPDATE cameras SET box_sn = ? WHERE box_sn = ?", (best_alias, sn))

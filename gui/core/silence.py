@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from gui.settings import Settings
 
+from gui.core import tallies
 from gui.core.dbapi import Connection
 from gui.core.messages import SilenceLevelsChanged
 
@@ -164,12 +165,15 @@ def read_devices(conn: Connection) -> tuple[list[dict[str, Any]], list[dict[str,
 
     boxes = [
         dict(zip(("sn", "name", "last_seen"), tuple(r), strict=True))
-        for r in conn.execute("SELECT sn, name, last_seen FROM boxes")
+        for r in conn.execute(f"SELECT sn, name, last_seen FROM {tallies.registry(conn, 'boxes')}")
         if r[0] != SELF_TEST_BOX
     ]
     cameras = [
         dict(zip(("ep_id", "name", "status", "first_seen", "last_event_at"), tuple(r), strict=True))
-        for r in conn.execute("SELECT ep_id, name, status, first_seen, last_event_at FROM cameras")
+        for r in conn.execute(
+            "SELECT ep_id, name, status, first_seen, last_event_at"
+            f" FROM {tallies.registry(conn, 'cameras')}"
+        )
         if r[0] != SELF_TEST_CAMERA
     ]
     return boxes, cameras
