@@ -251,7 +251,38 @@ def _v2_box_score_min(conn: Connection) -> None:
     devices.rebuild_score_range(conn)
 
 
-MIGRATIONS: list[Migration] = [_v1_tables, _v2_box_score_min]
+def _v2_device_tallies_and_search(conn: Connection) -> None:
+    """Device counters per writer (``gui.core.tallies``); the narrow index name search scans.
+
+    ``device_tallies``: each receiver's writer counts a device's events on its own
+    row, so receivers sharing a box never wait on one registry row. The search
+    index holds just the two name columns and the id: substring search reads it
+    (an index-only scan) instead of the table's wide rows.
+    """
+    run_script(
+        conn,
+        """
+        CREATE TABLE device_tallies (
+            kind          text    NOT NULL,   -- 'box' (boxes.sn) or 'camera' (cameras.ep_id)
+            key           text    NOT NULL,
+            writer        text    NOT NULL,   -- the receiver's writer that counted them
+            first_seen    bigint,
+            last_seen     bigint,
+            last_event_at bigint,
+            event_count   bigint  NOT NULL DEFAULT 0,
+            score_max     double precision,
+            PRIMARY KEY (kind, key, writer)
+        );
+        CREATE INDEX events_for_search ON events (identity_name, identity_id, id)
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_tables,
+    _v2_box_score_min,
+    _v2_device_tallies_and_search,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

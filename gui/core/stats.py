@@ -172,7 +172,7 @@ def compute(
         if len(buckets) > MAX_BUCKETS:
             raise BadQuery("since", f"range too long for {bucket} buckets")
     top_rows = conn.execute(
-        "SELECT identity_id, max(identity_name), person_type, count(*) FROM events"
+        "SELECT identity_id, max(identity_name), max(person_type), count(*) FROM events"
         " WHERE ts >= ? AND ts < ? AND self_test = 0 AND identity_id IS NOT NULL"
         " AND coalesce(person_type, 0) != ? GROUP BY identity_id ORDER BY 4 DESC, 1 LIMIT ?",
         (since, until, STRANGER, top),

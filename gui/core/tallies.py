@@ -15,11 +15,8 @@ per interval instead of one per batch. Readers add the rows not folded yet
 from __future__ import annotations
 
 import time
-import uuid
 from typing import Any
 
-#: This process's writer, as the tallies know it.
-WRITER = uuid.uuid4().hex[:16]
 #: How often a writer folds its tallies into the registry rows.
 FOLD_EVERY_S = 30.0
 
@@ -31,6 +28,19 @@ _COLUMNS = {
                 " location, url, direction"),
 }  # fmt: skip
 _last_fold = 0.0
+
+
+def _writer(conn: Any) -> str:
+    """The writer's name on its tally rows: its server process id (one per connection).
+
+    A writer that reconnects gets a new one; the rows of connections gone are
+    folded by whichever writer folds next (``fold``).
+    """
+    name = getattr(conn, "tally_writer", None)
+    if name is None:
+        name = str(conn.execute("SELECT pg_backend_pid()").fetchone()[0])
+        conn.tally_writer = name
+    return str(name)
 
 
 def add(
@@ -52,17 +62,19 @@ def add(
         " last_event_at = greatest(device_tallies.last_event_at, excluded.last_event_at),"
         " event_count = device_tallies.event_count + excluded.event_count,"
         " score_max = greatest(device_tallies.score_max, excluded.score_max)",
-        (kind, key, WRITER, first, last, last, count, score),
+        (kind, key, _writer(conn), first, last, last, count, score),
     )
 
 
 def fold(conn: Any, *, keys: tuple[str, str] | None = None, everyone: bool = False) -> int:
     """Move tallies into the registry rows; returns how many tally rows went.
 
-    This writer's own rows by default; ``keys=(kind, key)`` every writer's rows of
+    This writer's own rows by default (and those of writers no longer connected);
+    ``keys=(kind, key)`` every writer's rows of
     one device (before that device is merged or renamed); ``everyone`` all rows.
     """
-    where, params = "writer = ?", [WRITER]
+    where = "(writer = ? OR writer NOT IN (SELECT CAST(pid AS text) FROM pg_stat_activity))"
+    params: list[Any] = [_writer(conn)]
     if everyone:
         where, params = "true", []
     if keys is not None:
@@ -118,7 +130,7 @@ def source(table: str) -> str:
         + (", greatest(r.score_max, t.score_max) AS score_max" if box else "")
         + f" FROM {table} r LEFT JOIN (SELECT key, min(first_seen) AS first_seen,"
         " max(last_seen) AS last_seen, max(last_event_at) AS last_event_at,"
-        " sum(event_count) AS event_count, max(score_max) AS score_max"
+        " CAST(sum(event_count) AS bigint) AS event_count, max(score_max) AS score_max"
         f" FROM device_tallies WHERE kind = '{kind}' GROUP BY key) t ON t.key = r.{pk})"
         f" AS {table}"
     )

@@ -24,6 +24,7 @@ from gui.core.event_rows import StoredEvent, store_face_thumb
 from gui.core.ingest import PreparedEvent
 from gui.core.messages import FaceThumbReady, Message
 from gui.core.model import DecodedImage
+from gui.core.portable import dialect_of
 from gui.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -172,9 +173,11 @@ def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJ
             log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
 
     def job(conn: Connection) -> None:
+        # PostgreSQL's ``images`` is a view: the thumbnail lives in ``image_meta`` there.
+        table = "image_meta" if dialect_of(conn).is_postgres else "images"
         for kind, data in thumbs.items():
             conn.execute(
-                "UPDATE images SET thumb = ? WHERE event_id = ? AND kind = ?",
+                f"UPDATE {table} SET thumb = ? WHERE event_id = ? AND kind = ?",
                 (data, event_id, kind),
             )
 

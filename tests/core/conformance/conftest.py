@@ -21,36 +21,39 @@ from tests.conftest import Client, load_sample
 
 HISTORY = "/EventServer/api/HistoryEvent"
 REALTIME = "/EventServer/api/RealTimeEvent"
-ENGINES = ("sqlite", "postgresql")
-
-
-@pytest.fixture(params=ENGINES)
-def engine(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
 
 
 @pytest.fixture
-def make_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., Any]:
-    """``make_store(name="data")``: a new store of this engine (each name its own database)."""
+def make_store(
+    engine: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[..., Any]]:
+    """``make_store(name="data")``: a new store of this engine (each name its own database).
+
+    ``engine`` (``tests/pg_fixtures.py``) runs the test once per engine; PostgreSQL
+    gets a fresh database per store from the test server.
+    """
     from gui.core.store import Store
 
     made: list[Any] = []
+    urls: list[str] = []
 
     def make(name: str = "data") -> Any:
-        if engine == "sqlite":
-            store = Store(tmp_path / name)
-        else:
-            store = _postgres_store(request, tmp_path / name)
+        url = None
+        if engine == "postgresql":
+            server = request.getfixturevalue("pg_server")
+            url = server.create()
+            urls.append(url)
+        store = Store(tmp_path / name, url=url)
         made.append(store)
         return store
 
     yield make
     for store in made:
         store.close()
-
-
-def _postgres_store(request: pytest.FixtureRequest, data_dir: Path) -> Any:
-    pytest.skip("PostgreSQL store not available yet")
+    if urls:
+        server = request.getfixturevalue("pg_server")
+        for url in urls:
+            server.drop(url)
 
 
 class Site:
