@@ -252,12 +252,14 @@ def _v2_box_score_min(conn: Connection) -> None:
 
 
 def _v2_device_tallies_and_search(conn: Connection) -> None:
-    """Device counters per writer (``gui.core.tallies``); the narrow index name search scans.
+    """Device counters per writer (``gui.core.tallies``); trigram indexes for name search.
 
     ``device_tallies``: each receiver's writer counts a device's events on its own
-    row, so receivers sharing a box never wait on one registry row. The search
-    index holds just the two name columns and the id: substring search reads it
-    (an index-only scan) instead of the table's wide rows.
+    row, so receivers sharing a box never wait on one registry row. Substring
+    search (``q``, ``ILIKE '%...%'``) finds its rows through trigram indexes on the
+    name and id (``pg_trgm``, shipped with PostgreSQL; a database where it cannot
+    be created searches by scanning, as before); a search of one or two
+    characters (no trigram) walks the distinct names (``gui.core.query``).
     """
     run_script(
         conn,
@@ -265,7 +267,7 @@ def _v2_device_tallies_and_search(conn: Connection) -> None:
         CREATE TABLE device_tallies (
             kind          text    NOT NULL,   -- 'box' (boxes.sn) or 'camera' (cameras.ep_id)
             key           text    NOT NULL,
-            writer        text    NOT NULL,   -- the receiver's writer that counted them
+            writer        text    NOT NULL,   -- the writer's server process that counted them
             first_seen    bigint,
             last_seen     bigint,
             last_event_at bigint,
@@ -273,7 +275,23 @@ def _v2_device_tallies_and_search(conn: Connection) -> None:
             score_max     double precision,
             PRIMARY KEY (kind, key, writer)
         );
-        CREATE INDEX events_for_search ON events (identity_name, identity_id, id)
+        -- the distinct names, one index probe each, for searches too short for trigrams
+        CREATE INDEX events_by_identity_name ON events (identity_name)
+        """,
+    )
+    conn.execute("SAVEPOINT trigrams")
+    try:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except Exception as exc:  # not installed, or no right to create it
+        conn.execute("ROLLBACK TO SAVEPOINT trigrams")
+        log.warning("no pg_trgm (%s): name search will scan the events table", exc)
+        return
+    conn.execute("RELEASE SAVEPOINT trigrams")
+    run_script(
+        conn,
+        """
+        CREATE INDEX events_name_trigrams ON events USING gin (identity_name gin_trgm_ops);
+        CREATE INDEX events_identity_trigrams ON events USING gin (identity_id gin_trgm_ops)
         """,
     )
 
