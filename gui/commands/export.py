@@ -11,6 +11,7 @@ import argparse
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from gui import preflight, settings
 from gui.cli import SUBCOMMANDS
@@ -36,6 +37,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--data-dir", type=Path, default=argparse.SUPPRESS, help="data dir (default: settings)"
     )
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="export from this PostgreSQL database (default: $GATEWATCH_STORE, the setting,"
+        " else the data dir's SQLite)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -51,17 +58,31 @@ def build_filter(args: argparse.Namespace) -> query.EventFilter:
     )
 
 
+def _store_url(args: argparse.Namespace) -> str | None:
+    """The PostgreSQL store to export from (``--store``, ``GATEWATCH_STORE``, the setting)."""
+    import os
+
+    from gui.cli import STORE_ENV
+    from gui.core.dbapi import is_postgresql_url
+
+    url = getattr(args, "store", None) or os.environ.get(STORE_ENV) or settings.load().store
+    return url if is_postgresql_url(url) else None
+
+
 def run(args: argparse.Namespace) -> int:
-    data_dir = getattr(args, "data_dir", None) or settings.load().resolved_data_dir()
-    db = Path(data_dir) / DB_FILENAME
-    if not db.exists():
-        print(f"gatewatch export: no database at {db}", file=sys.stderr)
-        return 1
     try:
         flt = build_filter(args)
     except query.BadQuery as exc:
         print(f"gatewatch export: {exc}", file=sys.stderr)
         return 2
+    url = _store_url(args)
+    if url is not None:
+        return _export_postgresql(url, flt, args)
+    data_dir = getattr(args, "data_dir", None) or settings.load().resolved_data_dir()
+    db = Path(data_dir) / DB_FILENAME
+    if not db.exists():
+        print(f"gatewatch export: no database at {db}", file=sys.stderr)
+        return 1
     conn = connect(db, readonly=True)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -79,23 +100,51 @@ def run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        show = not args.quiet and sys.stderr is not None and sys.stderr.isatty()
-
-        def progress(done: int, total: int) -> None:
-            if show:
-                print(f"\r{done:,} / {total:,} events", end="", file=sys.stderr, flush=True)
-
-        cancel = threading.Event()
-        try:
-            result = export.export_events(
-                conn, flt, args.out, args.format, images=args.images, progress=progress,
-                cancel=cancel,
-            )  # fmt: skip
-        except KeyboardInterrupt:
-            print("\ngatewatch export: cancelled, nothing written", file=sys.stderr)
-            return 130
+        return _export(conn, flt, args)
     finally:
         conn.close()
+
+
+def _export_postgresql(url: str, flt: query.EventFilter, args: argparse.Namespace) -> int:
+    from gui.core import pg, pg_schema
+    from gui.core.dbapi import redact_url
+
+    try:
+        conn = pg.connect(url, application_name="gatewatch-export")
+    except Exception as exc:  # server down, wrong password: one line
+        print(f"gatewatch export: cannot open {redact_url(url)}: {exc}", file=sys.stderr)
+        return 1
+    try:
+        version = pg_schema.current_version(conn)
+        if version != pg_schema.SCHEMA_VERSION:
+            print(
+                f"gatewatch export: the database at {redact_url(url)} is schema v{version},"
+                f" this Gatewatch reads v{pg_schema.SCHEMA_VERSION}: use the Gatewatch that"
+                " its receivers run",
+                file=sys.stderr,
+            )
+            return 1
+        return _export(conn, flt, args)
+    finally:
+        conn.close()
+
+
+def _export(conn: Any, flt: query.EventFilter, args: argparse.Namespace) -> int:
+    show = not args.quiet and sys.stderr is not None and sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if show:
+            print(f"\r{done:,} / {total:,} events", end="", file=sys.stderr, flush=True)
+
+    cancel = threading.Event()
+    try:
+        result = export.export_events(
+            conn, flt, args.out, args.format, images=args.images, progress=progress,
+            cancel=cancel,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        print("\ngatewatch export: cancelled, nothing written", file=sys.stderr)
+        return 130
     if show:
         print(file=sys.stderr)
     extra = f" and {result.images:,} photos to {result.images_path}" if args.images else ""

@@ -157,3 +157,23 @@ def test_migrate_refuses_a_missing_database_and_a_non_postgresql_url(
     assert "postgresql://" in capsys.readouterr().err
     with pytest.raises(pg_migrate.MigrationError, match="no database"):
         pg_migrate.migrate(tmp_path / DB_FILENAME, "postgresql://nobody@127.0.0.1:1/x")
+
+
+def test_export_command_reads_a_postgresql_store(
+    history: Path, pg_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from gui.cli import main
+
+    pg_migrate.migrate(history / DB_FILENAME, pg_url)
+    for name, extra in (("pg", ["--store", pg_url]), ("sqlite", ["--data-dir", str(history)])):
+        out = tmp_path / f"{name}.csv"
+        assert main(["export", "--out", str(out), "--person-type", "1,3", *extra]) == 0
+    assert "exported 13 events" in capsys.readouterr().out
+
+    def rows(name: str) -> list[dict[str, str]]:
+        with (tmp_path / f"{name}.csv").open(encoding="utf-8-sig") as f:
+            return [{k: v for k, v in r.items() if k != "id"} for r in csv.DictReader(f)]
+
+    assert rows("pg") == rows("sqlite") and len(rows("pg")) == 13
