@@ -298,3 +298,46 @@ def test_export_csv_jsonl_and_photos(site: Site, tmp_path: Path) -> None:
     assert result.events == len(lines) == 3
     assert {json.loads(line)["person_type"] for line in lines} == {1}
     assert result.images == 4  # the employee's four photos; the seed events carry none
+
+
+# -- backfill jobs --------------------------------------------------------------------
+
+
+def test_backfill_job_stores_a_box_history_once(site: Site) -> None:
+    from tests.core.box_harness import BoxThread
+
+    box = BoxThread("v6", history_period=0.3, status_period=0.3)
+    try:
+        reply = site.client.post_json(
+            "/api/boxes", {"address": box.box.address, "username": "admin", "password": "admin"}
+        )
+        assert reply.status == 201, reply.body
+        added = reply.json()
+        base = float(int(time.time()) - 3600)
+        box.call(lambda b: b.generate(6, t=base, step=5.0))  # the box stored them, nobody heard
+        window = {"since": int(base * 1000) - 1000, "until": int((base + 100) * 1000)}
+
+        def run_job() -> dict[str, Any]:
+            reply = site.client.post_json(f"/api/boxes/{added['id']}/backfill", window)
+            assert reply.status == 202, reply.body
+            job_id = reply.json()["job"]
+            return wait_until(
+                lambda: (
+                    (j := site.client.get_json(f"/api/jobs/{job_id}"))["state"] != "running" and j
+                ),
+                timeout=60,
+            )
+
+        job = run_job()
+        assert job["state"] == "done", job
+        assert (job["new"], job["duplicates"]) == (6, 0)
+        stored = site.events()
+        assert len(stored) == 6
+        assert all(e["source_ip"] == box.box.address for e in stored)
+        photo = site.client.get(f"/api/events/{stored[0]['id']}/images/spot_pic")
+        assert photo.status == 200 and photo.body[:2] == b"\xff\xd8"
+        again = run_job()
+        assert (again["new"], again["duplicates"]) == (0, 6)
+        assert len(site.events()) == 6
+    finally:
+        box.stop()
