@@ -285,8 +285,6 @@ def _score_plan(conn: Connection, flt: EventFilter) -> tuple[EventFilter, str]:
     """
     if (flt.score_min, flt.score_max, flt.score_pct_min, flt.score_pct_max) == (None,) * 4:
         return flt, "events"
-    if dialect_of(conn).is_postgres:  # its planner weighs the range from its statistics
-        return flt, "events"
     lo = -0.5 if flt.score_min is None else flt.score_min
     hi = 1e308 if flt.score_max is None else flt.score_max
     # A percentage range holds raw scores from pct_min / 100 (0–1) up to pct_max (0–100).
@@ -294,6 +292,12 @@ def _score_plan(conn: Connection, flt: EventFilter) -> tuple[EventFilter, str]:
         lo = max(lo, min(flt.score_pct_min / 100, flt.score_pct_min))
     if flt.score_pct_max is not None:
         hi = min(hi, max(flt.score_pct_max, flt.score_pct_max / 100))
+    if dialect_of(conn).is_postgres:
+        # The range in the index's terms: the planner weighs it against its statistics
+        # (a score nobody reaches is an empty index range, not a walk of the table).
+        return replace(
+            flt, extra_sql=(*flt.extra_sql, ("coalesce(score, -1) BETWEEN ? AND ?", (lo, hi)))
+        ), "events"
     n = conn.execute(
         "SELECT count(*) FROM (SELECT 1 FROM events INDEXED BY events_by_score"
         " WHERE ifnull(score, -1) BETWEEN ? AND ? LIMIT ?) AS narrow",
