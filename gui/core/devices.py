@@ -231,15 +231,20 @@ def _register_camera_pg(
     An upsert would lock the row for the whole batch even when nothing changes, and
     every receiver fed by the camera would queue on it.
     """
-    conn.execute(
-        "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type) VALUES (?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (ep_id) DO NOTHING",
-        (key, box_sn, device_id, name, ip, kind),
-    )
+    have = conn.execute(
+        "SELECT box_sn, device_id, name, ip, type FROM cameras WHERE ep_id = ?", (key,)
+    ).fetchone()
+    if have is None:
+        conn.execute(
+            "INSERT INTO cameras (ep_id, box_sn, device_id, name, ip, type)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (ep_id) DO NOTHING",
+            (key, box_sn, device_id, name, ip, kind),
+        )
+        return
     fields = (("box_sn", box_sn), ("device_id", device_id), ("name", name), ("ip", ip),
               ("type", kind))  # fmt: skip
     known = [(col, value) for col, value in fields if value is not None]
-    if known:
+    if any(have[i] != value for i, (_col, value) in enumerate(fields) if value is not None):
         conn.execute(
             f"UPDATE cameras SET {', '.join(f'{c} = ?' for c, _ in known)} WHERE ep_id = ? AND ("
             + " OR ".join(f"{c} IS DISTINCT FROM ?" for c, _ in known)

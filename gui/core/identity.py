@@ -113,6 +113,11 @@ def box_aliases(conn: Connection, sn: str) -> list[dict[str, str]]:
 
 
 def _ensure_box(conn: Connection, sn: str, now: int) -> None:
+    if (
+        dialect_of(conn).is_postgres
+        and conn.execute("SELECT 1 FROM boxes WHERE sn = ?", (sn,)).fetchone()
+    ):
+        return  # known: an insert would wait on another receiver updating the row
     conn.execute(
         "INSERT INTO boxes (sn, first_seen, last_seen) VALUES (?, ?, ?)"
         " ON CONFLICT (sn) DO NOTHING",

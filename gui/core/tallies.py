@@ -27,7 +27,6 @@ _COLUMNS = {
     "cameras": ("ep_id", "camera", "ep_id, box_sn, device_id, name, ip, type, status,"
                 " location, url, direction"),
 }  # fmt: skip
-_last_fold = 0.0
 
 
 def _writer(conn: Any) -> str:
@@ -110,10 +109,12 @@ def _pick(choose: Any, a: Any, b: Any) -> Any:
 
 def fold_now_and_then(conn: Any) -> None:
     """This writer's tallies into the registry once every ``FOLD_EVERY_S``."""
-    global _last_fold
     now = time.monotonic()
-    if now - _last_fold >= FOLD_EVERY_S:
-        _last_fold = now
+    last = getattr(conn, "tally_folded_at", None)
+    if last is None:
+        conn.tally_folded_at = now  # the first fold one interval after the first batch
+    elif now - last >= FOLD_EVERY_S:
+        conn.tally_folded_at = now
         fold(conn)
 
 

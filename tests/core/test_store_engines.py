@@ -93,9 +93,9 @@ def test_single_event_stored_with_photos(rig: Rig) -> None:
     assert stored.summary.id == event_id
     # The batch's device tally wrote the box and camera (a failing hook only logs).
     assert rig.count("boxes") == 1 and rig.count("cameras") == 1
-    counts = rig.store.read_sync(
-        lambda c: c.execute("SELECT event_count FROM cameras").fetchone()[0]
-    )
+    from gui.core import devices  # counted as the Devices page reads it (gui.core.tallies)
+
+    counts = rig.store.read_sync(lambda c: devices.list_devices(c)["cameras"][0]["event_count"])
     assert counts == 1
 
 

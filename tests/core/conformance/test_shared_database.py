@@ -119,6 +119,18 @@ def test_device_counts_from_two_receivers_add_up_without_waiting_on_each_other(
         assert box["event_count"] == 3
         (cam,) = listed["cameras"]
         assert cam["event_count"] == 3
+        # folded into the registry rows: the same figures, no tally left
+        from gui.core import tallies
+
+        stores[0].write_sync(lambda c: tallies.fold(c, everyone=True))
+        assert stores[0].read_sync(devices.list_devices) == listed
+        plain = stores[0].read_sync(
+            lambda c: (
+                c.execute("SELECT event_count, last_seen FROM cameras").fetchone(),
+                c.execute("SELECT count(*) FROM device_tallies").fetchone()[0],
+            )
+        )
+        assert (tuple(plain[0]), plain[1]) == ((3, cam["last_seen"]), 0)
     finally:
         for store in stores:
             store.close()
