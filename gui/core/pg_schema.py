@@ -251,7 +251,7 @@ def _v2_box_score_min(conn: Connection) -> None:
     devices.rebuild_score_range(conn)
 
 
-def _v2_device_tallies_and_search(conn: Connection) -> None:
+def _v3_device_tallies_and_search(conn: Connection) -> None:
     """Device counters per writer (``gui.core.tallies``); trigram indexes for name search.
 
     ``device_tallies``: each receiver's writer counts a device's events on its own
@@ -273,6 +273,7 @@ def _v2_device_tallies_and_search(conn: Connection) -> None:
             last_event_at bigint,
             event_count   bigint  NOT NULL DEFAULT 0,
             score_max     double precision,
+            score_min     double precision,
             PRIMARY KEY (kind, key, writer)
         );
         -- the distinct names, one index probe each, for searches too short for trigrams
@@ -302,7 +303,7 @@ def _v2_device_tallies_and_search(conn: Connection) -> None:
 MIGRATIONS: list[Migration] = [
     _v1_tables,
     _v2_box_score_min,
-    _v2_device_tallies_and_search,
+    _v3_device_tallies_and_search,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

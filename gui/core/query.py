@@ -118,7 +118,7 @@ class EventFilter:
             name, ident = sort_keys("name", dialect)[:2]
             match = f"{name} {dialect.like} ? ESCAPE '\\' OR {ident} {dialect.like} ? ESCAPE '\\'"
             if dialect.is_postgres and len(self.q.strip()) >= 3:
-                # Trigram indexes serve these (schema v2 there); NULL never matches.
+                # Trigram indexes serve these (schema v3 there); NULL never matches.
                 parts.append(
                     "(identity_name ILIKE ? ESCAPE '\\' OR identity_id ILIKE ? ESCAPE '\\'"
                     " OR event_id = ?)"

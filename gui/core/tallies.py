@@ -20,7 +20,7 @@ from typing import Any
 #: How often a writer folds its tallies into the registry rows.
 FOLD_EVERY_S = 30.0
 
-_TALLY = "first_seen, last_seen, last_event_at, event_count, score_max"
+_TALLY = "first_seen, last_seen, last_event_at, event_count, score_max, score_min"
 _COLUMNS = {
     "boxes": ("sn", "box", "sn, name, ips, source_ip, last_report_at, report, health,"
               " score_scale, threshold"),
@@ -54,14 +54,16 @@ def add(
 ) -> None:
     """Count ``count`` events of device ``key`` (``box``/``camera``) on this writer's row."""
     conn.execute(
-        f"INSERT INTO device_tallies (kind, key, writer, {_TALLY}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        f"INSERT INTO device_tallies (kind, key, writer, {_TALLY})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (kind, key, writer) DO UPDATE SET"
         " first_seen = least(device_tallies.first_seen, excluded.first_seen),"
         " last_seen = greatest(device_tallies.last_seen, excluded.last_seen),"
         " last_event_at = greatest(device_tallies.last_event_at, excluded.last_event_at),"
         " event_count = device_tallies.event_count + excluded.event_count,"
-        " score_max = greatest(device_tallies.score_max, excluded.score_max)",
-        (kind, key, _writer(conn), first, last, last, count, score),
+        " score_max = greatest(device_tallies.score_max, excluded.score_max),"
+        " score_min = least(device_tallies.score_min, excluded.score_min)",
+        (kind, key, _writer(conn), first, last, last, count, score, low),
     )
 
 
@@ -82,22 +84,23 @@ def fold(conn: Any, *, keys: tuple[str, str] | None = None, everyone: bool = Fal
         f"DELETE FROM device_tallies WHERE {where} RETURNING kind, key, {_TALLY}", params
     ).fetchall()
     merged: dict[tuple[str, str], list[Any]] = {}
-    for kind, key, first, last, last_event, count, score in gone:
-        m = merged.setdefault((kind, key), [None, None, None, 0, None])
+    for kind, key, first, last, last_event, count, score, low in gone:
+        m = merged.setdefault((kind, key), [None, None, None, 0, None, None])
         m[0] = _pick(min, m[0], first)
         m[1] = _pick(max, m[1], last)
         m[2] = _pick(max, m[2], last_event)
         m[3] += count
         m[4] = _pick(max, m[4], score)
-    for (kind, key), (first, last, last_event, count, score) in sorted(merged.items()):
+        m[5] = _pick(min, m[5], low)
+    for (kind, key), (first, last, last_event, count, score, low) in sorted(merged.items()):
         table, pk = ("boxes", "sn") if kind == "box" else ("cameras", "ep_id")
+        box = kind == "box"
+        scores = ", score_max = greatest(score_max, ?), score_min = least(score_min, ?)"
         conn.execute(
             f"UPDATE {table} SET first_seen = least(first_seen, ?),"
             " last_seen = greatest(last_seen, ?), last_event_at = greatest(last_event_at, ?),"
-            " event_count = event_count + ?"
-            + (", score_max = greatest(score_max, ?)" if kind == "box" else "")
-            + f" WHERE {pk} = ?",
-            (first, last, last_event, count, *((score,) if kind == "box" else ()), key),
+            f" event_count = event_count + ?{scores if box else ''} WHERE {pk} = ?",
+            (first, last, last_event, count, *((score, low) if box else ()), key),
         )
     return len(gone)
 
@@ -128,10 +131,16 @@ def source(table: str) -> str:
         " greatest(r.last_seen, t.last_seen) AS last_seen,"
         " greatest(r.last_event_at, t.last_event_at) AS last_event_at,"
         " r.event_count + coalesce(t.event_count, 0) AS event_count"
-        + (", greatest(r.score_max, t.score_max) AS score_max" if box else "")
+        + (
+            ", greatest(r.score_max, t.score_max) AS score_max,"
+            " least(r.score_min, t.score_min) AS score_min"
+            if box
+            else ""
+        )
         + f" FROM {table} r LEFT JOIN (SELECT key, min(first_seen) AS first_seen,"
         " max(last_seen) AS last_seen, max(last_event_at) AS last_event_at,"
-        " CAST(sum(event_count) AS bigint) AS event_count, max(score_max) AS score_max"
+        " CAST(sum(event_count) AS bigint) AS event_count, max(score_max) AS score_max,"
+        " min(score_min) AS score_min"
         f" FROM device_tallies WHERE kind = '{kind}' GROUP BY key) t ON t.key = r.{pk})"
         f" AS {table}"
     )
