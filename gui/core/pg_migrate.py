@@ -70,6 +70,7 @@ class MigrationReport:
     alarms_copied: int = 0
     alarms_updated: int = 0
     devices_copied: int = 0
+    users_copied: int = 0  # API users (a name or token already there is kept)
     resumed_after: int = 0  # the SQLite event id an earlier, interrupted run reached
     seconds: float = 0.0
 
@@ -154,6 +155,7 @@ def migrate(
                     progress("events", done, report.events_total)
             _copy_alarms(src, dst, key, report, progress)
             _copy_devices(src, dst, report)
+            _copy_users(src, dst, report)
             dst.execute(
                 "UPDATE migrate_progress SET finished_at = ? WHERE source = ?",
                 (int(time.time() * 1000), key),
@@ -328,6 +330,22 @@ def _copy_alarms(
         raise
     if progress is not None and alarms:
         progress("alarms", len(alarms), len(alarms))
+
+
+def _copy_users(src: Any, dst: Any, report: MigrationReport) -> None:
+    """API users (their token hashes: the tokens keep working), unless the name is taken."""
+    dst.execute("BEGIN")
+    try:
+        for row in src.execute("SELECT name, token_hash, created_at FROM users").fetchall():
+            report.users_copied += dst.execute(
+                "INSERT INTO users (name, token_hash, created_at) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                tuple(row),
+            ).rowcount
+        dst.execute("COMMIT")
+    except BaseException:
+        dst.execute("ROLLBACK")
+        raise
 
 
 def _copy_devices(src: Any, dst: Any, report: MigrationReport) -> None:

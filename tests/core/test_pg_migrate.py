@@ -177,3 +177,25 @@ def test_export_command_reads_a_postgresql_store(
             return [{k: v for k, v in r.items() if k != "id"} for r in csv.DictReader(f)]
 
     assert rows("pg") == rows("sqlite") and len(rows("pg")) == 13
+
+
+def test_migrate_brings_the_api_users_along_with_their_tokens(
+    pg_url: str, tmp_path: Path
+) -> None:
+    from gui.core import users
+
+    data = tmp_path / "data"
+    src = Store(data)
+    try:
+        token = src.write_sync(lambda c: users.add_user(c, "Gatehouse 2"))
+    finally:
+        src.close()
+    report = pg_migrate.migrate(data / DB_FILENAME, pg_url)
+    assert report.users_copied == 1
+    dst = Store(tmp_path / "pg", url=pg_url)
+    try:
+        assert dst.read_sync(lambda c: users.user_for_token(c, token)) == "Gatehouse 2"
+        assert pg_migrate.migrate(data / DB_FILENAME, pg_url).users_copied == 0  # not doubled
+        assert [u.name for u in dst.read_sync(users.list_users)] == ["Gatehouse 2"]
+    finally:
+        dst.close()
