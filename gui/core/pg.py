@@ -212,6 +212,9 @@ class PgConnection:
 
 #: Seconds a connection attempt may take before the database counts as down.
 CONNECT_TIMEOUT_S = 5
+#: After a failed reconnection, the writer's next attempt waits this long (batches
+#: meanwhile are answered 503 at once).
+RECONNECT_PAUSE_S = 1.0
 
 
 def connect(url: str, *, application_name: str = "gatewatch") -> PgConnection:
@@ -252,6 +255,8 @@ class PgEngine:
         self.url = url
         self._partition_days: set[int] = set()
         self._checked_day: int | None = None
+        self._failed_at = 0.0
+        self._retry_at = 0.0
 
     def connect(self, application_name: str = "gatewatch") -> PgConnection:
         return connect(self.url, application_name=application_name)
@@ -274,11 +279,28 @@ class PgEngine:
         return conn
 
     def writer_ready(self, conn: PgConnection) -> PgConnection:
-        """``conn``, or a new connection when it broke (server restart, network)."""
+        """``conn``, or a new connection when it broke (server restart, network).
+
+        While the server cannot be reached, a new attempt is made at most every
+        ``RECONNECT_PAUSE_S``: the batches in between fail at once (503, the boxes
+        retry) instead of each waiting for a connection timeout.
+        """
         if conn.broken:
+            now = time.monotonic()
+            if now < self._retry_at:
+                raise psycopg.OperationalError(
+                    f"the database server could not be reached {now - self._failed_at:.1f} s"
+                    f" ago; trying again in {self._retry_at - now:.1f} s"
+                )
             log.warning("reconnecting the writer to the database")
             conn.close()
-            conn = self.connect("gatewatch-writer")
+            try:
+                conn = self.connect("gatewatch-writer")
+            except psycopg.Error:
+                self._failed_at = time.monotonic()
+                self._retry_at = self._failed_at + RECONNECT_PAUSE_S
+                raise
+            self._retry_at = 0.0
             self._checked_day = None
         self._ensure_partitions(conn)
         return conn

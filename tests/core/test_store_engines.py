@@ -11,6 +11,7 @@ import asyncio
 import json
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -260,6 +261,8 @@ def own_cluster(pg_server: Any) -> Any:
 
 def test_database_down_is_503_then_recovers(own_cluster: Any, tmp_path: Path) -> None:
     """The server stops: boxes get 503 saying why; it starts again: the retries are stored."""
+    from gui.core import pg
+
     url, folder = own_cluster
     store = Store(tmp_path / "data", url=url)
     rig = Rig(store)
@@ -273,8 +276,13 @@ def test_database_down_is_503_then_recovers(own_cluster: Any, tmp_path: Path) ->
         assert lost.status == 503 and "retry later" in lost.reply["message"]
         assert "cannot be reached" in lost.reply["message"], lost.reply
         assert store.writer.last_error is not None
+        # Right after a failed attempt the writer does not wait on the network again:
+        # the next delivery is answered 503 at once.
+        (fast,) = rig.run(delivery(retry))
+        assert fast.status == 503 and "trying again in" in fast.reply["message"], fast.reply
         start = _cluster_script("pg_cluster_resume", folder)
         assert start.returncode == 0, start.stderr
+        time.sleep(pg.RECONNECT_PAUSE_S)
         # The box retries: stored once, the writer reconnected by itself.
         again = rig.run(delivery(retry), delivery(retry))
         assert [o.status for o in again] == [200, 200], [o.reply for o in again]
