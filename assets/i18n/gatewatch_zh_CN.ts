@@ -2959,6 +2959,11 @@ The details below were also written to the log.</source>
         <source>Kept</source>
         <translation>保留</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/history/model.py" line="101"/>
+        <source>Face</source>
+        <translation>人脸</translation>
+    </message>
 </context>
 <context>
     <name>HistoryPage</name>

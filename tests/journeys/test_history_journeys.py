@@ -84,3 +84,44 @@ def test_history_and_statistics_stay_live(app: App) -> None:
                     what="the statistics to follow")  # fmt: skip
 
     app.run(journey, timeout=90)
+
+
+def test_history_rows_show_face_thumbnails(app: App) -> None:
+    from PySide6.QtGui import QPixmap
+
+    from gui.ui.history.model import COLUMNS, THUMB_SIZE
+
+    def face(row: int) -> Any:
+        return page.model.index(row, COLUMNS.index("face")).data(Qt.ItemDataRole.DecorationRole)
+
+    def loaded(row: int) -> bool:
+        item = page.model.row_at(row)
+        return item is not None and page.model.thumb_state(item.id) == "loaded"
+
+    page: Any = None
+
+    async def journey() -> None:
+        nonlocal page
+        first = await app.post(fresh("employee_match"))
+        page = open_tab(app, "history")
+        await until(lambda: page.model.rowCount() == 1, what="the first event")
+        # The table paints the face column itself (the view asks for the picture);
+        # the picture is read off the GUI thread and then painted in its cell.
+        await until(lambda: loaded(0), what="the first row's thumbnail")
+        thumb = face(0)
+        assert isinstance(thumb, QPixmap) and not thumb.isNull()
+        assert thumb is not page.model.placeholder()
+        assert max(thumb.deviceIndependentSize().width(),
+                   thumb.deviceIndependentSize().height()) <= THUMB_SIZE + 0.5  # fmt: skip
+        assert page.model.row_at(0).id == first
+
+        # A new arrival: its row shows a thumbnail too, loaded while the table is shown.
+        second = await app.post(fresh("blacklist"))
+        await until(lambda: page.model.rowCount() == 2, what="the new event in the list")
+        assert page.model.row_at(0).id == second
+        await until(lambda: loaded(0) and loaded(1), what="both rows' thumbnails")
+        assert all(isinstance(face(r), QPixmap) and not face(r).isNull() for r in range(2))
+        assert page.model.headerData(COLUMNS.index("face"), Qt.Orientation.Horizontal,
+                                     Qt.ItemDataRole.DisplayRole) == "Face"  # fmt: skip
+
+    app.run(journey)

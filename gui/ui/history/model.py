@@ -5,17 +5,25 @@ this model only holds the rows fetched so far. Pages are read on worker
 threads (``BackgroundWork`` asking the core's ``Reader``), so scrolling to the
 end of a million events never blocks the GUI thread: each ``fetchMore`` asks for one more page and
 returns at once. The total count is a second, slower query that arrives later.
+
+The first column shows each row's face thumbnail. Like the live feed, the bytes
+are read (``Reader.face_thumbnail``, so attached windows work too) and decoded
+off the GUI thread; the QPixmap is made on the GUI thread when the decoded
+image arrives and kept in a bounded LRU cache. Until then the cell paints a
+placeholder, so scrolling never waits for a picture.
 """
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QImage, QPixmap
 
-from gui.core.reader import EventFilter, EventPage, HistoryItem
+from gui.core.reader import EventFilter, EventPage, HistoryItem, Reader
 from gui.ui.background import BackgroundWork
+from gui.ui.pictures import decode_fitted
 from gui.ui.views.words import (
     display_name,
     format_ms,
@@ -29,9 +37,24 @@ PAGE_SIZE = 200
 #: the filter or export: nobody reads 200,000 rows, and the count stays exact.
 MAX_ROWS = 200_000
 Index = QModelIndex | QPersistentModelIndex
-COLUMNS = ("time", "name", "identity_id", "type", "score", "camera", "box", "warnings", "pinned")
+COLUMNS = (
+    "face", "time", "name", "identity_id", "type", "score", "camera", "box", "warnings", "pinned",
+)  # fmt: skip
 #: Columns the header can sort by, and the core sort each one means.
 SORTABLE = {"time": "time", "score": "score", "name": "name"}
+#: Face thumbnails kept as QPixmaps at most (a few screens of rows).
+THUMB_CACHE_SIZE = 512
+#: Side of the face thumbnail in logical pixels (the rows are a little taller).
+THUMB_SIZE = 32
+
+
+def _load_thumb(reader: Reader, event_id: int, px: int) -> QImage | None:
+    """Runs on a worker thread: the face thumbnail scaled to ``px``, or None (no face)."""
+    data = reader.face_thumbnail(event_id)
+    if data is None:
+        return None
+    # Pillow (inside decode_fitted), not QImage.fromData: Qt decodes with the GIL held.
+    return decode_fitted(data, (px, px))
 
 
 class HistoryModel(QAbstractTableModel):
@@ -49,12 +72,19 @@ class HistoryModel(QAbstractTableModel):
         self.descending = True
         self.count: int | None = None
         self._rows: list[HistoryItem] = []
+        self._row_of: dict[int, int] = {}  # event id -> row, to repaint a loaded thumbnail
         self._more = False
         self._busy = False
         self._generation = 0
         self.colours: dict[str, str] = {}
         #: False until the first query: header set-up must not start reads of its own.
         self.active = False
+        #: event id -> its thumbnail, or None when the event has no face picture.
+        self._thumbs: collections.OrderedDict[int, QPixmap | None] = collections.OrderedDict()
+        self._thumb_pending: set[int] = set()
+        self._placeholder: QPixmap | None = None
+        #: Device pixel ratio of the view (thumbnails are decoded at device pixels).
+        self.thumb_dpr = 1.0
 
     # -- Qt model API --------------------------------------------------------------------
 
@@ -68,7 +98,8 @@ class HistoryModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         titles = {
-            "time": self.tr("Time"), "name": self.tr("Name"), "identity_id": self.tr("ID"),
+            "face": self.tr("Face"), "time": self.tr("Time"), "name": self.tr("Name"),
+            "identity_id": self.tr("ID"),
             "type": self.tr("Type"), "score": self.tr("Score"), "camera": self.tr("Camera"),
             "box": self.tr("Box"), "warnings": self.tr("Warnings"), "pinned": self.tr("Kept"),
         }  # fmt: skip
@@ -82,6 +113,12 @@ class HistoryModel(QAbstractTableModel):
         if r is None:
             return None
         column = COLUMNS[index.column()]
+        if column == "face":
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._thumb(r.id)
+            if role == Qt.ItemDataRole.UserRole:
+                return r
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(r, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "type":
@@ -178,6 +215,7 @@ class HistoryModel(QAbstractTableModel):
         self._busy = False
         self.beginResetModel()
         self._rows = list(page.rows)
+        self._row_of = {r.id: i for i, r in enumerate(self._rows)}
         self._more = page.more
         self.endResetModel()
         self.loaded.emit()
@@ -191,6 +229,7 @@ class HistoryModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
             self._rows.extend(page.rows)
+            self._row_of.update((r.id, first + i) for i, r in enumerate(page.rows))
             self.endInsertRows()
 
     def _counted(self, n: int, generation: int) -> None:
@@ -202,6 +241,52 @@ class HistoryModel(QAbstractTableModel):
         if generation == self._generation:
             self._busy = False
             self.failed.emit(str(exc))
+
+    # -- face thumbnails -------------------------------------------------------------------------
+
+    def thumb_state(self, event_id: int) -> str:
+        """``"loaded"``, ``"none"`` (the event has no face picture) or ``"loading"``."""
+        if event_id in self._thumbs:
+            return "none" if self._thumbs[event_id] is None else "loaded"
+        return "loading"
+
+    def _thumb(self, event_id: int) -> QPixmap | None:
+        """The cached thumbnail; the placeholder while it loads (the load starts here)."""
+        if event_id in self._thumbs:
+            self._thumbs.move_to_end(event_id)
+            return self._thumbs[event_id]
+        if event_id not in self._thumb_pending:
+            self._thumb_pending.add(event_id)
+            px = max(1, round(THUMB_SIZE * self.thumb_dpr))
+            self.work.read(
+                lambda reader: _load_thumb(reader, event_id, px),
+                lambda image: self._thumb_loaded(event_id, image),
+                lambda _exc: self._thumb_pending.discard(event_id),
+            )
+        return self.placeholder()
+
+    def placeholder(self) -> QPixmap:
+        """A plain tile the size of a thumbnail, shown while the picture loads."""
+        if self._placeholder is None:
+            self._placeholder = QPixmap(THUMB_SIZE, THUMB_SIZE)
+            self._placeholder.fill(QColor(128, 128, 128, 60))
+        return self._placeholder
+
+    def _thumb_loaded(self, event_id: int, image: QImage | None) -> None:
+        """On the GUI thread: the QPixmap is made here, cached, and its cell repainted."""
+        self._thumb_pending.discard(event_id)
+        pixmap = None
+        if image is not None and not image.isNull():
+            pixmap = QPixmap.fromImage(image)
+            pixmap.setDevicePixelRatio(self.thumb_dpr)
+        self._thumbs[event_id] = pixmap
+        while len(self._thumbs) > THUMB_CACHE_SIZE:
+            self._thumbs.popitem(last=False)
+        column = COLUMNS.index("face")
+        row = self._row_of.get(event_id)
+        if row is not None and row < len(self._rows) and self._rows[row].id == event_id:
+            index = self.index(row, column)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
 
     def set_pinned(self, event_id: int, pinned: bool) -> None:
         """Reflect a pin change made elsewhere without reloading."""

@@ -11,7 +11,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from gui.core.reader import DeviceNames, EventFilter, HistoryItem
 from gui.ui.background import BackgroundWork
 from gui.ui.history import model as history_model
-from gui.ui.history.model import COLUMNS, SORTABLE, HistoryModel
+from gui.ui.history.model import COLUMNS, SORTABLE, THUMB_SIZE, HistoryModel
 from gui.ui.views.detail_pane import DetailPane
 from gui.ui.views.words import person_type_word, want_action_words
 
@@ -272,19 +272,25 @@ class HistoryPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(
+            COLUMNS.index("time"), Qt.SortOrder.DescendingOrder
+        )
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        # Tall enough for the face thumbnail in the first column.
+        self.table.verticalHeader().setDefaultSectionSize(THUMB_SIZE + 4)
+        self.table.setIconSize(QSize(THUMB_SIZE, THUMB_SIZE))
+        self.model.thumb_dpr = self.devicePixelRatioF()
         # Fixed heights: appending a page never measures rows.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        for column, width in (("time", 170), ("name", 140), ("identity_id", 140), ("type", 90),
-                              ("score", 140), ("camera", 180), ("box", 120)):  # fmt: skip
+        widths = (("face", THUMB_SIZE + 12), ("time", 170), ("name", 140), ("identity_id", 140),
+                  ("type", 90), ("score", 140), ("camera", 180), ("box", 120))  # fmt: skip
+        for column, width in widths:
             self.table.setColumnWidth(COLUMNS.index(column), width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
