@@ -227,3 +227,36 @@ def test_retention_dialog_saves_and_applies(qtbot: Any, window: Any, core: Any) 
     assert core.settings.keep_events_days == 14 and core.settings.max_data_gb == 2.5
     stored = settings_mod.load()
     assert stored.keep_events_days == 14 and stored.max_data_gb == 2.5
+
+
+def arrow_points_down(header: Any, section: int) -> bool:
+    """Whether the sort arrow drawn on ``section`` is widest at its top (▼), read from pixels."""
+    image = header.grab().toImage()
+    left = header.sectionViewportPosition(section)
+    background = image.pixelColor(left + 3, image.height() // 2).lightness()
+    right = left + header.sectionSize(section)
+    xs = range(right - 24, right - 3)  # the arrow's corner, short of the section's edge
+    ink = [[abs(image.pixelColor(x, y).lightness() - background) > 40 for x in xs]
+           for y in range(image.height())]  # fmt: skip
+    # Leave out the section's borders: lines that run through the whole strip.
+    lines = {i for i in range(len(xs)) if sum(row[i] for row in ink) > len(ink) * 0.7}
+    widths = [sum(v for i, v in enumerate(row) if i not in lines) for row in ink]
+    widths = [w for w in widths if 0 < w < len(xs) * 0.7]
+    assert len(widths) >= 2, "no sort arrow drawn"
+    return widths[0] > widths[-1]
+
+
+def test_time_sort_arrow_points_down_for_newest_first(qtbot: Any, window: Any, core: Any) -> None:  # noqa: F811
+    from PySide6.QtCore import Qt
+
+    install_history(window, core.bridge, core.settings)
+    page = window.page("history")
+    window.show_page("history")
+    header = page.table.horizontalHeader()
+    qtbot.waitUntil(lambda: header.isVisible() and header.width() > 100, timeout=5000)
+    time_column = COLUMNS.index("time")
+    assert page.model.descending and header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert arrow_points_down(header, time_column), "newest first must show ▼"
+    header.setSortIndicator(time_column, Qt.SortOrder.AscendingOrder)
+    qtbot.waitUntil(lambda: not page.model.descending, timeout=5000)
+    assert not arrow_points_down(header, time_column), "oldest first must show ▲"

@@ -37,6 +37,7 @@ from gui.ui.background import BackgroundWork
 from gui.ui.history import model as history_model
 from gui.ui.history.model import COLUMNS, SORTABLE, THUMB_SIZE, HistoryModel
 from gui.ui.views.detail_pane import DetailPane
+from gui.ui.views.sort_arrow import point_sort_arrow_with_order
 from gui.ui.views.words import person_type_word, want_action_words
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,7 @@ class HistoryPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSortIndicatorShown(True)
+        point_sort_arrow_with_order(self.table.horizontalHeader())  # ▼ while newest first
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_indicator)
         self.table.verticalHeader().setVisible(False)
         # Tall enough for the face thumbnail in the first column.
