@@ -39,7 +39,23 @@ def receiver_config(current: Settings) -> ReceiverConfig:
 
 
 async def serve(receiver: Receiver, stop: asyncio.Event) -> None:
-    await receiver.start()
+    """Listen until ``stop``; a PostgreSQL server down at start may be waited for.
+
+    A store this data folder's receiver has opened before (the server is
+    restarting, or the PC booted faster than it) is retried with backoff, each
+    attempt logged; boxes get "connection refused" meanwhile and retry. A store
+    never reached yet (likely a wrong host or port), a refused password or a
+    missing database end the start at once: exit 7, one line on stderr.
+    """
+    from gui.core.receiver import start_when_store_reachable
+    from gui.core.store import store_reached_before
+
+    config = receiver.config
+    if config.store and store_reached_before(config.data_dir, config.store):
+        if not await start_when_store_reachable(receiver, stop):
+            return
+    else:
+        await receiver.start()
     try:
         await stop.wait()
     finally:

@@ -222,6 +222,14 @@
         <translation>服务器错误</translation>
     </message>
     <message>
+        <source>Database unreachable</source>
+        <translation>无法连接数据库</translation>
+    </message>
+    <message>
+        <source>Not receiving: %1. Trying again by itself; boxes retry meanwhile.</source>
+        <translation>未在接收：%1。正在自动重试；盒子会同时重发。</translation>
+    </message>
+    <message>
         <location filename="../../gui/ui/main_window.py" line="127"/>
         <source>Live events</source>
         <extracomment>The detail pane follows the newest event at most this often while following. The size the window opens at on a big screen the first time (later: as it was left).</extracomment>

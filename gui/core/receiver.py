@@ -35,7 +35,13 @@ from gui.core.server import (
     quiet_accept_errors,
     raise_fd_limit,
 )
-from gui.core.store import Store, open_store
+from gui.core.store import (
+    Store,
+    open_store,
+    remember_store_reached,
+    store_unreachable,
+    unreachable_message,
+)
 from gui.core.tls import DEFAULT_TLS_PORT
 
 log = logging.getLogger(__name__)
@@ -132,6 +138,8 @@ class Receiver:
         )
         if self._store is None:
             self._store = open_store(self.config.data_dir, self.config.store)
+            if self._store.url:
+                remember_store_reached(self.config.data_dir, self._store.url)
         self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
         self.ctx = ServerContext(
             store=self._store,
@@ -275,6 +283,56 @@ class Receiver:
         self.publish(ServerStateChanged("stopped", self.config.bind, self.port or self.config.port))
 
 
+#: Seconds between attempts to open a PostgreSQL store whose server cannot be reached.
+STORE_RETRY_DELAYS = (1.0, 2.0, 5.0, 10.0, 20.0, 30.0)
+
+
+async def start_when_store_reachable(
+    receiver: Receiver,
+    stop: asyncio.Event,
+    on_unreachable: Callable[[str, float], None] | None = None,
+    delays: tuple[float, ...] | None = None,
+) -> bool:
+    """``receiver.start()``, tried again with backoff while its database cannot be reached.
+
+    True once listening; False when ``stop`` was set first. A store that cannot
+    be opened for another reason (password, no such database) raises at once.
+    Until the store opens nothing listens, so boxes get "connection refused"
+    and retry, as they would on a 503: with no database no event can be
+    committed, and no answer could be given for the read API either.
+    ``on_unreachable(message, delay)`` hears every failed attempt; it is also
+    announced as ``ServerStateChanged("store_unreachable")`` for windows.
+    """
+    attempt = 0
+    while True:
+        try:
+            await receiver.start()
+            return True
+        except Exception as exc:
+            location = receiver.config.store
+            if not location or not store_unreachable(exc):
+                raise
+            steps = delays or STORE_RETRY_DELAYS
+            delay = steps[min(attempt, len(steps) - 1)]
+            attempt += 1
+            message = unreachable_message(location, exc)
+            log.warning("%s; trying again in %.0f s", message, delay)
+            config = receiver.config
+            receiver.publish(
+                ServerStateChanged("store_unreachable", config.bind, config.port, message)
+            )
+            if on_unreachable is not None:
+                on_unreachable(message, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            if stop.is_set():
+                return False
+
+
+class StoreUnreachable(ConnectionError):
+    """The receiver's PostgreSQL server cannot be reached yet; it keeps trying by itself."""
+
+
 class ReceiverThread:
     """Runs a ``Receiver`` on its own loop in a background thread (the desktop app's way).
 
@@ -283,9 +341,18 @@ class ReceiverThread:
     holds the ``PortInUse`` and ``receiver.relisten`` can start listening later.
     """
 
-    def __init__(self, receiver: Receiver, *, survive_port_in_use: bool = False) -> None:
+    def __init__(
+        self,
+        receiver: Receiver,
+        *,
+        survive_port_in_use: bool = False,
+        wait_for_store: bool = False,
+    ) -> None:
         self.receiver = receiver
         self.survive_port_in_use = survive_port_in_use
+        #: A PostgreSQL server that cannot be reached does not end the thread: ``start``
+        #: returns with ``error`` a ``StoreUnreachable`` and the thread keeps trying.
+        self.wait_for_store = wait_for_store
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
@@ -312,7 +379,14 @@ class ReceiverThread:
     async def _main(self) -> None:
         self._stop = asyncio.Event()
         try:
-            await self.receiver.start()
+            if self.wait_for_store:
+                if not await start_when_store_reachable(
+                    self.receiver, self._stop, self._store_unreachable
+                ):
+                    return  # stopped before the database came back
+                self.error = None
+            else:
+                await self.receiver.start()
         except PortInUse as exc:
             self.error = exc
             if not self.survive_port_in_use:
@@ -330,6 +404,11 @@ class ReceiverThread:
         self._started.set()
         await self._stop.wait()
         await self.receiver.stop()
+
+    def _store_unreachable(self, message: str, delay: float) -> None:
+        if not self._started.is_set():
+            self.error = StoreUnreachable(message)
+            self._started.set()  # the window opens now and says so; the retries go on
 
     async def relisten(self, bind: str, port: int) -> None:
         """``Receiver.relisten`` that also clears a start-time port clash; on the core loop."""

@@ -809,6 +809,75 @@ def store_location_problem(location: str | None) -> str | None:
     )
 
 
+#: SQLSTATE of a server that is starting up or recovering: it will accept us soon.
+_STARTING_UP = "57P03"
+#: What a server starting up, recovering or shutting down answers a new connection.
+_SERVER_NOT_READY = ("starting up", "shutting down", "in recovery mode", "not yet accepting")
+
+
+def store_unreachable(exc: BaseException) -> bool:
+    """Whether opening a PostgreSQL store failed only because the server cannot be reached now.
+
+    Down, starting up, restarting, network gone: trying again later works without
+    anyone doing anything, so receivers retry by themselves. A refused password,
+    a database that does not exist or a bad URL are not: someone must fix them.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if type(current).__module__.startswith("psycopg"):
+            from gui.core import pg
+
+            state = getattr(current, "sqlstate", None)
+            if state is None and "FATAL:" in str(current):
+                # psycopg gives no SQLSTATE for a refused connection: the server answered,
+                # so it is reachable, unless it answered that it is starting or stopping.
+                return any(hint in str(current) for hint in _SERVER_NOT_READY)
+            return state == _STARTING_UP or pg.failure_kind(current) == pg.DISCONNECTED
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def unreachable_message(location: str, exc: BaseException) -> str:
+    """One plain line naming the database (never its password) and why it cannot be reached."""
+    from urllib.parse import urlsplit
+
+    reason = " ".join(str(exc).split()) or type(exc).__name__
+    with contextlib.suppress(ValueError):
+        password = urlsplit(location).password
+        if password:
+            reason = reason.replace(password, "***")
+    return f"the shared database {redact_url(location)} cannot be reached: {reason}"
+
+
+#: In the data folder: the PostgreSQL stores (passwords removed) this folder's receiver
+#: has opened. A headless receiver waits for one of these when it is down at start
+#: (it worked before: the server is restarting, or booting after us); a store never
+#: reached is more likely a mistake in the URL, refused at once with exit 7.
+STORES_REACHED_FILENAME = "stores-reached.txt"
+
+
+def remember_store_reached(data_dir: Path, location: str) -> None:
+    """Note in ``data_dir`` that the store at ``location`` was opened (best effort)."""
+    if store_reached_before(data_dir, location):
+        return
+    with (
+        contextlib.suppress(OSError),
+        open(Path(data_dir) / STORES_REACHED_FILENAME, "a", encoding="utf-8") as f,
+    ):
+        f.write(redact_url(location) + "\n")
+
+
+def store_reached_before(data_dir: Path, location: str) -> bool:
+    """Whether this data folder's receiver has opened the store at ``location`` before."""
+    try:
+        text = (Path(data_dir) / STORES_REACHED_FILENAME).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return redact_url(location) in text.splitlines()
+
+
 def open_store(
     data_dir: Path,
     location: str | None = None,

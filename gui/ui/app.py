@@ -37,11 +37,12 @@ class DesktopReceiverThread(ReceiverThread):
     """The core thread of the desktop app: it stays up when the port is taken.
 
     The store stays open (the feed and history still work) and ``relisten``
-    can bring the listener up on another port later.
+    can bring the listener up on another port later. A shared database that
+    cannot be reached is retried by the thread itself; the window says so.
     """
 
     def __init__(self, receiver: Receiver) -> None:
-        super().__init__(receiver, survive_port_in_use=True)
+        super().__init__(receiver, survive_port_in_use=True, wait_for_store=True)
 
 
 def build_receiver(current: Settings) -> DesktopReceiverThread:

@@ -565,8 +565,13 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.counts_label)
 
     def _on_server_state(self, state: ServerStateChanged) -> None:
+        was = self._state.state if self._state is not None else None
         self._state = state
         self._render_state()
+        if was == "store_unreachable" and state.state == "listening" and self.store_available():
+            # The shared database is back: what it holds can be shown now.
+            self.feed_model.reload()
+            self._count_today()
 
     def _render_state(self) -> None:
         if self.attached:
@@ -581,6 +586,7 @@ class MainWindow(QMainWindow):
             "stopped": "#757575",
             "port_in_use": "#D32F2F",
             "error": "#D32F2F",
+            "store_unreachable": "#D32F2F",
         }
         self.state_label.setStyleSheet(
             "QLabel#serverState { color: white;"
@@ -610,6 +616,14 @@ class MainWindow(QMainWindow):
                 tr("Not receiving: another program uses port %1.").replace("%1", str(state.port))
                 + " "
                 + tr("Close it, or pick another port in Settings.")
+            )
+        elif state.state == "store_unreachable":
+            self.state_label.setText(tr("Database unreachable"))
+            self.what_button.hide()
+            self.listen_label.setText(
+                tr("Not receiving: %1. Trying again by itself; boxes retry meanwhile.").replace(
+                    "%1", state.message
+                )
             )
         elif state.state == "error":
             self.state_label.setText(tr("Server error"))
@@ -966,8 +980,10 @@ class MainWindow(QMainWindow):
 
 
 def _state_from_error(exc: BaseException, settings: settings_mod.Settings) -> ServerStateChanged:
-    from gui.core.receiver import PortInUse
+    from gui.core.receiver import PortInUse, StoreUnreachable
 
     if isinstance(exc, PortInUse):
         return ServerStateChanged("port_in_use", settings.bind, exc.port, str(exc.strerror))
+    if isinstance(exc, StoreUnreachable):
+        return ServerStateChanged("store_unreachable", settings.bind, settings.port, str(exc))
     return ServerStateChanged("error", settings.bind, settings.port, str(exc))
