@@ -15,7 +15,7 @@ both), with PostgreSQL types, except where photos are kept:
   leaving dead rows for VACUUM. The writer creates the partitions of
   yesterday, today and tomorrow ahead (``ensure_photo_partition``); photos of
   other days (a receive time far off the clock) land in ``photos_default``.
-  Retention drops whole days with ``drop_photo_days_before`` (pinned events'
+  Retention drops whole days (``retention.drop_photo_day``; pinned events'
   photos kept);
 - ``images``: a view joining the two, with SQLite's ``images`` columns
   (``data`` is NULL once its partition is gone), so reads are written once.
@@ -403,34 +403,3 @@ def photo_partitions(conn: Connection) -> list[tuple[int, str]]:
             continue
         out.append((day, name))
     return out
-
-
-def drop_photo_days_before(conn: Connection, day: int, *, keep_pinned: bool = True) -> int:
-    """Retention by whole days: drop the photos partitions of days before ``day``.
-
-    A writer job (inside its transaction). Pinned events keep their photos: their
-    rows move to ``photos_default`` first. Rows of old days already in
-    ``photos_default`` are deleted row by row (they are few). ``image_meta``
-    stays, so the events still list their images, as purged (``data`` NULL).
-    Returns the number of partitions dropped.
-    """
-    dropped = 0
-    for part_day, name in photo_partitions(conn):
-        if part_day >= day:
-            continue
-        kept = []
-        if keep_pinned:  # few: pinned events are the ones someone chose to keep
-            kept = conn.execute(
-                f"SELECT p.day, p.event_id, p.kind, p.data FROM {name} p"
-                f" JOIN events e ON e.id = p.event_id WHERE e.pinned <> 0"
-            ).fetchall()
-        conn.execute(f"DROP TABLE {name}")
-        # Only once the day has no partition may its rows go to the default one.
-        for row in kept:
-            conn.execute(
-                "INSERT INTO photos (day, event_id, kind, data) VALUES (?, ?, ?, ?)", tuple(row)
-            )
-        dropped += 1
-    pinned = " AND event_id NOT IN (SELECT id FROM events WHERE pinned <> 0)" if keep_pinned else ""
-    conn.execute(f"DELETE FROM photos_default WHERE day < ?{pinned}", (int(day),))
-    return dropped

@@ -78,7 +78,7 @@ def test_old_photo_days_are_dropped_whole_and_pinned_photos_kept(
     import json
     import time
 
-    from gui.core import event_rows, pg_schema
+    from gui.core import event_rows, pg_schema, retention
     from gui.core.pipeline import Delivery, IngestPipeline
     from tests.conftest import load_sample
     from tests.core.procs import unique_event
@@ -104,8 +104,10 @@ def test_old_photo_days_are_dropped_whole_and_pinned_photos_kept(
         old, pinned, new = post("old", old_ms), post("pinned", old_ms), post("new", now)
         pin = "UPDATE events SET pinned = 1 WHERE id = ?"
         store.write_sync(lambda c: c.execute(pin, (pinned,)))
-        dropped = store.write_sync(lambda c: pg_schema.drop_photo_days_before(c, today - 1))
-        assert dropped == 1
+        cut = (today - 1) * day_ms
+        dropped = store.write_sync(lambda c: retention.drop_photo_day(c, cut))
+        assert dropped > 0  # the old event's photos (the pinned one's were kept)
+        assert store.write_sync(lambda c: retention.drop_photo_day(c, cut)) == 0
         names = store.read_sync(lambda c: [n for _d, n in pg_schema.photo_partitions(c)])
         assert pg_schema.partition_name(today - 3) not in names
 
