@@ -269,6 +269,7 @@ class MainWindow(QMainWindow):
         self._menus: dict[str, QMenu] = {}
         #: Feature pages of the Settings dialog by key: (title, factory).
         self.settings_sections: dict[str, tuple[str, Callable[[QWidget], Any]]] = {}
+        self._section_language: dict[str, str] = {}
         self._recent: deque[float] = deque()
         self._events_today = 0
         #: Ids that arrived before today's count was read (None once it is in).
@@ -889,12 +890,23 @@ class MainWindow(QMainWindow):
 
     def add_settings_section(self, key: str, title: str, make: Callable[[QWidget], Any]) -> None:
         """A feature's page in the Settings dialog: ``make(parent)`` -> widget with ``apply()``."""
+        from gui.ui.i18n import current_language
+
         self.settings_sections[key] = (title, make)
+        self._section_language[key] = current_language()  # the language ``title`` is in
 
     def settings_dialog(self, show: str = "general") -> Any:
         from gui.ui.dialogs.settings import SettingsDialog
+        from gui.ui.i18n import current_language
+        from gui.ui.retranslate import catalogue
 
-        return SettingsDialog(self.settings, self, sections=self.settings_sections, show=show)
+        # Titles were said when the feature installed; the language may have changed since.
+        now = current_language()
+        sections = {}
+        for key, (title, make) in self.settings_sections.items():
+            said_in = self._section_language.get(key, now)
+            sections[key] = (catalogue(said_in, now).say(title) or title, make)
+        return SettingsDialog(self.settings, self, sections=sections, show=show)
 
     def open_settings(self, show: str = "general") -> None:
         dialog = self.settings_dialog(show)

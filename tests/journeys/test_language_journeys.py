@@ -40,6 +40,8 @@ ALLOWED = {
     "Space", "Ctrl", "Shift", "Esc", "Enter", "Tab", "SE3", "SE5", "Python", "Qt", "PySide6",
     "VIP", "English",  # "VIP" is written so in Chinese; each language is named in its own
     "GB",
+    "Linux", "Windows", "macOS",  # About's version line names the system
+    "Excel", "zip",  # the export formats, named so in Chinese too
 }  # fmt: skip
 
 
@@ -47,6 +49,7 @@ def english_in(text: str) -> list[str]:
     # URLs, paths, addresses, file names and protocol field names (``dev_sno``) are what
     # they are in any language; tooltips may be wrapped in markup to show literally.
     text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)  # a command to type, quoted as code
     text = re.sub(r"\b[A-Za-z0-9]+_[A-Za-z0-9_]+\b", " ", text)
     text = re.sub(r"(https?://|/|~|[A-Za-z]:\\)\S*", " ", text)
     text = re.sub(r"\S+\.(json|jpg|jpeg|png|csv|log|db|wav|ts|qm)\b", " ", text)
@@ -201,5 +204,66 @@ def test_language_switch_takes_effect_at_once_everywhere(app: App) -> None:
              if CJK.search(text) and "简体中文" not in text}
         )  # fmt: skip
         assert not chinese, "\n".join(chinese)
+
+    app.run(journey, timeout=150)
+
+
+def test_every_dialog_speaks_chinese_after_the_switch(app: App) -> None:
+    """Each dialog the menus and pages open, after 简体中文: no English left in it."""
+    from PySide6.QtWidgets import QDialog, QInputDialog
+
+    from gui.ui.alarms.rules import AlarmRulesDialog
+    from gui.ui.dialogs.about import AboutDialog
+    from gui.ui.dialogs.connect_server import ConnectServerDialog
+    from gui.ui.dialogs.settings import SettingsDialog
+    from gui.ui.history.export_dialog import ExportDialog
+    from gui.ui.history.retention_dialog import RetentionDialog
+    from gui.ui.installer.send import SendTestDialog
+    from gui.ui.views.photo_view import FullSizeDialog
+    from tests.journeys.harness import click, double_click
+
+    window = app.window
+    left: dict[str, list[str]] = {}
+
+    async def check(name: str, kind: type, open_it: Any) -> None:
+        open_it()
+        dialog = await until(lambda: top_level(kind), what=name)
+        await settle(0.3)
+        left[name] = english_left(dialog)
+        dialog.close() if not isinstance(dialog, QDialog) else dialog.reject()
+        await until(lambda: not dialog.isVisible(), what=f"{name} to close")
+
+    async def journey() -> None:
+        event_id = await app.post(fresh("employee_match"))
+        await until(lambda: window.detail.event_id == event_id, what="the event in the detail")
+        await choose_language(app, "简体中文")
+
+        def file_item(prefix: str) -> Any:
+            return lambda: press(action_starting(window, "file", prefix))
+
+        await check("Settings", SettingsDialog, file_item("设置"))
+        await check("Connect to a server", ConnectServerDialog, file_item("连接到服务器"))
+        await check("Alarm settings", AlarmRulesDialog,
+                    lambda: press(action_starting(window, "alarms", "告警设置")))  # fmt: skip
+        await check("About", AboutDialog, lambda: press(window.menu("help").actions()[0]))
+        tools = window.menu("tools").actions()
+        send, replay, retention = (next(a for a in tools if a.text().startswith(p))
+                                   for p in ("发送测试事件", "将所选事件重放", "存储"))  # fmt: skip
+        await check("Send test event", SendTestDialog, lambda: press(send))
+        await check("Replay", QInputDialog, lambda: press(replay))
+        await check("Storage and retention", RetentionDialog, lambda: press(retention))
+        window.show_page("history")
+        page = window.page("history")
+        await until(lambda: page.model.rowCount() >= 1, what="the history rows")
+        await check("Export", ExportDialog, lambda: click(page.export_button))
+        window.show_page("live")
+        scene = window.detail.scene
+        await until(scene.has_picture, what="the scene photo")
+        await check("Full size photo", FullSizeDialog,
+                    lambda: double_click(scene, scene.rect().center()))  # fmt: skip
+
+        missing = {name: texts for name, texts in left.items() if texts}
+        report = "\n".join(f"{name}:\n  " + "\n  ".join(t) for name, t in missing.items())
+        assert not missing, report
 
     app.run(journey, timeout=150)
