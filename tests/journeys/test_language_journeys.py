@@ -262,8 +262,14 @@ def test_every_dialog_speaks_chinese_after_the_switch(app: App) -> None:
         await check("Full size photo", FullSizeDialog,
                     lambda: double_click(scene, scene.rect().center()))  # fmt: skip
 
+        await choose_language(app, "English", settings_item="设置")
         missing = {name: texts for name, texts in left.items() if texts}
         report = "\n".join(f"{name}:\n  " + "\n  ".join(t) for name, t in missing.items())
         assert not missing, report
 
-    app.run(journey, timeout=150)
+    try:
+        app.run(journey, timeout=150)
+    finally:
+        from gui.ui import i18n
+
+        i18n.install("en")  # later tests expect the source language
