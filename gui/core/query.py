@@ -343,21 +343,29 @@ def fetch_rows(
         sql = f"SELECT {columns}, {selected} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
         return sql, [*params, limit]
 
-    if not flt.device:
+    parts = [flt]
+    if flt.device:
+        # "ep_id = ? OR device_id = ?" cannot walk one index in order (a million-row sort
+        # for a busy camera); each half can, and merging two short ordered lists is cheap.
+        parts = [
+            replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,))))
+            for col in ("ep_id", "device_id")
+        ]
+    elif sort != "time" and len(flt.person_types) > 1 and source == "events":
+        # Score and name have an index per person type (``events_by_type_score``,
+        # ``events_by_type_name``): one ordered walk per type, merged, instead of
+        # sorting every event of several broad types.
+        parts = [replace(flt, person_types=(t,)) for t in sorted(set(flt.person_types))]
+    if len(parts) == 1:
         sql, params = select(flt)
         return conn.execute(sql, params).fetchall()
-    # "ep_id = ? OR device_id = ?" cannot walk one index in order (a million-row sort
-    # for a busy camera); each half can, and merging two short ordered lists is cheap.
-    halves = [
-        select(replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,)))))
-        for col in ("ep_id", "device_id")
-    ]
+    selects = [select(part) for part in parts]
     merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
-    sql = (
-        f"SELECT * FROM ({halves[0][0]}) AS by_ep UNION SELECT * FROM ({halves[1][0]}) AS by_dev"
-        f" ORDER BY {merged_order} LIMIT ?"
-    )
-    return conn.execute(sql, [*halves[0][1], *halves[1][1], limit]).fetchall()
+    # An event can match both camera halves (UNION drops the copy); types never overlap.
+    glue = " UNION " if flt.device else " UNION ALL "
+    union = glue.join(f"SELECT * FROM ({sql}) AS part{i}" for i, (sql, _) in enumerate(selects))
+    sql = f"{union} ORDER BY {merged_order} LIMIT ?"
+    return conn.execute(sql, [*(p for _, ps in selects for p in ps), limit]).fetchall()
 
 
 def sort_key(row: RowLike, sort: str = "time") -> tuple[Any, ...]:

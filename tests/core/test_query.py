@@ -66,6 +66,24 @@ def test_sorted_walk_with_a_filter(store: Store) -> None:
     assert walk(conn, flt, "score") == expected(conn, "score", True, "person_type IN (1, 3)")
 
 
+@pytest.mark.parametrize("sort", ["score", "name"])
+@pytest.mark.parametrize("desc", [True, False])
+def test_sorted_walk_over_several_types_merges_one_walk_per_type(
+    store: Store, sort: str, desc: bool
+) -> None:
+    conn = store.reader()
+    flt = query.EventFilter(person_types=(4, 1, 3, 1))
+    got = walk(conn, flt, sort, desc, limit=4)
+    assert got == expected(conn, sort, desc, "person_type IN (1, 3, 4)")
+    assert len(got) == 27
+    # With a camera too: still every matching event, once, in order.
+    cam = conn.execute("SELECT ep_id FROM events WHERE id = 1").fetchone()[0]
+    flt = query.EventFilter(person_types=(1, 3), device=cam)
+    both = walk(conn, flt, sort, desc)
+    assert both == expected(conn, sort, desc, f"person_type IN (1, 3) AND ep_id = '{cam}'")
+    assert len(both) == 18
+
+
 def test_cursor_of_one_sort_is_refused_by_another(store: Store) -> None:
     conn = store.reader()
     page = query.fetch_page(conn, query.EventFilter(), limit=5, sort="score")
