@@ -1,6 +1,7 @@
 """History at scale: 1,000,000 events, then the queries the history view makes.
 
-Run: ``python -m bench.history_bench [--events 1000000] [--db PATH] [--retention]``;
+Run: ``python -m bench.history_bench [--events 1000000] [--db PATH] [--retention]``
+(``--sorts-only``: just the sorts by time, score and name with broad filters);
 on PostgreSQL: ``python -m bench.history_bench --pg postgresql://user@host/db`` (an
 empty database is filled first, by COPY; a filled one is measured as it is).
 
@@ -273,6 +274,41 @@ def run_pg(url: str, n: int) -> list[str]:
     return lines
 
 
+#: Filters the sorts are timed with: none, and broad ones (half the events and more).
+def sort_filters(week: int) -> dict[str, query.EventFilter]:
+    return {
+        "": query.EventFilter(),
+        " + type 1": query.EventFilter(person_types=(1,)),
+        " + types 1,4": query.EventFilter(person_types=(1, 4)),
+        " + types 1,2,3,5": query.EventFilter(person_types=(1, 2, 3, 5)),
+        " + 7 days": query.EventFilter(since=week),
+    }
+
+
+def sort_lines(conn: Any, week: int) -> list[str]:
+    """Each sort with each of ``sort_filters``: first page (cold, warm) and page 50."""
+    lines = []
+    for sort in ("time", "score", "name"):
+        for flt_label, flt in sort_filters(week).items():
+            cold = _cold(
+                lambda flt=flt, sort=sort: query.fetch_page(conn, flt, limit=100, sort=sort)
+            )
+            first, page = _time(
+                lambda flt=flt, sort=sort: query.fetch_page(conn, flt, limit=100, sort=sort)
+            )
+            cursor = page.next
+            for _ in range(49):
+                page = query.fetch_page(conn, flt, limit=100, before=cursor, sort=sort)
+                cursor = page.next
+            fiftieth, _ = _time(
+                lambda flt=flt, sort=sort, c=cursor: query.fetch_page(
+                    conn, flt, limit=100, before=c, sort=sort
+                )
+            )
+            lines.append(f"| {sort}{flt_label} | {cold:.1f} / {first:.1f} | {fiftieth:.1f} |")
+    return lines
+
+
 def run_queries(conn: Any, n: int, work_dir: Path) -> list[str]:
     """The history view's queries on ``conn`` (either engine); Markdown lines of figures."""
     lines = []
@@ -318,26 +354,9 @@ def run_queries(conn: Any, n: int, work_dir: Path) -> list[str]:
         ct, cnt = _time(lambda flt=flt: query.count(conn, flt), repeat=1)
         lines.append(f"| `{q}` | {cold:.1f} / {warm:.1f} | {ct:.0f} | {cnt:,} |")
     lines.append("")
-    lines.append("| sort | first page (ms) | page 50 via cursor (ms) |")
+    lines.append("| sort | first page (ms, cold / warm) | page 50 via cursor (ms) |")
     lines.append("| --- | --- | --- |")
-    for sort in ("time", "score", "name"):
-        for flt_label, flt in (
-            ("", query.EventFilter()),
-            (" + type 1", query.EventFilter(person_types=(1,))),
-        ):
-            first, page = _time(
-                lambda flt=flt, sort=sort: query.fetch_page(conn, flt, limit=100, sort=sort)
-            )
-            cursor = page.next
-            for _ in range(49):
-                page = query.fetch_page(conn, flt, limit=100, before=cursor, sort=sort)
-                cursor = page.next
-            fiftieth, _ = _time(
-                lambda flt=flt, sort=sort, c=cursor: query.fetch_page(
-                    conn, flt, limit=100, before=c, sort=sort
-                )
-            )
-            lines.append(f"| {sort}{flt_label} | {first:.1f} | {fiftieth:.1f} |")
+    lines.extend(sort_lines(conn, week))
     lines.append("")
     # Scrolling to the end: every page of the unfiltered list via cursors.
     times: list[float] = []
@@ -442,6 +461,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--retention", action="store_true", help="finally run retention on it (deletes rows)"
     )
+    parser.add_argument(
+        "--sorts-only", action="store_true", help="only the sorts (score/name with broad filters)"
+    )
     args = parser.parse_args(argv)
     if args.pg:
         from gui.core import pg, pg_schema
@@ -461,6 +483,16 @@ def main(argv: list[str] | None = None) -> int:
     if not path.exists():
         secs = generate(path, args.events)
         print(f"generated {args.events:,} events in {secs:.0f} s into {path}", file=sys.stderr)
+    if args.sorts_only:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        hi = conn.execute("SELECT max(ts) FROM events").fetchone()[0]
+        print("| sort | first page (ms, cold / warm) | page 50 via cursor (ms) |")
+        print("| --- | --- | --- |")
+        for line in sort_lines(conn, hi - 7 * DAY):
+            print(line)
+        conn.close()
+        return 0
     for line in run(path, args.events):
         print(line)
     if args.retention:

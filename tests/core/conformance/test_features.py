@@ -97,6 +97,19 @@ def test_sorts_by_score_and_name_page_through_everything(site: Site) -> None:
     assert latin == sorted(latin)
 
 
+def test_sorts_within_several_person_types_page_through_them_in_order(site: Site) -> None:
+    site.post(thirty_events())
+    types_1_and_5 = [n for n in range(30) if n % 3 in (0, 2)]
+    by_score = ids(site.events("sort=score&person_type=5,1"))
+    assert by_score == [f"id-{n:02d}" for n in reversed(types_1_and_5)]
+    by_score_asc = ids(site.events("sort=score&order=asc&person_type=1,5"))
+    assert by_score_asc == list(reversed(by_score))
+    by_name = site.events("sort=name&person_type=1,5&device=cam-0")
+    keys = [(e["identity_name"], e["identity_id"]) for e in by_name]
+    assert keys == sorted(keys)
+    assert len(keys) == len([n for n in types_1_and_5 if n % 2 == 0])
+
+
 def test_reader_pages_counts_and_single_events(site: Site) -> None:
     site.post(thirty_events())
     reader = StoreReader(site.store)
