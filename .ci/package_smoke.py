@@ -5,7 +5,10 @@ Python. The binary is exercised from outside, over HTTP, like a box would:
 
 1. ``--headless`` on a free port: health, every sample posted, read back through
    the API, an overlay image checked, SIGTERM -> exit 0 within 3 s.
-2. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
+2. With a PostgreSQL server (``GATEWATCH_TEST_PG``; ``.ci/package-smoke`` starts a
+   throwaway one when PostgreSQL is installed): ``--headless --store`` stores one
+   posted event there, read back through the API and from the database.
+3. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
    (``GATEWATCH_SMOKE_TEST`` makes it quit by itself): exit 0, no error in its log.
 """
 
@@ -191,6 +194,74 @@ def bundled_assets(binary: Path) -> None:
     print("package-smoke: translations, sounds, samples and icons are bundled")
 
 
+def headless_postgresql(binary: Path, tmp: Path, url: str) -> None:
+    """``--headless --store postgresql://...``: psycopg and its C library work frozen.
+
+    One sample posted is stored in the database (read back through the API and
+    straight from PostgreSQL), and SIGTERM ends it cleanly.
+    """
+    import psycopg
+
+    port = free_port()
+    data_dir = tmp / "headless-pg-data"
+    base = f"http://127.0.0.1:{port}"
+    sample = json.loads((SAMPLES / "employee_match.json").read_text("utf-8"))
+    sample["timestamp"] = int(time.time() * 1000)  # its own event, whatever the database holds
+    sample["identity_id"] = f"smoke-{time.time_ns()}"
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        [str(binary), "--headless", "--port", str(port), "--bind", "127.0.0.1",
+         "--data-dir", str(data_dir), "--store", url],
+        env=isolated_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        while True:
+            if proc.poll() is not None:
+                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                fail(f"headless --store exited early with {proc.returncode}:\n{out}")
+            try:
+                status, body, _ = http("GET", f"{base}/api/health")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() - started > 60:
+                fail("headless --store never answered /api/health")
+            time.sleep(0.05)
+        print(f"package-smoke: headless --store postgresql listening after "
+              f"{time.monotonic() - started:.2f} s")  # fmt: skip
+        status, reply, _ = http(
+            "POST", f"{base}/EventServer/api/HistoryEvent", json.dumps(sample).encode()
+        )
+        if status != 200 or json.loads(reply)["events"][0]["result"] != "new":
+            fail(f"POST to the PostgreSQL store: HTTP {status} {reply[:300]!r}")
+        status, body, _ = http("GET", f"{base}/api/events?limit=20")
+        ids = [e.get("identity_id") for e in json.loads(body)["events"]] if status == 200 else []
+        if sample["identity_id"] not in ids:
+            fail(f"the posted event is not in /api/events (HTTP {status})")
+        with psycopg.connect(url) as db:
+            stored = db.execute(
+                "SELECT count(*) FROM events WHERE identity_id = %s", (sample["identity_id"],)
+            ).fetchone()
+        if not stored or stored[0] != 1:
+            fail(f"the posted event is in PostgreSQL {stored} times, not once")
+        print("package-smoke: one event stored in PostgreSQL and read back")
+        proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=STOP_LIMIT_S)
+        except subprocess.TimeoutExpired:
+            fail(f"headless --store still running {STOP_LIMIT_S} s after SIGTERM")
+        if code != 0:
+            fail(f"headless --store exit code {code} after SIGTERM")
+        problems = log_problems(data_dir)
+        if problems:
+            fail("headless --store log has errors:\n" + "\n".join(problems[:20]))
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def main() -> int:
     binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "dist" / "gatewatch" / "gatewatch")
     if not binary.exists():
@@ -203,10 +274,19 @@ def main() -> int:
             fail(f"--version: exit {status.returncode}")
         bundled_assets(binary)
         headless(binary, tmp)
+        groups = 4
+        pg_url = os.environ.get("GATEWATCH_TEST_PG", "").strip()
+        if pg_url:
+            headless_postgresql(binary, tmp, pg_url)
+            groups += 1
+        elif os.environ.get("GATEWATCH_REQUIRE_PG"):
+            fail("GATEWATCH_REQUIRE_PG is set but no PostgreSQL server (GATEWATCH_TEST_PG)")
+        else:
+            print("package-smoke: no PostgreSQL server (GATEWATCH_TEST_PG): --store not tried")
         desktop(binary, tmp)
-    # Any failure above exits 1 at once, so reaching here means all four groups
-    # passed: --version, bundled assets, headless round trip, desktop start/stop.
-    print("package-smoke: 4 passed, 0 failed")
+    # Any failure above exits 1 at once, so reaching here means every group passed:
+    # --version, bundled assets, headless round trip, (PostgreSQL store,) desktop.
+    print(f"package-smoke: {groups} passed, 0 failed")
     return 0
 
 
