@@ -226,8 +226,8 @@
         <translation>无法连接数据库</translation>
     </message>
     <message>
-        <source>Not receiving: %1. Trying again by itself; boxes retry meanwhile.</source>
-        <translation>未在接收：%1。正在自动重试；盒子会同时重发。</translation>
+        <source>Not receiving: the shared database %1 cannot be reached. Trying again by itself; boxes retry meanwhile.</source>
+        <translation>未在接收：无法连接共享数据库 %1。正在自动重试；盒子会同时重发。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/main_window.py" line="127"/>

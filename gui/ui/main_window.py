@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import html
 import logging
 import time
 from collections import deque
@@ -594,6 +595,7 @@ class MainWindow(QMainWindow):
             f" background: {colours.get(state.state, '#757575')};"
             " border-radius: 3px; padding: 1px 6px; font-weight: bold; }"
         )
+        self.listen_label.setToolTip("")
         if state.state == "listening":
             self.state_label.setText(tr("Listening"))
             self.what_button.hide()
@@ -621,11 +623,16 @@ class MainWindow(QMainWindow):
         elif state.state == "store_unreachable":
             self.state_label.setText(tr("Database unreachable"))
             self.what_button.hide()
-            self.listen_label.setText(
-                tr("Not receiving: %1. Trying again by itself; boxes retry meanwhile.").replace(
-                    "%1", state.message
-                )
+            # "the shared database <url without password> cannot be reached: <why>": the
+            # status bar names the database; the reason (long) is in the tooltip.
+            where = state.message.split(": ", 1)[0]
+            where = where.removeprefix("the shared database ").removesuffix(" cannot be reached")
+            text = tr(
+                "Not receiving: the shared database %1 cannot be reached. "
+                "Trying again by itself; boxes retry meanwhile."
             )
+            self.listen_label.setText(text.replace("%1", where))
+            self.listen_label.setToolTip(html.escape(state.message))
         elif state.state == "error":
             self.state_label.setText(tr("Server error"))
             self.what_button.setText(tr("What to do…"))

@@ -42,10 +42,12 @@ def test_window_says_the_database_is_unreachable_then_receives(
         assert w.state_label.text() == "Database unreachable"
         text = w.listen_label.text()
         assert "127.0.0.1" in text and "/postgres" in text and "Trying again" in text
-        assert "hunter2" not in text + w.state_label.text()
+        assert "cannot be reached" in text and "Connection refused" in w.listen_label.toolTip()
+        assert "hunter2" not in text + w.state_label.text() + w.listen_label.toolTip()
         assert thread.alive
         assert _cluster_script("pg_cluster_resume", folder).returncode == 0
         qtbot.waitUntil(lambda: w.state_label.text() == "Listening", timeout=20000)
+        assert w.listen_label.toolTip() == ""
         reply = Client(port).post_json("/EventServer/api/HistoryEvent", variant("stranger"))
         assert reply.status == 200
         qtbot.waitUntil(lambda: w.feed_model.rowCount() == 1, timeout=5000)
