@@ -34,6 +34,21 @@ async def _run(*cmd: str) -> None:
     await proc.wait()
 
 
+async def _menu_dialog(window: Any, menu: str, index: int, name: str, shot: Any) -> None:
+    """Choose the ``index``-th item of ``menu`` (it opens a modal question), shoot, cancel."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    action = [a for a in window.menu(menu).actions() if a.text()][index]
+    QTimer.singleShot(0, action.trigger)
+    await asyncio.sleep(1.0)
+    shot(name)
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, QDialog) and w.isVisible():
+            w.reject()
+    await asyncio.sleep(0.2)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lang", default="en")
@@ -104,7 +119,6 @@ def main(argv: list[str] | None = None) -> int:
 
         from gui.ui.alarms.rules import AlarmRulesDialog
         from gui.ui.dialogs.about import AboutDialog
-        from gui.ui.dialogs.settings import SettingsDialog
         from gui.ui.history.export_dialog import ExportDialog
         from gui.ui.history.retention_dialog import RetentionDialog
         from gui.ui.installer.send import SendTestDialog
@@ -113,17 +127,29 @@ def main(argv: list[str] | None = None) -> int:
         alarms = alarms_of(window)
         page = window.page("history")
         dialogs = {
-            "settings": lambda: SettingsDialog(current, window),
-            "alarm-settings": lambda: AlarmRulesDialog(
-                current, window, sound=alarms.center.sound
-            ),
+            "settings": lambda: window.settings_dialog(),  # with the Alarms and Storage tabs
+            "alarm-settings": lambda: AlarmRulesDialog(current, window, sound=alarms.center.sound),
             "send-test": lambda: SendTestDialog(bridge, window),
             "about": lambda: AboutDialog(current.resolved_data_dir(), window),
             "export": lambda: ExportDialog(bridge, page.build_filter(), page.model.count, window),
             "retention": lambda: RetentionDialog(current, window),
         }
+        from gui.ui.dialogs.connect_server import ConnectServerDialog
+
+        dialogs["connect-server"] = lambda: ConnectServerDialog(
+            bridge, window, launch=lambda _s: None
+        )
         for name, make in dialogs.items():
             await show(make(), f"dialog-{name}")
+        await _menu_dialog(window, "tools", 4, "dialog-replay", shot)  # Replay selected event to…
+        window.show_page("live")
+        await asyncio.sleep(0.5)
+        window.detail._open_full_size()  # what a double-click on the photo does
+        await asyncio.sleep(1.0)
+        shot("dialog-full-size-photo")
+        for w in QApplication.topLevelWidgets():
+            if w is not window and w.isVisible():
+                w.close()
         window.show_page("alarms")
         alarms.banner.acknowledge_current()  # the acknowledgement strip with Undo
         await asyncio.sleep(0.8)
