@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QAbstractButton, QDialog
 
 from tests.journeys.harness import (
     App,
@@ -54,6 +54,10 @@ def test_accepted_body_is_viewable_with_photos_shortened(app: App) -> None:
         assert "Content-Type: application/json" in text  # the headers, above the body
         assert QFontInfo(body.font()).fixedPitch()  # JSON and headers line up
         # The shortened photo can be looked at.
+        # A button added to a shown layout is shown on the next turn of the event loop.
+        await until(lambda: any(b.text() == "View spot_pic" and b.isVisible()
+                                for b in page.findChildren(QAbstractButton)),
+                    what="the photo's View button")  # fmt: skip
         click(button(page, "View spot_pic"))
         dialog = await until(lambda: top_level(QDialog, "spot_pic"), what="the photo")
         dialog.close()
