@@ -161,6 +161,13 @@ def test_language_switch_takes_effect_at_once_everywhere(app: App) -> None:
             await settle(0.2)
         left = english_left(window)
         assert not left, f"{len(left)} English texts left:\n" + "\n".join(left)
+        # A camera's type is said in words ("photo" is what the box sends).
+        devices = window.page("devices").model
+        window.show_page("devices")
+        await until(lambda: devices.rowCount() >= 2, what="the devices")
+        column = devices.COLUMNS.index("type")
+        types = [devices.index(r, column).data() or "" for r in range(devices.rowCount())]
+        assert not any(english_in(t) for t in types), types
 
         # A stranger is "陌生人" with a short id, not a float timestamp.
         window.show_page("live")

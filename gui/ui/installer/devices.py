@@ -41,6 +41,7 @@ from gui.ui import plain
 from gui.ui.background import BackgroundWork
 from gui.ui.installer.common import EmptyState, RefreshWhenShown, plain_label, tr
 from gui.ui.models.table import ListTableModel
+from gui.ui.views.words import ep_type_words
 
 Index = QModelIndex | QPersistentModelIndex
 SPARK_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -79,7 +80,8 @@ def load(reader: Any, now: int, minutes: int, quiet: list[str]) -> list[dict[str
         s = levels.get(cam["ep_id"])
         return {
             "kind": "camera", "key": cam["ep_id"], "name": cam.get("name") or cam["ep_id"],
-            "ip": cam.get("ip"), "type": cam.get("type"), "status": cam.get("status"),
+            "ip": cam.get("ip"), "type": ep_type_words(cam.get("type")) or None,
+            "status": cam.get("status"),
             "last_event_at": cam.get("last_event_at"), "event_count": cam.get("event_count"),
             "spark": activity["cameras"].get(cam["ep_id"]) or [0] * 24,
             "level": s.level if s else silence.OK, "reason": s.reason if s else "",
