@@ -823,19 +823,19 @@ def store_unreachable(exc: BaseException) -> bool:
     a database that does not exist or a bad URL are not: someone must fix them.
     """
     seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if type(current).__module__.startswith("psycopg"):
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        if type(link).__module__.startswith("psycopg"):
             from gui.core import pg
 
-            state = getattr(current, "sqlstate", None)
-            if state is None and "FATAL:" in str(current):
+            state = getattr(link, "sqlstate", None)
+            if state is None and "FATAL:" in str(link):
                 # psycopg gives no SQLSTATE for a refused connection: the server answered,
                 # so it is reachable, unless it answered that it is starting or stopping.
-                return any(hint in str(current) for hint in _SERVER_NOT_READY)
-            return state == _STARTING_UP or pg.failure_kind(current) == pg.DISCONNECTED
-        current = current.__cause__ or current.__context__
+                return any(hint in str(link) for hint in _SERVER_NOT_READY)
+            return state == _STARTING_UP or pg.failure_kind(link) == pg.DISCONNECTED
+        link = link.__cause__ or link.__context__
     return False
 
 
