@@ -168,6 +168,10 @@ def test_language_switch_takes_effect_at_once_everywhere(app: App) -> None:
         column = devices.COLUMNS.index("type")
         types = [devices.index(r, column).data() or "" for r in range(devices.rowCount())]
         assert not any(english_in(t) for t in types), types
+        table = window.page("devices").table
+        cut = [t for t in types
+               if table.fontMetrics().horizontalAdvance(t) + 8 > table.columnWidth(column)]
+        assert not cut, f"cut off in a {table.columnWidth(column)} px column: {cut}"
 
         # A stranger is "陌生人" with a short id, not a float timestamp.
         window.show_page("live")

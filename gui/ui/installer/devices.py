@@ -374,7 +374,11 @@ class DevicesPanel(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for col, width in enumerate((240, 120, 60, 100, 110, 100, 180)):
+        # The type column fits the common camera types in words ("gate / snapshot camera").
+        metrics = self.table.fontMetrics()
+        words = [ep_type_words(t) for t in ("photo", "rtsp", "card")] + [tr("box")]
+        type_width = max(60, *(metrics.horizontalAdvance(w) + 16 for w in words))
+        for col, width in enumerate((240, 120, type_width, 100, 110, 100, 180)):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
