@@ -174,6 +174,10 @@ class RemoteClient:
         if self._session is not None:
             await self._session.close()
             self._session = None
+            # aiohttp's sockets close a moment after their session (TLS ones need a short
+            # wait, as its docs on graceful shutdown say); a loop stopped sooner leaves
+            # their transports unclosed.
+            await asyncio.sleep(0.25 if self.server.url.startswith("https") else 0)
 
     def url(self, path: str) -> str:
         return self.server.url + path
