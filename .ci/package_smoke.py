@@ -74,30 +74,42 @@ def log_problems(data_dir: Path) -> list[str]:
     return [line for line in lines if " ERROR " in line or "Traceback" in line]
 
 
-def headless(binary: Path, tmp: Path) -> None:
-    port = free_port()
-    data_dir = tmp / "headless-data"
-    base = f"http://127.0.0.1:{port}"
+def start_headless(
+    binary: Path, tmp: Path, port: int, args: list[str], label: str, limit_s: float
+) -> tuple[subprocess.Popen[bytes], bytes]:
+    """Start ``binary --headless ARGS`` and wait for its first ``/api/health`` answer (its body)."""
     started = time.monotonic()
     proc = subprocess.Popen(
-        [str(binary), "--headless", "--port", str(port), "--bind", "127.0.0.1",
-         "--data-dir", str(data_dir)],
+        [str(binary), "--headless", "--port", str(port), "--bind", "127.0.0.1", *args],
         env=isolated_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         while True:
             if proc.poll() is not None:
                 out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                fail(f"headless exited early with {proc.returncode}:\n{out}")
+                fail(f"{label} exited early with {proc.returncode}:\n{out}")
             try:
-                status, body, _ = http("GET", f"{base}/api/health")
+                status, body, _ = http("GET", f"http://127.0.0.1:{port}/api/health")
                 if status == 200:
-                    break
+                    return proc, body
             except OSError:
                 pass
-            if time.monotonic() - started > 30:
-                fail("headless never answered /api/health")
+            if time.monotonic() - started > limit_s:
+                fail(f"{label} never answered /api/health")
             time.sleep(0.05)
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+
+
+def headless(binary: Path, tmp: Path) -> None:
+    port = free_port()
+    data_dir = tmp / "headless-data"
+    base = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    proc, body = start_headless(binary, tmp, port, ["--data-dir", str(data_dir)], "headless", 30)
+    try:
         ready_s = time.monotonic() - started
         health = json.loads(body)
         print(f"package-smoke: headless listening after {ready_s:.2f} s, health {health}")
@@ -209,25 +221,10 @@ def headless_postgresql(binary: Path, tmp: Path, url: str) -> None:
     sample["timestamp"] = int(time.time() * 1000)  # its own event, whatever the database holds
     sample["identity_id"] = f"smoke-{time.time_ns()}"
     started = time.monotonic()
-    proc = subprocess.Popen(
-        [str(binary), "--headless", "--port", str(port), "--bind", "127.0.0.1",
-         "--data-dir", str(data_dir), "--store", url],
-        env=isolated_env(tmp), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    proc, _health = start_headless(
+        binary, tmp, port, ["--data-dir", str(data_dir), "--store", url], "headless --store", 60
+    )
     try:
-        while True:
-            if proc.poll() is not None:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                fail(f"headless --store exited early with {proc.returncode}:\n{out}")
-            try:
-                status, body, _ = http("GET", f"{base}/api/health")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() - started > 60:
-                fail("headless --store never answered /api/health")
-            time.sleep(0.05)
         print(f"package-smoke: headless --store postgresql listening after "
               f"{time.monotonic() - started:.2f} s")  # fmt: skip
         status, reply, _ = http(
