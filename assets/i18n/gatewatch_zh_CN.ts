@@ -2234,6 +2234,146 @@
         <source>The receiver this window is attached to has stored no event yet; they appear here as they arrive:</source>
         <translation>本窗口所连接的接收端尚未存储任何事件；事件到达后会显示在这里：</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Started with port 0: the system picked port %1 for this run.</source>
+        <translation>以端口 0 启动：系统为本次运行选择了端口 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>TLS</source>
+        <translation>TLS</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>pinned: %1</source>
+        <translation>已固定：%1</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>verified by the system&apos;s certificate authorities</source>
+        <translation>由系统的证书颁发机构验证</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>none: plain HTTP (only for this PC or a trusted network)</source>
+        <translation>无：明文 HTTP（仅限本机或可信网络）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Signed in as</source>
+        <translation>登录身份</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>asking the server…</source>
+        <translation>正在询问服务器…</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>This window reads that server: its port, address, TLS and data are set on the server (gatewatch --headless options or its settings.json).</source>
+        <translation>此窗口读取该服务器：其端口、地址、TLS 和数据在服务器上设置（服务器的命令行选项或其 settings.json）。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>%1 (this window&apos;s token)</source>
+        <translation>%1（此窗口的令牌）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>the server&apos;s shared API token (recorded as api-token)</source>
+        <translation>服务器的共享 API 令牌（记录为 api-token）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>this PC, no token (acknowledgements record your operator name)</source>
+        <translation>本机，无令牌（确认记录您的操作员名称）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>unknown (the server did not answer)</source>
+        <translation>未知（服务器未应答）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Other PCs (attached windows, scripts) reach the API over TLS on a port of its own; the boxes keep posting plain HTTP to the receiver&apos;s port.</source>
+        <translation>其他电脑（连接的窗口、脚本）通过独立端口上的 TLS 访问 API；盒子继续以明文 HTTP 发送到接收端口。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>TLS certificate</source>
+        <translation>TLS 证书</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>none: no TLS</source>
+        <translation>无：不使用 TLS</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>TLS key</source>
+        <translation>TLS 私钥</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>in the certificate file</source>
+        <translation>在证书文件中</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Certificate (PEM)</source>
+        <translation>证书（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Private key (PEM)</source>
+        <translation>私钥（PEM）</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>TLS port</source>
+        <translation>TLS 端口</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Changes here apply at the next start of Gatewatch (as --tls-cert, --tls-key and --tls-port would). Windows on other PCs pin the fingerprint shown.</source>
+        <translation>此处的更改在 Gatewatch 下次启动时生效（与相应的命令行选项相同）。其他电脑上的窗口固定此处显示的指纹。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>PEM files (*.pem *.crt *.key);;All files (*)</source>
+        <translation>PEM 文件 (*.pem *.crt *.key);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>TLS is off: other PCs cannot use the API.</source>
+        <translation>TLS 已关闭：其他电脑无法使用 API。</translation>
+    </message>
+    <message>
+        <location filename="../../gui/ui/dialogs/settings.py"/>
+        <source>Certificate and key match. Fingerprint: %1</source>
+        <translation>证书与私钥匹配。指纹：%1</translation>
+    </message>
 </context>
 <context>
     <name>AboutDialog</name>

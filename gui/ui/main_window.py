@@ -913,7 +913,22 @@ class MainWindow(QMainWindow):
         for key, (title, make) in self.settings_sections.items():
             said_in = self._section_language.get(key, now)
             sections[key] = (catalogue(said_in, now).say(title) or title, make)
-        return SettingsDialog(self.settings, self, sections=sections, show=show)
+        state = self._state
+        listening = state.port if state is not None and state.state == "listening" else None
+        core = self.bridge.receiver if self.attached else None
+        server = getattr(core, "server", None)
+        dialog = SettingsDialog(
+            self.settings, self, sections=sections, show=show,
+            listening_port=listening, server=server,
+        )  # fmt: skip
+        if core is not None and server is not None:
+            client = core.client
+            self.work.core(
+                lambda: client.get_json("/api/whoami"),
+                lambda who: dialog.show_user(who.get("user"), who.get("via")),
+                lambda _exc: dialog.show_user(None),
+            )
+        return dialog
 
     def open_settings(self, show: str = "general") -> None:
         dialog = self.settings_dialog(show)

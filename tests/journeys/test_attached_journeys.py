@@ -370,3 +370,35 @@ def test_connect_dialog_pins_a_self_signed_server_once_the_user_trusts_it(
         attached.run(journey)
     finally:
         secure.ensure_dead()
+
+
+def test_attached_settings_show_the_server_not_this_pcs_receiver(attached: Attached) -> None:
+    """Port, address and TLS of this PC do not apply to the server the window reads."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.ui.dialogs.settings import SettingsDialog
+
+    window, server = attached.window, attached.server
+
+    async def journey() -> None:
+        await until(lambda: window.state_label.text() == "Connected", what="connected")
+        press(menu_action(window, "file", "Settings…"))
+        dialog = await until(lambda: top_level(SettingsDialog), what="the Settings dialog")
+        assert not dialog.port.isVisible() and not dialog.bind.isVisible()
+        titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+        assert "TLS" not in titles
+        rows = dialog.server_rows
+        assert rows["url"].text() == f"http://127.0.0.1:{server.port}"
+        assert "plain HTTP" in rows["certificate"].text()
+        # The server says whom acknowledgements from here record (this PC: no token).
+        await until(lambda: "this PC, no token" in rows["user"].text(), what="who we are")
+        dialog.show_user("Gatehouse 2", "user")
+        assert rows["user"].text() == "Gatehouse 2 (this window's token)"
+        dialog.theme.setCurrentIndex(dialog.theme.findData("light"))
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()
+        await until(lambda: not dialog.isVisible(), what="the dialog closed")
+        await settle(0.3)
+        assert window.settings.port == 0  # untouched
+
+    attached.run(journey)

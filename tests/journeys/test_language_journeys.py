@@ -39,7 +39,7 @@ ALLOWED = {
     "localhost", "Sophon", "WebSocket", "UTC", "SQLite", "PostgreSQL", "JSONL", "Lines",
     "Space", "Ctrl", "Shift", "Esc", "Enter", "Tab", "SE3", "SE5", "Python", "Qt", "PySide6",
     "VIP", "English",  # "VIP" is written so in Chinese; each language is named in its own
-    "GB",
+    "GB", "TLS", "PEM",  # the protocol and the certificate file format
     "Linux", "Windows", "macOS",  # About's version line names the system
     "Excel", "zip",  # the export formats, named so in Chinese too
 }  # fmt: skip

@@ -164,7 +164,7 @@ def test_one_dialog_holds_the_general_alarm_and_storage_sections(rig, qtbot) -> 
     dialog = window.settings_dialog()
     qtbot.addWidget(dialog)
     tabs = dialog.tabs
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["General", "Alarms", "Storage"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["General", "Alarms", "Storage", "TLS"]
     alarms, storage = dialog.sections["alarms"], dialog.sections["storage"]
     assert alarms.parent() is not None and not alarms.isWindow() and alarms.buttons.isHidden()
     assert not storage.isWindow() and storage.buttons.isHidden()
