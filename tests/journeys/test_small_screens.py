@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 
 from tests.journeys.harness import (
     App,
@@ -89,3 +89,50 @@ def test_wall_fits_with_an_alarm_showing(app: App, screen: tuple[int, int]) -> N
         assert wall.registered.height() >= height // 4
 
     app.run(journey)
+
+
+class TestHistoryColumnsAt1280:
+    """History at 1280×720: Face, Time, Name, Id, Type and Score whole, in either language
+    (Score was pushed partly out of view and read "0.8…")."""
+
+    @pytest.fixture(params=["en", "zh_CN"])
+    def app_settings(self, tmp_path: Any, request: pytest.FixtureRequest) -> Any:
+        from tests.journeys.harness import make_settings
+
+        return make_settings(tmp_path, language=request.param)
+
+    def test_default_columns_fit(self, app: App) -> None:
+        from gui.ui.history.model import COLUMNS, SORTABLE
+
+        window = app.window
+        size = QSize(1280, 720 - TASKBAR - TITLE_BAR)
+
+        async def journey() -> None:
+            window.resize(size)
+            await app.post(fresh("employee_match"))
+            await app.post(fresh("blacklist", score=82.05))
+            window.show_page("history")
+            page = window.page("history")
+            await until(lambda: page.model.rowCount() == 2, what="history rows")
+            await settle(0.3)
+            table = page.table
+            header = table.horizontalHeader()
+            room = table.viewport().width()
+            metrics = table.fontMetrics()
+            for name in ("face", "time", "name", "identity_id", "type", "score"):
+                column = COLUMNS.index(name)
+                right = header.sectionViewportPosition(column) + header.sectionSize(column)
+                assert right <= room, f"{name} ends at {right}, the table shows {room}"
+                title = page.model.headerData(column, Qt.Orientation.Horizontal)
+                # The title (and the sort arrow of a sortable column) fits.
+                arrow = 24 if name in SORTABLE else 12
+                needed = header.fontMetrics().horizontalAdvance(title) + arrow
+                assert needed <= header.sectionSize(column), name
+                if name == "face":
+                    continue
+                for row in range(2):
+                    text = str(page.model.index(row, column).data() or "")
+                    needed = metrics.horizontalAdvance(text) + 12
+                    assert needed <= header.sectionSize(column), (name, text)
+
+        app.run(journey)

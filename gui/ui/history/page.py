@@ -290,9 +290,7 @@ class HistoryPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
-        widths = (("face", THUMB_SIZE + 12), ("time", 170), ("name", 140), ("identity_id", 140),
-                  ("type", 90), ("score", 140), ("camera", 180), ("box", 120))  # fmt: skip
-        for column, width in widths:
+        for column, width in self._default_widths().items():
             self.table.setColumnWidth(COLUMNS.index(column), width)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
@@ -404,6 +402,40 @@ class HistoryPage(QWidget):
                 text += " " + self.tr("(the table lists the first %1: narrow the filter or export)")
                 text = text.replace("%1", f"{cap:,}")
             self.count_label.setText(text)
+
+    def _default_widths(self) -> dict[str, int]:
+        """Widths from the font, not fixed pixels: at 1280 wide, in English or Chinese, Face
+        to Score stay in view whole (fixed widths pushed Score off, read "0.8…").
+
+        Each column is as wide as its title (with the sort arrow) or a typical value,
+        whichever is wider; names, ids and places get a typical length, not their longest.
+        """
+        from gui.ui.views.words import format_score_of
+
+        cell = self.table.fontMetrics()
+        head = self.table.horizontalHeader().fontMetrics()
+        pad = 14
+        em = cell.horizontalAdvance("M")
+
+        def title(column: str) -> int:
+            text = self.model.headerData(COLUMNS.index(column), Qt.Orientation.Horizontal)
+            arrow = 26 if column in SORTABLE else pad
+            return head.horizontalAdvance(str(text or "")) + arrow
+
+        def fits(column: str, *samples: str, least: int = 0) -> int:
+            values = [cell.horizontalAdvance(t) + pad for t in samples]
+            return max(title(column), least, *values)
+
+        return {
+            "face": max(THUMB_SIZE + 12, title("face")),
+            "time": fits("time", "2026-12-31 23:59:59"),
+            "name": fits("name", least=11 * em),
+            "identity_id": fits("identity_id", "E-20231015", least=6 * em),
+            "type": fits("type", *(person_type_word(t) for t in range(1, 7))),
+            "score": fits("score", format_score_of(82.05, "0-100", 82.0)),
+            "camera": fits("camera", least=10 * em),
+            "box": fits("box", least=8 * em),
+        }
 
     def _sort_indicator(self, column: int, order: Qt.SortOrder) -> None:
         if COLUMNS[column] not in SORTABLE:
