@@ -1,18 +1,26 @@
 """Backfill speed per box, and what a backfill costs the boxes pushing meanwhile.
 
-Run: ``python -m bench.backfill_bench [--events 300] [--boxes 2] [--push-rate 5]``.
+Run: ``./dev.sh bench backfill_bench`` (``python -m bench.backfill_bench [--events 300]
+[--boxes 2] [--push-rate 5]``); about a minute and a half on an idle 2-core machine.
 
 A real receiver (every feature installed, on its own thread like the app) and
 emulated boxes (``gatewatch simulate --box``, each in its own process on a
 127.x address) holding ``--events`` stored events each, with the sample JPEGs
-(1920x1080 scene, face crop, registered photo). Measures:
+(1920x1080 scene, face crop, registered photo). On a site the boxes are other
+machines; here they share the receiver's cores, so they run at nice 10 (the
+OS gives the receiver the CPU first) and their CPU is printed. Measures:
 
 1. one box backfilled alone: events with photos per second;
-2. ``--boxes`` boxes backfilled at once: per box and in total;
+2. ``--boxes`` other boxes (none of their events stored yet) backfilled at once:
+   per box and in total;
 3. the latency of history pushes (a 1.0 event with its ~140 KB of photos,
    ``--push-rate`` per second) with no backfill (6 s before and 6 s after) and
-   during a backfill of every box: median, p95 and max, and their ratio. The
-   target is no visible slow-down: backfill yields to pushed uploads in flight.
+   during the backfill of those boxes: median, p95 and max, and their ratio.
+
+Target ("backfill never slows live ingest"), printed as the last line: during
+the backfill the pushes' median and p95 are within 1.2x of those without, no
+push fails or takes longer than 0.5 s (a real-time push's timeout), and each
+box is still backfilled at 10 events/s or more.
 """
 
 from __future__ import annotations
@@ -41,7 +49,8 @@ class Boxes:
 
     def __init__(self, count: int, events: int) -> None:
         families = ["v5", "v6"]
-        self.addresses = [f"127.77.200.{10 + i}" for i in range(count)]
+        base = 10 + os.getpid() % 200
+        self.addresses = [f"127.77.{base}.{10 + i}" for i in range(count)]
         self.families = [families[i % 2] for i in range(count)]
         self.procs = [
             subprocess.Popen(
@@ -63,6 +72,8 @@ class Boxes:
                 ],
                 stdout=subprocess.PIPE,
                 text=True,
+                # Another machine on a site: here it yields the CPU to the receiver.
+                preexec_fn=_nice if hasattr(os, "nice") else None,
             )
             for i, (fam, addr) in enumerate(zip(self.families, self.addresses, strict=True))
         ]
@@ -75,6 +86,19 @@ class Boxes:
             proc.terminate()
         for proc in self.procs:
             proc.wait(10)
+
+
+def _nice() -> None:
+    os.nice(EMULATOR_NICE)
+
+
+#: The emulated boxes' nice value (see the module's docstring).
+EMULATOR_NICE = 10
+#: The target: pushes during a backfill within this factor of without (median and p95)...
+TARGET_RATIO = 1.2
+#: ...none slower than a real-time push's timeout (ms), and each box backfilled this fast.
+TARGET_MAX_MS = 500.0
+TARGET_PER_BOX = 10.0
 
 
 def api(port: int, method: str, path: str, body: Any = None) -> Any:
@@ -104,6 +128,7 @@ class Pusher:
         self.port, self.rate = port, rate
         self.sample = load_sample("employee_match")
         self.latencies: list[float] = []
+        self.failures = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._n = 0
@@ -117,9 +142,17 @@ class Pusher:
             event["ep_info"] = {**event["ep_info"], "ep_id": "bench-pusher"}
             body = json.dumps(event).encode()
             started = time.perf_counter()
-            conn.request("POST", "/EventServer/api/HistoryEvent", body,
-                         {"Content-Type": "application/json"})  # fmt: skip
-            conn.getresponse().read()
+            try:
+                conn.request("POST", "/EventServer/api/HistoryEvent", body,
+                             {"Content-Type": "application/json"})  # fmt: skip
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    self.failures += 1
+            except (OSError, http.client.HTTPException):
+                self.failures += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.latencies.append((time.perf_counter() - started) * 1000)
             next_at += 1 / self.rate
             time.sleep(max(0.0, next_at - time.monotonic()))
@@ -186,7 +219,8 @@ def main() -> None:
         thread.start()
         port = receiver.port
         assert port is not None
-        boxes = Boxes(args.boxes, args.events)
+        boxes = Boxes(1 + args.boxes, args.events)
+        print(f"emulated boxes at nice {EMULATOR_NICE} (other machines on a site)")
         try:
             ids = [api(port, "POST", "/api/boxes", {"address": a})["id"] for a in boxes.addresses]
             since = int((time.time() - 24 * 3600) * 1000)
@@ -198,16 +232,19 @@ def main() -> None:
             print(f"pushes, no backfill: {describe(idle)}")
             cpu_before = _cpu_seconds(boxes)
             pusher.start()
-            elapsed, states = backfill(port, ids, since)
+            elapsed, states = backfill(port, ids[1:], since)
             during = pusher.stop()
             cpu_after = _cpu_seconds(boxes)
             cpu = [cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]]
             work = sum(s["done"] for s in states)
-            print(f"{len(ids)} boxes at once: {work} records in {elapsed:.1f} s = "
+            skipped = sum(s.get("fetches_skipped", 0) for s in states)
+            per_box = work / elapsed / len(states)
+            print(f"{len(states)} other boxes at once: {work} records in {elapsed:.1f} s = "
                   f"{work / elapsed:.1f} records/s in total, "
-                  f"{work / elapsed / len(ids):.1f} per box "
+                  f"{per_box:.1f} per box "
                   f"({sum(s['new'] for s in states)} new, "
-                  f"{sum(s['duplicates'] for s in states)} already stored)")  # fmt: skip
+                  f"{sum(s['duplicates'] for s in states)} already stored, "
+                  f"{skipped} not fetched again)")  # fmt: skip
             print(f"pushes during the backfill: {describe(during)}")
             print(f"CPU during it: this process (receiver, pusher) {cpu[0]:.1f} s, "
                   f"the emulated boxes {cpu[1]:.1f} s, in {elapsed:.1f} s on "
@@ -216,8 +253,15 @@ def main() -> None:
             print(f"pushes, no backfill again: {describe(after)}")
             quiet = sorted(idle + after)
             ratio = statistics.median(during) / statistics.median(quiet)
-            print(f"during / without: median {ratio:.2f}x, "
-                  f"p95 {_p95(during) / _p95(quiet):.2f}x")  # fmt: skip
+            ratio_p95 = _p95(during) / _p95(quiet)
+            print(f"during / without: median {ratio:.2f}x, p95 {ratio_p95:.2f}x")
+            failures = pusher.failures
+            met = (ratio <= TARGET_RATIO and ratio_p95 <= TARGET_RATIO and not failures
+                   and max(during) < TARGET_MAX_MS and per_box >= TARGET_PER_BOX)  # fmt: skip
+            print(f"TARGET {'MET' if met else 'NOT MET'}: pushes during the backfill "
+                  f"median {ratio:.2f}x and p95 {ratio_p95:.2f}x of without (<= {TARGET_RATIO}x), "
+                  f"max {max(during):.0f} ms (< {TARGET_MAX_MS:.0f}), {failures} failed (0), "
+                  f"{per_box:.1f} events/s per box (>= {TARGET_PER_BOX:.0f})")  # fmt: skip
         finally:
             boxes.stop()
             thread.stop()

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gui.core import devices, ingest
+from gui.core import devices, ingest, lowprio
 from gui.core.event_rows import Arrival, StoredEvent
 from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
 from gui.core.requestlog import RequestLog, RequestRecord
@@ -75,8 +75,9 @@ class Delivery:
     #: Prepare (decode the photos' base64, read their headers) on the parse pool:
     #: for pulled deliveries, so pushes arriving meanwhile find the loop free.
     prepare_off_loop: bool = False
-    #: Background work (a backfill): written after the live deliveries queued with it
-    #: (the writer's bulk lane), and not counted as live (``live_in_flight``).
+    #: Background work (a backfill): prepared on the low-OS-priority thread, written
+    #: after the live deliveries queued with it (the writer's bulk lane), not counted
+    #: as live (``live_in_flight``), and its thumbnails deferred while boxes push.
     low_priority: bool = False
 
 
@@ -128,7 +129,10 @@ class IngestPipeline:
         self.event_hooks = event_hooks
         self.announce = announce
         self.request_log = request_log if request_log is not None else RequestLog()
-        self.thumbnails = Thumbnailer(store, self._announce, busy=lambda: self.in_flight > 0)
+        self.thumbnails = Thumbnailer(
+            store, self._announce, busy=lambda: self.in_flight > 0,
+            live_recently=self.live_recently, background=self.background_pool,
+        )  # fmt: skip
         #: Deliveries being received or handled right now; deferrable work waits for zero.
         self.in_flight = 0
         #: The same, without low-priority ones (backfills): what a backfill waits for.
@@ -137,6 +141,7 @@ class IngestPipeline:
         #: themselves harder while boxes are pushing.
         self.live_ended_at = float("-inf")
         self._parse_pool: ThreadPoolExecutor | None = None
+        self._background_pool: ThreadPoolExecutor | None = None
         self._background: set[asyncio.Task[Any]] = set()
         #: Called with each delivery and its prepared events before they are stored:
         #: a feature that knows the sender (a box added by address) may name a camera
@@ -189,7 +194,10 @@ class IngestPipeline:
             return ingest.prepare(parsed, path=d.path, received_at=d.received_at)
 
         try:
-            if len(d.body) > INLINE_PARSE_LIMIT or d.prepare_off_loop:
+            if d.low_priority:  # a backfill's photos: on the low-priority thread
+                loop = asyncio.get_running_loop()
+                prepared = await loop.run_in_executor(self.background_pool(), parse_and_prepare)
+            elif len(d.body) > INLINE_PARSE_LIMIT or d.prepare_off_loop:
                 loop = asyncio.get_running_loop()
                 prepared = await loop.run_in_executor(self._pool(), parse_and_prepare)
             else:
@@ -252,13 +260,19 @@ class IngestPipeline:
                 then()
             except Exception:
                 log.exception("announcing what an event raised failed")
-        self.thumbnails.after_store(stored, prepared.events)
+        self.thumbnails.after_store(stored, prepared.events, deferred=d.low_priority)
         return outcome
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._parse_pool is None:
             self._parse_pool = ThreadPoolExecutor(2, thread_name_prefix="gatewatch-parse")
         return self._parse_pool
+
+    def background_pool(self) -> ThreadPoolExecutor:
+        """The low-OS-priority thread for background CPU work (a backfill's, its thumbnails)."""
+        if self._background_pool is None:
+            self._background_pool = lowprio.background_executor()
+        return self._background_pool
 
     # -- the request log ---------------------------------------------------------------
 
@@ -292,6 +306,8 @@ class IngestPipeline:
         if self._parse_pool is not None:
             self._parse_pool.shutdown(wait=False, cancel_futures=True)
         self.thumbnails.close()
+        if self._background_pool is not None:
+            self._background_pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _warnings(

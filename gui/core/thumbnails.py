@@ -5,6 +5,14 @@ The live feed's face thumbnail is made at once on its own thread and announced
 was already committed with the event and is announced straight away. The
 per-image thumbnails (history, ``?thumb=1``) wait until no upload is being
 handled: a 1080p scene's thumbnail costs more CPU than storing the event.
+
+A backfill's events (low-priority deliveries) are not held in memory for this:
+their thumbnails are deferred by event id and made from the stored photos, on
+the low-OS-priority thread, once no box has pushed for ``DEFER_QUIET`` seconds
+(while boxes keep pushing, still one event per ``DEFER_LIVE_EVERY`` seconds, so
+they are always made); their face thumbnails are announced (``FaceThumbReady``)
+like the others once committed. Until then the reader makes a per-image
+thumbnail on demand (``?thumb=1``) and the feed shows the row without a face.
 """
 
 from __future__ import annotations
@@ -20,12 +28,12 @@ from typing import Any
 
 from gui.core import images
 from gui.core.dbapi import Connection
-from gui.core.event_rows import StoredEvent, store_face_thumb
+from gui.core.event_rows import StoredEvent, load_doc, store_face_thumb
 from gui.core.ingest import PreparedEvent
 from gui.core.messages import FaceThumbReady, Message
 from gui.core.model import DecodedImage
 from gui.core.portable import dialect_of
-from gui.core.store import Store
+from gui.core.store import Store, StoreClosed
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +50,13 @@ MAX_IDLE_THUMBS = 200
 MAX_IDLE_BYTES = 128 * 1024 * 1024
 #: Photo bytes the waiting face thumbnails may hold.
 MAX_PENDING_BYTES = 128 * 1024 * 1024
+#: A backfill's thumbnails wait until no box has pushed for this many seconds...
+DEFER_QUIET = 2.0
+#: ...or, while boxes keep pushing, one event's worth per this many seconds (never
+#: while a push is being handled), so a site that never stops pushing still gets them.
+DEFER_LIVE_EVERY = 1.0
+#: Deferred events kept (ids only); beyond, the oldest are left to on-demand thumbnails.
+MAX_DEFERRED = 200_000
 
 
 def _photo_bytes(images: Sequence[DecodedImage]) -> int:
@@ -59,10 +74,19 @@ class Thumbnailer:
         store: Store,
         announce: Callable[[Message], None],
         busy: Callable[[], bool] = lambda: False,
+        live_recently: Callable[[float], bool] = lambda _seconds: False,
+        background: Callable[[], ThreadPoolExecutor] | None = None,
     ) -> None:
         self._store = store
         self._announce = announce
         self._busy = busy
+        #: Whether a live (pushed) delivery is in flight or ended within N seconds.
+        self._live_recently = live_recently
+        #: Where deferred thumbnails are made (the low-OS-priority thread).
+        self._background = background
+        #: Backfilled events whose thumbnails wait: (event id, face thumbnail needed).
+        self.deferred: collections.deque[tuple[int, bool]] = collections.deque()
+        self._deferred_wake: asyncio.Event | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
         self._pending_bytes = 0
@@ -77,13 +101,27 @@ class Thumbnailer:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-thumbs")
         return self._pool
 
-    def after_store(self, stored: Sequence[StoredEvent], prepared: Sequence[PreparedEvent]) -> None:
-        """Called on the core loop once ``stored`` (made from ``prepared``) is committed."""
+    def after_store(
+        self,
+        stored: Sequence[StoredEvent],
+        prepared: Sequence[PreparedEvent],
+        *,
+        deferred: bool = False,
+    ) -> None:
+        """Called on the core loop once ``stored`` (made from ``prepared``) is committed.
+
+        ``deferred`` (a backfill's delivery): thumbnails later, see the module's docstring.
+        """
         self._loop = asyncio.get_running_loop()
         for result, p in zip(stored, prepared, strict=True):
             if result.outcome == "duplicate" or not p.images:
                 continue
             event_id = result.summary.id
+            if deferred:
+                if p.face_thumb is not None:  # committed with the event
+                    self._announce(FaceThumbReady(event_id, p.face_thumb))
+                self._defer(event_id, needs_face=p.face_thumb is None)
+                continue
             size = _photo_bytes(p.images)
             self._queue_idle(p.images, event_id, size)
             if p.face_thumb is not None:  # committed with the event
@@ -99,6 +137,14 @@ class Thumbnailer:
             fut.add_done_callback(functools.partial(self._face_thumb_made, event_id, size))
         if self._idle and self._wake is not None:
             self._wake.set()
+        if self.deferred and self._deferred_wake is not None:
+            self._deferred_wake.set()
+
+    def _defer(self, event_id: int, *, needs_face: bool) -> None:
+        self.deferred.append((event_id, needs_face))
+        if len(self.deferred) > MAX_DEFERRED:
+            dropped, _ = self.deferred.popleft()
+            log.warning("too many deferred thumbnails: event %d's left to on-demand", dropped)
 
     def _queue_idle(self, images: Sequence[DecodedImage], event_id: int, size: int) -> None:
         """Keep an event for its per-image thumbnails; the oldest go beyond the bounds."""
@@ -134,6 +180,10 @@ class Thumbnailer:
         committed.add_done_callback(announce)
 
     async def run(self) -> None:
+        """Thumbnails left for later: pushed events' when idle, backfilled ones' when quiet."""
+        await asyncio.gather(self._run_idle(), self._run_deferred())
+
+    async def _run_idle(self) -> None:
         """Per-image thumbnails (history, ``?thumb=1``), newest event first, when idle."""
         self._wake = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -157,6 +207,42 @@ class Thumbnailer:
                 continue
             last = loop.time()
             self._store.submit(job)
+
+    def _may_make_deferred(self, since_last: float) -> bool:
+        if not self._live_recently(DEFER_QUIET):
+            return True  # no box pushed for a while
+        return not self._live_recently(0.0) and since_last >= DEFER_LIVE_EVERY
+
+    async def _run_deferred(self) -> None:
+        """A backfill's thumbnails, newest event first, from the stored photos."""
+        self._deferred_wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        last = float("-inf")
+        while True:
+            if not self.deferred:
+                self._deferred_wake.clear()
+                await self._deferred_wake.wait()
+                continue
+            if not self._may_make_deferred(loop.time() - last):
+                await asyncio.sleep(0.05)
+                continue
+            event_id, needs_face = self.deferred.pop()
+            last = loop.time()
+            pool = self._background() if self._background is not None else self.pool
+            try:
+                job, face = await loop.run_in_executor(
+                    pool, _deferred_thumbs_job, self._store, event_id, needs_face
+                )
+                if job is None:
+                    continue
+                await self._store.write(job, bulk=True)
+            except (RuntimeError, StoreClosed):  # the pool or the store closed: stopping
+                return
+            except Exception as exc:
+                log.warning("thumbnails of event %d failed: %s", event_id, exc)
+                continue
+            if face is not None:
+                self._announce(FaceThumbReady(event_id, face))
 
     def close(self) -> None:
         if self._pool is not None:
@@ -186,17 +272,82 @@ def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJ
 
 def face_thumbnail(decoded: Sequence[DecodedImage], face_box: Any) -> bytes | None:
     """The face crop if the box sent one, else the box region of the scene."""
-    by_kind = {i.kind: i for i in decoded}
     try:
         as_is = images.face_crop_as_is(list(decoded))
-        if as_is is not None:
-            return as_is
+    except Exception as exc:
+        log.debug("no face thumbnail: %s", exc)
+        return None
+    if as_is is not None:
+        return as_is
+    return _face_thumbnail_of({i.kind: i.data for i in decoded}, face_box)
+
+
+def _face_thumbnail_of(by_kind: dict[str, bytes], face_box: Any) -> bytes | None:
+    """The face thumbnail from the photos' bytes by kind (crop, scene region, registered)."""
+    try:
         if "recognize_face" in by_kind:
-            return images.make_thumbnail(by_kind["recognize_face"].data, size=128)
+            return images.make_thumbnail(by_kind["recognize_face"], size=128)
         if "spot_pic" in by_kind:
-            return images.make_thumbnail(by_kind["spot_pic"].data, box=face_box, size=128)
+            box = tuple(face_box) if face_box else None
+            return images.make_thumbnail(by_kind["spot_pic"], box=box, size=128)  # type: ignore[arg-type]
         if "reg_pic" in by_kind:
-            return images.make_thumbnail(by_kind["reg_pic"].data, size=128)
+            return images.make_thumbnail(by_kind["reg_pic"], size=128)
     except Exception as exc:
         log.debug("no face thumbnail: %s", exc)
     return None
+
+
+def _deferred_thumbs_job(
+    store: Store, event_id: int, needs_face: bool
+) -> tuple[WriterJob | None, bytes | None]:
+    """On the background thread: a stored event's missing thumbnails, and the job storing them.
+
+    Reads the photos back (the deferred queue holds ids, not pictures); returns
+    ``(None, None)`` when the event is gone (retention) or has nothing left to make.
+    """
+
+    def read(conn: Connection) -> tuple[list[tuple[str, bytes, bool]], Any, bool]:
+        rows = conn.execute(
+            "SELECT kind, data, thumb IS NULL FROM images WHERE event_id = ?", (event_id,)
+        ).fetchall()
+        doc = conn.execute("SELECT doc FROM events WHERE id = ?", (event_id,)).fetchone()
+        has_face = (
+            needs_face
+            and conn.execute("SELECT 1 FROM face_thumbs WHERE event_id = ?", (event_id,)).fetchone()
+            is not None
+        )
+        photos = [(r[0], bytes(r[1]), bool(r[2])) for r in rows if r[1] is not None]
+        return photos, (load_doc(doc[0]).get("face_box") if doc else None), has_face
+
+    photos, face_box, has_face = store.read_sync(read)
+    if not photos:
+        return None, None
+    face = None
+    if needs_face and not has_face:
+        face = _face_thumbnail_of({kind: data for kind, data, _ in photos}, face_box)
+    thumbs = {}
+    for kind, data, thumb_missing in photos:
+        if not thumb_missing:
+            continue
+        try:
+            thumbs[kind] = images.make_thumbnail(data)
+        except Exception as exc:  # a picture Pillow cannot decode fully: no thumbnail
+            log.debug("no thumbnail for %s of event %d: %s", kind, event_id, exc)
+    if not thumbs and face is None:
+        return None, None
+
+    def job(conn: Connection) -> None:
+        table = "image_meta" if dialect_of(conn).is_postgres else "images"
+        for kind, data in thumbs.items():
+            conn.execute(
+                f"UPDATE {table} SET thumb = ? WHERE event_id = ? AND kind = ?",
+                (data, event_id, kind),
+            )
+        if (
+            face is not None
+            and conn.execute("SELECT 1 FROM events WHERE id = ?", (event_id,)).fetchone()
+            is not None
+        ):
+            store_face_thumb(conn, event_id, face)
+
+    return job, face

@@ -230,8 +230,10 @@ def test_backfill_with_overlap_stores_each_event_once_exact_and_byte_identical(
     pushed = box.call(lambda x: x.generate(1, t=tricky, camera=0, sample="employee_match"))
     pushed += box.call(lambda x: x.generate(4, t=base + 10, step=7.3))
     wait_until(lambda: len(receiver.events()) >= 5)
+    wait_until(lambda: _with_photos(receiver, pushed))  # the history upload, not only real-time
     # the receiver "goes away": the box keeps seeing people
     box.call(lambda x: (x.history_urls.clear(), x.realtime_urls.clear()))
+    served = box.call(lambda x: x.pictures_served)
     missed = box.call(lambda x: x.generate(20, t=base + 100, step=3.7))
     # the same person at the same camera 300 ms apart: two events, not one
     missed += box.call(lambda x: x.generate(2, t=base + 200, step=0.3, camera=1,
@@ -244,6 +246,12 @@ def test_backfill_with_overlap_stores_each_event_once_exact_and_byte_identical(
     job = receiver.wait_job(reply.json()["job"])
     assert job["state"] == "done", job
     assert (job["new"], job["duplicates"], job["done"], job["total"]) == (22, 5, 27, 27)
+    # the 5 pushed with their photos (one of them 1 ms off) are not downloaded again
+    assert job["fetches_skipped"] == 5
+    per_record = [ev.sample for ev in missed]
+    assert box.call(lambda x: x.pictures_served) - served == sum(
+        1 + bool(s.face) + bool(s.person_type != 4 and s.reg) for s in per_record
+    )
     events = receiver.events()
     assert len(events) == 27
     stored = by_time(events)
@@ -266,9 +274,26 @@ def test_backfill_with_overlap_stores_each_event_once_exact_and_byte_identical(
         f"/api/boxes/{added['id']}/backfill",
         {"since": int(base * 1000) - 1000, "until": int((base + 400) * 1000)},
     ).json()["job"]
+    served = box.call(lambda x: x.pictures_served)
     job = receiver.wait_job(again)
     assert (job["new"], job["duplicates"]) == (0, 27)
     assert len(receiver.events()) == 27
+    # all stored with their photos: the box is asked for no picture at all
+    assert (job["fetches_skipped"], box.call(lambda x: x.pictures_served) - served) == (27, 0)
+
+
+def _with_photos(receiver: FullReceiver, pushed: list[Any]) -> bool:
+    """Every pushed event stored with each photo its sample has."""
+    stored = by_time(receiver.events())
+    for ev in pushed:
+        kinds = set((stored.get(ev.ms) or {}).get("images") or {})
+        s = ev.sample
+        want = {"spot_pic"} | ({"recognize_face"} if s.face else set()) | (
+            {"reg_pic"} if s.person_type != 4 and s.reg else set()
+        )  # fmt: skip
+        if not want <= kinds:
+            return False
+    return True
 
 
 def test_backfill_resumes_after_dropped_connections_and_can_be_cancelled(

@@ -42,6 +42,8 @@ V5_VERSION = "V5R7C01_0a1b2c3"
 V6_VERSION = "V6R2C01_4d5e6f7"
 MAX_BATCH = 100
 REALTIME_TIMEOUT = 0.5
+#: Paths that serve a stored picture (V5 event and registered images, V6 getspot/getregister).
+_PICTURE_PATHS = ("/event_images/", "/api/images/", "/getspotimage/", "/getregisterimage/")
 PUSH_TIMEOUT = 10.0
 _SAMPLES = ("employee_match", "stranger", "blacklist")
 _PERSON_WORDS = {1: "employee", 2: "visitor", 3: "blacklist", 4: "stranger", 5: "vip"}
@@ -289,6 +291,8 @@ class BoxEmulator:
         self.realtime_posts = 0
         self.status_posts = 0
         self.requests_served = 0
+        #: Picture downloads served (scene, face crop, registered photo), both families.
+        self.pictures_served = 0
         self._runners: list[web.AppRunner] = []
         self._tasks: list[asyncio.Task[Any]] = []
         self._session: aiohttp.ClientSession | None = None
@@ -627,6 +631,8 @@ class BoxEmulator:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         self.requests_served += 1
+        if any(k in request.path for k in _PICTURE_PATHS):
+            self.pictures_served += 1
         f = self.faults
         cuttable = any(
             k in request.path

@@ -7,7 +7,10 @@ exactly like pushed ones, so the same event arriving both ways is one row.
 
 Backfill and pulling run at low priority: a bounded number of picture fetches
 per box, small deliveries, and a pause while pushed uploads are being handled,
-so live ingest never waits behind a backfill.
+so live ingest never waits behind a backfill. A backfill's CPU work runs on the
+pipeline's low-OS-priority thread and its thumbnails wait until the boxes stop
+pushing (``thumbnails``); a record already stored with all its pictures (same
+natural key, ±1 ms) is not downloaded again.
 """
 
 from __future__ import annotations
@@ -99,6 +102,8 @@ class Job:
     new: int = 0
     duplicates: int = 0
     missing_pictures: int = 0
+    #: Records already stored with every picture they name: not downloaded again.
+    fetches_skipped: int = 0
     message: str = ""
     started: int = field(default_factory=now_ms)
     finished: int | None = None
@@ -109,7 +114,8 @@ class Job:
             "id": self.id, "box": self.box_id, "since": self.since, "until": self.until,
             "auto": self.auto, "state": self.state, "done": self.done, "total": self.total,
             "new": self.new, "duplicates": self.duplicates,
-            "missing_pictures": self.missing_pictures, "message": self.message,
+            "missing_pictures": self.missing_pictures,
+            "fetches_skipped": self.fetches_skipped, "message": self.message,
             "started": self.started, "finished": self.finished,
         }  # fmt: skip
 
@@ -680,8 +686,15 @@ class BoxService:
             seen.update(_record_id(r) for r in fresh)
             for start in range(0, len(fresh), DELIVERY_SIZE):
                 chunk = fresh[start : start + DELIVERY_SIZE]
+                stored_kinds = await self.stored_picture_kinds(box, chunk)
 
-                async def convert(record: dict[str, Any]) -> dict[str, Any]:
+                async def convert(record: dict[str, Any], have: set[str] | None) -> dict[str, Any]:
+                    if have is not None and _picture_kinds(record) <= have:
+                        # Stored with all its pictures (pushed, or backfilled before):
+                        # fetching them again would change nothing. The record still
+                        # goes through the pipeline for any field the stored copy lacks.
+                        job.fetches_skipped += 1
+                        return self._to_event(box, record, {}, job, count_missing=False)
                     async with fetch_limit:
                         await self._yield_to_live()
                         pics = await self._retrying(
@@ -690,7 +703,9 @@ class BoxService:
                         )  # fmt: skip
                     return self._to_event(box, record, pics, job)
 
-                events = await asyncio.gather(*(convert(r) for r in chunk))
+                events = await asyncio.gather(
+                    *(convert(r, k) for r, k in zip(chunk, stored_kinds, strict=True))
+                )
                 await self._deliver(box, events, CHANNEL_HISTORY, source, job)
                 job.done += len(chunk)
             page += 1
@@ -699,14 +714,83 @@ class BoxService:
         job.total = max(job.total, job.done)
 
     def _to_event(
-        self, box: Box, record: dict[str, Any], pics: dict[str, bytes], job: Job
-    ) -> dict[str, Any]:
-        expected = _picture_ids(record)
-        job.missing_pictures += max(0, expected - len(pics))
+        self, box: Box, record: dict[str, Any], pics: dict[str, bytes], job: Job,
+        *, count_missing: bool = True,
+    ) -> dict[str, Any]:  # fmt: skip
+        if count_missing:
+            job.missing_pictures += max(0, _picture_ids(record) - len(pics))
         ep = ((record.get("common") or {}).get("ep_info")) or {}
         if ep.get("device_id") and ep.get("ep_id"):
             box.ep_ids[str(ep["device_id"])] = str(ep["ep_id"])
         return records.record_to_event(record, pics)
+
+    async def stored_picture_kinds(
+        self, box: Box, chunk: list[dict[str, Any]]
+    ) -> list[set[str] | None]:
+        """Per record: the picture kinds of its stored copy, None when it is not stored.
+
+        The record's natural key is made exactly as storing it would (normalised,
+        the box's camera names resolved), and matched with ±1 ms: a record's float
+        seconds can land 1 ms from the push's milliseconds (``event_rows``).
+        """
+        pipeline = self._pipeline()
+        if self._store_read is None or pipeline is None or not chunk:
+            return [None] * len(chunk)
+        received = now_ms()
+
+        def prepare() -> list[ingest.Prepared | None]:
+            out: list[ingest.Prepared | None] = []
+            for record in chunk:
+                try:
+                    out.append(ingest.prepare(
+                        ingest.ParsedBody.of(records.record_to_event(record, {}), "json"),
+                        path=CHANNEL_HISTORY, received_at=received,
+                    ))  # fmt: skip
+                except (ingest.BadBody, ValueError):
+                    out.append(None)
+            return out
+
+        loop = asyncio.get_running_loop()
+        try:
+            preparedlist = await loop.run_in_executor(pipeline.background_pool(), prepare)
+        except RuntimeError:  # the pool is shut down: stopping
+            return [None] * len(chunk)
+        delivery = Delivery(path=CHANNEL_HISTORY, source_ip=box.address, received_at=received)
+        keys: list[list[str]] = []
+        for prepared in preparedlist:
+            if prepared is None or not prepared.events:
+                keys.append([])
+                continue
+            self.resolve(delivery, prepared)
+            keys.append(_keys_within_1ms(prepared.events[0].event))
+
+        def query(conn: Any) -> list[set[str] | None]:
+            wanted = sorted({k for ks in keys for k in ks})
+            if not wanted:
+                return [None] * len(chunk)
+            marks = ",".join("?" * len(wanted))
+            found = dict(conn.execute(
+                f"SELECT natural_key, id FROM events WHERE natural_key IN ({marks})", wanted
+            ).fetchall())  # fmt: skip
+            kinds: dict[int, set[str]] = {}
+            if found:
+                ids = sorted(set(found.values()))
+                for event_id, kind in conn.execute(
+                    f"SELECT event_id, kind FROM images WHERE event_id IN "
+                    f"({','.join('?' * len(ids))})", ids,
+                ).fetchall():  # fmt: skip
+                    kinds.setdefault(event_id, set()).add(kind)
+            out: list[set[str] | None] = []
+            for ks in keys:
+                hit = next((found[k] for k in ks if k in found), None)
+                out.append(None if hit is None else kinds.get(hit, set()))
+            return out
+
+        try:
+            return list(await self._store_read(query))
+        except Exception:  # cannot tell: fetch the pictures as if nothing were stored
+            log.debug("checking stored records failed", exc_info=True)
+            return [None] * len(chunk)
 
     async def _yield_to_live(self) -> None:
         """Before fetching a record's pictures: let pushed uploads in flight finish first."""
@@ -936,6 +1020,37 @@ class BoxService:
 
 def _record_id(record: dict[str, Any]) -> str:
     return str(record.get("event_id") or record.get("_id") or id(record))
+
+
+def _keys_within_1ms(ev: Any) -> list[str]:
+    """The event's natural key, then the keys of the same event 1 ms either side."""
+    if ev.timestamp is None:
+        return [ev.natural_key]
+    return [ev.natural_key] + [
+        natural_key(
+            ep_id=_text(ev.ep_info.get("ep_id")), device_id=_text(ev.ep_info.get("device_id")),
+            dev_sno=ev.dev_sno, identity_id=ev.identity_id, timestamp=ev.timestamp + delta,
+        )
+        for delta in (-1, 1)
+    ]  # fmt: skip
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _picture_kinds(record: dict[str, Any]) -> set[str]:
+    """The picture kinds (1.0 names) the record names an id for."""
+    if "common" in record:
+        common = record.get("common") or {}
+        ids = {"spot_pic": common.get("spot_pic_id"),
+               "recognize_face": common.get("recognize_face_pic_id"),
+               "reg_pic": (common.get("identity_info") or {}).get("image_id")}  # fmt: skip
+    else:
+        ids = {"spot_pic": record.get("spot_image_id"),
+               "recognize_face": record.get("recognize_face_image_id"),
+               "reg_pic": record.get("register_image_id")}  # fmt: skip
+    return {kind for kind, ident in ids.items() if ident}
 
 
 def _picture_ids(record: dict[str, Any]) -> int:

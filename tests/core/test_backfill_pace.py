@@ -1,0 +1,229 @@
+"""A backfill stays out of the pushes' way: its CPU work is niced, its thumbnails wait.
+
+Counted, not timed: what runs on which thread at which nice value, what is made
+while a push is in flight, and how many pictures a box is asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gui.core import lowprio, messages
+from gui.core import thumbnails as thumbnails_module
+from gui.core.pipeline import Delivery, IngestPipeline
+from gui.core.store import Store
+from tests.conftest import load_sample
+from tests.core.procs import unique_event
+
+pytestmark = pytest.mark.timeout(90)
+HISTORY = "/EventServer/api/HistoryEvent"
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice")
+
+
+class Rig:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.announced: list[Any] = []
+        self.pipeline = IngestPipeline(store, self.announced.append)
+
+    def ready(self) -> list[int]:
+        return [m.event_id for m in self.announced if isinstance(m, messages.FaceThumbReady)]
+
+    def thumbs(self, event_id: int) -> tuple[bool, set[str]]:
+        """(face thumbnail stored, kinds whose per-image thumbnail is stored)."""
+        conn = self.store.reader()
+        face = conn.execute("SELECT 1 FROM face_thumbs WHERE event_id = ?", (event_id,))
+        kinds = conn.execute(
+            "SELECT kind FROM images WHERE event_id = ? AND thumb IS NOT NULL", (event_id,)
+        )
+        return face.fetchone() is not None, {k for (k,) in kinds.fetchall()}
+
+
+@pytest.fixture
+def rig(tmp_path: Path):
+    store = Store(tmp_path)
+    r = Rig(store)
+    yield r
+    r.pipeline.close()
+    store.close()
+
+
+def _delivery(value: Any, **kw: Any) -> Delivery:
+    return Delivery(
+        path=HISTORY, source_ip="10.0.0.7", received_at=int(time.time() * 1000),
+        body=json.dumps(value).encode(), content_type="application/json", **kw,
+    )  # fmt: skip
+
+
+def _scene_only(tag: str, n: int) -> dict[str, Any]:
+    """No face crop: the face thumbnail has to be cut from the 1080p scene (real CPU)."""
+    event = unique_event(load_sample("employee_match"), tag, n)
+    event.pop("recognize_face")
+    return event
+
+
+async def _until(check: Any, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        await asyncio.sleep(0.02)
+    return bool(check())
+
+
+@linux_only
+def test_a_backfills_cpu_work_runs_on_a_niced_thread_and_only_there(rig: Rig) -> None:
+    before = lowprio.thread_nice()
+    threads: list[tuple[str, int | None]] = []
+    original = thumbnails_module._deferred_thumbs_job
+
+    def spy(*args: Any) -> Any:
+        threads.append((threading.current_thread().name, lowprio.thread_nice()))
+        return original(*args)
+
+    async def go() -> Any:
+        runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
+        try:
+            out = await rig.pipeline.ingest(_delivery(_scene_only("nice", 1), low_priority=True))
+            await _until(lambda: rig.ready())
+            return out
+        finally:
+            runner.cancel()
+
+    thumbnails_module._deferred_thumbs_job = spy  # type: ignore[assignment]
+    try:
+        prepare_on = rig.pipeline.background_pool().submit(
+            lambda: (threading.current_thread().name, lowprio.thread_nice())
+        ).result(10)
+        out = asyncio.run(go())
+    finally:
+        thumbnails_module._deferred_thumbs_job = original  # type: ignore[assignment]
+    assert out.ok
+    assert prepare_on == ("gatewatch-background_0", lowprio.BACKGROUND_NICE)
+    assert threads == [("gatewatch-background_0", lowprio.BACKGROUND_NICE)]
+    # the receiver's own threads are untouched
+    assert lowprio.thread_nice() == before
+    parse_nice = rig.pipeline._pool().submit(lowprio.thread_nice).result(10)
+    assert parse_nice == before
+
+
+@linux_only
+def test_lowering_a_thread_leaves_the_process_and_other_threads_alone() -> None:
+    seen: list[int | None] = []
+
+    def worker() -> None:
+        assert lowprio.lower_this_thread(12)
+        seen.append(lowprio.thread_nice())
+
+    before = lowprio.thread_nice()
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert seen == [12] and lowprio.thread_nice() == before
+
+
+def test_where_threads_have_no_nice_value_the_worker_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(lowprio.sys, "platform", "win32")
+    assert lowprio.lower_this_thread() is False
+    pool = lowprio.background_executor("gatewatch-test")
+    try:
+        assert pool.submit(lambda: 42).result(10) == 42
+    finally:
+        pool.shutdown()
+
+
+def test_a_backfills_thumbnails_wait_while_boxes_push_and_are_made_afterwards(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(thumbnails_module, "DEFER_LIVE_EVERY", 3600.0)
+
+    async def go() -> tuple[int, int, tuple[bool, set[str]], tuple[bool, set[str]]]:
+        runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
+        try:
+            with rig.pipeline.receiving():  # a box's push is being handled throughout
+                backfilled = await rig.pipeline.ingest(
+                    _delivery(_scene_only("bf", 1), low_priority=True)
+                )
+                pushed = await rig.pipeline.ingest(_delivery(_scene_only("push", 2)))
+                # the pushed event's face thumbnail comes at once, as always
+                assert await _until(lambda: pushed.event_ids[0] in rig.ready())
+                await asyncio.sleep(0.6)
+                during = rig.thumbs(backfilled.event_ids[0])
+            # pushes stopped: the backfilled event's thumbnails are made and announced
+            assert await _until(lambda: backfilled.event_ids[0] in rig.ready())
+            assert await _until(lambda: len(rig.thumbs(backfilled.event_ids[0])[1]) == 3)
+            after = rig.thumbs(backfilled.event_ids[0])
+            return backfilled.event_ids[0], pushed.event_ids[0], during, after
+        finally:
+            runner.cancel()
+
+    backfilled, pushed, during, after = asyncio.run(go())
+    assert during == (False, set())
+    assert after == (True, {"spot_pic", "reg_pic", "ir_pic"})
+    (ready,) = [m for m in rig.announced if getattr(m, "event_id", None) == backfilled
+                and isinstance(m, messages.FaceThumbReady)]  # fmt: skip
+    stored = rig.store.reader().execute(
+        "SELECT data FROM face_thumbs WHERE event_id = ?", (backfilled,)
+    ).fetchone()
+    assert ready.thumb[:2] == b"\xff\xd8" and bytes(stored[0]) == ready.thumb
+    assert not rig.pipeline.thumbnails.deferred
+    assert pushed != backfilled
+
+
+def test_a_site_that_never_stops_pushing_still_gets_a_backfills_thumbnails(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pushes ending every few ms keep the site "live"; one deferred event per period is made."""
+    monkeypatch.setattr(thumbnails_module, "DEFER_LIVE_EVERY", 0.2)
+
+    async def go() -> tuple[list[int], list[int]]:
+        runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
+        try:
+            ids = []
+            for n in range(3):
+                out = await rig.pipeline.ingest(
+                    _delivery(_scene_only("steady", n), low_priority=True)
+                )
+                ids.extend(out.event_ids)
+            stop = time.monotonic() + 20
+            while time.monotonic() < stop and not set(ids) <= set(rig.ready()):
+                with rig.pipeline.receiving():  # a push every 20 ms, 10 ms each
+                    await asyncio.sleep(0.01)
+                await asyncio.sleep(0.01)
+                assert rig.pipeline.live_recently(thumbnails_module.DEFER_QUIET)
+            return ids, rig.ready()
+        finally:
+            runner.cancel()
+
+    ids, ready = asyncio.run(go())
+    assert sorted(ready) == sorted(ids)
+
+
+def test_an_already_stored_backfilled_event_is_not_thumbnailed_again(rig: Rig) -> None:
+    event = _scene_only("dup", 1)
+
+    async def go() -> list[Any]:
+        runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
+        try:
+            first = await rig.pipeline.ingest(_delivery(event))
+            await _until(lambda: first.event_ids[0] in rig.ready())
+            again = await rig.pipeline.ingest(_delivery(event, low_priority=True))
+            await asyncio.sleep(0.3)
+            return [first, again]
+        finally:
+            runner.cancel()
+
+    first, again = asyncio.run(go())
+    assert again.stored[0].outcome == "duplicate"
+    assert rig.ready() == [first.event_ids[0]]
+    assert not rig.pipeline.thumbnails.deferred
