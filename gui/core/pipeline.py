@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 #: Bodies above this are parsed off the event loop (parsing 60 MB of JSON takes a while).
 INLINE_PARSE_LIMIT = 1024 * 1024
 
+#: Background work counts boxes as pushing until this many seconds after a live delivery.
+LIVE_QUIET = 2.0
+
 #: Channels of pulled events: the push path whose meaning they share.
 CHANNEL_REALTIME = ingest.REALTIME_PATHS[0]
 CHANNEL_HISTORY = ingest.HISTORY_PATHS[0]
@@ -75,9 +78,9 @@ class Delivery:
     #: Prepare (decode the photos' base64, read their headers) on the parse pool:
     #: for pulled deliveries, so pushes arriving meanwhile find the loop free.
     prepare_off_loop: bool = False
-    #: Background work (a backfill): prepared on the low-OS-priority thread, written
-    #: after the live deliveries queued with it (the writer's bulk lane), not counted
-    #: as live (``live_in_flight``), and its thumbnails deferred while boxes push.
+    #: Background work (a backfill): while boxes push, prepared on the low-OS-priority
+    #: thread; written after the live deliveries queued with it (the writer's bulk
+    #: lane), not counted as live (``live_in_flight``), its thumbnails deferred.
     low_priority: bool = False
 
 
@@ -194,10 +197,11 @@ class IngestPipeline:
             return ingest.prepare(parsed, path=d.path, received_at=d.received_at)
 
         try:
-            if d.low_priority:  # a backfill's photos: on the low-priority thread
+            if d.low_priority and self.live_recently(LIVE_QUIET):
+                # A backfill's photos while boxes push: on the low-priority thread.
                 loop = asyncio.get_running_loop()
                 prepared = await loop.run_in_executor(self.background_pool(), parse_and_prepare)
-            elif len(d.body) > INLINE_PARSE_LIMIT or d.prepare_off_loop:
+            elif len(d.body) > INLINE_PARSE_LIMIT or d.prepare_off_loop or d.low_priority:
                 loop = asyncio.get_running_loop()
                 prepared = await loop.run_in_executor(self._pool(), parse_and_prepare)
             else:

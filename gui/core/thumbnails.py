@@ -51,7 +51,7 @@ MAX_IDLE_BYTES = 128 * 1024 * 1024
 #: Photo bytes the waiting face thumbnails may hold.
 MAX_PENDING_BYTES = 128 * 1024 * 1024
 #: A backfill's thumbnails wait until no box has pushed for this many seconds...
-DEFER_QUIET = 2.0
+DEFER_QUIET = 2.0  # pipeline.LIVE_QUIET
 #: ...or, while boxes keep pushing, one event's worth per this many seconds (never
 #: while a push is being handled), so a site that never stops pushing still gets them.
 DEFER_LIVE_EVERY = 1.0
@@ -289,7 +289,7 @@ def _face_thumbnail_of(by_kind: dict[str, bytes], face_box: Any) -> bytes | None
             return images.make_thumbnail(by_kind["recognize_face"], size=128)
         if "spot_pic" in by_kind:
             box = tuple(face_box) if face_box else None
-            return images.make_thumbnail(by_kind["spot_pic"], box=box, size=128)  # type: ignore[arg-type]
+            return images.make_thumbnail(by_kind["spot_pic"], box=box, size=128)
         if "reg_pic" in by_kind:
             return images.make_thumbnail(by_kind["reg_pic"], size=128)
     except Exception as exc:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from gui.core import lowprio, messages
+from gui.core import ingest, lowprio, messages
 from gui.core import thumbnails as thumbnails_module
 from gui.core.pipeline import Delivery, IngestPipeline
 from gui.core.store import Store
@@ -80,39 +80,49 @@ async def _until(check: Any, seconds: float = 20.0) -> bool:
 
 
 @linux_only
-def test_a_backfills_cpu_work_runs_on_a_niced_thread_and_only_there(rig: Rig) -> None:
+def test_a_backfills_cpu_work_runs_on_a_niced_thread_while_boxes_push(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Preparing its photos (niced only while boxes push) and its deferred thumbnails."""
     before = lowprio.thread_nice()
-    threads: list[tuple[str, int | None]] = []
-    original = thumbnails_module._deferred_thumbs_job
+    prepared_on: list[tuple[str, int | None]] = []
+    thumbs_on: list[tuple[str, int | None]] = []
 
-    def spy(*args: Any) -> Any:
-        threads.append((threading.current_thread().name, lowprio.thread_nice()))
-        return original(*args)
+    def where() -> tuple[str, int | None]:
+        return threading.current_thread().name.rsplit("_", 1)[0], lowprio.thread_nice()
 
-    async def go() -> Any:
+    real_prepare, real_thumbs = ingest.prepare, thumbnails_module._deferred_thumbs_job
+    monkeypatch.setattr(
+        ingest, "prepare", lambda *a, **kw: (prepared_on.append(where()), real_prepare(*a, **kw))[1]
+    )
+    monkeypatch.setattr(
+        thumbnails_module,
+        "_deferred_thumbs_job",
+        lambda *a: (thumbs_on.append(where()), real_thumbs(*a))[1],
+    )
+
+    async def go() -> list[int]:
         runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
         try:
-            out = await rig.pipeline.ingest(_delivery(_scene_only("nice", 1), low_priority=True))
-            await _until(lambda: rig.ready())
-            return out
+            with rig.pipeline.receiving():  # a box's push in flight
+                one = await rig.pipeline.ingest(
+                    _delivery(_scene_only("nice", 1), low_priority=True)
+                )
+            rig.pipeline.live_ended_at = float("-inf")  # no box pushed for a while
+            two = await rig.pipeline.ingest(_delivery(_scene_only("nice", 2), low_priority=True))
+            ids = [*one.event_ids, *two.event_ids]
+            await _until(lambda: set(ids) <= set(rig.ready()))
+            return ids
         finally:
             runner.cancel()
 
-    thumbnails_module._deferred_thumbs_job = spy  # type: ignore[assignment]
-    try:
-        prepare_on = rig.pipeline.background_pool().submit(
-            lambda: (threading.current_thread().name, lowprio.thread_nice())
-        ).result(10)
-        out = asyncio.run(go())
-    finally:
-        thumbnails_module._deferred_thumbs_job = original  # type: ignore[assignment]
-    assert out.ok
-    assert prepare_on == ("gatewatch-background_0", lowprio.BACKGROUND_NICE)
-    assert threads == [("gatewatch-background_0", lowprio.BACKGROUND_NICE)]
+    ids = asyncio.run(go())
+    assert sorted(rig.ready()) == sorted(ids)
+    niced = ("gatewatch-background", lowprio.BACKGROUND_NICE)
+    assert prepared_on == [niced, ("gatewatch-parse", before)]
+    assert thumbs_on == [niced, niced]
     # the receiver's own threads are untouched
     assert lowprio.thread_nice() == before
-    parse_nice = rig.pipeline._pool().submit(lowprio.thread_nice).result(10)
-    assert parse_nice == before
 
 
 @linux_only
@@ -172,9 +182,11 @@ def test_a_backfills_thumbnails_wait_while_boxes_push_and_are_made_afterwards(
     assert after == (True, {"spot_pic", "reg_pic", "ir_pic"})
     (ready,) = [m for m in rig.announced if getattr(m, "event_id", None) == backfilled
                 and isinstance(m, messages.FaceThumbReady)]  # fmt: skip
-    stored = rig.store.reader().execute(
-        "SELECT data FROM face_thumbs WHERE event_id = ?", (backfilled,)
-    ).fetchone()
+    stored = (
+        rig.store.reader()
+        .execute("SELECT data FROM face_thumbs WHERE event_id = ?", (backfilled,))
+        .fetchone()
+    )
     assert ready.thumb[:2] == b"\xff\xd8" and bytes(stored[0]) == ready.thumb
     assert not rig.pipeline.thumbnails.deferred
     assert pushed != backfilled
