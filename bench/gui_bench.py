@@ -158,7 +158,33 @@ def _run_until_exit(sender: subprocess.Popen[bytes]) -> None:
     watcher.stop()
 
 
-def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
+def _profile_summary(profiler: Any, events: int, path: Path, top: int = 25) -> dict[str, Any]:
+    """The GUI thread's Python calls per event and where its time went (cProfile)."""
+    import io
+    import pstats
+
+    profiler.dump_stats(str(path))
+    stats = pstats.Stats(profiler)
+    table = stats.stats  # type: ignore[attr-defined]
+    calls = sum(nc for (_cc, nc, _tt, _ct, _callers) in table.values())
+    qt_calls = sum(v[1] for key, v in table.items() if "PySide6" in key[2])
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
+    out2 = io.StringIO()
+    pstats.Stats(profiler, stream=out2).sort_stats("tottime").print_stats(top)
+    (path.with_suffix(".txt")).write_text(out.getvalue() + out2.getvalue(), encoding="utf-8")
+    return {
+        "python_calls_per_event": round(calls / max(1, events), 1),
+        # Calls into Qt: each may hand the GIL to the busy receiver thread and wait for it.
+        "qt_calls_per_event": round(qt_calls / max(1, events), 1),
+        "stats": str(path),
+        "top": str(path.with_suffix(".txt")),
+    }
+
+
+def run(
+    rate: float, seconds: float, features: bool = True, profile: Path | None = None
+) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
     os.environ["GATEWATCH_CONFIG_DIR"] = str(tmp / "cfg")
@@ -209,11 +235,17 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
 
     gap_times: list[tuple[float, float]] = []
 
+    gap_cpu: list[float] = []
+    last_cpu = [time.thread_time()]
+
     def tick() -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
         gaps.append(now - last_tick[0])
         gap_times.append((now, now - last_tick[0]))
+        gap_cpu.append(cpu - last_cpu[0])
         last_tick[0] = now
+        last_cpu[0] = cpu
 
     probe = QTimer()
     probe.setInterval(5)
@@ -233,7 +265,13 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     )  # fmt: skip
     gaps.clear()
     last_tick[0] = t_load = time.perf_counter()
-    cpu0 = time.thread_time()
+    cpu0 = last_cpu[0] = time.thread_time()
+    profiler = None
+    if profile is not None:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()  # this (the GUI) thread only
     probe.start()
     # Also scroll the feed a little now and then, as someone watching would.
     scroller = QTimer()
@@ -255,7 +293,10 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
     _run_until_exit(sender)
     gui_cpu = time.thread_time() - cpu0
     wall = time.perf_counter() - t_load
+    if profiler is not None:
+        profiler.disable()
     load_avg = os.getloadavg()
+    n_gaps = len(gaps)
     scroller.stop()
     sampler.stop()
     window.feed.view.verticalScrollBar().setValue(0)
@@ -280,6 +321,12 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
             latencies.append((paints[k] - t0) * 1000)
     reply_ms = [(t1 - t0) * 1000 for _i, t0, t1 in sent]
     stall_ms = [max(0.0, g * 1000 - 5) for g in gaps]
+    # Of the long gaps, how much was the GUI thread's own work (CPU) and how much
+    # waiting (for the GIL or a core): tells a slow slot from a starved thread.
+    long_gaps = [(g, c) for g, c in zip(gaps[:n_gaps], gap_cpu[:n_gaps], strict=False) if g > 0.03]
+    profile_summary = (
+        _profile_summary(profiler, len(sent), profile) if profiler is not None and profile else None
+    )
 
     t_close = time.monotonic()
     window.close()
@@ -307,6 +354,19 @@ def run(rate: float, seconds: float, features: bool = True) -> dict[str, Any]:
             "over_50ms": sum(1 for s in stall_ms if s > 50),
             "ticks": len(stall_ms),
         },
+        # The GUI thread's own CPU between two ticks: the part of a stall that is its
+        # own work, not waiting for the GIL or a core (steadier on a shared machine).
+        "gui_cpu_between_ticks_ms": {
+            "max": round(max(gap_cpu[:n_gaps], default=0.0) * 1000, 1),
+            "p99": round(pct(gap_cpu[:n_gaps], 99) * 1000, 1),
+            "over_20ms": sum(1 for c in gap_cpu[:n_gaps] if c > 0.02),
+        },
+        "gaps_over_30ms": {
+            "n": len(long_gaps),
+            "gui_cpu_share_median": pct([c / g for g, c in long_gaps], 50),
+            "worst": [(round(g * 1000), round(c * 1000)) for g, c in sorted(long_gaps)[-8:]],
+        },
+        "gui_profile": profile_summary,
         "feed_rows_after": window.feed_model.rowCount(),
         "gui_thread_cpu": {
             "share_of_wall": round(gui_cpu / wall, 3),
@@ -408,11 +468,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reference", action="store_true", help="an empty window instead (machine noise)"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="cProfile the GUI thread during the load; stats to this file (+ .txt summary)",
+    )
     args = parser.parse_args(argv)
     if args.reference:
         print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
     else:
-        print(json.dumps(run(args.rate, args.seconds, not args.no_features), indent=2))
+        result = run(args.rate, args.seconds, not args.no_features, args.profile)
+        print(json.dumps(result, indent=2))
     return 0
 
 

@@ -8,6 +8,7 @@ the core's loop.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import time
 from collections.abc import Callable
@@ -160,6 +161,15 @@ class VerdictsModel(ListTableModel):
             return plain.tooltip(f"{v.code}: {v.message}\n{v.message_zh}")
         if role == Qt.ItemDataRole.UserRole:
             return v.code
+        return None
+
+
+@functools.lru_cache(maxsize=256)
+def _is_loopback(ip: str) -> bool | None:
+    """Whether ``ip`` is a loopback address (None: not an address); asked per arrival."""
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
         return None
 
 
@@ -343,11 +353,11 @@ class ConnectPanel(QWidget):
 
     def _default_is_local(self, ip: str) -> bool:
         """Traffic from this PC (self-tests, curl) is not "a box connected"."""
-        try:
-            if ipaddress.ip_address(ip).is_loopback:
-                return True
-        except ValueError:
+        loopback = _is_loopback(ip)
+        if loopback is None:
             return False
+        if loopback:
+            return True
         return any(a.ip == ip for a in (self.info.addresses if self.info else ()))
 
     def _current_info(self) -> netinfo.ConnectInfo:

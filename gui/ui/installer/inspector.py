@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFontDatabase, QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -43,6 +43,8 @@ Index = QModelIndex | QPersistentModelIndex
 PAGE = 200
 #: Rows held in memory at most; older ones are fetched again when scrolled to.
 MAX_ROWS = 5000
+#: Live requests within this many ms are inserted together.
+LIVE_BATCH_MS = 100
 STATUSES = ("", "200", "400", "403", "404", "405", "413", "500", "503")
 
 
@@ -89,6 +91,12 @@ class RequestsModel(ListTableModel):
         #: While paused, live rows wait here so the list does not move under the mouse.
         self.paused = False
         self.held: list[Any] = []
+        #: Live rows that arrived within LIVE_BATCH_MS: inserted together (one layout).
+        self._arriving: list[dict[str, Any]] = []
+        self._arrivals = QTimer(self)
+        self._arrivals.setSingleShot(True)
+        self._arrivals.setInterval(LIVE_BATCH_MS)
+        self._arrivals.timeout.connect(self.flush_live)
 
     # -- loading -----------------------------------------------------------------------
 
@@ -101,6 +109,8 @@ class RequestsModel(ListTableModel):
         self.reload()
 
     def reload(self) -> None:
+        self._arriving.clear()  # the page read includes them
+        self._arrivals.stop()
         self._generation += 1
         generation = self._generation
         self.beginResetModel()
@@ -156,18 +166,37 @@ class RequestsModel(ListTableModel):
                 self.add_live(record)
 
     def add_live(self, record: Any) -> None:
+        """A request just logged; put in with the others that arrive within LIVE_BATCH_MS.
+
+        One insert per batch, not per request: at 50 requests/s a row each kept
+        the GUI thread laying out this table even while the page was hidden.
+        """
         if self.paused:
             self.held.append(record)
             if len(self.held) > MAX_ROWS:
                 del self.held[: len(self.held) - MAX_ROWS]
             return
-        row = record_row(record)
-        if row["id"] is None or not self.matches(row):
+        self._arriving.append(record_row(record))
+        if not self._arrivals.isActive():
+            self._arrivals.start()
+
+    def flush_live(self) -> None:
+        """Insert the live rows waiting now, newest on top."""
+        self._arrivals.stop()
+        arriving, self._arriving = self._arriving, []
+        top = self.rows[0]["id"] if self.rows else None
+        fresh: dict[int, dict[str, Any]] = {}
+        for row in arriving:
+            if row["id"] is None or not self.matches(row):
+                continue
+            if top is not None and row["id"] <= top:
+                continue
+            fresh[row["id"]] = row
+        if not fresh:
             return
-        if self.rows and row["id"] <= self.rows[0]["id"]:
-            return
-        self.beginInsertRows(QModelIndex(), 0, 0)
-        self.rows.insert(0, row)
+        rows = [fresh[i] for i in sorted(fresh, reverse=True)]
+        self.beginInsertRows(QModelIndex(), 0, len(rows) - 1)
+        self.rows[0:0] = rows
         self.endInsertRows()
         if len(self.rows) > MAX_ROWS:
             self.beginRemoveRows(QModelIndex(), MAX_ROWS, len(self.rows) - 1)
@@ -344,6 +373,7 @@ class RequestInspector(QWidget):
         self.empty = EmptyState(self._empty_texts, self)
         self.empty.setObjectName("requestsEmpty")
         layout.addWidget(self.empty, 1)
+        self._shown_empty: bool | None = None
         for signal in (self.model.modelReset, self.model.rowsInserted, self.model.rowsRemoved,
                        self.model.loaded):  # fmt: skip
             signal.connect(self._update_empty)
@@ -369,7 +399,10 @@ class RequestInspector(QWidget):
         """An empty list says why and what to do, instead of bare column headers."""
         empty = self.model.rowCount() == 0 and not self.model._loading
         if empty:
-            self.empty.refresh()
+            self.empty.refresh()  # its words follow the filters
+        if empty == self._shown_empty:
+            return  # no show/hide (and their events) per arrival
+        self._shown_empty = empty
         self.empty.setVisible(empty)
         self.splitter.setVisible(not empty)
 

@@ -45,6 +45,8 @@ DEFAULT_MAX_ROWS = 500
 THUMB_CACHE_SIZE = 256
 #: Arrivals within this many ms are inserted together (one repaint).
 BATCH_MS = 40
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
 
 
 def fetch_feed_rows(reader: Reader, *, before_id: int | None, limit: int) -> list[EventBrief]:
@@ -101,6 +103,11 @@ class FeedModel(QAbstractListModel):
         self._batch_timer.timeout.connect(self.flush)
         self._thumbs: collections.OrderedDict[int, QPixmap | None] = collections.OrderedDict()
         self._thumb_pending: set[int] = set()
+        #: Announced thumbnails waiting to be decoded together (one job, one repaint).
+        self._thumbs_incoming: list[tuple[int, bytes]] = []
+        self._thumb_timer = QTimer(self)
+        self._thumb_timer.setSingleShot(True)
+        self._thumb_timer.timeout.connect(self._decode_announced)
         #: received_at of rows as they were inserted (for "last seen" figures).
         self.last_insert_at: float | None = None
         #: Thumbnails are scaled off-thread to this many device pixels (the delegate's size).
@@ -136,9 +143,8 @@ class FeedModel(QAbstractListModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        # Asked by the selection model per row: constants, not enum arithmetic per call.
+        return _ROW_FLAGS if index.isValid() else _NO_FLAGS
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
         if parent.isValid():
@@ -360,24 +366,49 @@ class FeedModel(QAbstractListModel):
         """The core committed an event's face thumbnail: show it (decoded off the GUI thread).
 
         A row painted before that found no thumbnail and shows the placeholder
-        until this arrives; nothing polls the store for it.
+        until this arrives; nothing polls the store for it. Announcements within
+        BATCH_MS are decoded in one job and shown with one repaint.
         """
         event_id = message.event_id
         if event_id not in self._index and all(s.id != event_id for s in self._incoming):
             return  # not shown: read when it is (scrolling back)
         self._thumb_pending.add(event_id)
-        data, size = message.thumb, self.thumb_px
-        self._work.run(
-            lambda: decode_fitted(data, (size, size)),
-            lambda image: self._thumb_loaded(event_id, image),
-            lambda _exc: self._thumb_pending.discard(event_id),
-        )
+        self._thumbs_incoming.append((event_id, message.thumb))
+        if not self._thumb_timer.isActive():
+            self._thumb_timer.start(BATCH_MS)
+
+    def _decode_announced(self) -> None:
+        batch, self._thumbs_incoming = self._thumbs_incoming, []
+        if not batch:
+            return
+        size = self.thumb_px
+        ids = [event_id for event_id, _data in batch]
+
+        def decode_all() -> list[tuple[int, QImage | None]]:
+            return [(event_id, decode_fitted(data, (size, size))) for event_id, data in batch]
+
+        def failed(_exc: BaseException) -> None:
+            self._thumb_pending.difference_update(ids)
+
+        self._work.run(decode_all, self._thumbs_decoded, failed)
+
+    def _thumbs_decoded(self, decoded: list[tuple[int, QImage | None]]) -> None:
+        rows = [r for r in (self._store_thumb(i, image) for i, image in decoded) if r is not None]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)), [self.ThumbRole])
 
     def _thumb_loaded(self, event_id: int, image: QImage | None) -> None:
+        i = self._store_thumb(event_id, image)
+        if i is not None:
+            ix = self.index(i)
+            self.dataChanged.emit(ix, ix, [self.ThumbRole])
+
+    def _store_thumb(self, event_id: int, image: QImage | None) -> int | None:
+        """Keep a decoded thumbnail as a QPixmap; the row it shows on, if any."""
         self._thumb_pending.discard(event_id)
         if image is None:
             if self._thumbs.get(event_id) is not None:
-                return  # a read that began before the announced thumbnail was committed
+                return None  # a read that began before the announced thumbnail was committed
             pixmap = None
         else:
             pixmap = QPixmap.fromImage(image)
@@ -385,10 +416,7 @@ class FeedModel(QAbstractListModel):
         self._thumbs[event_id] = pixmap
         while len(self._thumbs) > THUMB_CACHE_SIZE:
             self._thumbs.popitem(last=False)
-        i = self._row_of(event_id)
-        if i is not None:
-            ix = self.index(i)
-            self.dataChanged.emit(ix, ix, [self.ThumbRole])
+        return self._row_of(event_id)
 
     @property
     def thumb_cache_size(self) -> int:

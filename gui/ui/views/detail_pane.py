@@ -123,6 +123,7 @@ class DetailPane(QWidget):
         self.detail: EventDetail | None = None
         self._work = BackgroundWork(self, bridge)
         self._request = 0
+        self._loading = False
         self._build()
         self.clear()
 
@@ -326,10 +327,20 @@ class DetailPane(QWidget):
         self._set_warnings_tab_title()
 
     def show_event(self, event_id: int) -> None:
-        """Load and show one event (asynchronously; ``event_shown`` fires when done)."""
+        """Load and show one event (asynchronously; ``event_shown`` fires when done).
+
+        One load at a time: asked again while one runs (a busy feed being
+        followed), the newest wish is loaded when it ends, and the ones between
+        are never read or decoded.
+        """
         self._request += 1
-        request = self._request
         self.event_id = event_id
+        if self._loading:
+            return  # ``_settled`` starts the newest request
+        self._start(self._request, event_id)
+
+    def _start(self, request: int, event_id: int) -> None:
+        self._loading = True
         dpr = self.devicePixelRatioF()
         sizes = {
             kind: (round(view.width() * dpr), round(view.height() * dpr))
@@ -342,9 +353,18 @@ class DetailPane(QWidget):
         }
         self._work.read(
             lambda reader: load_detail(reader, event_id, sizes),
-            lambda detail: self._loaded(request, event_id, detail),
-            lambda exc: self._failed(request, exc),
+            lambda detail: self._settled(request) and self._loaded(request, event_id, detail),
+            lambda exc: self._settled(request) and self._failed(request, exc),
         )
+
+    def _settled(self, request: int) -> bool:
+        """A load ended: True to show its outcome, False when a newer one was asked for."""
+        self._loading = False
+        if request == self._request:
+            return True
+        if self.event_id is not None:
+            self._start(self._request, self.event_id)
+        return False
 
     def refresh(self) -> None:
         if self.event_id is not None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
@@ -23,6 +24,19 @@ ROW_HEIGHT = 64
 THUMB = 52
 #: Rendered rows kept for blitting (a screenful or two; ~100 KB each at 1x).
 ROW_CACHE_SIZE = 96
+_SELECTED = QStyle.StateFlag.State_Selected
+
+
+@dataclass(frozen=True)
+class PaintContext:
+    """Per paint: the style option, the row size, the device pixel ratio, the cache key part."""
+
+    option: QStyleOptionViewItem
+    left: int
+    width: int
+    height: int
+    dpr: float
+    key: tuple[Any, ...]
 
 
 class FeedDelegate(QStyledItemDelegate):
@@ -33,6 +47,10 @@ class FeedDelegate(QStyledItemDelegate):
         self._font_key: str | None = None
         self._font_cache: tuple[QFont, QFontMetrics, QFont, QFontMetrics, QFont] | None = None
         self._rows: collections.OrderedDict[tuple[Any, ...], QPixmap] = collections.OrderedDict()
+        #: Framed face thumbnails: key -> (the model's thumbnail, framed copy).
+        self._thumbs: collections.OrderedDict[tuple[Any, ...], tuple[QPixmap, QPixmap]] = (
+            collections.OrderedDict()
+        )
         #: Rows rendered so far (the view budgets renders per paint with it).
         self.renders = 0
 
@@ -71,7 +89,41 @@ class FeedDelegate(QStyledItemDelegate):
         index: QModelIndex | QPersistentModelIndex,
         render: bool,
     ) -> bool:
-        """Blit the row from a cache; render it only when something it shows changed.
+        """One row through the per-paint path (``begin``/``blit_row``); see ``blit_row``."""
+        model = index.model()
+        if not isinstance(model, FeedModel):
+            return True
+        rect = option.rect
+        selected = bool(option.state & _SELECTED)
+        context = self.begin(painter, option, rect.left(), rect.width(), rect.height())
+        return self.blit_row(painter, context, model, index.row(), rect.top(), selected, render)
+
+    def begin(
+        self, painter: QPainter, option: QStyleOptionViewItem, left: int, width: int, height: int
+    ) -> PaintContext:
+        """What every row of one paint shares, asked of Qt once per paint, not per row."""
+        palette = option.palette
+        return PaintContext(
+            option=option,
+            left=left,
+            width=width,
+            height=height,
+            dpr=painter.device().devicePixelRatioF(),
+            key=(width, height, i18n.current_language(), palette.cacheKey(), option.font.key(),
+                 dt.date.today()),
+        )  # fmt: skip
+
+    def blit_row(
+        self,
+        painter: QPainter,
+        context: PaintContext,
+        model: FeedModel,
+        r: int,
+        y: int,
+        selected: bool,
+        render: bool,
+    ) -> bool:
+        """Blit row ``r`` at ``y`` from a cache; render it only when something it shows changed.
 
         With ``render`` False a row not in the cache gets a stand-in of one or
         two Qt calls (its person-type stripe) and False is returned: the view
@@ -80,81 +132,94 @@ class FeedDelegate(QStyledItemDelegate):
         busy.
 
         Few Qt calls per row matter: each one may hand the GIL to the core
-        thread, and a busy receiver would then stretch every paint.
+        thread, and a busy receiver would then stretch every paint. A cached
+        row costs one blit, plus one for its face thumbnail (framed once, kept).
         """
-        model = index.model()
-        r = index.row()
-        row = model.row_at(r) if isinstance(model, FeedModel) else None
+        row = model.row_at(r)
         if row is None:
             return True
-        rect = option.rect
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         thumb = model.thumb_for(row.id)
         colour = model.colour_of(row)
-        key = (
-            row, selected, rect.width(), rect.height(), colour, i18n.current_language(),
-            option.palette.cacheKey(), option.font.key(), dt.date.today(),
-        )  # fmt: skip
+        key = (row, selected, colour, context.key)
         pixmap = self._rows.get(key)
         if pixmap is not None:
             self._rows.move_to_end(key)
-            painter.drawPixmap(rect.topLeft(), pixmap)
         elif render:
-            dpr = painter.device().devicePixelRatioF()
-            pixmap = QPixmap(round(rect.width() * dpr), round(rect.height() * dpr))
-            pixmap.setDevicePixelRatio(dpr)
-            pixmap.fill(option.palette.base().color())
-            p = QPainter(pixmap)
-            self._render(p, QRect(0, 0, rect.width(), rect.height()), option, row,
-                         QColor(colour), words.person_type_word(row.person_type),
-                         selected)  # fmt: skip
-            p.end()
+            pixmap = self._render_row(context, row, colour, selected)
             self.renders += 1
             self._rows[key] = pixmap
             while len(self._rows) > ROW_CACHE_SIZE:
                 self._rows.popitem(last=False)
-            painter.drawPixmap(rect.topLeft(), pixmap)
         else:
+            option = context.option
+            left = context.left
             if selected:
-                painter.fillRect(rect, option.palette.highlight())
-            painter.fillRect(QRect(rect.left(), rect.top(), 4, rect.height()), QColor(colour))
+                painter.fillRect(QRect(left, y, context.width, context.height),
+                                 option.palette.highlight())  # fmt: skip
+            painter.fillRect(QRect(left, y, 4, context.height), QColor(colour))
             return False
+        painter.drawPixmap(context.left, y, pixmap)
         # The face goes on top, so its late arrival does not re-render the row.
-        self._paint_thumb(painter, rect, option, row, thumb, QColor(colour))
+        if thumb is not None:
+            framed = self._framed_thumb(context, row.id, thumb, colour)
+            if framed is not None:
+                painter.drawPixmap(context.left + 10, y + (context.height - THUMB) // 2, framed)
         return True
 
-    def _paint_thumb(
-        self,
-        painter: QPainter,
-        rect: QRect,
-        option: QStyleOptionViewItem,
-        row: EventBrief,
-        pixmap: QPixmap | None,
-        colour: QColor,
-    ) -> None:
-        thumb_rect = QRect(
-            rect.left() + 10, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB
-        )
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if pixmap is not None and not pixmap.isNull():
-            # Already scaled off-thread to THUMB device-independent pixels: a plain blit.
-            size = pixmap.deviceIndependentSize()
-            x = thumb_rect.left() + (THUMB - size.width()) / 2
-            y = thumb_rect.top() + (THUMB - size.height()) / 2
-            if size.width() <= THUMB + 1 and size.height() <= THUMB + 1:
-                painter.drawPixmap(QPointF(round(x), round(y)), pixmap)
-            else:
-                painter.drawPixmap(QRectF(thumb_rect), pixmap, QRectF(pixmap.rect()))
+    def _render_row(
+        self, context: PaintContext, row: EventBrief, colour: str, selected: bool
+    ) -> QPixmap:
+        option, dpr = context.option, context.dpr
+        width, height = context.width, context.height
+        pixmap = QPixmap(round(width * dpr), round(height * dpr))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(option.palette.base().color())
+        p = QPainter(pixmap)
+        self._render(p, QRect(0, 0, width, height), option, row, QColor(colour),
+                     words.person_type_word(row.person_type), selected)  # fmt: skip
+        p.end()
+        return pixmap
+
+    def _framed_thumb(
+        self, context: PaintContext, event_id: int, thumb: QPixmap, colour: str
+    ) -> QPixmap | None:
+        """The face thumbnail on its tile with the person-type frame, made once per face.
+
+        Transparent outside the rounded tile, so it suits selected rows too.
+        """
+        key = (event_id, colour, context.dpr, context.key[3])
+        entry = self._thumbs.get(key)
+        if entry is not None and entry[0] is thumb:
+            self._thumbs.move_to_end(key)
+            return entry[1]
+        if thumb.isNull():
+            return None
+        dpr = context.dpr
+        framed = QPixmap(round(THUMB * dpr), round(THUMB * dpr))
+        framed.setDevicePixelRatio(dpr)
+        framed.fill(Qt.GlobalColor.transparent)
+        p = QPainter(framed)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        tile = QRectF(0, 0, THUMB, THUMB)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(context.option.palette.mid())
+        p.drawRoundedRect(tile, 6, 6)
+        # Already scaled off-thread to THUMB device-independent pixels: a plain blit.
+        size = thumb.deviceIndependentSize()
+        if size.width() <= THUMB + 1 and size.height() <= THUMB + 1:
+            x = (THUMB - size.width()) / 2
+            y = (THUMB - size.height()) / 2
+            p.drawPixmap(QPointF(round(x), round(y)), thumb)
         else:
-            initial = (words.row_name(row) or "?")[:1].upper()
-            painter.setFont(self._fonts(option.font)[4])
-            painter.setPen(QColor("white"))
-            painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
-        painter.setPen(colour)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRoundedRect(QRectF(thumb_rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        painter.restore()
+            p.drawPixmap(tile, thumb, QRectF(thumb.rect()))
+        p.setPen(QColor(colour))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRoundedRect(tile.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+        p.end()
+        self._thumbs[key] = (thumb, framed)
+        while len(self._thumbs) > ROW_CACHE_SIZE:
+            self._thumbs.popitem(last=False)
+        return framed
 
     def _render(
         self,
@@ -184,9 +249,17 @@ class FeedDelegate(QStyledItemDelegate):
         thumb_rect = QRect(
             rect.left() + 10, rect.top() + (rect.height() - THUMB) // 2, THUMB, THUMB
         )
+        # The tile with the name's initial shows until the face arrives (drawn over it).
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(palette.mid())
-        painter.drawRoundedRect(QRectF(thumb_rect), 6, 6)  # shows until the face arrives
+        painter.drawRoundedRect(QRectF(thumb_rect), 6, 6)
+        painter.setFont(self._fonts(option.font)[4])
+        painter.setPen(QColor("white"))
+        initial = (words.row_name(row) or "?")[:1].upper()
+        painter.drawText(thumb_rect, int(Qt.AlignmentFlag.AlignCenter), initial)
+        painter.setPen(colour)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(thumb_rect).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
 
         left = thumb_rect.right() + 10
         right = rect.right() - 8

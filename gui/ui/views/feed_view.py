@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QRect, Qt, QTimer
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QAbstractItemView,
     QHeaderView,
     QStyle,
@@ -30,6 +31,9 @@ from PySide6.QtWidgets import (
     QTableView,
     QWidget,
 )
+
+from gui.ui.models.feed import FeedModel
+from gui.ui.views.feed_delegate import FeedDelegate
 
 #: Time one paint may spend rendering rows that are not in the delegate's cache.
 RENDER_BUDGET_S = 0.008
@@ -91,35 +95,58 @@ class FeedView(QTableView):
         count = model.rowCount() if model is not None else 0
         if not count or delegate is None:
             return
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        if not isinstance(delegate, FeedDelegate) or not isinstance(model, FeedModel):
+            self._paint_generic(painter, area, model, delegate, option, count)
+            return
+        # Fixed row heights: where each row is, is arithmetic, not a Qt call per row.
+        height = self.verticalHeader().defaultSectionSize()
+        offset = self.verticalOffset()
+        row = max(0, (area.top() + offset) // height)
+        last = min(count - 1, (area.bottom() + offset) // height)
+        selection = self.selectionModel()
+        selected = {ix.row() for ix in selection.selectedRows()} if selection is not None else set()
+        context = delegate.begin(painter, option, 0, viewport.width(), height)
+        clock = time.perf_counter
+        deadline = clock() + RENDER_BUDGET_S
+        renders_before = delegate.renders
+        deferred = QRect()
+        while row <= last:
+            y = row * height - offset
+            # At least one row is rendered per paint, so the stand-ins finish.
+            render = delegate.renders == renders_before or clock() < deadline
+            if not delegate.blit_row(painter, context, model, row, y, row in selected, render):
+                deferred = deferred.united(QRect(0, y, context.width, height))
+            row += 1
+        painter.end()
+        if not deferred.isEmpty():
+            self._deferred = self._deferred.united(deferred)
+            self._finish.start()
+
+    def _paint_generic(
+        self,
+        painter: QPainter,
+        area: QRect,
+        model: QAbstractItemModel,
+        delegate: QAbstractItemDelegate,
+        option: QStyleOptionViewItem,
+        count: int,
+    ) -> None:
+        """Any other model or delegate: Qt's way, one ``paint`` per visible row."""
         first = self.rowAt(area.top())
         row = first if first >= 0 else 0
         last = self.rowAt(area.bottom())
         last = count - 1 if last < 0 else last
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
         base_state = option.state & ~QStyle.StateFlag.State_Selected
         selection = self.selectionModel()
-        width = viewport.width()
-        paint_row = getattr(delegate, "paint_row", None)
-        clock = time.perf_counter
-        deadline = clock() + RENDER_BUDGET_S
-        renders_before = getattr(delegate, "renders", 0)
-        deferred = QRect()
+        width = self.viewport().width()
         while row <= last:
             index = model.index(row, 0)
             option.rect = QRect(0, self.rowViewportPosition(row), width, self.rowHeight(row))
             option.state = base_state
             if selection is not None and selection.isSelected(index):
                 option.state |= QStyle.StateFlag.State_Selected
-            if paint_row is None:
-                delegate.paint(painter, option, index)
-            else:
-                # At least one row is rendered per paint, so the stand-ins finish.
-                render = delegate.renders == renders_before or clock() < deadline
-                if not paint_row(painter, option, index, render):
-                    deferred = deferred.united(option.rect)
+            delegate.paint(painter, option, index)
             row += 1
         painter.end()
-        if not deferred.isEmpty():
-            self._deferred = self._deferred.united(deferred)
-            self._finish.start()
