@@ -143,3 +143,26 @@ def test_a_new_events_thumbnail_comes_with_its_message_not_by_polling(
     assert 0 < model.index(0).data(FeedModel.ThumbRole).width() <= 128
     qtbot.wait(400)  # the old schedule retried after 300 ms
     assert reads == [event_id]
+
+
+def test_announced_thumbnails_are_decoded_and_shown_per_batch(core, qtbot, monkeypatch) -> None:
+    """Thumbnails announced together are one worker job and one repaint, not one per event."""
+    from gui.core.messages import FaceThumbReady
+
+    ids = [post(core, variant("stranger")) for _ in range(4)]
+    model = _model(core, qtbot)
+    qtbot.waitUntil(lambda: not model._thumb_pending, timeout=5000)
+    model._thumbs.clear()
+    jobs: list[Any] = []
+    run = model._work.run
+    monkeypatch.setattr(model._work, "run", lambda fn, *a: jobs.append(fn) or run(fn, *a))
+    changes: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda a, b, roles=(): changes.append((a.row(), b.row())))
+    thumb = core.bridge.reader.face_thumbnail(ids[0])
+    assert thumb
+    for event_id in ids:
+        model.on_face_thumb_ready(FaceThumbReady(event_id, thumb))
+    qtbot.waitUntil(lambda: not model._thumb_pending, timeout=5000)
+    assert len(jobs) == 1
+    assert changes == [(0, 3)]
+    assert all(model.thumb_for(i) is not None for i in ids)

@@ -70,3 +70,47 @@ def test_stand_ins_moved_by_scrolling_are_still_finished(window, core, qtbot, mo
     assert view._deferred == deferred.translated(0, -5)
     view.scrollContentsBy(0, 5)
     qtbot.waitUntil(lambda: not view.rows_deferred, timeout=5000)
+
+
+def _qt_calls(fn: Any) -> tuple[int, dict[str, int]]:
+    """Calls from Python into Qt (PySide6 methods) while ``fn`` runs on this thread."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    try:
+        fn()
+    finally:
+        profiler.disable()
+    table = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    qt = {key[2]: v[1] for key, v in table.items() if "PySide6" in key[2]}
+    return sum(qt.values()), qt
+
+
+def test_repainting_cached_rows_costs_a_few_qt_calls_per_row(window, core, qtbot):
+    """Each call into Qt from the GUI thread can wait for the GIL behind a busy receiver.
+
+    A repaint of rows already rendered used to make ~25 calls per row (an index,
+    ``isSelected`` calling back into the model's ``flags``, the thumbnail's pen,
+    brush and frame...), so every insert at 50 events/s cost hundreds of GIL
+    hand-overs. Now a row is a blit and its framed face another.
+    """
+    view = _feed_with_rows(window, core, qtbot)
+    viewport = view.viewport()
+    viewport.grab()  # every visible row and framed face is in the caches now
+    rows = window.feed_model.rowCount()
+    assert rows == len(SAMPLE_NAMES)
+    renders = view.itemDelegate().renders
+    flags: list[int] = []
+    model = window.feed_model
+    original = model.flags
+    model.flags = lambda index: flags.append(index.row()) or original(index)  # type: ignore[method-assign]
+    try:
+        total, by_method = _qt_calls(lambda: viewport.repaint())
+    finally:
+        del model.flags
+    assert view.itemDelegate().renders == renders  # nothing rendered again
+    assert len(flags) <= 2, "the selection is read once per paint, not per row"
+    # A fixed part per paint (~30: painter, option, selection), then two blits a row at most.
+    assert total <= 35 + 2 * rows, by_method

@@ -506,3 +506,29 @@ def test_hidden_devices_page_waits_until_shown(rig: Any, qtbot: Any) -> None:
     assert panel.loads == 0
     panel.show()
     qtbot.waitUntil(lambda: panel.loads == 1, timeout=5000)
+
+
+def test_inspector_inserts_live_requests_per_batch(
+    rig: Any, qtbot: Any, monkeypatch: Any
+) -> None:
+    """A burst of requests is one insert (one layout of the table), not one per request,
+    and the empty state is not shown and hidden again for each."""
+    from gui.ui.installer import inspector as insp
+
+    # a window wide enough for a loaded machine to deliver the burst inside it
+    monkeypatch.setattr(insp, "LIVE_BATCH_MS", 1000, raising=False)
+    inspector = insp.RequestInspector(rig.bridge)
+    qtbot.addWidget(inspector)
+    model = inspector.model
+    rig.client.get("/first")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=5000)
+    inserts: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _p, first, last: inserts.append((first, last)))
+    shows: list[bool] = []
+    inspector.empty.setVisible = lambda on: shows.append(on)  # type: ignore[method-assign]
+    for i in range(5):
+        rig.client.get(f"/burst{i}")
+    qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
+    assert [r["path"] for r in model.rows[:5]] == [f"/burst{i}" for i in reversed(range(5))]
+    assert len(inserts) < 5
+    assert shows == []

@@ -300,3 +300,29 @@ def test_status_bar_counts_today_once_each(core, qtbot) -> None:
     assert text.startswith("Today: 3 "), text
     assert "Last minute: 1" in text  # only what arrived while the window was open
     w.close()
+
+
+def test_detail_pane_loads_one_event_at_a_time_and_ends_on_the_newest(
+    window, core, qtbot, monkeypatch
+) -> None:
+    """Asked for event after event while a load runs (a busy feed being followed), the pane
+    reads and decodes only the newest wish once the running load ends, not every one."""
+    from gui.ui.views import detail_pane
+
+    ids = [post(core, variant(name)) for name in SAMPLE_NAMES]
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == len(ids), timeout=5000)
+    qtbot.waitUntil(lambda: not window.detail._loading, timeout=5000)
+    loads: list[int] = []
+    load = detail_pane.load_detail
+    monkeypatch.setattr(
+        detail_pane, "load_detail", lambda r, i, s=None: loads.append(i) or load(r, i, s)
+    )
+    shown: list[int] = []
+    window.detail.event_shown.connect(shown.append)
+    for event_id in ids:
+        window.detail.show_event(event_id)
+    qtbot.waitUntil(lambda: shown == [ids[-1]], timeout=5000)
+    qtbot.wait(200)
+    assert loads == [ids[0], ids[-1]]
+    assert shown == [ids[-1]]
+    assert window.detail.name_label.text() == window.feed_model.index(0).data()
