@@ -210,6 +210,16 @@ def generate_pg(url: str, n: int, *, seed: int = 7, now: int | None = None) -> f
     with pg.connect(url, application_name="gatewatch-bench") as conn:
         pg_schema.migrate(conn)
         conn.execute("SET synchronous_commit = off")
+        conn.execute("SET maintenance_work_mem = '256MB'")
+        # A million rows go in far faster with the secondary indexes built once at the
+        # end than kept up row by row (the trigram ones above all): the same indexes.
+        indexes = conn.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+            " WHERE i.schemaname = current_schema() AND i.tablename = 'events'"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)"
+        ).fetchall()
+        for name, _ in indexes:
+            conn.execute(f'DROP INDEX "{name}"')
         for batch, images in generate_rows(n, seed=seed, now=now):
             conn.execute("BEGIN")
             conn.copy_rows("events", EVENT_INSERT_COLUMNS, batch)
@@ -224,6 +234,8 @@ def generate_pg(url: str, n: int, *, seed: int = 7, now: int | None = None) -> f
         conn.execute(
             "SELECT setval(pg_get_serial_sequence('events', 'id'), (SELECT max(id) FROM events))"
         )
+        for _, definition in indexes:
+            conn.execute(definition)
         conn.execute("VACUUM ANALYZE events")
         conn.execute("VACUUM ANALYZE image_meta")
     return time.perf_counter() - started

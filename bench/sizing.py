@@ -238,11 +238,24 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-sample", type=int, default=100, help="copies of each sample")
     parser.add_argument("--db", type=Path, help="also measure this database (read-only)")
-    parser.add_argument("--pg", metavar="URL", help="also measure on this PostgreSQL server")
+    parser.add_argument(
+        "--pg",
+        metavar="URL",
+        nargs="?",
+        const="",
+        help="also measure on PostgreSQL: this server, or (no URL) a throwaway cluster",
+    )
     args = parser.parse_args(argv)
     print(json.dumps(measure_scratch(args.per_sample)))
-    if args.pg:
-        print(json.dumps(measure_postgresql(args.per_sample, args.pg)))
+    if args.pg is not None:
+        from bench.pg_ingest_bench import start_cluster, stop_cluster
+
+        url, folder = (args.pg, "") if args.pg else start_cluster()
+        try:
+            print(json.dumps(measure_postgresql(args.per_sample, url)))
+        finally:
+            if folder:
+                stop_cluster(folder)
     if args.db:
         print(json.dumps(measure_existing(args.db)))
     return 0

@@ -17,7 +17,12 @@ another (what a guard room attached to a second receiver sees: the relay's
 LISTEN/NOTIFY wake-up and catch-up query included).
 
     ./dev.sh bench stream_bench [--events 300] [--rate 10] [--viewers 5]
-                                [--store postgresql://...] [--relay] [--json out.json]
+                                [--pg | --store postgresql://...] [--relay] [--json out.json]
+
+``--pg`` starts a throwaway durable PostgreSQL cluster for the run (and stops it).
+On PostgreSQL the figure that counts is the one from the *commit*: the bench
+LISTENs to the writer's ``NOTIFY gatewatch_events`` (sent in the commit, payload
+the batch's newest id) and times each viewer's frame from when it heard it.
 """
 
 from __future__ import annotations
@@ -264,12 +269,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=10.0, help="events per second")
     parser.add_argument("--viewers", type=int, default=5)
     parser.add_argument("--store", default=None, help="postgresql://... (default: SQLite)")
+    parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="PostgreSQL in a throwaway durable cluster (scripts/pg-cluster.sh), a fresh database",
+    )
     parser.add_argument("--relay", action="store_true", help="view a second receiver")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
-    if args.relay and not args.store:
-        parser.error("--relay needs --store postgresql://... (receivers share a database)")
-    result = run(args)
+    if args.pg and args.store:
+        parser.error("--pg starts its own server: give --pg or --store, not both")
+    if args.relay and not (args.store or args.pg):
+        parser.error("--relay needs --pg or --store postgresql://... (receivers share a database)")
+    folder = ""
+    if args.pg:
+        from bench.pg_ingest_bench import new_database, start_cluster
+
+        server, folder = start_cluster()
+        args.store = new_database(server)
+    try:
+        result = run(args)
+    finally:
+        if folder:
+            from bench.pg_ingest_bench import stop_cluster
+
+            stop_cluster(folder)
     text = json.dumps(result, indent=2)
     print(text)
     if args.json is not None:

@@ -313,11 +313,53 @@ def _v4_sorts_within_a_person_type(conn: Connection) -> None:
     )
 
 
+def _v5_statistics_and_short_searches(conn: Connection) -> None:
+    """Statistics and one- or two-character searches at a million events
+    (``bench/history_bench.py``, "On PostgreSQL").
+
+    - ``events_for_statistics`` again, now holding every column statistics read
+      (identities too) and only the events they count (no self-tests): the
+      Statistics page is one index-only pass (``gui.core.stats``), where the
+      identities' ranking read the table's rows.
+    - ``event_names``: every name an event has carried, kept by a trigger in the
+      event's own transaction (insert-if-missing: an existing name is neither
+      written nor locked, so receivers never wait on each other for it). A search
+      too short for trigrams matches these few thousand names instead of walking
+      ``events_by_identity_name`` one probe per name; retention removes the names
+      whose last event it deleted (``retention.delete_events_job``).
+    """
+    run_script(
+        conn,
+        """
+        DROP INDEX events_for_statistics;
+        CREATE INDEX events_for_statistics ON events (ts)
+            INCLUDE (person_type, ep_id, device_id, identity_id, identity_name)
+            WHERE self_test = 0;
+        CREATE TABLE event_names (name text PRIMARY KEY);
+        INSERT INTO event_names (name)
+            SELECT DISTINCT identity_name FROM events WHERE identity_name IS NOT NULL
+        """,
+    )
+    conn.execute(
+        "CREATE FUNCTION gatewatch_keep_event_name() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN"
+        " INSERT INTO event_names (name) VALUES (NEW.identity_name) ON CONFLICT DO NOTHING;"
+        " RETURN NULL;"
+        " END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER events_keep_name AFTER INSERT OR UPDATE OF identity_name ON events"
+        " FOR EACH ROW WHEN (NEW.identity_name IS NOT NULL)"
+        " EXECUTE FUNCTION gatewatch_keep_event_name()"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_tables,
     _v2_box_score_min,
     _v3_device_tallies_and_search,
     _v4_sorts_within_a_person_type,
+    _v5_statistics_and_short_searches,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -111,9 +111,7 @@ class EventFilter:
             )
             params.extend([self.box] * 4)
         if self.q:
-            pattern: str | None = (
-                "%" + self.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
+            pattern: str | None = like_pattern(self.q)
             # ... or exactly the box's own event id (V6 ``event_id``, V5 record ``_id``).
             name, ident = sort_keys("name", dialect)[:2]
             match = f"{name} {dialect.like} ? ESCAPE '\\' OR {ident} {dialect.like} ? ESCAPE '\\'"
@@ -124,11 +122,12 @@ class EventFilter:
                     " OR event_id = ?)"
                 )
             elif dialect.is_postgres:
-                # Too short for a trigram: the few thousand distinct names are walked
-                # (one index probe each) and matched, then their events looked up; an
-                # id must then be given whole (a one- or two-character piece of an id
-                # matches most events anyway).
-                parts.append(f"(identity_name = ANY(ARRAY({DISTINCT_NAMES_LIKE}))"
+                # Too short for a trigram: the few thousand names events carry
+                # (``event_names``, schema v5) are matched, then their events looked up;
+                # an id must then be given whole (a one- or two-character piece of an
+                # id matches most events anyway). ``fetch_rows`` and ``count`` give the
+                # planner the matching names themselves (``_short_search_plan``).
+                parts.append(f"(identity_name = ANY(ARRAY({NAMES_LIKE}))"
                              " OR identity_id = ? OR event_id = ?)")  # fmt: skip
                 params.extend([pattern, self.q, self.q.strip()])
                 pattern = None
@@ -174,6 +173,11 @@ class EventFilter:
             parts.append(sql)
             params.extend(extra)
         return (" AND ".join(parts) or "1 = 1"), params
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with ``\\``, ``%`` and ``_`` matched literally (``ESCAPE '\\'``)."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def encode_cursor(ts: int, event_id: int) -> str:
@@ -262,14 +266,30 @@ SCORE_PERCENT = (
     " THEN score ELSE score * 100 END)"
 )
 
-#: PostgreSQL: the distinct names matching ``ILIKE ?``, walked through
-#: ``events_by_identity_name`` one probe per name (a loose index scan).
-DISTINCT_NAMES_LIKE = (
-    "WITH RECURSIVE names(n) AS (SELECT min(identity_name) FROM events"
-    " UNION ALL SELECT (SELECT min(identity_name) FROM events WHERE identity_name > n)"
-    " FROM names WHERE n IS NOT NULL)"
-    " SELECT n FROM names WHERE n ILIKE ? ESCAPE '\\'"
-)
+#: PostgreSQL: the names events carry matching ``ILIKE ?`` (``event_names``, schema v5).
+NAMES_LIKE = "SELECT name FROM event_names WHERE name ILIKE ? ESCAPE '\\'"
+
+
+def _is_short_search(flt: EventFilter) -> bool:
+    return bool(flt.q) and len(flt.q.strip()) < 3  # type: ignore[union-attr]
+
+
+def _short_search_plan(conn: Connection, flt: EventFilter) -> EventFilter:
+    """PostgreSQL, one or two characters: the matching names looked up first, so the
+    planner sees them and their frequency. A frequent match (a common surname) is
+    then read newest first, stopping at the page's end; a rare one through
+    ``events_by_identity_name``. Behind a subquery the planner guessed, and read
+    every event of a frequent name to sort them."""
+    if not (_is_short_search(flt) and dialect_of(conn).is_postgres):
+        return flt
+    q = flt.q or ""
+    names = [name for (name,) in conn.execute(NAMES_LIKE, (like_pattern(q),))]
+    match = (
+        "(identity_name = ANY(CAST(? AS text[])) OR identity_id = ? OR event_id = ?)",
+        (names, q, q.strip()),
+    )
+    return replace(flt, q=None, extra_sql=(*flt.extra_sql, match))
+
 
 #: A score range matching fewer rows than this is read through ``events_by_score``.
 NARROW_SCORE_RANGE = 5000
@@ -332,7 +352,7 @@ def fetch_rows(
     order = ", ".join(k + direction for k in keys)
     selected = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(keys))
 
-    flt, source = _score_plan(conn, flt)
+    flt, source = _score_plan(conn, _short_search_plan(conn, flt))
 
     def select(part: EventFilter) -> tuple[str, list[Any]]:
         where, params = part.where(dialect)
@@ -425,7 +445,7 @@ def iter_events(
 
 def count(conn: Connection, flt: EventFilter) -> int:
     dialect = dialect_of(conn)
-    flt, source = _score_plan(conn, flt)
+    flt, source = _score_plan(conn, _short_search_plan(conn, flt))
     if not flt.device:
         where, params = flt.where(dialect)
         return conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]

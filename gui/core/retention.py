@@ -230,13 +230,28 @@ def delete_events_job(limit: int, received_before: int | None) -> Callable[..., 
     def job(conn: Connection) -> int:
         age = "AND received_at < ?" if received_before is not None else ""
         params: tuple[Any, ...] = (received_before,) if received_before is not None else ()
-        return conn.execute(
+        sql = (
             "DELETE FROM events WHERE id IN (SELECT id FROM events"
-            f" WHERE pinned = 0 {age} ORDER BY received_at LIMIT ?)",
-            (*params, limit),
-        ).rowcount
+            f" WHERE pinned = 0 {age} ORDER BY received_at LIMIT ?)"
+        )
+        if not dialect_of(conn).is_postgres:
+            return conn.execute(sql, (*params, limit)).rowcount
+        rows = conn.execute(sql + " RETURNING identity_name", (*params, limit)).fetchall()
+        forget_names(conn, {name for (name,) in rows if name is not None})
+        return len(rows)
 
     return job
+
+
+def forget_names(conn: Connection, names: set[str]) -> None:
+    """PostgreSQL: drop from ``event_names`` those of ``names`` no event carries any more
+    (a name is not kept past the events retention deletes)."""
+    if names:
+        conn.execute(
+            "DELETE FROM event_names n WHERE n.name = ANY(CAST(? AS text[]))"
+            " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.identity_name = n.name)",
+            (sorted(names),),
+        )
 
 
 #: PostgreSQL: pinned events' photos move to this day's partition before their own
