@@ -215,28 +215,23 @@ def _tally_sqlite(
     return counts, strangers_by_hod, {r[0]: (r[3], r[1], r[2]) for r in top_rows}
 
 
-#: PostgreSQL: every figure of one constant-offset segment in one pass over the
-#: covering index ``events_for_statistics`` (schema v5; an index-only scan, the
-#: rows themselves are never read). Grouping set 0: per bucket and person type; 1:
-#: per bucket and device; 2: strangers per hour of the day; 3: per identity.
-#: ``COLLATE "C"`` compares names by code point, as SQLite does.
-_PG_TALLY = (
-    "SELECT GROUPING(b, person_type, d, hod, identity_id) AS g, b, person_type, d, hod,"
-    " identity_id, count(*),"
-    " count(*) FILTER (WHERE person_type = {stranger}),"
-    " count(*) FILTER (WHERE identity_id IS NOT NULL AND {not_stranger}),"
-    ' max(identity_name COLLATE "C") FILTER (WHERE {not_stranger}),'
-    " max(person_type) FILTER (WHERE {not_stranger})"
-    " FROM (SELECT (ts + ?) / ? AS b, person_type, coalesce(ep_id, device_id, '') AS d,"
-    "  ((ts + ?) / {hour}) % 24 AS hod, identity_id, identity_name"
-    "  FROM events WHERE ts >= ? AND ts < ? AND self_test = 0) AS e"
-    " GROUP BY GROUPING SETS ((b, person_type), (b, d), (hod), (identity_id))"
-).format(stranger=STRANGER, not_stranger=f"coalesce(person_type, 0) != {STRANGER}", hour=HOUR)
-
-
-def _greater(a: Any, b: Any) -> Any:
-    """SQL's ``max`` of two values: NULL only when both are."""
-    return b if a is None or (b is not None and b > a) else a
+#: PostgreSQL: the buckets and the strangers' hours of one constant-offset segment in
+#: one pass over the covering index ``events_for_statistics`` (schema v5: an
+#: index-only scan, the rows themselves are never read). A stranger's group also
+#: keys its local hour of the day (by hour, the bucket already says it).
+_PG_BUCKETS = (
+    "SELECT (ts + ?) / ?, person_type, coalesce(ep_id, device_id, ''),"
+    f" CASE WHEN person_type = {STRANGER} THEN ((ts + ?) / {HOUR}) % 24 END, count(*)"
+    " FROM events WHERE ts >= ? AND ts < ? AND self_test = 0 GROUP BY 1, 2, 3, 4"
+)
+#: The identities' ranking over the whole range, from the same index. ``COLLATE "C"``
+#: orders names and ids by code point, as SQLite does.
+_PG_TOP = (
+    'SELECT identity_id, max(identity_name COLLATE "C"), max(person_type), count(*)'
+    " FROM events WHERE ts >= ? AND ts < ? AND self_test = 0 AND identity_id IS NOT NULL"
+    f" AND coalesce(person_type, 0) != {STRANGER}"
+    ' GROUP BY identity_id ORDER BY 4 DESC, identity_id COLLATE "C" LIMIT ?'
+)
 
 
 def _tally_postgres(
@@ -245,28 +240,16 @@ def _tally_postgres(
     width = HOUR if bucket == "hour" else DAY
     counts: Counts = {}
     strangers_by_hod = [0] * 24
-    identities: Identities = {}
     for seg_start, seg_end, off in segments(since, until, tz):
-        rows = conn.execute(_PG_TALLY, (off, width, off, seg_start, seg_end)).fetchall()
-        for g, index, ptype, device, hod, ident, n, strangers, named, name, itype in rows:
-            if g == 0b00111:  # bucket, person type
-                _add(counts, _bucket_start(index, bucket, off, tz), 0,
-                     "" if ptype is None else str(ptype), n)  # fmt: skip
-            elif g == 0b01011:  # bucket, device
-                _add(counts, _bucket_start(index, bucket, off, tz), 1, device, n)
-            elif g == 0b11101:  # hour of the day
-                if strangers:
-                    strangers_by_hod[int(hod)] += strangers
-            elif g == 0b11110 and ident is not None and named:  # identity
-                had = identities.get(ident)
-                if had is not None:  # the same identity in another segment
-                    named, name, itype = (
-                        named + had[0],
-                        _greater(name, had[1]),
-                        _greater(itype, had[2]),
-                    )
-                identities[ident] = (named, name, itype)
-    return counts, strangers_by_hod, identities
+        rows = conn.execute(_PG_BUCKETS, (off, width, off, seg_start, seg_end))
+        for index, ptype, device, hod, n in rows:
+            start = _bucket_start(index, bucket, off, tz)
+            _add(counts, start, 0, "" if ptype is None else str(ptype), n)
+            _add(counts, start, 1, device, n)
+            if hod is not None:
+                strangers_by_hod[int(hod)] += n
+    top_rows = conn.execute(_PG_TOP, (since, until, top)).fetchall()
+    return counts, strangers_by_hod, {r[0]: (r[3], r[1], r[2]) for r in top_rows}
 
 
 def _next_start(start: int, bucket: str, tz: tzinfo | None) -> int:
