@@ -253,8 +253,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         else None,
         "machine": f"{platform.machine()} {platform.processor() or ''} cores={_cores()}".strip(),
         "python": platform.python_version(),
+        "load_average": [round(v, 1) for v in _load()],
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
+
+
+def _load() -> tuple[float, float, float]:
+    import os
+
+    return os.getloadavg()
 
 
 def _cores() -> int:
