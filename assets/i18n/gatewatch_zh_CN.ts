@@ -2877,6 +2877,11 @@ gate-2 22:00-06:00
         <source>No alarms yet</source>
         <translation>还没有告警</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/alarms/page.py"/>
+        <source>Cannot read the alarms: %1</source>
+        <translation>无法读取告警：%1</translation>
+    </message>
 </context>
 <context>
     <name>BucketTable</name>

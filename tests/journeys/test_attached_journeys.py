@@ -402,3 +402,39 @@ def test_attached_settings_show_the_server_not_this_pcs_receiver(attached: Attac
         assert window.settings.port == 0  # untouched
 
     attached.run(journey)
+
+
+def test_attached_pages_read_again_when_the_server_is_back(attached: Attached) -> None:
+    """History and Statistics showed the error from while the server was down, for good."""
+    from tests.journeys.test_history_journeys import open_tab
+
+    window, server = attached.window, attached.server
+
+    async def journey() -> None:
+        await until(lambda: window.state_label.text() == "Connected", what="connected")
+        await server.post(fresh("employee_match"))
+        await server.post(fresh("stranger"))
+        history = open_tab(attached, "history")  # type: ignore[arg-type]
+        await until(lambda: history.model.rowCount() == 2, what="history rows")
+
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, server.kill)
+        await until(lambda: window.state_label.text() == "Disconnected", what="disconnected")
+        history.search.setText("张伟")  # the user narrows the list meanwhile
+        history.apply_filters()
+        await until(lambda: history.count_label.text().startswith("Error"), timeout=30,
+                    what="history cannot read")  # fmt: skip
+        stats = open_tab(attached, "stats")  # type: ignore[arg-type]
+        await until(lambda: stats.summary.text() not in ("", "counting…"), timeout=30,
+                    what="statistics cannot count")  # fmt: skip
+        assert stats.summary.text() != "2 events"
+
+        await loop.run_in_executor(None, server.start)  # back, same port and data
+        await until(lambda: window.state_label.text() == "Connected", timeout=30,
+                    what="connected again")  # fmt: skip
+        await until(lambda: stats.summary.text() == "2 events", what="statistics again")
+        history = open_tab(attached, "history")  # type: ignore[arg-type]
+        await until(lambda: history.count_label.text() == "1 event", what="history again")
+        assert history.search.text() == "张伟" and history.model.rowCount() == 1
+
+    attached.run(journey)

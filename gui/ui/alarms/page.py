@@ -44,6 +44,7 @@ class AlarmTableModel(ListTableModel):
         "state", "kind", "who", "camera", "count", "seen", "first", "last", "acked_by", "note",
     )  # fmt: skip
     loaded = Signal()
+    failed = Signal(str)
 
     def __init__(self, work: BackgroundWork, parent: Any = None) -> None:
         super().__init__(parent)
@@ -122,7 +123,14 @@ class AlarmTableModel(ListTableModel):
         self.work.read(
             lambda reader: reader.alarms(state, limit=limit),
             lambda rows: self._replace(rows, generation, limit),
+            lambda exc: self._failed(exc, generation),
         )
+
+    def _failed(self, exc: BaseException, generation: int) -> None:
+        """A read that failed (database or server down) must not leave the list "busy"."""
+        if generation == self._generation:
+            self._busy = False
+            self.failed.emit(str(exc))
 
     def _replace(self, rows: list[Alarm], generation: int, limit: int) -> None:
         if generation != self._generation:
@@ -145,6 +153,7 @@ class AlarmTableModel(ListTableModel):
         self.work.read(
             lambda reader: reader.alarms(state, before_id=before, limit=PAGE_SIZE),
             lambda rows: self._append(rows, generation),
+            lambda exc: self._failed(exc, generation),
         )
 
     def _append(self, rows: list[Alarm], generation: int) -> None:
@@ -233,10 +242,26 @@ class AlarmsPage(QWidget):
 
         center.changed.connect(self.model.reload)
         center.ack_failed.connect(self.status.setText)
+        self._read_error = ""
+        self.model.failed.connect(self._read_failed)
+        self.model.loaded.connect(self._read_ok)
+        from gui.ui.recovery import storage_back
+
+        # The database (or the server) is back: read again, same filter, as many rows.
+        storage_back(center.bridge).back.connect(self.model.reload)
         self.model.loaded.connect(self._selection_changed)
         self.model.loaded.connect(self._update_empty)
         self.model.reload()
         self._update_empty()
+
+    def _read_failed(self, message: str) -> None:
+        self._read_error = self.tr("Cannot read the alarms: %1").replace("%1", message)
+        self.status.setText(self._read_error)
+
+    def _read_ok(self) -> None:
+        if self._read_error and self.status.text() == self._read_error:
+            self.status.setText("")
+        self._read_error = ""
 
     def _update_empty(self, *_: Any) -> None:
         """An empty list says so ("No open alarms") instead of showing bare headers."""

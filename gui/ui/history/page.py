@@ -100,6 +100,35 @@ class HistoryPage(QWidget):
         self._arrivals.setInterval(ARRIVALS_SETTLE_MS)
         self._arrivals.timeout.connect(self._arrivals_settled)
         bridge.event_stored.connect(self._on_event_stored)
+        from gui.ui.recovery import storage_back
+
+        storage_back(bridge).back.connect(self.reload_after_outage)
+        #: (scroll position, selected event id) to put back once a reload is in.
+        self._place: tuple[int, int | None] | None = None
+        self.model.loaded.connect(self._restore_place)
+
+    def reload_after_outage(self) -> None:
+        """The database (or the server) is back: read again with the user's filter and sort,
+        and put the scroll position and the selected row back."""
+        if not self._loaded_once:
+            return  # loads when first shown
+        row = self.current_row()
+        self._place = (self.table.verticalScrollBar().value(), row.id if row else None)
+        self._new = 0
+        self.new_bar.hide()
+        self.refresh_lists()
+        self.model.reload()
+
+    def _restore_place(self) -> None:
+        place, self._place = self._place, None
+        if place is None:
+            return
+        scroll, selected = place
+        if selected is not None:
+            row = self.model._row_of.get(selected)
+            if row is not None:
+                self.select_row(row)
+        self.table.verticalScrollBar().setValue(scroll)
 
     # -- live --------------------------------------------------------------------------------
 

@@ -206,6 +206,15 @@ class StatsPage(QWidget):
         self._tick.setInterval(60_000)
         self._tick.timeout.connect(self.refresh)
         bridge.event_stored.connect(self._on_event_stored)
+        from gui.ui.recovery import storage_back
+
+        storage_back(bridge).back.connect(self._storage_back)
+
+    def _storage_back(self) -> None:
+        """The database (or the server) is back: count again now if shown, else when shown."""
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

@@ -418,6 +418,10 @@ class DevicesPanel(QWidget):
         bridge.event_stored.connect(lambda _s: self.schedule())
         bridge.health_report_stored.connect(lambda _h: self.reload())
         bridge.silence_levels_changed.connect(lambda _s: self.schedule())
+        from gui.ui.recovery import storage_back
+
+        # The database (or the server) is back: read again now, not at the next tick.
+        storage_back(bridge).back.connect(self.reload)
         self.reload()
 
     def _minutes(self) -> int:
