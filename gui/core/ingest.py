@@ -123,8 +123,13 @@ def form_to_object(fields: Sequence[tuple[str, str]]) -> dict[str, Any]:
     return {name: _form_value(value) for name, value in fields}
 
 
+def _blank(body: bytes | bytearray) -> bool:
+    """Empty or only whitespace, without copying a huge body (``strip`` would)."""
+    return not body[:64].strip() and not body.strip()
+
+
 def parse_body(
-    body: bytes, content_type: str, form_fields: Sequence[tuple[str, str]] | None
+    body: bytes | bytearray, content_type: str, form_fields: Sequence[tuple[str, str]] | None
 ) -> ParsedBody:
     """Body bytes to a JSON value. ``form_fields`` are the already-parsed multipart fields.
 
@@ -135,7 +140,7 @@ def parse_body(
         if not form_fields:
             raise BadBody(ERR_EMPTY, "form-data body has no fields")
         return ParsedBody.of(form_to_object(form_fields), "form-data")
-    if not body.strip():
+    if _blank(body):
         raise BadBody(ERR_EMPTY, "empty body: expected a JSON event, or an array of events")
     try:
         result = lenient_json.loads(body)

@@ -26,6 +26,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring_ascii as _escape_ascii  # type: ignore[attr-defined]
 from typing import Any
 
 from gui.core import json_body
@@ -76,7 +77,7 @@ def _lenient_int(digits: str) -> int | str:
     return int(digits)
 
 
-def _decode(body: bytes) -> str:
+def _decode(body: bytes | bytearray) -> str:
     """The body as text; bytes that are not UTF-8 become surrogate escapes (recoverable)."""
     encoding = json.detect_encoding(body)
     if encoding.startswith("utf-8"):
@@ -84,7 +85,7 @@ def _decode(body: bytes) -> str:
     return body.decode(encoding, "surrogatepass")
 
 
-def loads(body: bytes) -> Lenient:
+def loads(body: bytes | bytearray) -> Lenient:
     """Parse ``body`` like ``json.loads``, and make every value storable.
 
     Raises ``ValueError`` (or ``RecursionError``) only for what is not JSON at all.
@@ -234,10 +235,9 @@ def dumps_bytes(value: Any, **kwargs: Any) -> bytes:
         return json.dumps(value, ensure_ascii=True, allow_nan=False, **kwargs).encode("ascii")
 
 
-#: Strings at least this long that need no escaping (strict base64 cut out of the
-#: body, ``json_body.Base64Text``) are spliced into the JSON text by
-#: :func:`dumps_pieces` instead of going through the encoder, which holds the GIL
-#: for the whole string (about 2 s for a 60 MB one on a 2-core VM).
+#: ASCII strings at least this long (base64 photos and blobs, mostly) are spliced
+#: into the JSON text by :func:`dumps_pieces` instead of going through the encoder,
+#: which holds the GIL for the whole string (about 2 s for a 60 MB one on a 2-core VM).
 SPLICE_MIN = 64 * 1024
 #: Spliced strings are encoded in pieces this large, so other threads get the GIL between them.
 SPLICE_PIECE = 1024 * 1024
@@ -247,7 +247,10 @@ def dumps_pieces(value: Any, **kwargs: Any) -> tuple[int, list[bytes | str]]:
     """:func:`dumps_bytes` of ``value`` as pieces to write or compress one after the other.
 
     Returns the total length and the pieces: ``bytes`` as they are, ``str`` pieces
-    (long base64 strings, spliced in unescaped) to encode as ASCII one at a time.
+    (long ASCII strings, spliced in) to encode as ASCII one at a time. A strict
+    base64 string cut out by the parser (``json_body.Base64Text``) needs no
+    escaping; any other long ASCII string is escaped piece by piece (JSON escapes
+    one character at a time, so the pieces join to the whole string's escape).
     Whoever writes them never holds the GIL for a whole long string at once.
     """
     long_strings: list[str] = []
@@ -264,34 +267,39 @@ def dumps_pieces(value: Any, **kwargs: Any) -> tuple[int, list[bytes | str]]:
         at = rest.index(marker)
         pieces.append(rest[:at])
         rest = rest[at + len(marker) :]
-        pieces.extend(long[i : i + SPLICE_PIECE] for i in range(0, len(long), SPLICE_PIECE))
-        total += len(long) - len(marker)
+        clean = type(long) is json_body.Base64Text
+        for i in range(0, len(long), SPLICE_PIECE):
+            piece = long[i : i + SPLICE_PIECE]
+            if not clean:
+                piece = _escape_ascii(piece)[1:-1]
+            pieces.append(piece)
+            total += len(piece)
+        total -= len(marker)
     pieces.append(rest)
     return total, pieces
 
 
 def _is_long(value: Any) -> bool:
-    return type(value) is json_body.Base64Text and len(value) >= SPLICE_MIN
+    return isinstance(value, str) and len(value) >= SPLICE_MIN and value.isascii()
 
 
 def _has_long(value: Any) -> bool:
-    """Whether a long base64 string is anywhere in ``value`` (a flat walk: no call per node)."""
+    """Whether a long ASCII string is anywhere in ``value`` (a flat walk: no call per node)."""
     todo = [value]
-    long_text = json_body.Base64Text
     for item in todo:  # grows while walked
         kind = type(item)
         if kind is dict:
             todo += item.values()
         elif kind is list:
             todo += item
-        elif kind is long_text and len(item) >= SPLICE_MIN:
+        elif isinstance(item, str) and len(item) >= SPLICE_MIN and item.isascii():
             return True
     return False
 
 
 def _cut_long(value: Any, out: list[str], tag: str) -> Any:
-    """``value`` with each long base64 string replaced by a marker (containers copied)."""
-    if _is_long(value):
+    """``value`` with each long ASCII string replaced by a marker (containers copied)."""
+    if _is_long(value) and not isinstance(value, _BigInt):
         out.append(value)
         return f"{tag}{len(out) - 1}"
     if isinstance(value, dict):

@@ -64,7 +64,7 @@ class Delivery:
     path: str
     source_ip: str
     received_at: int
-    body: bytes = b""
+    body: bytes | bytearray = b""
     content_type: str = ""
     form_fields: Sequence[tuple[str, str]] | None = None
     parsed: ingest.ParsedBody | None = None

@@ -47,13 +47,13 @@ class RequestRecord:
     id: int | None = None
 
 
-def body_for_log(body: bytes | None, became_events: bool) -> tuple[bytes | None, bool]:
+def body_for_log(body: bytes | bytearray | None, became_events: bool) -> tuple[bytes | None, bool]:
     """Bodies that became events are stored as events; others are kept up to 64 KB."""
     if body is None or became_events:
         return None, False
     if len(body) > MAX_BODY:
-        return body[:MAX_BODY], True
-    return body, False
+        return bytes(body[:MAX_BODY]), True
+    return bytes(body), False
 
 
 class RequestLog:
