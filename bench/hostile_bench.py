@@ -69,6 +69,8 @@ class Receiver:
             [sys.executable, "-m", "gui", "--headless", "--bind", "127.0.0.1", "--port", "0",
              "--data-dir", str(self.data / "data"), "--log-level", "INFO"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err,
+            # its own settings: a store or TLS configured for this user must not be measured
+            env={**os.environ, "GATEWATCH_CONFIG_DIR": str(self.data / "config")},
         )  # fmt: skip
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

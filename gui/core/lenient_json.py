@@ -26,7 +26,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring_ascii as _escape_ascii  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _escape  # type: ignore[attr-defined]
 from typing import Any
 
 from gui.core import json_body
@@ -267,16 +267,21 @@ def dumps_pieces(value: Any, **kwargs: Any) -> tuple[int, list[bytes | str]]:
         at = rest.index(marker)
         pieces.append(rest[:at])
         rest = rest[at + len(marker) :]
-        clean = type(long) is json_body.Base64Text
+        known_clean = type(long) is json_body.Base64Text
         for i in range(0, len(long), SPLICE_PIECE):
             piece = long[i : i + SPLICE_PIECE]
-            if not clean:
-                piece = _escape_ascii(piece)[1:-1]
+            if not known_clean and _needs_escape(piece):
+                piece = _escape(piece)[1:-1]
             pieces.append(piece)
             total += len(piece)
         total -= len(marker)
     pieces.append(rest)
     return total, pieces
+
+
+def _needs_escape(ascii_text: str) -> bool:
+    """Whether JSON escapes any character of an ASCII string (three scans, no copy)."""
+    return not ascii_text.isprintable() or '"' in ascii_text or "\\" in ascii_text
 
 
 def _is_long(value: Any) -> bool:

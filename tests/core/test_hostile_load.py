@@ -90,6 +90,25 @@ def test_packing_a_huge_raw_body_lets_other_threads_run() -> None:
     assert watch.longest < 0.5, f"a thread waited {watch.longest:.2f} s for the GIL"
 
 
+def test_parsing_a_60_mb_upload_lets_other_threads_run() -> None:
+    """Every step from the body's bytes to the packed row, for a 60 MB base64 string.
+
+    Making the string's ``str`` (two 60 MB copies, for a ``str`` subclass) and
+    decoding it held the GIL 1.5-2.3 s in one piece on the busy 2-core VM; now the
+    string is checked and copied a megabyte at a time without the GIL.
+    """
+    from gui.core import ingest
+
+    body = bytearray(_body_with_blob(60 * MiB))
+    with GilWatch() as watch:
+        parsed = ingest.parse_body(body, "application/json", None)
+        prepared = ingest.prepare(parsed, path=HISTORY, received_at=0)
+    assert len(prepared.events) == 1 and len(prepared.events[0].packed_raw) < 2 * MiB
+    raw = event_rows.unpack(prepared.events[0].packed_raw)
+    assert raw["extra_blob"] == "QUJD" * (60 * MiB // 4)
+    assert watch.longest < 0.35, f"a thread waited {watch.longest:.2f} s for the GIL"
+
+
 def _post(port: int, path: str, body: bytes, timeout: float = 120) -> tuple[int, float]:
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
@@ -141,4 +160,26 @@ def test_a_real_time_post_is_answered_while_large_uploads_are_handled(
     # The target is 0.5 s (bench/hostile_bench.py); the old code took 4.5 s here on a busy
     # 2-core VM (this code 0.3-1.1 s there).
     assert max(times) < 2.0, f"real-time POSTs took up to {max(times):.2f} s " \
+        f"(median {statistics.median(times):.2f} s, {len(times)} posts)"
+
+
+def test_a_real_time_post_is_answered_while_60_mb_uploads_are_handled(
+    receiver: Any, uploads_in_flight: Callable[[int, int], list[int]]
+) -> None:
+    """Three 60 MB uploads (all that fit in the large-body budget at once) and probes."""
+    statuses = uploads_in_flight(3, 60 * MiB)
+    times = []
+    n = 0
+    deadline = time.monotonic() + 90
+    while (len(statuses) < 3 or n < 5) and time.monotonic() < deadline:
+        n += 1
+        event = dict(load_sample("stranger"), identity_id=f"probe-{n}", timestamp=1_800_000 + n)
+        status, took = _post(receiver.port, REALTIME, json.dumps(event).encode(), timeout=30)
+        assert status == 200
+        times.append(took)
+        time.sleep(0.1)
+    assert statuses == [200] * 3
+    # The target is 0.5 s (bench/hostile_bench.py, ten uploads). On the busy 2-core VM
+    # (load 11) the old code took 2.6 s here, this code 0.27-0.40 s.
+    assert max(times) < 1.0, f"real-time POSTs took up to {max(times):.2f} s " \
         f"(median {statistics.median(times):.2f} s, {len(times)} posts)"

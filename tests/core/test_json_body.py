@@ -159,3 +159,59 @@ def test_cut_photos_carry_their_bytes_and_decode_the_same() -> None:
         assert isinstance(a.text, json_body.Base64Text)
         assert a.text.decoded == base64.b64decode(b.text)
         assert images.decode_image(a) == images.decode_image(b)
+
+
+HUGE = json_body.HUGE
+
+
+@pytest.mark.parametrize(
+    "huge",
+    [
+        "QUJD" * (HUGE // 4 + 300_000),  # a few pieces, the last one short
+        "QUJD" * (2 * json_body.PIECE // 4) + "QQ==",  # padding at the very end
+        "QUJD" * (json_body.PIECE // 4 - 1) + "QQ==" + "QUJD" * 300_000,  # padding ends a piece
+        "QUJD" * (HUGE // 4 + 10) + "Q",  # not a whole quantum
+        "QUJD" * (HUGE // 4 + 10) + "\\/QUJD",  # an escape: stays with json.loads
+        "QUJD" * (json_body.PIECE // 4) + "QU!D" + "QUJD" * 1000,  # bad byte in the 2nd piece
+    ],
+    ids=["pieces", "padded", "padding-mid", "partial", "escaped", "bad-byte"],
+)
+def test_huge_strings_read_back_the_same(huge: str) -> None:
+    """Strings over ``HUGE`` are checked and copied in pieces: same value as json.loads."""
+    body = f'{{"a": "x", "blob": "{huge}", "l": ["{PHOTO}"]}}'.encode()
+    _same(body)
+    _same(bytearray(body))  # a large upload is read into a bytearray
+    value = json_body.loads(bytearray(body))
+    assert type(value["blob"]) is str or "\\" in huge  # plain str: decoded only when needed
+
+
+def test_huge_strings_are_filled_without_holding_the_gil() -> None:
+    """On CPython the copy into the new str runs piece by piece with the GIL released."""
+    import platform
+
+    body = b'{"blob": "' + b"QUJD" * (3 * json_body.PIECE // 4) + b'"}'
+    spans = json_body._long_strings(body)
+    assert [(s, e, d) for s, e, d in spans] == [(10, len(body) - 2, None)]
+    if platform.python_implementation() == "CPython":
+        assert json_body._ascii_text is json_body._ascii_text_in_pieces
+    text = json_body._ascii_text(body, 10, len(body) - 2)
+    assert type(text) is str and text == body[10:-2].decode() and text.isascii()
+    assert hash(text) == hash(body[10:-2].decode())
+
+
+def test_a_huge_photo_decodes_from_the_plain_str() -> None:
+    """Its bytes were not kept while parsing: the image code decodes them."""
+    from gui.core import images, protocol
+    from tests.conftest import load_sample
+
+    event = load_sample("stranger")
+    photo = event["spot_pic"]
+    padding = base64.b64encode(b"\0" * (HUGE * 3 // 4 + 3000)).decode()
+    big = base64.b64encode(base64.b64decode(photo) + base64.b64decode(padding)).decode()
+    event["spot_pic"] = big
+    body = json.dumps(event).encode()
+    fast = protocol.normalise(json_body.loads(body), received_at=0)
+    slow = protocol.normalise(json.loads(body), received_at=0)
+    assert [type(i.text) for i in fast.images if i.kind == "spot_pic"] == [str]
+    for a, b in zip(fast.images, slow.images, strict=True):
+        assert images.decode_image(a) == images.decode_image(b)
