@@ -234,6 +234,9 @@ def resolve(
         _ensure_box(conn, ip_alias, now)
         _link(conn, ip_alias, "ip", ip_alias, now)
         return ip_alias
+    known = _already_linked(conn, aliases, ip_alias)
+    if known is not None:
+        return known
     marks = ",".join("?" * len(aliases))
     found = {
         str(r[0])
@@ -271,6 +274,40 @@ def resolve(
             " ON CONFLICT (alias) DO NOTHING",
             (ip_alias, sn, now),
         )
+    return sn
+
+
+def _already_linked(
+    conn: Connection, aliases: Sequence[tuple[str, str]], ip_alias: str | None
+) -> str | None:
+    """The box, when every name (and the address) already points at it as they would after
+    ``resolve``: nothing to link, merge or rename. One query instead of ~9 statements
+    for the usual message, from a box the registry knows well.
+
+    None when anything would change (then ``resolve`` takes the long way).
+    """
+    wanted = [a for a, _ in aliases] + ([ip_alias] if ip_alias is not None else [])
+    marks = ",".join("?" * len(wanted))
+    rows = {
+        str(alias): (str(sn), str(kind))
+        for alias, sn, kind in conn.execute(
+            f"SELECT alias, sn, kind FROM box_aliases WHERE alias IN ({marks})", wanted
+        )
+    }
+    sns = {rows[a][0] for a, _ in aliases if a in rows}
+    if len(sns) != 1 or any(rows.get(a) != (next(iter(sns)), k) for a, k in aliases):
+        return None  # a name new or moving, or two entries to merge
+    sn = next(iter(sns))
+    if ip_alias is not None:
+        ip_row = rows.get(ip_alias)
+        if ip_row is None or (ip_row[0] == ip_alias and ip_alias != sn):
+            return None  # the address to record, or a box known by address to merge
+    current = rows.get(sn)
+    if current is None:
+        return None  # the key is not among these names: let the long way rank it
+    best_kind = min((k for _a, k in aliases), key=lambda k: KIND_RANK.get(k, 9))
+    if KIND_RANK.get(best_kind, 9) < KIND_RANK.get(current[1], 9):
+        return None  # a better name may become the key
     return sn
 
 

@@ -39,6 +39,7 @@ missing, the key is the sha1 of the canonical JSON of the raw object
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -181,13 +182,17 @@ class NotAnEvent(ValueError):
 
 def looks_like_event(obj: Any) -> bool:
     """True for a JSON object carrying at least one known event field."""
-    return isinstance(obj, dict) and any(key in obj for key in EVENT_FIELDS)
+    return isinstance(obj, dict) and not EVENT_FIELDS.isdisjoint(obj)
 
 
 def _has_report_key(obj: dict[str, Any]) -> bool:
-    return any(
-        isinstance(key, str) and (key.startswith("gateway_") or key in REPORT_KEYS) for key in obj
-    )
+    # Set and map operations in C: this runs for every body, over every key.
+    if not REPORT_KEYS.isdisjoint(obj):
+        return True
+    try:
+        return any(map(str.startswith, obj, itertools.repeat("gateway_")))
+    except TypeError:  # a key that is not text (not from JSON)
+        return any(isinstance(key, str) and key.startswith("gateway_") for key in obj)
 
 
 def looks_like_health_report(obj: Any) -> bool:
@@ -199,7 +204,7 @@ def looks_like_health_report(obj: Any) -> bool:
     return (
         isinstance(obj, dict)
         and _has_report_key(obj)
-        and not any(key in obj for key in STRONG_EVENT_FIELDS)
+        and STRONG_EVENT_FIELDS.isdisjoint(obj)
     )
 
 
@@ -211,7 +216,7 @@ def health_report_part(obj: Any) -> dict[str, Any] | None:
     """
     if not isinstance(obj, dict) or not _has_report_key(obj):
         return None
-    if not any(key in obj for key in STRONG_EVENT_FIELDS):
+    if STRONG_EVENT_FIELDS.isdisjoint(obj):
         return None
     return {key: value for key, value in obj.items() if key not in STRONG_EVENT_FIELDS}
 
@@ -248,7 +253,7 @@ def detect_format(obj: dict[str, Any]) -> str:
     ``api_version`` decides when it is known; otherwise the fields do.
     """
     version = _version_text(obj.get("api_version"))
-    if version == "2.0" or any(key in obj for key in V2_ONLY_FIELDS):
+    if version == "2.0" or not V2_ONLY_FIELDS.isdisjoint(obj):
         return "2.0"
     if version == "1.0":
         return "1.0"
