@@ -1,20 +1,23 @@
 """History first pages, short searches and statistics on PostgreSQL at 1,000,000 events.
 
     python -m bench.pg_history_bench --pg postgresql://user@host/db [--events 1000000]
-                                     [--cold-cmd "SHELL COMMAND"] [--repeat 3]
+                                     [--cold-cluster DIR | --cold-cmd "SHELL"] [--repeat 3]
 
-The database is filled (``history_bench.generate_pg``: COPY, indexes built once at
-the end, ``VACUUM ANALYZE``) when it has no events, and migrated to the current
-schema; a filled one is reused as it is, so the million events are generated once.
+The database is created when missing, filled (``history_bench.generate_pg``: COPY,
+indexes built once at the end, ``VACUUM ANALYZE``) when it has no events, and
+migrated to the current schema; a filled one is reused as it is, so the million
+events are generated once (12 minutes on the loaded 2-core VM) for every later run.
 
 For every first page of the history view (100 rows, newest first unless a sort
 is named), every search and every statistics range the Statistics tab offers it
 prints:
 
 - **warm**: best of ``--repeat`` runs (ms);
-- **cold**: with ``--cold-cmd``, the first run after that command (run before each
-  cold measure, e.g. restarting PostgreSQL and dropping the OS page cache) on a
-  new connection; without it, "-";
+- **cold**: with ``--cold-cluster DIR`` (a cluster of ``scripts/pg-cluster.sh``), the
+  first run on a new connection after PostgreSQL was restarted (its shared buffers
+  empty) and the cluster's files were evicted from the OS page cache
+  (``posix_fadvise(DONTNEED)``, file by file: other programs' cache is left alone);
+  ``--cold-cmd`` runs any shell command instead; without either, "-";
 - **plan figures** of the page's main query from ``EXPLAIN (ANALYZE, BUFFERS)``:
   its execution time, the shared buffers it touched (hit + read: what a cold run
   must read at most, independent of the machine's load) and the rows the scans
@@ -31,13 +34,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from bench.history_bench import DAY, generate_pg
+from bench.ingest_bench import ROOT
 from gui.core import pg, pg_schema, query, stats
 
 PAGE_TARGET_MS = 200.0
@@ -89,6 +96,38 @@ def plan_figures(plan: dict[str, Any]) -> str:
     return (
         f"{plan['Execution Time']:.1f} ms, buffers {hit + read:,} ({read:,} read);"
         f" {'; '.join(scans[:4])}"
+    )
+
+
+def evict_from_page_cache(folder: Path) -> int:
+    """Drop ``folder``'s files from the OS page cache (written pages are synced first);
+    returns how many files."""
+    n = 0
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            os.fsync(fd)
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            n += 1
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return n
+
+
+def cold_cluster_cmd(folder: str) -> str:
+    """Restart the cluster in ``folder`` with its files out of the OS page cache."""
+    script = ROOT / "scripts" / "pg-cluster.sh"
+    evict = f"{sys.executable} -m bench.pg_history_bench --evict {shlex.quote(folder)}"
+    return (
+        f"bash {script} pause {shlex.quote(folder)} && {evict}"
+        f" && bash {script} resume {shlex.quote(folder)}"
     )
 
 
@@ -165,14 +204,39 @@ def cases(conn: pg.PgConnection) -> tuple[list[tuple[str, Callable[[Any], Any]]]
     return pages, statistics
 
 
+def create_database(url: str) -> None:
+    """Create the database ``url`` names unless it exists (on that server's ``postgres``)."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pg", metavar="URL", required=True, help="postgresql://user@host/db")
+    parser.add_argument("--pg", metavar="URL", help="postgresql://user@host/db")
     parser.add_argument("--events", type=int, default=1_000_000, help="when filling it")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cold-cmd", help="shell command run before each cold measure")
+    parser.add_argument(
+        "--cold-cluster", metavar="DIR", help="cold runs: restart this cluster, files uncached"
+    )
     parser.add_argument("--only", help="run only the cases whose label contains this")
+    parser.add_argument("--evict", metavar="DIR", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.evict:
+        print(f"evicted {evict_from_page_cache(Path(args.evict))} files", file=sys.stderr)
+        return 0
+    if not args.pg:
+        parser.error("--pg URL is required")
+    if args.cold_cluster:
+        args.cold_cmd = cold_cluster_cmd(args.cold_cluster)
+    create_database(args.pg)
     with pg.connect(args.pg) as conn:
         t = time.perf_counter()
         old = pg_schema.migrate(conn)
