@@ -100,7 +100,7 @@ def _long_strings(body: _BodyBytes) -> list[tuple[int, int, bytes | None]]:
     valid JSON has no quote, and inside one a quote is escaped — so consecutive
     unescaped quotes pair up.
     """
-    spans: list[tuple[int, int, bytes]] = []
+    spans: list[tuple[int, int, bytes | None]] = []
     find = body.find
     view = memoryview(body)  # slices without copying (a photo string can be 60 MB)
     pos = 0
@@ -216,7 +216,7 @@ def loads(body: _BodyBytes) -> Any:
     # (written as the JSON escape of the control character it starts with).
     tag = f"cut-{os.urandom(8).hex()}-"
     marker = "\x1f" + tag
-    pieces: list[bytes] = []
+    pieces: list[bytes | bytearray] = []
     cut: list[str] = []
     view = memoryview(body)
     previous = 0

@@ -26,7 +26,7 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring as _escape  # type: ignore[attr-defined]
+from json.encoder import encode_basestring as _escape
 from typing import Any
 
 from gui.core import json_body

@@ -375,7 +375,7 @@ async def _receive(request: web.Request, received_at: int) -> pipeline.Delivery 
             ),
         )
     form_fields = None
-    body = b""
+    body: bytes | bytearray = b""
     try:
         if content_type.startswith("multipart/"):
             form_fields = await _read_form(request)
