@@ -3063,6 +3063,11 @@ The details below were also written to the log.</source>
         <source>Cancelled: nothing was written.</source>
         <translation>已取消：未写入任何内容。</translation>
     </message>
+    <message>
+        <location filename="../../gui/ui/history/export_dialog.py"/>
+        <source>The photos are downloaded from the server, one event at a time</source>
+        <translation>照片从服务器下载，每次一个事件</translation>
+    </message>
 </context>
 <context>
     <name>HistoryModel</name>

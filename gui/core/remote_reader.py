@@ -167,13 +167,65 @@ class RemoteReader:
         progress: Progress | None = None,
         cancel: threading.Event | None = None,
     ) -> ExportResult:
-        """The server's streamed export written to ``out`` (photos are not fetched)."""
-        from gui.core.export import ExportCancelled, ExportResult
+        """The server's streamed export written to ``out``; with ``images``, its photos too.
+
+        The photos come through the image route one event at a time (that event's
+        photos fetched together), named and packed as a local export names them
+        (``<time>_<name>_<kind>.jpg`` in a folder or a zip): memory holds one event's
+        photos, whatever the export's size. Progress counts the text, then the photos;
+        a cancel or a failure leaves nothing under the chosen names.
+        """
+        from gui.core.export import ExportResult, _ImageSink
 
         started = time.monotonic()
         total = self.count_events(flt)
-        params = {**wire.filter_to_query(flt), "format": fmt}
+        steps = total * (2 if images is not None else 1)
+
+        def report(done: int) -> None:
+            if progress is not None:
+                progress(min(done, steps), steps)
+
         part = out.with_name(out.name + ".part")
+        listing = part if fmt == "jsonl" else out.with_name(out.name + ".events.part")
+        sink: _ImageSink | None = None
+        photos = 0
+        try:
+            lines = self._download(flt, fmt, part, cancel, lambda n: report(min(total, n - (fmt == "csv"))))
+            events = _count_records(part, fmt, lines)
+            if images is not None:
+                if listing is not part:
+                    self._download(flt, "jsonl", listing, cancel, None)
+                sink = _ImageSink(Path(images))
+                self._fetch_photos(listing, sink, cancel, lambda n: report(total + n))
+                photos = sink.count
+                sink.commit()
+            part.replace(out)
+        except BaseException:
+            if sink is not None:
+                sink.discard()
+            raise
+        finally:
+            part.unlink(missing_ok=True)
+            listing.unlink(missing_ok=True)
+        if progress is not None:
+            progress(steps, steps)
+        return ExportResult(
+            out, events, photos, Path(images) if images is not None else None,
+            time.monotonic() - started,
+        )  # fmt: skip
+
+    def _download(
+        self,
+        flt: query.EventFilter,
+        fmt: str,
+        to: Path,
+        cancel: threading.Event | None,
+        lines_done: Callable[[int], None] | None,
+    ) -> int:
+        """``GET /api/export`` streamed into ``to``; the number of lines written."""
+        from gui.core.export import ExportCancelled
+
+        params = {**wire.filter_to_query(flt), "format": fmt}
 
         async def download() -> int:
             lines = 0
@@ -184,25 +236,60 @@ class RemoteReader:
                     from gui.core.remote_client import _message
 
                     raise RemoteError(resp.status, _message(resp.status, await resp.read()))
-                with part.open("wb") as f:
+                with to.open("wb") as f:
                     async for chunk in resp.content.iter_chunked(EXPORT_CHUNK):
                         if cancel is not None and cancel.is_set():
                             raise ExportCancelled("export cancelled")
                         f.write(chunk)
                         lines += chunk.count(b"\n")
-                        if progress is not None:
-                            progress(min(total, max(0, lines - (fmt == "csv"))), total)
+                        if lines_done is not None:
+                            lines_done(max(0, lines))
             return lines
 
-        try:
-            lines = self._call(download, timeout=24 * 3600)
-            events = _count_records(part, fmt, lines)
-            part.replace(out)
-        finally:
-            part.unlink(missing_ok=True)
-        if progress is not None:
-            progress(events, events)
-        return ExportResult(out, events, 0, None, time.monotonic() - started)
+        return self._call(download, timeout=24 * 3600)
+
+    def _fetch_photos(
+        self,
+        listing: Path,
+        sink: Any,
+        cancel: threading.Event | None,
+        events_done: Callable[[int], None],
+    ) -> None:
+        """Each event of a JSON Lines export: its photos from the image route into ``sink``."""
+        import json
+
+        from gui.core.export import ExportCancelled, image_file_name
+
+        with listing.open("rb") as f:
+            for done, line in enumerate(f, 1):
+                if cancel is not None and cancel.is_set():
+                    raise ExportCancelled("export cancelled")
+                if not line.strip():
+                    continue
+                event = json.loads(line)
+                kinds = [
+                    (kind, meta.get("format"))
+                    for kind, meta in sorted((event.get("images") or {}).items())
+                    if isinstance(meta, dict) and not meta.get("purged")
+                ]
+                if kinds:
+                    event_id = int(event["id"])
+
+                    async def fetch(
+                        event_id: int = event_id, kinds: list[Any] = kinds
+                    ) -> list[tuple[bytes, str] | None]:
+                        return list(await asyncio.gather(*(
+                            self.client.get_bytes(f"/api/events/{event_id}/images/{kind}")
+                            for kind, _fmt in kinds
+                        )))  # fmt: skip
+
+                    for (kind, fmt), found in zip(kinds, self._call(fetch), strict=True):
+                        if found is None:  # dropped by retention meanwhile
+                            continue
+                        data, ctype = found
+                        fmt = fmt or _FORMATS.get(ctype.lower(), "JPEG")
+                        sink.add(image_file_name(event, kind, fmt), data)
+                events_done(done)
 
     # -- devices, alarms, requests -------------------------------------------------------
 

@@ -236,3 +236,66 @@ def test_what_is_not_a_server(typed: str) -> None:
 
     with pytest.raises(BadServerAddress):
         normalize_url(typed)
+
+
+@pytest.mark.parametrize("kind", ["folder", "zip"])
+def test_export_with_photos_matches_a_local_one(
+    loaded: Any, remote: RemoteReader, tmp_path: Path, kind: str
+) -> None:
+    """An attached window exports the photos too, named and packed as a local export."""
+    import zipfile
+
+    _rec, local, _client, _ids = loaded
+
+    def photos(path: Path) -> dict[str, bytes]:
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as z:
+                return {n: z.read(n) for n in z.namelist()}
+        return {p.name: p.read_bytes() for p in path.iterdir()}
+
+    suffix = ".zip" if kind == "zip" else ""
+    seen: list[tuple[int, int]] = []
+    got = remote.export(
+        query.EventFilter(), tmp_path / "remote.csv", "csv",
+        images=tmp_path / f"remote-photos{suffix}", progress=lambda a, b: seen.append((a, b)),
+    )  # fmt: skip
+    want = local.export(
+        query.EventFilter(), tmp_path / "local.csv", "csv", images=tmp_path / f"local{suffix}"
+    )
+    assert got.images == want.images > 0 and got.events == want.events == 5
+    assert got.images_path == tmp_path / f"remote-photos{suffix}"
+    assert photos(got.images_path) == photos(want.images_path)
+    # Progress: the text, then the photos, never past the end, ending at the end.
+    assert seen[-1] == (10, 10) and all(a <= b == 10 for a, b in seen)
+    assert [a for a, _ in seen] == sorted(a for a, _ in seen)
+    assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob(".*part*"))
+
+    # JSON Lines too (its own file is the list the photos are read from).
+    jsonl = remote.export(
+        query.EventFilter(), tmp_path / "r.jsonl", "jsonl", images=tmp_path / f"r2{suffix}"
+    )
+    assert jsonl.images == want.images and (tmp_path / "r.jsonl").exists()
+    assert photos(tmp_path / f"r2{suffix}") == photos(want.images_path)
+
+
+def test_export_with_photos_cancelled_half_way_leaves_nothing(
+    remote: RemoteReader, tmp_path: Path
+) -> None:
+    from gui.core.export import ExportCancelled
+
+    out = tmp_path / "out"
+    out.mkdir()
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def cancel_in_the_photos(done: int, total: int) -> None:
+        seen.append(done)
+        if done > total // 2 + 1:  # past the text, some photos fetched
+            stop.set()
+
+    with pytest.raises(ExportCancelled):
+        remote.export(
+            query.EventFilter(), out / "x.csv", "csv", images=out / "p.zip",
+            progress=cancel_in_the_photos, cancel=stop,
+        )  # fmt: skip
+    assert list(out.iterdir()) == [] and max(seen) > 6

@@ -438,3 +438,41 @@ def test_attached_pages_read_again_when_the_server_is_back(attached: Attached) -
         assert history.search.text() == "张伟" and history.model.rowCount() == 1
 
     attached.run(journey)
+
+
+def test_attached_export_brings_the_photos(attached: Attached, tmp_path: Path) -> None:
+    """Export… in an attached window: the events' text and their photos, from the server."""
+    import zipfile
+
+    from gui.ui.history.export_dialog import ExportDialog
+    from tests.journeys.test_history_journeys import open_tab
+
+    window, server = attached.window, attached.server
+
+    async def journey() -> None:
+        await until(lambda: window.state_label.text() == "Connected", what="connected")
+        ids = [await server.post(fresh(name)) for name in ("employee_match", "blacklist")]
+        history = open_tab(attached, "history")  # type: ignore[arg-type]
+        await until(lambda: history.count_label.text() == "2 events", what="history")
+        click(history.export_button)
+        dialog = await until(lambda: top_level(ExportDialog), what="the export dialog")
+        assert dialog.images.isEnabled()
+        dialog.out.setText(str(tmp_path / "events.csv"))
+        dialog.images.setCurrentIndex(dialog.images.findData("zip"))
+        click(dialog.start_button)
+        await until(lambda: "Exported 2 events" in dialog.status.text(), timeout=30,
+                    what="the export done")  # fmt: skip
+        photos = Path(dialog.images_path.text())
+        assert "photos to" in dialog.status.text() and photos.suffix == ".zip"
+        with zipfile.ZipFile(photos) as z:
+            names = z.namelist()
+            # Every photo the server holds for these events, byte for byte.
+            for event_id in ids:
+                event = Client(server.port).get_json(f"/api/events/{event_id}")
+                for kind in event["images"]:
+                    body = Client(server.port).get(f"/api/events/{event_id}/images/{kind}").body
+                    assert any(z.read(n) == body for n in names if n.endswith(f"_{kind}.jpg"))
+        assert len(names) >= 4
+        dialog.reject()
+
+    attached.run(journey)

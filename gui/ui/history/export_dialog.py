@@ -72,10 +72,8 @@ class ExportDialog(QDialog):
         self.images_path.setEnabled(False)
         self.images.currentIndexChanged.connect(self._images_changed)
         if getattr(bridge, "attached", False):
-            # The remote streams the events' text; its photos stay on the receiver PC.
-            self.images.setEnabled(False)
             self.images.setToolTip(
-                self.tr("Photos are exported on the receiver's PC (gatewatch export --images)")
+                self.tr("The photos are downloaded from the server, one event at a time")
             )
 
         what = self.tr("%1 events match the current filter").replace(
