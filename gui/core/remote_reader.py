@@ -190,7 +190,8 @@ class RemoteReader:
         sink: _ImageSink | None = None
         photos = 0
         try:
-            lines = self._download(flt, fmt, part, cancel, lambda n: report(min(total, n - (fmt == "csv"))))
+            header = 1 if fmt == "csv" else 0
+            lines = self._download(flt, fmt, part, cancel, lambda n: report(min(total, n - header)))
             events = _count_records(part, fmt, lines)
             if images is not None:
                 if listing is not part:
