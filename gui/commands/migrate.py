@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         f"copied {report.events_copied:,} events ({report.events_present:,} were there already)"
         f" with {report.photos_copied:,} photos, {report.alarms_copied:,} alarms"
         f" ({report.alarms_updated:,} updated), {report.devices_copied:,} device rows,"
-        f" {report.users_copied:,} users"
+        f" {report.users_copied:,} users, {report.requests_copied:,} logged requests"
         f" in {report.seconds:.1f} s{resumed}"
     )
     return 0

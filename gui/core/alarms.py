@@ -216,17 +216,19 @@ PRUNE_CHANGES_EVERY = 1000
 
 
 def record_change(
-    conn: Connection, alarm_id: int, change: str, at: int, origin: str | None = None
+    conn: Connection, alarm: Alarm, change: str, at: int, origin: str | None = None
 ) -> int:
     """Number a change in ``alarm_changes`` (in the change's own transaction); its ``seq``.
 
-    ``origin`` names the receiver that made it (``origin_of``): a receiver relaying
-    what others changed in a shared database skips its own.
+    ``alarm`` is the alarm right after the change: kept with it, so catch-up
+    replays the change as it was. ``origin`` names the receiver that made it
+    (``origin_of``): a receiver relaying what others changed in a shared
+    database skips its own.
     """
     row = conn.execute(
-        "INSERT INTO alarm_changes (alarm_id, change, at, origin) VALUES (?, ?, ?, ?)"
+        "INSERT INTO alarm_changes (alarm_id, change, at, origin, alarm) VALUES (?, ?, ?, ?, ?)"
         " RETURNING seq",
-        (alarm_id, change, at, origin),
+        (alarm.id, change, at, origin, json.dumps(alarm.to_json(), ensure_ascii=False)),
     ).fetchone()
     seq = int(row[0])
     if dialect_of(conn).is_postgres:  # wakes the other receivers' relays at commit
@@ -254,24 +256,56 @@ def last_change_seq(conn: Connection) -> int:
 
 
 def changes_after(conn: Connection, seq: int, limit: int = 1000) -> list[AlarmChanged]:
-    """Alarm changes after ``seq``, oldest first, each with the alarm as it is now.
+    """Alarm changes after ``seq``, oldest first, each with the alarm as it was then.
 
-    The durable catch-up of ``/api/stream``: a change of an alarm that is gone
-    (deleted since) is skipped.
+    The durable catch-up of ``/api/stream``: every change carries the alarm as it
+    stood right after it (raised, folded with its count, acknowledged by whom,
+    taken back), kept in ``alarm_changes.alarm``. A change recorded before that
+    was kept (older databases) carries the alarm as it is now, and is skipped
+    when the alarm is gone.
     """
     return [change for _origin, change in changes_with_origin(conn, "c.seq > ?", (seq,), limit)]
+
+
+def alarm_of_json(text: str) -> Alarm | None:
+    """The ``Alarm`` an ``alarm_changes.alarm`` snapshot holds (None if unreadable)."""
+    try:
+        d = json.loads(text)
+        return Alarm(
+            id=int(d["id"]), kind=d["kind"], late=bool(d.get("late")),
+            event_id=d.get("event_id"), person_type=d.get("person_type"),
+            identity_id=d.get("identity_id"), identity_name=d.get("identity_name"),
+            ep_id=d.get("ep_id"), count=int(d["count"]), first_at=int(d["first_at"]),
+            last_at=int(d["last_at"]), state=d["state"], acked_by=d.get("acked_by"),
+            acked_at=d.get("acked_at"), note=d.get("note"), detail=d.get("detail"),
+            seen_at=d.get("seen_at"),
+        )  # fmt: skip
+    except (ValueError, KeyError, TypeError):
+        log.warning("an alarm change's kept state cannot be read; the current one is used")
+        return None
 
 
 def changes_with_origin(
     conn: Connection, where: str, params: tuple[Any, ...], limit: int = 1000
 ) -> list[tuple[str | None, AlarmChanged]]:
-    """``(origin, change)`` of the changes matching ``where`` (over ``alarm_changes c``)."""
+    """``(origin, change)`` of the changes matching ``where`` (over ``alarm_changes c``),
+    each with the alarm as it was right after the change (``changes_after``)."""
     rows = conn.execute(
-        f"SELECT c.seq, c.change, c.origin, {_COLUMNS} FROM alarm_changes c"
-        f" JOIN alarms ON alarms.id = c.alarm_id WHERE {where} ORDER BY c.seq LIMIT ?",
+        f"SELECT c.seq, c.change, c.origin, c.alarm, alarms.id IS NOT NULL, {_COLUMNS}"
+        " FROM alarm_changes c LEFT JOIN alarms ON alarms.id = c.alarm_id"
+        f" WHERE ({where}) AND (c.alarm IS NOT NULL OR alarms.id IS NOT NULL)"
+        " ORDER BY c.seq LIMIT ?",
         (*params, limit),
     ).fetchall()
-    return [(r[2], AlarmChanged(r[1], Alarm.from_row(tuple(r)[3:]), int(r[0]))) for r in rows]
+    out = []
+    for r in rows:
+        then = alarm_of_json(r[3]) if r[3] is not None else None
+        if then is None:
+            if not r[4]:
+                continue  # an unreadable kept state and the alarm is gone
+            then = Alarm.from_row(tuple(r)[5:])
+        out.append((r[2], AlarmChanged(r[1], then, int(r[0]))))
+    return out
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -457,7 +491,7 @@ def raise_in(
         )
     alarm = get_alarm(conn, alarm_id)
     assert alarm is not None
-    return AlarmChanged(change, alarm, record_change(conn, alarm_id, change, at, origin))
+    return AlarmChanged(change, alarm, record_change(conn, alarm, change, at, origin))
 
 
 def raise_job(
@@ -538,7 +572,7 @@ def ack_job(
             )
             updated = get_alarm(conn, alarm.id)
             assert updated is not None
-            seq = record_change(conn, alarm.id, "acked", at, origin)
+            seq = record_change(conn, updated, "acked", at, origin)
             changes.append(AlarmChanged("acked", updated, seq))
         return changes
 
@@ -595,7 +629,7 @@ def undo_ack_job(
             )
             updated = get_alarm(conn, alarm_id)
             assert updated is not None
-            seq = record_change(conn, alarm_id, "reopened", at, origin)
+            seq = record_change(conn, updated, "reopened", at, origin)
             changes.append(AlarmChanged("reopened", updated, seq))
         return changes
 

@@ -17,7 +17,9 @@ Idempotent and resumable:
   to its PostgreSQL row, so a second run updates (an acknowledgement given in
   the meantime) instead of adding;
 - devices are inserted where absent and left alone where a receiver already
-  registered them.
+  registered them;
+- requests go in batches like events; each copied one is remembered
+  (``migrate_requests``), so a second run copies only the requests logged since.
 
 PostgreSQL assigns its own ids (another receiver may have stored events
 already); alarms are re-linked to their events through the natural keys.
@@ -71,6 +73,7 @@ class MigrationReport:
     alarms_updated: int = 0
     devices_copied: int = 0
     users_copied: int = 0  # API users (a name or token already there is kept)
+    requests_copied: int = 0  # request log entries
     resumed_after: int = 0  # the SQLite event id an earlier, interrupted run reached
     seconds: float = 0.0
 
@@ -82,6 +85,12 @@ def _bookkeeping(dst: Any) -> None:
     )
     dst.execute(
         "CREATE TABLE IF NOT EXISTS migrate_alarms ("
+        " source text NOT NULL, source_id bigint NOT NULL, target_id bigint NOT NULL,"
+        " PRIMARY KEY (source, source_id))"
+    )
+    # Request log entries have no natural key: the copied ones are remembered.
+    dst.execute(
+        "CREATE TABLE IF NOT EXISTS migrate_requests ("
         " source text NOT NULL, source_id bigint NOT NULL, target_id bigint NOT NULL,"
         " PRIMARY KEY (source, source_id))"
     )
@@ -156,6 +165,8 @@ def migrate(
             _copy_alarms(src, dst, key, report, progress)
             _copy_devices(src, dst, report)
             _copy_users(src, dst, report)
+            if not _copy_requests(src, dst, key, batch, report, progress, stop_after_batches):
+                return report
             dst.execute(
                 "UPDATE migrate_progress SET finished_at = ? WHERE source = ?",
                 (int(time.time() * 1000), key),
@@ -241,6 +252,83 @@ def _copy_events(
     except BaseException:
         dst.execute("ROLLBACK")
         raise
+
+
+_REQUEST_COLUMNS = (
+    "time", "source_ip", "method", "path", "content_type", "length", "status", "reply",
+    "duration_ms", "events", "warnings", "headers", "body", "body_truncated", "event_ids",
+)  # fmt: skip
+
+
+def _copy_requests(
+    src: Any,
+    dst: Any,
+    key: str,
+    batch: int,
+    report: MigrationReport,
+    progress: Progress | None,
+    stop_after_batches: int | None = None,
+) -> bool:
+    """The request log after the last request an earlier run copied; False if stopped early.
+
+    Each request's ``event_ids`` (SQLite ids) become the copied events' PostgreSQL
+    ids (through the natural keys); an event no longer there is left out.
+    """
+    import json
+
+    row = dst.execute(
+        "SELECT max(source_id) FROM migrate_requests WHERE source = ?", (key,)
+    ).fetchone()
+    last = int(row[0] or 0)
+    total = src.execute("SELECT count(*) FROM requests").fetchone()[0]
+    done = src.execute("SELECT count(*) FROM requests WHERE id <= ?", (last,)).fetchone()[0]
+    ids_col = _REQUEST_COLUMNS.index("event_ids")
+    batches = 0
+    while True:
+        if stop_after_batches is not None and batches >= stop_after_batches:
+            return False
+        rows = src.execute(
+            f"SELECT id, {', '.join(_REQUEST_COLUMNS)} FROM requests WHERE id > ?"
+            " ORDER BY id LIMIT ?",
+            (last, batch),
+        ).fetchall()
+        if not rows:
+            return True
+        listed: list[list[int]] = []
+        for r in rows:
+            try:
+                ids = [int(i) for i in json.loads(r[1 + ids_col] or "[]")]
+            except (ValueError, TypeError):
+                ids = []
+            listed.append(ids)
+        targets = _event_targets(src, dst, {i for ids in listed for i in ids})
+        insert = (
+            f"INSERT INTO requests ({', '.join(_REQUEST_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(_REQUEST_COLUMNS))}) RETURNING id"
+        )
+        dst.execute("BEGIN")
+        try:
+            for r, ids in zip(rows, listed, strict=True):
+                values = list(r[1:])
+                values[ids_col] = json.dumps([targets[i] for i in ids if i in targets])
+                body = values[_REQUEST_COLUMNS.index("body")]
+                if body is not None:
+                    values[_REQUEST_COLUMNS.index("body")] = bytes(body)
+                target = dst.execute(insert, values).fetchone()[0]
+                dst.execute(
+                    "INSERT INTO migrate_requests (source, source_id, target_id) VALUES (?, ?, ?)",
+                    (key, int(r[0]), int(target)),
+                )
+            dst.execute("COMMIT")
+        except BaseException:
+            dst.execute("ROLLBACK")
+            raise
+        report.requests_copied += len(rows)
+        last = int(rows[-1][0])
+        done += len(rows)
+        batches += 1
+        if progress is not None:
+            progress("requests", done, total)
 
 
 def _event_targets(src: Any, dst: Any, source_ids: set[int]) -> dict[int, int]:

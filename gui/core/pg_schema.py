@@ -354,12 +354,19 @@ def _v5_statistics_and_short_searches(conn: Connection) -> None:
     )
 
 
+def _v6_alarm_change_history(conn: Connection) -> None:
+    """Each alarm change keeps the alarm as it was right after it (SQLite's v13), so
+    catch-up replays every change as it happened, not the alarm's state now."""
+    run_script(conn, "ALTER TABLE alarm_changes ADD COLUMN alarm text")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_tables,
     _v2_box_score_min,
     _v3_device_tallies_and_search,
     _v4_sorts_within_a_person_type,
     _v5_statistics_and_short_searches,
+    _v6_alarm_change_history,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -43,6 +43,7 @@ from gui.core.store import (
     unreachable_message,
 )
 from gui.core.tls import DEFAULT_TLS_PORT
+from gui.core.waiting_site import WaitingSite
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +103,9 @@ class Receiver:
         #: Started with the receiver, cancelled when it stops (retention, silence watch...).
         self.tasks: list[Callable[[Receiver], Any]] = []
         self._running_tasks: list[asyncio.Task[Any]] = []
+        #: Answers 503 on the port while the database is waited for (``listen_while_waiting``).
+        self._waiting: WaitingSite | None = None
+        self._waiting_reason = "the database cannot be reached yet"
 
     @property
     def store(self) -> Store:
@@ -137,7 +141,14 @@ class Receiver:
             else None
         )
         if self._store is None:
-            self._store = open_store(self.config.data_dir, self.config.store)
+            if self._waiting is not None:
+                # The placeholder keeps answering 503 while the connection is tried
+                # (up to the connect timeout when the server does not answer at all).
+                self._store = await asyncio.to_thread(
+                    open_store, self.config.data_dir, self.config.store
+                )
+            else:
+                self._store = open_store(self.config.data_dir, self.config.store)
             if self._store.url:
                 remember_store_reached(self.config.data_dir, self._store.url)
         self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
@@ -160,6 +171,7 @@ class Receiver:
         quiet_accept_errors(asyncio.get_running_loop())
         await self._runner.setup()
         answer_errors_as_json(self._runner, self.ctx)
+        await self.stop_waiting()  # the real site takes the port over
         await self._listen(self.config.bind, self.config.port)
         if tls_context is not None:
             assert self.ctx.tls_port is not None
@@ -180,16 +192,47 @@ class Receiver:
         self.tls_port = port
         log.info("listening with TLS on %s:%d", bind or "*", port)
 
-    def _site_for(self, bind: str, port: int, context: Any = None) -> web.BaseSite:
-        assert self._runner is not None
+    def _site_for(
+        self, bind: str, port: int, context: Any = None, runner: web.AppRunner | None = None
+    ) -> web.BaseSite:
+        runner = runner or self._runner
+        assert runner is not None
         if bind == "::" and socket.has_dualstack_ipv6():
             # "::" means every address, IPv4 boxes included: asyncio would make the
             # socket IPv6-only, so make it ourselves with IPV6_V6ONLY off.
             sock = socket.create_server(("::", port), family=socket.AF_INET6, dualstack_ipv6=True)
-            return web.SockSite(self._runner, sock, ssl_context=context)
-        return web.TCPSite(
-            self._runner, bind or None, port, reuse_address=True, ssl_context=context
-        )
+            return web.SockSite(runner, sock, ssl_context=context)
+        return web.TCPSite(runner, bind or None, port, reuse_address=True, ssl_context=context)
+
+    async def listen_while_waiting(self, reason: str) -> None:
+        """Answer 503 + Retry-After on the port until ``start`` opens the store.
+
+        Boxes then keep their events and resend them instead of seeing "connection
+        refused"; ``/api/health`` says the receiver waits for its database. A port
+        that cannot be had is left to ``start`` to report (its usual error).
+        """
+        self._waiting_reason = reason
+        if self._waiting is not None or self._site is not None:
+            return
+        bind = self.config.bind
+        if self.config.port == 0:
+            # The real site must come up on the same port: choose it now.
+            self.config.port = free_port(bind)
+        waiting = WaitingSite(lambda: self._waiting_reason)
+        try:
+            await waiting.start(
+                lambda runner: self._site_for(bind, self.config.port, runner=runner)
+            )
+        except OSError as exc:
+            log.warning("cannot answer on port %d while waiting: %s", self.config.port, exc)
+            return
+        self._waiting = waiting
+
+    async def stop_waiting(self) -> None:
+        """Close the 503 placeholder (the real site starts, or the wait is given up)."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None:
+            await waiting.stop()
 
     def start_tasks(self) -> None:
         """Start the background tasks once (also after a start that could not listen)."""
@@ -256,6 +299,7 @@ class Receiver:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._running_tasks.clear()
+        await self.stop_waiting()
         if self._runner is not None:
             if self.ctx is not None:
                 abort_large_uploads(self.ctx)
@@ -297,13 +341,15 @@ async def start_when_store_reachable(
 
     True once listening; False when ``stop`` was set first. A store that cannot
     be opened for another reason (password, no such database) raises at once.
-    Until the store opens nothing listens, so boxes get "connection refused"
-    and retry, as they would on a 503: with no database no event can be
-    committed, and no answer could be given for the read API either.
+    Until the store opens the port answers every request 503 with Retry-After
+    (``gui.core.waiting_site``): boxes keep their events and resend them, and
+    ``/api/health`` says the receiver waits for its database.
     ``on_unreachable(message, delay)`` hears every failed attempt; it is also
     announced as ``ServerStateChanged("store_unreachable")`` for windows.
     """
     attempt = 0
+    if receiver.config.store:
+        await receiver.listen_while_waiting("connecting to the database")
     while True:
         try:
             await receiver.start()
@@ -311,12 +357,14 @@ async def start_when_store_reachable(
         except Exception as exc:
             location = receiver.config.store
             if not location or not store_unreachable(exc):
+                await receiver.stop_waiting()
                 raise
             steps = delays or STORE_RETRY_DELAYS
             delay = steps[min(attempt, len(steps) - 1)]
             attempt += 1
             message = unreachable_message(location, exc)
             log.warning("%s; trying again in %.0f s", message, delay)
+            await receiver.listen_while_waiting(message)
             config = receiver.config
             receiver.publish(
                 ServerStateChanged("store_unreachable", config.bind, config.port, message)
@@ -326,6 +374,7 @@ async def start_when_store_reachable(
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), delay)
             if stop.is_set():
+                await receiver.stop_waiting()
                 return False
 
 

@@ -335,6 +335,14 @@ def _v12_sorts_within_a_person_type(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v13_alarm_change_history(conn: sqlite3.Connection) -> None:
+    """Each alarm change keeps the alarm as it was right after it (``alarm``, JSON):
+    a stream client catching up replays each change as it happened (raised, folded,
+    acknowledged by whom, taken back) instead of the alarm's state now. Changes
+    recorded before have NULL there and are replayed with the current state."""
+    run_script(conn, "ALTER TABLE alarm_changes ADD COLUMN alarm TEXT;")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_events,
     _v2_requests_and_alarms,
@@ -348,6 +356,7 @@ MIGRATIONS: list[Migration] = [
     _v10_alarm_change_origin,
     _v11_box_score_min,
     _v12_sorts_within_a_person_type,
+    _v13_alarm_change_history,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -57,6 +57,22 @@ def _devices(conn: Any) -> tuple[list[tuple[Any, ...]], ...]:
     )
 
 
+def _requests(conn: Any) -> list[tuple[Any, ...]]:
+    """The request log in order, each request's events named by their natural keys."""
+    import json
+
+    keys = dict(conn.execute("SELECT id, natural_key FROM events").fetchall())
+    rows = conn.execute(
+        "SELECT time, source_ip, method, path, content_type, length, status, reply, events,"
+        " warnings, headers, body, body_truncated, event_ids FROM requests ORDER BY id"
+    ).fetchall()
+    return [
+        (*tuple(r)[:11], None if r[11] is None else bytes(r[11]), r[12],
+         [keys.get(i) for i in json.loads(r[13])])
+        for r in rows
+    ]  # fmt: skip
+
+
 @pytest.fixture
 def history(tmp_path: Path) -> Path:
     """A SQLite data dir with events, photos (one purged), alarms (one acknowledged), devices."""
@@ -106,6 +122,7 @@ def test_migrate_copies_everything_resumes_and_runs_twice_to_the_same_result(
     assert "copied 20 events (0 were there already)" in out and "resumed after event 14" in out
     assert "events: 34 / 34 (100%)" in err
     assert "alarms: 3 / 3 (100%)" in err
+    assert "requests: " in err and "logged requests" in out
 
     src = Store(history)
     dst = Store(tmp_path / "pg", url=pg_url)
@@ -123,6 +140,9 @@ def test_migrate_copies_everything_resumes_and_runs_twice_to_the_same_result(
         assert got[2] == expected[2]  # alarms, acknowledgement and links
         assert [a[2:5] for a in got[2] if a[2] == "acked"] == [("acked", "guard", "seen")]
         assert got[3] == expected[3]  # boxes, cameras, names
+        logged = src.read_sync(_requests)
+        assert len(logged) >= 6 and all(r[-1] for r in logged if r[3] != "/DeviceStatus")
+        assert dst.read_sync(_requests) == logged  # the request log, events re-linked
 
         def counts() -> list[int]:
             tables = ("events", "image_meta", "photos", "face_thumbs", "alarms", "alarm_events",
@@ -137,12 +157,14 @@ def test_migrate_copies_everything_resumes_and_runs_twice_to_the_same_result(
         again = pg_migrate.migrate(source, pg_url, batch=7)
         assert (again.events_copied, again.events_present, again.photos_copied) == (0, 0, 0)
         assert (again.alarms_copied, again.alarms_updated, again.devices_copied) == (0, 0, 0)
+        assert again.requests_copied == 0
         # and from the start (progress lost): every event found, still nothing doubled
         dst.write_sync(lambda c: c.execute("DELETE FROM migrate_progress"))
         from_start = pg_migrate.migrate(source, pg_url, batch=50)
         assert (from_start.events_copied, from_start.events_present) == (0, 34)
         assert counts() == before
         assert snapshot(dst) == got
+        assert dst.read_sync(_requests) == logged  # requests not doubled either
     finally:
         src.close()
         dst.close()

@@ -2,13 +2,16 @@
 
 The window opens saying the shared database cannot be reached (host and
 database named, never the password) and the core keeps trying with backoff;
-boxes get "connection refused" until the database is back, then are stored.
+the port answers boxes 503 + Retry-After (they resend) and /api/health says why
+until the database is back; then events are stored.
 A bad password or a database that does not exist is not retried (exit 7 headless).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import socket
 import time
 from pathlib import Path
@@ -36,6 +39,22 @@ def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _answers_503_while_waiting(port: int) -> None:
+    """What a box and a health check get while the receiver waits for its database."""
+    client = Client(port)
+    event = unique_event(load_sample("stranger"), "while-down", 0)
+    reply = client.post_json(HISTORY, event)
+    assert reply.status == 503, (reply.status, reply.body[:200])
+    assert reply.headers.get("Retry-After", "").isdigit(), reply.headers
+    body = json.loads(reply.body)
+    assert body["status"] == 503 and "nothing stored" in body["message"], body
+    health = client.get("/api/health")
+    assert health.status == 503
+    said = json.loads(health.body)
+    assert said["status"] == "waiting_for_store", said
+    assert "cannot be reached" in said["storage_error"], said  # loopback is told why
 
 
 def test_the_message_names_host_and_database_never_the_password() -> None:
@@ -76,8 +95,7 @@ def test_desktop_core_waits_for_the_database_then_stores(
         assert thread.alive, "the core keeps trying"
         time.sleep(0.6)
         assert sum(s.state == "store_unreachable" for s in states) >= 2, "retried"
-        with pytest.raises(ConnectionRefusedError):  # nothing listens without a store
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        _answers_503_while_waiting(port)
         resumed = _cluster_script("pg_cluster_resume", folder)
         assert resumed.returncode == 0, resumed.stderr
         deadline = time.monotonic() + 20
@@ -157,6 +175,9 @@ def test_headless_waits_for_a_database_it_reached_before(
             time.sleep(0.1)
         time.sleep(1.5)
         assert second.proc.poll() is None, "still waiting, not exit 7"
+        waiting = re.search(r"answering 503 on port (\d+)", second.stderr())
+        assert waiting, second.stderr()
+        _answers_503_while_waiting(int(waiting.group(1)))
         resumed = _cluster_script("pg_cluster_resume", folder)
         assert resumed.returncode == 0, resumed.stderr
         port = second.wait_listening(60)

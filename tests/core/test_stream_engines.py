@@ -82,3 +82,37 @@ def test_stream_catches_up_events_and_alarm_changes_from_the_store(site: Any) ->
         assert ids == list(range(1, 13)) and seqs == [1, 2, 3]
     finally:
         reader.close()
+
+
+def test_caught_up_alarm_changes_carry_the_alarm_as_it_was_then(site: Any) -> None:
+    """Raised, folded, acknowledged, taken back, acknowledged again: catch-up replays each
+    change with the alarm as it stood right after it, not with its state now."""
+    http: Client = site.client
+    alarm = next(a for a in http.get_json("/api/alarms")["alarms"] if a["identity_id"] == "e-3")
+    again = copy.deepcopy(load_sample("blacklist"))
+    again["identity_id"] = "e-3"
+    again["timestamp"] = 1_765_000_000_000 + 3 * 1000 + 500  # another sighting: folded
+    assert http.post_json(HISTORY, again).status == 200
+    path = f"/api/alarms/{alarm['id']}"
+    assert http.post_json(f"{path}/ack", {"by": "Anna", "note": "seen"}).status == 200
+    assert http.post_json(f"{path}/undo", {}).status == 200
+    assert http.post_json(f"{path}/ack", {"by": "Bert"}).status == 200
+    reader = SseReader(site.port, last_event_id=f"0-0-{'0' * 8}-1")
+    try:
+        assert reader.next().data["mode"] == "catch_up"
+        frames = reader.until("resync")
+    finally:
+        reader.close()
+    history = [
+        (f.data["change"], f.data["alarm"]["count"], f.data["alarm"]["state"],
+         f.data["alarm"]["acked_by"], f.data["alarm"]["note"])
+        for f in frames
+        if f.event == "alarm_changed" and f.data["alarm"]["id"] == alarm["id"]
+    ]  # fmt: skip
+    assert history == [
+        ("raised", 1, "open", None, None),
+        ("folded", 2, "open", None, None),
+        ("acked", 2, "acked", "Anna", "seen"),
+        ("reopened", 2, "open", None, None),
+        ("acked", 2, "acked", "Bert", None),
+    ]
