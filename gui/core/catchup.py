@@ -5,7 +5,8 @@ relaying what others stored, missed them), but the rows behind the two that
 matter are: events have ascending ids and alarm changes an ascending ``seq``
 (``alarm_changes``). A position is the pair ``(event id, alarm seq)``; these
 queries give what came after it, oldest first, as the messages that announced
-it at the time (``EventStored`` / ``AlarmChanged``).
+it at the time (``EventStored`` / ``AlarmChanged``). Ids committed out of order
+on a shared database are looked for again below a position (``missing_below``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,46 @@ def current_position(conn: Connection) -> Position:
     """Where the store is now: a client starting here gets only what is stored next."""
     row = conn.execute("SELECT max(id) FROM events").fetchone()
     return Position(int(row[0] or 0), alarms.last_change_seq(conn))
+
+
+#: How far below the newest id or seq an absent one may still be committed late.
+GAP_WINDOW = 1000
+#: How long an absent id or seq is looked for (a transaction committing that late).
+GAP_WAIT_S = 30.0
+
+
+def missing_below(conn: Connection, pos: Position) -> tuple[list[int], list[int]]:
+    """Event ids and alarm seqs absent in the ``GAP_WINDOW`` below ``pos``.
+
+    Ids come from sequences, handed out before commit: on a database several
+    receivers write, a transaction that took id 11 can commit after one that
+    took 12 was read. Such an id is absent now and may still turn up (most are
+    rolled back or deleted and never will); a reader starting at ``pos`` looks
+    for them again for a while (``gui.core.relay``, ``gui.core.stream``).
+    """
+    low = max(0, pos.event_id - GAP_WINDOW)
+    present = {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT id FROM events WHERE id > ? AND id <= ?", (low, pos.event_id)
+        ).fetchall()
+    }
+    events = [i for i in range(low + 1, pos.event_id + 1) if i not in present]
+    low_seq = max(0, pos.alarm_seq - GAP_WINDOW)
+    seen = {
+        int(r[0])
+        for r in conn.execute(
+            "SELECT seq FROM alarm_changes WHERE seq > ? AND seq <= ?", (low_seq, pos.alarm_seq)
+        ).fetchall()
+    }
+    seqs = [i for i in range(low_seq + 1, pos.alarm_seq + 1) if i not in seen]
+    return events, seqs
+
+
+def position_and_gaps(conn: Connection) -> tuple[Position, list[int], list[int]]:
+    """``current_position`` and what is ``missing_below`` it, read together."""
+    pos = current_position(conn)
+    return (pos, *missing_below(conn, pos))
 
 
 def events_after(conn: Connection, after_id: int, limit: int = BATCH) -> list[EventStored]:

@@ -19,9 +19,11 @@ read them) and alarm changes whose ``origin`` is this receiver.
 Ids are taken from sequences, so a transaction that took id 11 can commit after
 one that took 12: an id skipped over is remembered as a gap and looked for again
 on every catch-up for ``GAP_WAIT_S`` (a rolled-back transaction leaves a gap
-for ever). Face thumbnails are made by the storing receiver just after its
-reply; the relay announces ``FaceThumbReady`` once the thumbnail is in the
-database (looked for during ``THUMB_WAIT_S``).
+for ever); so is an id absent just below where the relay starts (a restarted
+receiver still announces an event another one commits late). Face thumbnails
+are made by the storing receiver just after its reply; the relay announces
+``FaceThumbReady`` once the thumbnail is in the database (looked for during
+``THUMB_WAIT_S``).
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ POLL_S = 2.0
 #: While thumbnails or gaps are awaited, look again this often.
 SHORT_POLL_S = 0.25
 #: How long a skipped id or seq may still turn up (a transaction committing late).
-GAP_WAIT_S = 30.0
+GAP_WAIT_S = catchup.GAP_WAIT_S
 #: How long a relayed event's face thumbnail is looked for.
 THUMB_WAIT_S = 15.0
 #: Own event ids remembered (more than a writer batch commits between two catch-ups).
@@ -134,7 +136,12 @@ class Relay:
         self.active = True
         if self.listener is None and url is not None:
             self.listener = pg_listener(url)
-        self.position = await store.read(catchup.current_position)
+        # Ids absent just below where we start may belong to another receiver's
+        # transaction still open (or one that restarted us mid-way): looked for too.
+        self.position, event_gaps, alarm_gaps = await store.read(catchup.position_and_gaps)
+        now = time.monotonic()
+        self._event_gaps.update(dict.fromkeys(event_gaps, now))
+        self._alarm_gaps.update(dict.fromkeys(alarm_gaps, now))
         listening = asyncio.ensure_future(self._listen()) if self.listener else None
         try:
             while True:

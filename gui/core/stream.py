@@ -23,6 +23,12 @@ stream's ``epoch`` (random, new whenever the receiver starts) and the message's
   continues the catch-up). Merges of an event into an already stored one and
   messages that are not events or alarm changes are not replayed by catch-up.
 
+On a database several receivers write (PostgreSQL), ids are handed out before
+commit, so one below the position can still be committed by another receiver:
+ids then end in ``-g<event ids>_<alarm seqs>`` (ranges, ``11.14~16``), those
+below the position not announced yet (for ``catchup.GAP_WAIT_S``). Catch-up
+looks for them first; one committed later comes live (the relay), once.
+
 Nothing is repeated: what arrives live while catching up is skipped when the
 catch-up already sent it. The first frame is ``hello`` (``{"mode": "live" |
 "exact" | "catch_up", "epoch", "event_id", "alarm_seq"}``; with an ``id:``
@@ -46,6 +52,7 @@ import functools
 import logging
 import re
 import secrets
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -72,9 +79,13 @@ CLIENT_BYTES = 8 * 1024 * 1024
 #: A cut client whose socket does not take the ``cut`` frame is aborted after this.
 CUT_GRACE_S = 5.0
 #: Longest Last-Event-ID read (anything longer is not one of ours).
-MAX_ID_LENGTH = 120
+MAX_ID_LENGTH = 1200
 
-_ID = re.compile(r"^(\d{1,19})-(\d{1,19})-([0-9a-f]{1,32})-(\d{1,19}|c)$")
+_ID = re.compile(
+    r"^(\d{1,19})-(\d{1,19})-([0-9a-f]{1,32})-(\d{1,19}|c)(?:-g([0-9.~]*)_([0-9.~]*))?$"
+)
+#: Ranges of absent ids (or seqs) an id carries at most; beyond, the lowest are dropped.
+MAX_GAP_RANGES = 24
 
 
 class BadStreamId(ValueError):
@@ -89,6 +100,30 @@ class BadStreamTypes(BadStreamId):
     param = "types"
 
 
+def _ranges_text(ids: Iterable[int]) -> str:
+    """``11.14~20``: sorted ids as ranges, at most ``MAX_GAP_RANGES`` (the newest)."""
+    ranges: list[list[int]] = []
+    for i in sorted(ids):
+        if ranges and i == ranges[-1][1] + 1:
+            ranges[-1][1] = i
+        else:
+            ranges.append([i, i])
+    return ".".join(
+        str(a) if a == b else f"{a}~{b}" for a, b in ranges[-MAX_GAP_RANGES:]
+    )
+
+
+def _ranges_of(text: str) -> tuple[int, ...]:
+    out: list[int] = []
+    for part in filter(None, text.split(".")):
+        low, _, high = part.partition("~")
+        a, b = int(low), int(high or low)
+        if not (0 < a <= b and b - a < catchup.GAP_WINDOW) or len(out) > catchup.GAP_WINDOW:
+            raise ValueError(part)
+        out.extend(range(a, b + 1))
+    return tuple(out)
+
+
 @dataclass(frozen=True, slots=True)
 class StreamId:
     event_id: int
@@ -96,18 +131,30 @@ class StreamId:
     epoch: str
     #: The frame's serial in its epoch; None for a catch-up frame.
     serial: int | None
+    #: Event ids and alarm seqs below the position not announced yet: on a shared
+    #: database they may still be committed (late), and a catch-up looks for them.
+    event_gaps: tuple[int, ...] = ()
+    alarm_gaps: tuple[int, ...] = ()
 
     def text(self) -> str:
         tail = "c" if self.serial is None else str(self.serial)
-        return f"{self.event_id}-{self.alarm_seq}-{self.epoch}-{tail}"
+        base = f"{self.event_id}-{self.alarm_seq}-{self.epoch}-{tail}"
+        if self.event_gaps or self.alarm_gaps:
+            base += f"-g{_ranges_text(self.event_gaps)}_{_ranges_text(self.alarm_gaps)}"
+        return base
 
     @classmethod
     def parse(cls, text: str) -> StreamId:
         found = _ID.match(text.strip()) if len(text) <= MAX_ID_LENGTH else None
+        if found is not None:
+            e, a, epoch, serial, event_gaps, alarm_gaps = found.groups()
+            try:
+                gaps = _ranges_of(event_gaps or ""), _ranges_of(alarm_gaps or "")
+            except ValueError:
+                found = None
         if found is None:
             raise BadStreamId(f"Last-Event-ID {text[:60]!r} is not an id this stream gave out")
-        e, a, epoch, serial = found.groups()
-        return cls(int(e), int(a), epoch, None if serial == "c" else int(serial))
+        return cls(int(e), int(a), epoch, None if serial == "c" else int(serial), *gaps)
 
 
 def frame(event: str, data: Any, event_id: str | None = None) -> bytes:
@@ -199,6 +246,13 @@ class StreamHub:
         self.clients: set[StreamClient] = set()
         #: Frames are only made once a client has connected (until then nobody can resume).
         self.active = False
+        #: A database several receivers write (PostgreSQL): ids may commit out of order,
+        #: so ids skipped over are remembered (``event_gaps``) and carried in frame ids.
+        self.track_gaps = False
+        #: Event ids / alarm seqs below the position not announced yet -> when noted.
+        self.event_gaps: dict[int, float] = {}
+        self.alarm_gaps: dict[int, float] = {}
+        self._gaps_pruned_at = 0.0
 
     def attach(self, receiver: Any) -> None:
         """Listen to every message type ``receiver`` announces."""
@@ -210,7 +264,13 @@ class StreamHub:
         if self._primed or self.store is None:
             self._primed = True
             return
-        found = await self.store.read(catchup.current_position)
+        if self.track_gaps:
+            found, event_gaps, alarm_gaps = await self.store.read(catchup.position_and_gaps)
+            now = time.monotonic()
+            self.event_gaps.update(dict.fromkeys(event_gaps, now))
+            self.alarm_gaps.update(dict.fromkeys(alarm_gaps, now))
+        else:
+            found = await self.store.read(catchup.current_position)
         self.position = Position(
             max(found.event_id, self.position.event_id),
             max(found.alarm_seq, self.position.alarm_seq),
@@ -218,15 +278,44 @@ class StreamHub:
         self._primed = True
 
     def current_id(self) -> StreamId:
-        return StreamId(self.position.event_id, self.position.alarm_seq, self.epoch, self.serial)
+        return StreamId(
+            self.position.event_id, self.position.alarm_seq, self.epoch, self.serial,
+            tuple(self.event_gaps), tuple(self.alarm_gaps),
+        )  # fmt: skip
+
+    def _note(self, gaps: dict[int, float], top: int, value: int) -> None:
+        """``value`` announced while the position was ``top``: fill or open gaps."""
+        if value <= top:
+            gaps.pop(value, None)
+            return
+        if self._primed:
+            now = time.monotonic()
+            for missing in range(max(top + 1, value - catchup.GAP_WINDOW), value):
+                gaps[missing] = now
+
+    def _prune_gaps(self) -> None:
+        now = time.monotonic()
+        if now - self._gaps_pruned_at < 1.0:
+            return
+        self._gaps_pruned_at = now
+        for gaps in (self.event_gaps, self.alarm_gaps):
+            for key in [k for k, since in gaps.items() if now - since > catchup.GAP_WAIT_S]:
+                del gaps[key]
 
     def on_message(self, message: Any) -> None:
         """A receiver listener (core loop): number, keep and fan out one message."""
         if isinstance(message, EventStored):
+            if self.track_gaps and not message.summary.merged:
+                self._note(self.event_gaps, self.position.event_id, message.summary.id)
             if message.summary.id > self.position.event_id:
                 self.position = Position(message.summary.id, self.position.alarm_seq)
-        elif isinstance(message, AlarmChanged) and message.seq > self.position.alarm_seq:
-            self.position = Position(self.position.event_id, message.seq)
+        elif isinstance(message, AlarmChanged) and message.seq > 0:
+            if self.track_gaps:
+                self._note(self.alarm_gaps, self.position.alarm_seq, message.seq)
+            if message.seq > self.position.alarm_seq:
+                self.position = Position(self.position.event_id, message.seq)
+        if self.event_gaps or self.alarm_gaps:
+            self._prune_gaps()
         if not self.active:
             return
         try:
@@ -295,31 +384,88 @@ def _last_event_id(request: web.Request) -> StreamId | None:
     return StreamId.parse(text)
 
 
+@dataclass
+class _CatchUp:
+    """Where one client's catch-up stands: its position and what is still absent below."""
+
+    event_id: int
+    alarm_seq: int
+    event_gaps: set[int]
+    alarm_gaps: set[int]
+    #: Ids skipped over below this are old (deleted, rolled back): not looked for.
+    recent_event: int
+    recent_seq: int
+
+    def take(self, message: Any) -> None:
+        if isinstance(message, EventStored):
+            value, top, gaps, recent = (
+                message.summary.id, self.event_id, self.event_gaps, self.recent_event
+            )  # fmt: skip
+        else:
+            value, top, gaps, recent = message.seq, self.alarm_seq, self.alarm_gaps, self.recent_seq
+        if value <= top:
+            gaps.discard(value)
+            return
+        gaps.update(range(max(top + 1, recent + 1), value))
+        if isinstance(message, EventStored):
+            self.event_id = value
+        else:
+            self.alarm_seq = value
+
+    def id_text(self, epoch: str) -> str:
+        return StreamId(
+            self.event_id, self.alarm_seq, epoch, None,
+            tuple(self.event_gaps), tuple(self.alarm_gaps),
+        ).text()  # fmt: skip
+
+
 async def _catch_up(
     hub: StreamHub, resp: web.StreamResponse, since: StreamId, wanted: set[type] | None = None
-) -> tuple[Position, int]:
-    """Send what the store holds after ``since``; the position reached and frames sent."""
-    event_id, alarm_seq = since.event_id, since.alarm_seq
+) -> tuple[_CatchUp, int]:
+    """Send what the store holds after ``since`` (and what it lacked below it then, if
+    committed since); where the client stands and how many frames were sent."""
+    top = hub.current_id()
+    state = _CatchUp(
+        since.event_id, since.alarm_seq, set(since.event_gaps), set(since.alarm_gaps),
+        top.event_id - catchup.GAP_WINDOW, top.alarm_seq - catchup.GAP_WINDOW,
+    )  # fmt: skip
     sent = 0
+    gaps = (sorted(state.event_gaps), sorted(state.alarm_gaps))
     while True:
-        events, changes = await hub.store.read(functools.partial(_after, event_id, alarm_seq))
+        events, changes = await hub.store.read(
+            functools.partial(_after, state.event_id, state.alarm_seq, *gaps)
+        )
+        gaps = ([], [])  # looked for once; those still absent come live or at the next resume
         if not events and not changes:
-            return Position(event_id, alarm_seq), sent
+            return state, sent
         for message in _in_order(events, changes):
-            if isinstance(message, EventStored):
-                event_id = max(event_id, message.summary.id)
-            else:
-                alarm_seq = max(alarm_seq, message.seq)
+            state.take(message)
             if wanted is not None and type(message) not in wanted:
                 continue
             encoded = wire.message_to_json(message)
-            fid = StreamId(event_id, alarm_seq, hub.epoch, None).text()
-            await resp.write(frame(encoded["type"], encoded["data"], fid))
+            await resp.write(frame(encoded["type"], encoded["data"], state.id_text(hub.epoch)))
             sent += 1
 
 
-def _after(event_id: int, alarm_seq: int, conn: Any) -> tuple[list[Any], list[Any]]:
-    return catchup.events_after(conn, event_id), catchup.alarm_changes_after(conn, alarm_seq)
+def _after(
+    event_id: int, alarm_seq: int, event_gaps: list[int], alarm_gaps: list[int], conn: Any
+) -> tuple[list[Any], list[Any]]:
+    """What was stored after the position, what was absent below it first (ascending)."""
+    from gui.core import alarms
+
+    events = catchup.events_in(conn, event_gaps) if event_gaps else []
+    events += catchup.events_after(conn, event_id)
+    changes: list[Any] = []
+    if alarm_gaps:
+        marks = ",".join("?" * len(alarm_gaps))
+        changes = [
+            change
+            for _origin, change in alarms.changes_with_origin(
+                conn, f"c.seq IN ({marks})", tuple(alarm_gaps), catchup.BATCH
+            )
+        ]
+    changes += catchup.alarm_changes_after(conn, alarm_seq)
+    return events, changes
 
 
 def _in_order(events: list[EventStored], changes: list[AlarmChanged]) -> Iterable[Any]:
@@ -336,12 +482,23 @@ def _in_order(events: list[EventStored], changes: list[AlarmChanged]) -> Iterabl
     yield from events[i:]
 
 
-def _already_sent(message: Any, reached: Position) -> bool:
-    """Whether catch-up already sent this live message (it was stored before we read)."""
+def _already_sent(message: Any, reached: _CatchUp) -> bool:
+    """Whether catch-up already sent this live message (it was stored before we read);
+    one it found absent below its position (committed late) is sent once, live."""
     if isinstance(message, EventStored):
-        return not message.summary.merged and message.summary.id <= reached.event_id
+        if message.summary.merged or message.summary.id > reached.event_id:
+            return False
+        if message.summary.id in reached.event_gaps:
+            reached.event_gaps.discard(message.summary.id)
+            return False
+        return True
     if isinstance(message, AlarmChanged):
-        return 0 < message.seq <= reached.alarm_seq
+        if not 0 < message.seq <= reached.alarm_seq:
+            return False
+        if message.seq in reached.alarm_gaps:
+            reached.alarm_gaps.discard(message.seq)
+            return False
+        return True
     return False
 
 
@@ -379,7 +536,7 @@ async def api_stream(request: web.Request, hub: StreamHub) -> web.StreamResponse
         replay = None
         if since is not None and since.epoch == hub.epoch and since.serial is not None:
             replay = hub.replay_after(since.serial)
-        reached: Position | None = None
+        reached: _CatchUp | None = None
         hello: dict[str, Any] = {
             "epoch": hub.epoch,
             "event_id": now.event_id,
@@ -457,6 +614,7 @@ def install(receiver: Any, settings: Any = None) -> StreamHub:
 
     def extend(app: web.Application, ctx: Any) -> None:
         hub.store = ctx.store
+        hub.track_gaps = getattr(ctx.store, "engine", None) is not None
 
         async def handler(request: web.Request) -> web.StreamResponse:
             try:

@@ -8,6 +8,7 @@ without a PostgreSQL test server; CI requires one.
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,13 +26,14 @@ HISTORY = "/EventServer/api/HistoryEvent"
 class PgNode:
     """A receiver with every feature on the PostgreSQL database ``url``."""
 
-    def __init__(self, url: str, data_dir: Path) -> None:
+    def __init__(self, url: str, data_dir: Path, hooks: tuple[Any, ...] = ()) -> None:
         from gui.core import features
         from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 
         config = ReceiverConfig(data_dir=data_dir, port=0, bind="127.0.0.1", store=url)
         self.rec = Receiver(config)
         features.install(self.rec, Settings())
+        self.rec.event_hooks.extend(hooks)
         self.rec.relay.poll_s = 60.0  # only a notification can wake it in time
         self.heard: list[Any] = []
         for kind in (EventStored, AlarmChanged, FaceThumbReady):
@@ -140,3 +142,81 @@ def test_a_lost_listen_connection_is_made_again_and_nothing_is_missed(
     assert wait_for(lambda: len(b.events()) == 1, timeout=15)
     assert b.client.post_json(HISTORY, make_event(12)).status == 200
     assert wait_for(lambda: len(a.events()) == 2, timeout=15)
+
+
+class HeldCommits:
+    """An event hook holding the storing transaction of chosen events open until released:
+    their ids are taken, the rows not committed (a receiver slow to commit)."""
+
+    def __init__(self, *names: str) -> None:
+        self.entered = {name: threading.Event() for name in names}
+        self.release = {name: threading.Event() for name in names}
+
+    def __call__(self, _conn: Any, stored: Any) -> None:
+        name = stored.summary.identity_id
+        if name in self.release:
+            self.entered[name].set()
+            self.release[name].wait(60)
+
+    def release_all(self) -> None:
+        for gate in self.release.values():
+            gate.set()
+
+
+def _post_in_background(node: PgNode, ev: dict[str, Any]) -> threading.Thread:
+    thread = threading.Thread(target=node.client.post_json, args=(HISTORY, ev), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_events_committed_late_below_a_clients_position_reach_it_across_a_restart(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """B and C take ids 1 and 2 and commit late; A stores 3 at once. A window on A that
+    saw 3 misses neither 1 (committed while A restarts: caught up on resume) nor 2
+    (committed after: relayed live by the restarted A), and gets 3 only once."""
+    held = HeldCommits("late-1", "late-2")
+    b = PgNode(pg_url, tmp_path / "b", hooks=(held,))
+    c = PgNode(pg_url, tmp_path / "c", hooks=(held,))
+    a = PgNode(pg_url, tmp_path / "a")
+    nodes = [a, b, c]
+    posts = []
+    try:
+        reader = SseReader(a.rec.port)
+        assert reader.next().data["mode"] == "live"
+        late_1, late_2, early = make_event(1), make_event(2), make_event(3)
+        late_1["identity_id"], late_2["identity_id"], early["identity_id"] = (
+            "late-1", "late-2", "early",
+        )  # fmt: skip
+        posts.append(_post_in_background(b, late_1))
+        assert held.entered["late-1"].wait(20)
+        posts.append(_post_in_background(c, late_2))
+        assert held.entered["late-2"].wait(20)
+        assert a.client.post_json(HISTORY, early).status == 200
+        seen = reader.until("event_stored")[-1]
+        assert seen.data["summary"]["identity_id"] == "early"
+        resume_from = reader.last_id
+        reader.close()
+
+        a.stop()  # the receiver the window is attached to restarts...
+        held.release["late-1"].set()  # ...while B commits the event it held
+        posts[0].join(20)
+        a = PgNode(pg_url, tmp_path / "a")
+        nodes[0] = a
+        again = SseReader(a.rec.port, last_event_id=resume_from)
+        try:
+            assert again.next().data["mode"] == "catch_up"
+            caught = again.until("resync")
+            names = [f.data["summary"]["identity_id"] for f in caught if f.event == "event_stored"]
+            assert names == ["late-1"], names  # the late one, and "early" not again
+            held.release["late-2"].set()  # C commits after the restart: relayed live
+            live = again.until("event_stored", timeout=15)[-1]
+            assert live.data["summary"]["identity_id"] == "late-2"
+        finally:
+            again.close()
+    finally:
+        held.release_all()
+        for thread in posts:
+            thread.join(20)
+        for node in nodes:
+            node.stop()

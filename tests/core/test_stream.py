@@ -417,3 +417,15 @@ def test_a_database_that_cannot_be_read_is_a_503_and_retried(
         assert reader.next().event == "hello"
     finally:
         reader.close()
+
+
+def test_stream_ids_carry_absent_ids_as_ranges_and_read_them_back() -> None:
+    from gui.core.stream import StreamId
+
+    sid = StreamId(40, 7, "ab12", 9, (11, 14, 15, 16, 30), (5,))
+    assert sid.text() == "40-7-ab12-9-g11.14~16.30_5"
+    assert StreamId.parse(sid.text()) == sid
+    assert StreamId.parse("40-7-ab12-c") == StreamId(40, 7, "ab12", None)
+    for bad in ("40-7-ab12-9-g5~1_", "40-7-ab12-9-g1~99999_", "40-7-ab12-9-gx_"):
+        with pytest.raises(ValueError):
+            StreamId.parse(bad)
