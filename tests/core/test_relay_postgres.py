@@ -185,9 +185,10 @@ def test_events_committed_late_below_a_clients_position_reach_it_across_a_restar
         reader = SseReader(a.rec.port)
         assert reader.next().data["mode"] == "live"
         late_1, late_2, early = make_event(1), make_event(2), make_event(3)
-        late_1["identity_id"], late_2["identity_id"], early["identity_id"] = (
-            "late-1", "late-2", "early",
-        )  # fmt: skip
+        for ev, name in ((late_1, "late-1"), (late_2, "late-2"), (early, "early")):
+            # names of their own: a name new to the database is written once, and the
+            # second receiver to write it would wait for the first one's commit
+            ev["identity_id"] = ev["identity_name"] = name
         posts.append(_post_in_background(b, late_1))
         assert held.entered["late-1"].wait(20)
         posts.append(_post_in_background(c, late_2))
