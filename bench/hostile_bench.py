@@ -160,10 +160,11 @@ class Result:
 
 def run_scenario(name: str, root: Path, load: Callable[[Receiver, dict[str, Any]], Any]) -> Result:
     rec = Receiver(root)
-    notes: dict[str, Any] = {}
+    notes: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 1)}
     prober = Prober(rec.port).start()
     stop_load = load(rec, notes)  # returns a callable that stops the load (or None)
     prober.stop()
+    notes["load_after"] = round(os.getloadavg()[0], 1)  # other work on the machine skews latency
     result = Result(name, notes=notes)
     result.peak_rss_mb = rec.peak_rss_mb()
     result.sigterm_s = rec.sigterm()  # with the load still on where there is one
