@@ -177,7 +177,17 @@ def _ascii_text_in_pieces(body: _BodyBytes, start: int, end: int) -> str:
 
 
 def _ascii_text_works() -> bool:
+    """Whether the C API calls are there and make the right strings (CPython only)."""
+    global _new_ascii, _utf8_of
+    if sys.implementation.name != "cpython":
+        return False
     try:
+        _new_ascii = ctypes.pythonapi.PyUnicode_New
+        _new_ascii.restype = ctypes.py_object
+        _new_ascii.argtypes = [ctypes.c_ssize_t, ctypes.c_uint32]
+        _utf8_of = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
+        _utf8_of.restype = ctypes.c_void_p
+        _utf8_of.argtypes = [ctypes.py_object, ctypes.c_void_p]
         sample = bytearray(b"x" * 3 + bytes(range(32, 127)) * 3)
         made = _ascii_text_in_pieces(sample, 3, len(sample) - 2)
         plain = _ascii_text_in_pieces(bytes(sample), 3, len(sample) - 2)
@@ -187,18 +197,9 @@ def _ascii_text_works() -> bool:
     return made == expected and plain == expected and type(made) is str
 
 
-if sys.implementation.name == "cpython":
-    _new_ascii = ctypes.pythonapi.PyUnicode_New
-    _new_ascii.restype = ctypes.py_object
-    _new_ascii.argtypes = [ctypes.c_ssize_t, ctypes.c_uint32]
-    _utf8_of = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
-    _utf8_of.restype = ctypes.c_void_p
-    _utf8_of.argtypes = [ctypes.py_object, ctypes.c_void_p]
-_ascii_text = (
-    _ascii_text_in_pieces
-    if sys.implementation.name == "cpython" and _ascii_text_works()
-    else _ascii_text_with_gil
-)
+_new_ascii: Any = None
+_utf8_of: Any = None
+_ascii_text = _ascii_text_in_pieces if _ascii_text_works() else _ascii_text_with_gil
 
 
 def loads(body: _BodyBytes) -> Any:
