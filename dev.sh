@@ -121,7 +121,11 @@ case "$cmd" in
             .venv/bin/mypy   # gui/core, strictness in pyproject.toml
             start_test_postgresql
             status=0
-            .venv/bin/python -m pytest "$@" || status=$?
+            # In parallel workers (pytest-xdist): most tests wait on sockets, timers and
+            # subprocesses rather than compute. Tests with timing budgets are marked
+            # `alone` and run with nothing beside them (tests/alone.py).
+            .venv/bin/python -m pytest -n "${GATEWATCH_TEST_WORKERS:-3}" --dist worksteal "$@" \
+              || status=$?
             exit "$status" ;;
   bench)    setup_venv "test,bench"
             [ $# -ge 1 ] || { echo "usage: ./dev.sh bench NAME (a module in bench/)" >&2; exit 2; }

@@ -16,6 +16,7 @@ from typing import Any
 import hypothesis
 import pytest
 
+from tests import alone
 from tests.pg_fixtures import (  # noqa: F401 - fixtures for every test
     engine,
     engine_store,
@@ -74,6 +75,23 @@ def pytest_configure(config: pytest.Config) -> None:
     # GUI thread, between tests - never by whichever core or worker thread happens
     # to allocate, which would destroy a parentless QObject on the wrong thread.
     gc.disable()
+    alone.configure(config)
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook, called when it starts a worker
+def pytest_configure_node(node: Any) -> None:
+    alone.configure_node(node)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    alone.unconfigure(config)
+
+
+@pytest.hookimpl(tryfirst=True, wrapper=True)  # outermost: before pytest-timeout's timer
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
+    """Under xdist, an ``alone`` test runs with no other test beside it (tests/alone.py)."""
+    with alone.guard(item):
+        return (yield)
 
 
 #: pytest-timeout's limit for property tests (the ini's ``timeout`` for the rest). Their

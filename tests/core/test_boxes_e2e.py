@@ -333,6 +333,7 @@ def test_backfill_resumes_after_dropped_connections_and_can_be_cancelled(
     assert len({e["timestamp"] for e in events}) == 120
 
 
+@pytest.mark.alone  # a rate: measured with no other test beside it
 def test_backfill_rate_is_at_least_10_events_with_photos_per_second(
     receiver: FullReceiver, box: BoxThread
 ):

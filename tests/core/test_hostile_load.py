@@ -80,6 +80,7 @@ def test_packed_raw_json_with_long_base64_strings_reads_back_the_same() -> None:
     assert expected["lone"] == "\ud800" and expected["nan"] == "NaN"
 
 
+@pytest.mark.alone  # a 0.5 s budget: measured with no other test beside it
 def test_packing_a_huge_raw_body_lets_other_threads_run() -> None:
     parsed = lenient_json.loads(_body_with_blob(40 * MiB))
     with GilWatch() as watch:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -65,6 +66,7 @@ def test_add_point_backfill_pull_remove_from_the_window(rig: Any, qtbot: Any, mo
         box.stop()
 
 
+@pytest.mark.alone  # a 0.5 s budget: measured with no other test beside it
 def test_unreachable_box_is_a_message_not_a_freeze(rig: Any, qtbot: Any):
     from gui.ui.installer.boxes import BoxesSection
 
