@@ -224,6 +224,14 @@ class BackgroundWork(QObject):
         pool = self._threads
         self.destroyed.connect(lambda *_: pool.close(wait=False))
 
+    def lane(self, parent: QObject) -> BackgroundWork:
+        """Another owner over the same core, with threads of its own.
+
+        For work that must not queue behind this owner's: a page the user scrolled
+        to is read at once even while dozens of thumbnails wait to be decoded.
+        """
+        return BackgroundWork(parent, self._bridge)
+
     def run(
         self,
         fn: Callable[[], T],

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from gui.core import thumbnails
+from gui.core.messages import FaceThumbReady
 from gui.ui.background import BackgroundWork
 from gui.ui.models import feed as feed_mod
 from gui.ui.models.feed import FeedModel
@@ -51,6 +52,31 @@ def test_pages_are_fetched_on_demand_until_exhausted(core, qtbot, monkeypatch) -
     qtbot.waitUntil(lambda: not model._fetching, timeout=5000)
     assert not model.canFetchMore()
     assert [model.row_at(i).id for i in range(7)] == ids[::-1]
+
+
+def test_an_older_page_is_read_while_thumbnails_wait_to_be_decoded(
+    core, qtbot, monkeypatch
+) -> None:
+    """Scrolling down during a burst: the page is not queued behind the burst's thumbnails.
+
+    They shared two reader threads; on a loaded machine a page waited behind dozens of
+    decodes (the window's older-pages scroll took seconds instead of a moment).
+    """
+    monkeypatch.setattr(feed_mod, "PAGE_SIZE", 3)
+    ids = [post(core, variant("employee_match")) for _ in range(7)]
+    model = _model(core, qtbot, max_rows=100)
+    gate = threading.Event()
+    decode = feed_mod.decode_fitted
+    monkeypatch.setattr(feed_mod, "decode_fitted", lambda *a: gate.wait(10) and decode(*a))
+    try:
+        for event_id in ids[-3:]:  # the rows shown: their thumbnails read, decodes stuck
+            assert model.thumb_for(event_id) is None
+        model.on_face_thumb_ready(FaceThumbReady(ids[-1], b"announced too"))
+        model.fetchMore()
+        qtbot.waitUntil(lambda: model.rowCount() == 6, timeout=5000)
+        assert model._thumb_pending >= set(ids[-3:])  # still waiting: the page did not
+    finally:
+        gate.set()
 
 
 def test_memory_is_bounded_however_many_events_arrive(core, qtbot, monkeypatch) -> None:

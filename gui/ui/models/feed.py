@@ -85,7 +85,8 @@ class FeedModel(QAbstractListModel):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._work = work
+        self._work = work  # pages: never queued behind thumbnails (their own lane below)
+        self._thumb_work = work.lane(self)
         self.max_rows = max_rows
         self.colours = colours or {}
         self._rows: list[EventBrief] = []
@@ -355,7 +356,7 @@ class FeedModel(QAbstractListModel):
         if event_id not in self._thumb_pending:
             self._thumb_pending.add(event_id)
             size = self.thumb_px
-            self._work.read(
+            self._thumb_work.read(
                 lambda reader: _decode_thumb(reader, event_id, size),
                 lambda image: self._thumb_loaded(event_id, image),
                 lambda _exc: self._thumb_pending.discard(event_id),
@@ -390,7 +391,7 @@ class FeedModel(QAbstractListModel):
         def failed(_exc: BaseException) -> None:
             self._thumb_pending.difference_update(ids)
 
-        self._work.run(decode_all, self._thumbs_decoded, failed)
+        self._thumb_work.run(decode_all, self._thumbs_decoded, failed)
 
     def _thumbs_decoded(self, decoded: list[tuple[int, QImage | None]]) -> None:
         rows = [r for r in (self._store_thumb(i, image) for i, image in decoded) if r is not None]
