@@ -6,6 +6,8 @@ import os
 import subprocess
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "stress-tests.sh"
 
@@ -15,17 +17,21 @@ n=$(( $(cat "$COUNT" 2>/dev/null || echo 0) + 1 ))
 echo "$n" > "$COUNT"
 echo "run $n args: $*"
 pgrep -f -- "-c while True: pass" | wc -l > "$BURNERS.$n"
+echo "$GATEWATCH_TEST_PG $GATEWATCH_REQUIRE_PG" > "$BURNERS.pg.$n"
 if [ "$n" -ge "$FAIL_AT" ]; then echo "1 failed, 9 passed in 0.1s"; exit 1; fi
 echo "10 passed in 0.1s"
 """
 
 
-def run(tmp_path: Path, runs: str, fail_at: int) -> subprocess.CompletedProcess[str]:
+def run(
+    tmp_path: Path, runs: str, fail_at: int, pg: str | None = "postgresql://u@h:1/db"
+) -> subprocess.CompletedProcess[str]:
     fake = tmp_path / "fake-pytest"
     fake.write_text(FAKE_PYTEST, encoding="utf-8")
     fake.chmod(0o755)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "GATEWATCH_TEST_PG"},
+        **({"GATEWATCH_TEST_PG": pg} if pg else {}),
         "STRESS_PYTEST": str(fake),
         "STRESS_OUT": str(tmp_path / "out"),
         "COUNT": str(tmp_path / "count"),
@@ -34,7 +40,7 @@ def run(tmp_path: Path, runs: str, fail_at: int) -> subprocess.CompletedProcess[
     }
     return subprocess.run(
         ["bash", str(SCRIPT), runs, "-k", "something"],
-        env=env, capture_output=True, text=True, timeout=60,
+        env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
 
 
@@ -73,3 +79,31 @@ def test_all_runs_pass(tmp_path) -> None:
     assert "all 3 runs passed" in proc.stdout
     assert not any(alive(p) for p in burner_pids(proc.stdout))
     assert run(tmp_path, "x", fail_at=99).returncode == 2
+
+
+def test_the_server_given_is_used_by_every_run_and_its_cases_must_run(tmp_path) -> None:
+    proc = run(tmp_path, "2", fail_at=99)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for n in (1, 2):  # never skipped: GATEWATCH_REQUIRE_PG=1, as in CI
+        assert (tmp_path / f"burners.pg.{n}").read_text().split() == ["postgresql://u@h:1/db", "1"]
+
+
+def test_one_throwaway_cluster_serves_all_runs_and_is_removed_after(tmp_path) -> None:
+    installed = subprocess.run(
+        ["bash", "-c", f". {ROOT / 'scripts' / 'pg-cluster.sh'} && pg_bindir"],
+        capture_output=True, check=False,
+    )  # fmt: skip
+    if installed.returncode != 0:
+        if os.environ.get("GATEWATCH_REQUIRE_PG") == "1":
+            pytest.fail("GATEWATCH_REQUIRE_PG=1 but PostgreSQL is not installed")
+        pytest.skip("PostgreSQL is not installed (apt install postgresql)")
+    proc = run(tmp_path, "2", fail_at=99, pg=None)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    urls = {(tmp_path / f"burners.pg.{n}").read_text().split()[0] for n in (1, 2)}
+    assert len(urls) == 1  # the same server for both runs
+    url = urls.pop()
+    assert url.startswith("postgresql://postgres@127.0.0.1:"), url
+    import psycopg
+
+    with pytest.raises(psycopg.OperationalError):  # stopped when the runs ended
+        psycopg.connect(url, connect_timeout=2)
