@@ -17,7 +17,6 @@ Without xdist (one process) nothing is locked.
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -94,8 +93,8 @@ def unconfigure(config: pytest.Config) -> None:
     lock = config.stash.get(_LOCK, None)
     if lock is not None:
         lock.close()
-    folder = config.stash.get(_FOLDER, None)
-    if folder is not None and not os.environ.get("PYTEST_XDIST_WORKER"):
+    folder = config.stash.get(_FOLDER, None)  # set in the controller only
+    if folder is not None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
