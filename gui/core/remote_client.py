@@ -146,6 +146,13 @@ def _message(status: int, body: bytes) -> str:
     return text or f"HTTP {status}"
 
 
+#: A TLS connection aiohttp closes on its own (a refused pin) waits for the server's
+#: close_notify; on Python before 3.12.8 one the server never answers stays open past
+#: the loop (CPython gh-118950). Then the connector keeps such connections and aborts
+#: them when the session closes (elsewhere aiohttp warns the option is not needed).
+_CLEANUP_CLOSED = bool(getattr(aiohttp.connector, "NEEDS_CLEANUP_CLOSED", False))
+
+
 class RemoteClient:
     """GET/POST against one receiver's ``/api``; open, use and close on one loop."""
 
@@ -163,6 +170,7 @@ class RemoteClient:
         """The session, created on first use (on the running loop)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(enable_cleanup_closed=_CLEANUP_CLOSED),
                 headers=self.headers,
                 timeout=aiohttp.ClientTimeout(
                     total=None, connect=CONNECT_TIMEOUT, sock_read=READ_TIMEOUT
