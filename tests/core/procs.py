@@ -45,8 +45,12 @@ class Headless:
     def stderr(self) -> str:
         return self.stderr_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_listening(self, timeout: float = 20.0) -> int:
-        """Block until the log says which port it listens on; returns the port."""
+    def wait_listening(self, timeout: float = 60.0) -> int:
+        """Block until the log says which port it listens on; returns the port.
+
+        A wait, not a start-up budget (bench/package_size.py measures that): a
+        process starting beside parallel test workers and CPU burners took over 20 s.
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             found = _LISTENING.search(self.stderr())

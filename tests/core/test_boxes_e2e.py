@@ -599,6 +599,7 @@ def test_history_resent_after_a_lost_reply_is_stored_once(receiver: FullReceiver
     assert sorted(e["timestamp"] for e in events) == sorted(e.ms for e in made)
 
 
+@pytest.mark.alone  # retries within a 1 s window: no other test beside it
 def test_receiver_down_for_a_while_box_keeps_and_resends_stored_once(
     receiver: FullReceiver, box: BoxThread
 ):

@@ -138,6 +138,7 @@ def test_port_in_use_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
     assert "--port" in line  # says what to do
 
 
+@pytest.mark.alone  # a shutdown budget: measured with no other test beside it
 def test_sigterm_with_large_uploads_being_handled_stops_in_time_and_loses_nothing_acked(
     tmp_path: Path,
 ) -> None:

@@ -143,6 +143,7 @@ def uploads_in_flight(receiver: Any) -> Iterator[Callable[[int, int], list[int]]
         thread.join(120)
 
 
+@pytest.mark.alone  # a 2 s reply budget: measured with no other test beside it
 def test_a_real_time_post_is_answered_while_large_uploads_are_handled(
     receiver: Any, uploads_in_flight: Callable[[int, int], list[int]]
 ) -> None:

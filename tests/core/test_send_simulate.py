@@ -81,6 +81,7 @@ def test_send_file_rejected_by_receiver_fails(full_receiver, tmp_path, capsys):
     assert "400 in" in capsys.readouterr().out
 
 
+@pytest.mark.alone  # events sent within 1.5 s: a rate, with no other test beside it
 def test_simulate_against_a_real_receiver(full_receiver):
     sim = Simulator(
         f"http://127.0.0.1:{full_receiver.port}", boxes=2, cameras=3, rate=40, duration=1.5,

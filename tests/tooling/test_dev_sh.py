@@ -8,9 +8,12 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.alone  # says so within 1.5 s: measured with no other test beside it
 def test_dev_sh_waits_for_a_held_package_lock_and_goes_on_when_it_is_free(tmp_path: Path):
     lock = tmp_path / "lock-frontend"
     lock.write_text("")
