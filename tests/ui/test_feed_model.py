@@ -180,8 +180,8 @@ def test_announced_thumbnails_are_decoded_and_shown_per_batch(core, qtbot, monke
     qtbot.waitUntil(lambda: not model._thumb_pending, timeout=5000)
     model._thumbs.clear()
     jobs: list[Any] = []
-    run = model._work.run
-    monkeypatch.setattr(model._work, "run", lambda fn, *a: jobs.append(fn) or run(fn, *a))
+    run = model._thumb_work.run  # the thumbnails' own lane
+    monkeypatch.setattr(model._thumb_work, "run", lambda fn, *a: jobs.append(fn) or run(fn, *a))
     changes: list[tuple[int, int]] = []
     model.dataChanged.connect(lambda a, b, roles=(): changes.append((a.row(), b.row())))
     thumb = core.bridge.reader.face_thumbnail(ids[0])
