@@ -404,10 +404,12 @@ class DetailPane(QWidget):
         self.name_label.setText(str(name))
         colour = words.person_type_colour(pt, self._colours())
         self.type_badge.setText(f" {words.person_type_word(pt)} ")
-        self.type_badge.setStyleSheet(
+        style = (
             f"QLabel#typeBadge {{ background: {colour}; color: white; border-radius: 4px;"
             " padding: 2px 8px; font-weight: bold; }"
         )
+        if self.type_badge.styleSheet() != style:  # a new style sheet re-polishes the label
+            self.type_badge.setStyleSheet(style)
         score_context = (detail.box or {}).get("score") or {}
         score_text = words.format_score_in_scale(
             ev.get("score"), score_context.get("scale"), score_context.get("threshold")
