@@ -75,6 +75,8 @@ class Explaining:
             self.plans.append(doc[0])
         return self._conn.execute(sql, params)
 
+    execute_planned = execute
+
 
 def _walk(node: dict[str, Any]) -> Any:
     yield node

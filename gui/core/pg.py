@@ -154,6 +154,16 @@ class PgConnection:
         cur.execute(translate(sql), _params(parameters))
         return cur
 
+    def execute_planned(self, sql: str, parameters: Any = (), /) -> psycopg.Cursor[Any]:
+        """``execute``, planned for these very values every time: never prepared, so the
+        server never settles on a generic plan. For the history's reads, whose best plan
+        depends on the values (a frequent name is read newest first, a rare one through
+        its index): a generic plan chosen after a few rare searches read 300,000 rows
+        for a frequent one (``bench/pg_history_bench.py``)."""
+        cur = self.raw.cursor()
+        cur.execute(translate(sql), _params(parameters), prepare=False)
+        return cur
+
     def executemany(self, sql: str, parameters: Any, /) -> psycopg.Cursor[Any]:
         cur = self.raw.cursor()
         cur.executemany(translate(sql), [_params(p) for p in parameters])

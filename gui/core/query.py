@@ -378,14 +378,21 @@ def fetch_rows(
         parts = [replace(flt, person_types=(t,)) for t in sorted(set(flt.person_types))]
     if len(parts) == 1:
         sql, params = select(flt)
-        return conn.execute(sql, params).fetchall()
+        return _planned(conn, sql, params).fetchall()
     selects = [select(part) for part in parts]
     merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
     # An event can match both camera halves (UNION drops the copy); types never overlap.
     glue = " UNION " if flt.device else " UNION ALL "
     union = glue.join(f"SELECT * FROM ({sql}) AS part{i}" for i, (sql, _) in enumerate(selects))
     sql = f"{union} ORDER BY {merged_order} LIMIT ?"
-    return conn.execute(sql, [*(p for _, ps in selects for p in ps), limit]).fetchall()
+    return _planned(conn, sql, [*(p for _, ps in selects for p in ps), limit]).fetchall()
+
+
+def _planned(conn: Connection, sql: str, params: Any) -> Any:
+    """Run a history read planned for its values (PostgreSQL: ``execute_planned``, never a
+    generic plan); SQLite plans each statement anyway."""
+    run = getattr(conn, "execute_planned", None) or conn.execute
+    return run(sql, params)
 
 
 def sort_key(row: RowLike, sort: str = "time") -> tuple[Any, ...]:
@@ -448,7 +455,8 @@ def count(conn: Connection, flt: EventFilter) -> int:
     flt, source = _score_plan(conn, _short_search_plan(conn, flt))
     if not flt.device:
         where, params = flt.where(dialect)
-        return conn.execute(f"SELECT count(*) FROM {source} WHERE {where}", params).fetchone()[0]
+        sql = f"SELECT count(*) FROM {source} WHERE {where}"
+        return _planned(conn, sql, params).fetchone()[0]
     halves = [
         replace(flt, device=None, extra_sql=(*flt.extra_sql, (f"{col} = ?", (flt.device,))))
         for col in ("ep_id", "device_id")
@@ -458,7 +466,7 @@ def count(conn: Connection, flt: EventFilter) -> int:
         f"SELECT count(*) FROM (SELECT id FROM {source} WHERE {wa}"
         f" UNION SELECT id FROM {source} WHERE {wb}) AS matching"
     )
-    return conn.execute(sql, [*pa, *pb]).fetchone()[0]
+    return _planned(conn, sql, [*pa, *pb]).fetchone()[0]
 
 
 # -- parsing query strings (API and CLI) ------------------------------------------

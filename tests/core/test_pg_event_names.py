@@ -65,3 +65,27 @@ def test_retention_forgets_the_names_of_the_events_it_deletes(pg_url: str) -> No
         assert retention.delete_events_job(10, received_before=2)(conn) == 2
         assert _names(conn) == ["Kept"]  # one "Kept" event is left
         assert [r[0] for r in conn.execute("SELECT identity_name FROM events")] == ["Kept"]
+
+
+def test_history_reads_are_planned_for_their_values_never_generically(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """psycopg prepares a statement run five times, and the server then may settle on one
+    generic plan for every value: after a few rare names, a frequent one read every
+    match. The history's reads are never prepared."""
+    store = Store(tmp_path / "data", url=pg_url)
+    try:
+        add(store, [event(1, identity_name="张伟"), event(2, identity_name="王芳")])
+        conn = store.reader()
+        for _ in range(4):
+            for q in ("张", "芳", "x"):
+                flt = query.EventFilter(q=q)
+                query.fetch_page(conn, flt)
+                query.count(conn, flt)
+            query.fetch_page(conn, query.EventFilter(score_min=0.5), sort="score")
+        prepared = conn.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%FROM events%'"
+        ).fetchall()
+        assert prepared == []
+    finally:
+        store.close()
