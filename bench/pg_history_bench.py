@@ -13,6 +13,9 @@ is named), every search and every statistics range the Statistics tab offers it
 prints:
 
 - **warm**: best of ``--repeat`` runs (ms);
+- **server CPU**: the CPU time PostgreSQL's backend spent per warm run (from
+  ``/proc``, 10 ms ticks; "-" when the server is on another machine): what the
+  query costs a quiet machine, hardly changed by other programs' load;
 - **cold**: with ``--cold-cluster DIR`` (a cluster of ``scripts/pg-cluster.sh``), the
   first run on a new connection after PostgreSQL was restarted (its shared buffers
   empty) and the cluster's files were evicted from the OS page cache
@@ -133,6 +136,16 @@ def cold_cluster_cmd(folder: str) -> str:
     )
 
 
+def server_cpu_ms(pid: int) -> float | None:
+    """CPU time the server process ``pid`` has used (user + system, ms; 10 ms ticks), when
+    PostgreSQL runs on this machine: a figure the other programs' load hardly changes."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     return "/".join(f"{v:.1f}" for v in os.getloadavg())
 
@@ -150,14 +163,20 @@ def measure(
     with pg.connect(url, application_name="gatewatch-bench") as conn:
         best = float("inf")
         result = None
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        cpu_before = server_cpu_ms(backend)
         for _ in range(repeat):
             t = time.perf_counter()
             result = fn(conn)
             best = min(best, (time.perf_counter() - t) * 1000)
+        cpu_after = server_cpu_ms(backend)
+        cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / repeat
         explaining = Explaining(conn)
         fn(explaining)
     plans = [plan_figures(p) for p in explaining.plans]
-    return {"label": label, "warm": best, "cold": cold, "result": result, "plans": plans}
+    return {
+        "label": label, "warm": best, "cold": cold, "cpu": cpu, "result": result, "plans": plans,
+    }  # fmt: skip
 
 
 def cases(conn: pg.PgConnection) -> tuple[list[tuple[str, Callable[[Any], Any]]], list[Any]]:
@@ -253,8 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         have = conn.execute("SELECT count(*) FROM events").fetchone()[0]
         pages, statistics = cases(conn)
     print(f"{have:,} events; load average {load()} at the start")
-    print("| case | warm ms | cold ms | result | plan: execution, shared buffers, scans (rows) |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    print(
+        "| case | warm ms | server CPU ms | cold ms | result |"
+        " plan: execution, shared buffers, scans (rows) |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | --- |")  # fmt: skip
     missed = []
     for items, target in ((pages, PAGE_TARGET_MS),
                           (statistics, STATS_TARGET_MS)):  # fmt: skip
@@ -263,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             m = measure(args.pg, label, fn, args.repeat, args.cold_cmd)
             cold = "-" if m["cold"] is None else f"{m['cold']:.0f}"
-            print(f"| {label} | {m['warm']:.1f} | {cold} | {m['result']:,} |"
+            cpu = "-" if m["cpu"] is None else f"{m['cpu']:.0f}"
+            print(f"| {label} | {m['warm']:.1f} | {cpu} | {cold} | {m['result']:,} |"
                   f" {' / '.join(m['plans'])} |", flush=True)  # fmt: skip
             if m["warm"] >= target or (m["cold"] is not None and m["cold"] >= target):
                 missed.append(label)
