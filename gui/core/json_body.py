@@ -182,12 +182,12 @@ def _ascii_text_works() -> bool:
     if sys.implementation.name != "cpython":
         return False
     try:
-        _new_ascii = ctypes.pythonapi.PyUnicode_New
-        _new_ascii.restype = ctypes.py_object
-        _new_ascii.argtypes = [ctypes.c_ssize_t, ctypes.c_uint32]
-        _utf8_of = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
-        _utf8_of.restype = ctypes.c_void_p
-        _utf8_of.argtypes = [ctypes.py_object, ctypes.c_void_p]
+        # Own prototypes (PYFUNCTYPE: called with the GIL held, as the C API needs),
+        # not attributes set on the shared ``ctypes.pythonapi`` functions.
+        new = ctypes.PYFUNCTYPE(ctypes.py_object, ctypes.c_ssize_t, ctypes.c_uint32)
+        _new_ascii = new(("PyUnicode_New", ctypes.pythonapi))
+        utf8 = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_void_p)
+        _utf8_of = utf8(("PyUnicode_AsUTF8AndSize", ctypes.pythonapi))
         sample = bytearray(b"x" * 3 + bytes(range(32, 127)) * 3)
         made = _ascii_text_in_pieces(sample, 3, len(sample) - 2)
         plain = _ascii_text_in_pieces(bytes(sample), 3, len(sample) - 2)
