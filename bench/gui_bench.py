@@ -182,8 +182,43 @@ def _profile_summary(profiler: Any, events: int, path: Path, top: int = 25) -> d
     }
 
 
+def _trace_entry_points(out: list[tuple[float, float, str]]) -> None:
+    """Time each call Qt makes into Python on this thread (a slot, a paintEvent...).
+
+    Python frames whose caller is the frame running the event loop are the
+    entry points; their own CPU and wall time say which of them make the long
+    ticks (work in C++ alone, such as a layout, is not seen here).
+    """
+    loop_code = _run_until_exit.__code__
+    started: dict[int, tuple[float, float]] = {}
+
+    def hook(frame: Any, event: str, _arg: Any) -> None:
+        if event not in ("call", "return"):
+            return
+        back = frame.f_back
+        if back is None or back.f_code is not loop_code:
+            return
+        key = id(frame)
+        if event == "call":
+            started[key] = (time.thread_time(), time.perf_counter())
+            return
+        begun = started.pop(key, None)
+        if begun is None:
+            return
+        cpu, wall = time.thread_time() - begun[0], time.perf_counter() - begun[1]
+        if cpu > 0.005:
+            code = frame.f_code
+            out.append((cpu, wall, f"{Path(code.co_filename).name}:{code.co_name}"))
+
+    sys.setprofile(hook)
+
+
 def run(
-    rate: float, seconds: float, features: bool = True, profile: Path | None = None
+    rate: float,
+    seconds: float,
+    features: bool = True,
+    profile: Path | None = None,
+    entry_points: bool = False,
 ) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
@@ -266,6 +301,9 @@ def run(
     gaps.clear()
     last_tick[0] = t_load = time.perf_counter()
     cpu0 = last_cpu[0] = time.thread_time()
+    entries: list[tuple[float, float, str]] = []  # (own CPU s, wall s, where)
+    if entry_points:
+        _trace_entry_points(entries)
     profiler = None
     if profile is not None:
         import cProfile
@@ -295,6 +333,8 @@ def run(
     wall = time.perf_counter() - t_load
     if profiler is not None:
         profiler.disable()
+    if entry_points:
+        sys.setprofile(None)
     load_avg = os.getloadavg()
     n_gaps = len(gaps)
     scroller.stop()
@@ -367,6 +407,10 @@ def run(
             "worst": [(round(g * 1000), round(c * 1000)) for g, c in sorted(long_gaps)[-8:]],
         },
         "gui_profile": profile_summary,
+        "longest_entry_points_cpu_ms": [
+            (round(c * 1000, 1), round(w * 1000, 1), where)
+            for c, w, where in sorted(entries, reverse=True)[:15]
+        ],
         "feed_rows_after": window.feed_model.rowCount(),
         "gui_thread_cpu": {
             "share_of_wall": round(gui_cpu / wall, 3),
@@ -474,11 +518,18 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="cProfile the GUI thread during the load; stats to this file (+ .txt summary)",
     )
+    parser.add_argument(
+        "--entry-points",
+        action="store_true",
+        help="time each call from Qt into Python on the GUI thread (slots, paint events)",
+    )
     args = parser.parse_args(argv)
     if args.reference:
         print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
     else:
-        result = run(args.rate, args.seconds, not args.no_features, args.profile)
+        result = run(
+            args.rate, args.seconds, not args.no_features, args.profile, args.entry_points
+        )
         print(json.dumps(result, indent=2))
     return 0
 
