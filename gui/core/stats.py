@@ -12,6 +12,7 @@ Self-test events (sent by Gatewatch's own "send a test event") are left out.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -224,6 +225,8 @@ _PG_BUCKETS = (
     f" CASE WHEN person_type = {STRANGER} THEN ((ts + ?) / {HOUR}) % 24 END, count(*)"
     " FROM events WHERE ts >= ? AND ts < ? AND self_test = 0 GROUP BY 1, 2, 3, 4"
 )
+#: Memory for the statistics' hash tables (per query, this session only, reset after).
+PG_WORK_MEM = "64MB"
 #: The identities' ranking over the whole range, from the same index. ``COLLATE "C"``
 #: orders names and ids by code point, as SQLite does.
 _PG_TOP = (
@@ -240,15 +243,22 @@ def _tally_postgres(
     width = HOUR if bucket == "hour" else DAY
     counts: Counts = {}
     strangers_by_hod = [0] * 24
-    for seg_start, seg_end, off in segments(since, until, tz):
-        rows = conn.execute(_PG_BUCKETS, (off, width, off, seg_start, seg_end))
-        for index, ptype, device, hod, n in rows:
-            start = _bucket_start(index, bucket, off, tz)
-            _add(counts, start, 0, "" if ptype is None else str(ptype), n)
-            _add(counts, start, 1, device, n)
-            if hod is not None:
-                strangers_by_hod[int(hod)] += n
-    top_rows = conn.execute(_PG_TOP, (since, until, top)).fetchall()
+    # The planner cannot tell how few buckets there are and 90 days' groups outgrow the
+    # default 4 MB: the hash table went to disk in 33 batches (6.0 s against 4.0 s).
+    conn.execute(f"SET work_mem = '{PG_WORK_MEM}'")
+    try:
+        for seg_start, seg_end, off in segments(since, until, tz):
+            rows = conn.execute(_PG_BUCKETS, (off, width, off, seg_start, seg_end)).fetchall()
+            for index, ptype, device, hod, n in rows:
+                start = _bucket_start(index, bucket, off, tz)
+                _add(counts, start, 0, "" if ptype is None else str(ptype), n)
+                _add(counts, start, 1, device, n)
+                if hod is not None:
+                    strangers_by_hod[int(hod)] += n
+        top_rows = conn.execute(_PG_TOP, (since, until, top)).fetchall()
+    finally:
+        with contextlib.suppress(Exception):  # a broken connection is replaced anyway
+            conn.execute("RESET work_mem")
     return counts, strangers_by_hod, {r[0]: (r[3], r[1], r[2]) for r in top_rows}
 
 
