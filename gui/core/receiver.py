@@ -407,6 +407,9 @@ class ReceiverThread:
         self._started = threading.Event()
         self._stop: asyncio.Event | None = None
         self.error: BaseException | None = None
+        #: Set (under the lock) once the loop takes no more work: see ``_finish``.
+        self._closing = False
+        self._submit_lock = threading.Lock()
 
     def start(self, timeout: float = 10.0) -> None:
         """Start and wait until listening; raises what starting raised (e.g. PortInUse)."""
@@ -423,7 +426,29 @@ class ReceiverThread:
         try:
             self.loop.run_until_complete(self._main())
         finally:
-            self.loop.close()
+            try:
+                self._finish()
+            finally:
+                self.loop.close()
+
+    def _finish(self) -> None:
+        """Refuse new work, then end what was handed over as the loop stopped.
+
+        A window asking for something just as the core stops (a page refreshing on
+        its timer) scheduled a coroutine the closed loop never ran: "coroutine was
+        never awaited", and a caller waiting on its future waited in vain. Now such
+        work is cancelled (its future says so) and later work is refused at once.
+        """
+        assert self.loop is not None
+        with self._submit_lock:
+            self._closing = True
+        loop = self.loop
+        loop.run_until_complete(asyncio.sleep(0))  # handed-over coroutines become tasks
+        pending = asyncio.all_tasks(loop)
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
     async def _main(self) -> None:
         self._stop = asyncio.Event()
@@ -470,14 +495,18 @@ class ReceiverThread:
 
     def call(self, coro_factory: Callable[[], Any], timeout: float = 10.0) -> Any:
         """Run a coroutine on the core loop from another thread and wait for its result."""
-        assert self.loop is not None
-        fut = asyncio.run_coroutine_threadsafe(coro_factory(), self.loop)
-        return fut.result(timeout)
+        return self.submit(coro_factory).result(timeout)
 
     def submit(self, coro_factory: Callable[[], Any]) -> Any:
-        """Like ``call`` but returns the concurrent future instead of waiting."""
+        """Like ``call`` but returns the concurrent future instead of waiting.
+
+        Raises RuntimeError once the core has stopped (the coroutine is never made).
+        """
         assert self.loop is not None
-        return asyncio.run_coroutine_threadsafe(coro_factory(), self.loop)
+        with self._submit_lock:
+            if self._closing or self.loop.is_closed():
+                raise RuntimeError("the core has stopped")
+            return asyncio.run_coroutine_threadsafe(coro_factory(), self.loop)
 
     def stop(self, timeout: float = 5.0) -> None:
         if self.loop is None or self._thread is None:

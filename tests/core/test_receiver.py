@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import socket
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,3 +67,50 @@ def test_relisten_to_a_taken_port_keeps_the_old_one(tmp_path: Path, taken_port: 
         assert Client(old).get_json("/api/health")["status"] == "ok"
     finally:
         thread.stop()
+
+
+def test_work_handed_to_a_stopping_core_ends_and_none_is_left_unawaited(tmp_path) -> None:
+    """A window asking for something just as the core stops: cancelled or refused, not lost.
+
+    The loop closed with the coroutine still scheduled: "coroutine was never awaited"
+    (a window test failed at teardown on a loaded machine) and its future never ended.
+    """
+    import concurrent.futures
+    import gc
+    import warnings
+
+    from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
+
+    thread = ReceiverThread(Receiver(ReceiverConfig(data_dir=tmp_path, port=0, bind="127.0.0.1")))
+    thread.start()
+    assert thread.loop is not None
+    release = threading.Event()
+
+    async def late() -> int:
+        return 1
+
+    def on_the_loop_as_it_stops() -> None:
+        # Runs on the loop after _main has returned: hands over work it never ran.
+        futures.append(thread.submit(late))
+
+    futures: list[Any] = []
+    stop = thread.receiver.stop
+
+    async def stopping() -> None:
+        await stop()
+        thread.loop.call_soon(on_the_loop_as_it_stops)  # type: ignore[union-attr]
+        release.set()
+
+    thread.receiver.stop = stopping  # type: ignore[method-assign]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thread.stop()
+        assert release.wait(10)
+        with pytest.raises(RuntimeError):
+            thread.submit(late)  # after the stop: refused at once
+        gc.collect()
+    assert len(futures) in (0, 1)
+    for future in futures:  # it ended (ran or was cancelled): nobody waits for it in vain
+        assert concurrent.futures.wait([future], 5).done == {future}
+    unawaited = [str(w.message) for w in caught if "never awaited" in str(w.message)]
+    assert not unawaited, unawaited
