@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from gui.ui.app import shutdown
 from tests.conftest import ROOT
 
@@ -115,6 +117,7 @@ CLOSED_AT_ONCE = SCRIPT.replace(
 )
 
 
+@pytest.mark.alone  # start to exit within 30 s: no other test beside it
 def test_a_window_closed_before_the_loop_runs_still_ends_the_app(tmp_path: Path) -> None:
     """A close that comes before the qasync loop started was lost: exit only via the
     10 s fallback, with "no running event loop" on stderr."""
