@@ -13,6 +13,7 @@ the low-OS-priority thread, once no box has pushed for ``DEFER_QUIET`` seconds
 they are always made); their face thumbnails are announced (``FaceThumbReady``)
 like the others once committed. Until then the reader makes a per-image
 thumbnail on demand (``?thumb=1``) and the feed shows the row without a face.
+Face thumbnails still missing when the receiver stopped are made after it starts.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ DEFER_QUIET = 2.0  # pipeline.LIVE_QUIET
 DEFER_LIVE_EVERY = 1.0
 #: Deferred events kept (ids only); beyond, the oldest are left to on-demand thumbnails.
 MAX_DEFERRED = 200_000
+#: At start, the newest this many events are checked for a missing face thumbnail.
+RESUME_RECENT = 10_000
 
 
 def _photo_bytes(images: Sequence[DecodedImage]) -> int:
@@ -218,6 +221,11 @@ class Thumbnailer:
         self._deferred_wake = asyncio.Event()
         loop = asyncio.get_running_loop()
         last = float("-inf")
+        with contextlib.suppress(Exception):  # a store that cannot be read: nothing to resume
+            missing = await loop.run_in_executor(
+                None, self._store.read_sync, _recent_without_face_thumb
+            )
+            self.deferred.extendleft((event_id, True) for event_id in reversed(missing))
         while True:
             if not self.deferred:
                 self._deferred_wake.clear()
@@ -295,6 +303,20 @@ def _face_thumbnail_of(by_kind: dict[str, bytes], face_box: Any) -> bytes | None
     except Exception as exc:
         log.debug("no face thumbnail: %s", exc)
     return None
+
+
+def _recent_without_face_thumb(conn: Connection) -> list[int]:
+    """Recent events with photos but no face thumbnail (the receiver stopped before it
+    was made, or it was skipped under a flood): made again after a restart, oldest first."""
+    top = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
+    rows = conn.execute(
+        "SELECT e.id FROM events e WHERE e.id > ? AND NOT EXISTS"
+        " (SELECT 1 FROM face_thumbs f WHERE f.event_id = e.id) AND EXISTS"
+        " (SELECT 1 FROM images i WHERE i.event_id = e.id AND i.data IS NOT NULL)"
+        " ORDER BY e.id",
+        (top - RESUME_RECENT,),
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def _deferred_thumbs_job(

@@ -239,3 +239,41 @@ def test_an_already_stored_backfilled_event_is_not_thumbnailed_again(rig: Rig) -
     assert again.stored[0].outcome == "duplicate"
     assert rig.ready() == [first.event_ids[0]]
     assert not rig.pipeline.thumbnails.deferred
+
+
+def test_face_thumbnails_still_deferred_when_the_receiver_stopped_are_made_after_a_start(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path)
+    first = Rig(store)
+
+    async def backfill_while_pushing() -> int:
+        runner = asyncio.ensure_future(first.pipeline.thumbnails.run())
+        try:
+            with first.pipeline.receiving():  # boxes push until the receiver stops
+                out = await first.pipeline.ingest(
+                    _delivery(_scene_only("restart", 1), low_priority=True)
+                )
+                await asyncio.sleep(0.3)
+            return out.event_ids[0]
+        finally:
+            runner.cancel()
+
+    try:
+        event_id = asyncio.run(backfill_while_pushing())
+        assert first.ready() == [] and first.thumbs(event_id) == (False, set())
+        first.pipeline.close()
+        second = Rig(store)  # the receiver started again on the same database
+
+        async def start() -> None:
+            runner = asyncio.ensure_future(second.pipeline.thumbnails.run())
+            try:
+                await _until(lambda: second.ready() == [event_id])
+            finally:
+                runner.cancel()
+
+        asyncio.run(start())
+        assert second.ready() == [event_id] and second.thumbs(event_id)[0]
+        second.pipeline.close()
+    finally:
+        store.close()
