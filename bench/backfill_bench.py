@@ -29,6 +29,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -130,7 +131,7 @@ class Pusher:
         self.latencies: list[float] = []
         self.failures = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
         self._n = 0
 
     def _run(self) -> None:
@@ -161,7 +162,7 @@ class Pusher:
     def run_for(self, seconds: float) -> list[float]:
         self.latencies = []
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
         self._thread.start()
         time.sleep(seconds)
         self._stop.set()
@@ -171,7 +172,7 @@ class Pusher:
     def start(self) -> None:
         self.latencies = []
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
         self._thread.start()
 
     def stop(self) -> list[float]:
@@ -189,6 +190,25 @@ def _cpu_seconds(boxes: Boxes) -> tuple[float, float]:
         return times.user + times.system
 
     return used(os.getpid()), sum(used(p.pid) for p in boxes.procs)
+
+
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds so far of this process's threads, by name (pool numbers dropped)."""
+    import psutil
+
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    out: dict[str, float] = {}
+    for t in psutil.Process().threads():
+        name = re.sub(r"_\d+$", "", names.get(t.id, "other"))
+        name = "unnamed" if name.startswith("Thread-") else name
+        out[name] = out.get(name, 0.0) + t.user_time + t.system_time
+    return out
+
+
+def _describe_cpu(before: dict[str, float], after: dict[str, float]) -> str:
+    used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+    shown = sorted(((v, k) for k, v in used.items() if v >= 0.05), reverse=True)
+    return ", ".join(f"{k} {v:.1f}" for v, k in shown)
 
 
 def _p95(values: list[float]) -> float:
@@ -230,11 +250,11 @@ def main() -> None:
             pusher = Pusher(port, args.push_rate)
             idle = pusher.run_for(6)
             print(f"pushes, no backfill: {describe(idle)}")
-            cpu_before = _cpu_seconds(boxes)
+            cpu_before, threads_before = _cpu_seconds(boxes), _thread_cpu()
             pusher.start()
             elapsed, states = backfill(port, ids[1:], since)
             during = pusher.stop()
-            cpu_after = _cpu_seconds(boxes)
+            cpu_after, threads_after = _cpu_seconds(boxes), _thread_cpu()
             cpu = [cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]]
             work = sum(s["done"] for s in states)
             skipped = sum(s.get("fetches_skipped", 0) for s in states)
@@ -249,6 +269,8 @@ def main() -> None:
             print(f"CPU during it: this process (receiver, pusher) {cpu[0]:.1f} s, "
                   f"the emulated boxes {cpu[1]:.1f} s, in {elapsed:.1f} s on "
                   f"{os.cpu_count()} cores")  # fmt: skip
+            print(f"  by thread (s; gatewatch-background runs at nice 10): "
+                  f"{_describe_cpu(threads_before, threads_after)}")  # fmt: skip
             after = pusher.run_for(6)
             print(f"pushes, no backfill again: {describe(after)}")
             quiet = sorted(idle + after)
