@@ -7,6 +7,7 @@ import gc
 import http.client
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -141,6 +142,20 @@ def _faulthandler_on_real_stderr(request: pytest.FixtureRequest) -> Iterator[Non
     """
     yield
     faulthandler.enable(file=real_stderr(request.config), all_threads=True)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test() -> Iterator[None]:
+    """Every test starts in the source language, whatever the one before it chose.
+
+    A window made with ``language="zh_CN"`` installs Chinese translators on the one
+    QApplication the worker shares; left there, every later test in that worker reads
+    Chinese labels (``'9 个事件' == '9 events'``).
+    """
+    yield
+    i18n = sys.modules.get("gui.ui.i18n")  # never import Qt for a test that did not
+    if i18n is not None and i18n.current_language() != "en":
+        i18n.install("en")
 
 
 @pytest.fixture(autouse=True)
