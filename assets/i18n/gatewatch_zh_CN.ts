@@ -2286,8 +2286,8 @@
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/settings.py"/>
-        <source>This window reads that server: its port, address, TLS and data are set on the server (gatewatch --headless options or its settings.json).</source>
-        <translation>此窗口读取该服务器：其端口、地址、TLS 和数据在服务器上设置（服务器的命令行选项或其 settings.json）。</translation>
+        <source>Port, address, TLS and data are the server&apos;s own settings.</source>
+        <translation>端口、地址、TLS 和数据是服务器自己的设置。</translation>
     </message>
     <message>
         <location filename="../../gui/ui/dialogs/settings.py"/>

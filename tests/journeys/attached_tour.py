@@ -111,16 +111,24 @@ def main(argv: list[str] | None = None) -> int:
         await asyncio.sleep(0.8)
         shot("dialog-connect")
         dialog.reject()
+        settings = window.settings_dialog()  # the server's address, certificate, user
+        settings.show()
+        await asyncio.sleep(1.5)
+        shot("dialog-settings")
+        settings.reject()
+        window.show_page("stats")
 
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, server.kill9)
         await asyncio.sleep(3.0)
+        window.page("stats").refresh()  # a read while the server is down
+        await asyncio.sleep(2.0)
         shot("disconnected")
         server = await loop.run_in_executor(None, lambda: Headless(work / "server", port=port))
         await loop.run_in_executor(None, server.wait_listening)
         await _run(*_gatewatch("send", url, "--sample", "blacklist", "--quiet"))
         await asyncio.sleep(8.0)
-        shot("reconnected")
+        shot("reconnected")  # Statistics counted again by itself
 
     try:
         qasync.run(tour())

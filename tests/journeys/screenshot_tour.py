@@ -128,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
         page = window.page("history")
         dialogs = {
             "settings": lambda: window.settings_dialog(),  # with the Alarms and Storage tabs
+            "settings-tls": lambda: window.settings_dialog("tls"),  # certificate, key, TLS port
             "alarm-settings": lambda: AlarmRulesDialog(current, window, sound=alarms.center.sound),
             "send-test": lambda: SendTestDialog(bridge, window),
             "about": lambda: AboutDialog(current.resolved_data_dir(), window),

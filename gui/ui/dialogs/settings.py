@@ -204,7 +204,7 @@ class SettingsDialog(QDialog):
         if server is not None:
             # None of this PC's receiver options apply to the server the window reads.
             self.tls.hide()
-            for widget in self._receiver_rows:
+            for widget in (*self._receiver_rows, self.box_gap_fill):  # boxes: the server's
                 form.setRowVisible(widget, False)
         for key, (title, make) in (sections or {}).items():
             page = make(self.tabs)
@@ -246,12 +246,7 @@ class SettingsDialog(QDialog):
             certificate = tr("none: plain HTTP (only for this PC or a trusted network)")
         row("certificate", tr("Certificate"), certificate)
         row("user", tr("Signed in as"), tr("asking the server…"))
-        note = QLabel(
-            tr("This window reads that server: its port, address, TLS and data are set "
-               "on the server (gatewatch --headless options or its settings.json)."),
-            self,
-        )  # fmt: skip
-        note.setWordWrap(True)
+        note = QLabel(tr("Port, address, TLS and data are the server's own settings."), self)
         note.setEnabled(False)
         form.insertRow(len(self.server_rows), "", note)
 
