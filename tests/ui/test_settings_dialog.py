@@ -183,3 +183,18 @@ def test_one_dialog_holds_the_general_alarm_and_storage_sections(rig, qtbot) -> 
     qtbot.addWidget(again)
     assert again.tabs.currentIndex() == 2
     assert again.sections["storage"].events_days.value() == 21
+
+
+def test_an_attached_dialog_shows_the_pinned_certificate(qtbot, tmp_path) -> None:
+    from gui.core.remote_client import RemoteServer
+
+    server = RemoteServer.parse("https://gate-server:9529", "tok", "sha256:" + "ab" * 32)
+    dialog = SettingsDialog(settings_mod.Settings(port=9528), None, server=server)
+    qtbot.addWidget(dialog)
+    rows = dialog.server_rows
+    assert rows["url"].text() == "https://gate-server:9529"
+    assert rows["certificate"].text() == "pinned: SHA-256 " + ":".join(["AB"] * 32)
+    assert dialog.port.isHidden() and dialog.bind.isHidden() and dialog.box_gap_fill.isHidden()
+    assert "tls" not in dialog._keys
+    dialog.show_user(None)
+    assert rows["user"].text() == "unknown (the server did not answer)"
