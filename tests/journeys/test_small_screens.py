@@ -97,9 +97,11 @@ class TestHistoryColumnsAt1280:
 
     @pytest.fixture(params=["en", "zh_CN"])
     def app_settings(self, tmp_path: Any, request: pytest.FixtureRequest) -> Any:
+        from gui.ui import i18n
         from tests.journeys.harness import make_settings
 
-        return make_settings(tmp_path, language=request.param)
+        yield make_settings(tmp_path, language=request.param)
+        i18n.install("en")  # later tests expect the source language
 
     def test_default_columns_fit(self, app: App) -> None:
         from gui.ui.history.model import COLUMNS, SORTABLE
