@@ -63,7 +63,9 @@ class Headless:
                     f"gatewatch exited with {code} before listening:\n{self.stderr()}"
                 )
             time.sleep(0.02)
-        raise AssertionError(f"gatewatch did not start listening in {timeout} s:\n{self.stderr()}")
+        log = self.stderr()
+        self.ensure_dead()  # a fixture failing here never reaches its cleanup: no orphan
+        raise AssertionError(f"gatewatch did not start listening in {timeout} s:\n{log}")
 
     def signal(self, sig: int) -> None:
         self.proc.send_signal(sig)
