@@ -42,6 +42,9 @@ class Node:
         self.thread = ReceiverThread(self.rec)
         self.thread.start()
         self.client = Client(self.rec.port)
+        # The relay has read where it starts: what is stored from now on is relayed
+        # (an event committed before that read would count as already there).
+        assert wait_for(lambda: self.relay.position is not None)
 
     def events(self) -> list[int]:
         return [m.summary.id for m in self.heard if isinstance(m, EventStored)]
