@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import os
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -227,24 +228,122 @@ CONNECT_TIMEOUT_S = 5
 RECONNECT_PAUSE_S = 1.0
 
 
-def connect(url: str, *, application_name: str = "gatewatch") -> PgConnection:
-    """A new autocommit connection to ``url`` (``postgresql://user@host/db``)."""
-    raw = psycopg.connect(
-        url,
-        autocommit=True,
-        row_factory=_row_factory,
-        connect_timeout=CONNECT_TIMEOUT_S,
-        application_name=application_name,
+def _connect_options(application_name: str) -> dict[str, Any]:
+    return {
+        "autocommit": True,
+        "row_factory": _row_factory,
+        "connect_timeout": CONNECT_TIMEOUT_S,
+        "application_name": application_name,
         # A server that vanished without closing the connection (power cut, cable)
         # is noticed within ~20 s instead of the OS's two hours: the writer then
         # answers 503 and reconnects rather than holding every box's request.
-        keepalives=1,
-        keepalives_idle=10,
-        keepalives_interval=5,
-        keepalives_count=2,
-        tcp_user_timeout=20_000,
-    )
-    return PgConnection(raw)
+        "keepalives": 1,
+        "keepalives_idle": 10,
+        "keepalives_interval": 5,
+        "keepalives_count": 2,
+        "tcp_user_timeout": 20_000,
+    }
+
+
+def connect(url: str, *, application_name: str = "gatewatch") -> PgConnection:
+    """A new autocommit connection to ``url`` (``postgresql://user@host/db``)."""
+    return PgConnection(psycopg.connect(url, **_connect_options(application_name)))
+
+
+#: Read connections a receiver keeps at most / at least (``GATEWATCH_PG_READERS``,
+#: "MAX" or "MIN,MAX"): the API's reads, the relay and stream catch-ups share them.
+READERS_MAX = 8
+READERS_MIN = 1
+#: A read waits this long for a free (or new) connection before it answers 503.
+READER_WAIT_S = float(CONNECT_TIMEOUT_S)
+#: ... and only this long while the last wait found none (the server is down).
+READER_WAIT_FAILING_S = 0.5
+#: An idle read connection beyond the minimum is closed after this.
+READER_MAX_IDLE_S = 300.0
+
+
+def reader_pool_sizes(text: str | None = None) -> tuple[int, int]:
+    """``(min, max)`` read connections from ``GATEWATCH_PG_READERS`` ("8" or "2,8")."""
+    text = os.environ.get("GATEWATCH_PG_READERS", "") if text is None else text
+    if not text.strip():
+        return READERS_MIN, READERS_MAX
+    try:
+        parts = [int(p) for p in text.split(",")]
+    except ValueError:
+        log.warning("GATEWATCH_PG_READERS=%r is not MAX or MIN,MAX: using the defaults", text)
+        return READERS_MIN, READERS_MAX
+    low, high = (min(READERS_MIN, parts[0]), parts[0]) if len(parts) == 1 else parts[:2]
+    high = max(1, min(high, 100))
+    return max(0, min(low, high)), high
+
+
+class ReaderPool:
+    """The read connections: a ``psycopg_pool.ConnectionPool``, bounded and checked.
+
+    Each read takes a connection for its query and gives it back, so a few
+    connections serve every reader thread. The pool checks a connection before
+    handing it out (one that the server dropped, e.g. at a restart, is replaced),
+    closes idle ones beyond the minimum, and keeps trying to reconnect while the
+    server is down; a read that gets no connection in ``READER_WAIT_S`` fails
+    like a lost connection (503, the client retries).
+    """
+
+    def __init__(self, url: str, sizes: tuple[int, int] | None = None) -> None:
+        from psycopg_pool import ConnectionPool
+
+        low, high = sizes or reader_pool_sizes()
+        self.url = url
+        self.pool: ConnectionPool[Any] = ConnectionPool(
+            url,
+            kwargs=_connect_options("gatewatch-reader"),
+            min_size=low,
+            max_size=high,
+            open=False,
+            check=ConnectionPool.check_connection,
+            timeout=READER_WAIT_S,
+            max_idle=READER_MAX_IDLE_S,
+            # Never give up on the server: a receiver outlives the database's restarts.
+            reconnect_timeout=24 * 3600.0,
+            name="gatewatch-readers",
+        )
+        self._opened = False
+        self._failing = False
+
+    @contextlib.contextmanager
+    def connection(self) -> Iterator[PgConnection]:
+        """A connection for one read, given back (or dropped, if broken) after it."""
+        from psycopg_pool import PoolTimeout
+
+        if not self._opened:
+            self.pool.open(wait=False)
+            self._opened = True
+        # While the server is down, reads fail fast (503 at once) after the first wait.
+        wait = READER_WAIT_S if not self._failing else READER_WAIT_FAILING_S
+        try:
+            raw = self.pool.getconn(timeout=wait)
+        except PoolTimeout:
+            # None ready: the server was down and the pool's reconnection backs off.
+            # One direct attempt, so the first read after the server is back succeeds.
+            try:
+                direct = connect(self.url, application_name="gatewatch-reader")
+            except psycopg.Error:
+                self._failing = True
+                raise
+            self._failing = False
+            try:
+                yield direct
+            finally:
+                direct.close()
+            return
+        self._failing = False
+        try:
+            yield PgConnection(raw)
+        finally:
+            self.pool.putconn(raw)
+
+    def close(self) -> None:
+        if self._opened:
+            self.pool.close(timeout=2.0)
 
 
 class PgEngine:
@@ -267,9 +366,21 @@ class PgEngine:
         self._checked_day: int | None = None
         self._failed_at = 0.0
         self._retry_at = 0.0
+        self._readers: ReaderPool | None = None
 
     def connect(self, application_name: str = "gatewatch") -> PgConnection:
         return connect(self.url, application_name=application_name)
+
+    @property
+    def readers(self) -> ReaderPool:
+        """The pool of read connections (made on first use)."""
+        if self._readers is None:
+            self._readers = ReaderPool(self.url)
+        return self._readers
+
+    def close_readers(self) -> None:
+        if self._readers is not None:
+            self._readers.close()
 
     def open_writer(self) -> PgConnection:
         """The writer's connection, the schema migrated first."""

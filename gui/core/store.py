@@ -727,19 +727,24 @@ class Store:
     def read_sync(self, fn: Callable[[Connection], T]) -> T:
         """``fn`` on this thread's read connection.
 
-        PostgreSQL: a read whose connection broke (the server restarted) runs once
-        more on a new connection; reads change nothing, so that is safe.
+        PostgreSQL: on a connection from the readers' pool, given back after
+        ``fn``; a read whose connection broke (the server restarted) runs once more
+        on another; reads change nothing, so that is safe.
         """
         if self.engine is None:
             return fn(self.reader())
-        conn = self.reader()
-        try:
-            return fn(conn)
-        except database_errors():
-            if not conn.broken:  # type: ignore[attr-defined]
-                raise
-            log.info("read connection lost; reading again on a new one")
-            return fn(self.reader())
+        if self._closed:
+            raise StoreClosed("store is closed")
+        # A connection from the pool for this read (``pg.ReaderPool``).
+        for attempt in (1, 2):
+            with self.engine.readers.connection() as conn:
+                try:
+                    return fn(conn)
+                except database_errors():
+                    if attempt == 2 or not conn.broken:
+                        raise
+            log.info("read connection lost; reading again on another one")
+        raise AssertionError("unreachable")
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -784,6 +789,9 @@ class Store:
                     else:
                         conn.interrupt()
             self._readers.clear()
+        if self.engine is not None:
+            with contextlib.suppress(*errors):
+                self.engine.close_readers()
         self._local = threading.local()
         log.debug("store closed in %.0f ms", (time.monotonic() - started) * 1000)
 
