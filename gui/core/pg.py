@@ -19,6 +19,7 @@ import contextlib
 import functools
 import logging
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -308,6 +309,10 @@ class ReaderPool:
         )
         self._opened = False
         self._failing = False
+        # Reads at once, whether on a pooled connection or the direct fallback below:
+        # the pool alone bounds only its own connections, and while it is still growing
+        # (or reconnecting) the fallback would add more.
+        self._slots = threading.BoundedSemaphore(high)
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[PgConnection]:
@@ -319,11 +324,25 @@ class ReaderPool:
             self._opened = True
         # While the server is down, reads fail fast (503 at once) after the first wait.
         wait = READER_WAIT_S if not self._failing else READER_WAIT_FAILING_S
+        started = time.monotonic()
+        if not self._slots.acquire(timeout=wait):
+            raise PoolTimeout(f"all {self.pool.max_size} read connections busy for {wait:.1f} s")
+        try:
+            remaining = max(0.05, wait - (time.monotonic() - started))
+            with self._pooled_or_direct(remaining) as conn:
+                yield conn
+        finally:
+            self._slots.release()
+
+    @contextlib.contextmanager
+    def _pooled_or_direct(self, wait: float) -> Iterator[PgConnection]:
+        from psycopg_pool import PoolTimeout
+
         try:
             raw = self.pool.getconn(timeout=wait)
         except PoolTimeout:
-            # None ready: the server was down and the pool's reconnection backs off.
-            # One direct attempt, so the first read after the server is back succeeds.
+            # None could be made: the server was down and the pool's reconnection backs
+            # off. One direct attempt, so the first read after the server is back succeeds.
             try:
                 direct = connect(self.url, application_name="gatewatch-reader")
             except psycopg.Error:

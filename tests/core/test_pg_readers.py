@@ -70,6 +70,47 @@ def test_reads_from_many_threads_share_a_bounded_pool(
     assert _readers(pg_url) == 0  # closed with the store
 
 
+def test_direct_fallback_reads_stay_within_the_bound(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the pool hands out nothing (still growing, or reconnecting), reads fall back
+    to direct connections, and still no more than the configured three at once."""
+    pytest.importorskip("psycopg_pool")
+    from psycopg_pool import PoolTimeout
+
+    monkeypatch.setenv("GATEWATCH_PG_READERS", "1,3")
+    store = Store(tmp_path / "data", url=pg_url)
+    assert store.engine is not None
+
+    def nothing_ready(timeout: float | None = None) -> Any:
+        time.sleep(0.01)
+        raise PoolTimeout("the pool is still making its connections")
+
+    monkeypatch.setattr(store.engine.readers.pool, "getconn", nothing_ready)
+    inside = 0
+    most = 0
+    lock = threading.Lock()
+
+    def slow_read(conn: Any) -> int:
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        try:
+            return int(conn.execute("SELECT pg_sleep(0.2), 1").fetchone()[1])
+        finally:
+            with lock:
+                inside -= 1
+
+    try:
+        with ThreadPoolExecutor(12) as threads:
+            results = list(threads.map(lambda _: store.read_sync(slow_read), range(12)))
+        assert results == [1] * 12
+        assert most <= 3, most
+    finally:
+        store.close()
+
+
 def test_reads_work_again_after_the_server_restarts(
     own_cluster: Any, tmp_path: Path  # noqa: F811
 ) -> None:
