@@ -277,3 +277,38 @@ def test_face_thumbnails_still_deferred_when_the_receiver_stopped_are_made_after
         second.pipeline.close()
     finally:
         store.close()
+
+
+def test_while_boxes_push_a_backfill_is_paced_to_its_live_rate(tmp_path: Path) -> None:
+    """However fast fetching and storing are, a backfill stores at most
+    ``BACKFILL_RATE_WHILE_LIVE`` records a second per box while boxes push (it ran at ~47)."""
+    from types import SimpleNamespace
+
+    from gui.core.box import service as service_module
+
+    class Pushing:
+        async def live_quiet(self, _seconds: float) -> None:
+            return None
+
+        def live_recently(self, _seconds: float) -> bool:
+            return True
+
+        async def ingest(self, _delivery: Delivery) -> Any:
+            return SimpleNamespace(ok=True, stored=[], reply={})
+
+    pushing = Pushing()
+    boxes = service_module.BoxService(tmp_path, lambda: pushing)  # type: ignore[arg-type, return-value]
+    box = service_module.Box(id="b1", address="127.0.0.9")
+    job = service_module.Job(id="j1", box_id="b1", since=0, until=1)
+    chunk = [{"n": n} for n in range(service_module.DELIVERY_SIZE)]
+
+    async def three_deliveries() -> float:
+        began = time.monotonic()
+        for _ in range(3):
+            await boxes._deliver(box, chunk, service_module.CHANNEL_HISTORY, "src", job)
+        return time.monotonic() - began
+
+    took = asyncio.run(three_deliveries())
+    # The first delivery starts the pace; the next two wait for their share of time.
+    least = 2 * service_module.DELIVERY_SIZE / service_module.BACKFILL_RATE_WHILE_LIVE
+    assert took >= least * 0.95, took
