@@ -66,7 +66,7 @@ def test_sorted_walk_with_a_filter(store: Store) -> None:
     assert walk(conn, flt, "score") == expected(conn, "score", True, "person_type IN (1, 3)")
 
 
-@pytest.mark.parametrize("sort", ["score", "name"])
+@pytest.mark.parametrize("sort", ["time", "score", "name"])
 @pytest.mark.parametrize("desc", [True, False])
 def test_sorted_walk_over_several_types_merges_one_walk_per_type(
     store: Store, sort: str, desc: bool
@@ -82,6 +82,23 @@ def test_sorted_walk_over_several_types_merges_one_walk_per_type(
     both = walk(conn, flt, sort, desc)
     assert both == expected(conn, sort, desc, f"person_type IN (1, 3) AND ep_id = '{cam}'")
     assert len(both) == 18
+
+
+def test_newest_first_over_several_types_walks_each_types_time_index(store: Store) -> None:
+    """No ANALYZE statistics (a real database has none): the first page of two types by
+    time must not sort every event of both (SQLite chose ``events_by_type_name`` and a
+    sort of 400,000 rows at a million events)."""
+    conn = store.reader()
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        query.fetch_rows(conn, query.EventFilter(person_types=(1, 4)), limit=100)
+    finally:
+        conn.set_trace_callback(None)
+    sql = next(s for s in statements if s.lstrip().upper().startswith("SELECT"))
+    plan = " | ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+    assert plan.count("USING INDEX events_by_person_type") == 2, plan
+    assert "events_by_type_name" not in plan and "events_by_type_score" not in plan, plan
 
 
 def test_cursor_of_one_sort_is_refused_by_another(store: Store) -> None:
