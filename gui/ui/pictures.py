@@ -42,11 +42,15 @@ def _to_qimage(picture: Image.Image) -> QImage:
     if picture.mode == "RGBA":
         data = picture.tobytes("raw", "BGRA")
         fmt = QImage.Format.Format_ARGB32
-    else:
-        data = picture.tobytes("raw", "BGRX")
-        fmt = QImage.Format.Format_RGB32
+        width, height = picture.size
+        return QImage(data, width, height, width * 4, fmt).copy()
+    # Pillow pads "BGRX" with 0x00, but Qt's RGB32 wants 0xFF there: drawn onto a
+    # transparent pixmap (the feed's framed face) such a picture came out invisible.
+    # "RGBX" is padded with 0xFF; the conversion gives Qt's native layout.
+    data = picture.tobytes("raw", "RGBX")
     width, height = picture.size
-    return QImage(data, width, height, width * 4, fmt).copy()
+    image = QImage(data, width, height, width * 4, QImage.Format.Format_RGBX8888)
+    return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
 def _fitted(picture: Image.Image, fit: tuple[int, int]) -> Image.Image | None:

@@ -83,3 +83,27 @@ def test_fitted_thumbnail_is_the_preview_or_the_picture_itself() -> None:
     small = _encoded("RGB", (40, 30), (200, 10, 20), "PNG")
     assert decode_fitted(small, (52, 52)) == decode_picture(small)[0]
     assert decode_fitted(b"not a picture", (52, 52)) is None
+
+
+def test_an_opaque_picture_stays_opaque_drawn_on_a_transparent_pixmap(qapp: object) -> None:
+    """Qt's RGB32 wants 0xFF in the pad byte; with Pillow's 0x00 the feed's framed face
+    (a thumbnail drawn onto a transparent tile) came out invisible."""
+    import io
+
+    from PIL import Image
+    from PySide6.QtGui import QImage, QPainter
+
+    from gui.ui.pictures import decode_fitted
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 100), (200, 120, 40)).save(buffer, "JPEG")
+    picture = decode_fitted(buffer.getvalue(), (52, 52))
+    assert picture is not None
+    tile = QImage(52, 52, QImage.Format.Format_ARGB32_Premultiplied)
+    tile.fill(0)
+    painter = QPainter(tile)
+    painter.drawImage(0, 0, picture)
+    painter.end()
+    colour = tile.pixelColor(10, 10)
+    assert colour.alpha() == 255, colour.name(colour.NameFormat.HexArgb)
+    assert abs(colour.red() - 200) < 12 and abs(colour.green() - 120) < 12
