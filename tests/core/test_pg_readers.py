@@ -38,12 +38,8 @@ def test_pool_sizes_are_read_from_the_environment() -> None:
     assert pg.reader_pool_sizes("lots") == (pg.READERS_MIN, pg.READERS_MAX)
 
 
-def test_reads_from_many_threads_share_a_bounded_pool(
-    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Twelve threads reading at once use at most the configured three connections."""
-    monkeypatch.setenv("GATEWATCH_PG_READERS", "1,3")
-    store = Store(tmp_path / "data", url=pg_url)
+def _twelve_slow_reads_at_once(store: Store) -> tuple[list[int], int]:
+    """Twelve threads each read for 0.2 s; their results, and the most reading at once."""
     inside = 0
     most = 0
     lock = threading.Lock()
@@ -59,9 +55,19 @@ def test_reads_from_many_threads_share_a_bounded_pool(
             with lock:
                 inside -= 1
 
+    with ThreadPoolExecutor(12) as threads:
+        results = list(threads.map(lambda _: store.read_sync(slow_read), range(12)))
+    return results, most
+
+
+def test_reads_from_many_threads_share_a_bounded_pool(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve threads reading at once use at most the configured three connections."""
+    monkeypatch.setenv("GATEWATCH_PG_READERS", "1,3")
+    store = Store(tmp_path / "data", url=pg_url)
     try:
-        with ThreadPoolExecutor(12) as threads:
-            results = list(threads.map(lambda _: store.read_sync(slow_read), range(12)))
+        results, most = _twelve_slow_reads_at_once(store)
         assert results == [1] * 12
         assert most <= 3, most  # the others waited for a connection
         assert _readers(pg_url) <= 3
@@ -87,24 +93,8 @@ def test_direct_fallback_reads_stay_within_the_bound(
         raise PoolTimeout("the pool is still making its connections")
 
     monkeypatch.setattr(store.engine.readers.pool, "getconn", nothing_ready)
-    inside = 0
-    most = 0
-    lock = threading.Lock()
-
-    def slow_read(conn: Any) -> int:
-        nonlocal inside, most
-        with lock:
-            inside += 1
-            most = max(most, inside)
-        try:
-            return int(conn.execute("SELECT pg_sleep(0.2), 1").fetchone()[1])
-        finally:
-            with lock:
-                inside -= 1
-
     try:
-        with ThreadPoolExecutor(12) as threads:
-            results = list(threads.map(lambda _: store.read_sync(slow_read), range(12)))
+        results, most = _twelve_slow_reads_at_once(store)
         assert results == [1] * 12
         assert most <= 3, most
     finally:
