@@ -386,6 +386,7 @@ class PgEngine:
         self._failed_at = 0.0
         self._retry_at = 0.0
         self._readers: ReaderPool | None = None
+        self._readers_made = threading.Lock()
 
     def connect(self, application_name: str = "gatewatch") -> PgConnection:
         return connect(self.url, application_name=application_name)
@@ -394,7 +395,11 @@ class PgEngine:
     def readers(self) -> ReaderPool:
         """The pool of read connections (made on first use)."""
         if self._readers is None:
-            self._readers = ReaderPool(self.url)
+            # Reader threads ask at once: made twice, each pool would bound only its
+            # own share (twelve threads saw five reads at once with a limit of three).
+            with self._readers_made:
+                if self._readers is None:
+                    self._readers = ReaderPool(self.url)
         return self._readers
 
     def close_readers(self) -> None:
