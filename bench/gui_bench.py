@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import json
 import os
 import platform
@@ -219,6 +220,8 @@ def run(
     features: bool = True,
     profile: Path | None = None,
     entry_points: bool = False,
+    witness: bool = False,
+    collector: str = "app",
 ) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
@@ -231,10 +234,15 @@ def run(
     from gui.settings import Settings
     from gui.ui import app as app_mod
     from gui.ui.bridge import CoreBridge
+    from gui.ui.gui_gc import GuiThreadGarbageCollector, set_startup_heap_aside
+
+    from .stall_witness import CollectionLog, ThreadClocks
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
     settings.connect_panel_seen = True  # open on the Live page, as on every later start
     qapp = app_mod.prepare_application(settings)
+    if collector != "python":  # as ``run_desktop`` does: collections on this thread only
+        GuiThreadGarbageCollector(qapp)
     thread = app_mod.build_receiver(settings)
     bridge = CoreBridge(thread)
     assert app_mod.start_receiver(thread) is None
@@ -242,6 +250,8 @@ def run(
     window.resize(1600, 1000)
     window.show()
     window.show_page("live")
+    if collector == "app":
+        set_startup_heap_aside()  # as ``run_desktop`` does once the window is up
     port = thread.receiver.port
     proc = psutil.Process()
 
@@ -272,13 +282,39 @@ def run(
 
     gap_cpu: list[float] = []
     last_cpu = [time.thread_time()]
+    collections = CollectionLog()
+    collections.install()
+    clocks = ThreadClocks() if witness else None
+    last_clocks: list[dict[int, tuple[int, int]]] = [{}]
+    witnessed: list[dict[str, Any]] = []  # per gap over 30 ms: who ran, which collections
 
     def tick() -> None:
         now = time.perf_counter()
         cpu = time.thread_time()
-        gaps.append(now - last_tick[0])
-        gap_times.append((now, now - last_tick[0]))
+        gap = now - last_tick[0]
+        gaps.append(gap)
+        gap_times.append((now, gap))
         gap_cpu.append(cpu - last_cpu[0])
+        if clocks is not None:
+            if time.monotonic() - clocks.refreshed > 1.0:
+                clocks.refresh()
+            read = clocks.read()
+            if gap > 0.03 and last_clocks[0]:
+                witnessed.append({
+                    "at_s": round(now - t_load, 2),
+                    "gap_ms": round(gap * 1000, 1),
+                    "gui_cpu_ms": round((cpu - last_cpu[0]) * 1000, 1),
+                    "collections": [
+                        (c.generation, c.thread, round(c.wall_ms, 1), round(c.cpu_ms, 1))
+                        for c in collections.overlapping(last_tick[0], now)
+                    ],
+                    # thread: (ms on a CPU, ms runnable without one) during the gap
+                    "threads": {
+                        k: v for k, v in clocks.delta(last_clocks[0], read).items()
+                        if v[0] >= 1 or v[1] >= 5
+                    },
+                })  # fmt: skip
+            last_clocks[0] = read
         last_tick[0] = now
         last_cpu[0] = cpu
 
@@ -299,6 +335,9 @@ def run(
         cwd=ROOT,
     )  # fmt: skip
     gaps.clear()
+    collections.done.clear()
+    if clocks is not None:
+        clocks.refresh()
     last_tick[0] = t_load = time.perf_counter()
     cpu0 = last_cpu[0] = time.thread_time()
     entries: list[tuple[float, float, str]] = []  # (own CPU s, wall s, where)
@@ -346,7 +385,14 @@ def run(
         qapp.processEvents()
         time.sleep(0.002)
     probe.stop()
+    collections.remove()
+    if clocks is not None:
+        clocks.close()
     rss_after = proc.memory_info().rss
+    gc_objects = len(gc.get_objects())
+    cpu_before_full = time.thread_time()
+    gc.collect(2)
+    full_collection_cpu_ms = (time.thread_time() - cpu_before_full) * 1000
 
     sent = json.loads(out.read_text(encoding="utf-8"))
     latencies = []
@@ -406,6 +452,20 @@ def run(
             "gui_cpu_share_median": pct([c / g for g, c in long_gaps], 50),
             "worst": [(round(g * 1000), round(c * 1000)) for g, c in sorted(long_gaps)[-8:]],
         },
+        # Every collection during the load (the app collects on the GUI thread only):
+        # a full one holds the GIL, and on this thread it is a stall of its own length.
+        "gc": {
+            **collections.summary(),
+            "collector": collector,
+            "objects_tracked_after": gc_objects,
+            # One full collection after the load, timed on this thread (CPU time).
+            "full_collection_cpu_ms_after": round(full_collection_cpu_ms, 1),
+            "frozen": gc.get_freeze_count(),
+            "gaps_over_50ms_during_a_collection": sum(
+                1 for t, g in gap_times if g > 0.05 and collections.overlapping(t - g, t)
+            ),
+        },
+        "witness_gaps_over_30ms": witnessed[:40] if clocks is not None else None,
         "gui_profile": profile_summary,
         "longest_entry_points_cpu_ms": [
             (round(c * 1000, 1), round(w * 1000, 1), where)
@@ -523,13 +583,27 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time each call from Qt into Python on the GUI thread (slots, paint events)",
     )
+    parser.add_argument(
+        "--witness",
+        action="store_true",
+        help="for each gap over 30 ms: every thread's CPU and run-queue wait meanwhile (Linux)",
+    )
+    parser.add_argument(
+        "--collector",
+        choices=("app", "no-freeze", "python"),
+        default="app",
+        help="app: collections on the GUI thread, startup heap set aside (as gatewatch runs);"
+        " no-freeze: the same without setting it aside; python: Python's own collector on"
+        " whichever thread allocates (how this bench ran before 2026-12-02 07:00)",
+    )
     args = parser.parse_args(argv)
     if args.reference:
         print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
     else:
         result = run(
-            args.rate, args.seconds, not args.no_features, args.profile, args.entry_points
-        )
+            args.rate, args.seconds, not args.no_features, args.profile, args.entry_points,
+            args.witness, args.collector,
+        )  # fmt: skip
         print(json.dumps(result, indent=2))
     return 0
 

@@ -211,6 +211,9 @@ def run_desktop(current: Settings, args: argparse.Namespace) -> int:
     error = start_receiver(thread)
     window = create_main_window(current, thread, start_error=error, bridge=bridge)
     window.show()
+    from gui.ui.gui_gc import set_startup_heap_aside
+
+    log.debug("startup heap set aside from collection: %d objects", set_startup_heap_aside())
     log.info(
         "window up and %s in %.2f s",
         ("attached to " + server.url) if server is not None
