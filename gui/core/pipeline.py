@@ -32,6 +32,7 @@ from typing import Any
 from gui.core import devices, ingest, lowprio
 from gui.core.event_rows import Arrival, StoredEvent
 from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
+from gui.core.phases import PhaseClock
 from gui.core.requestlog import RequestLog, RequestRecord
 from gui.core.store import StorageError, Store, StoreClosed
 from gui.core.thumbnails import Thumbnailer
@@ -180,12 +181,15 @@ class IngestPipeline:
 
     # -- the pipeline ------------------------------------------------------------------
 
-    async def ingest(self, delivery: Delivery) -> IngestOutcome:
-        """Run one delivery through every stage; never raises for bad input or storage."""
-        with self.receiving(live=not delivery.low_priority):
-            return await self._ingest(delivery)
+    async def ingest(self, delivery: Delivery, clock: PhaseClock | None = None) -> IngestOutcome:
+        """Run one delivery through every stage; never raises for bad input or storage.
 
-    async def _ingest(self, d: Delivery) -> IngestOutcome:
+        ``clock`` is marked at the end of each stage (``phases``).
+        """
+        with self.receiving(live=not delivery.low_priority):
+            return await self._ingest(delivery, clock)
+
+    async def _ingest(self, d: Delivery, clock: PhaseClock | None) -> IngestOutcome:
         body_format: list[str] = []
 
         def parse_and_prepare() -> ingest.Prepared:
@@ -211,6 +215,8 @@ class IngestPipeline:
                 400, ingest.error_reply(exc.code, exc.message),
                 body_format=body_format[0] if body_format else None,
             )  # fmt: skip
+        if clock is not None:
+            clock.mark("parse")
 
         for resolve in self.resolvers:
             try:
@@ -229,7 +235,11 @@ class IngestPipeline:
             stored = await self.store.write(
                 ingest.store_job(prepared, arrival, tally, self.event_hooks),
                 bulk=d.low_priority or _is_bulk(d, prepared),
+                clock=clock,
             )
+            if clock is not None:
+                clock.writer_marks()
+                clock.mark("resume")
         except (StorageError, StoreClosed) as exc:
             why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"
             return IngestOutcome(

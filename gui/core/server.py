@@ -26,6 +26,7 @@ from aiohttp.web_protocol import RequestHandler, RequestPayloadError
 from gui import __version__
 from gui.core import devices, ingest, lenient_json, pipeline, query, requestlog, users
 from gui.core.event_rows import load_event, load_image, load_raw
+from gui.core.phases import PhaseClock
 from gui.core.pipeline import IngestOutcome, IngestPipeline
 from gui.core.requestlog import RequestRecord
 from gui.core.store import Store, StoreClosed, storage_failure_kind
@@ -454,6 +455,9 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
     ctx = request.app[CTX]
     started = time.perf_counter()
     received_at = now_ms()
+    head_at = getattr(request.protocol, "head_started_at", None)
+    clock = PhaseClock(head_at if head_at is not None and head_at <= started else started)
+    clock.mark("head", started)
     body: bytes | bytearray | None = None
     out = _refusal(request, ctx)
     share = _large_share(request) if out is None else 0
@@ -480,11 +484,12 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         if out is None:
             with ctx.pipeline.receiving():
                 received = await _receive(request, received_at)
+                clock.mark("body")
                 if isinstance(received, IngestOutcome):
                     out = received
                 else:
                     body = received.body if received.form_fields is None else None
-                    out = await ctx.pipeline.ingest(received)
+                    out = await ctx.pipeline.ingest(received, clock)
                     del received
     finally:
         if task is not None:
@@ -498,6 +503,8 @@ async def ingest_handler(request: web.Request) -> web.StreamResponse:
         response.headers["Retry-After"] = str(RETRY_AFTER_S)
     if out.status in (408, 413) or (out.status == 503 and request.body_exists):
         response.force_close()  # an unread body must not be taken for the next request
+    clock.mark("reply")
+    response.headers["Server-Timing"] = clock.header()
     logged_body, truncated = requestlog.body_for_log(body, became_events=len(out.stored) > 0)
     record = RequestRecord(
         time=received_at,
@@ -618,6 +625,9 @@ class _JsonErrorHandler(RequestHandler):
     _head_deadline: asyncio.TimerHandle | None = None
     _head_of_request = 0
     _opened_at = 0.0
+    _head_begun = False
+    #: When the first bytes of the latest request head arrived (``time.perf_counter``).
+    head_started_at: float | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
@@ -630,8 +640,12 @@ class _JsonErrorHandler(RequestHandler):
 
     def data_received(self, data: bytes) -> None:
         heads_before = self._request_count
+        if data and not self._head_begun and not self._request_in_progress and not self._messages:
+            self._head_begun = True  # the first bytes of a request head: its "head" phase starts
+            self.head_started_at = time.perf_counter()
         super().data_received(data)
         if self._request_count > heads_before:
+            self._head_begun = False
             self._disarm_head_deadline()
         elif (
             data

@@ -45,6 +45,7 @@ from gui.core.dbapi import (
     is_postgresql_url,
     redact_url,
 )
+from gui.core.phases import PhaseClock
 
 if TYPE_CHECKING:
     from gui.core.pg import PgEngine
@@ -342,6 +343,8 @@ class Writer:
         )
         #: Futures (by id) of the queued bulk jobs: see ``_run``.
         self._bulk_ids: set[int] = set()
+        #: When the last batch's COMMIT started and ended (None: it did not commit).
+        self._commit_times: tuple[float, float] | None = None
         self._closed = False
         self._thread = threading.Thread(target=self._run, name="gatewatch-writer", daemon=True)
         self._thread.start()
@@ -374,7 +377,9 @@ class Writer:
             hook = self._batch_hooks.setdefault(name, factory())
         return hook
 
-    def submit_async(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
+    def submit_async(
+        self, job: Job[T], *, bulk: bool = False, clock: PhaseClock | None = None
+    ) -> asyncio.Future[T]:
         """Like ``submit``, for a coroutine on the running loop.
 
         ``bulk`` (a large upload) runs after the other queued jobs, alone in its
@@ -383,8 +388,12 @@ class Writer:
         The writer settles all of a batch's futures of one loop with a single
         wake-up of that loop, where one ``concurrent.futures.Future`` each would
         wake it once per job (and take the GIL back from it once per job).
+
+        ``clock`` gets the writer's instants (batch started, COMMIT started and
+        ended) before the future is settled.
         """
         handle = _LoopFuture(asyncio.get_running_loop())
+        handle.clock = clock
         if self._closed:
             handle.future.set_exception(StoreClosed("store is closed"))
         else:
@@ -436,10 +445,13 @@ class Writer:
                 batch = [bulk.popleft()]
             else:
                 break
+            picked = time.perf_counter()
+            self._commit_times = None
             try:
                 with self._transaction_lock:
                     self._run_batch(batch)
             finally:
+                _LoopFuture.clock_batch(batch, picked, self._commit_times)
                 _LoopFuture.settle(batch)
             if self._checkpointer is not None:
                 self._checkpointer.poke()
@@ -523,7 +535,9 @@ class Writer:
         try:
             if self._engine is not None:
                 self._engine.before_commit(conn)
+            commit_started = time.perf_counter()
             conn.execute("COMMIT")
+            self._commit_times = (commit_started, time.perf_counter())
         except errors as exc:
             with contextlib.suppress(*errors):
                 conn.execute("ROLLBACK")
@@ -588,12 +602,13 @@ class _LoopFuture:
     batch's outcomes to each loop in one ``call_soon_threadsafe``.
     """
 
-    __slots__ = ("future", "loop", "outcome")
+    __slots__ = ("clock", "future", "loop", "outcome")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.future: asyncio.Future[Any] = loop.create_future()
         self.outcome: tuple[bool, Any] | None = None
+        self.clock: PhaseClock | None = None
 
     def set_running_or_notify_cancel(self) -> bool:
         # Read from the writer thread: at worst a job cancelled this instant still runs.
@@ -604,6 +619,20 @@ class _LoopFuture:
 
     def set_exception(self, exc: BaseException) -> None:
         self.outcome = (False, exc)
+
+    @staticmethod
+    def clock_batch(
+        batch: list[tuple[Job[Any], Any]],
+        picked: float,
+        commit_times: tuple[float, float] | None,
+    ) -> None:
+        """Tell the batch's clocks when it started and committed."""
+        for _job, handle in batch:
+            clock = getattr(handle, "clock", None)
+            if clock is not None:
+                clock.picked = picked
+                if commit_times is not None:
+                    clock.commit_started, clock.committed = commit_times
 
     @staticmethod
     def settle(batch: list[tuple[Job[Any], Any]]) -> None:
@@ -676,12 +705,13 @@ class Store:
     def submit(self, job: Job[T]) -> Future[T]:
         return self.writer.submit(job)
 
-    async def write(self, job: Job[T], *, bulk: bool = False) -> T:
+    async def write(self, job: Job[T], *, bulk: bool = False, clock: PhaseClock | None = None) -> T:
         """Run ``job`` in the writer's next transaction; returns once it is committed.
 
         ``bulk`` for large uploads: they yield to the other queued writes (``Writer._run``).
+        ``clock`` gets the writer's instants (see ``phases``).
         """
-        return await self.writer.submit_async(job, bulk=bulk)
+        return await self.writer.submit_async(job, bulk=bulk, clock=clock)
 
     def write_sync(self, job: Job[T], timeout: float | None = 30) -> T:
         return self.writer.submit(job).result(timeout)
