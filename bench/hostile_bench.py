@@ -6,7 +6,12 @@ port), applies one kind of load from this process, and measures:
 * the receiver's peak RSS (``VmHWM`` from ``/proc/<pid>/status``: the kernel's
   high-water mark, so no spike between samples is missed) — target < 1 GiB;
 * the answer time of small real-time POSTs sent every 0.2 s during the load —
-  target < 0.5 s;
+  target < 0.5 s. The prober is a process of its own, started once the load's
+  bodies are built: encoding a 60 MB body here holds this process's GIL for
+  ~0.5 s, which a prober thread in this process counted as the receiver's answer
+  time (a box's POST never waits for another box's encoder). Each answer's
+  ``Server-Timing`` header breaks the receiver's part down by phase; the slowest
+  probes are printed that way;
 * how long SIGTERM takes to end the process while the load is still on —
   target < 3 s.
 
@@ -43,6 +48,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from gui.core.phases import parse_header
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "gui" / "assets" / "samples"
@@ -100,50 +107,92 @@ class Receiver:
 
 
 def post(port: int, path: str, body: bytes, timeout: float = 120) -> tuple[int, float]:
+    status, took, _phases = post_timed(port, path, body, timeout)
+    return status, took
+
+
+def post_timed(
+    port: int, path: str, body: bytes, timeout: float = 120
+) -> tuple[int, float, dict[str, float]]:
+    """Status, answer time, and the receiver's own phases (``Server-Timing``, ms)."""
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         conn.request("POST", path, body, {"Content-Type": "application/json"})
         resp = conn.getresponse()
         resp.read()
-        return resp.status, time.perf_counter() - started
+        took = time.perf_counter() - started
+        return resp.status, took, parse_header(resp.getheader("Server-Timing") or "")
     except (OSError, http.client.HTTPException):
-        return 0, time.perf_counter() - started
+        return 0, time.perf_counter() - started, {}
     finally:
         conn.close()
 
 
+def breakdown(took: float, phases: dict[str, float]) -> str:
+    """One probe's answer time by phase: the receiver's phases, and the rest ("outside":
+    connecting, the loop reaching the socket, the reply's way back)."""
+    inside = sum(phases.values())
+    parts = [f"{name} {ms:.0f}" for name, ms in phases.items() if ms >= 0.5]
+    parts.append(f"outside {max(0.0, took * 1000 - inside):.0f}")
+    return f"{took * 1000:.0f} ms = " + " + ".join(parts)
+
+
 class Prober:
-    """Small real-time POSTs every 0.2 s; remembers each answer time."""
+    """Small real-time POSTs every 0.2 s from a process of its own; each answer time.
+
+    Not a thread of this process: the loads' Python work (building a 60 MB body,
+    the senders' loops) would hold the prober up and be counted as the receiver's.
+    """
 
     def __init__(self, port: int) -> None:
         self.port = port
         self.times: list[float] = []
+        #: Each answered probe's receiver-side phases (ms), beside ``times``.
+        self.phases: list[dict[str, float]] = []
         self.failures = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._base = sample("stranger")
+        self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Prober:
-        self._thread.start()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "bench.hostile_bench", "--probe", str(self.port)],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )  # fmt: skip
         return self
 
     def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(30)
-
-    def _run(self) -> None:
-        n = 0
-        while not self._stop.is_set():
-            n += 1
-            event = dict(self._base, identity_id=f"probe-{n}-{time.time_ns()}",
-                         timestamp=int(time.time() * 1000))  # fmt: skip
-            status, took = post(self.port, REALTIME, json.dumps(event).encode(), timeout=30)
-            if status == 200:
-                self.times.append(took)
+        """Stop probing (closing its stdin) and collect the answers."""
+        if self._proc is None:
+            return
+        out, _ = self._proc.communicate(timeout=60)  # closes stdin: the prober's signal
+        self._proc = None
+        for line in out.decode().splitlines():
+            answer = json.loads(line)
+            if answer["status"] == 200:
+                self.times.append(answer["took"])
+                self.phases.append(answer["phases"])
             else:
                 self.failures += 1
-            self._stop.wait(0.2)
+
+
+def probe_forever(port: int) -> None:
+    """The prober process: a real-time POST every 0.2 s until stdin closes, one line each."""
+    stop = threading.Event()
+
+    def watch_stdin() -> None:
+        sys.stdin.buffer.read()
+        stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    base = sample("stranger")
+    n = 0
+    while not stop.is_set():
+        n += 1
+        event = dict(base, identity_id=f"probe-{n}-{time.time_ns()}",
+                     timestamp=int(time.time() * 1000))  # fmt: skip
+        status, took, phases = post_timed(port, REALTIME, json.dumps(event).encode(), timeout=30)
+        print(json.dumps({"status": status, "took": took, "phases": phases}), flush=True)
+        stop.wait(0.2)
 
 
 @dataclass
@@ -154,15 +203,28 @@ class Result:
     probe_median_s: float = 0.0
     probes: int = 0
     probe_failures: int = 0
+    #: The slowest probes, each broken down by phase (``breakdown``).
+    slowest: list[str] = field(default_factory=list)
+    #: Each phase's longest time over all probes, ms.
+    phase_max_ms: dict[str, float] = field(default_factory=dict)
     sigterm_s: float = 0.0
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def run_scenario(name: str, root: Path, load: Callable[[Receiver, dict[str, Any]], Any]) -> Result:
+#: A load: given the receiver, notes to fill and ``probing`` (call it once the load's
+#: bodies are built, just before sending them: it starts the prober), it applies
+#: the load and returns a callable that stops it (or None).
+Load = Callable[[Receiver, dict[str, Any], Callable[[], None]], Any]
+
+
+def run_scenario(name: str, root: Path, load: Load) -> Result:
     rec = Receiver(root)
     notes: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 1)}
-    prober = Prober(rec.port).start()
-    stop_load = load(rec, notes)  # returns a callable that stops the load (or None)
+    prober = Prober(rec.port)
+    stop_load = load(rec, notes, prober.start)
+    if prober._proc is None:  # a load that never said it was ready: probe its end at least
+        prober.start()
+        time.sleep(1.0)
     prober.stop()
     notes["load_after"] = round(os.getloadavg()[0], 1)  # other work on the machine skews latency
     result = Result(name, notes=notes)
@@ -174,6 +236,11 @@ def run_scenario(name: str, root: Path, load: Callable[[Receiver, dict[str, Any]
     if prober.times:
         result.probe_max_s = max(prober.times)
         result.probe_median_s = statistics.median(prober.times)
+        ranked = sorted(zip(prober.times, prober.phases, strict=True), key=lambda tp: -tp[0])
+        result.slowest = [breakdown(took, phases) for took, phases in ranked[:3]]
+        for phases in prober.phases:
+            for name, ms in phases.items():
+                result.phase_max_ms[name] = round(max(result.phase_max_ms.get(name, 0.0), ms), 1)
     result.probes = len(prober.times)
     result.probe_failures = prober.failures
     return result
@@ -192,18 +259,23 @@ def _background(
     return threads, stop
 
 
-def load_ten_uploads(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_ten_uploads(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """The issue's scenario: ten concurrent 60 MB uploads in flight, retried until stored."""
-    return load_uploads(rec, notes, count=10)
+    return load_uploads(rec, notes, probing, count=10)
 
 
-def load_uploads(rec: Receiver, notes: dict[str, Any], count: int = 50) -> Callable[[], None]:
+def load_uploads(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None], count: int = 50
+) -> Callable[[], None]:
     """50 concurrent 60 MB history uploads, each retried after a 503 until stored."""
     event = sample("stranger")
     event["identity_id"] = "bulk"
     blob = "A" * (60 * MiB - 4096)
     body = json.dumps({**event, "extra_blob": blob}).encode()
     del blob
+    probing()
     counts: dict[int, int] = {}
     lock = threading.Lock()
     stop = threading.Event()
@@ -229,7 +301,9 @@ def load_uploads(rec: Receiver, notes: dict[str, Any], count: int = 50) -> Calla
     return stop.set
 
 
-def load_png(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_png(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """Four posters, each posting events with a fresh 40 MB PNG scene photo, 3 times."""
     from PIL import Image
 
@@ -241,13 +315,18 @@ def load_png(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
     notes["png_mb"] = round(len(out.getvalue()) / MiB, 1)
     base = sample("stranger")
     statuses: list[int] = []
-
-    def poster(worker: int) -> None:
+    bodies = {}
+    for worker in range(4):
         for n in range(3):
             event = copy.deepcopy(base)
             event.update(identity_id=f"png-{worker}-{n}", spot_pic=png,
                          timestamp=int(time.time() * 1000) + worker * 10 + n)  # fmt: skip
-            status, _ = post(rec.port, HISTORY, json.dumps(event).encode(), timeout=300)
+            bodies[worker, n] = json.dumps(event).encode()
+    probing()
+
+    def poster(worker: int) -> None:
+        for n in range(3):
+            status, _ = post(rec.port, HISTORY, bodies.pop((worker, n)), timeout=300)
             statuses.append(status)
 
     threads = [threading.Thread(target=poster, args=(w,), daemon=True) for w in range(4)]
@@ -260,8 +339,11 @@ def load_png(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
     return lambda: None
 
 
-def load_flood(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_flood(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """Eight posters of small events (no photos) for 20 s."""
+    probing()
     stop = threading.Event()
     sent = [0]
     lock = threading.Lock()
@@ -299,8 +381,11 @@ def load_flood(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
     return finish
 
 
-def load_slow(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_slow(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """1,000 connections that send half a request head and stall (slowloris)."""
+    probing()
     socks = []
     for _ in range(1000):
         s = socket.create_connection(("127.0.0.1", rec.port), timeout=10)
@@ -316,14 +401,18 @@ def load_slow(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
     return finish
 
 
-def load_strangers(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_strangers(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """A 20,000-stranger history batch (each its own identity: 20,000 alarms), then a POST."""
     batch = [
         {"identity_id": f"stranger-{n}", "person_type": 4, "timestamp": 1_764_000_000_000 + n,
          "ep_info": {"ep_id": "gate-1"}}
         for n in range(20_000)
     ]  # fmt: skip
-    status, took = post(rec.port, HISTORY, json.dumps(batch).encode(), timeout=600)
+    body = json.dumps(batch).encode()
+    probing()
+    status, took = post(rec.port, HISTORY, body, timeout=600)
     notes["batch_status"] = status
     notes["batch_s"] = round(took, 2)
     event = dict(sample("stranger"), identity_id="after-batch", timestamp=int(time.time() * 1000))
@@ -337,18 +426,26 @@ def load_strangers(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
     return lambda: None
 
 
-def load_sigterm_uploads(rec: Receiver, notes: dict[str, Any]) -> Callable[[], None]:
+def load_sigterm_uploads(
+    rec: Receiver, notes: dict[str, Any], probing: Callable[[], None]
+) -> Callable[[], None]:
     """Ten 60 MB uploads (each its own event); SIGTERM once two are stored, the rest in flight.
 
     After the exit, every upload that got its 200 must be in the database.
     """
     event = sample("stranger")
     blob = "QUJD" * ((60 * MiB - 4096) // 4)
+    bodies = [
+        json.dumps({**event, "identity_id": f"bulk-{n}", "extra_blob": blob}).encode()
+        for n in range(10)
+    ]
+    del blob
     acked: list[int] = []
     lock = threading.Lock()
+    probing()
 
     def upload(n: int) -> None:
-        body = json.dumps({**event, "identity_id": f"bulk-{n}", "extra_blob": blob}).encode()
+        body = bodies[n]
         while True:  # a box retries a 503; a refused connection means the receiver is gone
             status, _took = post(rec.port, HISTORY, body, timeout=300)
             if status == 200:
@@ -385,7 +482,7 @@ def load_sigterm_uploads(rec: Receiver, notes: dict[str, Any]) -> Callable[[], N
     return check
 
 
-SCENARIOS: dict[str, Callable[[Receiver, dict[str, Any]], Any]] = {
+SCENARIOS: dict[str, Load] = {
     "ten_uploads": load_ten_uploads,
     "sigterm_uploads": load_sigterm_uploads,
     "uploads": load_uploads,
@@ -400,7 +497,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.hostile_bench", description=__doc__)
     parser.add_argument("--only", help="comma-separated scenarios (default: all)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--probe", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.probe:  # the prober process (see ``Prober``)
+        probe_forever(args.probe)
+        return 0
     names = args.only.split(",") if args.only else list(SCENARIOS)
     results = []
     with tempfile.TemporaryDirectory(prefix="gw-hostile-") as tmp:
@@ -426,6 +527,11 @@ def main(argv: list[str] | None = None) -> int:
             missed.append(f"{r.name}: SIGTERM {r.sigterm_s:.2f} s")
         if r.notes.get("acked_but_lost"):
             missed.append(f"{r.name}: acknowledged but lost {r.notes['acked_but_lost']}")
+    print()
+    print("slowest real-time POSTs by phase (ms; receiver's Server-Timing, 'outside' the rest):")
+    for r in results:
+        for line in r.slowest:
+            print(f"  {r.name}: {line}")
     print()
     print("targets (RSS < 1 GiB, real-time POST < 0.5 s, SIGTERM < 3 s):",
           "all met" if not missed else "NOT MET: " + "; ".join(missed))  # fmt: skip
