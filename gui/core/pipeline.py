@@ -14,8 +14,10 @@ The stages, in order::
     announce   EventStored / HealthReportStored to subscribers, then thumbnails
                (FaceThumbReady once committed); the request log (RequestLogged)
 
-A ``status`` of 200 always means committed; anything else means nothing of the
-delivery was stored (400: not an event, retrying will not help; 500/503: retry).
+A ``status`` of 200 always means committed. 400: not an event, nothing stored,
+retrying will not help. 500/503: retry; nothing was stored, except that a large
+batch is written in pieces (``PIECE_EVENTS``), one transaction each, so the pieces
+committed before a failure are stored, and the retry finds them as duplicates.
 """
 
 from __future__ import annotations
@@ -230,32 +232,39 @@ class IngestPipeline:
             self_test=d.self_test,
             approximate_time=d.approximate_time,
         )
-        try:
-            tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
-            stored = await self.store.write(
-                ingest.store_job(prepared, arrival, tally, self.event_hooks),
-                bulk=d.low_priority or _is_bulk(d, prepared),
-                clock=clock,
-            )
-            if clock is not None:
-                clock.writer_marks()
-                clock.mark("resume")
-        except (StorageError, StoreClosed) as exc:
-            why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"
-            return IngestOutcome(
-                503,
-                ingest.error_reply(503, f"events not stored, retry later: {why}"),
-                body_format=prepared.body_format,
-            )
-        except Exception as exc:  # a bug must not cost the event: the box retries on 5xx
-            log.exception("storing events failed")
-            return IngestOutcome(
-                500,
-                ingest.error_reply(500, f"internal error while storing: {exc}"),
-                body_format=prepared.body_format,
-            )
+        bulk = d.low_priority or _is_bulk(d, prepared)
+        stored: list[StoredEvent] = []
+        tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
+        for piece in pieces(prepared) if bulk else [prepared]:
+            try:
+                piece_stored = await self.store.write(
+                    ingest.store_job(piece, arrival, tally, self.event_hooks),
+                    bulk=bulk,
+                    clock=clock,
+                )
+                if clock is not None:
+                    clock.writer_marks()
+            except (StorageError, StoreClosed) as exc:
+                why = exc.describe() if isinstance(exc, StorageError) else f"shutting down ({exc})"
+                return IngestOutcome(
+                    503,
+                    ingest.error_reply(503, f"{_not_stored(prepared, stored)}: {why}"),
+                    body_format=prepared.body_format,
+                )
+            except Exception as exc:  # a bug must not cost the event: the box retries on 5xx
+                log.exception("storing events failed")
+                what = _not_stored(prepared, stored)
+                return IngestOutcome(
+                    500,
+                    ingest.error_reply(500, f"internal error while storing: {exc} ({what})"),
+                    body_format=prepared.body_format,
+                )
+            stored.extend(piece_stored)
+            self._committed(piece, piece_stored, arrival, deferred=d.low_priority)
+        if clock is not None:
+            clock.mark("resume")
 
-        outcome = IngestOutcome(
+        return IngestOutcome(
             200,
             ingest.success_reply(prepared, stored),
             stored=tuple(stored),
@@ -263,19 +272,28 @@ class IngestPipeline:
             body_format=prepared.body_format,
             health_report=prepared.health_report is not None or bool(prepared.report_parts),
         )
-        for report in (prepared.health_report, *prepared.report_parts):
+
+    def _committed(
+        self,
+        piece: ingest.Prepared,
+        stored: Sequence[StoredEvent],
+        arrival: Arrival,
+        *,
+        deferred: bool,
+    ) -> None:
+        """Announce what one committed job stored, and start its thumbnails."""
+        for report in (piece.health_report, *piece.report_parts):
             if report is not None:
                 self._announce(HealthReportStored(arrival.source_ip, arrival.received_at, report))
         for s in stored:
             if s.outcome != "duplicate":
                 self._announce(EventStored(s.summary))
-        for then in prepared.after_commit:
+        for then in piece.after_commit:
             try:
                 then()
             except Exception:
                 log.exception("announcing what an event raised failed")
-        self.thumbnails.after_store(stored, prepared.events, deferred=d.low_priority)
-        return outcome
+        self.thumbnails.after_store(stored, piece.events, deferred=deferred)
 
     def _pool(self) -> ThreadPoolExecutor:
         if self._parse_pool is None:
@@ -341,6 +359,61 @@ def _warnings(
 #: yields to the real-time events queued with it (``store.Writer._run``).
 BULK_BYTES = 2 * 1024 * 1024
 BULK_EVENTS = 50
+
+#: A bulk delivery is written in pieces of at most this many events and (beyond its
+#: first event) this many bytes of photos and raw JSON, each piece its own
+#: transaction: an event queued meanwhile (a real-time POST) waits for the piece in
+#: progress, never for the whole batch (a 20,000-event history upload was one 49 s
+#: transaction). A failure after some pieces committed answers 503 like any storage
+#: failure; the box sends the batch again and the committed events are recognised
+#: as duplicates, so nothing is stored twice.
+PIECE_EVENTS = 50
+PIECE_BYTES = 4 * 1024 * 1024
+
+
+def _event_bytes(p: ingest.PreparedEvent) -> int:
+    return sum(len(i.data) for i in p.images) + len(p.packed_raw or b"")
+
+
+def pieces(prepared: ingest.Prepared) -> list[ingest.Prepared]:
+    """``prepared`` cut into the pieces written one transaction each (``PIECE_EVENTS``).
+
+    The device's health report (and the batch's report parts) go with the last piece:
+    the device is updated once every event of the delivery is stored.
+    """
+    groups: list[list[ingest.PreparedEvent]] = [[]]
+    size = 0
+    for p in prepared.events:
+        cost = _event_bytes(p)
+        group = groups[-1]
+        if group and (len(group) >= PIECE_EVENTS or size + cost > PIECE_BYTES):
+            groups.append([])
+            size = 0
+        groups[-1].append(p)
+        size += cost
+    if len(groups) == 1:
+        return [prepared]
+    last = len(groups) - 1
+    return [
+        replace(
+            prepared,
+            events=group,
+            health_report=prepared.health_report if n == last else None,
+            report_parts=prepared.report_parts if n == last else [],
+            after_commit=[],
+        )
+        for n, group in enumerate(groups)
+    ]
+
+
+def _not_stored(prepared: ingest.Prepared, stored: Sequence[StoredEvent]) -> str:
+    """What a 5xx says was stored: nothing, or the pieces committed before the failure."""
+    if not stored:
+        return "events not stored, retry later"
+    return (
+        f"{len(stored)} of {len(prepared.events)} events stored before the failure, the rest"
+        " not: send the batch again (the stored ones are recognised as duplicates)"
+    )
 
 
 def _is_bulk(d: Delivery, prepared: ingest.Prepared) -> bool:

@@ -165,3 +165,137 @@ def test_a_low_priority_delivery_is_written_after_live_ones_and_is_not_live(rig:
     assert background.ok and push.ok
     assert (live_before, live_after) == (0, 1)
     assert push.event_ids[0] < background.event_ids[0]  # the push was written first
+
+
+def _batch(tag: str, count: int) -> list[dict[str, Any]]:
+    return [
+        {"identity_id": f"{tag}-{n}", "person_type": 4, "timestamp": 1_764_000_000_000 + n,
+         "ep_info": {"ep_id": "gate-1"}}
+        for n in range(count)
+    ]  # fmt: skip
+
+
+def test_a_real_time_event_waits_for_one_piece_of_a_large_batch_not_the_whole_batch(
+    tmp_path: Path,
+) -> None:
+    """A history batch is written a piece at a time: the real-time event queued while the
+    batch's first piece is being written is committed right after that piece (it waited
+    for all 150 events of the batch, one transaction, before)."""
+    import threading
+
+    from gui.core.pipeline import PIECE_EVENTS
+
+    store = Store(tmp_path)
+    writer_queue = store.writer._jobs
+    first_written = threading.Event()
+    batch_written_before_realtime: list[int] = []
+    written = [0]
+
+    def hook(_conn: Any, result: Any) -> None:
+        if result.summary.identity_id.startswith("batch-"):
+            written[0] += 1
+            if written[0] == 1:
+                first_written.set()
+                # Hold the batch's transaction until the real-time job is queued behind it.
+                for _ in range(5000):
+                    if not writer_queue.empty():
+                        break
+                    threading.Event().wait(0.001)
+        else:
+            batch_written_before_realtime.append(written[0])
+
+    pipeline = IngestPipeline(store, event_hooks=[hook])
+    total = 3 * PIECE_EVENTS
+
+    async def go() -> tuple[Any, Any]:
+        batch = asyncio.ensure_future(pipeline.ingest(_bytes(_batch("batch", total))))
+        await asyncio.get_running_loop().run_in_executor(None, first_written.wait, 5)
+        realtime = await pipeline.ingest(
+            _bytes(unique_event(load_sample("stranger"), "rt", 1),
+                   path="/EventServer/api/RealTimeEvent")
+        )  # fmt: skip
+        return await batch, realtime
+
+    try:
+        batch, realtime = asyncio.run(go())
+        assert batch.ok and realtime.ok
+        assert batch_written_before_realtime == [PIECE_EVENTS]  # one piece, not all 150
+        assert [e["result"] for e in batch.reply["events"]] == ["new"] * total
+        count = store.read_sync(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0])
+        assert count == total + 1
+    finally:
+        pipeline.close()
+        store.close()
+
+
+def test_a_batch_failing_after_some_pieces_is_stored_once_when_sent_again(tmp_path: Path) -> None:
+    """Pieces committed before a storage failure stay (503, the box resends); the resend
+    stores the rest and finds the committed ones as duplicates: nothing twice, nothing lost."""
+    import sqlite3
+
+    from gui.core.pipeline import PIECE_EVENTS
+
+    store = Store(tmp_path)
+    failing = [True]
+
+    def hook(_conn: Any, result: Any) -> None:
+        if failing[0] and result.summary.identity_id == f"batch-{PIECE_EVENTS + 3}":
+            full = sqlite3.OperationalError("database or disk is full")
+            full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+            raise full
+
+    announced: list[Any] = []
+    pipeline = IngestPipeline(store, announced.append, event_hooks=[hook])
+    total = 2 * PIECE_EVENTS + 10
+    delivery = _bytes(_batch("batch", total))
+
+    async def go() -> tuple[Any, Any]:
+        first = await pipeline.ingest(delivery)
+        failing[0] = False
+        return first, await pipeline.ingest(delivery)
+
+    try:
+        first, again = asyncio.run(go())
+        assert first.status == 503 and first.stored == ()
+        assert f"{PIECE_EVENTS} of {total} events stored" in first.reply["message"]
+        assert again.ok
+        results = [e["result"] for e in again.reply["events"]]
+        assert results == ["duplicate"] * PIECE_EVENTS + ["new"] * (total - PIECE_EVENTS)
+        ids = store.read_sync(lambda c: [r[0] for r in c.execute("SELECT identity_id FROM events")])
+        assert sorted(ids) == sorted(f"batch-{n}" for n in range(total))  # each exactly once
+        stored_messages = [m for m in announced if isinstance(m, messages.EventStored)]
+        assert len(stored_messages) == total  # the first piece announced when it committed
+    finally:
+        pipeline.close()
+        store.close()
+
+
+def test_a_batch_is_cut_by_events_and_by_bytes_and_its_report_goes_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from gui.core import pipeline as pipeline_mod
+
+    parsed = ingest.parse_body(json.dumps(_batch("b", 120)).encode(), "application/json", None)
+    prepared = ingest.prepare(parsed, path=HISTORY, received_at=0)
+    prepared.health_report = {"dev_sno": "X"}
+    cut = pipeline_mod.pieces(prepared)
+    assert [len(p.events) for p in cut] == [50, 50, 20]
+    assert [p.health_report for p in cut] == [None, None, {"dev_sno": "X"}]
+    assert [p.events[0].index for p in cut] == [0, 50, 100]
+    assert all(p.after_commit is not prepared.after_commit for p in cut)
+
+    photos = [unique_event(load_sample("stranger"), "photo", n) for n in range(12)]
+    parsed = ingest.parse_body(json.dumps(photos).encode(), "application/json", None)
+    prepared = ingest.prepare(parsed, path=HISTORY, received_at=0)
+    size = pipeline_mod._event_bytes(prepared.events[0])
+    assert size > 100_000  # the photos count, not only the raw JSON
+    monkeypatch.setattr(pipeline_mod, "PIECE_BYTES", 3 * size + size // 2)
+    cut = pipeline_mod.pieces(prepared)
+    assert [len(p.events) for p in cut] == [3, 3, 3, 3]
+    monkeypatch.setattr(pipeline_mod, "PIECE_BYTES", size // 2)  # one event over the bound
+    assert [len(p.events) for p in pipeline_mod.pieces(prepared)] == [1] * 12
+    small = ingest.prepare(
+        ingest.parse_body(json.dumps(_batch("s", 3)).encode(), "application/json", None),
+        path=HISTORY, received_at=0,
+    )  # fmt: skip
+    assert pipeline_mod.pieces(small) == [small]
