@@ -64,6 +64,7 @@ from gui.ui.views.feed_delegate import ROW_HEIGHT as FEED_ROW_HEIGHT
 from gui.ui.views.feed_delegate import THUMB as FEED_THUMB
 from gui.ui.views.feed_delegate import FeedDelegate
 from gui.ui.views.feed_view import FeedView
+from gui.ui.views.tab_repaints import gate_layout_repaints
 
 log = logging.getLogger(__name__)
 F = TypeVar("F")
@@ -301,7 +302,8 @@ class MainWindow(QMainWindow):
         self.live_splitter.setSizes([380, 1000])
         self.live_splitter.setChildrenCollapsible(False)
 
-        self.tabs = QTabWidget(self)
+        # Repainted whole on a label's new text anywhere below, several times a second.
+        self.tabs = gate_layout_repaints(QTabWidget(self))
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.add_page("live", tr("Live"), self.live_splitter)

@@ -36,6 +36,7 @@ from gui.ui.pictures import decode_picture
 from gui.ui.views import words
 from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.photo_view import FullSizeDialog, PhotoView
+from gui.ui.views.tab_repaints import gate_layout_repaints
 
 
 def tr(text: str) -> str:
@@ -226,7 +227,7 @@ class DetailPane(QWidget):
         copy_row.addWidget(self.copy_button)
         raw_layout.addLayout(copy_row)
 
-        self.tabs = QTabWidget(self)
+        self.tabs = gate_layout_repaints(QTabWidget(self))  # fields change on every event
         self.tabs.addTab(scroll, "")
         self.tabs.addTab(self.warnings_text, "")
         self.tabs.addTab(raw_page, "")
