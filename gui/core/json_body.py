@@ -28,7 +28,7 @@ from __future__ import annotations
 import binascii
 import ctypes
 import json
-import os
+import random
 import sys
 from typing import Any
 
@@ -46,6 +46,16 @@ PIECE = 1024 * 1024
 
 _BACKSLASH = ord("\\")
 _PAD = ord("=")
+
+#: Markers' random tags: a PRNG seeded from the OS, because ``os.urandom`` releases
+#: the GIL for its system call and the event loop then waits to get it back from
+#: the writer thread (a switch interval) on every body.
+_tags = random.Random()
+
+
+def random_tag() -> str:
+    """16 random hex digits, to make a marker no body holds by chance."""
+    return f"{_tags.getrandbits(64):016x}"
 
 
 class Base64Text(str):
@@ -130,19 +140,46 @@ def _long_strings(body: _BodyBytes) -> list[tuple[int, int, bytes | None]]:
 
 
 def _put_back(value: Any, marker: str, cut: list[str]) -> Any:
-    if isinstance(value, str):
-        if value.startswith(marker):
-            return cut[int(value[len(marker) :])]
-        return value
-    if isinstance(value, dict):
-        out = {}
-        for key, item in value.items():
-            if key.startswith(marker):
-                key = cut[int(key[len(marker) :])]
-            out[key] = _put_back(item, marker, cut)
-        return out
-    if isinstance(value, list):
-        return [_put_back(item, marker, cut) for item in value]
+    """``value`` (fresh from ``json.loads``) with each marker replaced by its cut string.
+
+    Patched in place, walking the containers in a flat loop (no call per value),
+    and done as soon as every cut string is back: a photo body's few markers are
+    values among its first containers. Keys are looked at only when some marker
+    was not found among the values (a photo used as a key).
+    """
+    if type(value) is str:
+        return cut[int(value[len(marker) :])] if value.startswith(marker) else value
+    left = len(cut)
+    todo = [value]
+    for node in todo:  # grows while walked
+        if type(node) is dict:
+            for key, item in node.items():
+                kind = type(item)
+                if kind is str:
+                    if item.startswith(marker):
+                        node[key] = cut[int(item[len(marker) :])]
+                        left -= 1
+                elif kind is dict or kind is list:
+                    todo.append(item)
+        else:
+            for index, item in enumerate(node):
+                kind = type(item)
+                if kind is str:
+                    if item.startswith(marker):
+                        node[index] = cut[int(item[len(marker) :])]
+                        left -= 1
+                elif kind is dict or kind is list:
+                    todo.append(item)
+        if not left:
+            return value
+    for node in todo:  # every container was walked: the rest are keys
+        if type(node) is dict and any(key.startswith(marker) for key in node):
+            items = list(node.items())
+            node.clear()
+            for key, item in items:
+                if key.startswith(marker):
+                    key = cut[int(key[len(marker) :])]
+                node[key] = item
     return value
 
 
@@ -215,7 +252,7 @@ def loads(body: _BodyBytes) -> Any:
         return json.loads(body)
     # The marker cannot occur in the body by chance: a fresh random tag per body
     # (written as the JSON escape of the control character it starts with).
-    tag = f"cut-{os.urandom(8).hex()}-"
+    tag = f"cut-{random_tag()}-"
     marker = "\x1f" + tag
     pieces: list[bytes | bytearray] = []
     cut: list[str] = []

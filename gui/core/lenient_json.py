@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _escape
@@ -103,9 +102,64 @@ def loads(body: bytes | bytearray) -> Lenient:
 
 def sanitise(value: Any) -> Lenient:
     """``clean`` and ``raw`` of an already parsed value (form fields too)."""
+    if _storable_as_is(value):
+        return Lenient(value, value)
     notes: list[Note] = []
     clean, raw = _walk(value, (), notes)
     return Lenient(clean, raw, notes)
+
+
+#: Values ``_walk`` keeps as they are, whatever they hold.
+_KEPT = frozenset({int, bool, type(None)})
+
+
+def _storable_as_is(value: Any) -> bool:
+    """Whether ``_walk`` would change nothing in ``value`` (what nearly every body is).
+
+    One flat pass, a level of nesting at a time, with no call per value: the
+    walk itself costs a call per value and builds a path for each. Anything
+    unusual (a type other than JSON's own, a non-ASCII string that may not
+    encode, a float that is not finite, nesting at ``MAX_DEPTH``) says no,
+    and the walk decides.
+    """
+    texts: list[str] = []
+    level: list[Any] = [[value]]  # the root, as the item of a list above it
+    depth = -1
+    while level:
+        deeper: list[Any] = []
+        for node in level:
+            if type(node) is dict:
+                try:
+                    texts.append("".join(node))
+                except TypeError:  # a key that is not text
+                    return False
+                items: Any = node.values()
+            else:
+                items = node
+            for item in items:
+                kind = type(item)
+                if kind is str:
+                    texts.append(item)
+                elif kind is dict or kind is list:
+                    deeper.append(item)
+                elif kind is float:
+                    if not math.isfinite(item):
+                        return False
+                elif kind not in _KEPT and kind is not json_body.Base64Text:
+                    return False
+        depth += 1
+        if deeper and depth >= MAX_DEPTH:
+            return False
+        level = deeper
+    if all(map(str.isascii, texts)):
+        return True
+    try:
+        for text in texts:
+            if not text.isascii():
+                text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _walk(value: Any, path: tuple[str | int, ...], notes: list[Note]) -> tuple[Any, Any]:
@@ -253,12 +307,12 @@ def dumps_pieces(value: Any, **kwargs: Any) -> tuple[int, list[bytes | str]]:
     one character at a time, so the pieces join to the whole string's escape).
     Whoever writes them never holds the GIL for a whole long string at once.
     """
-    long_strings: list[str] = []
-    tag = f"\x1fsplice-{os.urandom(6).hex()}-"
-    skeleton = _cut_long(value, long_strings, tag) if _has_long(value) else value
-    text = dumps_bytes(skeleton, **kwargs)
-    if not long_strings:
+    if not _has_long(value):
+        text = dumps_bytes(value, **kwargs)
         return len(text), [text]
+    long_strings: list[str] = []
+    tag = f"\x1fsplice-{json_body.random_tag()}-"
+    text = dumps_bytes(_cut_long(value, long_strings, tag), **kwargs)
     pieces: list[bytes | str] = []
     rest = text
     total = len(text)
@@ -291,15 +345,18 @@ def _is_long(value: Any) -> bool:
 def _has_long(value: Any) -> bool:
     """Whether a long ASCII string is anywhere in ``value`` (a flat walk: no call per node)."""
     todo = [value]
+    texts: list[str] = []
     for item in todo:  # grows while walked
         kind = type(item)
         if kind is dict:
             todo += item.values()
         elif kind is list:
             todo += item
-        elif isinstance(item, str) and len(item) >= SPLICE_MIN and item.isascii():
-            return True
-    return False
+        elif kind is str or (kind not in _KEPT and kind is not float and isinstance(item, str)):
+            texts.append(item)
+    if max(map(len, texts), default=0) < SPLICE_MIN:
+        return False
+    return any(len(text) >= SPLICE_MIN and text.isascii() for text in texts)
 
 
 def _cut_long(value: Any, out: list[str], tag: str) -> Any:
