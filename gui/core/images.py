@@ -50,6 +50,7 @@ __all__ = [
     "decode_image",
     "describe",
     "encode_image",
+    "jpeg_size",
     "load_pixels",
     "make_thumbnail",
     "open_image",
@@ -137,6 +138,68 @@ def open_image(data: bytes) -> ImageFile.ImageFile:
             raise ImageTooLarge(width, height)
         return im
     raise ImageError("not a JPEG, PNG, GIF, BMP or WebP image")
+
+
+#: JPEG markers the header reader below follows as Pillow does (anything else: Pillow).
+_JPEG_SOF = frozenset(
+    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xDE}
+)
+_JPEG_SKIPPED = frozenset({0xC4, 0xCC, 0xDC, 0xDD, 0xDF, 0xFE})  # DHT, DAC, DNL, DRI, EXP, COM
+_JPEG_SOS = 0xDA
+_JPEG_DQT = 0xDB
+_JPEG_APP0 = 0xE0
+
+
+def jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height of a plain JPEG, read the way Pillow's JPEG plugin reads them.
+
+    ``decode_image`` opens every photo of every event before the reply, and
+    Pillow's header parser costs ~200 Python calls per photo. This walks the
+    same segments up to the start of scan (SOI, APP0, DQT, DHT, SOF, SOS...) and
+    answers only where Pillow's ``open`` is known to succeed with that size: on
+    anything else (other APPn segments such as Exif, ICC or MPO data, fill bytes,
+    a truncated or malformed segment, no scan) it returns None and the caller asks
+    Pillow, so every verdict stays Pillow's.
+    """
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    end = len(data)
+    at = 2
+    size: tuple[int, int] | None = None
+    while at + 4 <= end:
+        if data[at] != 0xFF:
+            return None
+        marker = data[at + 1]
+        length = (data[at + 2] << 8) | data[at + 3]
+        start = at + 4
+        at = start + max(0, length - 2)
+        if at > end:
+            return None  # truncated segment: Pillow raises
+        if marker in _JPEG_SKIPPED:
+            continue
+        if marker == _JPEG_SOS:
+            return size if size is not None and size[0] > 0 and size[1] > 0 else None
+        segment = data[start:at]
+        if marker == _JPEG_DQT:
+            offset = 0
+            while offset < len(segment):
+                table = 1 + (64 if segment[offset] < 16 else 128)
+                if len(segment) - offset < table:
+                    return None
+                offset += table
+        elif marker in _JPEG_SOF:
+            # bits 8, 1/3/4 layers, whole 3-byte component entries: Pillow's conditions
+            if len(segment) < 6 or segment[0] != 8 or segment[5] not in (1, 3, 4):
+                return None
+            if (len(segment) - 6) % 3:
+                return None
+            size = ((segment[3] << 8) | segment[4], (segment[1] << 8) | segment[2])
+        elif marker == _JPEG_APP0:
+            if segment.startswith(b"JFIF") and len(segment) < 7:
+                return None
+        else:
+            return None
+    return None
 
 
 def _webp_size(data: bytes) -> tuple[int | None, int | None]:
@@ -328,16 +391,23 @@ def decode_image(source: ImageSource) -> tuple[DecodedImage | None, list[EventWa
     if not data:
         return None, []
     try:
-        im = open_image(data)
+        size = jpeg_size(data)
+        if size is None:
+            im = open_image(data)
+            fmt = "JPEG" if im.format == "MPO" else (im.format or "unknown")
+            width, height = im.size
+            im.close()
+        else:
+            fmt = "JPEG"
+            width, height = size
+            if width * height > MAX_PIXELS:
+                raise ImageTooLarge(width, height)
     except ImageTooLarge as exc:
         msg = f"The {source.kind} image was not decoded: {exc}."
         return None, [_warning("image_too_large", msg, source)]
     except ImageError:
         msg = f"The {source.kind} image decodes from base64 but is not a readable image."
         return None, [_warning("undecodable_image", msg, source)]
-    fmt = "JPEG" if im.format == "MPO" else (im.format or "unknown")
-    width, height = im.size
-    im.close()
 
     if not exact and encode_image(data, encoding) != text:
         encoding["lossy"] = True
