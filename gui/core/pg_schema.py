@@ -360,6 +360,28 @@ def _v6_alarm_change_history(conn: Connection) -> None:
     run_script(conn, "ALTER TABLE alarm_changes ADD COLUMN alarm text")
 
 
+def _v7_event_counts(conn: Connection) -> None:
+    """Statistics from counts kept as events are stored (``gui.core.event_counts``):
+    per writer, per UTC hour (person types, devices) and day (identities), so 90
+    days sum tens of thousands of rows instead of aggregating every event.
+
+    ``events_by_identity`` also carries each event's name and person type (and
+    self-test flag), so the ranked identities' names are read from the index.
+    """
+    from gui.core import event_counts
+
+    for statement in event_counts.SCHEMA:
+        conn.execute(statement)
+    run_script(
+        conn,
+        """
+        DROP INDEX events_by_identity;
+        CREATE INDEX events_by_identity ON events (identity_id, ts, id)
+            INCLUDE (identity_name, person_type, self_test)
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_tables,
     _v2_box_score_min,
@@ -367,6 +389,7 @@ MIGRATIONS: list[Migration] = [
     _v4_sorts_within_a_person_type,
     _v5_statistics_and_short_searches,
     _v6_alarm_change_history,
+    _v7_event_counts,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gui.core import event_counts
 from gui.core.dbapi import Connection
 from gui.core.messages import (
     DiskStatusMeasured,
@@ -236,8 +237,10 @@ def delete_events_job(limit: int, received_before: int | None) -> Callable[..., 
         )
         if not dialect_of(conn).is_postgres:
             return conn.execute(sql, (*params, limit)).rowcount
-        rows = conn.execute(sql + " RETURNING identity_name", (*params, limit)).fetchall()
-        forget_names(conn, {name for (name,) in rows if name is not None})
+        rows = conn.execute(sql + " RETURNING identity_name, ts", (*params, limit)).fetchall()
+        forget_names(conn, {name for name, _ in rows if name is not None})
+        # The trigger subtracted them; fold those periods' rows (no zero rows pile up).
+        event_counts.compact(conn, {ts for _, ts in rows})
         return len(rows)
 
     return job

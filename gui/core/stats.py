@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from gui.core import event_counts
 from gui.core.dbapi import Connection
 from gui.core.portable import dialect_of
 from gui.core.query import BadQuery, _int
@@ -227,27 +228,40 @@ _PG_BUCKETS = (
 )
 #: Memory for the statistics' hash tables (per query, this session only, reset after).
 PG_WORK_MEM = "64MB"
-#: The identities' ranking over the whole range, from the same index. ``COLLATE "C"``
-#: orders names and ids by code point, as SQLite does.
-_PG_TOP = (
-    'SELECT identity_id, max(identity_name COLLATE "C"), max(person_type), count(*)'
-    " FROM events WHERE ts >= ? AND ts < ? AND self_test = 0 AND identity_id IS NOT NULL"
-    f" AND coalesce(person_type, 0) != {STRANGER}"
-    ' GROUP BY identity_id ORDER BY 4 DESC, identity_id COLLATE "C" LIMIT ?'
-)
 
 
 def _tally_postgres(
     conn: Connection, since: int, until: int, bucket: str, tz: tzinfo | None, top: int
 ) -> tuple[Counts, list[int], Identities]:
+    """Whole UTC hours from the counts kept as events are stored (``event_counts``),
+    the rest (a range's ragged ends, a zone whose offset is not whole hours) from the
+    events' covering index."""
     width = HOUR if bucket == "hour" else DAY
     counts: Counts = {}
     strangers_by_hod = [0] * 24
-    # The planner cannot tell how few buckets there are and 90 days' groups outgrow the
-    # default 4 MB: the hash table went to disk in 33 batches (6.0 s against 4.0 s).
+    from_events: list[tuple[int, int, int]] = []
+    for seg_start, seg_end, off in segments(since, until, tz):
+        first_hour, end_hour = -(-seg_start // HOUR), seg_end // HOUR
+        if off % HOUR or end_hour <= first_hour:
+            from_events.append((seg_start, seg_end, off))
+            continue
+        from_events += [(seg_start, first_hour * HOUR, off), (end_hour * HOUR, seg_end, off)]
+        for dim, hour, key, n in event_counts.hour_counts(conn, first_hour, end_hour):
+            moment = hour * HOUR + off
+            start = _bucket_start(moment // width, bucket, off, tz)
+            if dim == event_counts.DEVICE:
+                _add(counts, start, 1, key, n)
+                continue
+            _add(counts, start, 0, key, n)
+            if key == str(STRANGER):
+                strangers_by_hod[moment // HOUR % 24] += n
+    # The planner cannot tell how few buckets there are and a long range's groups
+    # outgrow the default 4 MB: the hash table went to disk (6.0 s against 4.0 s).
     conn.execute(f"SET work_mem = '{PG_WORK_MEM}'")
     try:
-        for seg_start, seg_end, off in segments(since, until, tz):
+        for seg_start, seg_end, off in from_events:
+            if seg_end <= seg_start:
+                continue
             rows = conn.execute(_PG_BUCKETS, (off, width, off, seg_start, seg_end)).fetchall()
             for index, ptype, device, hod, n in rows:
                 start = _bucket_start(index, bucket, off, tz)
@@ -255,11 +269,11 @@ def _tally_postgres(
                 _add(counts, start, 1, device, n)
                 if hod is not None:
                     strangers_by_hod[int(hod)] += n
-        top_rows = conn.execute(_PG_TOP, (since, until, top)).fetchall()
+        identities = event_counts.top_identities(conn, since, until, top)
     finally:
         with contextlib.suppress(Exception):  # a broken connection is replaced anyway
             conn.execute("RESET work_mem")
-    return counts, strangers_by_hod, {r[0]: (r[3], r[1], r[2]) for r in top_rows}
+    return counts, strangers_by_hod, identities
 
 
 def _next_start(start: int, bucket: str, tz: tzinfo | None) -> int:
