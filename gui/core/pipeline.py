@@ -47,6 +47,10 @@ INLINE_PARSE_LIMIT = 1024 * 1024
 #: Background work counts boxes as pushing until this many seconds after a live delivery.
 LIVE_QUIET = 2.0
 
+#: How long a low-priority delivery (a backfill's) waits for live ones in flight
+#: before its write is queued anyway (seconds).
+LOW_PRIORITY_WRITE_WAIT = 0.25
+
 #: Channels of pulled events: the push path whose meaning they share.
 CHANNEL_REALTIME = ingest.REALTIME_PATHS[0]
 CHANNEL_HISTORY = ingest.HISTORY_PATHS[0]
@@ -81,6 +85,10 @@ class Delivery:
     #: Prepare (decode the photos' base64, read their headers) on the parse pool:
     #: for pulled deliveries, so pushes arriving meanwhile find the loop free.
     prepare_off_loop: bool = False
+    #: Makes ``parsed`` where the delivery is prepared (off the loop when
+    #: ``prepare_off_loop``): a backfill's records become events there, so the
+    #: base64 of their pictures is not made on the loop.
+    build: Callable[[], ingest.ParsedBody] | None = None
     #: Background work (a backfill): while boxes push, prepared on the low-OS-priority
     #: thread; written after the live deliveries queued with it (the writer's bulk
     #: lane), not counted as live (``live_in_flight``), its thumbnails deferred.
@@ -197,6 +205,8 @@ class IngestPipeline:
         def parse_and_prepare() -> ingest.Prepared:
             if d.parsed is not None:
                 parsed = d.parsed
+            elif d.build is not None:
+                parsed = d.build()
             else:
                 parsed = ingest.parse_body(d.body, d.content_type, d.form_fields)
             body_format.append(parsed.body_format)
@@ -236,6 +246,10 @@ class IngestPipeline:
         stored: list[StoredEvent] = []
         tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
         for piece in pieces(prepared) if bulk else [prepared]:
+            if d.low_priority:
+                # A push that came in while this was prepared is written first: a
+                # transaction of backfilled photos started ahead of it would delay its reply.
+                await self.live_quiet(LOW_PRIORITY_WRITE_WAIT)
             try:
                 piece_stored = await self.store.write(
                     ingest.store_job(piece, arrival, tally, self.event_hooks),

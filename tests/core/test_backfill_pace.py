@@ -312,3 +312,117 @@ def test_while_boxes_push_a_backfill_is_paced_to_its_live_rate(tmp_path: Path) -
     # The first delivery starts the pace; the next two wait for their share of time.
     least = 2 * service_module.DELIVERY_SIZE / service_module.BACKFILL_RATE_WHILE_LIVE
     assert took >= least * 0.95, took
+
+
+def test_a_backfills_records_become_events_off_the_loop(
+    rig: Rig, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The base64 of a record's pictures and a V6 box's blank-photo check ran on the loop
+    (py-spy: 10 % of the time the loop held the GIL during a backfill, while pushes waited);
+    now where the delivery is prepared, and the blank photo is still left out and counted."""
+    from gui.core import records as records_module
+    from gui.core.box import client as client_module
+    from gui.core.box import service as service_module
+    from gui.core.box.emulator import BoxEmulator
+
+    emulator = BoxEmulator("v6", "127.0.0.1", seed=1)  # never started: its records only
+    ev = emulator.generate(1, t=time.time() - 60, sample="employee_match", push_realtime=False)[0]
+    record = emulator.record(ev)
+    assert record["register_image_id"], "a record naming a registered photo"
+    pictures = {"spot_pic": ev.sample.spot, "recognize_face": ev.sample.face,
+                "reg_pic": emulator.blank}  # fmt: skip
+    ran_on: list[tuple[str, threading.Thread]] = []
+    real_make, real_uniform = records_module.record_to_event, client_module.is_uniform
+
+    def make(*a: Any, **kw: Any) -> Any:
+        ran_on.append(("make", threading.current_thread()))
+        return real_make(*a, **kw)
+
+    def uniform(data: bytes) -> bool:
+        ran_on.append(("blank check", threading.current_thread()))
+        return real_uniform(data)
+
+    monkeypatch.setattr(records_module, "record_to_event", make)
+    monkeypatch.setattr(client_module, "is_uniform", uniform)
+    boxes = service_module.BoxService(tmp_path / "boxes", lambda: rig.pipeline)
+    box = service_module.Box(id="b1", address="127.0.0.9", family="v6")
+    job = service_module.Job(id="j1", box_id="b1", since=0, until=1)
+    fetched = service_module._Records([service_module._Fetched(record, pictures)])
+
+    async def go() -> threading.Thread:
+        with rig.pipeline.receiving():  # a box pushing: prepared on the niced thread
+            pass
+        await boxes._deliver(box, fetched, service_module.CHANNEL_HISTORY, "src", job)
+        return threading.current_thread()
+
+    loop_thread = asyncio.run(go())
+    assert {what for what, _t in ran_on} == {"make", "blank check"}
+    assert all(t is not loop_thread for _what, t in ran_on), ran_on
+    assert (job.new, job.missing_pictures) == (1, 1)
+    kinds = rig.store.reader().execute("SELECT kind FROM images").fetchall()
+    assert {k for (k,) in kinds} == {"spot_pic", "recognize_face"}
+
+
+def test_a_backfills_write_waits_for_a_push_that_came_in_while_it_was_prepared(
+    rig: Rig,
+) -> None:
+    """Queued first, the backfill's transaction of photos would delay the push's reply."""
+    order: list[str] = []
+
+    async def go() -> None:
+        async def push() -> None:
+            with rig.pipeline.receiving():  # the push's body still arriving
+                await asyncio.sleep(0.1)
+                order.append("push written")
+
+        pushing = asyncio.ensure_future(push())
+        await asyncio.sleep(0.01)
+        outcome = await rig.pipeline.ingest(
+            _delivery(unique_event(load_sample("employee_match"), "gate", 1), low_priority=True)
+        )
+        assert outcome.ok
+        order.append("backfill written")
+        await pushing
+
+    asyncio.run(go())
+    assert order == ["push written", "backfill written"]
+
+
+def test_while_a_backfill_runs_the_gil_is_handed_over_in_short_slices() -> None:
+    """A nice value does not reach the GIL: the loop waited up to 5 ms for it at each wake-up."""
+    before = sys.getswitchinterval()
+    with lowprio.short_gil_slices():
+        assert sys.getswitchinterval() <= lowprio.BACKGROUND_SWITCH_INTERVAL
+        with lowprio.short_gil_slices():  # two backfills at once
+            pass
+        assert sys.getswitchinterval() <= lowprio.BACKGROUND_SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
+    # An interval already shorter (set by someone else) is left as it is.
+    sys.setswitchinterval(0.0001)
+    try:
+        with lowprio.short_gil_slices():
+            assert sys.getswitchinterval() == pytest.approx(0.0001)
+        assert sys.getswitchinterval() == pytest.approx(0.0001)
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_a_backfill_job_runs_with_short_gil_slices(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gui.core.box import service as service_module
+
+    seen: list[float] = []
+
+    async def backfill(self: Any, job: Any, box: Any, client: Any) -> None:
+        seen.append(sys.getswitchinterval())
+
+    monkeypatch.setattr(service_module.BoxService, "_backfill", backfill)
+    boxes = service_module.BoxService(tmp_path, lambda: None)
+    boxes.boxes["b1"] = service_module.Box(id="b1", address="127.0.0.9", family="v5")
+    job = service_module.Job(id="j1", box_id="b1", since=0, until=1)
+    before = sys.getswitchinterval()
+    asyncio.run(boxes._run_job(job))
+    assert job.state == "done"
+    assert seen and seen[0] <= lowprio.BACKGROUND_SWITCH_INTERVAL < before
+    assert sys.getswitchinterval() == before

@@ -662,8 +662,15 @@ class BoxClient:
                 return unit
         return guess
 
-    async def pictures(self, record: dict[str, Any], record_ts: Any) -> dict[str, bytes]:
-        """The record's pictures by 1.0 kind; a picture that cannot be had is left out."""
+    async def pictures(
+        self, record: dict[str, Any], record_ts: Any, *, keep_blank: bool = False
+    ) -> dict[str, bytes]:
+        """The record's pictures by 1.0 kind; a picture that cannot be had is left out.
+
+        A V6 box's blank answer for an unknown registered photo is left out too,
+        unless ``keep_blank``: then the caller drops it (``drop_blank``), e.g. off
+        the event loop, since telling means decoding the picture.
+        """
         out: dict[str, bytes] = {}
         if self.family == "v6":
             face_id = record.get("recognize_face_image_id")
@@ -694,9 +701,17 @@ class BoxClient:
         for kind, result in zip(kinds, results, strict=True):
             if isinstance(result, BoxError) and result.kind in ("unreachable", "timeout"):
                 raise result  # the connection dropped: the caller resumes
-            if isinstance(result, bytes) and not (kind == "reg_pic" and is_uniform(result)):
+            if isinstance(result, bytes):
                 out[kind] = result
-        return out
+        return out if keep_blank else drop_blank(out)
+
+
+def drop_blank(pictures: dict[str, bytes]) -> dict[str, bytes]:
+    """``pictures`` without a blank registered photo (a V6 box's answer for an unknown one)."""
+    reg = pictures.get("reg_pic")
+    if reg is None or not is_uniform(reg):
+        return pictures
+    return {kind: data for kind, data in pictures.items() if kind != "reg_pic"}
 
 
 def is_uniform(data: bytes) -> bool:

@@ -31,8 +31,15 @@ from typing import Any
 
 import aiohttp
 
-from gui.core import devices, identity, ingest, records
-from gui.core.box.client import BoxClient, BoxError, Camera, NotPresent, local_address_towards
+from gui.core import devices, identity, ingest, lowprio, records
+from gui.core.box.client import (
+    BoxClient,
+    BoxError,
+    Camera,
+    NotPresent,
+    drop_blank,
+    local_address_towards,
+)
 from gui.core.box.credentials import CredentialStore
 from gui.core.messages import EventStored, HealthReportStored
 from gui.core.model import EventSummary
@@ -646,8 +653,11 @@ class BoxService:
             job.state, job.message, job.finished = "failed", "box removed", now_ms()
             return
         try:
-            async with self.client(box) as client:
-                await self._backfill(job, box, client)
+            # The backfill's Python work (its own, the writer's, the niced thread's)
+            # lets the loop take the GIL back within a short slice: pushes first.
+            with lowprio.short_gil_slices():
+                async with self.client(box) as client:
+                    await self._backfill(job, box, client)
             job.state = "done"
             job.message = f"{job.new} new, {job.duplicates} already stored" + (
                 f", {job.missing_pictures} pictures unavailable" if job.missing_pictures else ""
@@ -694,41 +704,39 @@ class BoxService:
                 chunk = fresh[start : start + DELIVERY_SIZE]
                 stored_kinds = await self.stored_picture_kinds(box, chunk)
 
-                async def convert(record: dict[str, Any], have: set[str] | None) -> dict[str, Any]:
+                async def fetch(record: dict[str, Any], have: set[str] | None) -> _Fetched:
+                    self._learn_camera(box, record)
                     if have is not None and _picture_kinds(record) <= have:
                         # Stored with all its pictures (pushed, or backfilled before):
                         # fetching them again would change nothing. The record still
                         # goes through the pipeline for any field the stored copy lacks.
                         job.fetches_skipped += 1
-                        return self._to_event(box, record, {}, job, count_missing=False)
+                        return _Fetched(record, {}, count_missing=False)
                     async with fetch_limit:
                         await self._yield_to_live()
                         pics = await self._retrying(
                             job, "fetching pictures",
-                            lambda: client.pictures(record, record.get("timestamp")),
+                            lambda: client.pictures(record, record.get("timestamp"),
+                                                    keep_blank=True),
                         )  # fmt: skip
-                    return self._to_event(box, record, pics, job)
+                    return _Fetched(record, pics)
 
-                events = await asyncio.gather(
-                    *(convert(r, k) for r, k in zip(chunk, stored_kinds, strict=True))
+                fetched = await asyncio.gather(
+                    *(fetch(r, k) for r, k in zip(chunk, stored_kinds, strict=True))
                 )
-                await self._deliver(box, events, CHANNEL_HISTORY, source, job)
+                await self._deliver(box, _Records(fetched), CHANNEL_HISTORY, source, job)
                 job.done += len(chunk)
             page += 1
             if not records_page or page * PAGE_SIZE >= total:
                 break
         job.total = max(job.total, job.done)
 
-    def _to_event(
-        self, box: Box, record: dict[str, Any], pics: dict[str, bytes], job: Job,
-        *, count_missing: bool = True,
-    ) -> dict[str, Any]:  # fmt: skip
-        if count_missing:
-            job.missing_pictures += max(0, _picture_ids(record) - len(pics))
+    @staticmethod
+    def _learn_camera(box: Box, record: dict[str, Any]) -> None:
+        """A V5 record names its camera both ways (uuid and push ep_id): remember the pair."""
         ep = ((record.get("common") or {}).get("ep_info")) or {}
         if ep.get("device_id") and ep.get("ep_id"):
             box.ep_ids[str(ep["device_id"])] = str(ep["ep_id"])
-        return records.record_to_event(record, pics)
 
     async def stored_picture_kinds(
         self, box: Box, chunk: list[dict[str, Any]]
@@ -805,8 +813,14 @@ class BoxService:
             await pipeline.live_quiet(YIELD_TO_LIVE_MAX)
 
     async def _deliver(
-        self, box: Box, events: list[dict[str, Any]], channel: str, source: str, job: Job | None
+        self,
+        box: Box,
+        events: list[dict[str, Any]] | _Records,
+        channel: str,
+        source: str,
+        job: Job | None,
     ) -> None:
+        """Store ``events`` (a backfill's ``_Records`` become events where they are prepared)."""
         pipeline = self._pipeline()
         if pipeline is None:
             raise BoxError("box", "the receiver is stopping")
@@ -815,10 +829,13 @@ class BoxService:
         started = time.monotonic()
         outcome = await pipeline.ingest(Delivery(
             path=channel, source_ip=box.address, received_at=now_ms(),
-            parsed=ingest.ParsedBody(events, "json"), recorded_path=source,
-            approximate_time=channel == CHANNEL_HISTORY, prepare_off_loop=True,
-            low_priority=job is not None,
+            parsed=ingest.ParsedBody(events, "json") if isinstance(events, list) else None,
+            build=events.parsed if isinstance(events, _Records) else None,
+            recorded_path=source, approximate_time=channel == CHANNEL_HISTORY,
+            prepare_off_loop=True, low_priority=job is not None,
         ))  # fmt: skip
+        if job is not None and isinstance(events, _Records):
+            job.missing_pictures += events.missing
         if job is not None:
             # A backfill takes at most about half of the receiver: as long again as
             # this delivery took, the loop and the writer are left to the pushes.
@@ -1027,6 +1044,44 @@ class BoxService:
         for task in pending + list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+@dataclass
+class _Fetched:
+    """A box's stored record with the pictures downloaded for it."""
+
+    record: dict[str, Any]
+    pictures: dict[str, bytes]
+    #: False for a record not fetched again (stored with all its pictures).
+    count_missing: bool = True
+
+
+class _Records:
+    """Fetched records that become events where the pipeline prepares them (off the loop).
+
+    Making the events base64-encodes every picture and, for a V6 box, decodes the
+    registered photo to tell a blank one: CPU that, on the loop, delayed the pushes.
+    """
+
+    def __init__(self, fetched: list[_Fetched]) -> None:
+        self.fetched = fetched
+        #: Pictures the records name that the box could not give (known once made).
+        self.missing = 0
+
+    def __len__(self) -> int:
+        return len(self.fetched)
+
+    def events(self) -> list[dict[str, Any]]:
+        out = []
+        for item in self.fetched:
+            pics = drop_blank(item.pictures)
+            if item.count_missing:
+                self.missing += max(0, _picture_ids(item.record) - len(pics))
+            out.append(records.record_to_event(item.record, pics))
+        return out
+
+    def parsed(self) -> ingest.ParsedBody:
+        return ingest.ParsedBody(self.events(), "json")
 
 
 def _record_id(record: dict[str, Any]) -> str:
