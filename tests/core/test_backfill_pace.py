@@ -426,3 +426,96 @@ def test_a_backfill_job_runs_with_short_gil_slices(
     assert job.state == "done"
     assert seen and seen[0] <= lowprio.BACKGROUND_SWITCH_INTERVAL < before
     assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize("family", ["v5", "v6"])
+def test_a_backfills_pictures_are_downloaded_on_niced_threads_not_the_loop(
+    family: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Downloaded on the loop, they were a fifth of the GIL time the loop held during a
+    backfill (py-spy), between the steps of the pushes it answered."""
+    import http.client
+
+    from gui.core.box.client import BoxClient
+    from gui.core.box.downloads import PictureDownloads
+    from gui.core.box.emulator import BoxEmulator
+    from tests.core.loopback import free_box_address
+
+    fetched_on: list[tuple[str, int | None]] = []
+    real_request = http.client.HTTPConnection.request
+
+    def request(self: http.client.HTTPConnection, *a: Any, **kw: Any) -> None:
+        fetched_on.append(
+            (threading.current_thread().name.rsplit("_", 1)[0], lowprio.thread_nice())
+        )
+        real_request(self, *a, **kw)
+
+    monkeypatch.setattr(http.client.HTTPConnection, "request", request)
+
+    async def not_on_the_loop(self: Any, url: str) -> bytes:
+        raise AssertionError(f"{url} downloaded on the loop")
+
+    monkeypatch.setattr(BoxClient, "_bytes", not_on_the_loop)
+    downloads = PictureDownloads()
+
+    async def go() -> list[tuple[dict[str, bytes], Any]]:
+        async with BoxEmulator(family, free_box_address(), seed=2) as box:
+            made = box.generate(2, t=time.time() - 60, sample="employee_match",
+                                push_realtime=False)  # fmt: skip
+            async with BoxClient(box.address) as client:
+                await client.describe()
+                out = []
+                for ev in made:
+                    record = box.record(ev)
+                    pics = await client.pictures(record, record["timestamp"], downloads=downloads)
+                    out.append((pics, ev))
+                # the box closes the kept-alive connection: the next download opens another
+                downloads.release(box.address)
+                pics = await client.pictures(box.record(made[0]), box.record(made[0])["timestamp"],
+                                             downloads=downloads)  # fmt: skip
+                out.append((pics, made[0]))
+            return out
+
+    try:
+        got = asyncio.run(go())
+    finally:
+        downloads.close()
+    for pics, ev in got:
+        assert pics == {"spot_pic": ev.sample.spot, "recognize_face": ev.sample.face,
+                        "reg_pic": ev.sample.reg}  # fmt: skip
+    assert len(fetched_on) == 9
+    if sys.platform.startswith("linux"):
+        assert set(fetched_on) == {("gatewatch-pictures", lowprio.BACKGROUND_NICE)}
+
+
+def test_a_box_that_stops_answering_a_download_is_a_box_error_the_backfill_resumes_from() -> None:
+    """Unreachable and timeout are what ``_retrying`` resumes after (a dropped connection)."""
+    import socket
+
+    from gui.core.box.client import BoxError
+    from gui.core.box.downloads import PictureDownloads
+    from tests.core.loopback import free_box_address
+
+    silent = socket.socket()
+    silent.bind((free_box_address(), 0))
+    silent.listen()
+    host, port = silent.getsockname()
+    closed = socket.socket()
+    closed.bind((free_box_address(), 0))
+    closed_host, closed_port = closed.getsockname()
+    closed.close()  # nothing listens there
+    downloads = PictureDownloads(timeout=0.3)
+
+    async def go() -> list[Any]:
+        return await downloads.fetch(
+            [f"http://{host}:{port}/SophonFace/api/images/1",
+             f"http://{closed_host}:{closed_port}/SophonFace/api/images/1"]
+        )  # fmt: skip
+
+    try:
+        slow, refused = asyncio.run(go())
+    finally:
+        downloads.close()
+        silent.close()
+    assert isinstance(slow, BoxError) and slow.kind == "timeout"
+    assert isinstance(refused, BoxError) and refused.kind == "unreachable"

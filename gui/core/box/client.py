@@ -18,9 +18,10 @@ import re
 import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 import aiohttp
+import yarl
 
 DEFAULT_PORTS = {"face": 5555, "system": 8888, "ws": 5679}
 PROBE_TIMEOUT = 2.5
@@ -235,12 +236,11 @@ class BoxClient:
             raise BoxError("box", f"{path}: the box answered error {code} {message}".strip())
         return value
 
-    async def _bytes(self, service: str, path: str, params: dict[str, Any] | None = None) -> bytes:
+    async def _bytes(self, url: str) -> bytes:
         """A picture; raises BoxError when the box answers with an error instead."""
-        url = self.url(service, path)
         try:
             async with self.session().get(
-                url, params=params, timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT)
+                url, timeout=aiohttp.ClientTimeout(total=CALL_TIMEOUT)
             ) as resp:
                 data = await resp.read()
                 status = resp.status
@@ -248,9 +248,7 @@ class BoxClient:
             raise BoxError("timeout", f"{url}: no answer within {CALL_TIMEOUT:g} s") from None
         except (aiohttp.ClientError, OSError) as exc:
             raise BoxError("unreachable", f"{url}: {exc}") from None
-        if status != 200 or data[:1] in (b"{", b"["):
-            raise BoxError("box", f"{path}: no picture (HTTP {status})")
-        return data
+        return _picture(url, status, data)
 
     # -- who is there ----------------------------------------------------------------
 
@@ -662,16 +660,8 @@ class BoxClient:
                 return unit
         return guess
 
-    async def pictures(
-        self, record: dict[str, Any], record_ts: Any, *, keep_blank: bool = False
-    ) -> dict[str, bytes]:
-        """The record's pictures by 1.0 kind; a picture that cannot be had is left out.
-
-        A V6 box's blank answer for an unknown registered photo is left out too,
-        unless ``keep_blank``: then the caller drops it (``drop_blank``), e.g. off
-        the event loop, since telling means decoding the picture.
-        """
-        out: dict[str, bytes] = {}
+    def picture_urls(self, record: dict[str, Any], record_ts: Any) -> list[tuple[str, str]]:
+        """``(1.0 kind, URL)`` of each picture a stored record names."""
         if self.family == "v6":
             face_id = record.get("recognize_face_image_id")
             wanted = [
@@ -693,17 +683,70 @@ class BoxClient:
                  face_id, {"datetime": record_ts}),
                 ("reg_pic", f"/SophonFace/api/images/{image_id}", image_id, None),
             ]  # fmt: skip
-        results = await asyncio.gather(
-            *(self._bytes("face", path, params) for _k, path, ident, params in wanted if ident),
-            return_exceptions=True,
-        )
-        kinds = [k for k, _p, ident, _q in wanted if ident]
-        for kind, result in zip(kinds, results, strict=True):
+        return [
+            (kind, str(yarl.URL(self.url("face", path)).with_query(params or {})))
+            for kind, path, ident, params in wanted
+            if ident
+        ]
+
+    async def pictures(
+        self,
+        record: dict[str, Any],
+        record_ts: Any,
+        *,
+        keep_blank: bool = False,
+        downloads: PictureFetcher | None = None,
+    ) -> dict[str, bytes]:
+        """The record's pictures by 1.0 kind; a picture that cannot be had is left out.
+
+        A V6 box's blank answer for an unknown registered photo is left out too,
+        unless ``keep_blank``: then the caller drops it (``drop_blank``), e.g. off
+        the event loop, since telling means decoding the picture. ``downloads``
+        fetches them instead of this client's session (off the loop: ``downloads``).
+        """
+        wanted = self.picture_urls(record, record_ts)
+        results: list[Any]
+        if downloads is not None:
+            cookies = self.session().cookie_jar.filter_cookies(yarl.URL(self.url("face", "/")))
+            cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
+            answers = await downloads.fetch(
+                [url for _kind, url in wanted], {"Cookie": cookie} if cookie else None
+            )
+            results = []
+            for (_kind, url), answer in zip(wanted, answers, strict=True):
+                if isinstance(answer, BoxError):
+                    results.append(answer)
+                    continue
+                try:
+                    results.append(_picture(url, *answer))
+                except BoxError as exc:
+                    results.append(exc)
+        else:
+            results = await asyncio.gather(
+                *(self._bytes(url) for _kind, url in wanted), return_exceptions=True
+            )
+        out: dict[str, bytes] = {}
+        for (kind, _url), result in zip(wanted, results, strict=True):
             if isinstance(result, BoxError) and result.kind in ("unreachable", "timeout"):
                 raise result  # the connection dropped: the caller resumes
             if isinstance(result, bytes):
                 out[kind] = result
         return out if keep_blank else drop_blank(out)
+
+
+class PictureFetcher(Protocol):
+    """Fetches picture URLs somewhere else than the loop (``downloads.PictureDownloads``)."""
+
+    async def fetch(
+        self, urls: list[str], headers: dict[str, str] | None = None
+    ) -> list[tuple[int, bytes] | BoxError]: ...
+
+
+def _picture(url: str, status: int, data: bytes) -> bytes:
+    """A picture's bytes, or BoxError("box") when the box answered with an error instead."""
+    if status != 200 or data[:1] in (b"{", b"["):
+        raise BoxError("box", f"{yarl.URL(url).path}: no picture (HTTP {status})")
+    return data
 
 
 def drop_blank(pictures: dict[str, bytes]) -> dict[str, bytes]:

@@ -7,7 +7,8 @@ exactly like pushed ones, so the same event arriving both ways is one row.
 
 Backfill and pulling run at low priority: a bounded number of picture fetches
 per box, small deliveries, and a pause while pushed uploads are being handled,
-so live ingest never waits behind a backfill. A backfill's CPU work runs on the
+so live ingest never waits behind a backfill. A backfill's pictures are
+downloaded on low-OS-priority threads (``downloads``), its CPU work runs on the
 pipeline's low-OS-priority thread and its thumbnails wait until the boxes stop
 pushing (``thumbnails``); a record already stored with all its pictures (same
 natural key, ±1 ms) is not downloaded again.
@@ -41,6 +42,7 @@ from gui.core.box.client import (
     local_address_towards,
 )
 from gui.core.box.credentials import CredentialStore
+from gui.core.box.downloads import PictureDownloads
 from gui.core.messages import EventStored, HealthReportStored
 from gui.core.model import EventSummary
 from gui.core.pipeline import CHANNEL_HISTORY, CHANNEL_REALTIME, Delivery, IngestPipeline
@@ -238,6 +240,8 @@ class BoxService:
         self.reachability: dict[str, tuple[bool, int, str]] = {}
         #: Boxes whose camera list was still initialising when last read (retried).
         self.cameras_pending: set[str] = set()
+        #: A backfill's pictures are downloaded on niced threads, not on the loop.
+        self.downloads = PictureDownloads()
         self._camera_retries: set[str] = set()
         self._job_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -679,6 +683,8 @@ class BoxService:
             job.state, job.message = "failed", f"internal error: {exc}"
         finally:
             job.finished = job.finished or now_ms()
+            if not any(j.state == "running" and j.box_id == box.id for j in self.jobs.values()):
+                self.downloads.release(box.address)
 
     async def _backfill(self, job: Job, box: Box, client: BoxClient) -> None:
         await self._retrying(job, "logging in", client.login)
@@ -717,7 +723,7 @@ class BoxService:
                         pics = await self._retrying(
                             job, "fetching pictures",
                             lambda: client.pictures(record, record.get("timestamp"),
-                                                    keep_blank=True),
+                                                    keep_blank=True, downloads=self.downloads),
                         )  # fmt: skip
                     return _Fetched(record, pics)
 
@@ -1044,6 +1050,7 @@ class BoxService:
         for task in pending + list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        self.downloads.close()
 
 
 @dataclass
