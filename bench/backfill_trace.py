@@ -122,16 +122,16 @@ def install() -> None:
 
     write = store.Store.write
 
-    async def traced_write(self: Any, job: Any, *, bulk: bool = False) -> Any:
+    async def traced_write(self: Any, job: Any, *, bulk: bool = False, **kw: Any) -> Any:
         trace = _trace.get()
         if trace is not None and "write" not in trace:
             trace["write"] = time.perf_counter()
             trace["body_end"] = trace.get("body_end", trace.get("prepare_start", trace["write"]))
             try:
-                return await write(self, _TracedJob(job, trace, bulk), bulk=bulk)
+                return await write(self, _TracedJob(job, trace, bulk), bulk=bulk, **kw)
             finally:
                 trace["resumed"] = time.perf_counter()
-        return await write(self, _TracedJob(job, None, bulk), bulk=bulk)
+        return await write(self, _TracedJob(job, None, bulk), bulk=bulk, **kw)
 
     store.Store.write = traced_write  # type: ignore[method-assign]
 
@@ -323,8 +323,9 @@ def main() -> None:
     parser.add_argument("--boxes", type=int, default=2)
     parser.add_argument("--push-rate", type=float, default=5.0)
     parser.add_argument("--quiet-seconds", type=float, default=8.0)
-    parser.add_argument("--py-spy", metavar="FILE",
-                        help="also sample the GIL holder during the backfill into FILE")  # fmt: skip
+    parser.add_argument(
+        "--py-spy", metavar="FILE", help="also sample the GIL holder during the backfill into FILE"
+    )
     args = parser.parse_args()
     install()
     with tempfile.TemporaryDirectory() as tmp:
