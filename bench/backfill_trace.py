@@ -294,27 +294,41 @@ def _py_spy(out: str) -> subprocess.Popen[bytes]:
 
 
 def _gil_report(path: str) -> None:
-    """The GIL holder's samples by thread and, per thread, the leaf functions most seen."""
+    """The GIL holder's samples by thread, and the loop's by what it was doing."""
     by_thread: dict[str, int] = {}
-    by_leaf: dict[tuple[str, str], int] = {}
+    on_loop: dict[str, int] = {}
     for line in Path(path).read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
             continue
         frames = stack.split(";")
-        thread = re.sub(r"^thread \((0x[0-9A-Fa-f]+)\)$", r"\1", frames[0])
-        thread = re.sub(r"_\d+", "", thread)
+        thread = re.sub(r"_\d+$", "", re.sub(r"^thread \(\w+\):? ?", "", frames[0]))
         by_thread[thread] = by_thread.get(thread, 0) + int(count)
-        leaf = next((f for f in reversed(frames) if "gui/core" in f or "aiohttp" in f), frames[-1])
-        by_leaf[(thread, leaf)] = by_leaf.get((thread, leaf), 0) + int(count)
+        if thread == "gatewatch-core":
+            what = _loop_work(stack)
+            on_loop[what] = on_loop.get(what, 0) + int(count)
     total = sum(by_thread.values()) or 1
     print("GIL held, by thread (share of the samples that found it held):")
     for thread, n in sorted(by_thread.items(), key=lambda kv: -kv[1]):
         print(f"  {n / total:6.1%}  {thread}")
-        leaves = sorted(((n2, leaf) for (t, leaf), n2 in by_leaf.items() if t == thread),
-                        reverse=True)[:6]  # fmt: skip
-        for n2, leaf in leaves:
-            print(f"            {n2 / total:6.1%}  {leaf}")
+    loop_total = sum(on_loop.values()) or 1
+    print("the loop's share, by what it ran:")
+    for what, n in sorted(on_loop.items(), key=lambda kv: -kv[1]):
+        print(f"  {n / loop_total:6.1%}  {what}")
+
+
+def _loop_work(stack: str) -> str:
+    if "box/service.py" in stack or "box/client.py" in stack:
+        return "backfill (service, box client)"
+    if "aiohttp/client" in stack:
+        return "aiohttp client (box requests)"
+    if "server.py" in stack:
+        return "pushes (server, pipeline)"
+    if "thumbnails.py" in stack:
+        return "thumbnails"
+    if "_ticker" in stack:
+        return "this trace's ticker"
+    return "event loop, other"
 
 
 def main() -> None:
