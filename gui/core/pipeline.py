@@ -33,6 +33,7 @@ from typing import Any
 
 from gui.core import devices, ingest, lowprio
 from gui.core.event_rows import Arrival, StoredEvent
+from gui.core.ingest import Prepared  # in the class, "ingest" is its method
 from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
 from gui.core.phases import PhaseClock
 from gui.core.requestlog import RequestLog, RequestRecord
@@ -289,7 +290,7 @@ class IngestPipeline:
 
     def _committed(
         self,
-        piece: ingest.Prepared,
+        piece: Prepared,
         stored: Sequence[StoredEvent],
         arrival: Arrival,
         *,
