@@ -236,7 +236,7 @@ def run(
     from gui.ui.bridge import CoreBridge
     from gui.ui.gui_gc import GuiThreadGarbageCollector, set_startup_heap_aside
 
-    from .stall_witness import CollectionLog, ThreadClocks
+    from .stall_witness import CollectionLog, GilProbe, ThreadClocks
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
     settings.connect_panel_seen = True  # open on the Live page, as on every later start
@@ -285,6 +285,7 @@ def run(
     collections = CollectionLog()
     collections.install()
     clocks = ThreadClocks() if witness else None
+    gil_probe = GilProbe() if witness else None
     last_clocks: list[dict[int, tuple[int, int]]] = [{}]
     witnessed: list[dict[str, Any]] = []  # per gap over 30 ms: who ran, which collections
 
@@ -339,6 +340,8 @@ def run(
     if clocks is not None:
         clocks.refresh()
     last_tick[0] = t_load = time.perf_counter()
+    if gil_probe is not None:
+        gil_probe.start()
     cpu0 = last_cpu[0] = time.thread_time()
     entries: list[tuple[float, float, str]] = []  # (own CPU s, wall s, where)
     if entry_points:
@@ -370,6 +373,8 @@ def run(
     _run_until_exit(sender)
     gui_cpu = time.thread_time() - cpu0
     wall = time.perf_counter() - t_load
+    if gil_probe is not None:
+        gil_probe.stop()
     if profiler is not None:
         profiler.disable()
     if entry_points:
@@ -466,6 +471,9 @@ def run(
             ),
         },
         "witness_gaps_over_30ms": witnessed[:40] if clocks is not None else None,
+        # A thread asking for the GIL every 1 ms: how late it got it, and where the
+        # other threads were when it was very late.
+        "witness_gil_probe": gil_probe.summary(t_load) if gil_probe is not None else None,
         "gui_profile": profile_summary,
         "longest_entry_points_cpu_ms": [
             (round(c * 1000, 1), round(w * 1000, 1), where)

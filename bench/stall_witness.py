@@ -161,3 +161,79 @@ class CollectionLog:
                 "threads": sorted({c.thread for c in runs}),
             }
         return out
+
+
+class GilProbe:
+    """A thread that asks for the GIL every millisecond and notes when it got it late.
+
+    It sleeps 1 ms (GIL released) and wakes: when the wake is late by far more
+    than the switch interval, another thread held the GIL (or the process had
+    no core) all that time. At that moment it notes where every other thread
+    is: the one that held the GIL is usually just past the call that held it.
+    """
+
+    def __init__(self, late_s: float = 0.02, keep: int = 30) -> None:
+        self.late_s = late_s
+        self.keep = keep
+        self.lates: list[float] = []  # seconds late, every wake
+        self.worst: list[tuple[float, float, dict[str, list[str]]]] = []  # (late s, at, stacks)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gil-probe", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(2)
+
+    def _run(self) -> None:
+        import sys
+        import traceback
+
+        me = threading.get_ident()
+        names = {t.ident: t.name for t in threading.enumerate()}
+        while not self._stop.is_set():
+            before = time.perf_counter()
+            time.sleep(0.001)
+            late = time.perf_counter() - before - 0.001
+            self.lates.append(late)
+            if late < self.late_s:
+                continue
+            if len(self.worst) >= self.keep and late <= self.worst[-1][0]:
+                continue
+            stacks: dict[str, list[str]] = {}
+            for ident, frame in sys._current_frames().items():
+                if ident == me:
+                    continue
+                if ident not in names:
+                    names = {t.ident: t.name for t in threading.enumerate()}
+                summary = traceback.extract_stack(frame, limit=4)
+                stacks[names.get(ident, str(ident))] = [
+                    f"{os.path.basename(f.filename)}:{f.lineno} {f.name}" for f in summary
+                ]
+            self.worst.append((late, before, stacks))
+            self.worst.sort(key=lambda w: -w[0])
+            del self.worst[self.keep :]
+
+    def summary(self, since: float) -> dict[str, Any]:
+        lates = sorted(self.lates)
+        n = len(lates)
+
+        def pct(p: float) -> float:
+            return round(lates[min(n - 1, int(p / 100 * n))] * 1000, 2) if n else float("nan")
+
+        return {
+            "wakes": n,
+            "late_ms": {
+                "p50": pct(50),
+                "p99": pct(99),
+                "max": round(lates[-1] * 1000, 1) if n else None,
+            },
+            "late_over_20ms": sum(1 for x in lates if x > 0.02),
+            "late_over_50ms": sum(1 for x in lates if x > 0.05),
+            "worst": [
+                {"late_ms": round(late * 1000, 1), "at_s": round(at - since, 2), "threads": stacks}
+                for late, at, stacks in self.worst[:12]
+            ],
+        }
