@@ -1,7 +1,9 @@
 """What a push waits for while boxes are backfilled: each push's time, phase by phase.
 
 Run: ``./dev.sh bench backfill_trace`` (``python -m bench.backfill_trace [--events 300]
-[--boxes 2] [--push-rate 5]``); about a minute on an idle 2-core machine.
+[--boxes 2] [--push-rate 5] [--py-spy FILE] [--delivery-size N] [--switch-interval S]``);
+about a minute on an idle 2-core machine. ``--py-spy`` needs py-spy (``pip install
+py-spy``) beside the interpreter or on PATH.
 
 The same set-up as ``bench.backfill_bench`` (a receiver with every feature, emulated
 boxes in their own processes at nice 10, history pushes of a 1.0 event with its
@@ -50,7 +52,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.backfill_bench import Boxes, _describe_cpu, _thread_cpu, api
-from gui.core import features, ingest, server, store
+from gui.core import features, ingest, lowprio, server, store
+from gui.core.box import service
 from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 from gui.core.sender import load_sample, refreshed
 from gui.settings import Settings
@@ -340,7 +343,18 @@ def main() -> None:
     parser.add_argument(
         "--py-spy", metavar="FILE", help="also sample the GIL holder during the backfill into FILE"
     )
+    size, interval = service.DELIVERY_SIZE, lowprio.BACKGROUND_SWITCH_INTERVAL
+    parser.add_argument("--delivery-size", type=int,
+                        help=f"records per backfill delivery (default {size})")  # fmt: skip
+    parser.add_argument("--switch-interval", type=float,
+                        help=f"GIL switch interval when backfilling ({interval})")  # fmt: skip
     args = parser.parse_args()
+    if args.delivery_size:
+        service.DELIVERY_SIZE = args.delivery_size
+    if args.switch_interval:
+        lowprio.BACKGROUND_SWITCH_INTERVAL = args.switch_interval
+    print(f"delivery size {service.DELIVERY_SIZE}, GIL switch interval while backfilling "
+          f"{lowprio.BACKGROUND_SWITCH_INTERVAL * 1000:g} ms")  # fmt: skip
     install()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings()

@@ -69,14 +69,17 @@ _slices_saved: tuple[float, float] | None = None
 
 
 @contextlib.contextmanager
-def short_gil_slices(interval: float = BACKGROUND_SWITCH_INTERVAL) -> Iterator[None]:
-    """While inside, threads hand the GIL over at least every ``interval`` seconds.
+def short_gil_slices(interval: float | None = None) -> Iterator[None]:
+    """While inside, threads hand the GIL over at least every ``interval`` seconds
+    (default ``BACKGROUND_SWITCH_INTERVAL``).
 
     Nested and concurrent users share it; the last one out puts the previous
     interval back, unless something else changed it meanwhile (then that stays).
     Never lengthens an interval already shorter (the desktop app sets its own).
     """
     global _slices_users, _slices_saved
+    if interval is None:
+        interval = BACKGROUND_SWITCH_INTERVAL
     with _slices_lock:
         _slices_users += 1
         if _slices_users == 1:
