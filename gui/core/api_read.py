@@ -18,6 +18,7 @@ errors have the API's one JSON shape. The API guard (loopback or token) applies.
 | ``event_box`` | ``GET /api/events/{id}/box`` |
 | ``device_names`` (filter lists) | ``GET /api/filters`` |
 | ``export`` | ``GET /api/export?<filter>&format=csv|jsonl`` (streamed) |
+| ``export`` with photos | ``GET /api/export/photos?ids=ID,ID,...`` (streamed frames) |
 | ``disk_status`` (and retention) | ``GET /api/disk`` |
 | ``request_body`` | ``GET /api/requests/{id}/body`` |
 | ``request_image`` | ``GET /api/requests/{id}/image?path=`` |
@@ -27,7 +28,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,6 +48,12 @@ MAX_EXPORTS = 2
 EXPORT_QUEUE = 4
 #: Longest JSON path accepted by ``/api/requests/{id}/image``.
 MAX_JSON_PATH = 500
+#: Events whose photos one ``/api/export/photos`` request may ask for.
+MAX_PHOTO_IDS = 500
+#: Photo streams served at once (each holds a reader thread while its client reads).
+MAX_PHOTO_STREAMS = 2
+#: Events whose photos one SQL query reads (scene photos are ~0.4 MB each).
+PHOTO_QUERY_EVENTS = 8
 
 
 def _id(request: web.Request, name: str, what: str) -> int:
@@ -269,6 +278,110 @@ async def api_export(request: web.Request) -> web.StreamResponse:
                 await producer
 
 
+def _photo_ids(params: Mapping[str, str]) -> list[int]:
+    text = params.get("ids") or ""
+    parts = [p for p in text.split(",") if p]
+    if not parts or len(parts) > MAX_PHOTO_IDS:
+        raise query.BadQuery("ids", f"1 to {MAX_PHOTO_IDS} event ids, separated by commas")
+    if not all(p.isdigit() and len(p) <= 19 for p in parts):
+        raise query.BadQuery("ids", "event ids are positive integers")
+    return list(dict.fromkeys(int(p) for p in parts))
+
+
+def photo_frame(event_id: int, kind: str, fmt: str, data: bytes) -> bytes:
+    """One photo of ``/api/export/photos``: a JSON line saying what follows, then the bytes."""
+    head = {"id": event_id, "kind": kind, "format": fmt, "size": len(data)}
+    return json.dumps(head, separators=(",", ":")).encode() + b"\n" + data
+
+
+def photo_stream_end(count: int) -> bytes:
+    """The last line of a photo stream: a stream cut short lacks it (the client then fails)."""
+    return json.dumps({"end": True, "photos": count}).encode() + b"\n"
+
+
+_photo_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def api_export_photos(request: web.Request) -> web.StreamResponse:
+    """Every stored photo of the events ``ids``, streamed in their order (kinds sorted).
+
+    An attached window exporting with photos asks for hundreds of events' photos
+    at once instead of one request per event: each frame is ``photo_frame``, the
+    stream ends with ``photo_stream_end``. Events or photos that are gone
+    (retention) are left out. Memory holds a few events' photos, whatever the batch.
+    """
+    ids = _photo_ids(request.query)
+    loop = asyncio.get_running_loop()
+    slots = _photo_slots.setdefault(loop, asyncio.Semaphore(MAX_PHOTO_STREAMS))
+    store = request.app[CTX].store
+    async with slots:
+        frames: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(EXPORT_QUEUE)
+        stop = threading.Event()
+
+        def put(item: bytes | BaseException | None) -> None:
+            future = asyncio.run_coroutine_threadsafe(frames.put(item), loop)
+            while not stop.is_set():
+                with contextlib.suppress(TimeoutError):
+                    future.result(1.0)
+                    return
+            future.cancel()
+
+        def produce() -> None:
+            try:
+                conn = store.reader()
+                order = {event_id: i for i, event_id in enumerate(ids)}
+                count = 0
+                for at in range(0, len(ids), PHOTO_QUERY_EVENTS):
+                    chunk = ids[at : at + PHOTO_QUERY_EVENTS]
+                    marks = ",".join("?" * len(chunk))
+                    rows = conn.execute(
+                        "SELECT event_id, kind, format, data FROM images"
+                        f" WHERE event_id IN ({marks}) AND data IS NOT NULL",
+                        tuple(chunk),
+                    ).fetchall()
+                    rows.sort(key=lambda r: (order[r[0]], r[1]))
+                    for event_id, kind, fmt, data in rows:
+                        if stop.is_set():
+                            return
+                        put(photo_frame(int(event_id), str(kind), str(fmt), bytes(data)))
+                        count += 1
+                    del rows
+                put(photo_stream_end(count))
+                put(None)
+            except BaseException as exc:
+                put(exc)
+
+        producer = loop.run_in_executor(None, produce)
+        try:
+            first = await frames.get()
+            if isinstance(first, BaseException):
+                raise first
+            resp = web.StreamResponse(
+                headers={"Content-Type": "application/octet-stream", "Cache-Control": "no-store"}
+            )
+            await resp.prepare(request)
+            item: bytes | BaseException | None = first
+            while item is not None:
+                if isinstance(item, BaseException):
+                    # Headers are gone: cut the body short so the client sees no end line.
+                    if request.transport is not None:
+                        request.transport.abort()
+                    return resp
+                await resp.write(item)
+                item = await frames.get()
+            await resp.write_eof()
+            return resp
+        finally:
+            stop.set()
+            with contextlib.suppress(Exception):
+                while not frames.empty():
+                    frames.get_nowait()
+            with contextlib.suppress(Exception):
+                await producer
+
+
 # -- disk, retention, requests -----------------------------------------------------------
 
 
@@ -349,6 +462,7 @@ def install_routes(app: web.Application, ctx: Any, watch: DiskWatch) -> None:
     r.add_get("/api/events/{event_id}/box", api_event_box)
     r.add_get("/api/filters", api_filters)
     r.add_get("/api/export", api_export)
+    r.add_get("/api/export/photos", api_export_photos)
     r.add_get("/api/disk", api_disk)
     r.add_get("/api/requests/{request_id}/body", api_request_body)
     r.add_get("/api/requests/{request_id}/image", api_request_image)

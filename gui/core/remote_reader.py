@@ -15,8 +15,11 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import aiohttp
 
 from gui.core import query, wire
 from gui.core.model import EventBrief
@@ -36,6 +39,10 @@ T = TypeVar("T")
 CALL_TIMEOUT = READ_TIMEOUT + 5.0
 #: Bytes read per chunk of a streamed export.
 EXPORT_CHUNK = 256 * 1024
+#: Events whose photos an export asks for in one request (``/api/export/photos``).
+PHOTO_BATCH = 200
+#: A photo stream may wait this long for its next bytes (the server may queue it).
+PHOTO_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
 
 _FORMATS = {
     "image/jpeg": "JPEG",
@@ -66,6 +73,8 @@ class RemoteReader:
     def __init__(self, client: RemoteClient, loop: asyncio.AbstractEventLoop) -> None:
         self.client = client
         self.loop = loop
+        #: Whether the server streams an export's photos (None: not asked yet).
+        self._photo_stream: bool | None = None
 
     def _call(self, make: Callable[[], Awaitable[T]], timeout: float = CALL_TIMEOUT) -> T:
         """Run ``make()`` on the core loop and wait for it (from a worker thread)."""
@@ -169,10 +178,10 @@ class RemoteReader:
     ) -> ExportResult:
         """The server's streamed export written to ``out``; with ``images``, its photos too.
 
-        The photos come through the image route one event at a time (that event's
-        photos fetched together), named and packed as a local export names them
-        (``<time>_<name>_<kind>.jpg`` in a folder or a zip): memory holds one event's
-        photos, whatever the export's size. Progress counts the text, then the photos;
+        The photos come streamed, ``PHOTO_BATCH`` events per request
+        (``/api/export/photos``), named and packed as a local export names them
+        (``<time>_<name>_<kind>.jpg`` in a folder or a zip): memory holds one photo
+        at a time, whatever the export's size. Progress counts the text, then the photos;
         a cancel or a failure leaves nothing under the chosen names.
         """
         from gui.core.export import ExportResult, _ImageSink
@@ -256,11 +265,17 @@ class RemoteReader:
         cancel: threading.Event | None,
         events_done: Callable[[int], None],
     ) -> None:
-        """Each event of a JSON Lines export: its photos from the image route into ``sink``."""
+        """Each event of a JSON Lines export: its photos into ``sink``, streamed in batches.
+
+        ``PHOTO_BATCH`` events' photos come in one ``/api/export/photos`` request
+        (one request per event made a large export crawl on the round trips); a
+        server without that route gets one image request per photo, as before.
+        """
         import json
 
-        from gui.core.export import ExportCancelled, image_file_name
+        from gui.core.export import ExportCancelled
 
+        batch: list[tuple[int, dict[str, Any]]] = []  # (its line, the event)
         with listing.open("rb") as f:
             for done, line in enumerate(f, 1):
                 if cancel is not None and cancel.is_set():
@@ -268,29 +283,138 @@ class RemoteReader:
                 if not line.strip():
                     continue
                 event = json.loads(line)
-                kinds = [
-                    (kind, meta.get("format"))
-                    for kind, meta in sorted((event.get("images") or {}).items())
-                    if isinstance(meta, dict) and not meta.get("purged")
-                ]
-                if kinds:
-                    event_id = int(event["id"])
-
-                    async def fetch(
-                        event_id: int = event_id, kinds: list[Any] = kinds
-                    ) -> list[tuple[bytes, str] | None]:
-                        return list(await asyncio.gather(*(
-                            self.client.get_bytes(f"/api/events/{event_id}/images/{kind}")
-                            for kind, _fmt in kinds
-                        )))  # fmt: skip
-
-                    for (kind, fmt), found in zip(kinds, self._call(fetch), strict=True):
-                        if found is None:  # dropped by retention meanwhile
-                            continue
-                        data, ctype = found
-                        fmt = fmt or _FORMATS.get(ctype.lower(), "JPEG")
-                        sink.add(image_file_name(event, kind, fmt), data)
+                if any(
+                    isinstance(meta, dict) and not meta.get("purged")
+                    for meta in (event.get("images") or {}).values()
+                ):
+                    batch.append((done, event))
+                if len(batch) >= PHOTO_BATCH:
+                    self._photos_of(batch, sink, cancel, events_done)
+                    batch = []
+                if not batch:
+                    events_done(done)
+            if batch:
+                self._photos_of(batch, sink, cancel, events_done)
                 events_done(done)
+
+    def _photos_of(
+        self,
+        events: list[tuple[int, dict[str, Any]]],
+        sink: Any,
+        cancel: threading.Event | None,
+        events_done: Callable[[int], None],
+    ) -> None:
+        """The photos of ``events`` into ``sink``: one streamed request (or one per photo).
+
+        ``events_done`` hears each event's line once its photos are all in.
+        """
+        if self._photo_stream is not False:
+            try:
+                self._stream_photos(events, sink, cancel, events_done)
+                self._photo_stream = True
+                return
+            except RemoteError as exc:
+                if exc.status != 404 or self._photo_stream:
+                    raise
+                self._photo_stream = False  # an older server: no /api/export/photos
+        for done, event in events:
+            if cancel is not None and cancel.is_set():
+                from gui.core.export import ExportCancelled
+
+                raise ExportCancelled("export cancelled")
+            self._photos_each(event, sink)
+            events_done(done)
+
+    def _stream_photos(
+        self,
+        events: list[tuple[int, dict[str, Any]]],
+        sink: Any,
+        cancel: threading.Event | None,
+        events_done: Callable[[int], None],
+    ) -> None:
+        """``GET /api/export/photos`` read frame by frame on the loop, written here.
+
+        The worker thread writes each photo as it arrives (the loop only reads), and
+        memory holds one photo at a time; a stream without its end line fails.
+        """
+        import json
+
+        from gui.core.export import ExportCancelled, image_file_name
+
+        by_id = {int(e["id"]): (done, e) for done, e in events}
+        params = {"ids": ",".join(str(i) for i in by_id)}
+        reported = 0
+        session = self.client.session
+
+        async def open_stream() -> Any:
+            resp = await session().get(
+                self.client.url("/api/export/photos"), params=params, timeout=PHOTO_TIMEOUT
+            )
+            if resp.status >= 400:
+                from gui.core.remote_client import _message
+
+                body = await resp.read()
+                resp.release()
+                raise RemoteError(resp.status, _message(resp.status, body))
+            return resp
+
+        resp = self._call(open_stream)
+        try:
+            while True:
+                if cancel is not None and cancel.is_set():
+                    raise ExportCancelled("export cancelled")
+                line = self._call(resp.content.readline)
+                if not line.endswith(b"\n"):
+                    raise RemoteError(0, "the photo stream was cut short: try the export again")
+                head = json.loads(line)
+                if head.get("end"):
+                    return
+                size = int(head["size"])
+                data: bytes = self._call(partial(resp.content.readexactly, size))
+                found = by_id.get(int(head["id"]))
+                if found is None:
+                    continue
+                done, event = found
+                if done > reported:  # photos come in the events' order: the ones before are in
+                    if reported:
+                        events_done(reported)
+                    reported = done
+                sink.add(image_file_name(event, str(head["kind"]), str(head["format"])), data)
+        except asyncio.IncompleteReadError:
+            raise RemoteError(0, "the photo stream was cut short: try the export again") from None
+        finally:
+            self._call(self._close_response(resp))
+
+    @staticmethod
+    def _close_response(resp: Any) -> Callable[[], Awaitable[None]]:
+        async def close() -> None:
+            resp.release()  # back to the pool when read to the end, else closed
+
+        return close
+
+    def _photos_each(self, event: dict[str, Any], sink: Any) -> None:
+        """One event's photos through the image route (servers without the photo stream)."""
+        from gui.core.export import image_file_name
+
+        kinds = [
+            (kind, meta.get("format"))
+            for kind, meta in sorted((event.get("images") or {}).items())
+            if isinstance(meta, dict) and not meta.get("purged")
+        ]
+        event_id = int(event["id"])
+
+        async def fetch() -> list[tuple[bytes, str] | None]:
+            return list(await asyncio.gather(*(
+                self.client.get_bytes(f"/api/events/{event_id}/images/{kind}")
+                for kind, _fmt in kinds
+            )))  # fmt: skip
+
+        for (kind, fmt), found in zip(kinds, self._call(fetch), strict=True):
+            if found is None:  # dropped by retention meanwhile
+                continue
+            data, ctype = found
+            fmt = fmt or _FORMATS.get(ctype.lower(), "JPEG")
+            sink.add(image_file_name(event, kind, fmt), data)
 
     # -- devices, alarms, requests -------------------------------------------------------
 

@@ -299,3 +299,117 @@ def test_export_with_photos_cancelled_half_way_leaves_nothing(
             progress=cancel_in_the_photos, cancel=stop,
         )  # fmt: skip
     assert list(out.iterdir()) == [] and max(seen) > 6
+
+
+def _many_with_photos(client: Client, n: int) -> list[int]:
+    """``n`` more events, each with the sample's photos (distinct times and names)."""
+    base = load_sample("employee_match")
+    ids = []
+    for i in range(n):
+        event = dict(base, timestamp=1_764_100_000_000 + i * 1000, name=f"Person {i}")
+        reply = client.post_json(HISTORY, event)
+        assert reply.status == 200, reply.body[:200]
+        ids.append(reply.json()["events"][0]["id"])
+    return ids
+
+
+@pytest.fixture
+def requests_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths of every HTTP request the attached core's session sends."""
+    import aiohttp
+
+    seen: list[str] = []
+    original = aiohttp.ClientSession._request
+
+    async def counting(self: Any, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+        from yarl import URL
+
+        seen.append(URL(str(url)).path)
+        return await original(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(aiohttp.ClientSession, "_request", counting)
+    return seen
+
+
+def test_export_with_photos_streams_them_in_batches(
+    loaded: Any, remote: RemoteReader, tmp_path: Path, requests_made: list[str]
+) -> None:
+    """Photos of many events come in a few requests, not one (or more) per event."""
+    import zipfile
+
+    from gui.core import remote_reader
+
+    _rec, local, client, _ids = loaded
+    _many_with_photos(client, 45)
+    requests_made.clear()
+    got = remote.export(query.EventFilter(), tmp_path / "r.csv", "csv", images=tmp_path / "r.zip")
+    want = local.export(query.EventFilter(), tmp_path / "l.csv", "csv", images=tmp_path / "l.zip")
+    assert got.events == want.events == 50 and got.images == want.images > 100
+    with zipfile.ZipFile(tmp_path / "r.zip") as r, zipfile.ZipFile(tmp_path / "l.zip") as w:
+        assert {n: r.read(n) for n in r.namelist()} == {n: w.read(n) for n in w.namelist()}
+    photo_requests = [p for p in requests_made if "/images/" in p or p.endswith("/photos")]
+    batches = -(-50 // remote_reader.PHOTO_BATCH)
+    assert len(photo_requests) == batches, requests_made
+    assert not [p for p in requests_made if "/images/" in p]
+
+
+def test_export_photos_from_a_server_without_the_stream(
+    loaded: Any, remote: RemoteReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    requests_made: list[str],
+) -> None:  # fmt: skip
+    """An older receiver (no /api/export/photos: 404) still gets its photos exported."""
+    _rec, local, _client, _ids = loaded
+    original = remote.client.url
+    monkeypatch.setattr(
+        remote.client, "url", lambda path: original(path.replace("/photos", "/no-such-route"))
+    )
+    got = remote.export(query.EventFilter(), tmp_path / "r.csv", "csv", images=tmp_path / "r")
+    want = local.export(query.EventFilter(), tmp_path / "l.csv", "csv", images=tmp_path / "l")
+    assert got.images == want.images > 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "r").iterdir()} == {
+        p.name: p.read_bytes() for p in (tmp_path / "l").iterdir()
+    }
+    assert sum("/no-such-route" in p for p in requests_made) == 1  # asked once, then remembered
+    assert sum("/images/" in p for p in requests_made) == want.images
+
+
+def test_a_photo_stream_cut_short_fails_the_export_and_leaves_nothing(
+    remote: RemoteReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gui.core import api_read
+
+    monkeypatch.setattr(api_read, "photo_stream_end", lambda count: b"")
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(RemoteError, match="cut short"):
+        remote.export(query.EventFilter(), out / "x.csv", "csv", images=out / "p.zip")
+    assert list(out.iterdir()) == []
+
+
+def test_photo_stream_route(loaded: Any) -> None:
+    """``GET /api/export/photos``: frames in the asked order, unknown ids left out, bad ids 400."""
+    _rec, local, client, ids = loaded
+    asked = [ids[2], 999_999, ids[0]]
+    reply = client.get("/api/export/photos?ids=" + ",".join(map(str, asked)))
+    assert reply.status == 200
+    body, frames = reply.body, []
+    while True:
+        line, body = body.split(b"\n", 1)
+        head = json.loads(line)
+        if head.get("end"):
+            assert head["photos"] == len(frames) and body == b""
+            break
+        data, body = body[: head["size"]], body[head["size"] :]
+        frames.append((head["id"], head["kind"], head["format"], data))
+    want = []
+    for event_id in (ids[2], ids[0]):
+        event = local.event(event_id)
+        assert event is not None
+        for kind in sorted(event["images"]):
+            image = local.image(event_id, kind)
+            assert image is not None
+            want.append((event_id, kind, image.format, image.data))
+    assert frames == want and len(frames) >= 2
+    for bad in ("", "1,x", "-1", ",".join(["1"] * 501), "9" * 20):
+        reply = client.get(f"/api/export/photos?ids={bad}")
+        assert reply.status == 400 and reply.json()["param"] == "ids", (bad, reply.body[:200])

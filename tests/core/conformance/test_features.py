@@ -325,6 +325,23 @@ def test_export_csv_jsonl_and_photos(site: Site, tmp_path: Path) -> None:
     assert {json.loads(line)["person_type"] for line in lines} == {1}
     assert result.images == 4  # the employee's four photos; the seed events carry none
 
+    # What an attached window's export reads them through: one streamed request.
+    ids = [b.id for b in reader.latest_events(10)]
+    reply = site.client.get("/api/export/photos?ids=" + ",".join(map(str, ids)))
+    assert reply.status == 200
+    body, frames = reply.body, []
+    while True:
+        line, body = body.split(b"\n", 1)
+        head = json.loads(line)
+        if head.get("end"):
+            break
+        frames.append((head, body[: head["size"]]))
+        body = body[head["size"] :]
+    assert len(frames) == head["photos"] == 4
+    for head, data in frames:
+        image = reader.image(head["id"], head["kind"])
+        assert image is not None and (image.data, image.format) == (data, head["format"])
+
 
 # -- backfill jobs --------------------------------------------------------------------
 
