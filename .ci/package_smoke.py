@@ -9,7 +9,9 @@ Python. The binary is exercised from outside, over HTTP, like a box would:
    throwaway one when PostgreSQL is installed): ``--headless --store`` stores one
    posted event there, read back through the API and from the database.
 3. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
-   (``GATEWATCH_SMOKE_TEST`` makes it quit by itself): exit 0, no error in its log.
+   (``GATEWATCH_SMOKE_TEST`` makes it quit by itself): a blacklist event posted
+   raises an alarm whose sound plays or is skipped with its warning (no audio
+   device); exit 0, no error in its log.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "assets" / "samples"
 STOP_LIMIT_S = 3.0
-GUI_SECONDS = 4
+GUI_SECONDS = 8
 
 
 def fail(message: str) -> None:
@@ -174,26 +176,62 @@ def headless(binary: Path, tmp: Path) -> None:
 
 
 def desktop(binary: Path, tmp: Path) -> None:
+    """The window up offscreen; a blacklist event raises an alarm and its sound is played,
+    or skipped with the one warning when there is no audio device (Qt Multimedia must load)."""
     data_dir = tmp / "gui-data"
     env = isolated_env(tmp)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env["GATEWATCH_SMOKE_TEST"] = str(GUI_SECONDS)
-    cmd = [str(binary), "--port", str(free_port()), "--bind", "127.0.0.1",
+    port = free_port()
+    cmd = [str(binary), "--port", str(port), "--bind", "127.0.0.1",
            "--data-dir", str(data_dir), "--new-instance"]  # fmt: skip
-    try:
-        done = subprocess.run(
-            cmd, env=env, capture_output=True, timeout=GUI_SECONDS + 30, check=False
-        )
-    except subprocess.TimeoutExpired:
-        fail(f"the desktop app did not quit by itself within {GUI_SECONDS + 30} s")
-    output = (done.stdout + done.stderr).decode(errors="replace")
-    if done.returncode != 0:
-        fail(f"desktop app exit code {done.returncode}:\n{output[-4000:]}")
+    out_path = tmp / "gui-output.txt"
+    with out_path.open("wb") as out:
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            started = time.monotonic()
+            while True:
+                try:
+                    if http("GET", f"{base}/api/health")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() - started > GUI_SECONDS:
+                    fail("the desktop app never answered /api/health while its window was up")
+                time.sleep(0.05)
+            status, reply, _ = http(
+                "POST",
+                f"{base}/EventServer/api/HistoryEvent",
+                (SAMPLES / "blacklist.json").read_bytes(),
+            )
+            if status != 200:
+                fail(f"desktop app: POST blacklist.json: HTTP {status} {reply[:300]!r}")
+            status, body, _ = http("GET", f"{base}/api/alarms?state=open")
+            alarms = json.loads(body).get("alarms", []) if status == 200 else []
+            if not alarms:
+                fail(f"desktop app: no open alarm after a blacklist event (HTTP {status})")
+            code = proc.wait(timeout=GUI_SECONDS + 30)
+        except subprocess.TimeoutExpired:
+            fail(f"the desktop app did not quit by itself within {GUI_SECONDS + 30} s")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    output = out_path.read_text("utf-8", errors="replace")
+    if code != 0:
+        fail(f"desktop app exit code {code}:\n{output[-4000:]}")
     problems = log_problems(data_dir)
     problems += [line for line in output.splitlines() if "Traceback" in line or " ERROR " in line]
     if problems:
         fail("desktop app logged errors:\n" + "\n".join(problems[:20]) + "\n" + output[-3000:])
-    print(f"package-smoke: desktop app ran {GUI_SECONDS} s offscreen and exited 0")
+    log_text = (data_dir / "logs" / "gatewatch.log").read_text("utf-8", errors="replace")
+    silent = [line for line in log_text.splitlines() if "shown but not heard" in line]
+    if any("Qt Multimedia is not available" in line for line in silent):
+        fail("desktop app: the build cannot play sounds: " + silent[0])
+    sound = silent[0].split("not heard: ", 1)[-1] if silent else "played"
+    print(f"package-smoke: desktop app ran {GUI_SECONDS} s offscreen, raised {len(alarms)} "
+          f"alarm(s) (sound: {sound}) and exited 0")  # fmt: skip
 
 
 def bundled_assets(binary: Path) -> None:
