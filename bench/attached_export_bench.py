@@ -11,8 +11,9 @@ photos can come:
 - ``streamed``: ``GET /api/export/photos`` for ``PHOTO_BATCH`` events at a time.
 
 Reported per way: the median and best of ``--rounds`` runs in events/s and
-photos/s, and the HTTP requests one export made (a deterministic count: the
-wall-clock figures depend on the machine's load, the request count does not).
+photos/s, the CPU time the window's process and the server's spent per event
+(user + system, steadier than wall-clock on a busy machine), and the HTTP
+requests one export made (a deterministic count).
 Both zips are checked to hold the same photos.
 
     ./dev.sh bench attached_export_bench [--events 400] [--rounds 3] [--json out.json]
@@ -76,17 +77,29 @@ class Counting:
         aiohttp.ClientSession._request = counting  # type: ignore[method-assign]
 
 
-def export_once(reader: Any, way: str, out: Path, counter: Counting) -> dict[str, Any]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def export_once(
+    reader: Any, way: str, out: Path, counter: Counting, server_pid: int
+) -> dict[str, Any]:
     from gui.core import query
 
     reader._photo_stream = False if way == "per-event" else None
     before = counter.count
+    server_cpu = cpu_seconds(server_pid)
+    client_cpu = time.process_time()
     started = time.perf_counter()
     result = reader.export(
         query.EventFilter(), out / f"{way}.csv", "csv", images=out / f"{way}.zip"
     )
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - client_cpu + cpu_seconds(server_pid) - server_cpu
     return {
+        "cpu_ms_per_event": 1000 * cpu / max(1, result.events),
         "events": result.events,
         "photos": result.images,
         "seconds": seconds,
@@ -128,10 +141,10 @@ def main(argv: list[str] | None = None) -> int:
                 ):
                     out = tmp / f"out-{round_no}"
                     out.mkdir(exist_ok=True)
-                    run = export_once(core.reader, way, out, counter)
+                    run = export_once(core.reader, way, out, counter, server.proc.pid)
                     runs[way].append(run)
-                    ev, ph = run["events_per_s"], run["photos_per_s"]
-                    rates = f"{ev:7.1f} events/s {ph:7.1f} photos/s"
+                    ev, ph, cpu = run["events_per_s"], run["photos_per_s"], run["cpu_ms_per_event"]
+                    rates = f"{ev:7.1f} events/s {ph:7.1f} photos/s {cpu:5.2f} CPU ms/event"
                     print(f"round {round_no + 1} {way:9}: {rates}, {run['requests']} requests")
                 with (
                     zipfile.ZipFile(out / "per-event.zip") as a,
@@ -151,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             "events_per_s_median": statistics.median(rates),
             "events_per_s_best": max(rates),
             "photos_per_s_median": statistics.median(r["photos_per_s"] for r in found),
+            "cpu_ms_per_event_median": statistics.median(r["cpu_ms_per_event"] for r in found),
             "requests": found[-1]["requests"],
             "events": found[-1]["events"],
             "photos": found[-1]["photos"],
@@ -161,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     for way, s in summary.items():
         print(f"  {way:9}: median {s['events_per_s_median']:7.1f} events/s "
               f"(best {s['events_per_s_best']:.1f}), {s['photos_per_s_median']:.1f} photos/s, "
-              f"{s['requests']} requests per export")  # fmt: skip
+              f"{s['requests']} requests per export, "
+              f"{s['cpu_ms_per_event_median']:.2f} CPU ms per event (window + server)")  # fmt: skip
     speedup = (
         summary["streamed"]["events_per_s_median"] / summary["per-event"]["events_per_s_median"]
     )

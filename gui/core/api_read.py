@@ -54,6 +54,8 @@ MAX_PHOTO_IDS = 500
 MAX_PHOTO_STREAMS = 2
 #: Events whose photos one SQL query reads (scene photos are ~0.4 MB each).
 PHOTO_QUERY_EVENTS = 8
+#: Frames gathered into one write of a photo stream.
+PHOTO_WRITE_BYTES = 1024 * 1024
 
 
 def _id(request: web.Request, name: str, what: str) -> int:
@@ -332,7 +334,8 @@ async def api_export_photos(request: web.Request) -> web.StreamResponse:
             try:
                 conn = store.reader()
                 order = {event_id: i for i, event_id in enumerate(ids)}
-                count = 0
+                count = held = 0
+                pending: list[bytes] = []
                 for at in range(0, len(ids), PHOTO_QUERY_EVENTS):
                     chunk = ids[at : at + PHOTO_QUERY_EVENTS]
                     marks = ",".join("?" * len(chunk))
@@ -345,10 +348,16 @@ async def api_export_photos(request: web.Request) -> web.StreamResponse:
                     for event_id, kind, fmt, data in rows:
                         if stop.is_set():
                             return
-                        put(photo_frame(int(event_id), str(kind), str(fmt), bytes(data)))
+                        pending.append(photo_frame(int(event_id), str(kind), str(fmt), bytes(data)))
+                        held += len(pending[-1])
                         count += 1
+                        if held >= PHOTO_WRITE_BYTES:  # a few large writes, not one per photo
+                            put(b"".join(pending))
+                            pending.clear()
+                            held = 0
                     del rows
-                put(photo_stream_end(count))
+                pending.append(photo_stream_end(count))
+                put(b"".join(pending))
                 put(None)
             except BaseException as exc:
                 put(exc)

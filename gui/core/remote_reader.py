@@ -15,7 +15,6 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -41,6 +40,8 @@ CALL_TIMEOUT = READ_TIMEOUT + 5.0
 EXPORT_CHUNK = 256 * 1024
 #: Events whose photos an export asks for in one request (``/api/export/photos``).
 PHOTO_BATCH = 200
+#: Bytes of photos handed from the loop to the exporting thread at once.
+PHOTO_READ_BYTES = 2 * 1024 * 1024
 #: A photo stream may wait this long for its next bytes (the server may queue it).
 PHOTO_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
 
@@ -180,9 +181,10 @@ class RemoteReader:
 
         The photos come streamed, ``PHOTO_BATCH`` events per request
         (``/api/export/photos``), named and packed as a local export names them
-        (``<time>_<name>_<kind>.jpg`` in a folder or a zip): memory holds one photo
-        at a time, whatever the export's size. Progress counts the text, then the photos;
-        a cancel or a failure leaves nothing under the chosen names.
+        (``<time>_<name>_<kind>.jpg`` in a folder or a zip): memory holds a couple
+        of MB of photos at a time, whatever the export's size. Progress counts the
+        text, then the photos; a cancel or a failure leaves nothing under the chosen
+        names.
         """
         from gui.core.export import ExportResult, _ImageSink
 
@@ -334,8 +336,9 @@ class RemoteReader:
     ) -> None:
         """``GET /api/export/photos`` read frame by frame on the loop, written here.
 
-        The worker thread writes each photo as it arrives (the loop only reads), and
-        memory holds one photo at a time; a stream without its end line fails.
+        The loop reads ~``PHOTO_READ_BYTES`` of frames at a time and this thread
+        writes them (the loop never touches the disk); a stream without its end
+        line fails.
         """
         import json
 
@@ -358,28 +361,40 @@ class RemoteReader:
                 raise RemoteError(resp.status, _message(resp.status, body))
             return resp
 
-        resp = self._call(open_stream)
-        try:
-            while True:
-                if cancel is not None and cancel.is_set():
-                    raise ExportCancelled("export cancelled")
-                line = self._call(resp.content.readline)
+        async def next_frames() -> list[tuple[dict[str, Any], bytes]]:
+            """Frames up to ``PHOTO_READ_BYTES`` (at least one): few thread hops per photo."""
+            frames: list[tuple[dict[str, Any], bytes]] = []
+            held = 0
+            while not frames or held < PHOTO_READ_BYTES:
+                line = await resp.content.readline()
                 if not line.endswith(b"\n"):
                     raise RemoteError(0, "the photo stream was cut short: try the export again")
                 head = json.loads(line)
                 if head.get("end"):
-                    return
-                size = int(head["size"])
-                data: bytes = self._call(partial(resp.content.readexactly, size))
-                found = by_id.get(int(head["id"]))
-                if found is None:
-                    continue
-                done, event = found
-                if done > reported:  # photos come in the events' order: the ones before are in
-                    if reported:
-                        events_done(reported)
-                    reported = done
-                sink.add(image_file_name(event, str(head["kind"]), str(head["format"])), data)
+                    frames.append((head, b""))
+                    break
+                data = await resp.content.readexactly(int(head["size"]))
+                frames.append((head, data))
+                held += len(data)
+            return frames
+
+        resp = self._call(open_stream)
+        try:
+            while True:
+                for head, data in self._call(next_frames):
+                    if cancel is not None and cancel.is_set():
+                        raise ExportCancelled("export cancelled")
+                    if head.get("end"):
+                        return
+                    found = by_id.get(int(head["id"]))
+                    if found is None:
+                        continue
+                    done, event = found
+                    if done > reported:  # photos come in the events' order: earlier ones are in
+                        if reported:
+                            events_done(reported)
+                        reported = done
+                    sink.add(image_file_name(event, str(head["kind"]), str(head["format"])), data)
         except asyncio.IncompleteReadError:
             raise RemoteError(0, "the photo stream was cut short: try the export again") from None
         finally:
