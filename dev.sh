@@ -106,8 +106,9 @@ start_test_postgresql() {
 cmd="${1:-run}"
 shift || true
 if [ "$cmd" = wait-for-apt ]; then wait_for_apt; exit; fi
-# PyInstaller reads shared-library dependencies with objdump.
-if [ "$cmd" = build ]; then DEBIAN_PACKAGES+=(binutils); fi
+# PyInstaller reads shared-library dependencies with objdump; build.spec wraps the
+# filtered ICU data into a library with the C compiler (scripts/icu_filter.py).
+if [ "$cmd" = build ]; then DEBIAN_PACKAGES+=(binutils gcc); fi
 # The box-credentials test uses the real Secret Service keyring (a throwaway session bus).
 if [ "$cmd" = test ]; then DEBIAN_PACKAGES+=(gnome-keyring dbus-daemon dbus-bin); fi
 setup_debian
