@@ -8,7 +8,10 @@ Python. The binary is exercised from outside, over HTTP, like a box would:
 2. With a PostgreSQL server (``GATEWATCH_TEST_PG``; ``.ci/package-smoke`` starts a
    throwaway one when PostgreSQL is installed): ``--headless --store`` stores one
    posted event there, read back through the API and from the database.
-3. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
+3. ``tls self-signed`` makes a certificate and key (with the standard library)
+   that ``--headless --tls-cert/--tls-key`` serves the API over TLS with, verified
+   by a client trusting only that certificate.
+4. The desktop build under ``QT_QPA_PLATFORM=offscreen`` for a few seconds
    (``GATEWATCH_SMOKE_TEST`` makes it quit by itself): a blacklist event posted
    raises an alarm whose sound plays or is skipped with its warning (no audio
    device); exit 0, no error in its log.
@@ -244,6 +247,58 @@ def bundled_assets(binary: Path) -> None:
     print("package-smoke: translations, sounds, samples and icons are bundled")
 
 
+def tls_self_signed(binary: Path, tmp: Path) -> None:
+    """``tls self-signed`` makes a pair the frozen app serves its API with over TLS.
+
+    The certificate is made without ``cryptography`` (``gui.core.selfsigned``): a
+    client that trusts only it verifies its signature and name, and the fingerprint
+    printed is the one served.
+    """
+    import hashlib
+    import ssl
+
+    folder = tmp / "tls"
+    made = subprocess.run(
+        [str(binary), "tls", "self-signed", "--name", "127.0.0.1", "--name", "localhost",
+         "--out", str(folder)],
+        env=isolated_env(tmp), capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    if made.returncode != 0:
+        fail(f"tls self-signed: exit {made.returncode}\n{made.stdout}{made.stderr}")
+    cert, key = folder / "gatewatch.crt", folder / "gatewatch.key"
+    if not cert.is_file() or not key.is_file():
+        fail(f"tls self-signed wrote no gatewatch.crt / gatewatch.key in {folder}")
+    if sys.platform != "win32" and key.stat().st_mode & 0o077:
+        fail(f"tls self-signed: the key is readable by others ({oct(key.stat().st_mode)})")
+    port, tls_port = free_port(), free_port()
+    proc, _health = start_headless(
+        binary, tmp, port,
+        ["--data-dir", str(tmp / "tls-data"), "--tls-port", str(tls_port),
+         "--tls-cert", str(cert), "--tls-key", str(key)],
+        "headless --tls-cert", 30,
+    )  # fmt: skip
+    try:
+        context = ssl.create_default_context(cafile=str(cert))
+        request = urllib.request.Request(f"https://127.0.0.1:{tls_port}/api/health")
+        with urllib.request.urlopen(request, timeout=10, context=context) as resp:
+            if resp.status != 200:
+                fail(f"GET /api/health over TLS: HTTP {resp.status}")
+        served = ssl.get_server_certificate(("127.0.0.1", tls_port))
+        pin = hashlib.sha256(ssl.PEM_cert_to_DER_cert(served)).hexdigest()
+        if f"sha256:{pin}" not in made.stdout:
+            fail(f"tls self-signed printed another fingerprint than the one served:\n{made.stdout}")
+        print("package-smoke: tls self-signed: the API served over TLS with it, verified")
+        proc.send_signal(signal.SIGTERM)
+        if proc.wait(timeout=STOP_LIMIT_S) != 0:
+            fail("headless --tls-cert: non-zero exit after SIGTERM")
+    except subprocess.TimeoutExpired:
+        fail(f"headless --tls-cert still running {STOP_LIMIT_S} s after SIGTERM")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def headless_postgresql(binary: Path, tmp: Path, url: str) -> None:
     """``--headless --store postgresql://...``: psycopg and its C library work frozen.
 
@@ -309,7 +364,8 @@ def main() -> int:
             fail(f"--version: exit {status.returncode}")
         bundled_assets(binary)
         headless(binary, tmp)
-        groups = 4
+        tls_self_signed(binary, tmp)
+        groups = 5
         pg_url = os.environ.get("GATEWATCH_TEST_PG", "").strip()
         if pg_url:
             headless_postgresql(binary, tmp, pg_url)
@@ -320,7 +376,8 @@ def main() -> int:
             print("package-smoke: no PostgreSQL server (GATEWATCH_TEST_PG): --store not tried")
         desktop(binary, tmp)
     # Any failure above exits 1 at once, so reaching here means every group passed:
-    # --version, bundled assets, headless round trip, (PostgreSQL store,) desktop.
+    # --version, bundled assets, headless round trip, TLS with a self-signed
+    # certificate, (PostgreSQL store,) desktop.
     print(f"package-smoke: {groups} passed, 0 failed")
     return 0
 
