@@ -7,6 +7,7 @@ upload after a real-time push) fills in what the first copy lacked.
 
 from __future__ import annotations
 
+import functools
 import json
 import zlib
 from collections.abc import Iterable, Sequence
@@ -179,6 +180,30 @@ def _summary(
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _path_json(path: tuple[str, ...]) -> str:
+    """An image's ``json_path`` column: the same few paths (``spot_pic``...) every event."""
+    return json.dumps(list(path))
+
+
+@functools.lru_cache(maxsize=256)
+def _encoding_items_json(items: tuple[tuple[str, Any], ...], _types: tuple[type, ...]) -> str:
+    return json.dumps(dict(items))
+
+
+def _encoding_json(encoding: dict[str, Any]) -> str:
+    """An image's ``encoding`` column; nearly every photo has the same few layouts.
+
+    Cached by items and their types (``True == 1`` as a key, not as JSON).
+    """
+    try:
+        return _encoding_items_json(
+            tuple(encoding.items()), tuple(map(type, encoding.values()))
+        )
+    except TypeError:  # a value that cannot be a cache key
+        return json.dumps(encoding)
+
+
 def _insert_images(
     conn: Connection,
     event_id: int,
@@ -197,8 +222,8 @@ def _insert_images(
         (
             event_id,
             img.kind,
-            json.dumps(list(img.json_path)),
-            json.dumps(img.encoding),
+            _path_json(img.json_path),
+            _encoding_json(img.encoding),
             img.format,
             img.width,
             img.height,
@@ -237,7 +262,7 @@ def _insert_images_pg(
     first = {img.kind: img for img in reversed(images)}  # the first image of each kind
     rows = [
         (
-            event_id, img.kind, json.dumps(list(img.json_path)), json.dumps(img.encoding),
+            event_id, img.kind, _path_json(img.json_path), _encoding_json(img.encoding),
             img.format, img.width, img.height, len(img.data), (thumbs or {}).get(img.kind), day,
         )
         for img in first.values()

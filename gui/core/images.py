@@ -172,30 +172,33 @@ def jpeg_size(data: bytes) -> tuple[int, int] | None:
         marker = data[at + 1]
         length = (data[at + 2] << 8) | data[at + 3]
         start = at + 4
-        at = start + max(0, length - 2)
+        at = start + length - 2 if length > 2 else start  # under 2: Pillow reads nothing
         if at > end:
             return None  # truncated segment: Pillow raises
         if marker in _JPEG_SKIPPED:
             continue
         if marker == _JPEG_SOS:
             return size if size is not None and size[0] > 0 and size[1] > 0 else None
-        segment = data[start:at]
         if marker == _JPEG_DQT:
-            offset = 0
-            while offset < len(segment):
-                table = 1 + (64 if segment[offset] < 16 else 128)
-                if len(segment) - offset < table:
+            offset = start
+            while offset < at:
+                table = 65 if data[offset] < 16 else 129  # 8- or 16-bit entries
+                if at - offset < table:
                     return None
                 offset += table
         elif marker in _JPEG_SOF:
             # bits 8, 1/3/4 layers, whole 3-byte component entries: Pillow's conditions
-            if len(segment) < 6 or segment[0] != 8 or segment[5] not in (1, 3, 4):
+            count = at - start
+            if count < 6 or data[start] != 8 or data[start + 5] not in (1, 3, 4):
                 return None
-            if (len(segment) - 6) % 3:
+            if (count - 6) % 3:
                 return None
-            size = ((segment[3] << 8) | segment[4], (segment[1] << 8) | segment[2])
+            size = (
+                (data[start + 3] << 8) | data[start + 4],
+                (data[start + 1] << 8) | data[start + 2],
+            )
         elif marker == _JPEG_APP0:
-            if segment.startswith(b"JFIF") and len(segment) < 7:
+            if at - start < 7 and data.startswith(b"JFIF", start, at):
                 return None
         else:
             return None

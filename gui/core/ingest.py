@@ -328,7 +328,7 @@ def store_job(
 def _with_scale(result: StoredEvent, book: scores.ScaleBook, source_ip: str) -> StoredEvent:
     s = result.summary
     scale, threshold = scores.context_of(book, s.score, s.dev_sno, s.ep_id, source_ip)
-    return replace(result, summary=replace(s, score_scale=scale, threshold=threshold))
+    return StoredEvent(replace(s, score_scale=scale, threshold=threshold), result.outcome)
 
 
 def success_reply(prepared: Prepared, stored: Sequence[StoredEvent]) -> dict[str, Any]:
