@@ -327,25 +327,32 @@ async def _read_body(request: web.Request) -> bytes | bytearray:
     A large body grows a ``bytearray`` chunk by chunk (the allocator extends it in
     place) instead of joining the chunks at the end: that join is one 60 MB copy
     under the GIL, during which the event loop answers nobody.
+
+    The stall deadline is one ``asyncio.timeout`` moved on with each chunk, not a
+    ``wait_for`` per chunk: that wrapped every read in a task of its own and a
+    turn of the loop, even for bytes already buffered.
     """
     chunks: list[bytes] = []
     grown: bytearray | None = None
     total = 0
-    while True:
-        chunk = await asyncio.wait_for(request.content.readany(), BODY_STALL_S)
-        if not chunk:
-            return grown if grown is not None else b"".join(chunks)
-        total += len(chunk)
-        if total > MAX_BODY:
-            raise BodyTooLarge(f"body is over the {MAX_BODY // 2**20} MiB limit")
-        if grown is not None:
-            grown += chunk
-        elif total > LARGE_BODY:
-            grown = bytearray().join(chunks)
-            grown += chunk
-            chunks.clear()
-        else:
-            chunks.append(chunk)
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout(BODY_STALL_S) as stall:
+        while True:
+            chunk = await request.content.readany()
+            if not chunk:
+                return grown if grown is not None else b"".join(chunks)
+            stall.reschedule(loop.time() + BODY_STALL_S)
+            total += len(chunk)
+            if total > MAX_BODY:
+                raise BodyTooLarge(f"body is over the {MAX_BODY // 2**20} MiB limit")
+            if grown is not None:
+                grown += chunk
+            elif total > LARGE_BODY:
+                grown = bytearray().join(chunks)
+                grown += chunk
+                chunks.clear()
+            else:
+                chunks.append(chunk)
 
 
 def _large_share(request: web.Request) -> int:
