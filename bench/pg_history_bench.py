@@ -55,8 +55,8 @@ STATS_TARGET_MS = 1000.0
 
 
 class Explaining:
-    """A connection that also explains the history's main query (the one with ORDER BY
-    over ``events``), keeping the plan figures of the last one."""
+    """A connection that also explains the history's main queries (those ordering or
+    grouping ``events`` or ``event_counts``), keeping their plan figures."""
 
     def __init__(self, conn: pg.PgConnection) -> None:
         self._conn = conn
@@ -68,8 +68,8 @@ class Explaining:
     def execute(self, sql: str, params: Any = ()) -> Any:
         if (
             sql.lstrip().upper().startswith("SELECT")
-            and " FROM events" in sql
-            and ("ORDER BY" in sql or "GROUPING SETS" in sql or "count(*)" in sql)
+            and (" FROM events" in sql or " FROM event_counts" in sql)
+            and ("ORDER BY" in sql or "GROUP BY" in sql or "count(*)" in sql)
         ):
             row = self._conn.execute(
                 "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params

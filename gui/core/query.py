@@ -352,7 +352,11 @@ def fetch_rows(
     order = ", ".join(k + direction for k in keys)
     selected = ", ".join(f"{k} AS _k{i}" for i, k in enumerate(keys))
 
-    flt, source = _score_plan(conn, _short_search_plan(conn, flt))
+    alternatives = _search_alternatives(conn, flt)
+    flt = replace(flt, q=None) if alternatives else _short_search_plan(conn, flt)
+    flt, source = _score_plan(conn, flt)
+    # PostgreSQL reads the page's ids first (``_rows_by_ids``): only the columns below.
+    picked = "id" if dialect.is_postgres else columns
 
     def select(part: EventFilter) -> tuple[str, list[Any]]:
         where, params = part.where(dialect)
@@ -360,7 +364,7 @@ def fetch_rows(
             op = "<" if desc else ">"
             where += f" AND ({', '.join(keys)}) {op} ({', '.join('?' * len(keys))})"
             params.extend(before)
-        sql = f"SELECT {columns}, {selected} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
+        sql = f"SELECT {picked}, {selected} FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
         return sql, [*params, limit]
 
     parts = [flt]
@@ -378,16 +382,60 @@ def fetch_rows(
         # itself, SQLite without ANALYZE statistics sorted all 400,000 events of two
         # types by time for a first page (4 s at a million events).
         parts = [replace(flt, person_types=(t,)) for t in sorted(set(flt.person_types))]
+    elif alternatives:
+        # A search's names, its id and the box's event id each have an index of their own.
+        parts = [replace(flt, extra_sql=(*flt.extra_sql, alt)) for alt in alternatives]
     if len(parts) == 1:
         sql, params = select(flt)
-        return _planned(conn, sql, params).fetchall()
-    selects = [select(part) for part in parts]
-    merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
-    # An event can match both camera halves (UNION drops the copy); types never overlap.
-    glue = " UNION " if flt.device else " UNION ALL "
-    union = glue.join(f"SELECT * FROM ({sql}) AS part{i}" for i, (sql, _) in enumerate(selects))
-    sql = f"{union} ORDER BY {merged_order} LIMIT ?"
-    return _planned(conn, sql, [*(p for _, ps in selects for p in ps), limit]).fetchall()
+    else:
+        selects = [select(part) for part in parts]
+        merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
+        # An event can match both camera halves or two alternatives of a search (UNION
+        # drops the copy); types never overlap.
+        glue = " UNION " if flt.device or alternatives else " UNION ALL "
+        union = glue.join(f"SELECT * FROM ({q}) AS part{i}" for i, (q, _) in enumerate(selects))
+        sql = f"{union} ORDER BY {merged_order} LIMIT ?"
+        params = [*(p for _, ps in selects for p in ps), limit]
+    if dialect.is_postgres:
+        sql = _rows_by_ids(sql, columns, selected, order)
+    return _planned(conn, sql, params).fetchall()
+
+
+def _rows_by_ids(ids_sql: str, columns: str, selected: str, order: str) -> str:
+    """PostgreSQL: the page's rows, read by id once ``ids_sql`` has found the ids.
+
+    Finding the ids reads only the filter's and the sort's columns, which the indexes
+    carry (schema v8): a rare filter's matches are sorted from the index alone
+    (an index-only scan) instead of reading every matching row, five to a page,
+    before the sort. Only the page's own rows are then read: what a first page after
+    a reboot, with nothing in memory, has to wait for (``bench/pg_history_bench.py``).
+    """
+    return (
+        f"SELECT {columns}, {selected} FROM events WHERE id = ANY(ARRAY("
+        f"SELECT id FROM ({ids_sql}) AS page)) ORDER BY {order}"
+    )
+
+
+def _search_alternatives(conn: Connection, flt: EventFilter) -> list[tuple[str, tuple[Any, ...]]]:
+    """PostgreSQL: a search (``q``) as its three alternatives, each served by an index:
+    the names events carry that match (``event_names``, then ``events_by_identity_name``),
+    the identity id (whole when shorter than three characters, else by its trigrams),
+    the box's own event id. Empty where the filter is split otherwise (a camera,
+    several types) or on SQLite."""
+    if not flt.q or flt.device or len(flt.person_types) > 1 or not dialect_of(conn).is_postgres:
+        return []
+    q = flt.q
+    pattern = like_pattern(q)
+    names = [name for (name,) in conn.execute(NAMES_LIKE, (pattern,))]
+    alternatives: list[tuple[str, tuple[Any, ...]]] = []
+    if names:
+        alternatives.append(("identity_name = ANY(CAST(? AS text[]))", (names,)))
+    if _is_short_search(flt):
+        alternatives.append(("identity_id = ?", (q,)))
+    else:
+        alternatives.append(("identity_id ILIKE ? ESCAPE '\\'", (pattern,)))
+    alternatives.append(("event_id = ?", (q.strip(),)))
+    return alternatives
 
 
 def _planned(conn: Connection, sql: str, params: Any) -> Any:
