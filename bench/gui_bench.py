@@ -337,6 +337,7 @@ def run(
     )  # fmt: skip
     gaps.clear()
     collections.done.clear()
+    renders_before = window.feed.view.itemDelegate().renders
     if clocks is not None:
         clocks.refresh()
     last_tick[0] = t_load = time.perf_counter()
@@ -428,6 +429,8 @@ def run(
         "rate": rate,
         "features": features,
         "paints": len(paints),
+        # Feed rows rendered (text, badge, frame) during the load; a cached row is a blit.
+        "feed_row_renders": window.feed.view.itemDelegate().renders - renders_before,
         "big_gaps_at": [round(t - t_load, 2) for t, g in gap_times if g > 0.05][:20],
         "seconds": seconds,
         "sent_ok": len(sent),
