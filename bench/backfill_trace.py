@@ -1,7 +1,8 @@
 """What a push waits for while boxes are backfilled: each push's time, phase by phase.
 
 Run: ``./dev.sh bench backfill_trace`` (``python -m bench.backfill_trace [--events 300]
-[--boxes 2] [--push-rate 5] [--py-spy FILE] [--delivery-size N] [--switch-interval S]``);
+[--boxes 2] [--push-rate 5] [--py-spy FILE] [--delivery-size N] [--switch-interval S]
+[--cpu-only]``);
 about a minute on an idle 2-core machine. ``--py-spy`` needs py-spy (``pip install
 py-spy``) beside the interpreter or on PATH.
 
@@ -334,6 +335,41 @@ def _loop_work(stack: str) -> str:
     return "event loop, other"
 
 
+def cpu_per_record(box_count: int, events: int) -> None:
+    """Backfill ``box_count`` boxes at once with no pushes; each thread's CPU per record."""
+    with tempfile.TemporaryDirectory() as tmp:
+        receiver = Receiver(ReceiverConfig(data_dir=Path(tmp), port=0, bind="127.0.0.1"))
+        features.install(receiver, Settings())
+        thread = ReceiverThread(receiver)
+        thread.start()
+        port = receiver.port
+        assert port is not None
+        boxes = Boxes(box_count, events)
+        try:
+            ids = [api(port, "POST", "/api/boxes", {"address": a})["id"] for a in boxes.addresses]
+            since = int((time.time() - 24 * 3600) * 1000)
+            before = _thread_cpu()
+            jobs = [
+                api(port, "POST", f"/api/boxes/{b}/backfill", {"since": since})["job"] for b in ids
+            ]
+            while True:
+                states = [api(port, "GET", f"/api/jobs/{j}") for j in jobs]
+                if all(s["state"] != "running" for s in states):
+                    break
+                time.sleep(0.1)
+            after = _thread_cpu()
+            done = sum(s["done"] for s in states)
+            print(f"{done} records backfilled ({sum(s['new'] for s in states)} new), no pushes")
+            used = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after}
+            print("CPU per record (ms) by thread: " + ", ".join(
+                f"{k} {v / done * 1000:.2f}" for k, v in sorted(used.items(), key=lambda kv: -kv[1])
+                if v / done * 1000 >= 0.05
+            ))  # fmt: skip
+        finally:
+            boxes.stop()
+            thread.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=300, help="stored events per box")
@@ -343,7 +379,10 @@ def main() -> None:
     parser.add_argument(
         "--py-spy", metavar="FILE", help="also sample the GIL holder during the backfill into FILE"
     )
-    size, interval = service.DELIVERY_SIZE, lowprio.BACKGROUND_SWITCH_INTERVAL
+    parser.add_argument("--cpu-only", action="store_true", help="no pushes, no tracing: the "
+                        "CPU each thread spends per backfilled record")  # fmt: skip
+    size = service.DELIVERY_SIZE
+    interval = getattr(lowprio, "BACKGROUND_SWITCH_INTERVAL", None)
     parser.add_argument("--delivery-size", type=int,
                         help=f"records per backfill delivery (default {size})")  # fmt: skip
     parser.add_argument("--switch-interval", type=float,
@@ -352,9 +391,13 @@ def main() -> None:
     if args.delivery_size:
         service.DELIVERY_SIZE = args.delivery_size
     if args.switch_interval:
-        lowprio.BACKGROUND_SWITCH_INTERVAL = args.switch_interval
+        lowprio.BACKGROUND_SWITCH_INTERVAL = args.switch_interval  # type: ignore[attr-defined]
+    interval = getattr(lowprio, "BACKGROUND_SWITCH_INTERVAL", None)
     print(f"delivery size {service.DELIVERY_SIZE}, GIL switch interval while backfilling "
-          f"{lowprio.BACKGROUND_SWITCH_INTERVAL * 1000:g} ms")  # fmt: skip
+          f"{'5 ms (default)' if interval is None else f'{interval * 1000:g} ms'}")  # fmt: skip
+    if args.cpu_only:
+        cpu_per_record(args.boxes, args.events)
+        return
     install()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings()

@@ -19,6 +19,7 @@ import socket
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
+from urllib.parse import quote, urlencode, urlsplit
 
 import aiohttp
 import yarl
@@ -683,8 +684,9 @@ class BoxClient:
                  face_id, {"datetime": record_ts}),
                 ("reg_pic", f"/SophonFace/api/images/{image_id}", image_id, None),
             ]  # fmt: skip
+        base = self.url("face", "")
         return [
-            (kind, str(yarl.URL(self.url("face", path)).with_query(params or {})))
+            (kind, base + quote(path) + (f"?{urlencode(params)}" if params else ""))
             for kind, path, ident, params in wanted
             if ident
         ]
@@ -707,7 +709,8 @@ class BoxClient:
         wanted = self.picture_urls(record, record_ts)
         results: list[Any]
         if downloads is not None:
-            cookies = self.session().cookie_jar.filter_cookies(yarl.URL(self.url("face", "/")))
+            jar = self.session().cookie_jar
+            cookies = jar.filter_cookies(yarl.URL(self.url("face", "/"))) if len(jar) else {}
             cookie = "; ".join(f"{k}={m.value}" for k, m in cookies.items())
             answers = await downloads.fetch(
                 [url for _kind, url in wanted], {"Cookie": cookie} if cookie else None
@@ -745,7 +748,7 @@ class PictureFetcher(Protocol):
 def _picture(url: str, status: int, data: bytes) -> bytes:
     """A picture's bytes, or BoxError("box") when the box answered with an error instead."""
     if status != 200 or data[:1] in (b"{", b"["):
-        raise BoxError("box", f"{yarl.URL(url).path}: no picture (HTTP {status})")
+        raise BoxError("box", f"{urlsplit(url).path}: no picture (HTTP {status})")
     return data
 
 
