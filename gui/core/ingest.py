@@ -277,17 +277,21 @@ def store_job(
     arrival: Arrival,
     tally: devices.DeviceTally | None = None,
     hooks: Sequence[EventHook] = (),
+    scales: scores.ScaleCache | None = None,
 ) -> Callable[[Connection], list[StoredEvent]]:
     """The writer job for one request: all its events in one transaction.
 
     With ``tally`` (the writer's batch hook) the devices' last-seen and counts
     are written once per batch; without, by this job. ``hooks`` run for each
-    event written (alarms), in the same transaction.
+    event written (alarms), in the same transaction. ``scales`` shares the
+    boxes' score configuration between the jobs of a batch.
     """
 
     def job(conn: Connection) -> list[StoredEvent]:
         stored = []
         prepared.after_commit.clear()
+        if scales is not None:
+            scales.job_started(conn)
         book: scores.ScaleBook | None = None
         for p in prepared.events:
             result = store_event(
@@ -299,7 +303,7 @@ def store_job(
                     # The box's configured scale, so the live views and the alarm rule
                     # read the score as the box means it (``gui.core.scores``).
                     if book is None:
-                        book = scores.scale_book(conn)
+                        book = scores.scale_book(conn) if scales is None else scales.book(conn)
                     result = _with_scale(result, book, arrival.source_ip)
                 if p.face_thumb is not None:
                     store_face_thumb(conn, result.summary.id, p.face_thumb)
@@ -320,6 +324,11 @@ def store_job(
                 devices.note_event(conn, result.summary, p.event, arrival)
             else:
                 tally.note(result.summary, p.event, arrival)
+        if scales is not None:
+            scales.job_ended(
+                conn,
+                boxes_changed=prepared.health_report is not None or bool(prepared.report_parts),
+            )
         return stored
 
     return job

@@ -31,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from gui.core import devices, ingest, lowprio
+from gui.core import devices, ingest, lowprio, scores
 from gui.core.event_rows import Arrival, StoredEvent
 from gui.core.ingest import Prepared  # in the class, "ingest" is its method
 from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
@@ -144,6 +144,8 @@ class IngestPipeline:
         self.event_hooks = event_hooks
         self.announce = announce
         self.request_log = request_log if request_log is not None else RequestLog()
+        #: The boxes' score configuration, shared by the ingest jobs of a writer batch.
+        self._scales = scores.ScaleCache(lambda: store.writer.batches)
         self.thumbnails = Thumbnailer(
             store, self._announce, busy=lambda: self.in_flight > 0,
             live_recently=self.live_recently, background=self.background_pool,
@@ -253,7 +255,7 @@ class IngestPipeline:
                 await self.live_quiet(LOW_PRIORITY_WRITE_WAIT)
             try:
                 piece_stored = await self.store.write(
-                    ingest.store_job(piece, arrival, tally, self.event_hooks),
+                    ingest.store_job(piece, arrival, tally, self.event_hooks, self._scales),
                     bulk=bulk,
                     clock=clock,
                 )

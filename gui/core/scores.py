@@ -15,6 +15,7 @@ scale*: 0.93 on a 0–1 box and 93 on a 0–100 box are both 93 %.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gui.core import identity
@@ -76,6 +77,47 @@ def scale_book(conn: Connection) -> ScaleBook:
     for alias, scale, threshold in rows:
         book[str(alias)] = BoxScale(scale, threshold)
     return book
+
+
+class ScaleCache:
+    """``scale_book`` for the ingest jobs of one writer batch, read again only when it may differ.
+
+    A scored event needs its box's configured scale, and reading the book cost
+    the writer one more statement per event. A job reuses the book the previous
+    ingest job of the same batch held when no row changed on the connection
+    since that job ended (``total_changes``: a box's configuration set by any
+    other job in between changes rows), and reads it otherwise; a job that
+    stored a health report (which may name boxes) leaves nothing to reuse.
+    Connections without ``total_changes`` (PostgreSQL) read it in every job.
+    Used on the writer thread only.
+    """
+
+    def __init__(self, batch: Callable[[], int]) -> None:
+        #: The writer's batch number (``store.Writer.batches``).
+        self._batch = batch
+        self._book: ScaleBook | None = None
+        #: Batch number and row changes when the last job ended with ``_book`` still true.
+        self._valid_at: tuple[int, int] | None = None
+
+    def _state(self, conn: Connection) -> tuple[int, int] | None:
+        changes = getattr(conn, "total_changes", None)
+        return None if changes is None else (self._batch(), changes)
+
+    def job_started(self, conn: Connection) -> None:
+        """A job begins: the book is kept only if nothing happened since the last one ended."""
+        if self._valid_at is None or self._state(conn) != self._valid_at:
+            self._book = None
+
+    def book(self, conn: Connection) -> ScaleBook:
+        if self._book is None:
+            self._book = scale_book(conn)
+        return self._book
+
+    def job_ended(self, conn: Connection, *, boxes_changed: bool) -> None:
+        """A job finished; one that may have changed boxes (a health report) drops the book."""
+        if boxes_changed:
+            self._book = None
+        self._valid_at = self._state(conn)
 
 
 def config_for(

@@ -346,6 +346,8 @@ class Writer:
         #: When the last batch's COMMIT started and ended (None: it did not commit).
         self._commit_times: tuple[float, float] | None = None
         self._closed = False
+        #: Batches begun so far: a job tells by it whether it shares its batch with another.
+        self.batches = 0
         self._thread = threading.Thread(target=self._run, name="gatewatch-writer", daemon=True)
         self._thread.start()
         #: Last storage failure, for status displays; None when writes succeed.
@@ -471,6 +473,7 @@ class Writer:
             urgent.append(item)
 
     def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
+        self.batches += 1
         errors = self._errors
         done: list[tuple[Future[Any], Any]] = []
         hooks = list(self._batch_hooks.values())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -291,3 +291,60 @@ def test_box_scale_rules_on_both_engines(engine_store: Store) -> None:
     assert names(reader, query.EventFilter(score_pct_max=1)) == {"id-002", "id-003"}
     boxes = {b["sn"]: b["score"]["scale"] for b in s.read_sync(devices.list_devices)["boxes"]}
     assert boxes["BOX-M"] == "mixed" and boxes["BOX-Q"] == PCT
+
+
+def test_a_writer_batch_reads_the_scale_book_once_while_nothing_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Jobs of one batch share the book; a box configured in between, a health report
+    or the next batch make the next job read it again (and see the change)."""
+    import json
+
+    from gui.core import ingest
+    from gui.core.event_rows import Arrival
+
+    s = make_store(tmp_path)
+    ip = "10.9.9.9"
+    _add_from(s, [event(1, dev_sno="BOX-Q", score=0.5, ep_info={"ep_id": "BOX-Q__1"})], ip)
+    reads: list[int] = []
+    real = scores.scale_book
+
+    def counted(conn: object) -> scores.ScaleBook:
+        reads.append(1)
+        return real(conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(scores, "scale_book", counted)
+    batch = [1]
+    cache = scores.ScaleCache(lambda: batch[0])
+    path = "/EventServer/api/HistoryEvent"
+
+    def job(n: int, report: bool = False) -> Callable[..., list[object]]:
+        body = event(n, dev_sno="BOX-Q", score=0.9, ep_info={"ep_id": "BOX-Q__1"})
+        if report:
+            body["gateway_sn"] = "BOX-Q"
+        parsed = ingest.parse_body(json.dumps(body).encode(), "application/json", None)
+        prepared = ingest.prepare(parsed, path=path, received_at=1_700_000_000_000 + n)
+        return ingest.store_job(prepared, Arrival(1_700_000_000_000, ip, path), scales=cache)
+
+    def scale(stored: list[object]) -> object:
+        return stored[0].summary.score_scale  # type: ignore[attr-defined]
+
+    def batch_one(conn: object) -> list[object]:
+        out = [scale(job(2)(conn)), scale(job(3)(conn))]
+        assert len(reads) == 1  # the second job reused the first one's book
+        devices.set_score_config(conn, "BOX-Q", scale=PCT, threshold=80)  # type: ignore[arg-type]
+        out.append(scale(job(4)(conn)))
+        assert len(reads) == 2  # rows changed in between: read again, and the change seen
+        out.append(scale(job(5, report=True)(conn)))
+        assert len(reads) == 2
+        out.append(scale(job(6)(conn)))
+        assert len(reads) == 3  # a health report may name boxes: the next job reads again
+        return out
+
+    try:
+        assert s.write_sync(batch_one) == [UNIT, UNIT, PCT, PCT, PCT]
+        batch[0] = 2
+        assert scale(s.write_sync(job(7))) == PCT
+        assert len(reads) == 4  # a new batch reads it again
+    finally:
+        s.close()
