@@ -59,6 +59,25 @@ def test_records_queue_up_for_one_flush_job_in_order():
     assert log.add(_record(5)) is True  # the job ran: the next record schedules again
 
 
+def test_a_flush_writes_its_records_with_one_statement_per_insert_rows():
+    """Under load a flush holds a batch's worth of records: each INSERT costs the writer."""
+    conn = _db()
+    conn.execute("INSERT INTO requests (time, reply, headers, warnings) VALUES (1, '', '', '')")
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    log = RequestLog()
+    count = requestlog.INSERT_ROWS * 2 + 3
+    for n in range(count):
+        log.add(_record(n, body=f"body {n}".encode()))
+    written = log.flush_job()(conn)
+    inserts = [sql for sql in statements if sql.startswith("INSERT INTO requests")]
+    assert len(inserts) == 3
+    assert [r.time for r in written] == [1000 + n for n in range(count)]
+    assert [r.id for r in written] == list(range(2, count + 2))
+    stored = dict(conn.execute("SELECT id, body FROM requests WHERE id > 1"))
+    assert all(stored[r.id] == r.body for r in written)
+
+
 def test_a_flush_that_never_ran_does_not_stop_the_log():
     """Disk full: the job failed before running; once the disk is back, logging goes on."""
     conn = _db()
