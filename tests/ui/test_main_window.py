@@ -326,3 +326,38 @@ def test_detail_pane_loads_one_event_at_a_time_and_ends_on_the_newest(
     assert loads == [ids[0], ids[-1]]
     assert shown == [ids[-1]]
     assert window.detail.name_label.text() == window.feed_model.index(0).data()
+
+
+def test_following_shows_a_lone_event_at_once(window, core, qtbot) -> None:
+    """After a quiet spell the newest event goes to the detail pane as it arrives (it
+    waited half a second before)."""
+    first = post(core, variant("employee_match"))
+    qtbot.waitUntil(lambda: window.feed_model.rowCount() == 1, timeout=5000)
+    assert window.detail.event_id == first  # asked for with the insert, not later
+    qtbot.waitUntil(lambda: window.detail.detail is not None, timeout=5000)
+
+
+def test_following_a_busy_feed_updates_the_detail_pane_once_a_second(
+    window, core, qtbot, monkeypatch
+) -> None:
+    """Each update lays out and paints the whole pane: a burst of arrivals is one
+    update at once, then at most one per FOLLOW_DETAIL_MS, ending on the newest."""
+    import itertools
+    import time
+
+    asked: list[tuple[float, int]] = []
+    show = window.detail.show_event
+    monkeypatch.setattr(
+        window.detail, "show_event", lambda i: asked.append((time.monotonic(), i)) or show(i)
+    )
+    ids = []
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:  # ~2.5 s of arrivals, as fast as they go
+        ids.append(post(core, variant("stranger")))
+        qtbot.wait(20)
+    qtbot.waitUntil(lambda: asked and asked[-1][1] == ids[-1], timeout=5000)
+    assert len(ids) >= 8
+    gaps = [b - a for (a, _), (b, _) in itertools.pairwise(asked)]
+    assert all(gap >= 0.95 for gap in gaps), gaps  # at most once a second
+    assert len(asked) <= 4, asked  # at once, then at ~1, ~2 and ~3 s
+    qtbot.waitUntil(lambda: window.detail.event_id == ids[-1], timeout=5000)
