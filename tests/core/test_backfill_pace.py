@@ -519,3 +519,45 @@ def test_a_box_that_stops_answering_a_download_is_a_box_error_the_backfill_resum
         silent.close()
     assert isinstance(slow, BoxError) and slow.kind == "timeout"
     assert isinstance(refused, BoxError) and refused.kind == "unreachable"
+
+
+def test_a_box_trickling_a_picture_does_not_hold_a_download_thread() -> None:
+    """Each read within the timeout, the whole download over it: still a timeout."""
+    import socket
+
+    from gui.core.box.client import BoxError
+    from gui.core.box.downloads import PictureDownloads
+    from tests.core.loopback import free_box_address
+
+    server = socket.socket()
+    server.bind((free_box_address(), 0))
+    server.listen()
+    host, port = server.getsockname()
+    stop = threading.Event()
+
+    def trickle() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(4096)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\n"
+                         b"Content-Length: 100000\r\n\r\n\xff\xd8")  # fmt: skip
+            while not stop.is_set():
+                try:
+                    conn.sendall(b"\0")
+                except OSError:
+                    return
+                time.sleep(0.05)
+
+    feeder = threading.Thread(target=trickle, daemon=True)
+    feeder.start()
+    downloads = PictureDownloads(timeout=0.5)
+    started = time.monotonic()
+    try:
+        [answer] = asyncio.run(downloads.fetch([f"http://{host}:{port}/SophonFace/api/images/1"]))
+    finally:
+        stop.set()
+        downloads.close()
+        server.close()
+        feeder.join(5)
+    assert isinstance(answer, BoxError) and answer.kind == "timeout"
+    assert time.monotonic() - started < 2.0

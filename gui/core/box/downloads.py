@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
@@ -25,6 +26,8 @@ from gui.core.box.client import CALL_TIMEOUT, BoxError
 #: Download threads for every box at once (each box still fetches at most
 #: ``service.PICTURE_CONCURRENCY`` records at a time).
 WORKERS = 8
+#: Bytes read at a time (the total time of a download is checked between reads).
+CHUNK = 256 * 1024
 
 
 class PictureDownloads:
@@ -89,7 +92,7 @@ class PictureDownloads:
             try:
                 conn.request("GET", target, headers=headers)
                 response = conn.getresponse()
-                data = response.read()
+                data = self._read(conn, response, time.monotonic() + self.timeout)
             except TimeoutError:
                 conn.close()
                 raise BoxError("timeout", f"{url}: no answer within {self.timeout:g} s") from None
@@ -103,6 +106,27 @@ class PictureDownloads:
             else:
                 self._give_back(where, conn)
             return response.status, data
+
+    def _read(
+        self, conn: http.client.HTTPConnection, response: http.client.HTTPResponse, deadline: float
+    ) -> bytes:
+        """The body, within ``timeout`` in all: a box trickling bytes must not hold a thread."""
+        chunks: list[bytes] = []
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            if conn.sock is not None:
+                conn.sock.settimeout(min(left, self.timeout))
+            chunk = response.read1(CHUNK)
+            chunks.append(chunk)
+            if not chunk or response.length == 0:
+                break
+        if not response.isclosed():
+            response.close()  # all read: the connection takes the next request
+        if conn.sock is not None:
+            conn.sock.settimeout(self.timeout)  # the next request's own
+        return b"".join(chunks)
 
     def release(self, host: str) -> None:
         """Close the idle connections to ``host`` (its backfill ended)."""
