@@ -11,9 +11,13 @@ pixels a time on a 1600x1000 window), most of the GUI thread's time per event.
 
 ``gate_layout_repaints(tabs)`` lets a request through only when what the tab
 widget lays out could have changed: its size, its tab bar's size hint and
-visibility, the number of pages, and its own size hints (which its parents lay
-out by). Otherwise the request is dropped: the same inputs give the same
+visibility, the number of pages, and its minimum size (which its parent must
+respect). Otherwise the request is dropped: the same inputs give the same
 geometry, and the widgets whose text changed repaint themselves anyway.
+
+Its preferred size (``sizeHint``) is left out on purpose: it follows every new
+name in the detail pane's header, and the parents these tabs sit in (the main
+window, a splitter) use it only for a first size, not once the user has one.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class _LayoutRequestGate(QObject):
             bar.isVisibleTo(tabs),
             tabs.count(),
             tabs.minimumSizeHint().toTuple(),
-            tabs.sizeHint().toTuple(),
+            tabs.minimumSize().toTuple(),
+            tabs.maximumSize().toTuple(),
         )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
