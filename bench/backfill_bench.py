@@ -17,6 +17,10 @@ OS gives the receiver the CPU first) and their CPU is printed. Measures:
    ``--push-rate`` per second) with no backfill (6 s before and 6 s after) and
    during the backfill of those boxes: median, p95 and max, and their ratio.
 
+The slowest 5 % of pushes with and without the backfill are broken down by the
+receiver's phases (its ``Server-Timing`` header: head, body, parse, writer queue,
+transaction, commit, back on the loop, reply); ``bench.backfill_trace`` goes further.
+
 Target ("backfill never slows live ingest"), printed as the last line: during
 the backfill the pushes' median and p95 are within 1.2x of those without, no
 push fails or takes longer than 0.5 s (a real-time push's timeout), and each
@@ -40,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from gui.core import features
+from gui.core.phases import PHASES, parse_header
 from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 from gui.core.sender import load_sample, refreshed
 from gui.settings import Settings
@@ -129,6 +134,8 @@ class Pusher:
         self.port, self.rate = port, rate
         self.sample = load_sample("employee_match")
         self.latencies: list[float] = []
+        #: Each push's phases by the receiver's ``Server-Timing`` header (ms).
+        self.phases: list[dict[str, float]] = []
         self.failures = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
@@ -148,19 +155,23 @@ class Pusher:
                              {"Content-Type": "application/json"})  # fmt: skip
                 response = conn.getresponse()
                 response.read()
+                phases = parse_header(response.getheader("Server-Timing") or "")
                 if response.status != 200:
                     self.failures += 1
             except (OSError, http.client.HTTPException):
                 self.failures += 1
+                phases = {}
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
             self.latencies.append((time.perf_counter() - started) * 1000)
+            self.phases.append(phases)
             next_at += 1 / self.rate
             time.sleep(max(0.0, next_at - time.monotonic()))
         conn.close()
 
     def run_for(self, seconds: float) -> list[float]:
         self.latencies = []
+        self.phases = []
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
         self._thread.start()
@@ -171,6 +182,7 @@ class Pusher:
 
     def start(self) -> None:
         self.latencies = []
+        self.phases = []
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
         self._thread.start()
@@ -211,6 +223,24 @@ def _describe_cpu(before: dict[str, float], after: dict[str, float]) -> str:
     return ", ".join(f"{k} {v:.1f}" for v, k in shown)
 
 
+def slow_phases(latencies: list[float], phases: list[dict[str, float]]) -> str:
+    """Where the slowest 5 % of pushes spent their time, by the receiver's phases (mean ms)."""
+    if not latencies:
+        return "no samples"
+    p95 = _p95(latencies)
+    slow = [(ms, ph) for ms, ph in zip(latencies, phases, strict=True) if ms >= p95 and ph]
+    if not slow:
+        return "no Server-Timing"
+    out = []
+    for name in PHASES:
+        values = [ph.get(name, 0.0) for _ms, ph in slow]
+        out.append(f"{name} {statistics.mean(values):.1f}")
+    outside = [ms - sum(ph.values()) for ms, ph in slow]
+    out.append(f"outside the receiver {statistics.mean(outside):.1f}")
+    mean = statistics.mean(ms for ms, _ in slow)
+    return f"{len(slow)} pushes of {mean:.1f} ms on average: " + ", ".join(out)
+
+
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[max(0, int(len(ordered) * 0.95) - 1)]
@@ -249,11 +279,13 @@ def main() -> None:
                   f"{elapsed:.1f} s = {states[0]['new'] / elapsed:.1f} events/s")  # fmt: skip
             pusher = Pusher(port, args.push_rate)
             idle = pusher.run_for(6)
+            idle_phases = pusher.phases
             print(f"pushes, no backfill: {describe(idle)}")
             cpu_before, threads_before = _cpu_seconds(boxes), _thread_cpu()
             pusher.start()
             elapsed, states = backfill(port, ids[1:], since)
             during = pusher.stop()
+            during_phases = pusher.phases
             cpu_after, threads_after = _cpu_seconds(boxes), _thread_cpu()
             cpu = [cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1]]
             work = sum(s["done"] for s in states)
@@ -273,6 +305,10 @@ def main() -> None:
                   f"{_describe_cpu(threads_before, threads_after)}")  # fmt: skip
             after = pusher.run_for(6)
             print(f"pushes, no backfill again: {describe(after)}")
+            print(f"slowest 5 % without backfill, by phase: "
+                  f"{slow_phases(idle + after, idle_phases + pusher.phases)}")  # fmt: skip
+            print(f"slowest 5 % during the backfill, by phase: "
+                  f"{slow_phases(during, during_phases)}")  # fmt: skip
             quiet = sorted(idle + after)
             ratio = statistics.median(during) / statistics.median(quiet)
             ratio_p95 = _p95(during) / _p95(quiet)
