@@ -7,6 +7,11 @@ known), then ``--events`` unique ``employee_match.json`` events one after the
 other, and prints the statements traced on every write connection, per event.
 Counts do not depend on the machine's load, except that more events share a
 writer batch (one BEGIN/COMMIT) when the writer falls behind.
+
+``--posters N`` posts from N connections at once, as ``ingest_bench`` does (8):
+the writer's batches then hold several events, and what is written once per
+batch or per request-log flush shows as less than one statement per event. The
+writer's transactions per event are printed; they depend on the machine's speed.
 """
 
 from __future__ import annotations
@@ -43,7 +48,34 @@ def _shape(sql: str) -> str:
     return re.sub(r"\b\d+\b", "N", sql)[:110]
 
 
-def run(events: int) -> tuple[float, list[tuple[str, float]]]:
+def _post_all(port: int, events: list[dict[str, Any]], posters: int) -> None:
+    """``events`` from ``posters`` connections at once, each taking the next one."""
+    todo = iter(events)
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def poster() -> None:
+        while True:
+            with lock:
+                event = next(todo, None)
+            if event is None:
+                return
+            try:
+                _post(port, event)
+            except BaseException as exc:  # reported after the others finish
+                failed.append(exc)
+                return
+
+    threads = [threading.Thread(target=poster) for _ in range(posters)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failed:
+        raise failed[0]
+
+
+def run(events: int, posters: int = 1) -> tuple[float, list[tuple[str, float]]]:
     from gui.core import store as store_mod
     from gui.core.receiver import Receiver, ReceiverConfig, ReceiverThread
 
@@ -68,9 +100,10 @@ def run(events: int) -> tuple[float, list[tuple[str, float]]]:
                 _post(receiver.port, dict(base, timestamp=1_700_000_000_000 + i))
             time.sleep(2.0)  # thumbnails of the warm-up events
             counts.clear()
-            for i in range(events):
-                _post(receiver.port, dict(base, timestamp=1_800_000_000_000 + i,
-                                          identity_name=f"Statement {i}"))  # fmt: skip
+            _post_all(receiver.port, [
+                dict(base, timestamp=1_800_000_000_000 + i, identity_name=f"Statement {i}")
+                for i in range(events)
+            ], posters)  # fmt: skip
             time.sleep(2.0)
         finally:
             thread.stop()
@@ -83,9 +116,12 @@ def run(events: int) -> tuple[float, list[tuple[str, float]]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest_statements", description=__doc__)
     parser.add_argument("--events", type=int, default=40)
+    parser.add_argument("--posters", type=int, default=1, help="connections posting at once")
     args = parser.parse_args(argv)
-    total, rows = run(args.events)
-    print(f"{total:.1f} statements per event on the write connections ({args.events} events)")
+    total, rows = run(args.events, args.posters)
+    batches = dict(rows).get("BEGIN IMMEDIATE", 0.0)
+    print(f"{total:.1f} statements per event on the write connections ({args.events} events, "
+          f"{args.posters} posters, {batches:.2f} writer transactions per event)")
     for sql, n in rows:
         print(f"{n:6.2f}  {sql}")
     return 0

@@ -267,13 +267,24 @@ def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJ
             log.debug("no thumbnail for %s of event %d: %s", img.kind, event_id, exc)
 
     def job(conn: Connection) -> None:
-        # PostgreSQL's ``images`` is a view: the thumbnail lives in ``image_meta`` there.
-        table = "image_meta" if dialect_of(conn).is_postgres else "images"
-        for kind, data in thumbs.items():
-            conn.execute(
-                f"UPDATE {table} SET thumb = ? WHERE event_id = ? AND kind = ?",
-                (data, event_id, kind),
-            )
+        if not thumbs:
+            return
+        if dialect_of(conn).is_postgres:
+            # PostgreSQL's ``images`` is a view: the thumbnail lives in ``image_meta`` there.
+            for kind, data in thumbs.items():
+                conn.execute(
+                    "UPDATE image_meta SET thumb = ? WHERE event_id = ? AND kind = ?",
+                    (data, event_id, kind),
+                )
+            return
+        # One statement for all of the event's thumbnails: each costs the writer, which
+        # every box's event waits for, a hand-over of the GIL.
+        kinds = list(thumbs)
+        conn.execute(
+            "UPDATE images SET thumb = CASE kind" + " WHEN ? THEN ?" * len(kinds) + " END"
+            " WHERE event_id = ? AND kind IN (" + ",".join("?" * len(kinds)) + ")",
+            [*(v for kind in kinds for v in (kind, thumbs[kind])), event_id, *kinds],
+        )
 
     return job
 

@@ -84,3 +84,45 @@ def test_a_thumbnail_sized_face_crop_is_committed_with_the_event(
         .fetchone()
     )
     assert face is not None and bytes(face[0]) == crop.data
+
+
+def test_an_events_image_thumbnails_are_stored_with_one_statement(tmp_path: Any) -> None:
+    """Each image gets its own thumbnail; the writer runs one UPDATE for all of them."""
+    import json
+
+    from gui.core import images, ingest, thumbnails
+    from gui.core.event_rows import Arrival
+    from gui.core.store import Store
+
+    store = Store(tmp_path)
+    try:
+        path = "/EventServer/api/HistoryEvent"
+        parsed = ingest.parse_body(
+            json.dumps(load_sample("employee_match")).encode(), "application/json", None
+        )
+        prepared = ingest.prepare(parsed, path=path, received_at=1_764_000_000_000)
+        [stored] = store.write_sync(
+            ingest.store_job(prepared, Arrival(1_764_000_000_000, "10.0.0.9", path))
+        )
+        decoded = prepared.events[0].images
+        assert len(decoded) >= 2
+        event_id = stored.summary.id
+        job = thumbnails._image_thumbs_job(decoded, event_id)
+        statements: list[str] = []
+
+        def traced(conn: Any) -> None:
+            conn.set_trace_callback(statements.append)
+            try:
+                job(conn)
+            finally:
+                conn.set_trace_callback(None)
+
+        store.write_sync(traced)
+        assert len([s for s in statements if s.startswith("UPDATE images")]) == 1
+        rows = store.reader().execute(
+            "SELECT kind, thumb FROM images WHERE event_id = ?", (event_id,)
+        ).fetchall()
+        expected = {img.kind: images.make_thumbnail(img.data) for img in decoded}
+        assert dict(rows) == expected  # each image its own thumbnail
+    finally:
+        store.close()
