@@ -405,6 +405,44 @@ def _v8_indexes_that_find_a_page(conn: Connection) -> None:
     )
 
 
+def _v9_identity_ids(conn: Connection) -> None:
+    """``event_identities``: every identity id an event has carried, kept as
+    ``event_names`` is (a trigger in the event's transaction, insert-if-missing;
+    retention removes the ids whose last event it deleted), with trigrams where
+    ``pg_trgm`` is there. A search for a piece of an id matches these first and then
+    reads those ids' events through ``events_by_identity`` alone, where the trigram
+    index on the events read every matching event's row to recheck it (1,400 rows for
+    ``E-1234`` at a million events: 0.4 s after a restart).
+    """
+    run_script(
+        conn,
+        """
+        CREATE TABLE event_identities (identity_id text PRIMARY KEY);
+        INSERT INTO event_identities (identity_id)
+            SELECT DISTINCT identity_id FROM events WHERE identity_id IS NOT NULL
+        """,
+    )
+    conn.execute(
+        "CREATE FUNCTION gatewatch_keep_event_identity() RETURNS trigger LANGUAGE plpgsql AS $$"
+        " BEGIN"
+        " INSERT INTO event_identities (identity_id) VALUES (NEW.identity_id)"
+        " ON CONFLICT DO NOTHING;"
+        " RETURN NULL;"
+        " END $$"
+    )
+    conn.execute(
+        "CREATE TRIGGER events_keep_identity AFTER INSERT OR UPDATE OF identity_id ON events"
+        " FOR EACH ROW WHEN (NEW.identity_id IS NOT NULL)"
+        " EXECUTE FUNCTION gatewatch_keep_event_identity()"
+    )
+    if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'").fetchone():
+        conn.execute(
+            "CREATE INDEX event_identities_trigrams ON event_identities"
+            " USING gin (identity_id gin_trgm_ops)"
+        )
+    conn.execute("ANALYZE event_identities")
+
+
 MIGRATIONS: list[Migration] = [
     _v1_tables,
     _v2_box_score_min,
@@ -414,6 +452,7 @@ MIGRATIONS: list[Migration] = [
     _v6_alarm_change_history,
     _v7_event_counts,
     _v8_indexes_that_find_a_page,
+    _v9_identity_ids,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -270,6 +270,13 @@ SCORE_PERCENT = (
 NAMES_LIKE = "SELECT name FROM event_names WHERE name ILIKE ? ESCAPE '\\'"
 
 
+#: PostgreSQL: the identity ids events carry matching ``ILIKE ?`` (``event_identities``,
+#: schema v9), at most ``?`` of them.
+IDS_LIKE = "SELECT identity_id FROM event_identities WHERE identity_id ILIKE ? ESCAPE '\\' LIMIT ?"
+#: More ids than this matching a search are matched by the events' own trigram index.
+MAX_MATCHED_IDS = 1000
+
+
 def _is_short_search(flt: EventFilter) -> bool:
     return bool(flt.q) and len(flt.q.strip()) < 3  # type: ignore[union-attr]
 
@@ -386,7 +393,7 @@ def fetch_rows(
         # A search's names, its id and the box's event id each have an index of their own.
         parts = [replace(flt, extra_sql=(*flt.extra_sql, alt)) for alt in alternatives]
     if len(parts) == 1:
-        sql, params = select(flt)
+        sql, params = select(parts[0])
     else:
         selects = [select(part) for part in parts]
         merged_order = ", ".join(f"_k{i}{direction}" for i in range(len(keys)))
@@ -433,7 +440,11 @@ def _search_alternatives(conn: Connection, flt: EventFilter) -> list[tuple[str, 
     if _is_short_search(flt):
         alternatives.append(("identity_id = ?", (q,)))
     else:
-        alternatives.append(("identity_id ILIKE ? ESCAPE '\\'", (pattern,)))
+        ids = [i for (i,) in conn.execute(IDS_LIKE, (pattern, MAX_MATCHED_IDS + 1))]
+        if len(ids) > MAX_MATCHED_IDS:  # a piece of thousands of ids: their trigrams
+            alternatives.append(("identity_id ILIKE ? ESCAPE '\\'", (pattern,)))
+        elif ids:
+            alternatives.append(("identity_id = ANY(CAST(? AS text[]))", (ids,)))
     alternatives.append(("event_id = ?", (q.strip(),)))
     return alternatives
 

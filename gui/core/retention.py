@@ -237,10 +237,13 @@ def delete_events_job(limit: int, received_before: int | None) -> Callable[..., 
         )
         if not dialect_of(conn).is_postgres:
             return conn.execute(sql, (*params, limit)).rowcount
-        rows = conn.execute(sql + " RETURNING identity_name, ts", (*params, limit)).fetchall()
-        forget_names(conn, {name for name, _ in rows if name is not None})
+        rows = conn.execute(
+            sql + " RETURNING identity_name, ts, identity_id", (*params, limit)
+        ).fetchall()
+        forget_names(conn, {name for name, _, _ in rows if name is not None})
+        forget_identities(conn, {ident for _, _, ident in rows if ident is not None})
         # The trigger subtracted them; fold those periods' rows (no zero rows pile up).
-        event_counts.compact(conn, {ts for _, ts in rows})
+        event_counts.compact(conn, {ts for _, ts, _ in rows})
         return len(rows)
 
     return job
@@ -254,6 +257,17 @@ def forget_names(conn: Connection, names: set[str]) -> None:
             "DELETE FROM event_names n WHERE n.name = ANY(CAST(? AS text[]))"
             " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.identity_name = n.name)",
             (sorted(names),),
+        )
+
+
+def forget_identities(conn: Connection, identities: set[str]) -> None:
+    """PostgreSQL: drop from ``event_identities`` those of ``identities`` no event carries
+    any more (as ``forget_names``)."""
+    if identities:
+        conn.execute(
+            "DELETE FROM event_identities i WHERE i.identity_id = ANY(CAST(? AS text[]))"
+            " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.identity_id = i.identity_id)",
+            (sorted(identities),),
         )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gui.core import pg, query
+from gui.core import pg, pg_schema, query, retention
 from gui.core.store import Store
 from tests.core.history_data import add, event
 
@@ -131,6 +131,7 @@ def _plan(conn: pg.PgConnection, flt: query.EventFilter, sort: str = "time") -> 
         (F(device="cam-1", person_types=(2,)), "events_by_ep_id"),
         (F(q="张"), "events_by_identity_name"),
         (F(q="Smith"), "events_by_identity_name"),
+        (F(q="E-001"), "events_by_identity"),
     ],
 )
 def test_a_rare_filter_finds_its_page_in_an_index_alone(
@@ -158,3 +159,38 @@ def test_a_rare_filter_finds_its_page_in_an_index_alone(
         assert ("Index Scan", "events_pkey") in plan, plan  # the page's rows, by id
     finally:
         store.close()
+
+
+def _ids(conn: pg.PgConnection) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT identity_id FROM event_identities ORDER BY 1")]
+
+
+def _raw_event(conn: pg.PgConnection, n: int, ident: str | None, received_at: int = 5) -> None:
+    conn.execute(
+        "INSERT INTO events (natural_key, ts, received_at, format, doc, raw, identity_id)"
+        " VALUES (?, ?, ?, 'v1', ?, ?, ?)",
+        (f"k{n}", 1_700_000_000_000 + n, received_at, b"{}", b"{}", ident),
+    )
+
+
+def test_identity_ids_are_kept_filled_and_pruned(pg_empty_url: str) -> None:
+    """``event_identities`` (schema v9): filled from the events there by the migration,
+    kept by a trigger, pruned by retention of the ids no event carries any more."""
+    with pg.connect(pg_empty_url) as conn:
+        pg_schema.migrate(conn, target=8)
+        for n, (ident, received_at) in enumerate(
+            [("E-1", 0), ("E-1", 9), ("S-1700000000.1", 1), (None, 2)]
+        ):
+            _raw_event(conn, n, ident, received_at)
+        pg_schema.migrate(conn)
+        assert _ids(conn) == ["E-1", "S-1700000000.1"]
+        _raw_event(conn, 10, "E-2")
+        conn.execute("UPDATE events SET identity_id = 'E-3' WHERE natural_key = 'k3'")
+        assert _ids(conn) == ["E-1", "E-2", "E-3", "S-1700000000.1"]
+        # The oldest two go: one "E-1" event is left, the stranger's id is not.
+        assert retention.delete_events_job(2, received_before=None)(conn) == 2
+        assert _ids(conn) == ["E-1", "E-2", "E-3"]
+        found = query.fetch_rows(conn, F(q="-2"), limit=5)  # a short piece: whole ids only
+        assert found == []
+        found = query.fetch_rows(conn, F(q="e-2"), limit=5)
+        assert [r["identity_id"] for r in found] == ["E-2"]
