@@ -351,13 +351,14 @@ def test_following_a_busy_feed_updates_the_detail_pane_once_a_second(
         window.detail, "show_event", lambda i: asked.append((time.monotonic(), i)) or show(i)
     )
     ids = []
-    deadline = time.monotonic() + 2.5
-    while time.monotonic() < deadline:  # ~2.5 s of arrivals, as fast as they go
+    started = time.monotonic()
+    while time.monotonic() < started + 2.5 or len(ids) < 8:  # arrivals, as fast as they go
         ids.append(post(core, variant("stranger")))
         qtbot.wait(20)
+    burst = time.monotonic() - started
     qtbot.waitUntil(lambda: asked and asked[-1][1] == ids[-1], timeout=5000)
-    assert len(ids) >= 8
     gaps = [b - a for (a, _), (b, _) in itertools.pairwise(asked)]
-    assert all(gap >= 0.95 for gap in gaps), gaps  # at most once a second
-    assert len(asked) <= 4, asked  # at once, then at ~1, ~2 and ~3 s
+    assert all(gap >= 0.9 for gap in gaps), gaps  # at most once a second
+    # at once, then once a second, and once more after the last arrival
+    assert len(asked) <= 2 + int(burst), (burst, asked)
     qtbot.waitUntil(lambda: window.detail.event_id == ids[-1], timeout=5000)
