@@ -107,15 +107,26 @@ SCHEMA = [
 ]
 
 
-def hour_counts(conn: Connection, first_hour: int, end_hour: int) -> Any:
-    """``(dim, hour, key, n)`` for UTC hours ``first_hour <= hour < end_hour``, person
-    types and devices, every writer's rows summed (keys counted 0 left out)."""
-    return conn.execute(
-        "SELECT dim, period, key, CAST(sum(n) AS bigint) FROM event_counts"
+def bucket_counts(
+    conn: Connection, first_hour: int, end_hour: int, off: int, width: int
+) -> tuple[list[Any], list[Any]]:
+    """For UTC hours ``first_hour <= hour < end_hour`` of a segment whose offset ``off``
+    (ms) is whole hours: ``[(dim, bucket index, key, n)]`` by buckets of ``width`` ms
+    (the index as ``stats`` computes it from an event's ``ts``: ``(ts + off) / width``)
+    and ``[(local hour of the day, strangers)]``; every writer's rows summed in SQL, so
+    the caller handles a row per bucket and key, not one per hour."""
+    rows = conn.execute(
+        "SELECT dim, (period * ? + ?) / ?, key, CAST(sum(n) AS bigint) FROM event_counts"
         " WHERE dim IN (0, 1) AND period >= ? AND period < ?"
-        " GROUP BY dim, period, key HAVING sum(n) <> 0",
-        (first_hour, end_hour),
+        " GROUP BY 1, 2, 3 HAVING sum(n) <> 0",
+        (HOUR, off, width, first_hour, end_hour),
     ).fetchall()
+    strangers = conn.execute(
+        "SELECT mod((period * ? + ?) / ?, 24), CAST(sum(n) AS bigint) FROM event_counts"
+        " WHERE dim = 0 AND key = ? AND period >= ? AND period < ? GROUP BY 1",
+        (HOUR, off, HOUR, str(STRANGER), first_hour, end_hour),
+    ).fetchall()
+    return rows, strangers
 
 
 _FROM_EVENTS = (

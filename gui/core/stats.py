@@ -246,15 +246,15 @@ def _tally_postgres(
             from_events.append((seg_start, seg_end, off))
             continue
         from_events += [(seg_start, first_hour * HOUR, off), (end_hour * HOUR, seg_end, off)]
-        for dim, hour, key, n in event_counts.hour_counts(conn, first_hour, end_hour):
-            moment = hour * HOUR + off
-            start = _bucket_start(moment // width, bucket, off, tz)
-            if dim == event_counts.DEVICE:
-                _add(counts, start, 1, key, n)
-                continue
-            _add(counts, start, 0, key, n)
-            if key == str(STRANGER):
-                strangers_by_hod[moment // HOUR % 24] += n
+        rows, strangers = event_counts.bucket_counts(conn, first_hour, end_hour, off, width)
+        starts: dict[int, int] = {}
+        for dim, index, key, n in rows:
+            start = starts.get(index)
+            if start is None:
+                start = starts[index] = _bucket_start(index, bucket, off, tz)
+            _add(counts, start, 1 if dim == event_counts.DEVICE else 0, key, n)
+        for hod, n in strangers:
+            strangers_by_hod[int(hod)] += n
     # The planner cannot tell how few buckets there are and a long range's groups
     # outgrow the default 4 MB: the hash table went to disk (6.0 s against 4.0 s).
     conn.execute(f"SET work_mem = '{PG_WORK_MEM}'")
