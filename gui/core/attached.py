@@ -99,6 +99,9 @@ class AttachedCore:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
+        # Refused from now on: a read handed over while the others are cancelled below
+        # would otherwise open a new session after the close (left open at exit).
+        self.client.refuse_requests()
         others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for task in others:
             task.cancel()

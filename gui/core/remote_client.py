@@ -51,6 +51,13 @@ class Unreachable(RemoteError):
         super().__init__(0, message)
 
 
+class ClientClosed(RemoteError):
+    """The client was closed (its window is closing): no request is made any more."""
+
+    def __init__(self) -> None:
+        super().__init__(0, "the connection to the server is closed")
+
+
 def normalize_url(text: str) -> str:
     """``server``, ``server:9528``, ``https://server`` -> ``scheme://host:port`` (no path).
 
@@ -159,6 +166,7 @@ class RemoteClient:
     def __init__(self, server: RemoteServer) -> None:
         self.server = server
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     @property
     def headers(self) -> dict[str, str]:
@@ -166,9 +174,20 @@ class RemoteClient:
             return {"Authorization": f"Bearer {self.server.token}"}
         return {}
 
+    @property
+    def closed(self) -> bool:
+        """Closing or closed: every request fails at once (see ``refuse_requests``)."""
+        return self._closed
+
     def session(self) -> aiohttp.ClientSession:
-        """The session, created on first use (on the running loop)."""
-        if self._session is None or self._session.closed:
+        """The session, created on first use (on the running loop).
+
+        Raises ``ClientClosed`` once the client is closing: a request arriving then (a
+        page refreshing as the window closes) must not open a session nobody closes.
+        """
+        if self._closed:
+            raise ClientClosed()
+        if self._session is None:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(enable_cleanup_closed=_CLEANUP_CLOSED),
                 headers=self.headers,
@@ -178,10 +197,21 @@ class RemoteClient:
             )
         return self._session
 
+    def refuse_requests(self) -> None:
+        """From now on every request fails with ``ClientClosed`` (the window is closing)."""
+        self._closed = True
+
     async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the session; the client takes no request after this (``refuse_requests``).
+
+        Refusing comes first: a request started while the session was closing used to
+        find it closed and open a new one, which this method then dropped unclosed
+        ("Unclosed client session" when it was collected).
+        """
+        self.refuse_requests()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
             # aiohttp's sockets close a moment after their session (TLS ones need a short
             # wait, as its docs on graceful shutdown say); a loop stopped sooner leaves
             # their transports unclosed.

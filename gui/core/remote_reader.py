@@ -23,7 +23,7 @@ import aiohttp
 from gui.core import query, wire
 from gui.core.model import EventBrief
 from gui.core.reader import Arrivals, DeviceNames, EventPage, Progress, StoredImage
-from gui.core.remote_client import READ_TIMEOUT, RemoteClient, RemoteError
+from gui.core.remote_client import READ_TIMEOUT, ClientClosed, RemoteClient, RemoteError
 
 if TYPE_CHECKING:
     from gui.core.alarms import Alarm
@@ -79,8 +79,8 @@ class RemoteReader:
 
     def _call(self, make: Callable[[], Awaitable[T]], timeout: float = CALL_TIMEOUT) -> T:
         """Run ``make()`` on the core loop and wait for it (from a worker thread)."""
-        if self.loop.is_closed():
-            raise RemoteError(0, "the connection to the server is closed")
+        if self.loop.is_closed() or self.client.closed:
+            raise ClientClosed()
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:
