@@ -317,27 +317,39 @@ def store_event(
         pack_doc(_doc(ev, warnings)),
         packed_raw,
     )  # fmt: skip
-    near = _neighbour_key(conn, ev, arrival)
-    if near is not None:
-        existing = conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (near,)
+    near_keys = _neighbour_keys(ev)
+    if near_keys is not None and not dialect(conn).is_postgres:
+        # SQLite: the neighbour check rides in the INSERT (one statement fewer for
+        # the writer on every new event); when nothing was inserted, the slow way
+        # below says whether a neighbour or the event itself is stored.
+        inserted = conn.execute(
+            _INSERT_EVENT + " SELECT " + ",".join("?" * len(values)) + " WHERE NOT EXISTS"
+            " (SELECT 1 FROM events WHERE natural_key IN (?, ?) AND (? OR "
+            "substr(path, 1, 7) = 'http://' OR substr(path, 1, 8) = 'https://'))"
+            " ON CONFLICT (natural_key) DO NOTHING RETURNING id",
+            (*values, *near_keys, int(arrival.approximate_time)),
         ).fetchone()
-        return _merge(
-            conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw, arrival
-        )
-    # The common case (a new event) in one statement; a known key means a retry
-    # or a richer copy of a stored event.
-    # On PostgreSQL several receivers may insert the same key at once: the unique
-    # constraint lets one in, the other waits for its commit and merges (a duplicate).
-    inserted = conn.execute(
-        "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
-        " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
-        " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
-        " warning_codes, self_test, pinned, event_id, doc, raw)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-        " ON CONFLICT (natural_key) DO NOTHING RETURNING id",
-        values,
-    ).fetchone()
+    else:
+        inserted = None
+    if inserted is None:
+        near = _neighbour_key(conn, ev, arrival) if near_keys is not None else None
+        if near is not None:
+            existing = conn.execute(
+                f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (near,)
+            ).fetchone()
+            return _merge(
+                conn, tuple(existing), ev, images, dropped, warnings, thumbs, packed_raw, arrival
+            )
+    if inserted is None and (near_keys is None or dialect(conn).is_postgres):
+        # The common case (a new event) in one statement; a known key means a retry
+        # or a richer copy of a stored event.
+        # On PostgreSQL several receivers may insert the same key at once: the unique
+        # constraint lets one in, the other waits for its commit and merges (a duplicate).
+        inserted = conn.execute(
+            _INSERT_EVENT + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (natural_key) DO NOTHING RETURNING id",
+            values,
+        ).fetchone()
     if inserted is None:
         existing = conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE natural_key = ?", (ev.natural_key,)
@@ -352,23 +364,40 @@ def store_event(
     return StoredEvent(_summary(row, kinds, merged=False), "new")
 
 
+_INSERT_EVENT = (
+    "INSERT INTO events (natural_key, ts, timestamp, out_timestamp, received_at,"
+    " identity_id, identity_name, person_type, score, want_action, ep_id, device_id,"
+    " ep_name, ep_type, ep_ip, dev_sno, format, api_version, source_ip, path,"
+    " warning_codes, self_test, pinned, event_id, doc, raw)"
+)
+
+
+def _neighbour_keys(ev: NormalisedEvent) -> tuple[str, str] | None:
+    """The keys the same event has 1 ms earlier and later (None: no time to be off by)."""
+    if ev.timestamp is None:
+        return None
+    keys = tuple(
+        natural_key(
+            ep_id=_ep(ev, "ep_id"), device_id=_ep(ev, "device_id"), dev_sno=ev.dev_sno,
+            identity_id=ev.identity_id, timestamp=ev.timestamp + delta,
+        )
+        for delta in (-1, 1)
+    )  # fmt: skip
+    if ev.natural_key in keys:
+        return None
+    return keys[0], keys[1]
+
+
 def _neighbour_key(conn: Connection, ev: NormalisedEvent, arrival: Arrival) -> str | None:
     """The key of the same event stored 1 ms off when one side's time came from a record.
 
     A box's stored records carry float seconds; converted back they can land
     1 ms from the millisecond time its push carried (decimal rounding of the
     record). Only then is 1 ms "the same": two pushes 1 ms apart stay two events.
+    (On SQLite ``store_event`` asks the same in its INSERT first.)
     """
-    if ev.timestamp is None:
-        return None
-    keys = [
-        natural_key(
-            ep_id=_ep(ev, "ep_id"), device_id=_ep(ev, "device_id"), dev_sno=ev.dev_sno,
-            identity_id=ev.identity_id, timestamp=ev.timestamp + delta,
-        )
-        for delta in (-1, 1)
-    ]  # fmt: skip
-    if ev.natural_key in keys:
+    keys = _neighbour_keys(ev)
+    if keys is None:
         return None
     rows = conn.execute(
         "SELECT natural_key, path FROM events WHERE natural_key IN (?, ?) "

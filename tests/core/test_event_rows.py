@@ -56,3 +56,20 @@ def test_two_strings_of_one_kind_store_the_first_and_report_the_kind_once() -> N
         "SELECT data FROM images WHERE event_id = ? AND kind = 'spot_pic'", (stored.summary.id,)
     ).fetchone()[0]
     assert data == scene.data
+
+
+def test_a_new_event_is_one_statement_for_its_row_and_one_for_its_images() -> None:
+    """The writer every box waits for: the 1 ms-neighbour check rides in the INSERT."""
+    conn = _db()
+    event, decoded = _prepared()
+    assert event.timestamp is not None  # the neighbour check applies
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    stored = store_event(conn, event, decoded, ARRIVAL, [])
+    conn.set_trace_callback(None)
+    assert stored.outcome == "new"
+    assert [s.split(" (")[0] for s in statements] == [
+        "INSERT INTO events", "INSERT OR IGNORE INTO images",
+    ]  # fmt: skip
+    # a retry: the insert finds its own key, the slow way merges it as a duplicate
+    assert store_event(conn, event, decoded, ARRIVAL, []).outcome == "duplicate"
