@@ -16,6 +16,9 @@ OS gives the receiver the CPU first) and their CPU is printed. Measures:
 3. the latency of history pushes (a 1.0 event with its ~140 KB of photos,
    ``--push-rate`` per second) with no backfill (6 s before and 6 s after) and
    during the backfill of those boxes: median, p95 and max, and their ratio.
+   The pusher is a process of its own, like a box (until 2026-12-02 07:30 it was a
+   thread of the receiver's process, whose sending and reading waited for the
+   receiver's GIL too: ``--pusher-in-process`` measures that way).
 
 The slowest 5 % of pushes with and without the backfill are broken down by the
 receiver's phases (its ``Server-Timing`` header: head, body, parse, writer queue,
@@ -127,70 +130,117 @@ def backfill(port: int, box_ids: list[str], since: int) -> tuple[float, list[dic
         time.sleep(0.05)
 
 
-class Pusher:
-    """Posts 1.0 events with photos at a steady rate and records each reply's latency."""
+def push_loop(port: int, rate: float, stop: threading.Event, report: Any) -> None:
+    """Post 1.0 events with photos at ``rate`` per second until ``stop``; ``report(ms, ok,
+    phases)`` after each reply (``phases`` from the receiver's ``Server-Timing`` header)."""
+    sample = load_sample("employee_match")
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    next_at = time.monotonic()
+    n = 0
+    while not stop.is_set():
+        n += 1
+        event = refreshed(sample, int(time.time() * 1000) + n)
+        event["ep_info"] = {**event["ep_info"], "ep_id": "bench-pusher"}
+        body = json.dumps(event).encode()
+        started = time.perf_counter()
+        phases: dict[str, float] = {}
+        try:
+            conn.request("POST", "/EventServer/api/HistoryEvent", body,
+                         {"Content-Type": "application/json"})  # fmt: skip
+            response = conn.getresponse()
+            response.read()
+            phases = parse_header(response.getheader("Server-Timing") or "")
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        report((time.perf_counter() - started) * 1000, ok, phases)
+        next_at += 1 / rate
+        time.sleep(max(0.0, next_at - time.monotonic()))
+    conn.close()
 
-    def __init__(self, port: int, rate: float) -> None:
-        self.port, self.rate = port, rate
-        self.sample = load_sample("employee_match")
+
+class Pusher:
+    """A box pushing history events at a steady rate; records each reply's latency.
+
+    By default it is a process of its own (a box is another machine: its sending
+    and reading must not wait for the receiver's GIL); ``in_process`` runs it as a
+    thread of the receiver's process, as this bench did before 2026-12-02 07:30.
+    """
+
+    def __init__(self, port: int, rate: float, *, in_process: bool = False) -> None:
+        self.port, self.rate, self.in_process = port, rate, in_process
         self.latencies: list[float] = []
         #: Each push's phases by the receiver's ``Server-Timing`` header (ms).
         self.phases: list[dict[str, float]] = []
         self.failures = 0
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
-        self._n = 0
+        self._thread: threading.Thread | None = None
+        self._proc: subprocess.Popen[str] | None = None
 
-    def _run(self) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        next_at = time.monotonic()
-        while not self._stop.is_set():
-            self._n += 1
-            event = refreshed(self.sample, int(time.time() * 1000) + self._n)
-            event["ep_info"] = {**event["ep_info"], "ep_id": "bench-pusher"}
-            body = json.dumps(event).encode()
-            started = time.perf_counter()
-            try:
-                conn.request("POST", "/EventServer/api/HistoryEvent", body,
-                             {"Content-Type": "application/json"})  # fmt: skip
-                response = conn.getresponse()
-                response.read()
-                phases = parse_header(response.getheader("Server-Timing") or "")
-                if response.status != 200:
-                    self.failures += 1
-            except (OSError, http.client.HTTPException):
-                self.failures += 1
-                phases = {}
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-            self.latencies.append((time.perf_counter() - started) * 1000)
-            self.phases.append(phases)
-            next_at += 1 / self.rate
-            time.sleep(max(0.0, next_at - time.monotonic()))
-        conn.close()
+    def _record(self, ms: float, ok: bool, phases: dict[str, float]) -> None:
+        self.latencies.append(ms)
+        self.phases.append(phases)
+        self.failures += not ok
 
-    def run_for(self, seconds: float) -> list[float]:
-        self.latencies = []
-        self.phases = []
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
-        self._thread.start()
-        time.sleep(seconds)
-        self._stop.set()
-        self._thread.join()
-        return self.latencies
+    def _read(self) -> None:
+        assert self._proc is not None and self._proc.stdout is not None
+        for line in self._proc.stdout:
+            item = json.loads(line)
+            self._record(item["ms"], item["ok"], item["phases"])
 
     def start(self) -> None:
         self.latencies = []
         self.phases = []
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="bench-pusher", daemon=True)
+        if self.in_process:
+            self._thread = threading.Thread(
+                target=push_loop, args=(self.port, self.rate, self._stop, self._record),
+                name="bench-pusher", daemon=True,
+            )  # fmt: skip
+        else:
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "bench.backfill_bench", "--pusher-for", str(self.port),
+                 "--push-rate", str(self.rate)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            assert self._proc.stdout is not None
+            self._proc.stdout.readline()  # "ready": imports done, pushing
+            self._thread = threading.Thread(target=self._read, name="bench-pusher", daemon=True)
         self._thread.start()
 
     def stop(self) -> list[float]:
         self._stop.set()
-        self._thread.join()
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()  # the pusher stops after its current push
+            self._proc.wait(60)
+            self._proc = None
+        if self._thread is not None:
+            self._thread.join()
         return self.latencies
+
+    def run_for(self, seconds: float) -> list[float]:
+        self.start()
+        time.sleep(seconds)
+        return self.stop()
+
+
+def _pusher_main(port: int, rate: float) -> None:
+    """The pusher process: one JSON line per push on stdout until stdin closes."""
+    stop = threading.Event()
+
+    def report(ms: float, ok: bool, phases: dict[str, float]) -> None:
+        print(json.dumps({"ms": ms, "ok": ok, "phases": phases}), flush=True)
+
+    def watch_stdin() -> None:
+        sys.stdin.read()
+        stop.set()
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    print("ready", flush=True)
+    push_loop(port, rate, stop, report)
 
 
 def _cpu_seconds(boxes: Boxes) -> tuple[float, float]:
@@ -260,7 +310,13 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=300, help="stored events per box")
     parser.add_argument("--boxes", type=int, default=2)
     parser.add_argument("--push-rate", type=float, default=5.0)
+    parser.add_argument("--pusher-in-process", action="store_true",
+                        help="push from a thread of this process (as until 12-02)")  # fmt: skip
+    parser.add_argument("--pusher-for", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.pusher_for:
+        _pusher_main(args.pusher_for, args.push_rate)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings()
         receiver = Receiver(ReceiverConfig(data_dir=Path(tmp), port=0, bind="127.0.0.1"))
@@ -277,7 +333,9 @@ def main() -> None:
             elapsed, states = backfill(port, ids[:1], since)
             print(f"1 box alone ({boxes.families[0]}): {states[0]['new']} events in "
                   f"{elapsed:.1f} s = {states[0]['new'] / elapsed:.1f} events/s")  # fmt: skip
-            pusher = Pusher(port, args.push_rate)
+            pusher = Pusher(port, args.push_rate, in_process=args.pusher_in_process)
+            where = "a thread of this process" if args.pusher_in_process else "a process of its own"
+            print(f"pusher: {where}")
             idle = pusher.run_for(6)
             idle_phases = pusher.phases
             print(f"pushes, no backfill: {describe(idle)}")
@@ -298,7 +356,8 @@ def main() -> None:
                   f"{sum(s['duplicates'] for s in states)} already stored, "
                   f"{skipped} not fetched again)")  # fmt: skip
             print(f"pushes during the backfill: {describe(during)}")
-            print(f"CPU during it: this process (receiver, pusher) {cpu[0]:.1f} s, "
+            print(f"CPU during it: this process (receiver{', pusher' * args.pusher_in_process}) "
+                  f"{cpu[0]:.1f} s, "
                   f"the emulated boxes {cpu[1]:.1f} s, in {elapsed:.1f} s on "
                   f"{os.cpu_count()} cores")  # fmt: skip
             print(f"  by thread (s; gatewatch-background runs at nice 10): "
