@@ -194,3 +194,14 @@ def test_identity_ids_are_kept_filled_and_pruned(pg_empty_url: str) -> None:
         assert found == []
         found = query.fetch_rows(conn, F(q="e-2"), limit=5)
         assert [r["identity_id"] for r in found] == ["E-2"]
+
+
+def test_autovacuum_keeps_the_visibility_map_of_recent_events(pg_url: str) -> None:
+    """Index-only scans skip the rows only where the visibility map says all-visible:
+    events are vacuumed after a few thousand new ones, not after 20 % of the table."""
+    with pg.connect(pg_url) as conn:
+        options = conn.execute("SELECT reloptions FROM pg_class WHERE relname = 'events'")
+        assert set(options.fetchone()[0]) == {
+            "autovacuum_vacuum_insert_threshold=5000",
+            "autovacuum_vacuum_insert_scale_factor=0",
+        }
