@@ -255,6 +255,43 @@ class RemoteClient:
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise Unreachable(describe_failure(exc)) from None
 
+    async def open_stream(
+        self, path: str, params: Mapping[str, Any] | None = None, *, read_timeout: float | None
+    ) -> aiohttp.ClientResponse:
+        """A GET whose 2xx body the caller reads in pieces, then ``release()``s.
+
+        The certificate is checked as for every other request (a pinned self-signed
+        one too) and failures raise the same ``RemoteError``/``Unreachable``;
+        ``read_timeout`` bounds each wait for more bytes (None: no bound).
+        """
+        kwargs: dict[str, Any] = {
+            "ssl": _ssl_for(self.server),
+            "timeout": aiohttp.ClientTimeout(
+                total=None, connect=CONNECT_TIMEOUT, sock_read=read_timeout
+            ),
+        }
+        if params:
+            kwargs["params"] = {k: str(v) for k, v in params.items() if v is not None}
+        try:
+            resp = await self.session().get(self.url(path), **kwargs)
+        except RemoteError:
+            raise
+        except aiohttp.ServerFingerprintMismatch as exc:
+            raise pin_refusal(exc) from None
+        except aiohttp.ClientSSLError as exc:
+            raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+            raise Unreachable(describe_failure(exc)) from None
+        if resp.status >= 400:
+            try:
+                data = await resp.read()
+            except (TimeoutError, aiohttp.ClientError, OSError):
+                data = b""
+            finally:
+                resp.release()
+            raise RemoteError(resp.status, _message(resp.status, data))
+        return resp
+
     async def get_json(
         self, path: str, params: Mapping[str, Any] | None = None, *, timeout: float = READ_TIMEOUT
     ) -> Any:

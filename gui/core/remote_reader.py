@@ -23,7 +23,14 @@ import aiohttp
 from gui.core import query, wire
 from gui.core.model import EventBrief
 from gui.core.reader import Arrivals, DeviceNames, EventPage, Progress, StoredImage
-from gui.core.remote_client import READ_TIMEOUT, ClientClosed, RemoteClient, RemoteError
+from gui.core.remote_client import (
+    READ_TIMEOUT,
+    ClientClosed,
+    RemoteClient,
+    RemoteError,
+    Unreachable,
+    describe_failure,
+)
 
 if TYPE_CHECKING:
     from gui.core.alarms import Alarm
@@ -43,7 +50,9 @@ PHOTO_BATCH = 200
 #: Bytes of photos handed from the loop to the exporting thread at once.
 PHOTO_READ_BYTES = 2 * 1024 * 1024
 #: A photo stream may wait this long for its next bytes (the server may queue it).
-PHOTO_TIMEOUT = aiohttp.ClientTimeout(total=None, sock_connect=10, sock_read=120)
+PHOTO_READ_TIMEOUT = 120.0
+#: A wait for the photo stream's loop side gives up after this long (its own bound is shorter).
+PHOTO_CALL_TIMEOUT = PHOTO_READ_TIMEOUT + 15.0
 
 _FORMATS = {
     "image/jpeg": "JPEG",
@@ -241,13 +250,8 @@ class RemoteReader:
 
         async def download() -> int:
             lines = 0
-            async with self.client.session().get(
-                self.client.url("/api/export"), params=params, timeout=None
-            ) as resp:
-                if resp.status >= 400:
-                    from gui.core.remote_client import _message
-
-                    raise RemoteError(resp.status, _message(resp.status, await resp.read()))
+            resp = await self.client.open_stream("/api/export", params, read_timeout=None)
+            try:
                 with to.open("wb") as f:
                     async for chunk in resp.content.iter_chunked(EXPORT_CHUNK):
                         if cancel is not None and cancel.is_set():
@@ -256,6 +260,10 @@ class RemoteReader:
                         lines += chunk.count(b"\n")
                         if lines_done is not None:
                             lines_done(max(0, lines))
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise Unreachable(describe_failure(exc)) from None
+            finally:
+                resp.release()
             return lines
 
         return self._call(download, timeout=24 * 3600)
@@ -347,21 +355,18 @@ class RemoteReader:
         by_id = {int(e["id"]): (done, e) for done, e in events}
         params = {"ids": ",".join(str(i) for i in by_id)}
         reported = 0
-        session = self.client.session
-
-        async def open_stream() -> Any:
-            resp = await session().get(
-                self.client.url("/api/export/photos"), params=params, timeout=PHOTO_TIMEOUT
+        async def open_stream() -> aiohttp.ClientResponse:
+            return await self.client.open_stream(
+                "/api/export/photos", params, read_timeout=PHOTO_READ_TIMEOUT
             )
-            if resp.status >= 400:
-                from gui.core.remote_client import _message
-
-                body = await resp.read()
-                resp.release()
-                raise RemoteError(resp.status, _message(resp.status, body))
-            return resp
 
         async def next_frames() -> list[tuple[dict[str, Any], bytes]]:
+            try:
+                return await read_frames()
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+                raise Unreachable(describe_failure(exc)) from None
+
+        async def read_frames() -> list[tuple[dict[str, Any], bytes]]:
             """Frames up to ``PHOTO_READ_BYTES`` (at least one): few thread hops per photo."""
             frames: list[tuple[dict[str, Any], bytes]] = []
             held = 0
@@ -378,10 +383,10 @@ class RemoteReader:
                 held += len(data)
             return frames
 
-        resp = self._call(open_stream)
+        resp = self._call(open_stream, timeout=PHOTO_CALL_TIMEOUT)
         try:
             while True:
-                for head, data in self._call(next_frames):
+                for head, data in self._call(next_frames, timeout=PHOTO_CALL_TIMEOUT):
                     if cancel is not None and cancel.is_set():
                         raise ExportCancelled("export cancelled")
                     if head.get("end"):

@@ -413,3 +413,54 @@ def test_photo_stream_route(loaded: Any) -> None:
     for bad in ("", "1,x", "-1", ",".join(["1"] * 501), "9" * 20):
         reply = client.get(f"/api/export/photos?ids={bad}")
         assert reply.status == 400 and reply.json()["param"] == "ids", (bad, reply.body[:200])
+
+
+def test_export_with_photos_from_a_pinned_self_signed_server(tmp_path: Path) -> None:
+    """Over TLS with a pinned self-signed certificate (a site's usual set-up), the streamed
+    download and the photo stream check the pin as every other read does."""
+    import zipfile
+
+    from gui.core import features, pinning, tls
+    from gui.core.receiver import Receiver, ReceiverConfig
+    from gui.settings import Settings
+
+    cert_pem, key_pem = tls.make_self_signed(["127.0.0.1"])
+    tls.write_pair(tmp_path / "s.crt", tmp_path / "s.key", cert_pem, key_pem)
+    pin = pinning.fingerprint(tls.pem_to_der(cert_pem))
+    rec = Receiver(ReceiverConfig(
+        data_dir=tmp_path / "server", port=0, bind="127.0.0.1",
+        tls_cert=str(tmp_path / "s.crt"), tls_key=str(tmp_path / "s.key"), tls_port=0,
+    ))  # fmt: skip
+    features.install(rec, Settings())
+    server = ReceiverThread(rec)
+    server.start()
+    try:
+        ids = _many_with_photos(Client(rec.port), 3)
+        url = f"https://127.0.0.1:{rec.tls_port}"
+        core = AttachedCore(RemoteServer.parse(url).with_pin(pin), data_dir=tmp_path / "me")
+        window = ReceiverThread(core)
+        window.start()
+        try:
+            got = core.reader.export(
+                query.EventFilter(), tmp_path / "r.csv", "csv", images=tmp_path / "r.zip"
+            )
+            assert got.events == len(ids) and got.images > len(ids)
+            with zipfile.ZipFile(tmp_path / "r.zip") as z:
+                assert len(z.namelist()) == got.images
+            # another certificate's pin is refused, by the export too
+            other = AttachedCore(
+                RemoteServer.parse(url).with_pin(pinning.fingerprint(b"another")),
+                data_dir=tmp_path / "other",
+            )
+            other_thread = ReceiverThread(other)
+            other_thread.start()
+            try:
+                with pytest.raises(RemoteError):
+                    other.reader.export(query.EventFilter(), tmp_path / "o.csv", "csv")
+            finally:
+                other_thread.stop()
+            assert not (tmp_path / "o.csv").exists()
+        finally:
+            window.stop()
+    finally:
+        server.stop()
