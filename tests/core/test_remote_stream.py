@@ -196,7 +196,18 @@ class TinyServer:
 
     def stop(self) -> None:
         async def down() -> None:
+            # As Receiver.stop and ReceiverThread: no listener, one turn for what was
+            # accepted, the cleanup, then whatever the cleanup left running is ended on
+            # this loop (stopping the loop under it left its sockets open).
+            for site in list(self.runner.sites):
+                await site.stop()
+            await asyncio.sleep(0)
             await self.runner.cleanup()
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+            await asyncio.sleep(0)
 
         asyncio.run_coroutine_threadsafe(down(), self.loop).result(10)
         self.loop.call_soon_threadsafe(self.loop.stop)
