@@ -89,6 +89,11 @@ class Thumbnailer:
         self._background = background
         #: Backfilled events whose thumbnails wait: (event id, face thumbnail needed).
         self.deferred: collections.deque[tuple[int, bool]] = collections.deque()
+        #: What the look at the start found (events an earlier run left without a face
+        #: thumbnail), and the lowest event id stored since: from there on an event's own
+        #: ``after_store`` makes its thumbnails, whatever that look saw of it.
+        self._resumed: set[int] = set()
+        self._first_stored: int | None = None
         self._deferred_wake: asyncio.Event | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
@@ -117,9 +122,13 @@ class Thumbnailer:
         """
         self._loop = asyncio.get_running_loop()
         for result, p in zip(stored, prepared, strict=True):
-            if result.outcome == "duplicate" or not p.images:
+            if result.outcome == "duplicate":
                 continue
             event_id = result.summary.id
+            if self._first_stored is None or event_id < self._first_stored:
+                self._first_stored = event_id
+            if not p.images:
+                continue
             if deferred:
                 if p.face_thumb is not None:  # committed with the event
                     self._announce(FaceThumbReady(event_id, p.face_thumb))
@@ -226,6 +235,7 @@ class Thumbnailer:
                 None, self._store.read_sync, _recent_without_face_thumb
             )
             self.deferred.extendleft((event_id, True) for event_id in reversed(missing))
+            self._resumed.update(missing)
         while True:
             if not self.deferred:
                 self._deferred_wake.clear()
@@ -235,6 +245,12 @@ class Thumbnailer:
                 await asyncio.sleep(0.05)
                 continue
             event_id, needs_face = self.deferred.pop()
+            if event_id in self._resumed:
+                self._resumed.discard(event_id)
+                if self._first_stored is not None and event_id >= self._first_stored:
+                    # Committed by this run just before the look at the start read (a
+                    # loaded machine): its own thumbnails are under way already.
+                    continue
             last = loop.time()
             pool = self._background() if self._background is not None else self.pool
             try:

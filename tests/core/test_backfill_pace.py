@@ -241,6 +241,39 @@ def test_an_already_stored_backfilled_event_is_not_thumbnailed_again(rig: Rig) -
     assert not rig.pipeline.thumbnails.deferred
 
 
+def test_an_event_stored_as_the_thumbnailer_starts_gets_one_face_thumbnail(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start's look for events an earlier run left without a face thumbnail ran (on a
+    loaded machine) after this run's first event was committed, before its thumbnail was:
+    that event was made a second face thumbnail, announced twice."""
+    made = threading.Event()
+    real = thumbnails_module.face_thumbnail
+
+    def slow_face_thumbnail(*args: Any) -> bytes | None:
+        made.wait(10)  # still being made when the thumbnailer looks
+        return real(*args)
+
+    monkeypatch.setattr(thumbnails_module, "face_thumbnail", slow_face_thumbnail)
+    event = _scene_only("start", 1)
+
+    async def go() -> int:
+        stored = await rig.pipeline.ingest(_delivery(event))
+        runner = asyncio.ensure_future(rig.pipeline.thumbnails.run())
+        try:
+            await asyncio.sleep(1.0)  # the look at the start is done, its finds handled
+            made.set()
+            await _until(lambda: stored.event_ids[0] in rig.ready())
+            await asyncio.sleep(0.3)
+            return stored.event_ids[0]
+        finally:
+            runner.cancel()
+
+    event_id = asyncio.run(go())
+    assert rig.ready() == [event_id]
+    assert rig.thumbs(event_id)[0]
+
+
 def test_face_thumbnails_still_deferred_when_the_receiver_stopped_are_made_after_a_start(
     tmp_path: Path,
 ) -> None:
