@@ -29,7 +29,9 @@ prints:
 
 Targets (issue 17): a first page under 200 ms; statistics under 1 s for any range
 the Statistics tab allows (7 days by hour, 90 days by day). The last line says
-which were met, warm.
+which were met, warm and cold; the statistics also counted "all from the events
+(v6)" (every event of the range, as before ``event_counts``) are shown for
+comparison on the same database and not held to the target.
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ from bench.ingest_bench import ROOT
 from gui.core import pg, pg_schema, query, stats
 
 PAGE_TARGET_MS = 200.0
+#: Label ending of the statistics counted the v6 way (compared, not held to the target).
+BASELINE = ", all from the events (v6)"
 STATS_TARGET_MS = 1000.0
 
 
@@ -224,7 +228,7 @@ def cases(conn: pg.PgConnection) -> tuple[list[tuple[str, Callable[[Any], Any]]]
     ]
     # The same ranges counted from every event, as schema v6 did (before event_counts).
     statistics += [
-        (f"{label}, all from the events (v6)",
+        (f"{label}{BASELINE}",
          lambda c, s=since, b=bucket: statistics_from_events(c, s, hi, b))
         for label, since, bucket in stat_cases[1:]
     ]  # fmt: skip
@@ -319,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
             cpu = "-" if m["cpu"] is None else f"{m['cpu']:.0f}"
             print(f"| {label} | {m['warm']:.1f} | {cpu} | {cold} | {m['result']:,} |"
                   f" {' / '.join(m['plans'])} |", flush=True)  # fmt: skip
-            if m["warm"] >= target or (m["cold"] is not None and m["cold"] >= target):
+            baseline = label.endswith(BASELINE)  # the way before, shown for comparison
+            if not baseline and (
+                m["warm"] >= target or (m["cold"] is not None and m["cold"] >= target)
+            ):
                 missed.append(label)
     print(f"load average {load()} at the end")
     print(f"targets (first page < {PAGE_TARGET_MS:.0f} ms, statistics < {STATS_TARGET_MS:.0f} ms):",
