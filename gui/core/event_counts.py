@@ -223,7 +223,7 @@ def compact(conn: Connection, times: Iterable[int]) -> None:
     previous = conn.execute("SELECT current_setting('lock_timeout')").fetchone()[0]
     conn.execute("SAVEPOINT compact_counts")
     try:
-        conn.execute("SELECT set_config('lock_timeout', '500ms', true)")
+        conn.execute("SELECT set_config('lock_timeout', '100ms', true)")
         gone = conn.execute(
             "DELETE FROM event_counts WHERE (dim IN (0, 1) AND period = ANY(CAST(? AS bigint[])))"
             " OR (dim = 2 AND period = ANY(CAST(? AS bigint[])))"

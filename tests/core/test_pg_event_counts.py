@@ -126,6 +126,33 @@ def test_two_writers_count_the_same_hour_without_waiting(pg_url: str) -> None:
         second.close()
 
 
+def test_two_receivers_storing_at_once_count_every_event(pg_url: str, tmp_path: Path) -> None:
+    """Two stores (two receivers' writers) on one database, each storing events of the same
+    cameras, types and hours at the same time: the statistics count each event once."""
+    stores = [Store(tmp_path / f"r{i}", url=pg_url) for i in range(2)]
+    try:
+
+        def feed(i: int) -> None:
+            for batch in range(6):
+                add(stores[i], [event(1000 * i + 10 * batch + n, person_type=1 + n % 4,
+                                      timestamp=BASE + (10 * batch + n) * 60_000)
+                                for n in range(10)])  # fmt: skip
+
+        threads = [threading.Thread(target=feed, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        conn = stores[0].reader()
+        assert _counted(conn) == _recount(conn)
+        got = stats.compute(conn, since=BASE, until=BASE + 2 * HOUR, tz=UTC)
+        assert got.total == 120
+        assert conn.execute("SELECT count(DISTINCT writer) FROM event_counts").fetchone()[0] == 2
+    finally:
+        for s in stores:
+            s.close()
+
+
 def test_compaction_loses_nothing_a_writer_adds_meanwhile(pg_url: str) -> None:
     """A writer adding to a row that retention's compaction folds: the writer waits for it
     and then counts anew (or is waited for and folded in); the sum stays exact."""
