@@ -250,9 +250,8 @@ def bundled_assets(binary: Path) -> None:
 def tls_self_signed(binary: Path, tmp: Path) -> None:
     """``tls self-signed`` makes a pair the frozen app serves its API with over TLS.
 
-    The certificate is made without ``cryptography`` (``gui.core.selfsigned``): a
-    client that trusts only it verifies its signature and name, and the fingerprint
-    printed is the one served.
+    A client that trusts only that certificate verifies its signature and name, and
+    the fingerprint printed is the one served.
     """
     import hashlib
     import ssl

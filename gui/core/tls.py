@@ -9,6 +9,7 @@ this PC only (see ``server.api_guard``).
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
 import ssl
 from pathlib import Path
@@ -47,16 +48,48 @@ def make_self_signed(
 
     ECDSA P-256 (small, fast, every TLS client has it); valid ``days`` from now.
     Windows pin it on first use (``pinning``), so no certificate authority is needed.
-    Made by ``gui.core.selfsigned`` with the standard library (no ``cryptography``).
     """
-    from gui.core import selfsigned
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     if not names:
         raise ValueError("a certificate needs at least one host name or address")
-    start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1)  # clocks differ a little
-    return selfsigned.certificate(
-        names, not_before=start, not_after=start + dt.timedelta(days=days)
+    alt: list[x509.GeneralName] = []
+    for name in names:
+        try:
+            alt.append(x509.IPAddress(ipaddress.ip_address(name)))
+        except ValueError:
+            alt.append(x509.DNSName(name))
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, names[0][:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Gatewatch"),
+        ]
     )
+    start = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=1)  # clocks differ a little
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=days))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_pem = cert.public_bytes(serialization.Encoding.PEM)
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    return cert_pem, key_pem
 
 
 def write_pair(cert_path: Path, key_path: Path, cert_pem: bytes, key_pem: bytes) -> None:

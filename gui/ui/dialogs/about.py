@@ -71,6 +71,11 @@ BUNDLED: list[tuple[str, str, str]] = [
     ),
     ("psutil", "BSD-3-Clause", "Copyright (c) 2009, Jay Loden, Dave Daeng, Giampaolo Rodola."),
     ("platformdirs", "MIT", "Copyright (c) 2010-202x The platformdirs developers."),
+    (
+        "cryptography",
+        "Apache-2.0 OR BSD-3-Clause",
+        "Copyright (c) Individual contributors (pyca/cryptography); bundles OpenSSL (Apache-2.0).",
+    ),
     ("SQLite", "Public domain", "https://www.sqlite.org/copyright.html"),
     ("ICU", "Unicode-3.0", "Copyright (c) Unicode, Inc. (bundled with Qt)."),
     ("OpenSSL", "Apache-2.0", "Copyright (c) The OpenSSL Project Authors (Python's ssl)."),
