@@ -158,6 +158,8 @@ class Prober:
             [sys.executable, "-m", "bench.hostile_bench", "--probe", str(self.port)],
             cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
         )  # fmt: skip
+        assert self._proc.stdout is not None
+        self._proc.stdout.readline()  # "ready": imported, about to send the first probe
         return self
 
     def stop(self) -> None:
@@ -185,6 +187,7 @@ def probe_forever(port: int) -> None:
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     base = sample("stranger")
+    print("ready", flush=True)
     n = 0
     while not stop.is_set():
         n += 1
