@@ -137,6 +137,38 @@ def test_stats_page_and_storage_status(qtbot: Any, window: Any, core: Any) -> No
     assert not status.failing
 
 
+def test_stats_charts_keep_their_count_labels_on_a_1280x720_screen(
+    qtbot: Any,
+    window: Any,  # noqa: F811
+    core: Any,  # noqa: F811
+) -> None:
+    """Qt elides every label of a value axis to "…" when they do not fit one above
+    another: on a 1280x720 screen both charts showed no numbers at all."""
+    import time
+
+    from PySide6.QtCharts import QValueAxis
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QFontMetrics
+
+    now_ms = int(time.time() * 1000)
+    for i in range(50):  # within the page's "last 7 days", half of them strangers
+        post(core, variant("employee_match", timestamp=now_ms - 1000 * (i + 1),
+                           identity_id=f"S-{i:03d}", person_type=(1, 4)[i % 2]))  # fmt: skip
+    install_history(window, core.bridge, core.settings)
+    page = window.page("stats")
+    window.resize(1280, 720)
+    window.show()
+    window.show_page("stats")
+    qtbot.waitUntil(lambda: page.result is not None and page.result.total >= 50, timeout=8000)
+    for chart in (page.chart, page.strangers_chart):
+        qtbot.waitUntil(lambda c=chart: c.plotArea().height() > 0, timeout=3000)
+        qtbot.wait(50)
+        axis = next(a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QValueAxis))
+        label = QFontMetrics(axis.labelsFont()).height()
+        room = chart.plotArea().height() / (axis.tickCount() - 1)
+        assert room >= label, (chart.plotArea().height(), axis.tickCount(), label)
+
+
 def test_export_dialog_runs_off_thread_and_can_cancel(
     qtbot: Any,
     core: Any,  # noqa: F811

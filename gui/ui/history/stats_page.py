@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -65,6 +65,13 @@ def count_axis(largest: int, max_ticks: int = 6) -> QValueAxis:
     ``applyNiceNumbers`` on a small range puts ticks at 0.2, 0.4...; printed with
     ``%d`` they read "0, 0, 0, 1".
     """
+    axis = QValueAxis()
+    axis.setLabelFormat("%d")
+    fit_count_axis(axis, largest, max_ticks)
+    return axis
+
+
+def fit_count_axis(axis: QValueAxis, largest: int, max_ticks: int) -> None:
     top = max(1, int(largest))
     step = 1
     while top / step > max_ticks - 1:
@@ -72,11 +79,19 @@ def count_axis(largest: int, max_ticks: int = 6) -> QValueAxis:
             step = int(step * factor)
             if top / step <= max_ticks - 1:
                 break
-    axis = QValueAxis()
-    axis.setLabelFormat("%d")
     axis.setRange(0, -(-top // step) * step)
     axis.setTickCount(-(-top // step) + 1)
-    return axis
+
+
+def ticks_that_fit(plot_height: float, label_height: int) -> int:
+    """How many count labels fit one above another (2 to 6).
+
+    Qt elides every label of a value axis to "…" when they do not fit, which left
+    both charts without numbers on a 1280x720 screen.
+    """
+    if plot_height <= 0:
+        return 6
+    return max(2, min(6, int(plot_height // (label_height * 1.6)) + 1))
 
 
 class BucketTable(QAbstractTableModel):
@@ -171,6 +186,9 @@ class StatsPage(QWidget):
         self.strangers_chart.legend().hide()
         self.strangers_view = QChartView(self.strangers_chart, self)
         self.strangers_view.setMinimumHeight(140)
+        self._largest: dict[int, int] = {}
+        for chart in (self.chart, self.strangers_chart):
+            chart.plotAreaChanged.connect(lambda _area, c=chart: self._refit_counts(c))
 
         bar = QHBoxLayout()
         bar.addWidget(self.range)
@@ -289,11 +307,27 @@ class StatsPage(QWidget):
             [lab if i % step == 0 else "\u200b" * (i + 1) for i, lab in enumerate(labels)]
         )
         categories.setLabelsAngle(-90 if result.bucket == "hour" else 0)
-        values = count_axis(max(b.total for b in result.buckets) if result.buckets else 0)
+        largest = max(b.total for b in result.buckets) if result.buckets else 0
+        self._largest[id(self.chart)] = largest
+        values = count_axis(largest, self._ticks_that_fit(self.chart))
         self.chart.addAxis(categories, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(values, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(categories)
         series.attachAxis(values)
+
+    def _ticks_that_fit(self, chart: QChart) -> int:
+        axes = chart.axes(Qt.Orientation.Vertical)
+        font = axes[0].labelsFont() if axes else chart.font()
+        return ticks_that_fit(chart.plotArea().height(), QFontMetrics(font).height())
+
+    def _refit_counts(self, chart: QChart) -> None:
+        """The count axis again once the chart has its size (a short chart, fewer ticks)."""
+        for axis in chart.axes(Qt.Orientation.Vertical):
+            if isinstance(axis, QValueAxis) and id(chart) in self._largest:
+                ticks = self._ticks_that_fit(chart)
+                if ticks != axis.property("fitted_ticks"):
+                    axis.setProperty("fitted_ticks", ticks)
+                    fit_count_axis(axis, self._largest[id(chart)], ticks)
 
     def _fill_strangers(self, result: stats.Stats) -> None:
         self.strangers_chart.removeAllSeries()
@@ -315,7 +349,9 @@ class StatsPage(QWidget):
         for h in range(0, 24, 3):
             hours.append(f"{h:02d}", h)
         hours.setGridLineVisible(False)
-        values = count_axis(max(result.strangers_by_hour_of_day, default=0))
+        largest = max(result.strangers_by_hour_of_day, default=0)
+        self._largest[id(self.strangers_chart)] = largest
+        values = count_axis(largest, self._ticks_that_fit(self.strangers_chart))
         small = QFont(self.font())
         small.setPointSizeF(max(6.0, small.pointSizeF() * 0.75))
         hours.setLabelsFont(small)
