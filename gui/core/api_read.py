@@ -31,7 +31,7 @@ import contextlib
 import json
 import threading
 import weakref
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiohttp import web
@@ -220,64 +220,84 @@ async def api_export(request: web.Request) -> web.StreamResponse:
         )  # fmt: skip
     async with slots:
         store = request.app[CTX].store
-        loop = asyncio.get_running_loop()
-        chunks: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(EXPORT_QUEUE)
-        stop = threading.Event()
 
-        def put(item: bytes | BaseException | None) -> None:
-            future = asyncio.run_coroutine_threadsafe(chunks.put(item), loop)
-            while not stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    future.result(1.0)
+        def produce(put: Callable[[bytes], None], stop: threading.Event) -> None:
+            conn = store.reader()
+            for text in export.iter_text(conn, flt, fmt):
+                if stop.is_set():
                     return
-            future.cancel()
+                put(text.encode("utf-8"))
 
-        def produce() -> None:
-            try:
-                conn = store.reader()
-                for text in export.iter_text(conn, flt, fmt):
-                    if stop.is_set():
-                        return
-                    put(text.encode("utf-8"))
-                put(None)
-            except BaseException as exc:
-                put(exc)
+        def headers() -> dict[str, str]:
+            name = f"gatewatch-events-{now_ms()}.{fmt}"
+            return {
+                "Content-Type": "text/csv; charset=utf-8"
+                if fmt == "csv"
+                else "application/x-ndjson; charset=utf-8",
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Cache-Control": "no-store",
+            }
 
-        producer = loop.run_in_executor(None, produce)
+        return await _stream_produced(request, produce, headers)
+
+
+async def _stream_produced(
+    request: web.Request,
+    produce: Callable[[Callable[[bytes], None], threading.Event], None],
+    headers: Callable[[], dict[str, str]],
+) -> web.StreamResponse:
+    """Stream the bytes ``produce`` makes on a worker thread, through a bounded queue.
+
+    The reader's work stays off the loop and memory stays at a few chunks. An error
+    before the first chunk is raised (the caller's JSON error); after the headers it
+    cuts the body short so the download is seen to fail. ``produce`` returns early
+    once ``stop`` is set (the client went away).
+    """
+    loop = asyncio.get_running_loop()
+    chunks: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(EXPORT_QUEUE)
+    stop = threading.Event()
+
+    def put(item: bytes | BaseException | None) -> None:
+        future = asyncio.run_coroutine_threadsafe(chunks.put(item), loop)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                future.result(1.0)
+                return
+        future.cancel()
+
+    def run() -> None:
         try:
-            first = await chunks.get()
-            if isinstance(first, BaseException):
-                raise first
-            stamp = now_ms()
-            name = f"gatewatch-events-{stamp}.{fmt}"
-            resp = web.StreamResponse(
-                headers={
-                    "Content-Type": "text/csv; charset=utf-8"
-                    if fmt == "csv"
-                    else "application/x-ndjson; charset=utf-8",
-                    "Content-Disposition": f'attachment; filename="{name}"',
-                    "Cache-Control": "no-store",
-                }
-            )
-            await resp.prepare(request)
-            item: bytes | BaseException | None = first
-            while item is not None:
-                if isinstance(item, BaseException):
-                    # Headers are gone: cut the body short so the download is seen to fail.
-                    if request.transport is not None:
-                        request.transport.abort()
-                    return resp
-                await resp.write(item)
-                item = await chunks.get()
-            await resp.write_eof()
-            return resp
-        finally:
-            stop.set()
-            with contextlib.suppress(Exception):
-                while not chunks.empty():
-                    chunks.get_nowait()
-            with contextlib.suppress(Exception):
-                await producer
+            produce(put, stop)
+            if not stop.is_set():
+                put(None)
+        except BaseException as exc:
+            put(exc)
+
+    producer = loop.run_in_executor(None, run)
+    try:
+        first = await chunks.get()
+        if isinstance(first, BaseException):
+            raise first
+        resp = web.StreamResponse(headers=headers())
+        await resp.prepare(request)
+        item: bytes | BaseException | None = first
+        while item is not None:
+            if isinstance(item, BaseException):
+                # Headers are gone: cut the body short so the download is seen to fail.
+                if request.transport is not None:
+                    request.transport.abort()
+                return resp
+            await resp.write(item)
+            item = await chunks.get()
+        await resp.write_eof()
+        return resp
+    finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            while not chunks.empty():
+                chunks.get_nowait()
+        with contextlib.suppress(Exception):
+            await producer
 
 
 def _photo_ids(params: Mapping[str, str]) -> list[int]:
@@ -319,76 +339,39 @@ async def api_export_photos(request: web.Request) -> web.StreamResponse:
     slots = _photo_slots.setdefault(loop, asyncio.Semaphore(MAX_PHOTO_STREAMS))
     store = request.app[CTX].store
     async with slots:
-        frames: asyncio.Queue[bytes | BaseException | None] = asyncio.Queue(EXPORT_QUEUE)
-        stop = threading.Event()
+        def produce(put: Callable[[bytes], None], stop: threading.Event) -> None:
+            conn = store.reader()
+            order = {event_id: i for i, event_id in enumerate(ids)}
+            count = held = 0
+            pending: list[bytes] = []
+            for at in range(0, len(ids), PHOTO_QUERY_EVENTS):
+                chunk = ids[at : at + PHOTO_QUERY_EVENTS]
+                marks = ",".join("?" * len(chunk))
+                rows = conn.execute(
+                    "SELECT event_id, kind, format, data FROM images"
+                    f" WHERE event_id IN ({marks}) AND data IS NOT NULL",
+                    tuple(chunk),
+                ).fetchall()
+                rows.sort(key=lambda r: (order[r[0]], r[1]))
+                for event_id, kind, fmt, data in rows:
+                    if stop.is_set():
+                        return
+                    pending.append(photo_frame(int(event_id), str(kind), str(fmt), bytes(data)))
+                    held += len(pending[-1])
+                    count += 1
+                    if held >= PHOTO_WRITE_BYTES:  # a few large writes, not one per photo
+                        put(b"".join(pending))
+                        pending.clear()
+                        held = 0
+                del rows
+            pending.append(photo_stream_end(count))
+            put(b"".join(pending))
 
-        def put(item: bytes | BaseException | None) -> None:
-            future = asyncio.run_coroutine_threadsafe(frames.put(item), loop)
-            while not stop.is_set():
-                with contextlib.suppress(TimeoutError):
-                    future.result(1.0)
-                    return
-            future.cancel()
-
-        def produce() -> None:
-            try:
-                conn = store.reader()
-                order = {event_id: i for i, event_id in enumerate(ids)}
-                count = held = 0
-                pending: list[bytes] = []
-                for at in range(0, len(ids), PHOTO_QUERY_EVENTS):
-                    chunk = ids[at : at + PHOTO_QUERY_EVENTS]
-                    marks = ",".join("?" * len(chunk))
-                    rows = conn.execute(
-                        "SELECT event_id, kind, format, data FROM images"
-                        f" WHERE event_id IN ({marks}) AND data IS NOT NULL",
-                        tuple(chunk),
-                    ).fetchall()
-                    rows.sort(key=lambda r: (order[r[0]], r[1]))
-                    for event_id, kind, fmt, data in rows:
-                        if stop.is_set():
-                            return
-                        pending.append(photo_frame(int(event_id), str(kind), str(fmt), bytes(data)))
-                        held += len(pending[-1])
-                        count += 1
-                        if held >= PHOTO_WRITE_BYTES:  # a few large writes, not one per photo
-                            put(b"".join(pending))
-                            pending.clear()
-                            held = 0
-                    del rows
-                pending.append(photo_stream_end(count))
-                put(b"".join(pending))
-                put(None)
-            except BaseException as exc:
-                put(exc)
-
-        producer = loop.run_in_executor(None, produce)
-        try:
-            first = await frames.get()
-            if isinstance(first, BaseException):
-                raise first
-            resp = web.StreamResponse(
-                headers={"Content-Type": "application/octet-stream", "Cache-Control": "no-store"}
-            )
-            await resp.prepare(request)
-            item: bytes | BaseException | None = first
-            while item is not None:
-                if isinstance(item, BaseException):
-                    # Headers are gone: cut the body short so the client sees no end line.
-                    if request.transport is not None:
-                        request.transport.abort()
-                    return resp
-                await resp.write(item)
-                item = await frames.get()
-            await resp.write_eof()
-            return resp
-        finally:
-            stop.set()
-            with contextlib.suppress(Exception):
-                while not frames.empty():
-                    frames.get_nowait()
-            with contextlib.suppress(Exception):
-                await producer
+        return await _stream_produced(
+            request,
+            produce,
+            lambda: {"Content-Type": "application/octet-stream", "Cache-Control": "no-store"},
+        )
 
 
 # -- disk, retention, requests -----------------------------------------------------------
