@@ -12,9 +12,10 @@ is ``Unreachable``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import ssl
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -240,20 +241,12 @@ class RemoteClient:
             kwargs["timeout"] = aiohttp.ClientTimeout(
                 total=timeout, connect=CONNECT_TIMEOUT, sock_read=timeout
             )
-        try:
+        with _as_remote_failures():
             async with self.session().request(method, self.url(path), **kwargs) as resp:
                 data = await resp.read()
                 if resp.status >= 400:
                     raise RemoteError(resp.status, _message(resp.status, data))
                 return resp.status, data, resp.content_type
-        except RemoteError:
-            raise
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise pin_refusal(exc) from None
-        except aiohttp.ClientSSLError as exc:
-            raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise Unreachable(describe_failure(exc)) from None
 
     async def open_stream(
         self, path: str, params: Mapping[str, Any] | None = None, *, read_timeout: float | None
@@ -272,16 +265,8 @@ class RemoteClient:
         }
         if params:
             kwargs["params"] = {k: str(v) for k, v in params.items() if v is not None}
-        try:
+        with _as_remote_failures():
             resp = await self.session().get(self.url(path), **kwargs)
-        except RemoteError:
-            raise
-        except aiohttp.ServerFingerprintMismatch as exc:
-            raise pin_refusal(exc) from None
-        except aiohttp.ClientSSLError as exc:
-            raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
-        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-            raise Unreachable(describe_failure(exc)) from None
         if resp.status >= 400:
             try:
                 data = await resp.read()
@@ -385,3 +370,18 @@ def describe_failure(exc: BaseException, url: str = "") -> str:
     if isinstance(exc, aiohttp.ServerDisconnectedError):
         return "the server closed the connection"
     return f"the connection failed: {exc or type(exc).__name__}"
+
+
+@contextlib.contextmanager
+def _as_remote_failures() -> Iterator[None]:
+    """A request's failures as this module's: a refused pin or certificate, or unreachable."""
+    try:
+        yield
+    except RemoteError:
+        raise
+    except aiohttp.ServerFingerprintMismatch as exc:
+        raise pin_refusal(exc) from None
+    except aiohttp.ClientSSLError as exc:
+        raise RemoteError(495, f"the server's certificate was refused: {exc}") from None
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        raise Unreachable(describe_failure(exc)) from None
