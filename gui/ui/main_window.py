@@ -952,8 +952,9 @@ class MainWindow(QMainWindow):
 
     def open_settings(self, show: str = "general") -> None:
         dialog = self.settings_dialog(show)
-        if dialog.exec():
-            dialog.apply_to(self)
+        # Applied as OK is pressed (see ``AlarmsFeature.open_rules``), not after exec() returns.
+        dialog.accepted.connect(lambda: dialog.apply_to(self))
+        dialog.exec()
 
     def show_about(self) -> None:
         """Version, where the data and logs are (``gui/ui/dialogs/about.py``)."""

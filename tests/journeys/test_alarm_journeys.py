@@ -145,3 +145,30 @@ def test_stranger_rule_per_camera_and_time_of_day(app: App) -> None:
         await until(lambda: center.open_count == 2, what="the blacklist alarm")
 
     app.run(journey)
+
+
+def test_alarm_rules_apply_as_ok_is_pressed(app: App) -> None:
+    """A stranger stored the moment after OK meets the new rules.
+
+    The dialog runs in a nested loop (``exec``); applying only once it had unwound let
+    an event reach the receiver between OK and the rules taking effect (a stress-run
+    flake of the test above).
+    """
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from gui.ui.alarms.rules import AlarmRulesDialog
+    from tests.journeys.harness import menu_action, press, top_level
+
+    window = app.window
+
+    async def journey() -> None:
+        assert list(app.settings.alarm_stranger_rules or []) == []
+        press(menu_action(window, "alarms", "Alarm settings…"))
+        dialog = await until(lambda: top_level(AlarmRulesDialog), what="the alarm settings")
+        dialog.stranger_rules.setPlainText("gate-1 01:00-02:00")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        # No await in between: the loop has not turned since OK was pressed.
+        assert list(app.settings.alarm_stranger_rules) == ["gate-1 01:00-02:00"]
+        await until(lambda: not dialog.isVisible(), what="the dialog to close")
+
+    app.run(journey)

@@ -105,3 +105,18 @@ def test_tls_fields_check_the_pair_show_the_fingerprint_and_apply_at_next_start(
         assert (config.tls_cert, config.tls_key, config.tls_port) == (str(cert), str(key), 19529)
 
     app.run(journey)
+
+
+def test_settings_apply_as_ok_is_pressed(app: App) -> None:
+    """What the dialog changed holds the moment OK is pressed, not once its nested loop ends."""
+
+    async def journey() -> None:
+        dialog = await open_settings(app)
+        theme = "dark" if app.settings.theme != "dark" else "light"
+        dialog.theme.setCurrentIndex(dialog.theme.findData(theme))
+        ok_button(dialog).click()
+        # No await in between: the loop has not turned since OK was pressed.
+        assert app.settings.theme == theme
+        await until(lambda: not dialog.isVisible(), what="the dialog closed")
+
+    app.run(journey)

@@ -108,8 +108,10 @@ class AlarmsFeature:
 
         dialog = AlarmRulesDialog(self.settings, self.window, sound=self.center.sound)
         self._mark_remote(dialog)
-        if dialog.exec():
-            dialog.apply()
+        # Applied as OK is pressed, not when exec()'s nested loop unwinds: an event the
+        # receiver stores in between already meets the new rules.
+        dialog.accepted.connect(dialog.apply)
+        dialog.exec()
 
     def _rules_section(self, parent: QWidget) -> Any:
         from gui.ui.alarms.rules import AlarmRulesDialog
