@@ -192,3 +192,46 @@ def test_announced_thumbnails_are_decoded_and_shown_per_batch(core, qtbot, monke
     assert len(jobs) == 1
     assert changes == [(0, 3)]
     assert all(model.thumb_for(i) is not None for i in ids)
+
+
+@pytest.mark.parametrize("shown_before", [True, False], ids=["jump-to-newest", "first-page"])
+def test_an_event_stored_while_the_newest_page_is_read_is_shown(
+    core, qtbot, monkeypatch, shown_before: bool
+) -> None:
+    """The page was read before the event's commit and arrived after its announcement.
+
+    The reload dropped the announced row (first page: "the read will include it"; later
+    reloads: the page replaced it), so a live event was missing from the feed until the
+    next reload. A stress run caught it as the window that comes back from an
+    unreachable database missing the first event stored after.
+    """
+    first = post(core, variant("employee_match"))
+    work = BackgroundWork(None, core.bridge)
+    model = FeedModel(work, parent=core.bridge)
+    work.setParent(model)
+    core.bridge.event_stored.connect(model.on_event_stored)
+    if shown_before:
+        with qtbot.waitSignal(model.loaded, timeout=5000):
+            model.reload()
+        assert model.rowCount() == 1
+    page_read, gate = threading.Event(), threading.Event()
+    fetch = feed_mod.fetch_feed_rows
+
+    def read_then_wait(reader: Any, **kwargs: Any) -> Any:
+        rows = fetch(reader, **kwargs)
+        page_read.set()
+        gate.wait(10)
+        return rows
+
+    monkeypatch.setattr(feed_mod, "fetch_feed_rows", read_then_wait)
+    try:
+        model.reload()
+        assert page_read.wait(5)
+        with qtbot.waitSignal(core.bridge.event_stored, timeout=5000):
+            second = post(core, variant("stranger"))
+        model.flush()  # the announcement is applied before the page comes back
+    finally:
+        gate.set()
+    qtbot.waitSignal(model.loaded, timeout=5000).wait()
+    qtbot.waitUntil(lambda: not model._fetching, timeout=5000)
+    assert [model.row_at(i).id for i in range(model.rowCount())] == [second, first]

@@ -97,6 +97,10 @@ class FeedModel(QAbstractListModel):
         self._pending = 0
         self._loaded = False
         self._generation = 0
+        #: Arrivals while the newest page is being read (a reload): merged into that page
+        #: when it comes, since the read may have run before they were committed.
+        self._reloading = False
+        self._arrived_during_reload: dict[int, EventSummary] = {}
         self._colour_cache: dict[int | None, str] = {}
         self._incoming: list[EventSummary] = []
         self._batch_timer = QTimer(self)
@@ -177,8 +181,11 @@ class FeedModel(QAbstractListModel):
         self._generation += 1
         generation = self._generation
         self._fetching = True
-        self._incoming.clear()
+        self._reloading = True
         self._batch_timer.stop()
+        for summary in self._incoming:  # queued before the read starts: kept for its merge
+            self._arrived_during_reload[summary.id] = summary
+        self._incoming.clear()
         limit = min(PAGE_SIZE, self.max_rows)
         self._work.read(
             lambda reader: fetch_feed_rows(reader, before_id=None, limit=limit),
@@ -189,21 +196,48 @@ class FeedModel(QAbstractListModel):
     def _fetch_failed(self, exc: BaseException, generation: int) -> None:
         if generation == self._generation:
             self._fetching = False
+            if self._reloading:
+                # The rows shown stay: what arrived meanwhile goes on top of them (or, with
+                # nothing loaded yet, waits for the next newest page, which will hold it).
+                self._reloading = False
+                held, self._arrived_during_reload = self._arrived_during_reload, {}
+                self._incoming[0:0] = list(held.values())
+                self.flush()
         log.warning("feed read failed: %s", exc)
 
     def _replace(self, rows: list[EventBrief], generation: int, limit: int) -> None:
         if generation != self._generation:
             return
-        self.beginResetModel()
-        self._rows = list(rows)
-        self._index = {r.id: r for r in self._rows}
         self._exhausted = len(rows) < limit
+        rows = self._with_arrivals(rows, exhausted=self._exhausted)
+        self.beginResetModel()
+        self._rows = rows
+        self._index = {r.id: r for r in self._rows}
         self.endResetModel()
         self._fetching = False
         self._loaded = True
         self._following = True
         self._set_pending(0)
         self.loaded.emit()
+
+    def _with_arrivals(self, page: list[EventBrief], *, exhausted: bool) -> list[EventBrief]:
+        """The newest page with what was announced while it was read, newest first.
+
+        An arrival the page holds replaces its row (it may be newer: merged into); a new
+        one goes in by id unless it is older than the whole page of a store with more.
+        """
+        self._reloading = False
+        held, self._arrived_during_reload = self._arrived_during_reload, {}
+        if not held:
+            return list(page)
+        by_id: dict[int, EventBrief] = {r.id: r for r in page}
+        oldest = page[-1].id if page and not exhausted else None
+        for summary in held.values():
+            known = summary.id in by_id
+            if known or (not summary.merged and (oldest is None or summary.id > oldest)):
+                by_id[summary.id] = summary
+        rows = sorted(by_id.values(), key=lambda r: r.id, reverse=True)
+        return rows[: self.max_rows]
 
     def _append_page(self, rows: list[EventBrief], generation: int, limit: int) -> None:
         if generation != self._generation:
@@ -265,6 +299,10 @@ class FeedModel(QAbstractListModel):
         """Apply the queued arrivals now: merged rows update in place, new ones go on top."""
         self._batch_timer.stop()
         items, self._incoming = self._incoming, []
+        if self._reloading:
+            for summary in items:
+                self._arrived_during_reload[summary.id] = summary
+            return
         fresh: dict[int, EventBrief] = {}
         for summary in items:
             if summary.id in self._index:
