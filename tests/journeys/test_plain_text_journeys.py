@@ -117,9 +117,18 @@ def test_markup_from_boxes_is_shown_as_text_everywhere(app: App) -> None:
             window.tabs.setCurrentIndex(index)
             await settle(0.4)
             bad.extend(_problems(seen))
+
+        def models_seen() -> set[str]:
+            return {s.split(":")[0] for s in seen if ":" in s}
+
+        def reached() -> bool:  # pages read their rows in the background: a slow one late
+            bad.extend(_problems(seen))
+            return all(any(k in m for m in models_seen()) for k in ("Feed", "Device", "Request"))
+
+        await until(reached, what="the markup in the feed, devices and requests")
         assert not bad, "\n".join(bad[:20])
         # Not vacuous: the markup reached the places it must be checked in.
-        models = {s.split(":")[0] for s in seen if ":" in s}
+        models = models_seen()
         assert any("Feed" in m for m in models), seen
         assert any("Device" in m for m in models), seen
         assert any("Request" in m for m in models), seen
@@ -228,9 +237,12 @@ def test_dialogs_and_window_titles_show_markup_as_text(app: App) -> None:
 
         # The alarm's note on the Alarms page, and the request's detail in the inspector.
         window.show_page("alarms")
-        await settle(0.5)
-        bad.extend(_problems(seen))
-        assert any(s.startswith("Alarm") for s in seen), seen  # the acknowledgement note
+
+        def note_shown() -> bool:  # the page reads its rows in the background
+            bad.extend(_problems(seen))
+            return any(s.startswith("Alarm") for s in seen)
+
+        await until(note_shown, what="the acknowledgement note on the Alarms page")
         press(menu_action(window, "tools", "Request inspector"))
         page = window.page("requests")
         await until(lambda: page.isVisible() and page.model.rows, what="the Requests page")
