@@ -29,7 +29,9 @@ def test_new_events_pill_never_covers_a_row_and_the_rows_stay_put(app: App) -> N
         for _ in range(2):  # (no alarm: its banner would move the whole page)
             await app.post(fresh("employee_match"))
         await until(feed.new_button.isVisible, what="the ▲ N new pill")
-        await settle(0.3)
+        # Both posts are answered; their announcements may reach the window a moment apart.
+        await until(lambda: feed.new_button.text() == "▲ 2 new", what="the pill counting both")
+        await settle(0.3)  # and no more than two
         assert feed.new_button.text() == "▲ 2 new"
         pill = QRect(feed.new_button.mapTo(window, QPoint(0, 0)), feed.new_button.size())
         rows = QRect(view.viewport().mapTo(window, QPoint(0, 0)), view.viewport().size())
