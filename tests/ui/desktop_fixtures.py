@@ -84,3 +84,31 @@ def post(core: Core, event: dict[str, Any]) -> int:
     reply = core.client.post_json(EVENT_PATH, event)
     assert reply.status == 200, reply.body[:300]
     return reply.json()["events"][0]["id"]
+
+
+def detail_shows(window: Any, event_id: int) -> bool:
+    """The detail pane has loaded and shows ``event_id`` (no load of it still running).
+
+    Not ``event_shown``: following the feed, the pane may already have shown the new
+    event before a test selects it, and then nothing is shown again.
+    """
+    pane = window.detail
+    shown = pane.detail
+    return (
+        pane.event_id == event_id
+        and not pane._loading
+        and shown is not None
+        and shown.event.get("id") == event_id
+    )
+
+
+def show_in_detail(window: Any, qtbot: Any, event_id: int) -> None:
+    """Select ``event_id`` in the feed as a user would and wait for the pane to show it."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    qtbot.waitUntil(lambda: window.feed_model.row_of(event_id) is not None, timeout=5000)
+    row = window.feed_model.row_of(event_id)
+    window.feed.view.selectionModel().setCurrentIndex(
+        window.feed_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    qtbot.waitUntil(lambda: detail_shows(window, event_id), timeout=10000)

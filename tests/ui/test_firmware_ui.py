@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel
-
 from tests.conftest import ROOT
 from tests.core import firmware_payloads as P
+from tests.ui.desktop_fixtures import show_in_detail
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
@@ -20,12 +19,7 @@ def _post(core: Any, path: str, payload: dict[str, Any]) -> int:
 
 
 def _select(window: Any, qtbot: Any, event_id: int) -> None:
-    qtbot.waitUntil(lambda: window.feed_model.row_of(event_id) is not None, timeout=5000)
-    row = window.feed_model.row_of(event_id)
-    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
-        window.feed.view.selectionModel().setCurrentIndex(
-            window.feed_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+    show_in_detail(window, qtbot, event_id)
 
 
 def test_detail_pane_shows_firmware_attributes_and_crop_box(window, core, qtbot) -> None:

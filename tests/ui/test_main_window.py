@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from tests.conftest import ROOT, SAMPLE_NAMES, load_sample
-from tests.ui.desktop_fixtures import post, variant
+from tests.ui.desktop_fixtures import detail_shows, post, show_in_detail, variant
 
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
@@ -21,12 +21,8 @@ def _names(model: Any) -> list[str]:
 
 
 def _select(window: Any, qtbot: Any, event_id: int) -> None:
-    row = window.feed_model.row_of(event_id)
-    assert row is not None
-    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
-        window.feed.view.selectionModel().setCurrentIndex(
-            window.feed_model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
-        )
+    assert window.feed_model.row_of(event_id) is not None
+    show_in_detail(window, qtbot, event_id)
 
 
 def test_posted_samples_appear_newest_first_with_their_text(window, core, qtbot) -> None:
@@ -129,8 +125,8 @@ def test_show_event_and_page_menu_api(window, core, qtbot) -> None:
     window.add_page("history", "History", page)
     window.show_page("history")
     assert window.tabs.currentWidget() is page
-    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
-        window.show_event(first)
+    window.show_event(first)
+    qtbot.waitUntil(lambda: detail_shows(window, first), timeout=10000)
     assert window.tabs.currentIndex() == 0
     assert window.feed_model.row_at(window.feed.view.currentIndex().row()).id == first
     tools = window.menu("tools")
@@ -262,8 +258,8 @@ def test_double_click_opens_the_scene_full_size(window, core, qtbot) -> None:
     from gui.ui.views.photo_view import FullSizeDialog
 
     event_id = post(core, load_sample("employee_match"))
-    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
-        window.show_event(event_id)
+    window.show_event(event_id)
+    qtbot.waitUntil(lambda: detail_shows(window, event_id), timeout=10000)
     scene = window.detail.scene
     centre = QPointF(scene.width() / 2, scene.height() / 2)
     click = QMouseEvent(

@@ -95,11 +95,11 @@ def test_placeholder_is_drawn_when_there_is_no_picture(qtbot) -> None:
 def test_detail_pane_box_sits_on_the_face(window, core, qtbot) -> None:
     """The real sample: its box edges are painted in the employee colour where the box is."""
     from tests.conftest import load_sample
-    from tests.ui.desktop_fixtures import post
+    from tests.ui.desktop_fixtures import detail_shows, post
 
     event_id = post(core, load_sample("employee_match"))
-    with qtbot.waitSignal(window.detail.event_shown, timeout=5000):
-        window.show_event(event_id)
+    window.show_event(event_id)
+    qtbot.waitUntil(lambda: detail_shows(window, event_id), timeout=10000)
     scene = window.detail.scene
     x1, y1, x2, y2 = scene.shapes().box
     image = scene.grab().toImage()
