@@ -10,12 +10,14 @@ formats and pixel limit as the receiver, whatever bytes a box sent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PIL import Image
 from PySide6.QtGui import QImage
 
 from gui.core.images import ImageError, load_pixels, open_image
 
-__all__ = ["decode_fitted", "decode_picture", "fit_size"]
+__all__ = ["Preview", "decode_fitted", "decode_picture", "decode_preview", "fit_size"]
 
 _ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
 
@@ -104,3 +106,43 @@ def decode_fitted(data: bytes, fit: tuple[int, int]) -> QImage | None:
         return None
     whole, preview = decoded
     return preview if preview is not None else whole
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A picture decoded for the size it is shown at (``decode_preview``)."""
+
+    #: The picture's own width and height: what overlay coordinates and 1:1 refer to.
+    size: tuple[int, int]
+    #: Fits the box it was asked for; the whole picture when that already fitted.
+    image: QImage
+    #: ``image`` is the full resolution: nothing more to decode for zooming in.
+    whole: bool
+
+
+def decode_preview(data: bytes, fit: tuple[int, int]) -> Preview | None:
+    """The picture scaled down to fit ``fit`` (device pixels), decoded no larger than needed.
+
+    JPEG's decoder scales by 1/2, 1/4 or 1/8 while it decodes (Pillow's
+    ``draft``): a 1080p scene shown in a view about 900 pixels wide is decoded
+    at 960x540, a quarter of the pixels, and its full-size copy into a QImage
+    (with the GIL held) is never made. The detail pane decodes the full
+    resolution (``decode_picture``) only when the user zooms in past this.
+    None when the bytes are not a picture we open.
+    """
+    try:
+        with open_image(data) as im:
+            size = im.size
+            wanted = fit_size(size[0], size[1], fit[0], fit[1])
+            if wanted[0] < size[0] or wanted[1] < size[1]:
+                im.draft("RGB", wanted)  # a no-op for formats other than JPEG
+            load_pixels(im)
+            picture: Image.Image = im
+            if picture.mode not in ("RGB", "RGBA"):
+                picture = picture.convert("RGBA" if _has_alpha(picture) else "RGB")
+            small = _fitted(picture, fit)
+            whole = small is None and picture.size == size
+            image = _to_qimage(picture if small is None else small)
+    except (ImageError, OSError, ValueError):
+        return None
+    return Preview(size, image, whole)

@@ -12,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QImage
 
-from gui.ui.pictures import decode_fitted, decode_picture, fit_size
+from gui.ui.pictures import decode_fitted, decode_picture, decode_preview, fit_size
 
 SAMPLES = Path(__file__).resolve().parents[2] / "assets" / "samples"
 
@@ -53,6 +53,48 @@ def test_scene_decodes_full_size_with_a_preview_that_fits() -> None:
         a, b = QColor(full.pixel(x, y)), QColor(reference.pixel(x, y))
         assert abs(a.red() - b.red()) <= 8 and abs(a.green() - b.green()) <= 8
         assert abs(a.blue() - b.blue()) <= 8
+
+
+def test_scene_preview_is_decoded_at_a_reduced_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The detail pane's scene: JPEG scales while decoding, so a 1080p frame shown in
+    an 800x600 view is decoded at 960x540 and never converted at full size."""
+    from gui.ui import pictures
+
+    event = json.loads((SAMPLES / "employee_match.json").read_text(encoding="utf-8"))
+    data = base64.b64decode(event["spot_pic"])
+    decoded: list[tuple[int, int]] = []
+    load = pictures.load_pixels
+    monkeypatch.setattr(pictures, "load_pixels", lambda im: decoded.append(im.size) or load(im))
+    preview = decode_preview(data, (800, 600))
+    assert preview is not None
+    assert decoded == [(960, 540)]
+    assert preview.size == (1920, 1080) and not preview.whole
+    assert (preview.image.width(), preview.image.height()) == fit_size(1920, 1080, 800, 600)
+    assert preview.image.format() == QImage.Format.Format_RGB32
+    full, reference = decode_picture(data)[0], decode_picture(data, (800, 600))[1]
+    assert reference is not None and full.size() == QSize(1920, 1080)
+    # the same picture as scaling the full decode gives, give or take the resampling
+    differences = [
+        abs(a - b)
+        for x in range(5, 800, 40)
+        for y in range(5, 450, 40)
+        for a, b in zip(
+            QColor(preview.image.pixel(x, y)).getRgb()[:3],
+            QColor(reference.pixel(x, y)).getRgb()[:3],
+            strict=True,
+        )
+    ]
+    assert sum(differences) / len(differences) < 6
+
+
+def test_preview_of_a_picture_that_fits_is_the_whole_picture() -> None:
+    small = decode_preview(_encoded("RGB", (40, 30), (200, 10, 20), "PNG"), (52, 52))
+    assert small is not None and small.whole and small.size == (40, 30)
+    assert QColor(small.image.pixel(5, 5)).getRgb()[:3] == (200, 10, 20)
+    big = decode_preview(_encoded("RGBA", (400, 200), (0, 0, 255, 128), "PNG"), (52, 52))
+    assert big is not None and not big.whole and big.size == (400, 200)
+    assert (big.image.width(), big.image.height()) == (52, 26) and big.image.hasAlphaChannel()
+    assert decode_preview(b"not a picture", (52, 52)) is None
 
 
 def test_small_picture_has_no_preview_and_keeps_its_colour() -> None:

@@ -2,8 +2,9 @@
 
 ``DetailPane(bridge)`` is reusable (the Live page, History, the request
 inspector): call ``show_event(event_id)``. Loading and JPEG decoding happen off
-the GUI thread; only the QPixmap conversion happens here. Every string that
-came from a box is shown as plain text.
+the GUI thread, each photo decoded at the size its view shows it (the full
+resolution only when the user zooms in); only the QPixmap conversion happens
+here. Every string that came from a box is shown as plain text.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -29,10 +30,10 @@ from PySide6.QtWidgets import (
 )
 
 from gui.core.model import IMAGE_KINDS
-from gui.core.overlay import shapes_for
+from gui.core.overlay import OverlayShapes, shapes_for
 from gui.core.reader import Reader
 from gui.ui.background import BackgroundWork
-from gui.ui.pictures import decode_picture
+from gui.ui.pictures import Preview, decode_picture, decode_preview
 from gui.ui.views import words
 from gui.ui.views.elided import ElidedLabel
 from gui.ui.views.photo_view import FullSizeDialog, PhotoView
@@ -57,9 +58,11 @@ class EventDetail:
     """What the pane shows, as read off the GUI thread (QImages, not QPixmaps)."""
 
     event: dict[str, Any]
-    images: dict[str, QImage] = field(default_factory=dict)
-    #: The same pictures already scaled to the size they are shown at (device pixels).
-    previews: dict[str, QImage] = field(default_factory=dict)
+    #: Each picture decoded for the size its view shows it at (device pixels).
+    pictures: dict[str, Preview] = field(default_factory=dict)
+    #: The bytes of pictures held as a preview only: their full resolution is
+    #: decoded when the user zooms in past it.
+    sources: dict[str, bytes] = field(default_factory=dict)
     raw_text: str = ""
     #: The box the event came from, with its score scale and threshold (or None).
     box: dict[str, Any] | None = None
@@ -70,8 +73,10 @@ def load_detail(
 ) -> EventDetail | None:
     """Runs on a worker thread: the event, its decoded pictures and its raw JSON.
 
-    ``sizes`` (kind -> device pixels) asks for previews scaled to fit there, so
-    the GUI thread neither converts nor smooth-scales a full frame per event.
+    ``sizes`` (kind -> device pixels) asks for pictures decoded to fit there
+    (a 1080p scene at a quarter of its pixels, ``decode_preview``): the GUI
+    thread neither converts nor smooth-scales a full frame per event, and the
+    worker does not decode one on a core the GUI and receiver threads need.
     """
     ev = reader.event(event_id)
     if ev is None:
@@ -83,25 +88,61 @@ def load_detail(
             continue
         size = (sizes or {}).get(kind)
         # Pillow, not QImage.fromData: Qt decodes with the GIL held (GUI stalls).
-        decoded = decode_picture(got.data, (max(1, size[0]), max(1, size[1])) if size else None)
-        if decoded is None:
+        picture = (
+            decode_preview(got.data, (max(1, size[0]), max(1, size[1])))
+            if size
+            else _whole_picture(got.data)
+        )
+        if picture is None:
             continue
-        detail.images[kind], preview = decoded
-        if preview is not None:
-            detail.previews[kind] = preview
+        detail.pictures[kind] = picture
+        if not picture.whole:
+            detail.sources[kind] = got.data
     detail.raw_text = reader.event_raw_text(event_id)
     detail.box = reader.event_box(ev)
     return detail
 
 
+def _whole_picture(data: bytes) -> Preview | None:
+    decoded = decode_picture(data)
+    if decoded is None:
+        return None
+    image = decoded[0]
+    return Preview((image.width(), image.height()), image, whole=True)
+
+
+def _full_resolution(data: bytes) -> QImage | None:
+    """Runs on a worker thread when the user zooms in past a preview."""
+    decoded = decode_picture(data)
+    return decoded[0] if decoded is not None else None
+
+
+def show_picture(
+    view: PhotoView, detail: EventDetail, kind: str, shapes: OverlayShapes | None
+) -> None:
+    """One of the event's pictures into ``view`` (a preview when that is all that was decoded)."""
+    picture = detail.pictures.get(kind)
+    data = detail.sources.get(kind)
+    if picture is None:
+        view.set_image(None, shapes)
+    elif data is None:
+        view.set_image(picture.image, shapes)
+    else:
+        view.set_preview(
+            QSize(*picture.size), picture.image, shapes, lambda: _full_resolution(data)
+        )
+
+
 class ImageTile(QWidget):
     """A small titled picture with a clear placeholder when there is none."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, title: str, parent: QWidget | None = None, *, work: BackgroundWork | None = None
+    ) -> None:
         super().__init__(parent)
         self.title = plain_label(title)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.view = PhotoView(self)
+        self.view = PhotoView(self, work=work)
         self.view.setMinimumSize(56, 56)  # three fit beside the scene on a 720-line screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -148,7 +189,7 @@ class DetailPane(QWidget):
         header.addWidget(self.action_label)
         header.addStretch(1)
 
-        self.scene = PhotoView(self)
+        self.scene = PhotoView(self, work=self._work)
         self.scene.double_clicked.connect(self._open_full_size)
         self.fit_button = QPushButton(self)
         self.fit_button.clicked.connect(self.scene.zoom_fit)
@@ -166,9 +207,9 @@ class DetailPane(QWidget):
         sl.addWidget(self.scene, 1)
         sl.addLayout(zoom_row)
 
-        self.reg_tile = ImageTile("", self)
-        self.face_tile = ImageTile("", self)
-        self.ir_tile = ImageTile("", self)
+        self.reg_tile = ImageTile("", self, work=self._work)
+        self.face_tile = ImageTile("", self, work=self._work)
+        self.ir_tile = ImageTile("", self, work=self._work)
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
@@ -418,20 +459,20 @@ class DetailPane(QWidget):
         self.score_label.setText(tr("score %1").replace("%1", score_text))
         self.action_label.setText(words.want_action_words(ev.get("want_action")))
 
-        images = detail.images
+        pictures = detail.pictures
         meta = ev.get("images") or {}
-        spot = images.get("spot_pic")
+        spot = pictures.get("spot_pic")
         shapes = None
         if spot is not None:
             shapes = shapes_for(
                 ev.get("face_box"),
                 ev.get("landmarks"),
                 pt,
-                (spot.width(), spot.height()),
+                spot.size,
                 colours={int(k): v for k, v in self._colours().items() if str(k).isdigit()},
             )
         self.scene.set_overlays_visible(self.overlays_visible())
-        self.scene.set_image(spot, shapes, detail.previews.get("spot_pic"))
+        show_picture(self.scene, detail, "spot_pic", shapes)
         geometry = ev.get("geometry") or {}
         placeholder = self._missing("spot_pic", meta, pt)
         if spot is None and ev.get("face_box") and "spot_pic" not in meta:
@@ -443,11 +484,11 @@ class DetailPane(QWidget):
                 else tr("no scene photo in this event: the face box is not drawn")
             )
         self.scene.set_placeholder(placeholder)
-        face = images.get("recognize_face")
+        face = pictures.get("recognize_face")
         crop_shapes = None
         if face is not None and geometry.get("crop_box"):
             crop_shapes = shapes_for(
-                geometry["crop_box"], None, pt, (face.width(), face.height()),
+                geometry["crop_box"], None, pt, face.size,
                 colours={int(k): v for k, v in self._colours().items() if str(k).isdigit()},
             )  # fmt: skip
         for kind, tile in (
@@ -457,7 +498,7 @@ class DetailPane(QWidget):
         ):
             tile.view.set_overlays_visible(self.overlays_visible())
             tile_shapes = crop_shapes if kind == "recognize_face" else None
-            tile.view.set_image(images.get(kind), tile_shapes, detail.previews.get(kind))
+            show_picture(tile.view, detail, kind, tile_shapes)
             tile.view.set_placeholder(self._missing(kind, meta, pt))
 
         info = ev.get("identity_info") or {}

@@ -4,9 +4,17 @@ The overlay geometry comes from ``gui.core.overlay.shapes_for`` (the same as the
 API's Pillow renderer); here it is painted through the view transform with
 cosmetic pens, so lines stay crisp and visible at any zoom. Fit / 1:1 / wheel
 zoom around the cursor / drag to pan; double-click opens the picture full size.
+
+A picture may come as a preview only (``set_preview``): a copy decoded off the
+GUI thread at the size it is shown, with a function that decodes the full
+resolution. That one runs (off the GUI thread too) only when the user zooms in
+past the preview; until it arrives the preview is drawn enlarged.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -25,6 +33,9 @@ from PySide6.QtWidgets import QDialog, QSizePolicy, QVBoxLayout, QWidget
 
 from gui.core.overlay import OverlayShapes
 
+if TYPE_CHECKING:
+    from gui.ui.background import BackgroundWork
+
 MIN_SCALE = 0.02
 MAX_SCALE = 16.0
 
@@ -34,12 +45,23 @@ class PhotoView(QWidget):
 
     double_clicked = Signal()
 
-    def __init__(self, parent: QWidget | None = None, *, placeholder: str = "") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        placeholder: str = "",
+        work: BackgroundWork | None = None,
+    ) -> None:
         super().__init__(parent)
         self._pixmap: QPixmap | None = None  # full resolution (made lazily from _image)
         self._image: QImage | None = None
         self._preview: QPixmap | None = None  # downscaled off-thread for the fit size
         self._size: QSize | None = None  # picture size in picture pixels
+        #: Decodes the full resolution of a picture given by ``set_preview`` (None: no need).
+        self._decode_full: Callable[[], QImage | None] | None = None
+        self._work = work  # where ``_decode_full`` runs when a paint needs it
+        self._full_pending = False
+        self._picture = 0  # counts pictures set: a late full decode of an old one is dropped
         self._shapes: OverlayShapes | None = None
         self.overlays_visible = True
         self._placeholder = placeholder
@@ -55,7 +77,13 @@ class PhotoView(QWidget):
 
     # -- content ---------------------------------------------------------------
 
+    def _new_picture(self) -> None:
+        self._picture += 1
+        self._decode_full = None
+        self._full_pending = False
+
     def set_pixmap(self, pixmap: QPixmap | None, shapes: OverlayShapes | None = None) -> None:
+        self._new_picture()
         self._pixmap = pixmap if pixmap is not None and not pixmap.isNull() else None
         self._image = None
         self._preview = None
@@ -76,6 +104,7 @@ class PhotoView(QWidget):
         The full-resolution QPixmap is only made when zooming in needs it, so a
         busy feed does not convert a 1080p frame on the GUI thread per event.
         """
+        self._new_picture()
         ok = image is not None and not image.isNull()
         self._image = image if ok else None
         self._pixmap = None
@@ -83,6 +112,27 @@ class PhotoView(QWidget):
         self._size = image.size() if ok else None
         self._shapes = shapes
         self._fit = True
+        self._layout()
+        self.update()
+
+    def set_preview(
+        self,
+        size: QSize,
+        preview: QImage,
+        shapes: OverlayShapes | None,
+        decode_full: Callable[[], QImage | None],
+    ) -> None:
+        """A picture of ``size`` known by a copy that fits the view (decoded off-thread).
+
+        ``decode_full`` gives the full resolution; it runs on a worker thread
+        (``work``) the first time a paint needs more than the preview, so a
+        busy feed never decodes a 1080p frame it only shows at fit size.
+        """
+        self.set_image(None)
+        self._decode_full = decode_full
+        self._preview = QPixmap.fromImage(preview) if not preview.isNull() else None
+        self._size = QSize(size) if self._preview is not None else None
+        self._shapes = shapes
         self._layout()
         self.update()
 
@@ -99,10 +149,47 @@ class PhotoView(QWidget):
         self.update()
 
     def pixmap(self) -> QPixmap | None:
-        """The picture at full resolution (converted on first use)."""
+        """The picture at full resolution (converted on first use).
+
+        Of a picture given by ``set_preview`` it is decoded here and now if no
+        paint has needed it yet (a double-click opening it full size); the
+        preview stands in if the full decode fails.
+        """
+        if self._pixmap is None and self._image is None and self._decode_full is not None:
+            self._full_decoded(self._picture, self._decode_full())
         if self._pixmap is None and self._image is not None:
             self._pixmap = QPixmap.fromImage(self._image)
-        return self._pixmap
+        return self._pixmap if self._pixmap is not None else self._preview
+
+    def has_full_resolution(self) -> bool:
+        """The full resolution is decoded (False while only a preview is held)."""
+        return self._pixmap is not None or self._image is not None
+
+    def _full_or_ask(self) -> QPixmap | None:
+        """The full resolution for a paint; None while it is decoded off the GUI thread."""
+        if self._pixmap is None and self._image is None and self._decode_full is not None:
+            if self._work is None:
+                return self.pixmap()
+            if not self._full_pending:
+                self._full_pending = True
+                picture = self._picture
+                self._work.run(
+                    self._decode_full,
+                    lambda image: self._full_decoded(picture, image),
+                    lambda _exc: self._full_decoded(picture, None),
+                )
+            return None
+        return self.pixmap()
+
+    def _full_decoded(self, picture: int, image: QImage | None) -> None:
+        if picture != self._picture:
+            return  # another picture is shown now
+        self._decode_full = None
+        self._full_pending = False
+        if image is not None and not image.isNull():
+            self._image = image
+            self._pixmap = None
+            self.update()
 
     def has_picture(self) -> bool:
         return self._size is not None
@@ -235,7 +322,9 @@ class PhotoView(QWidget):
         dpr = self.devicePixelRatioF()
         source = self._preview
         if source is None or target.width() * dpr > source.width() * 1.05:
-            source = self.pixmap()  # zoomed in past the preview: full resolution
+            # zoomed in past the preview: full resolution (the preview enlarged until then)
+            full = self._full_or_ask()
+            source = full if full is not None else self._preview
         assert source is not None
         sw, sh = source.width() / dpr, source.height() / dpr
         if abs(target.width() - sw) < 1 and abs(target.height() - sh) < 1:

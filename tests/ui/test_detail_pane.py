@@ -1,0 +1,72 @@
+"""The detail pane's update stays cheap: each photo decoded at the size it is shown."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QSize
+
+from tests.conftest import load_sample
+from tests.ui.desktop_fixtures import post
+
+
+def _show(window: Any, qtbot: Any, event_id: int) -> Any:
+    with qtbot.waitSignal(
+        window.detail.event_shown, timeout=5000, check_params_cb=lambda shown: shown == event_id
+    ):
+        window.show_event(event_id)
+    return window.detail
+
+
+def test_scene_is_decoded_at_its_view_size_and_in_full_only_when_zoomed(window, core, qtbot):
+    """Following a busy feed, every event's 1080p scene was decoded and converted at full
+    size on a worker (competing with the GUI and receiver threads for two cores) only
+    to be shown at fit size."""
+    d = _show(window, qtbot, post(core, load_sample("employee_match")))
+    scene = d.scene
+    assert scene.picture_size() == QSize(1920, 1080)
+    assert not scene.has_full_resolution()
+    preview = d.detail.pictures["spot_pic"]
+    assert not preview.whole
+    assert preview.image.width() <= scene.width() * scene.devicePixelRatioF() + 1
+    scene.grab()  # a paint at fit size needs no more than the preview
+    qtbot.wait(50)
+    assert not scene.has_full_resolution()
+
+    scene.zoom_actual()  # 1:1 needs the full resolution: decoded off the GUI thread
+    scene.grab()
+    qtbot.waitUntil(scene.has_full_resolution, timeout=5000)
+    pixmap = scene.pixmap()
+    assert pixmap is not None and pixmap.size() == QSize(1920, 1080)
+
+
+def test_full_resolution_of_an_older_event_never_lands_on_a_newer_one(
+    window, core, qtbot, monkeypatch
+):
+    from gui.ui.views import detail_pane
+
+    decode = detail_pane._full_resolution
+    started, second_shown = threading.Event(), threading.Event()
+    decoded: list[int] = []
+
+    def late_decode(data: bytes) -> Any:
+        started.set()
+        second_shown.wait(5)
+        decoded.append(len(data))
+        return decode(data)
+
+    monkeypatch.setattr(detail_pane, "_full_resolution", late_decode)
+    first = post(core, load_sample("employee_match"))
+    second = post(core, load_sample("blacklist"))
+    d = _show(window, qtbot, first)
+    d.scene.zoom_actual()
+    d.scene.grab()  # asks for the first event's full resolution...
+    qtbot.waitUntil(started.is_set, timeout=5000)  # (its worker busy: the load takes the other)
+    _show(window, qtbot, second)
+    second_shown.set()  # ...which arrives after the second event is shown
+    qtbot.waitUntil(lambda: len(decoded) == 1, timeout=5000)
+    qtbot.wait(200)
+    assert d.event_id == second
+    assert not d.scene.has_full_resolution()
+    assert d.scene.picture_size() == QSize(1920, 1080)
