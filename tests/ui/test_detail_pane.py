@@ -1,11 +1,11 @@
-"""The detail pane's update stays cheap: each photo decoded at the size it is shown."""
+"""The detail pane's update stays cheap: pictures at the size shown, labels without documents."""
 
 from __future__ import annotations
 
 import threading
 from typing import Any
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QSize, Qt
 
 from tests.conftest import load_sample
 from tests.ui.desktop_fixtures import post
@@ -70,3 +70,26 @@ def test_full_resolution_of_an_older_event_never_lands_on_a_newer_one(
     assert d.event_id == second
     assert not d.scene.has_full_resolution()
     assert d.scene.picture_size() == QSize(1920, 1080)
+
+
+def test_field_labels_hold_no_text_document_until_pressed(window, core, qtbot):
+    """A selectable QLabel rebuilds a text document on every new text; the pane's fields
+    stay plain until the user presses one, and then select as before."""
+    d = _show(window, qtbot, post(core, load_sample("employee_match")))
+    labels = [*d.fields.values(), d.type_badge, d.score_label, d.action_label]
+    assert all(
+        label.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction for label in labels
+    )
+    d.tabs.setCurrentIndex(0)
+    label = d.fields["name"]
+    qtbot.waitExposed(label)
+    text = label.text()
+    qtbot.mouseDClick(label, Qt.MouseButton.LeftButton, pos=QPoint(4, label.height() // 2))
+    assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
+    assert label.hasSelectedText() and label.selectedText() in text
+    assert label.text() == text
+
+    other = post(core, load_sample("stranger"))
+    _show(window, qtbot, other)
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
+    assert label.textFormat() == Qt.TextFormat.PlainText

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QImage
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QMouseEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -51,6 +51,40 @@ def plain_label(text: str = "", parent: QWidget | None = None) -> QLabel:
     label.setText(text)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+class PressToSelectLabel(QLabel):
+    """A plain-text label that becomes selectable when it is pressed.
+
+    A selectable QLabel holds a text document that it rebuilds and lays out
+    again on every new text; the pane gives ~27 labels a new text per event
+    shown, which was a large part of its update on the GUI thread. These draw
+    their text plainly until the user presses one; from then on Qt's own
+    selection works as before (drag, double-click, Ctrl+C, the context menu),
+    and the next new text makes the label plain again.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setCursor(Qt.CursorShape.IBeamCursor)
+        self.setText(text)
+
+    @property
+    def selectable(self) -> bool:
+        return self.textInteractionFlags() != Qt.TextInteractionFlag.NoTextInteraction
+
+    def setText(self, text: str) -> None:
+        if self.selectable and text != self.text():
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        super().setText(text)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if not self.selectable:
+            # Focus is given before a press is delivered, by the policy of that moment.
+            self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+        super().mousePressEvent(event)
 
 
 @dataclass
@@ -178,10 +212,10 @@ class DetailPane(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         self.name_label.setFont(font)
-        self.type_badge = plain_label()
+        self.type_badge = PressToSelectLabel()
         self.type_badge.setObjectName("typeBadge")
-        self.score_label = plain_label()
-        self.action_label = plain_label()
+        self.score_label = PressToSelectLabel()
+        self.action_label = PressToSelectLabel()
         header = QHBoxLayout()
         header.addWidget(self.name_label)
         header.addWidget(self.type_badge)
@@ -226,14 +260,14 @@ class DetailPane(QWidget):
         self.photo_splitter.setChildrenCollapsible(False)
 
         # Details form
-        self.fields: dict[str, QLabel] = {}
+        self.fields: dict[str, PressToSelectLabel] = {}
         self.field_titles: dict[str, QLabel] = {}
         form_widget = QWidget(self)
         self.form = QFormLayout(form_widget)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for key in self._field_keys():
             title = plain_label()
-            value = plain_label()
+            value = PressToSelectLabel()
             # what the box sent (names, ids, addresses): never re-said in another language
             value.setProperty("payload", key in PAYLOAD_FIELDS)
             value.setWordWrap(True)
