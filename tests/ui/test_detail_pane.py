@@ -93,3 +93,22 @@ def test_field_labels_hold_no_text_document_until_pressed(window, core, qtbot):
     _show(window, qtbot, other)
     assert label.textInteractionFlags() == Qt.TextInteractionFlag.NoTextInteraction
     assert label.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_hidden_raw_json_is_filled_when_its_tab_opens(window, core, qtbot):
+    """Following a busy feed, the raw JSON tab (hidden) was filled for every event shown:
+    a document rebuilt a line at a time, for nobody."""
+    first = post(core, load_sample("employee_match"))
+    d = _show(window, qtbot, first)
+    d.tabs.setCurrentIndex(0)
+    second = post(core, load_sample("stranger"))
+    _show(window, qtbot, second)
+    assert d.raw_text.document().toPlainText() == ""  # nothing built while hidden
+    d.tabs.setCurrentIndex(2)
+    assert '"identity_name"' in d.raw_text.document().toPlainText()
+    assert "stranger" in d.raw_text.document().toPlainText()
+    _show(window, qtbot, first)  # open: filled as each event is shown, as before
+    assert "张伟" in d.raw_text.document().toPlainText()
+    d.tabs.setCurrentIndex(0)
+    _show(window, qtbot, second)
+    assert "stranger" in d.raw_text.toPlainText()  # read while hidden: the newest text

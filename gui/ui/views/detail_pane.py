@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QGuiApplication, QImage, QMouseEvent
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QMouseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -85,6 +85,44 @@ class PressToSelectLabel(QLabel):
             self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.setFocus(Qt.FocusReason.MouseFocusReason)
         super().mousePressEvent(event)
+
+
+class DeferredPlainText(QPlainTextEdit):
+    """Read-only plain text whose document is filled when it is shown or read.
+
+    Filling a QPlainTextEdit rebuilds its document, a block per line. The raw
+    JSON and warnings tabs are hidden while the pane follows a busy feed, and
+    filling them for every event shown was about a third of the pane's update
+    on the GUI thread; now the newest text waits until the tab is opened (or
+    ``toPlainText`` asks for it), and the same text is never set twice.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self._text = ""
+        self._pending: str | None = None
+
+    def set_text(self, text: str) -> None:
+        if text == self._text:
+            return
+        self._text = text
+        self._pending = text
+        if self.isVisible():
+            self._fill()
+
+    def _fill(self) -> None:
+        if self._pending is not None:
+            text, self._pending = self._pending, None
+            self.setPlainText(text)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fill()
+        super().showEvent(event)
+
+    def toPlainText(self) -> str:
+        self._fill()
+        return super().toPlainText()
 
 
 @dataclass
@@ -280,16 +318,14 @@ class DetailPane(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_widget)
 
-        self.warnings_text = QPlainTextEdit(self)
+        self.warnings_text = DeferredPlainText(self)
         self.warnings_text.setAccessibleName(tr("Warnings"))
-        self.warnings_text.setReadOnly(True)
 
         raw_page = QWidget(self)
         raw_layout = QVBoxLayout(raw_page)
         raw_layout.setContentsMargins(0, 0, 0, 0)
-        self.raw_text = QPlainTextEdit(self)
+        self.raw_text = DeferredPlainText(self)
         self.raw_text.setAccessibleName(tr("Raw JSON"))
-        self.raw_text.setReadOnly(True)
         self.raw_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
@@ -398,8 +434,8 @@ class DetailPane(QWidget):
             tile.view.set_placeholder("")
         for label in self.fields.values():
             label.setText("")
-        self.warnings_text.setPlainText("")
-        self.raw_text.setPlainText("")
+        self.warnings_text.set_text("")
+        self.raw_text.set_text("")
         self._set_warnings_tab_title()
 
     def show_event(self, event_id: int) -> None:
@@ -581,12 +617,12 @@ class DetailPane(QWidget):
         for w in warnings:
             where = f" [{w.get('field')}]" if w.get("field") else ""
             lines.append(f"• {w.get('code')}{where}: {w.get('message', '')}")
-        self.warnings_text.setPlainText(
+        self.warnings_text.set_text(
             "\n".join(lines) or tr("No warnings: the event is well-formed.")
         )
         self._warning_count = len(warnings)
         self._set_warnings_tab_title()
-        self.raw_text.setPlainText(detail.raw_text)
+        self.raw_text.set_text(detail.raw_text)
 
     def _set_warnings_tab_title(self) -> None:
         n = getattr(self, "_warning_count", 0) if self.detail is not None else 0
