@@ -409,7 +409,9 @@ class MainWindow(QMainWindow):
         widget = self._pages.get(key)
         if widget is not None:
             self._page_titles[key] = title
-            self.tabs.setTabText(self.tabs.indexOf(widget), title)
+            index = self.tabs.indexOf(widget)
+            if self.tabs.tabText(index) != title:  # a new text repaints the whole window
+                self.tabs.setTabText(index, title)
 
     def menu(self, name: str) -> QMenu:
         """The named top-level menu, created (in File/View/Tools/Help order) if absent."""

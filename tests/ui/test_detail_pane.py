@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QPoint, QSize, Qt
 
 from tests.conftest import load_sample
-from tests.ui.desktop_fixtures import post
+from tests.ui.desktop_fixtures import post, variant
 
 
 def _show(window: Any, qtbot: Any, event_id: int) -> Any:
@@ -112,3 +112,20 @@ def test_hidden_raw_json_is_filled_when_its_tab_opens(window, core, qtbot):
     d.tabs.setCurrentIndex(0)
     _show(window, qtbot, second)
     assert "stranger" in d.raw_text.toPlainText()  # read while hidden: the newest text
+
+
+def test_showing_events_does_not_repaint_the_panes_tabs(window, core, qtbot):
+    """``QTabWidget.setTabText`` repaints the whole tab widget (frame, tab bar, scroll
+    bars) even when the text is the same; the pane set its Warnings title for every
+    event shown, which was most of its paint."""
+    from tests.ui.test_tab_repaints import PaintCounter
+
+    ids = [post(core, variant("employee_match")) for _ in range(2)]  # pages of one height
+    d = _show(window, qtbot, ids[0])
+    qtbot.wait(50)
+    counter = PaintCounter(d.tabs, d.tabs.tabBar())
+    for event_id in (ids[1], ids[0], ids[1]):
+        _show(window, qtbot, event_id)
+        qtbot.wait(30)
+    assert counter.paints == 0
+    assert d.tabs.tabText(1).startswith("Warnings")

@@ -627,7 +627,11 @@ class DetailPane(QWidget):
     def _set_warnings_tab_title(self) -> None:
         n = getattr(self, "_warning_count", 0) if self.detail is not None else 0
         title = tr("Warnings") + (f" ({n})" if n else "")
-        self.tabs.setTabText(1, title)
+        if self.tabs.tabText(1) != title:
+            # QTabWidget.setTabText repaints the whole tab widget, frame and scroll bars
+            # included, even with the same text: per event shown, the largest part of
+            # the pane's paint.
+            self.tabs.setTabText(1, title)
 
     def _missing(self, kind: str, meta: dict[str, Any], person_type: int | None) -> str:
         m = meta.get(kind)
