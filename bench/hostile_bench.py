@@ -68,12 +68,17 @@ def sample(name: str) -> dict[str, Any]:
 class Receiver:
     """``python -m gui --headless`` in a fresh data dir."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, witness: Path | None = None) -> None:
         self.data = Path(tempfile.mkdtemp(dir=root))
         self.log = self.data / "stderr.txt"
         self._err = open(self.log, "wb")  # noqa: SIM115 - closed in stop()
+        #: ``bench.gil_witness`` writes what the writer waited for here (``--witness``).
+        self.witness = witness
+        start = (
+            ["-m", "gui"] if witness is None else ["-m", "bench.gil_witness", str(witness), "--"]
+        )
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gui", "--headless", "--bind", "127.0.0.1", "--port", "0",
+            [sys.executable, *start, "--headless", "--bind", "127.0.0.1", "--port", "0",
              "--data-dir", str(self.data / "data"), "--log-level", "INFO"],
             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self._err,
             # its own settings: a store or TLS configured for this user must not be measured
@@ -220,8 +225,8 @@ class Result:
 Load = Callable[[Receiver, dict[str, Any], Callable[[], None]], Any]
 
 
-def run_scenario(name: str, root: Path, load: Load) -> Result:
-    rec = Receiver(root)
+def run_scenario(name: str, root: Path, load: Load, witness: Path | None = None) -> Result:
+    rec = Receiver(root, witness)
     notes: dict[str, Any] = {"load_before": round(os.getloadavg()[0], 1)}
     prober = Prober(rec.port)
     stop_load = load(rec, notes, prober.start)
@@ -500,6 +505,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.hostile_bench", description=__doc__)
     parser.add_argument("--only", help="comma-separated scenarios (default: all)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--witness", type=Path, metavar="DIR",
+        help="run each receiver under bench.gil_witness (what its writer waited for); JSON in DIR",
+    )  # fmt: skip
     parser.add_argument("--probe", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.probe:  # the prober process (see ``Prober``)
@@ -510,9 +519,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="gw-hostile-") as tmp:
         for name in names:
             print(f"-- {name}", flush=True)
-            result = run_scenario(name, Path(tmp), SCENARIOS[name])
+            witness = None
+            if args.witness:
+                args.witness.mkdir(parents=True, exist_ok=True)
+                witness = args.witness / f"{name}.json"
+            result = run_scenario(name, Path(tmp), SCENARIOS[name], witness)
             results.append(result)
             print(json.dumps(result.__dict__, default=str), flush=True)
+            if witness is not None and witness.exists():
+                from bench.gil_witness import summarise
+
+                print("\n".join(summarise(witness)), flush=True)
     print()
     print("| scenario | peak RSS | real-time POST max / median (n) | SIGTERM exit | notes |")
     print("| --- | --- | --- | --- | --- |")
