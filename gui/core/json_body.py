@@ -80,6 +80,15 @@ def _decode_base64(chunk: bytes | memoryview) -> bytes | None:
         return None
 
 
+def is_strict_base64(chunk: bytes | memoryview) -> bool:
+    """Whether ``chunk`` is strict base64, checked without holding the GIL.
+
+    Strict base64 holds nothing JSON escapes (no quote, backslash or control
+    character), so text that passes needs no escaping either.
+    """
+    return pybase64 is not None and _decode_base64(chunk) is not None
+
+
 def _is_base64_in_pieces(view: memoryview) -> bool:
     """Whether a huge string is strict base64, checked ``PIECE`` bytes at a time.
 
