@@ -236,11 +236,19 @@ def test_dialogs_and_window_titles_show_markup_as_text(app: App) -> None:
         dialog.close()
 
         # The alarm's note on the Alarms page, and the request's detail in the inspector.
+        # (The list shows open alarms: the acknowledged one, with its note, is under
+        # "Acknowledged". Before, the check passed only when the list had read the alarm
+        # while it was still open, before the acknowledgement: a race it lost under load.)
         window.show_page("alarms")
+        alarms_page = window.page("alarms")
+        alarms_page.state.setCurrentIndex(alarms_page.state.findData("acked"))
 
         def note_shown() -> bool:  # the page reads its rows in the background
             bad.extend(_problems(seen))
-            return any(s.startswith("Alarm") for s in seen)
+            rows = alarms_page.model.rows
+            return any(MARK in (a.note or "") for a in rows) and any(
+                s.startswith("AlarmTableModel") for s in seen
+            )
 
         await until(note_shown, what="the acknowledgement note on the Alarms page")
         press(menu_action(window, "tools", "Request inspector"))
