@@ -141,10 +141,10 @@ def install() -> None:
 
     run_batch = store.Writer._run_batch
 
-    def traced_batch(self: Any, batch: list[tuple[Any, Any]]) -> None:
+    def traced_batch(self: Any, batch: list[tuple[Any, Any]], join: Any = None) -> None:
         started = time.perf_counter()
         try:
-            run_batch(self, batch)
+            run_batch(self, batch, join)
         finally:
             ended = time.perf_counter()
             bulk = any(getattr(job, "bulk", False) for job, _ in batch)

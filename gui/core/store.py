@@ -17,6 +17,12 @@ of them once). Its batches end with ``NOTIFY gatewatch_events, '<max id>'``
 
 Each job runs inside its own SAVEPOINT: a job that raises is rolled back alone
 and its caller gets the exception; the others in the batch still commit.
+
+Background jobs (a backfill's records) give way to live ones (a box's push): a
+background job stops between records while a live write is on its way
+(``live_pending``), and the live writes queued by then, or arriving within
+``LIVE_JOIN_WAIT``, are written in its transaction and share its one COMMIT, so
+a push waits for one record's statements, not for a whole piece and its fsync.
 Storage failures (disk full, read-only, database unreachable...) become a
 ``StorageError`` of one kind whatever the engine: the box gets 503 and retries.
 """
@@ -71,6 +77,9 @@ RESTART_BUSY_MS = 20
 MAX_BATCH_JOBS = 256
 #: Times a PostgreSQL job that lost a deadlock to another receiver is run again.
 JOB_RETRIES = 2
+#: After a background job, how long its transaction stays open for a live write still
+#: on its way (its delivery being parsed) to join it, seconds (``Writer.expect_live``).
+LIVE_JOIN_WAIT = 0.01
 
 
 class StoreClosed(RuntimeError):
@@ -322,6 +331,21 @@ class Checkpointer:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
+class LiveWrite:
+    """A live write on its way to the writer: from its delivery's parse until the
+    writer takes its job (``Writer.expect_live``); ``close()`` when it will not come."""
+
+    __slots__ = ("_writer", "open")
+
+    def __init__(self, writer: Writer) -> None:
+        self._writer = writer
+        self.open = True
+
+    def close(self) -> None:
+        """No (more) job will come for it: background jobs stop waiting for it."""
+        self._writer._live_arrived(self)
+
+
 class Writer:
     """The one thread that writes; see the module docstring for why."""
 
@@ -343,6 +367,9 @@ class Writer:
         )
         #: Futures (by id) of the queued bulk jobs: see ``_run``.
         self._bulk_ids: set[int] = set()
+        #: Live writes expected or queued, not yet taken (``expect_live``).
+        self._live_pending = 0
+        self._live_lock = threading.Lock()
         #: When the last batch's COMMIT started and ended (None: it did not commit).
         self._commit_times: tuple[float, float] | None = None
         self._closed = False
@@ -379,13 +406,43 @@ class Writer:
             hook = self._batch_hooks.setdefault(name, factory())
         return hook
 
+    def expect_live(self) -> LiveWrite:
+        """Announce a live write (a push being parsed): background jobs give way to it.
+
+        Hand the result to ``submit_async(live=...)`` with its job, or ``close()`` it
+        when no job comes (a bad body, a large upload written in bulk).
+        """
+        with self._live_lock:
+            self._live_pending += 1
+        return LiveWrite(self)
+
+    def _live_arrived(self, live: LiveWrite) -> None:
+        with self._live_lock:
+            if live.open:
+                live.open = False
+                self._live_pending -= 1
+
+    def live_pending(self) -> bool:
+        """A live write is on its way or queued: a background job stops at its next record."""
+        return self._live_pending > 0
+
     def submit_async(
-        self, job: Job[T], *, bulk: bool = False, clock: PhaseClock | None = None
+        self,
+        job: Job[T],
+        *,
+        bulk: bool = False,
+        clock: PhaseClock | None = None,
+        live: LiveWrite | None = None,
+        background: bool = False,
     ) -> asyncio.Future[T]:
         """Like ``submit``, for a coroutine on the running loop.
 
         ``bulk`` (a large upload) runs after the other queued jobs, alone in its
         transaction, so small real-time writes never wait behind several of them.
+        ``background`` (a backfill's records; implies ``bulk``): the jobs queued
+        while it runs, and a ``live`` one (see ``expect_live``) arriving within
+        ``LIVE_JOIN_WAIT`` after it, are written in its transaction, each in its
+        own SAVEPOINT, with one COMMIT. ``live`` marks this job as the one announced.
 
         The writer settles all of a batch's futures of one loop with a single
         wake-up of that loop, where one ``concurrent.futures.Future`` each would
@@ -396,10 +453,14 @@ class Writer:
         """
         handle = _LoopFuture(asyncio.get_running_loop())
         handle.clock = clock
+        handle.live = live
+        handle.background = background
         if self._closed:
             handle.future.set_exception(StoreClosed("store is closed"))
+            if live is not None:
+                live.close()
         else:
-            if bulk:
+            if bulk or background:
                 self._bulk_ids.add(id(handle))
             self._jobs.put((job, handle))
         return handle.future
@@ -421,9 +482,23 @@ class Writer:
         transaction, after every other job queued before it finished: a small
         real-time event never shares a transaction with, or queues behind more
         than one, large upload. Each job still commits before its caller hears.
+        A background job (a backfill's few records) is the exception: the jobs
+        queued while it ran join its transaction (``_join_live``).
         """
         bulk: collections.deque[tuple[Job[Any], Any]] = collections.deque()
         stop = False
+
+        def join_live() -> list[tuple[Job[Any], Any]]:
+            nonlocal stop
+            joining: list[tuple[Job[Any], Any]] = []
+            if not stop:
+                stop = self._join_live(joining, bulk)
+            joined = time.perf_counter()
+            for _job, handle in joining:
+                if isinstance(handle, _LoopFuture):
+                    handle.picked = joined
+            return joining
+
         while True:
             urgent: list[tuple[Job[Any], Any]] = []
             if not bulk and not stop:
@@ -432,32 +507,69 @@ class Writer:
                     stop = True
                 else:
                     self._sort(first, urgent, bulk)
-            while len(urgent) < MAX_BATCH_JOBS and not stop:
-                try:
-                    item = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    stop = True
-                    break
-                self._sort(item, urgent, bulk)
+            if not stop:
+                stop = self._take_queued(urgent, bulk)
+            join: Callable[[], list[tuple[Job[Any], Any]]] | None = None
             if urgent:
                 batch = urgent
             elif bulk:
                 batch = [bulk.popleft()]
+                if getattr(batch[0][1], "background", False):
+                    join = join_live
             else:
                 break
             picked = time.perf_counter()
             self._commit_times = None
             try:
                 with self._transaction_lock:
-                    self._run_batch(batch)
+                    self._run_batch(batch, join)
             finally:
                 _LoopFuture.clock_batch(batch, picked, self._commit_times)
                 _LoopFuture.settle(batch)
             if self._checkpointer is not None:
                 self._checkpointer.poke()
         self._conn.close()
+
+    def _take_queued(
+        self,
+        urgent: list[tuple[Job[Any], Any]],
+        bulk: collections.deque[tuple[Job[Any], Any]],
+    ) -> bool:
+        """Sort the jobs queued right now (up to ``MAX_BATCH_JOBS`` urgent ones); True
+        when the queue's end (``close``) was among them."""
+        while len(urgent) < MAX_BATCH_JOBS:
+            try:
+                item = self._jobs.get_nowait()
+            except queue.Empty:
+                return False
+            if item is None:
+                return True
+            self._sort(item, urgent, bulk)
+        return False
+
+    def _join_live(
+        self,
+        joining: list[tuple[Job[Any], Any]],
+        bulk: collections.deque[tuple[Job[Any], Any]],
+    ) -> bool:
+        """After a background job: the jobs queued meanwhile join its transaction, and
+        a live write still on its way is waited for (up to ``LIVE_JOIN_WAIT``), so the
+        push shares this COMMIT instead of waiting for it and then making its own.
+        True when the queue's end came."""
+        deadline = time.perf_counter() + LIVE_JOIN_WAIT
+        while True:
+            if self._take_queued(joining, bulk):
+                return True
+            left = deadline - time.perf_counter()
+            if not self.live_pending() or left <= 0 or len(joining) >= MAX_BATCH_JOBS:
+                return False
+            try:
+                item = self._jobs.get(timeout=min(left, 0.001))
+            except queue.Empty:
+                continue
+            if item is None:
+                return True
+            self._sort(item, joining, bulk)
 
     def _sort(
         self,
@@ -466,13 +578,21 @@ class Writer:
         bulk: collections.deque[tuple[Job[Any], Any]],
     ) -> None:
         fut = item[1]
+        live = getattr(fut, "live", None)
+        if live is not None:
+            self._live_arrived(live)
         if id(fut) in self._bulk_ids:
             self._bulk_ids.discard(id(fut))
             bulk.append(item)
         else:
             urgent.append(item)
 
-    def _run_batch(self, batch: list[tuple[Job[Any], Any]]) -> None:
+    def _run_batch(
+        self,
+        batch: list[tuple[Job[Any], Any]],
+        join: Callable[[], list[tuple[Job[Any], Any]]] | None = None,
+    ) -> None:
+        """One transaction: ``batch``'s jobs, then (``join``) the ones that join it."""
         self.batches += 1
         errors = self._errors
         done: list[tuple[Future[Any], Any]] = []
@@ -484,55 +604,64 @@ class Writer:
         except errors as exc:
             self._fail_all(batch, exc)
             return
-        for index, (job, fut) in enumerate(batch):
-            if not fut.set_running_or_notify_cancel():
-                continue
-            attempt = 0
-            while True:
-                try:
-                    conn.execute("SAVEPOINT job")
-                    result = job(conn)
-                    conn.execute("RELEASE job")
-                    done.append((fut, result))
-                    break
-                except BaseException as exc:
+        first = 0
+        while True:
+            for index in range(first, len(batch)):
+                job, fut = batch[index]
+                if not fut.set_running_or_notify_cancel():
+                    continue
+                attempt = 0
+                while True:
                     try:
-                        conn.execute("ROLLBACK TO job")
+                        conn.execute("SAVEPOINT job")
+                        result = job(conn)
                         conn.execute("RELEASE job")
-                    except errors:
-                        pass
-                    kind = storage_failure_kind(exc) if isinstance(exc, errors) else None
-                    if (
-                        kind == BUSY
-                        and self._engine is not None
-                        and conn.in_transaction
-                        and attempt < JOB_RETRIES
-                    ):
-                        # PostgreSQL: a deadlock or serialization failure with another
-                        # receiver's writer rolled this job back alone; run it again.
-                        attempt += 1
-                        continue
-                    if kind is not None:
-                        exc = StorageError.from_sqlite(exc)
-                        self.last_error = exc.describe()
-                        self.failures += 1
-                        self.last_failure = self.last_error
-                    fut.set_exception(exc)
-                    if not conn.in_transaction:
-                        # SQLite rolled the whole transaction back (SQLITE_FULL, I/O
-                        # errors), or the PostgreSQL connection broke: the jobs before
-                        # this one are lost, the ones after must not run outside a
-                        # transaction.
-                        lost = StorageError(f"transaction rolled back: {exc}")
-                        if isinstance(exc, StorageError):
-                            lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
-                        for other, _ in done:
-                            other.set_exception(lost)
-                        for _job, other in batch[index + 1 :]:
-                            if other.set_running_or_notify_cancel():
+                        done.append((fut, result))
+                        break
+                    except BaseException as exc:
+                        try:
+                            conn.execute("ROLLBACK TO job")
+                            conn.execute("RELEASE job")
+                        except errors:
+                            pass
+                        kind = storage_failure_kind(exc) if isinstance(exc, errors) else None
+                        if (
+                            kind == BUSY
+                            and self._engine is not None
+                            and conn.in_transaction
+                            and attempt < JOB_RETRIES
+                        ):
+                            # PostgreSQL: a deadlock or serialization failure with another
+                            # receiver's writer rolled this job back alone; run it again.
+                            attempt += 1
+                            continue
+                        if kind is not None:
+                            exc = StorageError.from_sqlite(exc)
+                            self.last_error = exc.describe()
+                            self.failures += 1
+                            self.last_failure = self.last_error
+                        fut.set_exception(exc)
+                        if not conn.in_transaction:
+                            # SQLite rolled the whole transaction back (SQLITE_FULL, I/O
+                            # errors), or the PostgreSQL connection broke: the jobs before
+                            # this one are lost, the ones after must not run outside a
+                            # transaction.
+                            lost = StorageError(f"transaction rolled back: {exc}")
+                            if isinstance(exc, StorageError):
+                                lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
+                            for other, _ in done:
                                 other.set_exception(lost)
-                        return
-                    break
+                            for _job, other in batch[index + 1 :]:
+                                if other.set_running_or_notify_cancel():
+                                    other.set_exception(lost)
+                            return
+                        break
+            if join is None:
+                break
+            # A background job's transaction: the live writes queued meanwhile join it.
+            first = len(batch)
+            batch.extend(join())
+            join = None
         for hook in hooks:
             self._run_hook(conn, hook)
         try:
@@ -605,13 +734,19 @@ class _LoopFuture:
     batch's outcomes to each loop in one ``call_soon_threadsafe``.
     """
 
-    __slots__ = ("clock", "future", "loop", "outcome")
+    __slots__ = ("background", "clock", "future", "live", "loop", "outcome", "picked")
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.future: asyncio.Future[Any] = loop.create_future()
         self.outcome: tuple[bool, Any] | None = None
         self.clock: PhaseClock | None = None
+        #: The live write this job is (``Writer.expect_live``), if any.
+        self.live: LiveWrite | None = None
+        #: A background job: the live writes queued while it runs join its transaction.
+        self.background = False
+        #: When a job that joined a background job's transaction was taken.
+        self.picked: float | None = None
 
     def set_running_or_notify_cancel(self) -> bool:
         # Read from the writer thread: at worst a job cancelled this instant still runs.
@@ -633,7 +768,7 @@ class _LoopFuture:
         for _job, handle in batch:
             clock = getattr(handle, "clock", None)
             if clock is not None:
-                clock.picked = picked
+                clock.picked = getattr(handle, "picked", None) or picked
                 if commit_times is not None:
                     clock.commit_started, clock.committed = commit_times
 
@@ -708,13 +843,24 @@ class Store:
     def submit(self, job: Job[T]) -> Future[T]:
         return self.writer.submit(job)
 
-    async def write(self, job: Job[T], *, bulk: bool = False, clock: PhaseClock | None = None) -> T:
+    async def write(
+        self,
+        job: Job[T],
+        *,
+        bulk: bool = False,
+        clock: PhaseClock | None = None,
+        live: LiveWrite | None = None,
+        background: bool = False,
+    ) -> T:
         """Run ``job`` in the writer's next transaction; returns once it is committed.
 
         ``bulk`` for large uploads: they yield to the other queued writes (``Writer._run``).
-        ``clock`` gets the writer's instants (see ``phases``).
+        ``clock`` gets the writer's instants (see ``phases``). ``live`` and
+        ``background``: see ``Writer.submit_async``.
         """
-        return await self.writer.submit_async(job, bulk=bulk, clock=clock)
+        return await self.writer.submit_async(
+            job, bulk=bulk, clock=clock, live=live, background=background
+        )
 
     def write_sync(self, job: Job[T], timeout: float | None = 30) -> T:
         return self.writer.submit(job).result(timeout)

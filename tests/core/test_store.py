@@ -98,6 +98,124 @@ def test_bulk_writes_yield_to_small_ones_and_run_alone(store: Store) -> None:
     assert _count(store) == 5
 
 
+def _noting(store: Store, name: str, batches: dict[str, int], *, fail: bool = False):
+    """A job that inserts a row and notes the writer's batch it ran in."""
+
+    def run(c):
+        batches[name] = store.writer.batches
+        c.execute("INSERT INTO t VALUES (1)")
+        if fail:
+            raise ValueError(f"{name} fails")
+        return name
+
+    return run
+
+
+def test_a_live_write_queued_during_a_background_write_joins_its_transaction(
+    store: Store,
+) -> None:
+    """A push queued while a backfill's records are written shares their COMMIT instead of
+    waiting for it and making its own; each keeps its own result (own SAVEPOINT)."""
+    batches: dict[str, int] = {}
+    running, go = threading.Event(), threading.Event()
+
+    def background(c):
+        running.set()
+        go.wait(5)
+        return _noting(store, "background", batches)(c)
+
+    async def main():
+        bg = asyncio.ensure_future(store.write(background, background=True))
+        await asyncio.get_running_loop().run_in_executor(None, running.wait, 5)
+        live = store.writer.expect_live()
+        push = asyncio.ensure_future(store.write(_noting(store, "push", batches), live=live))
+        await asyncio.sleep(0.05)
+        assert store.writer.live_pending()  # queued, not taken: a background job gives way
+        go.set()
+        return await bg, await push
+
+    assert asyncio.run(main()) == ("background", "push")
+    assert batches["push"] == batches["background"]
+    assert not store.writer.live_pending() and _count(store) == 2
+
+
+def test_a_live_write_still_on_its_way_is_waited_for_by_a_background_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Announced (its body being parsed) when the background job ended: the transaction
+    stays open for it (up to LIVE_JOIN_WAIT) and a failing job loses only its own rows."""
+    monkeypatch.setattr(store_mod, "LIVE_JOIN_WAIT", 30.0)  # the test waits, not the clock
+    batches: dict[str, int] = {}
+    ran = threading.Event()
+
+    def background(c):
+        result = _noting(store, "background", batches)(c)
+        ran.set()
+        return result
+
+    async def main():
+        live = store.writer.expect_live()
+        bg = asyncio.ensure_future(store.write(background, background=True))
+        await asyncio.get_running_loop().run_in_executor(None, ran.wait, 5)
+        await asyncio.sleep(0.05)
+        assert not bg.done()  # not committed: waiting for the push
+        push = store.write(_noting(store, "push", batches, fail=True), live=live)
+        results = await asyncio.gather(bg, push, return_exceptions=True)
+        return results
+
+    result, failed = asyncio.run(main())
+    assert result == "background" and isinstance(failed, ValueError)
+    assert batches["push"] == batches["background"]
+    assert _count(store) == 1  # the push's row rolled back alone
+
+
+def test_a_live_write_that_never_comes_releases_the_background_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_mod, "LIVE_JOIN_WAIT", 30.0)
+    ran = threading.Event()
+    batches: dict[str, int] = {}
+
+    def background(c):
+        ran.set()
+        return _noting(store, "background", batches)(c)
+
+    async def main():
+        live = store.writer.expect_live()
+        bg = asyncio.ensure_future(store.write(background, background=True))
+        await asyncio.get_running_loop().run_in_executor(None, ran.wait, 5)
+        live.close()  # its body was bad: nothing will be written
+        live.close()  # closing twice counts once
+        return await asyncio.wait_for(bg, 10)
+
+    assert asyncio.run(main()) == "background"
+    assert not store.writer.live_pending() and _count(store) == 1
+
+
+def test_a_large_upload_takes_no_company(store: Store) -> None:
+    """Only background jobs share their transaction: a small write queued during a bulk
+    one is written after it, in a transaction of its own, as before."""
+    batches: dict[str, int] = {}
+    running, go = threading.Event(), threading.Event()
+
+    def upload(c):
+        running.set()
+        go.wait(5)
+        return _noting(store, "upload", batches)(c)
+
+    async def main():
+        big = asyncio.ensure_future(store.write(upload, bulk=True))
+        await asyncio.get_running_loop().run_in_executor(None, running.wait, 5)
+        live = store.writer.expect_live()
+        small = asyncio.ensure_future(store.write(_noting(store, "push", batches), live=live))
+        await asyncio.sleep(0.05)
+        go.set()
+        await asyncio.gather(big, small)
+
+    asyncio.run(main())
+    assert batches["push"] == batches["upload"] + 1
+
+
 def test_queued_bulk_writes_are_finished_on_close(tmp_path: Path) -> None:
     s = Store(tmp_path)
     s.write_sync(lambda c: c.execute("CREATE TABLE t (x INTEGER)"))
