@@ -278,6 +278,7 @@ def store_job(
     tally: devices.DeviceTally | None = None,
     hooks: Sequence[EventHook] = (),
     scales: scores.ScaleCache | None = None,
+    give_way: Callable[[], bool] | None = None,
 ) -> Callable[[Connection], list[StoredEvent]]:
     """The writer job for one request: all its events in one transaction.
 
@@ -285,15 +286,22 @@ def store_job(
     are written once per batch; without, by this job. ``hooks`` run for each
     event written (alarms), in the same transaction. ``scales`` shares the
     boxes' score configuration between the jobs of a batch.
+
+    ``give_way`` (background work: a backfill's records): asked after each event
+    but the last; when it says so the job ends there and returns the events
+    stored so far, a prefix of ``prepared.events`` (the health report, which goes
+    with the last event, is then not written). The caller writes the rest later.
     """
 
     def job(conn: Connection) -> list[StoredEvent]:
-        stored = []
+        stored: list[StoredEvent] = []
         prepared.after_commit.clear()
         if scales is not None:
             scales.job_started(conn)
         book: scores.ScaleBook | None = None
         for p in prepared.events:
+            if stored and give_way is not None and give_way():
+                break  # a live write is waiting: it joins this transaction now
             result = store_event(
                 conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped,
                 packed_raw=p.packed_raw,
@@ -312,12 +320,13 @@ def store_job(
                     if then is not None:
                         prepared.after_commit.append(then)
             stored.append(result)
-        if prepared.health_report is not None:
+        complete = len(stored) == len(prepared.events)
+        if prepared.health_report is not None and complete:
             devices.apply_health_report(conn, prepared.health_report, arrival)
-        for part in prepared.report_parts:
+        for part in prepared.report_parts if complete else ():
             devices.apply_health_report(conn, part, arrival)
         # Counted only once nothing in this job can fail any more.
-        for p, result in zip(prepared.events, stored, strict=True):
+        for p, result in zip(prepared.events[: len(stored)], stored, strict=True):
             if result.outcome == "duplicate":
                 continue
             if tally is None:
@@ -327,7 +336,8 @@ def store_job(
         if scales is not None:
             scales.job_ended(
                 conn,
-                boxes_changed=prepared.health_report is not None or bool(prepared.report_parts),
+                boxes_changed=complete
+                and (prepared.health_report is not None or bool(prepared.report_parts)),
             )
         return stored
 

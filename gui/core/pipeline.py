@@ -37,7 +37,7 @@ from gui.core.ingest import Prepared  # in the class, "ingest" is its method
 from gui.core.messages import EventStored, HealthReportStored, Message, RequestLogged
 from gui.core.phases import PhaseClock
 from gui.core.requestlog import RequestLog, RequestRecord
-from gui.core.store import StorageError, Store, StoreClosed
+from gui.core.store import LiveWrite, StorageError, Store, StoreClosed
 from gui.core.thumbnails import Thumbnailer
 
 log = logging.getLogger(__name__)
@@ -200,9 +200,21 @@ class IngestPipeline:
         ``clock`` is marked at the end of each stage (``phases``).
         """
         with self.receiving(live=not delivery.low_priority):
-            return await self._ingest(delivery, clock)
+            # A push (not a large upload): a backfill's write in progress gives way to it.
+            live = (
+                self.store.writer.expect_live()
+                if not delivery.low_priority and _size(delivery) <= INLINE_PARSE_LIMIT
+                else None
+            )
+            try:
+                return await self._ingest(delivery, clock, live)
+            finally:
+                if live is not None:
+                    live.close()
 
-    async def _ingest(self, d: Delivery, clock: PhaseClock | None) -> IngestOutcome:
+    async def _ingest(
+        self, d: Delivery, clock: PhaseClock | None, live: LiveWrite | None = None
+    ) -> IngestOutcome:
         body_format: list[str] = []
 
         def parse_and_prepare() -> ingest.Prepared:
@@ -246,18 +258,30 @@ class IngestPipeline:
             approximate_time=d.approximate_time,
         )
         bulk = d.low_priority or _is_bulk(d, prepared)
+        if bulk and live is not None:
+            live.close()  # written in bulk: nothing to give way to
+            live = None
+        # A backfill's piece stops between records for a push on its way to the writer;
+        # the push joins its transaction (``store.Writer``), the rest is written next.
+        give_way = self.store.writer.live_pending if d.low_priority else None
         stored: list[StoredEvent] = []
         tally = self.store.writer.batch_hook("devices", devices.DeviceTally)
-        for piece in pieces(prepared) if bulk else [prepared]:
+        todo = pieces(prepared) if bulk else [prepared]
+        while todo:
+            piece = todo.pop(0)
             if d.low_priority:
                 # A push that came in while this was prepared is written first: a
                 # transaction of backfilled photos started ahead of it would delay its reply.
                 await self.live_quiet(LOW_PRIORITY_WRITE_WAIT)
             try:
                 piece_stored = await self.store.write(
-                    ingest.store_job(piece, arrival, tally, self.event_hooks, self._scales),
+                    ingest.store_job(
+                        piece, arrival, tally, self.event_hooks, self._scales, give_way=give_way
+                    ),
                     bulk=bulk,
                     clock=clock,
+                    live=live,
+                    background=d.low_priority,
                 )
                 if clock is not None:
                     clock.writer_marks()
@@ -276,6 +300,9 @@ class IngestPipeline:
                     ingest.error_reply(500, f"internal error while storing: {exc} ({what})"),
                     body_format=prepared.body_format,
                 )
+            if len(piece_stored) < len(piece.events):  # it gave way to a live write
+                piece, rest = _split(piece, len(piece_stored))
+                todo.insert(0, rest)
             stored.extend(piece_stored)
             self._committed(piece, piece_stored, arrival, deferred=d.low_priority)
         if clock is not None:
@@ -423,6 +450,14 @@ def pieces(prepared: ingest.Prepared) -> list[ingest.Prepared]:
     ]
 
 
+def _split(piece: ingest.Prepared, count: int) -> tuple[ingest.Prepared, ingest.Prepared]:
+    """A piece whose job gave way after ``count`` events: what it stored (with the
+    announcements its job collected), and the rest (with the piece's health report)."""
+    written = replace(piece, events=piece.events[:count], health_report=None, report_parts=[])
+    rest = replace(piece, events=piece.events[count:], after_commit=[])
+    return written, rest
+
+
 def _not_stored(prepared: ingest.Prepared, stored: Sequence[StoredEvent]) -> str:
     """What a 5xx says was stored: nothing, or the pieces committed before the failure."""
     if not stored:
@@ -433,6 +468,9 @@ def _not_stored(prepared: ingest.Prepared, stored: Sequence[StoredEvent]) -> str
     )
 
 
+def _size(d: Delivery) -> int:
+    return len(d.body) + sum(len(value) for _name, value in d.form_fields or ())
+
+
 def _is_bulk(d: Delivery, prepared: ingest.Prepared) -> bool:
-    size = len(d.body) + sum(len(value) for _name, value in d.form_fields or ())
-    return size > BULK_BYTES or len(prepared.events) > BULK_EVENTS
+    return _size(d) > BULK_BYTES or len(prepared.events) > BULK_EVENTS

@@ -299,3 +299,78 @@ def test_a_batch_is_cut_by_events_and_by_bytes_and_its_report_goes_last(
         path=HISTORY, received_at=0,
     )  # fmt: skip
     assert pipeline_mod.pieces(small) == [small]
+
+
+def test_a_push_waits_for_one_backfilled_record_not_the_whole_piece(tmp_path: Path) -> None:
+    """A backfill's piece stops after the record being written when a push is queued; the
+    push is written in the same transaction (one COMMIT) and the rest of the piece after
+    it: every record stored once, in order, each announced once (before, the push waited
+    for all five records and their COMMIT, then made its own)."""
+    import threading
+
+    store = Store(tmp_path)
+    writer_queue = store.writer._jobs
+    first_written = threading.Event()
+    written: list[tuple[str, int]] = []  # (identity, the writer's batch number)
+
+    def hook(_conn: Any, result: Any) -> None:
+        written.append((result.summary.identity_id, store.writer.batches))
+        if result.summary.identity_id == "bf-0":
+            first_written.set()
+            # Hold the record until the push's job is queued behind it.
+            for _ in range(5000):
+                if not writer_queue.empty():
+                    break
+                threading.Event().wait(0.001)
+
+    announced: list[Any] = []
+    pipeline = IngestPipeline(store, announced.append, event_hooks=[hook])
+    push_event = {"identity_id": "push-0", "person_type": 4, "timestamp": 1_764_000_100_000,
+                  "ep_info": {"ep_id": "gate-2"}}  # fmt: skip
+
+    async def go() -> tuple[Any, Any]:
+        backfill = asyncio.ensure_future(
+            pipeline.ingest(_bytes(_batch("bf", 5), low_priority=True))
+        )
+        await asyncio.get_running_loop().run_in_executor(None, first_written.wait, 5)
+        push = await pipeline.ingest(_bytes(push_event))
+        return await backfill, push
+
+    try:
+        backfill, push = asyncio.run(go())
+        assert backfill.ok and push.ok
+        order = [identity for identity, _batch in written]
+        assert order == ["bf-0", "push-0", "bf-1", "bf-2", "bf-3", "bf-4"]
+        batch_of = dict(written)
+        assert batch_of["push-0"] == batch_of["bf-0"]  # one transaction, one COMMIT
+        assert batch_of["bf-1"] > batch_of["push-0"]
+        assert [e["result"] for e in backfill.reply["events"]] == ["new"] * 5
+        assert [e["index"] for e in backfill.reply["events"]] == [0, 1, 2, 3, 4]
+        assert [s.summary.identity_id for s in backfill.stored] == [f"bf-{n}" for n in range(5)]
+        count = store.read_sync(lambda c: c.execute("SELECT count(*) FROM events").fetchone()[0])
+        assert count == 6
+        stored_messages = [m for m in announced if isinstance(m, messages.EventStored)]
+        assert sorted(m.summary.identity_id for m in stored_messages) == sorted(order)
+        assert not store.writer.live_pending()
+    finally:
+        pipeline.close()
+        store.close()
+
+
+def test_a_backfill_piece_with_no_push_on_its_way_is_one_transaction(rig: Rig) -> None:
+    """No push: the piece is written whole, as before (the 10 records/s floor)."""
+    batches: list[int] = []
+    rig.pipeline.event_hooks = [lambda _conn, _result: batches.append(rig.store.writer.batches)]
+    (out,) = rig.run(_bytes(_batch("bf", 5), low_priority=True))
+    assert out.ok and len(set(batches)) == 1 and len(batches) == 5
+
+
+def test_a_push_that_is_not_stored_leaves_no_live_write_pending(rig: Rig) -> None:
+    """A bad body, a closed store: the push announced to the writer is withdrawn, so
+    backfills stop giving way to it."""
+    bad, good = rig.run(_bytes({"hello": "world"}), _bytes(load_sample("employee_match")))
+    assert bad.status == 400 and good.ok
+    assert not rig.store.writer.live_pending()
+    rig.store.close()
+    (closed,) = rig.run(_bytes(load_sample("employee_match")))
+    assert closed.status == 503 and not rig.store.writer.live_pending()
