@@ -553,15 +553,21 @@ class Writer:
         bulk: collections.deque[tuple[Job[Any], Any]],
     ) -> bool:
         """After a background job: the jobs queued meanwhile join its transaction, and
-        a live write still on its way is waited for (up to ``LIVE_JOIN_WAIT``), so the
-        push shares this COMMIT instead of waiting for it and then making its own.
-        True when the queue's end came."""
+        when none of them is live, a live write still on its way is waited for (up to
+        ``LIVE_JOIN_WAIT``), so the push shares this COMMIT instead of waiting for it
+        and then making its own. A live job that joined is never held for another
+        one still being parsed. True when the queue's end came."""
         deadline = time.perf_counter() + LIVE_JOIN_WAIT
         while True:
             if self._take_queued(joining, bulk):
                 return True
             left = deadline - time.perf_counter()
-            if not self.live_pending() or left <= 0 or len(joining) >= MAX_BATCH_JOBS:
+            if (
+                not self.live_pending()
+                or left <= 0
+                or len(joining) >= MAX_BATCH_JOBS
+                or any(getattr(handle, "live", None) is not None for _job, handle in joining)
+            ):
                 return False
             try:
                 item = self._jobs.get(timeout=min(left, 0.001))

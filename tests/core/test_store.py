@@ -192,6 +192,37 @@ def test_a_live_write_that_never_comes_releases_the_background_write(
     assert not store.writer.live_pending() and _count(store) == 1
 
 
+def test_a_live_write_that_joined_is_not_held_for_another_still_on_its_way(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two boxes pushing: the push already queued commits with the background job at
+    once; it does not wait for the other push's parse (that one writes on its own)."""
+    monkeypatch.setattr(store_mod, "LIVE_JOIN_WAIT", 30.0)
+    batches: dict[str, int] = {}
+    running, go = threading.Event(), threading.Event()
+
+    def background(c):
+        running.set()
+        go.wait(5)
+        return _noting(store, "background", batches)(c)
+
+    async def main():
+        slow = store.writer.expect_live()  # a push still being parsed throughout
+        bg = asyncio.ensure_future(store.write(background, background=True))
+        await asyncio.get_running_loop().run_in_executor(None, running.wait, 5)
+        live = store.writer.expect_live()
+        push = asyncio.ensure_future(store.write(_noting(store, "push", batches), live=live))
+        await asyncio.sleep(0.05)
+        go.set()
+        results = await asyncio.wait_for(asyncio.gather(bg, push), 10)
+        assert store.writer.live_pending()  # the slow one has not come yet
+        slow.close()
+        return results
+
+    assert asyncio.run(main()) == ["background", "push"]
+    assert batches["push"] == batches["background"]
+
+
 def test_a_large_upload_takes_no_company(store: Store) -> None:
     """Only background jobs share their transaction: a small write queued during a bulk
     one is written after it, in a transaction of its own, as before."""
