@@ -114,3 +114,33 @@ def test_repainting_cached_rows_costs_a_few_qt_calls_per_row(window, core, qtbot
     assert len(flags) <= 2, "the selection is read once per paint, not per row"
     # A fixed part per paint (~30: painter, option, selection), then two blits a row at most.
     assert total <= 35 + 2 * rows, by_method
+
+
+def test_a_row_whose_selection_changed_keeps_its_text_until_rendered_again(
+    window, core, qtbot, monkeypatch
+):
+    """Over the budget, a row that lost or gained the selection is drawn as it was (its
+    text, its face), not as a blank stand-in, for the turn until it is rendered again."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from gui.ui.views import feed_view
+
+    view = _feed_with_rows(window, core, qtbot)
+    viewport = view.viewport()
+    viewport.grab()  # every row rendered as it is now: the newest selected
+    model = window.feed_model
+    assert view.selectionModel().isRowSelected(0)
+    height = view.verticalHeader().defaultSectionSize()
+    view.selectionModel().setCurrentIndex(
+        model.index(2), QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    monkeypatch.setattr(feed_view, "RENDER_BUDGET_S", 0.0)  # one new row per paint
+    before = view.itemDelegate().renders
+    image = viewport.grab().toImage()
+    assert view.itemDelegate().renders == before + 1
+    assert view.rows_deferred
+    top = 2 * height - view.verticalOffset()  # row 0 (now unselected) was rendered first
+    assert view._deferred.contains(QRect(0, top, viewport.width(), height))
+    colours = {image.pixel(x, top + y) for x in range(70, 300, 3) for y in range(4, height - 4, 2)}
+    assert len(colours) > 8  # text drawn, not a stripe on a plain fill
+    qtbot.waitUntil(lambda: not view.rows_deferred, timeout=5000)

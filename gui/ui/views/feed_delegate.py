@@ -125,11 +125,13 @@ class FeedDelegate(QStyledItemDelegate):
     ) -> bool:
         """Blit row ``r`` at ``y`` from a cache; render it only when something it shows changed.
 
-        With ``render`` False a row not in the cache gets a stand-in of one or
-        two Qt calls (its person-type stripe) and False is returned: the view
-        paints it again on the next turn of the event loop, so one paint never
-        renders a whole screenful of new rows while the receiver keeps the CPU
-        busy.
+        With ``render`` False a row not in the cache gets a stand-in and False
+        is returned: the view paints it again on the next turn of the event
+        loop, so one paint never renders a whole screenful of new rows while the
+        receiver keeps the CPU busy. The stand-in is the row as rendered with
+        the other selection state when the cache has it (a row that just lost
+        or gained the selection keeps its text for that turn), else one or two
+        Qt calls (its person-type stripe).
 
         Few Qt calls per row matter: each one may hand the GIL to the core
         thread, and a busy receiver would then stretch every paint. A cached
@@ -142,6 +144,7 @@ class FeedDelegate(QStyledItemDelegate):
         colour = model.colour_of(row)
         key = (row, selected, colour, context.key)
         pixmap = self._rows.get(key)
+        finished = True
         if pixmap is not None:
             self._rows.move_to_end(key)
         elif render:
@@ -151,20 +154,23 @@ class FeedDelegate(QStyledItemDelegate):
             while len(self._rows) > ROW_CACHE_SIZE:
                 self._rows.popitem(last=False)
         else:
-            option = context.option
-            left = context.left
-            if selected:
-                painter.fillRect(QRect(left, y, context.width, context.height),
-                                 option.palette.highlight())  # fmt: skip
-            painter.fillRect(QRect(left, y, 4, context.height), QColor(colour))
-            return False
+            finished = False
+            pixmap = self._rows.get((row, not selected, colour, context.key))
+            if pixmap is None:
+                option = context.option
+                left = context.left
+                if selected:
+                    painter.fillRect(QRect(left, y, context.width, context.height),
+                                     option.palette.highlight())  # fmt: skip
+                painter.fillRect(QRect(left, y, 4, context.height), QColor(colour))
+                return False
         painter.drawPixmap(context.left, y, pixmap)
         # The face goes on top, so its late arrival does not re-render the row.
         if thumb is not None:
             framed = self._framed_thumb(context, row.id, thumb, colour)
             if framed is not None:
                 painter.drawPixmap(context.left + 10, y + (context.height - THUMB) // 2, framed)
-        return True
+        return finished
 
     def _render_row(
         self, context: PaintContext, row: EventBrief, colour: str, selected: bool

@@ -14,6 +14,12 @@ row on each insert (hundreds of calls into Python per event). So:
   event loop. A jump of the scrollbar brings a screenful of new rows, and
   rendering them all in one paint stalled the GUI thread for 50-75 ms while
   the receiver was busy; spread over a few paints, each stays short.
+
+The budget is a few milliseconds: on two cores a long GUI-thread turn is
+preempted by the receiver's threads and waits in the run queue in between
+(``gui_bench --witness``: every gap over 30 ms was 5-9 ms of the GUI thread's
+CPU and 10-24 ms runnable without a core), and feed paints with new rows were
+its longest turns (6-9 ms of CPU with an 8 ms budget, ``--entry-points``).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from gui.ui.models.feed import FeedModel
 from gui.ui.views.feed_delegate import FeedDelegate
 
 #: Time one paint may spend rendering rows that are not in the delegate's cache.
-RENDER_BUDGET_S = 0.008
+RENDER_BUDGET_S = 0.004
 
 
 class FeedView(QTableView):
