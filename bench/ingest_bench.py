@@ -14,6 +14,15 @@ Each gets a steady phase (an event every 50 ms, open loop: latency is measured
 from when the event was due, so a stalled server cannot hide its queue) and a
 throughput phase (8 keep-alive posters back to back). Bodies are unique events
 like ``employee_match.json`` with a noisy 1080p scene (~300 KB JPEG, ~450 KB body).
+
+The comparison is made round by round: each round runs every server once, one
+right after the other, in an order that rotates from round to round (each server
+takes each position equally often), and the ratio of the receiver to
+the ceiling is taken within each round. The median of those paired ratios is the
+figure to judge by; the best round against the best round is printed too (how it
+was read before). Each run also reports the CPU the posters and the server used
+(is the ceiling the server's, or the posters'?) and, for the receiver, the median
+of each phase of its ``Server-Timing`` header (where a reply's time went).
 """
 
 from __future__ import annotations
@@ -28,12 +37,13 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,13 +142,14 @@ class Server:
     args: list[str]
     ready_path: str
     env: dict[str, str] = field(default_factory=dict)
+    cwd: Path = ROOT
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         env = {**os.environ, **self.env}
         self.proc = subprocess.Popen(
-            self.args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            self.args, cwd=self.cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -173,6 +184,11 @@ class Phase:
     acked: int = 0  # every 200, warm-up included
     seconds: float = 0.0
     latencies: list[float] = field(default_factory=list)
+    #: The server's ``Server-Timing`` phases (ms) of each reply counted (the receiver's).
+    timings: list[dict[str, float]] = field(default_factory=list)
+    #: CPU used during the window, in cores: the posters (this process) and the server.
+    poster_cpu: float = float("nan")
+    server_cpu: float = float("nan")
 
     @property
     def rate(self) -> float:
@@ -185,18 +201,96 @@ class Phase:
         index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
         return ordered[index] * 1000
 
+    def count(
+        self,
+        sent: float,
+        done: float,
+        ok: bool,
+        begin: float,
+        end: float,
+        timing: dict[str, float] | None = None,
+    ) -> None:
+        """One reply of the throughput phase: counted when it came inside [begin, end].
 
-async def _post(session: Any, url: str, body: bytes) -> bool:
+        Replies are counted by when they arrived, whenever their request left: that
+        is the server's rate. (Counting only requests both sent and answered inside
+        the window left out the ~``workers`` replies in flight at its start: ~0.5 %
+        of a receiver's 10 s, ~0.05 % of the ceiling's.)
+        """
+        self.acked += ok
+        if not begin <= done <= end:
+            return
+        if ok:
+            self.events += 1
+            self.latencies.append(done - sent)
+            if timing:
+                self.timings.append(timing)
+        else:
+            self.errors += 1
+
+    def phase_medians(self) -> dict[str, float]:
+        """Median ms of each ``Server-Timing`` phase over the replies counted."""
+        names: dict[str, None] = {}
+        for timing in self.timings:
+            names.update(dict.fromkeys(timing))
+        return {name: statistics.median(t.get(name, 0.0) for t in self.timings) for name in names}
+
+
+async def _post(session: Any, url: str, body: bytes) -> tuple[bool, str]:
+    """Whether the reply was a 200, and its ``Server-Timing`` header ("" without)."""
     async with session.post(url, data=body, headers={"Content-Type": "application/json"}) as r:
         await r.read()
-        return r.status == 200
+        return r.status == 200, r.headers.get("Server-Timing", "")
+
+
+class CpuMeter:
+    """CPU seconds of this process (the posters) and of the server, read at two instants."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self._server = None
+        if server_pid is not None:
+            import psutil
+
+            with contextlib.suppress(psutil.Error):
+                self._server = psutil.Process(server_pid)
+        self._start: tuple[float, float, float] | None = None
+        self.poster = float("nan")
+        self.server = float("nan")
+
+    def _now(self) -> tuple[float, float, float]:
+        server = float("nan")
+        if self._server is not None:
+            with contextlib.suppress(Exception):
+                times = self._server.cpu_times()
+                server = times.user + times.system
+        return time.monotonic(), time.process_time(), server
+
+    def start(self) -> None:
+        self._start = self._now()
+
+    def stop(self) -> None:
+        if self._start is None:
+            return
+        wall0, poster0, server0 = self._start
+        wall1, poster1, server1 = self._now()
+        elapsed = wall1 - wall0
+        if elapsed > 0:
+            self.poster = (poster1 - poster0) / elapsed
+            self.server = (server1 - server0) / elapsed
 
 
 async def throughput(
-    port: int, make: Callable[[int], bytes], workers: int, seconds: float, warmup: float
+    port: int,
+    make: Callable[[int], bytes],
+    workers: int,
+    seconds: float,
+    warmup: float,
+    server_pid: int | None = None,
 ) -> Phase:
     """``workers`` keep-alive posters back to back; counts replies inside the window."""
     import aiohttp
+
+    from gui.core.phases import parse_header
 
     url = f"http://127.0.0.1:{port}{PATH}"
     phase = Phase()
@@ -204,26 +298,23 @@ async def throughput(
     loop = asyncio.get_running_loop()
     begin = loop.time() + warmup
     end = begin + seconds
+    meter = CpuMeter(server_pid)
+    loop.call_at(begin, meter.start)
+    loop.call_at(end, meter.stop)
 
     async def worker(session: Any) -> None:
         while loop.time() < end:
             body = make(next(counter))
             sent = loop.time()
-            ok = await _post(session, url, body)
-            done = loop.time()
-            phase.acked += ok
-            if begin <= sent and done <= end:
-                if ok:
-                    phase.events += 1
-                    phase.latencies.append(done - sent)
-                else:
-                    phase.errors += 1
+            ok, timing = await _post(session, url, body)
+            phase.count(sent, loop.time(), ok, begin, end, parse_header(timing) if timing else None)
 
     connector = aiohttp.TCPConnector(limit=workers)
     timeout = aiohttp.ClientTimeout(total=60)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         await asyncio.gather(*(worker(session) for _ in range(workers)))
     phase.seconds = seconds
+    phase.poster_cpu, phase.server_cpu = meter.poster, meter.server
     return phase
 
 
@@ -241,7 +332,7 @@ async def steady(port: int, make: Callable[[int], bytes], rate: float, seconds: 
     )  # the first second: first-use costs (imports, caches) are not the steady state
 
     async def one(n: int, due: float, session: Any) -> None:
-        ok = await _post(session, url, make(n))
+        ok, _timing = await _post(session, url, make(n))
         if not ok:
             phase.errors += 1
             return
@@ -269,27 +360,47 @@ def stored_events(port: int) -> int:
 # ------------------------------------------------------------------ main
 
 
-def build_servers(workdir: Path) -> dict[str, Server]:
+def build_servers(workdir: Path, builds: Sequence[Path] = ()) -> dict[str, Server]:
+    """The servers, each on a free port; ``builds`` adds a receiver per other checkout.
+
+    Another build's receiver (``receiver@NAME``, NAME its folder's name) runs from
+    that checkout's sources with this interpreter and its packages, as
+    ``bench.ingest_profile --build`` does: an old build measured in the same
+    rounds as the new one.
+    """
     py = sys.executable
     me = [py, "-m", "bench.ingest_bench"]
-    receiver_args = [py, "-m", "gui", "--headless", "--bind", "127.0.0.1"]
-    receiver_args += ["--log-level", "WARNING", "--data-dir", str(workdir / "receiver")]
+
+    def receiver(name: str, data: str, build: Path | None) -> Server:
+        args = [py, "-m", "gui", "--headless", "--bind", "127.0.0.1"]
+        args += ["--log-level", "WARNING", "--data-dir", str(workdir / data)]
+        env = {"GATEWATCH_CONFIG_DIR": str(workdir / f"config-{data}")}
+        if build is not None:
+            env["PYTHONPATH"] = str(build)
+        return Server(name, args, "/api/health", env=env, cwd=build or ROOT)
+
     servers = {
-        "receiver": Server(
-            "receiver",
-            receiver_args,
-            "/api/health",
-            env={"GATEWATCH_CONFIG_DIR": str(workdir / "config")},
-        ),
+        "receiver": receiver("receiver", "receiver", None),
         "ceiling": Server("ceiling", [*me, "--serve", "ceiling"], "/"),
         "vendor": Server(
             "vendor", [*me, "--serve", "vendor", "--out", str(workdir / "vendor.jsonl")], "/"
         ),
     }
+    for n, build in enumerate(builds):
+        name = receiver_name(build)
+        servers[name] = receiver(name, f"receiver-{n}", build.resolve())
     for server in servers.values():
         server.port = free_port()
         server.args += ["--port", str(server.port)]
     return servers
+
+
+def receiver_name(build: Path) -> str:
+    return f"receiver@{build.resolve().name}"
+
+
+def is_receiver(name: str) -> bool:
+    return name == "receiver" or name.startswith("receiver@")
 
 
 @dataclass
@@ -304,6 +415,25 @@ class Result:
     @property
     def best(self) -> Phase:
         return max(self.rounds, key=lambda p: p.rate)
+
+
+def round_order(names: Sequence[str], round_no: int) -> list[str]:
+    """The servers' order in round ``round_no``: rotated by one each round.
+
+    Over ``len(names)`` rounds each server runs once in each position: none is
+    always the first (on a machine fresh from idle) or always the last.
+    """
+    shift = round_no % len(names) if names else 0
+    return [*names[shift:], *names[:shift]]
+
+
+def paired_ratios(results: dict[str, Result], num: str, den: str) -> list[float]:
+    """``num``'s rate over ``den``'s, round by round (the two ran minutes apart at most)."""
+    return [
+        a.rate / b.rate
+        for a, b in zip(results[num].rounds, results[den].rounds, strict=False)
+        if b.rate > 0
+    ]
 
 
 def machine_busy() -> float:
@@ -322,12 +452,13 @@ def run(args: argparse.Namespace) -> dict[str, Result]:
         f"{args.rounds} rounds; Python {platform.python_version()}, {os.cpu_count()} CPUs",
         flush=True,
     )
-    results = {name: Result() for name in args.only}
+    names = [*args.only, *(receiver_name(b) for b in args.build)]
+    results = {name: Result() for name in names}
     for round_no in range(args.rounds):
-        for name in args.only:
+        for name in round_order(names, round_no):
             workdir = Path(tempfile.mkdtemp(prefix="gatewatch-bench-", dir=args.tmp))
             try:
-                server = build_servers(workdir)[name]
+                server = build_servers(workdir, args.build)[name]
                 result = results[name]
                 result.busy_before.append(machine_busy())
                 server.start()
@@ -342,15 +473,16 @@ def run(args: argparse.Namespace) -> dict[str, Result]:
                             )
                         )  # fmt: skip
                         acked += result.steady.acked
+                    assert server.proc is not None
                     load = asyncio.run(
                         throughput(
                             server.port, lambda n, t=tag: bodies.body(t + "t", n),
-                            args.workers, args.seconds, args.warmup,
+                            args.workers, args.seconds, args.warmup, server.proc.pid,
                         )
                     )  # fmt: skip
                     acked += load.acked
                     result.rounds.append(load)
-                    if name == "receiver":
+                    if is_receiver(name):
                         result.unstored += max(0, acked - stored_events(server.port))
                 finally:
                     server.stop()
@@ -364,9 +496,23 @@ def describe(name: str, result: Result, load: Phase) -> str:
     line = (
         f"{name:9s} {load.rate:6.0f} events/s  p50 {load.pct(50):6.1f} ms  "
         f"p99 {load.pct(99):6.1f} ms  errors {load.errors}  "
+        f"cores: posters {load.poster_cpu:.2f}, server {load.server_cpu:.2f}  "
         f"(machine {result.busy_before[-1]:.0f}% busy before)"
     )
+    medians = load.phase_medians()
+    if medians:
+        line += "\n             phases, median ms: " + ", ".join(
+            f"{phase} {ms:.1f}" for phase, ms in medians.items()
+        )
     return line
+
+
+def _spread(values: Sequence[float], fmt: str) -> str:
+    """``median (min-max)`` of the values, each formatted with ``fmt``."""
+    if not values:
+        return "n/a"
+    middle = format(statistics.median(values), fmt)
+    return f"{middle} ({format(min(values), fmt)}-{format(max(values), fmt)})"
 
 
 def summary(results: dict[str, Result], args: argparse.Namespace) -> None:
@@ -386,11 +532,22 @@ def summary(results: dict[str, Result], args: argparse.Namespace) -> None:
                 f"  {name:9s} p50 {st.pct(50):6.1f} ms  p99 {st.pct(99):6.1f} ms  "
                 f"max {st.pct(100):6.1f} ms  ({st.events} events, {st.errors} errors)"
             )
-    if "receiver" in results:
-        print(f"receiver: acknowledged but not stored: {results['receiver'].unstored}")
-    if {"receiver", "ceiling", "vendor"} <= results.keys():
-        r, c, v = (results[k].best.rate for k in ("receiver", "ceiling", "vendor"))
-        print(f"receiver / ceiling = {r / c:.1%}; receiver / vendor-style = {r / v:.2f}x")
+    for name, result in results.items():
+        if is_receiver(name):
+            print(f"{name}: acknowledged but not stored: {result.unstored}")
+    for name in results:
+        if not is_receiver(name):
+            continue
+        for peer, fmt, unit in (("ceiling", ".1%", ""), ("vendor", ".2f", "x")):
+            if peer not in results:
+                continue
+            paired = paired_ratios(results, name, peer)
+            best = results[name].best.rate / results[peer].best.rate
+            rounds = ", ".join(format(r, fmt) + unit for r in paired)
+            print(
+                f"{name} / {peer}: median of paired rounds {_spread(paired, fmt)}{unit} "
+                f"(rounds: {rounds}); best against best {format(best, fmt)}{unit}"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,7 +561,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=1.0)
     parser.add_argument("--rate", type=float, default=20.0, help="steady phase events/s")
     parser.add_argument("--steady-seconds", type=float, default=15.0)
-    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (best counts)")
+    parser.add_argument(
+        "--rounds", type=int, default=5,
+        help="throughput rounds; every server runs once per round, ratios are paired by round",
+    )  # fmt: skip
+    parser.add_argument(
+        "--build", type=Path, action="append", default=[],
+        help="another checkout whose receiver runs in the same rounds (e.g. an old build)",
+    )  # fmt: skip
     parser.add_argument("--tmp", help="where the databases go (must be a real disk, not tmpfs)")
     args = parser.parse_args(argv)
     if args.serve == "ceiling":
