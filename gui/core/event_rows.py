@@ -128,6 +128,11 @@ def pack_raw(
     return _pack(raw_with_image_refs(ev.raw, [*images, *dropped]))
 
 
+def pack_event_doc(ev: NormalisedEvent, warnings: Sequence[EventWarning]) -> bytes:
+    """The doc column of a new row for ``ev`` with ``warnings`` (``pack_doc`` of ``_doc``)."""
+    return pack_doc(_doc(ev, warnings))
+
+
 def _doc(ev: NormalisedEvent, warnings: Sequence[EventWarning]) -> dict[str, Any]:
     return {
         "identity_info": ev.identity_info,
@@ -181,8 +186,10 @@ def _summary(
 
 
 @functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)
 def _path_json(path: tuple[str, ...]) -> str:
-    """An image's ``json_path`` column: the same few paths (``spot_pic``...) every event."""
+    """An image's ``json_path`` column: the same few paths (``spot_pic``...) every event,
+    so each is made once (a ``json.dumps`` per image was the writer's, every event)."""
     return json.dumps(list(path))
 
 
@@ -297,24 +304,28 @@ def store_event(
     thumbs: dict[str, bytes] | None = None,
     dropped: Sequence[ImageSource] = (),
     packed_raw: bytes | None = None,
+    packed_doc: bytes | None = None,
 ) -> StoredEvent:
     """Insert ``ev`` or fold it into the stored copy; a writer job.
 
     ``dropped`` are image strings not kept (too large): they leave the raw JSON too.
-    ``packed_raw`` is ``pack_raw(ev, images, dropped)`` made before the job (off the
-    writer thread, which every box's events wait for).
+    ``packed_raw`` is ``pack_raw(ev, images, dropped)`` and ``packed_doc`` is
+    ``pack_event_doc(ev, warnings)``, made before the job (off the writer thread,
+    which every box's events wait for).
     """
     ts = ev.timestamp if ev.timestamp is not None else arrival.received_at
     codes = " ".join(dict.fromkeys(w.code for w in warnings))
     if packed_raw is None:
         packed_raw = pack_raw(ev, images, dropped)
+    if packed_doc is None:
+        packed_doc = pack_event_doc(ev, warnings)
     values = (
         ev.natural_key, ts, ev.timestamp, ev.out_timestamp, arrival.received_at,
         ev.identity_id, ev.identity_name, ev.person_type, ev.score, ev.want_action,
         _ep(ev, "ep_id"), _ep(ev, "device_id"), _ep(ev, "ep_name"), _ep(ev, "ep_type"),
         _ep(ev, "ep_ip"), ev.dev_sno, ev.format, ev.api_version, arrival.source_ip,
         arrival.path, codes, int(arrival.self_test), 0, ev.event_id,
-        pack_doc(_doc(ev, warnings)),
+        packed_doc,
         packed_raw,
     )  # fmt: skip
     near_keys = _neighbour_keys(ev)

@@ -18,7 +18,14 @@ from urllib.parse import parse_qsl
 from gui.core import devices, lenient_json, protocol, scores
 from gui.core import warnings as W
 from gui.core.dbapi import Connection
-from gui.core.event_rows import Arrival, StoredEvent, pack_raw, store_event, store_face_thumb
+from gui.core.event_rows import (
+    Arrival,
+    StoredEvent,
+    pack_event_doc,
+    pack_raw,
+    store_event,
+    store_face_thumb,
+)
 from gui.core.images import decode_image, face_crop_as_is
 from gui.core.model import DecodedImage, EventWarning, ImageSource, NormalisedEvent
 
@@ -81,6 +88,21 @@ class PreparedEvent:
     face_thumb: bytes | None = None
     #: The raw column, packed here rather than in the writer's job (``pack_raw``).
     packed_raw: bytes | None = None
+    #: The doc column packed here too (``pack_event_doc``), and what it was made of:
+    #: a resolver that gives the event a camera replaces ``event`` (see ``packed_doc``).
+    _doc: tuple[NormalisedEvent, int, bytes] | None = field(default=None, init=False, repr=False)
+
+    def pack_doc(self) -> None:
+        """Pack the doc column now, off the writer thread (every box's reply waits for it)."""
+        self._doc = (self.event, len(self.warnings), pack_event_doc(self.event, self.warnings))
+
+    @property
+    def packed_doc(self) -> bytes | None:
+        """The doc packed by ``pack_doc``, unless the event or its warnings changed since."""
+        if self._doc is None:
+            return None
+        event, warnings, packed = self._doc
+        return packed if event is self.event and warnings == len(self.warnings) else None
 
 
 @dataclass
@@ -206,10 +228,12 @@ def prepare_event(
         warnings.extend(
             protocol.geometry_warnings(event.face_box, event.landmarks, (scene.width, scene.height))
         )
-    return PreparedEvent(
+    prepared = PreparedEvent(
         index, event, images, dropped, warnings, face_crop_as_is(images),
         pack_raw(event, images, dropped),
     )  # fmt: skip
+    prepared.pack_doc()
+    return prepared
 
 
 def prepare(parsed: ParsedBody, *, path: str, received_at: int) -> Prepared:
@@ -304,7 +328,7 @@ def store_job(
                 break  # a live write is waiting: it joins this transaction now
             result = store_event(
                 conn, p.event, p.images, arrival, p.warnings, dropped=p.dropped,
-                packed_raw=p.packed_raw,
+                packed_raw=p.packed_raw, packed_doc=p.packed_doc,
             )  # fmt: skip
             if result.outcome != "duplicate":
                 if result.summary.score is not None:

@@ -374,3 +374,36 @@ def test_a_push_that_is_not_stored_leaves_no_live_write_pending(rig: Rig) -> Non
     rig.store.close()
     (closed,) = rig.run(_bytes(load_sample("employee_match")))
     assert closed.status == 503 and not rig.store.writer.live_pending()
+
+
+def test_a_resolver_that_names_the_camera_is_what_the_stored_doc_says(rig: Rig) -> None:
+    """The doc column is packed before the writer's job; a resolver runs after that and
+    may replace the event (a box's camera list naming an ``ep_id``): the row must say so."""
+    import dataclasses
+
+    from gui.core.event_rows import load_doc
+
+    def name_camera(_delivery: Delivery, prepared: ingest.Prepared) -> None:
+        for p in prepared.events:
+            ep_info = {**p.event.ep_info, "ep_id": "resolved-camera"}
+            p.event = dataclasses.replace(p.event, ep_info=ep_info)
+
+    rig.pipeline.resolvers.append(name_camera)
+    (out,) = rig.run(_bytes(unique_event(load_sample("employee_match"), "doc", 1)))
+    assert out.ok
+    (event_id,) = out.event_ids
+    doc = rig.store.reader().execute("SELECT doc FROM events WHERE id = ?", (event_id,))
+    assert load_doc(doc.fetchone()[0])["ep_info"]["ep_id"] == "resolved-camera"
+
+
+def test_the_doc_packed_before_the_job_is_the_one_the_writer_would_pack() -> None:
+    from gui.core import warnings as W
+    from gui.core.event_rows import pack_event_doc
+
+    parsed = ingest.parse_body(
+        json.dumps(load_sample("employee_match")).encode(), "application/json", None
+    )
+    (p,) = ingest.prepare(parsed, path=HISTORY, received_at=1_764_000_000_500).events
+    assert p.packed_doc == pack_event_doc(p.event, p.warnings)
+    p.warnings.append(W.make(W.UNKNOWN_PATH, "path", path="/elsewhere"))
+    assert p.packed_doc is None  # a warning added since: packed again by the writer
