@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from gui.core import devices, lenient_json, protocol, scores
 from gui.core import warnings as W
-from gui.core.dbapi import Connection
+from gui.core.dbapi import Connection, rerunnable
 from gui.core.event_rows import (
     Arrival,
     StoredEvent,
@@ -365,7 +365,9 @@ def store_job(
             )
         return stored
 
-    return job
+    # Run again after a rollback, it does the same: ``after_commit`` is set afresh,
+    # ``tally`` is a batch hook (reset with the batch), ``scales`` reads again.
+    return rerunnable(job)
 
 
 def _with_scale(result: StoredEvent, book: scores.ScaleBook, source_ip: str) -> StoredEvent:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from gui.core.dbapi import Connection, RowLike, dialect
+from gui.core.dbapi import Connection, RowLike, dialect, rerunnable
 
 MAX_REQUESTS = 20_000
 MAX_BYTES = 200 * 1024 * 1024
@@ -86,19 +86,27 @@ class RequestLog:
         self._flush_scheduled = False
 
     def flush_job(self) -> Callable[[Connection], list[RequestRecord]]:
-        """A writer job writing the waiting records; returns them with their ids."""
+        """A writer job writing the waiting records; returns them with their ids.
+
+        The records are taken the first time it runs; run again after its batch
+        was rolled back (``dbapi.rerunnable``), it writes the same ones.
+        """
+        taken: list[RequestRecord] | None = None
 
         def job(conn: Connection) -> list[RequestRecord]:
-            # Cleared before draining: a record added from now on is either drained
-            # here or schedules the next job; none is left waiting.
-            self._flush_scheduled = False
-            records = []
-            while self._waiting:
-                records.append(self._waiting.popleft())
+            nonlocal taken
+            if taken is None:
+                # Cleared before draining: a record added from now on is either drained
+                # here or schedules the next job; none is left waiting.
+                self._flush_scheduled = False
+                taken = []
+                while self._waiting:
+                    taken.append(self._waiting.popleft())
+            records = taken
             ids = self._insert_many(conn, records)
             return [replace(record, id=rid) for record, rid in zip(records, ids, strict=True)]
 
-        return job
+        return rerunnable(job)
 
     def insert_job(self, record: RequestRecord) -> Callable[[Connection], int]:
         """A writer job writing ``record``; returns its new id."""

@@ -49,6 +49,7 @@ from gui.core.dbapi import (
     Connection,
     SqliteConnection,
     is_postgresql_url,
+    is_rerunnable,
     redact_url,
 )
 from gui.core.phases import PhaseClock
@@ -599,6 +600,87 @@ class Writer:
         join: Callable[[], list[tuple[Job[Any], Any]]] | None = None,
     ) -> None:
         """One transaction: ``batch``'s jobs, then (``join``) the ones that join it."""
+        if join is None and self._engine is None and all(is_rerunnable(j) for j, _ in batch):
+            running = [item for item in batch if item[1].set_running_or_notify_cancel()]
+            failed = self._run_batch_at_once(running) if running else None
+            if failed is not None:
+                self._run_batch_carefully(running, started=True, failed=failed)
+            return
+        self._run_batch_carefully(batch, join)
+
+    def _run_batch_at_once(
+        self, batch: list[tuple[Job[Any], Any]]
+    ) -> dict[int, BaseException] | None:
+        """The batch's jobs and hooks in one transaction, without a savepoint each.
+
+        SQLite only, and only for jobs marked ``rerunnable``. None when the batch is
+        settled (committed, or failed as a whole: BEGIN or COMMIT). Otherwise a job
+        or a hook raised and the transaction was rolled back: the batch must be run
+        again carefully (``_run_batch_carefully``), and the dict holds the job that
+        raised (its index) with its error, which it gets without being run again
+        (empty when a hook raised).
+        """
+        self.batches += 1
+        errors = self._errors
+        hooks = list(self._batch_hooks.values())
+        for hook in hooks:
+            hook.begin()
+        try:
+            conn = self._begin()
+        except errors as exc:
+            self._fail_all(batch, exc, started=True)
+            return None
+        results: list[Any] = []
+        try:
+            for job, _fut in batch:
+                results.append(job(conn))
+            for hook in hooks:
+                hook.before_commit(conn)
+        except BaseException as exc:
+            with contextlib.suppress(*errors):
+                conn.execute("ROLLBACK")
+            return {len(results): exc} if len(results) < len(batch) else {}
+        if not self._commit(conn, [fut for _job, fut in batch]):
+            return None
+        self.last_error = None
+        for (_job, fut), result in zip(batch, results, strict=True):
+            fut.set_result(result)
+        return None
+
+    def _commit(self, conn: Any, futures: list[Any]) -> bool:
+        """COMMIT; on failure roll back, fail ``futures`` with the error, and return False."""
+        try:
+            if self._engine is not None:
+                self._engine.before_commit(conn)
+            commit_started = time.perf_counter()
+            conn.execute("COMMIT")
+            self._commit_times = (commit_started, time.perf_counter())
+        except self._errors as exc:
+            with contextlib.suppress(*self._errors):
+                conn.execute("ROLLBACK")
+            self.last_error = StorageError.from_sqlite(exc).describe()
+            self.failures += 1
+            self.last_failure = self.last_error
+            log.error("commit failed: %s", exc)
+            for fut in futures:
+                fut.set_exception(StorageError.from_sqlite(exc))
+            return False
+        return True
+
+    def _run_batch_carefully(
+        self,
+        batch: list[tuple[Job[Any], Any]],
+        join: Callable[[], list[tuple[Job[Any], Any]]] | None = None,
+        *,
+        started: bool = False,
+        failed: dict[int, BaseException] | None = None,
+    ) -> None:
+        """Each job in a savepoint: a failing job loses its own writes only.
+
+        ``started``: ``batch``'s futures were already told they run (and the
+        cancelled ones left out) by a first try of the batch; ``failed``: the jobs
+        (by index) that raised then, which fail with that error and are not run again.
+        """
         self.batches += 1
         errors = self._errors
         done: list[tuple[Future[Any], Any]] = []
@@ -608,18 +690,22 @@ class Writer:
         try:
             conn = self._begin()
         except errors as exc:
-            self._fail_all(batch, exc)
+            self._fail_all(batch, exc, started=started)
             return
+        #: Jobs before this index were started by the first try (none of them joined).
+        started_upto = len(batch) if started else 0
         first = 0
         while True:
             for index in range(first, len(batch)):
                 job, fut = batch[index]
-                if not fut.set_running_or_notify_cancel():
+                if index >= started_upto and not fut.set_running_or_notify_cancel():
                     continue
                 attempt = 0
                 while True:
                     try:
                         conn.execute("SAVEPOINT job")
+                        if failed and index in failed:
+                            raise failed[index]
                         result = job(conn)
                         conn.execute("RELEASE job")
                         done.append((fut, result))
@@ -657,8 +743,9 @@ class Writer:
                                 lost = StorageError(str(lost), exc.kind, exc.code, exc.name)
                             for other, _ in done:
                                 other.set_exception(lost)
-                            for _job, other in batch[index + 1 :]:
-                                if other.set_running_or_notify_cancel():
+                            for later in range(index + 1, len(batch)):
+                                other = batch[later][1]
+                                if later < started_upto or other.set_running_or_notify_cancel():
                                     other.set_exception(lost)
                             return
                         break
@@ -670,21 +757,7 @@ class Writer:
             join = None
         for hook in hooks:
             self._run_hook(conn, hook)
-        try:
-            if self._engine is not None:
-                self._engine.before_commit(conn)
-            commit_started = time.perf_counter()
-            conn.execute("COMMIT")
-            self._commit_times = (commit_started, time.perf_counter())
-        except errors as exc:
-            with contextlib.suppress(*errors):
-                conn.execute("ROLLBACK")
-            self.last_error = StorageError.from_sqlite(exc).describe()
-            self.failures += 1
-            self.last_failure = self.last_error
-            log.error("commit failed: %s", exc)
-            for fut, _ in done:
-                fut.set_exception(StorageError.from_sqlite(exc))
+        if not self._commit(conn, [fut for fut, _ in done]):
             return
         if done:
             self.last_error = None
@@ -722,14 +795,16 @@ class Writer:
                 conn.execute("ROLLBACK TO hook")
                 conn.execute("RELEASE hook")
 
-    def _fail_all(self, batch: list[tuple[Job[Any], Any]], exc: BaseException) -> None:
+    def _fail_all(
+        self, batch: list[tuple[Job[Any], Any]], exc: BaseException, *, started: bool = False
+    ) -> None:
         error = exc if isinstance(exc, StorageError) else StorageError.from_sqlite(exc)
         self.last_error = error.describe()
         self.failures += 1
         self.last_failure = self.last_error
         log.error("cannot start a write transaction: %s", exc)
         for _, fut in batch:
-            if fut.set_running_or_notify_cancel():
+            if started or fut.set_running_or_notify_cancel():
                 fut.set_exception(StorageError(str(error), error.kind, error.code, error.name))
 
 

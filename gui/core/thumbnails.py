@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from gui.core import images
-from gui.core.dbapi import Connection
+from gui.core.dbapi import Connection, rerunnable
 from gui.core.event_rows import StoredEvent, load_doc, store_face_thumb
 from gui.core.ingest import PreparedEvent
 from gui.core.messages import FaceThumbReady, Message
@@ -180,7 +180,9 @@ class Thumbnailer:
         thumb = fut.result()
         if thumb is None:
             return
-        committed = self._store.submit(lambda conn: store_face_thumb(conn, event_id, thumb))
+        committed = self._store.submit(
+            rerunnable(lambda conn: store_face_thumb(conn, event_id, thumb))
+        )
         loop = self._loop
 
         def announce(f: Future[None]) -> None:
@@ -302,7 +304,7 @@ def _image_thumbs_job(decoded: Sequence[DecodedImage], event_id: int) -> WriterJ
             [*(v for kind in kinds for v in (kind, thumbs[kind])), event_id, *kinds],
         )
 
-    return job
+    return rerunnable(job)
 
 
 def face_thumbnail(decoded: Sequence[DecodedImage], face_box: Any) -> bytes | None:

@@ -161,3 +161,24 @@ def test_event_request_lists_its_events_and_filters(full_receiver):
     assert detail["body_format"] == "json"
     assert [r["status"] for r in _requests(client, path="/nothing-here")] == [404]
     assert {r["status"] for r in rows} == {200, 404}
+
+
+def test_a_flush_run_again_after_its_batch_was_rolled_back_writes_the_same_records():
+    """The writer may roll back a batch of ``rerunnable`` jobs and run them again."""
+    from gui.core.dbapi import is_rerunnable
+
+    conn = _db()
+    conn.isolation_level = None
+    log = RequestLog()
+    for n in range(3):
+        log.add(_record(n))
+    job = log.flush_job()
+    assert is_rerunnable(job)
+    conn.execute("BEGIN")
+    job(conn)
+    conn.execute("ROLLBACK")
+    log.add(_record(3))  # arrives meanwhile: the next flush's
+    written = job(conn)
+    assert [r.time for r in written] == [1000, 1001, 1002]
+    assert [r.time for r in log.flush_job()(conn)] == [1003]
+    assert conn.execute("SELECT count(*) FROM requests").fetchone()[0] == 4

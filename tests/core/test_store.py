@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from gui.core import store as store_mod
+from gui.core.dbapi import rerunnable
 from gui.core.store import Store, StoreClosed
 from tests.conftest import wait_for
 
@@ -416,6 +417,94 @@ def test_a_failing_batch_hook_loses_only_its_own_writes(store: Store) -> None:
     store.writer.batch_hook("bad", lambda: _Hook(fail=True))
     store.write_sync(lambda c: c.execute("INSERT INTO t VALUES (7)"))
     assert store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t")]) == [7]
+
+
+# -- batches of rerunnable jobs: no savepoint each, the careful way only on a failure --
+
+
+def test_a_batch_of_rerunnable_jobs_is_written_without_a_savepoint_each(store: Store) -> None:
+    hook = store.writer.batch_hook("count", _Hook)
+    statements: list[str] = []
+    release, running = threading.Event(), threading.Event()
+
+    def hold(c):
+        c.set_trace_callback(statements.append)
+        running.set()
+        release.wait(5)
+
+    def job(c):
+        c.execute("INSERT INTO t VALUES (1)")
+        hook.noted += 1
+        return "ok"
+
+    store.submit(rerunnable(hold))
+    assert running.wait(5)
+    futures = [store.submit(rerunnable(job)) for _ in range(5)]
+    release.set()
+    assert [f.result(10) for f in futures] == ["ok"] * 5
+    assert [s for s in statements if s.startswith(("SAVEPOINT", "RELEASE"))] == []
+    assert statements.count("COMMIT") == 2  # the held batch, then one batch of five
+    values = store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t ORDER BY x")])
+    assert values == [1, 1, 1, 1, 1, 1000, 1005]  # the hook counted each job once
+
+
+def test_a_failing_rerunnable_job_costs_only_its_own_writes(store: Store) -> None:
+    runs: list[int] = []
+
+    def insert(n: int):
+        def job(c):
+            runs.append(n)
+            if n == 3:
+                c.execute("INSERT INTO t VALUES (-1)")
+                raise ValueError("job 3 fails")
+            c.execute("INSERT INTO t VALUES (?)", (n,))
+            return n * 10
+
+        return rerunnable(job)
+
+    async def main():
+        release = _hold_writer(store)
+        tasks = [asyncio.ensure_future(store.write(insert(n))) for n in range(6)]
+        await asyncio.sleep(0.05)
+        release.set()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert results[:3] == [0, 10, 20] and results[4:] == [40, 50]
+    assert isinstance(results[3], ValueError)
+    assert store.read_sync(lambda c: sorted(r[0] for r in c.execute("SELECT x FROM t"))) == [
+        0, 1, 2, 4, 5,
+    ]  # fmt: skip
+    # All at once first (rolled back at job 3), then each in its own savepoint; the
+    # failing job is not run again (its error is known).
+    assert runs == [0, 1, 2, 3, 0, 1, 2, 4, 5]
+
+
+def test_a_failing_batch_hook_costs_rerunnable_jobs_nothing(store: Store) -> None:
+    store.writer.batch_hook("bad", lambda: _Hook(fail=True))
+    assert store.write_sync(rerunnable(lambda c: c.execute("INSERT INTO t VALUES (7)").rowcount))
+    assert store.read_sync(lambda c: [r[0] for r in c.execute("SELECT x FROM t")]) == [7]
+
+
+def test_a_batch_with_one_job_not_rerunnable_is_written_the_careful_way(store: Store) -> None:
+    statements: list[str] = []
+    release, running = threading.Event(), threading.Event()
+
+    def hold(c):
+        c.set_trace_callback(statements.append)
+        running.set()
+        release.wait(5)
+
+    store.submit(rerunnable(hold))
+    assert running.wait(5)
+    futures = [
+        store.submit(rerunnable(lambda c: c.execute("INSERT INTO t VALUES (1)"))),
+        store.submit(lambda c: c.execute("INSERT INTO t VALUES (2)")),
+    ]
+    release.set()
+    for f in futures:
+        f.result(10)
+    assert statements.count("SAVEPOINT job") == 2
 
 
 # -- storage errors, classified by SQLite's result code -------------------------------
