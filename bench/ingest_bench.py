@@ -538,7 +538,10 @@ def summary(results: dict[str, Result], args: argparse.Namespace) -> None:
     for name in results:
         if not is_receiver(name):
             continue
-        for peer, fmt, unit in (("ceiling", ".1%", ""), ("vendor", ".2f", "x")):
+        peers = [("ceiling", ".1%", ""), ("vendor", ".2f", "x")]
+        if name == "receiver":
+            peers += [(other, ".2f", "x") for other in results if other.startswith("receiver@")]
+        for peer, fmt, unit in peers:
             if peer not in results:
                 continue
             paired = paired_ratios(results, name, peer)
