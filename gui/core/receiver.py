@@ -47,6 +47,12 @@ from gui.core.waiting_site import WaitingSite
 
 log = logging.getLogger(__name__)
 
+#: Connections the kernel completes before the loop accepts them. aiohttp's 128 fill in
+#: a burst (a thousand slowloris connections opened at once): the next box's SYN is then
+#: dropped and its connect waits a second for the retransmit. The kernel caps it at
+#: ``net.core.somaxconn`` (4096 on current Linux).
+LISTEN_BACKLOG = 2048
+
 M = TypeVar("M")
 #: How long in-flight uploads get to finish when stopping.
 SHUTDOWN_TIMEOUT = 1.0
@@ -200,9 +206,14 @@ class Receiver:
         if bind == "::" and socket.has_dualstack_ipv6():
             # "::" means every address, IPv4 boxes included: asyncio would make the
             # socket IPv6-only, so make it ourselves with IPV6_V6ONLY off.
-            sock = socket.create_server(("::", port), family=socket.AF_INET6, dualstack_ipv6=True)
-            return web.SockSite(runner, sock, ssl_context=context)
-        return web.TCPSite(runner, bind or None, port, reuse_address=True, ssl_context=context)
+            sock = socket.create_server(
+                ("::", port), family=socket.AF_INET6, dualstack_ipv6=True, backlog=LISTEN_BACKLOG
+            )
+            return web.SockSite(runner, sock, ssl_context=context, backlog=LISTEN_BACKLOG)
+        return web.TCPSite(
+            runner, bind or None, port, reuse_address=True, ssl_context=context,
+            backlog=LISTEN_BACKLOG,
+        )  # fmt: skip
 
     async def listen_while_waiting(self, reason: str) -> None:
         """Answer 503 + Retry-After on the port until ``start`` opens the store.

@@ -212,3 +212,42 @@ def test_a_real_time_post_is_answered_while_60_mb_uploads_are_handled(
     # the old code took 2.6 s here (load 11), this code 0.27-0.40 s (load 11), 0.67 s (15).
     assert max(times) < 1.5, f"real-time POSTs took up to {max(times):.2f} s " \
         f"(median {statistics.median(times):.2f} s, {len(times)} posts)"
+
+
+def test_a_burst_of_connections_does_not_make_the_next_box_wait_for_a_retransmit(
+    receiver: Any,
+) -> None:
+    """Connections the loop has not accepted yet are held by the kernel, not dropped.
+
+    With aiohttp's listen backlog of 128, a burst (1,000 slowloris connections opened at
+    once in hostile_bench's ``slow``) filled the queue; the next SYN was dropped and a
+    box's real-time POST took over a second (the SYN retransmit). Here the loop is busy
+    while 600 connections arrive: each must still be completed by the kernel at once.
+    """
+    import socket
+
+    loop = receiver.thread.loop
+    busy = threading.Event()
+    release = threading.Event()
+
+    def hold_the_loop() -> None:
+        busy.set()
+        release.wait(20)
+
+    loop.call_soon_threadsafe(hold_the_loop)
+    assert busy.wait(5)
+    socks: list[socket.socket] = []
+    slow: list[tuple[int, float]] = []
+    try:
+        for n in range(600):
+            started = time.monotonic()
+            try:
+                socks.append(socket.create_connection(("127.0.0.1", receiver.port), timeout=0.5))
+            except OSError:
+                slow.append((n, time.monotonic() - started))
+                break
+    finally:
+        release.set()
+        for s in socks:
+            s.close()
+    assert not slow, f"connection {slow[0][0]} not completed by the kernel within 0.5 s"
