@@ -112,18 +112,25 @@ def _noting(store: Store, name: str, batches: dict[str, int], *, fail: bool = Fa
     return run
 
 
+def _held(store: Store, name: str, batches: dict[str, int]):
+    """A ``_noting`` job that says when it started and waits for ``go`` before its insert."""
+    running, go = threading.Event(), threading.Event()
+
+    def run(c):
+        running.set()
+        go.wait(5)
+        return _noting(store, name, batches)(c)
+
+    return run, running, go
+
+
 def test_a_live_write_queued_during_a_background_write_joins_its_transaction(
     store: Store,
 ) -> None:
     """A push queued while a backfill's records are written shares their COMMIT instead of
     waiting for it and making its own; each keeps its own result (own SAVEPOINT)."""
     batches: dict[str, int] = {}
-    running, go = threading.Event(), threading.Event()
-
-    def background(c):
-        running.set()
-        go.wait(5)
-        return _noting(store, "background", batches)(c)
+    background, running, go = _held(store, "background", batches)
 
     async def main():
         bg = asyncio.ensure_future(store.write(background, background=True))
@@ -200,12 +207,7 @@ def test_a_live_write_that_joined_is_not_held_for_another_still_on_its_way(
     once; it does not wait for the other push's parse (that one writes on its own)."""
     monkeypatch.setattr(store_mod, "LIVE_JOIN_WAIT", 30.0)
     batches: dict[str, int] = {}
-    running, go = threading.Event(), threading.Event()
-
-    def background(c):
-        running.set()
-        go.wait(5)
-        return _noting(store, "background", batches)(c)
+    background, running, go = _held(store, "background", batches)
 
     async def main():
         slow = store.writer.expect_live()  # a push still being parsed throughout
@@ -228,12 +230,7 @@ def test_a_large_upload_takes_no_company(store: Store) -> None:
     """Only background jobs share their transaction: a small write queued during a bulk
     one is written after it, in a transaction of its own, as before."""
     batches: dict[str, int] = {}
-    running, go = threading.Event(), threading.Event()
-
-    def upload(c):
-        running.set()
-        go.wait(5)
-        return _noting(store, "upload", batches)(c)
+    upload, running, go = _held(store, "upload", batches)
 
     async def main():
         big = asyncio.ensure_future(store.write(upload, bulk=True))
