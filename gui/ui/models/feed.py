@@ -199,9 +199,7 @@ class FeedModel(QAbstractListModel):
             if self._reloading:
                 # The rows shown stay: what arrived meanwhile goes on top of them (or, with
                 # nothing loaded yet, waits for the next newest page, which will hold it).
-                self._reloading = False
-                held, self._arrived_during_reload = self._arrived_during_reload, {}
-                self._incoming[0:0] = list(held.values())
+                self._incoming[0:0] = list(self._end_reload().values())
                 self.flush()
         log.warning("feed read failed: %s", exc)
 
@@ -220,14 +218,19 @@ class FeedModel(QAbstractListModel):
         self._set_pending(0)
         self.loaded.emit()
 
+    def _end_reload(self) -> dict[int, EventSummary]:
+        """The reload is over (read or failed): hand over what arrived while it ran."""
+        self._reloading = False
+        held, self._arrived_during_reload = self._arrived_during_reload, {}
+        return held
+
     def _with_arrivals(self, page: list[EventBrief], *, exhausted: bool) -> list[EventBrief]:
         """The newest page with what was announced while it was read, newest first.
 
         An arrival the page holds replaces its row (it may be newer: merged into); a new
         one goes in by id unless it is older than the whole page of a store with more.
         """
-        self._reloading = False
-        held, self._arrived_during_reload = self._arrived_during_reload, {}
+        held = self._end_reload()
         if not held:
             return list(page)
         by_id: dict[int, EventBrief] = {r.id: r for r in page}
