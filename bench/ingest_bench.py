@@ -96,8 +96,13 @@ class Bodies:
 # ------------------------------------------------------------------ peer servers
 
 
-def serve_ceiling(port: int) -> None:
-    """The most any aiohttp receiver can do: read the body, answer 200."""
+def serve_ceiling(port: int, uvloop: bool = False) -> None:
+    """The most any aiohttp receiver can do: read the body, answer 200.
+
+    The target's reference is this on asyncio's default loop; ``uvloop`` (the
+    ``ceiling-uvloop`` server, when uvloop is installed) shows what that loop
+    would do to the reference itself.
+    """
     from aiohttp import web
 
     async def handler(request: web.Request) -> web.Response:
@@ -108,7 +113,12 @@ def serve_ceiling(port: int) -> None:
 
     app = web.Application(client_max_size=64 * 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", handler)
-    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None)
+    loop = None
+    if uvloop:
+        import uvloop as uv
+
+        loop = uv.new_event_loop()
+    web.run_app(app, host="127.0.0.1", port=port, access_log=None, print=None, loop=loop)
 
 
 def serve_vendor(port: int, out: Path) -> None:
@@ -189,6 +199,10 @@ class Phase:
     #: CPU used during the window, in cores: the posters (this process) and the server.
     poster_cpu: float = float("nan")
     server_cpu: float = float("nan")
+    #: Times the server's main thread (the event loop, for ``--headless`` and the
+    #: peers) went to sleep during the window (Linux): waiting in epoll or for the
+    #: GIL, which a C call that let go of it must take back from the writer.
+    loop_sleeps: float = float("nan")
 
     @property
     def rate(self) -> float:
@@ -248,22 +262,32 @@ class CpuMeter:
 
     def __init__(self, server_pid: int | None) -> None:
         self._server = None
+        self._status = Path(f"/proc/{server_pid}/task/{server_pid}/status")
         if server_pid is not None:
             import psutil
 
             with contextlib.suppress(psutil.Error):
                 self._server = psutil.Process(server_pid)
-        self._start: tuple[float, float, float] | None = None
+        self._start: tuple[float, float, float, float] | None = None
         self.poster = float("nan")
         self.server = float("nan")
+        self.loop_sleeps = float("nan")
 
-    def _now(self) -> tuple[float, float, float]:
+    def _loop_sleeps(self) -> float:
+        """The server's main thread's voluntary context switches so far (nan if unknown)."""
+        with contextlib.suppress(OSError, ValueError):
+            for line in self._status.read_text().splitlines():
+                if line.startswith("voluntary_ctxt_switches:"):
+                    return float(line.split()[1])
+        return float("nan")
+
+    def _now(self) -> tuple[float, float, float, float]:
         server = float("nan")
         if self._server is not None:
             with contextlib.suppress(Exception):
                 times = self._server.cpu_times()
                 server = times.user + times.system
-        return time.monotonic(), time.process_time(), server
+        return time.monotonic(), time.process_time(), server, self._loop_sleeps()
 
     def start(self) -> None:
         self._start = self._now()
@@ -271,12 +295,13 @@ class CpuMeter:
     def stop(self) -> None:
         if self._start is None:
             return
-        wall0, poster0, server0 = self._start
-        wall1, poster1, server1 = self._now()
+        wall0, poster0, server0, sleeps0 = self._start
+        wall1, poster1, server1, sleeps1 = self._now()
         elapsed = wall1 - wall0
         if elapsed > 0:
             self.poster = (poster1 - poster0) / elapsed
             self.server = (server1 - server0) / elapsed
+        self.loop_sleeps = sleeps1 - sleeps0
 
 
 async def throughput(
@@ -315,6 +340,7 @@ async def throughput(
         await asyncio.gather(*(worker(session) for _ in range(workers)))
     phase.seconds = seconds
     phase.poster_cpu, phase.server_cpu = meter.poster, meter.server
+    phase.loop_sleeps = meter.loop_sleeps
     return phase
 
 
@@ -382,6 +408,7 @@ def build_servers(workdir: Path, builds: Sequence[Path] = ()) -> dict[str, Serve
     servers = {
         "receiver": receiver("receiver", "receiver", None),
         "ceiling": Server("ceiling", [*me, "--serve", "ceiling"], "/"),
+        "ceiling-uvloop": Server("ceiling-uvloop", [*me, "--serve", "ceiling-uvloop"], "/"),
         "vendor": Server(
             "vendor", [*me, "--serve", "vendor", "--out", str(workdir / "vendor.jsonl")], "/"
         ),
@@ -499,6 +526,9 @@ def describe(name: str, result: Result, load: Phase) -> str:
         f"cores: posters {load.poster_cpu:.2f}, server {load.server_cpu:.2f}  "
         f"(machine {result.busy_before[-1]:.0f}% busy before)"
     )
+    if load.events and load.loop_sleeps == load.loop_sleeps:  # not nan
+        per_event = load.loop_sleeps / load.events
+        line += f"\n             loop thread slept {per_event:.1f} times per event"
     medians = load.phase_medians()
     if medians:
         line += "\n             phases, median ms: " + ", ".join(
@@ -538,7 +568,7 @@ def summary(results: dict[str, Result], args: argparse.Namespace) -> None:
     for name in results:
         if not is_receiver(name):
             continue
-        peers = [("ceiling", ".1%", ""), ("vendor", ".2f", "x")]
+        peers = [("ceiling", ".1%", ""), ("ceiling-uvloop", ".1%", ""), ("vendor", ".2f", "x")]
         if name == "receiver":
             peers += [(other, ".2f", "x") for other in results if other.startswith("receiver@")]
         for peer, fmt, unit in peers:
@@ -555,7 +585,9 @@ def summary(results: dict[str, Result], args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.ingest_bench", description=__doc__)
-    parser.add_argument("--serve", choices=["ceiling", "vendor"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--serve", choices=["ceiling", "ceiling-uvloop", "vendor"], help=argparse.SUPPRESS
+    )
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--only", nargs="+", default=["ceiling", "vendor", "receiver"])
@@ -574,8 +606,8 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     parser.add_argument("--tmp", help="where the databases go (must be a real disk, not tmpfs)")
     args = parser.parse_args(argv)
-    if args.serve == "ceiling":
-        serve_ceiling(args.port)
+    if args.serve in ("ceiling", "ceiling-uvloop"):
+        serve_ceiling(args.port, uvloop=args.serve == "ceiling-uvloop")
         return 0
     if args.serve == "vendor":
         with contextlib.suppress(KeyboardInterrupt):

@@ -78,3 +78,27 @@ def test_another_build_runs_its_own_receiver(tmp_path: Path) -> None:
     }
     assert len(data_dirs) == 2
     assert len({s.port for s in servers.values()}) == len(servers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="Linux /proc only")
+def test_the_server_main_thread_sleeps_are_counted() -> None:
+    """The loop thread's voluntary switches (waits in epoll or for the GIL) over a window."""
+    import os
+    import threading
+    import time
+
+    from bench.ingest_bench import CpuMeter
+
+    meter = CpuMeter(os.getpid())
+    meter.start()
+    for _ in range(5):
+        time.sleep(0.002)  # each sleep is a voluntary switch of this (the main) thread
+    threading.Thread(target=lambda: None).start()
+    meter.stop()
+    assert 5 <= meter.loop_sleeps < 1000
+
+
+def test_the_ceiling_on_uvloop_is_a_server_of_its_own(tmp_path: Path) -> None:
+    servers = build_servers(tmp_path)
+    assert servers["ceiling-uvloop"].args[-3:-2] == ["ceiling-uvloop"]
+    assert servers["ceiling"].args[-3:-2] == ["ceiling"]
