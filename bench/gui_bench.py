@@ -183,7 +183,7 @@ def _profile_summary(profiler: Any, events: int, path: Path, top: int = 25) -> d
     }
 
 
-def _trace_entry_points(out: list[tuple[float, float, str]]) -> None:
+def _trace_entry_points(out: list[tuple[float, float, str, float]]) -> None:
     """Time each call Qt makes into Python on this thread (a slot, a paintEvent...).
 
     Python frames whose caller is the frame running the event loop are the
@@ -207,11 +207,44 @@ def _trace_entry_points(out: list[tuple[float, float, str]]) -> None:
         if begun is None:
             return
         cpu, wall = time.thread_time() - begun[0], time.perf_counter() - begun[1]
-        if cpu > 0.005:
-            code = frame.f_code
-            out.append((cpu, wall, f"{Path(code.co_filename).name}:{code.co_name}"))
+        # Every one, with when it ended: many short ones can make a long gap too.
+        code = frame.f_code
+        where = f"{Path(code.co_filename).name}:{code.co_name}"
+        out.append((cpu, wall, where, time.perf_counter()))
 
     sys.setprofile(hook)
+
+
+def _with_entry_points(
+    gap: dict[str, Any],
+    entries: list[tuple[float, float, str, float]],
+    widget_paints: list[tuple[float, str, int]],
+) -> dict[str, Any]:
+    """A witnessed gap, with the entry points that ended in it (if traced: CPU and
+    calls per entry point, busiest first) and the widgets painted in it (pixels).
+
+    Says which slots or paints made the GUI thread's own CPU in a long gap;
+    what is left of it was Qt's own work in C++ (layout, widget paints).
+    """
+    start, end = gap.pop("span")
+    if entries:
+        by_where: dict[str, tuple[float, int]] = {}
+        for c, _w, where, ended in entries:
+            if start <= ended <= end:
+                cpu, calls = by_where.get(where, (0.0, 0))
+                by_where[where] = (cpu + c, calls + 1)
+        gap["entry_points_cpu_ms_calls"] = {
+            where: (round(cpu * 1000, 1), calls)
+            for where, (cpu, calls) in sorted(by_where.items(), key=lambda w: -w[1][0])[:8]
+        }
+        gap["entry_points_cpu_ms_total"] = round(sum(c for c, _n in by_where.values()) * 1000, 1)
+    if widget_paints:
+        painted: dict[str, int] = {}
+        for when, name, pixels in widget_paints:
+            if start <= when <= end:
+                painted[name] = painted.get(name, 0) + pixels
+        gap["painted_pixels"] = dict(sorted(painted.items(), key=lambda p: -p[1])[:8])
+    return gap
 
 
 def run(
@@ -278,6 +311,22 @@ def run(
     probe_filter = PaintProbe()
     window.feed.view.viewport().installEventFilter(probe_filter)
 
+    widget_paints: list[tuple[float, str, int]] = []  # (when, widget, pixels), --entry-points
+
+    class WidgetPaints(QObject):
+        """Every paint event of every widget: a long C++ turn is often a large repaint."""
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                rect = event.rect()  # type: ignore[attr-defined]
+                name = obj.metaObject().className()
+                if obj.objectName():
+                    name += f"#{obj.objectName()}"
+                widget_paints.append((time.perf_counter(), name, rect.width() * rect.height()))
+            return False
+
+    paints_filter = WidgetPaints()
+
     gap_times: list[tuple[float, float]] = []
 
     gap_cpu: list[float] = []
@@ -302,6 +351,7 @@ def run(
             read = clocks.read()
             if gap > 0.03 and last_clocks[0]:
                 witnessed.append({
+                    "span": (last_tick[0], now),
                     "at_s": round(now - t_load, 2),
                     "gap_ms": round(gap * 1000, 1),
                     "gui_cpu_ms": round((cpu - last_cpu[0]) * 1000, 1),
@@ -344,9 +394,10 @@ def run(
     if gil_probe is not None:
         gil_probe.start()
     cpu0 = last_cpu[0] = time.thread_time()
-    entries: list[tuple[float, float, str]] = []  # (own CPU s, wall s, where)
+    entries: list[tuple[float, float, str, float]] = []  # (own CPU s, wall s, where, ended)
     if entry_points:
         _trace_entry_points(entries)
+        qapp.installEventFilter(paints_filter)
     profiler = None
     if profile is not None:
         import cProfile
@@ -380,6 +431,7 @@ def run(
         profiler.disable()
     if entry_points:
         sys.setprofile(None)
+        qapp.removeEventFilter(paints_filter)
     load_avg = os.getloadavg()
     n_gaps = len(gaps)
     scroller.stop()
@@ -473,14 +525,19 @@ def run(
                 1 for t, g in gap_times if g > 0.05 and collections.overlapping(t - g, t)
             ),
         },
-        "witness_gaps_over_30ms": witnessed[:40] if clocks is not None else None,
+        "witness_gaps_over_30ms": (
+            [_with_entry_points(g, entries, widget_paints) for g in witnessed[:40]]
+            if clocks is not None
+            else None
+        ),
         # A thread asking for the GIL every 1 ms: how late it got it, and where the
         # other threads were when it was very late.
         "witness_gil_probe": gil_probe.summary(t_load) if gil_probe is not None else None,
         "gui_profile": profile_summary,
         "longest_entry_points_cpu_ms": [
             (round(c * 1000, 1), round(w * 1000, 1), where)
-            for c, w, where in sorted(entries, reverse=True)[:15]
+            for c, w, where, _end in sorted(entries, reverse=True)[:15]
+            if c > 0.005
         ],
         "feed_rows_after": window.feed_model.rowCount(),
         "gui_thread_cpu": {
@@ -592,7 +649,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--entry-points",
         action="store_true",
-        help="time each call from Qt into Python on the GUI thread (slots, paint events)",
+        help="time each call from Qt into Python on the GUI thread (slots, paint events);"
+        " with --witness, those and the widgets painted in each long gap",
     )
     parser.add_argument(
         "--witness",
