@@ -138,6 +138,7 @@ class IngestPipeline:
         *,
         request_log: RequestLog | None = None,
         event_hooks: Sequence[ingest.EventHook] = (),
+        lower_thumbnails: bool = False,
     ) -> None:
         self.store = store
         #: Run in the transaction of each event written (``ingest.EventHook``): alarms.
@@ -149,6 +150,7 @@ class IngestPipeline:
         self.thumbnails = Thumbnailer(
             store, self._announce, busy=lambda: self.in_flight > 0,
             live_recently=self.live_recently, background=self.background_pool,
+            lower_thread=lower_thumbnails,
         )  # fmt: skip
         #: Deliveries being received or handled right now; deferrable work waits for zero.
         self.in_flight = 0

@@ -84,6 +84,10 @@ class ReceiverConfig:
     tls_port: int = DEFAULT_TLS_PORT
     #: ``postgresql://user@host/db`` to store events there; None: SQLite in ``data_dir``.
     store: str | None = None
+    #: Make face thumbnails on a low-OS-priority thread (``lowprio``). The desktop app
+    #: sets it: there the GUI thread needs a core at once, the thumbnail can wait a
+    #: little; headless, nothing waits on a core and the feed's faces come first.
+    lower_thumbnails: bool = False
 
 
 class Receiver:
@@ -157,7 +161,10 @@ class Receiver:
                 self._store = open_store(self.config.data_dir, self.config.store)
             if self._store.url:
                 remember_store_reached(self.config.data_dir, self._store.url)
-        self.pipeline = IngestPipeline(self._store, self.publish, event_hooks=self.event_hooks)
+        self.pipeline = IngestPipeline(
+            self._store, self.publish, event_hooks=self.event_hooks,
+            lower_thumbnails=self.config.lower_thumbnails,
+        )  # fmt: skip
         self.ctx = ServerContext(
             store=self._store,
             allow=parse_networks(self.config.allow),

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from gui.core import images
+from gui.core import images, lowprio
 from gui.core.dbapi import Connection, rerunnable
 from gui.core.event_rows import StoredEvent, load_doc, store_face_thumb
 from gui.core.ingest import PreparedEvent
@@ -79,8 +79,12 @@ class Thumbnailer:
         busy: Callable[[], bool] = lambda: False,
         live_recently: Callable[[float], bool] = lambda _seconds: False,
         background: Callable[[], ThreadPoolExecutor] | None = None,
+        lower_thread: bool = False,
     ) -> None:
         self._store = store
+        #: Run the face-thumbnail thread at low OS priority (``lowprio``): in the
+        #: desktop app it competes with the GUI thread for the PC's cores.
+        self._lower_thread = lower_thread
         self._announce = announce
         self._busy = busy
         #: Whether a live (pushed) delivery is in flight or ended within N seconds.
@@ -106,7 +110,10 @@ class Thumbnailer:
     @property
     def pool(self) -> ThreadPoolExecutor:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="gatewatch-thumbs")
+            lower = lowprio.lower_this_thread if self._lower_thread else None
+            self._pool = ThreadPoolExecutor(
+                1, thread_name_prefix="gatewatch-thumbs", initializer=lower
+            )
         return self._pool
 
     def after_store(

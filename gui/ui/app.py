@@ -50,7 +50,11 @@ def build_receiver(current: Settings) -> DesktopReceiverThread:
     from gui.core import features
     from gui.headless import receiver_config
 
-    receiver = Receiver(receiver_config(current))
+    config = receiver_config(current)
+    # The window's GUI thread shares the cores with the receiver's threads: the
+    # thumbnail thread (background work) gives way to it.
+    config.lower_thumbnails = True
+    receiver = Receiver(config)
     features.install(receiver, current)
     return DesktopReceiverThread(receiver)
 
