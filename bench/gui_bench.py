@@ -302,6 +302,11 @@ def run(
 
     window.feed_model.rowsInserted.connect(on_insert)
 
+    # When each event's face thumbnail reached the GUI thread: the feed shows the
+    # face from then on (it is made off the reply path, on the thumbnail thread).
+    thumbs_seen: dict[int, float] = {}
+    bridge.face_thumb_ready.connect(lambda m: thumbs_seen.setdefault(m.event_id, time.time()))
+
     class PaintProbe(QObject):
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
@@ -464,6 +469,7 @@ def run(
         if k < len(paints):
             latencies.append((paints[k] - t0) * 1000)
     reply_ms = [(t1 - t0) * 1000 for _i, t0, t1 in sent]
+    thumb_ms = [(thumbs_seen[i] - t0) * 1000 for i, t0, _t1 in sent if i in thumbs_seen]
     stall_ms = [max(0.0, g * 1000 - 5) for g in gaps]
     # Of the long gaps, how much was the GUI thread's own work (CPU) and how much
     # waiting (for the GIL or a core): tells a slow slot from a starved thread.
@@ -494,6 +500,12 @@ def run(
             "max": max(latencies) if latencies else float("nan"),
         },
         "reply_ms": {"p50": pct(reply_ms, 50), "p95": pct(reply_ms, 95)},
+        # From the post to its face thumbnail announced on the GUI thread.
+        "face_thumb_announced_ms": {
+            "n": len(thumb_ms),
+            "p50": pct(thumb_ms, 50),
+            "p95": pct(thumb_ms, 95),
+        },
         "gui_stall_ms": {
             "max": max(stall_ms) if stall_ms else float("nan"),
             "p99": pct(stall_ms, 99),

@@ -133,6 +133,7 @@ def one_run(
         "ticks": result["gui_stall_ms"]["ticks"],
         "gui_cpu_between_ticks_max_ms": result["gui_cpu_between_ticks_ms"]["max"],
         "row_visible_p95_ms": round(result["row_visible_ms"]["p95"], 1),
+        "face_thumb_p95_ms": (result.get("face_thumb_announced_ms") or {}).get("p95"),
         "gui_ms_per_event": result["gui_thread_cpu"]["ms_per_event"],
         "gil_probe_late_max_ms": (result.get("witness_gil_probe") or {})
         .get("late_ms", {})
