@@ -8,10 +8,12 @@ the live feed shows does not.
 from __future__ import annotations
 
 import socket
+import sys
 from typing import Any
 
 import pytest
 
+from gui.core import lowprio
 from tests.conftest import Client, load_sample, wait_for
 from tests.core.procs import unique_event
 
@@ -126,3 +128,11 @@ def test_an_events_image_thumbnails_are_stored_with_one_statement(tmp_path: Any)
         assert dict(rows) == expected  # each image its own thumbnail
     finally:
         store.close()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice: Linux")
+def test_headless_the_thumbnail_thread_keeps_normal_priority(receiver: Any) -> None:
+    # Headless nothing waits for a core behind it, and the feed's faces come first
+    # (the desktop app lowers it: tests/ui/test_core_thread_priorities.py).
+    nice = receiver.pipeline.thumbnails.pool.submit(lowprio.thread_nice).result(10)
+    assert nice == lowprio.thread_nice()
