@@ -102,6 +102,8 @@ class Thumbnailer:
         self._pool: ThreadPoolExecutor | None = None
         self._pending = 0
         self._pending_bytes = 0
+        #: Face thumbnails submitted and not yet announced or given up (core loop only).
+        self._faces_unsettled = 0
         self._idle: collections.deque[tuple[Sequence[DecodedImage], int]] = collections.deque()
         self._idle_bytes = 0
         self._wake: asyncio.Event | None = None
@@ -152,6 +154,7 @@ class Thumbnailer:
                 continue
             self._pending += 1
             self._pending_bytes += size
+            self._faces_unsettled += 1
             fut = self.pool.submit(face_thumbnail, p.images, p.event.face_box)
             fut.add_done_callback(functools.partial(self._face_thumb_made, event_id, size))
         if self._idle and self._wake is not None:
@@ -175,28 +178,47 @@ class Thumbnailer:
             dropped, _ = self._idle.popleft()
             self._idle_bytes -= _photo_bytes(dropped)
 
+    @property
+    def faces_in_flight(self) -> int:
+        """Face thumbnails being made, stored or announced: zero once every one is shown
+        or given up (tests wait for it; a row painted before then may still change)."""
+        return self._faces_unsettled
+
+    def _face_settled(self, message: FaceThumbReady | None = None) -> None:
+        """On the core loop: announce (if there is a thumbnail), then count it settled."""
+        if message is not None:
+            self._announce(message)
+        self._faces_unsettled -= 1
+
+    def _settle_on_loop(self, message: FaceThumbReady | None = None) -> None:
+        loop = self._loop
+        if loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closed: stopping
+            loop.call_soon_threadsafe(self._face_settled, message)
+
     def _face_thumb_made(self, event_id: int, size: int, fut: Future[bytes | None]) -> None:
         """On the thumbnail thread: store it; announce on the core loop once committed."""
         self._pending -= 1
         self._pending_bytes -= size
         if fut.cancelled():
+            self._settle_on_loop()
             return
         if fut.exception() is not None:
             log.warning("thumbnail failed: %s", fut.exception())
+            self._settle_on_loop()
             return
         thumb = fut.result()
         if thumb is None:
+            self._settle_on_loop()
             return
         committed = self._store.submit(
             rerunnable(lambda conn: store_face_thumb(conn, event_id, thumb))
         )
-        loop = self._loop
 
         def announce(f: Future[None]) -> None:
-            if loop is None or f.cancelled() or f.exception() is not None:
-                return
-            with contextlib.suppress(RuntimeError):  # the loop is closed: stopping
-                loop.call_soon_threadsafe(self._announce, FaceThumbReady(event_id, thumb))
+            stored = not f.cancelled() and f.exception() is None
+            self._settle_on_loop(FaceThumbReady(event_id, thumb) if stored else None)
 
         committed.add_done_callback(announce)
 

@@ -461,5 +461,10 @@ class FeedModel(QAbstractListModel):
         return self._row_of(event_id)
 
     @property
+    def thumbs_settling(self) -> bool:
+        """Thumbnails being read or decoded for rows: a repaint after them will differ."""
+        return bool(self._thumb_pending or self._thumbs_incoming)
+
+    @property
     def thumb_cache_size(self) -> int:
         return len(self._thumbs)
