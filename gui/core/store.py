@@ -620,16 +620,11 @@ class Writer:
         raised (its index) with its error, which it gets without being run again
         (empty when a hook raised).
         """
-        self.batches += 1
-        errors = self._errors
-        hooks = list(self._batch_hooks.values())
-        for hook in hooks:
-            hook.begin()
-        try:
-            conn = self._begin()
-        except errors as exc:
-            self._fail_all(batch, exc, started=True)
+        opened = self._open_batch(batch, started=True)
+        if opened is None:
             return None
+        conn, hooks = opened
+        errors = self._errors
         results: list[Any] = []
         try:
             for job, _fut in batch:
@@ -681,17 +676,12 @@ class Writer:
         cancelled ones left out) by a first try of the batch; ``failed``: the jobs
         (by index) that raised then, which fail with that error and are not run again.
         """
-        self.batches += 1
+        opened = self._open_batch(batch, started=started)
+        if opened is None:
+            return
+        conn, hooks = opened
         errors = self._errors
         done: list[tuple[Future[Any], Any]] = []
-        hooks = list(self._batch_hooks.values())
-        for hook in hooks:
-            hook.begin()
-        try:
-            conn = self._begin()
-        except errors as exc:
-            self._fail_all(batch, exc, started=started)
-            return
         #: Jobs before this index were started by the first try (none of them joined).
         started_upto = len(batch) if started else 0
         first = 0
@@ -763,6 +753,21 @@ class Writer:
             self.last_error = None
         for fut, result in done:
             fut.set_result(result)
+
+    def _open_batch(
+        self, batch: list[tuple[Job[Any], Any]], *, started: bool
+    ) -> tuple[Any, list[Any]] | None:
+        """Count the batch, reset its hooks and BEGIN: the connection and the hooks, or
+        None when BEGIN failed (every job of ``batch`` then failed with that error)."""
+        self.batches += 1
+        hooks = list(self._batch_hooks.values())
+        for hook in hooks:
+            hook.begin()
+        try:
+            return self._begin(), hooks
+        except self._errors as exc:
+            self._fail_all(batch, exc, started=started)
+            return None
 
     def _begin(self) -> Any:
         """BEGIN on the writer's connection; PostgreSQL: on a new one if it broke meanwhile.
