@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,16 +38,23 @@ def _hold_writer(store: Store) -> threading.Event:
     return release
 
 
-def test_jobs_of_one_batch_each_get_their_own_result_or_error(store: Store) -> None:
+def _six_jobs_in_one_batch_the_fourth_failing(
+    store: Store, mark: Callable[[Any], Any] = lambda job: job, runs: list[int] | None = None
+) -> list[Any]:
+    """Jobs 0-5 queued into one batch; each inserts its number and returns it times ten,
+    but job 3 inserts -1 and raises. Their results (the error for job 3)."""
+
     def insert(n: int):
         def job(c):
+            if runs is not None:
+                runs.append(n)
             if n == 3:
                 c.execute("INSERT INTO t VALUES (-1)")
                 raise ValueError("job 3 fails")
             c.execute("INSERT INTO t VALUES (?)", (n,))
             return n * 10
 
-        return job
+        return mark(job)
 
     async def main():
         release = _hold_writer(store)
@@ -54,7 +63,11 @@ def test_jobs_of_one_batch_each_get_their_own_result_or_error(store: Store) -> N
         release.set()
         return await asyncio.gather(*tasks, return_exceptions=True)
 
-    results = asyncio.run(main())
+    return asyncio.run(main())
+
+
+def test_jobs_of_one_batch_each_get_their_own_result_or_error(store: Store) -> None:
+    results = _six_jobs_in_one_batch_the_fourth_failing(store)
     assert results[:3] == [0, 10, 20] and results[4:] == [40, 50]
     assert isinstance(results[3], ValueError)
     # the failing job's own insert was rolled back, the others committed
@@ -447,26 +460,7 @@ def test_a_batch_of_rerunnable_jobs_is_written_without_a_savepoint_each(store: S
 
 def test_a_failing_rerunnable_job_costs_only_its_own_writes(store: Store) -> None:
     runs: list[int] = []
-
-    def insert(n: int):
-        def job(c):
-            runs.append(n)
-            if n == 3:
-                c.execute("INSERT INTO t VALUES (-1)")
-                raise ValueError("job 3 fails")
-            c.execute("INSERT INTO t VALUES (?)", (n,))
-            return n * 10
-
-        return rerunnable(job)
-
-    async def main():
-        release = _hold_writer(store)
-        tasks = [asyncio.ensure_future(store.write(insert(n))) for n in range(6)]
-        await asyncio.sleep(0.05)
-        release.set()
-        return await asyncio.gather(*tasks, return_exceptions=True)
-
-    results = asyncio.run(main())
+    results = _six_jobs_in_one_batch_the_fourth_failing(store, rerunnable, runs)
     assert results[:3] == [0, 10, 20] and results[4:] == [40, 50]
     assert isinstance(results[3], ValueError)
     assert store.read_sync(lambda c: sorted(r[0] for r in c.execute("SELECT x FROM t"))) == [
