@@ -208,13 +208,12 @@ class CrashHandler(QObject):
 
 
 def _main_window() -> QMainWindow | None:
+    """The main window on screen; a closed one not yet deleted only when none is shown."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return None
-    for w in app.topLevelWidgets():
-        if isinstance(w, QMainWindow):
-            return w
-    return None
+    windows = [w for w in app.topLevelWidgets() if isinstance(w, QMainWindow)]
+    return next((w for w in windows if w.isVisible()), windows[0] if windows else None)
 
 
 _handler: CrashHandler | None = None

@@ -192,6 +192,17 @@ def test_core_loop_errors_reach_the_handler(qtbot, handler) -> None:
         loop.close()
 
 
+def test_the_shown_main_window_is_found_beside_a_closed_one(qtbot) -> None:
+    """A main window closed but not yet deleted (another window's, or one whose
+    deletion a busy machine has not reached) must not hide the one on screen."""
+    closed = QMainWindow()
+    qtbot.addWidget(closed)
+    shown = QMainWindow()
+    qtbot.addWidget(shown)
+    shown.show()
+    assert crash._main_window() is shown
+
+
 def test_the_wall_window_counts_as_wall_mode(qtbot, monkeypatch) -> None:
     """The real wall (object name ``wall``) gets the status line, and no dialog opens."""
     from PySide6.QtWidgets import QWidget
