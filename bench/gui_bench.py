@@ -499,7 +499,7 @@ def run(
             "p95": pct(latencies, 95),
             "max": max(latencies) if latencies else float("nan"),
         },
-        "reply_ms": {"p50": pct(reply_ms, 50), "p95": pct(reply_ms, 95)},
+        "reply_ms": {"p50": pct(reply_ms, 50), "p95": pct(reply_ms, 95), "p99": pct(reply_ms, 99)},
         # From the post to its face thumbnail announced on the GUI thread.
         "face_thumb_announced_ms": {
             "n": len(thumb_ms),

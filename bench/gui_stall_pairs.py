@@ -95,6 +95,19 @@ def witness_split(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def reply_figures(result: dict[str, Any]) -> dict[str, float | None]:
+    """The boxes' reply p95 and p99 (ms): what the receiver's side pays for the GUI's share.
+
+    A box's real-time push times out after 0.5 s. A build whose ``gui_bench`` is
+    older than the p99 figure reports None for it.
+    """
+    reply = result.get("reply_ms") or {}
+    return {
+        key: (round(reply[q], 1) if reply.get(q) is not None else None)
+        for key, q in (("reply_p95_ms", "p95"), ("reply_p99_ms", "p99"))
+    }
+
+
 def pair_order(pair: int) -> tuple[str, str]:
     """Which build runs first in pair ``pair`` (0-based): new first, then old first, ..."""
     return ("new", "old") if pair % 2 == 0 else ("old", "new")
@@ -134,6 +147,7 @@ def one_run(
         "gui_cpu_between_ticks_max_ms": result["gui_cpu_between_ticks_ms"]["max"],
         "row_visible_p95_ms": round(result["row_visible_ms"]["p95"], 1),
         "face_thumb_p95_ms": (result.get("face_thumb_announced_ms") or {}).get("p95"),
+        **reply_figures(result),
         "gui_ms_per_event": result["gui_thread_cpu"]["ms_per_event"],
         "gil_probe_late_max_ms": (result.get("witness_gil_probe") or {})
         .get("late_ms", {})

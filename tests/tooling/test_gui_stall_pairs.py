@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.gui_stall_pairs import pair_order, witness_split
+from bench.gui_stall_pairs import pair_order, reply_figures, witness_split
 
 
 def test_builds_alternate_which_runs_first() -> None:
@@ -47,4 +47,13 @@ def test_a_run_without_the_witness_has_nothing_to_split() -> None:
     split = witness_split({"witness_gaps_over_30ms": None})
     assert split == {
         "gaps": 0, "gap_ms_total": 0.0, "gui_run_ms": 0.0, "gui_wait_core_ms": 0.0, "longest": None
+    }  # fmt: skip
+
+
+def test_reply_figures_are_kept_and_an_older_bench_without_p99_gives_none() -> None:
+    assert reply_figures({"reply_ms": {"p50": 4.0, "p95": 6.84, "p99": 9.06}}) == {
+        "reply_p95_ms": 6.8, "reply_p99_ms": 9.1
+    }  # fmt: skip
+    assert reply_figures({"reply_ms": {"p50": 4.0, "p95": 6.84}}) == {
+        "reply_p95_ms": 6.8, "reply_p99_ms": None
     }  # fmt: skip
