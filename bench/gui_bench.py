@@ -18,7 +18,10 @@ Measured:
   and the app's own "window up and listening" figure;
 * the process's resident memory before and after the load (the feed is bounded);
 * the GUI thread's own CPU time per event (independent of what else the
-  machine runs, unlike the stall figures) and the load average.
+  machine runs, unlike the stall figures) and the load average;
+* with ``--catch-turns MS``: every turn of the GUI thread with more than MS of
+  its own CPU between two ticks, with its sampled stacks and the events, paints,
+  layouts and resizes in it (``bench/turn_catcher.py``).
 """
 
 from __future__ import annotations
@@ -255,6 +258,7 @@ def run(
     entry_points: bool = False,
     witness: bool = False,
     collector: str = "app",
+    catch_turns_ms: float | None = None,
 ) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
@@ -270,6 +274,7 @@ def run(
     from gui.ui.gui_gc import GuiThreadGarbageCollector, set_startup_heap_aside
 
     from .stall_witness import CollectionLog, GilProbe, ThreadClocks
+    from .turn_catcher import TurnCatcher
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
     settings.connect_panel_seen = True  # open on the Live page, as on every later start
@@ -342,6 +347,7 @@ def run(
     gil_probe = GilProbe() if witness else None
     last_clocks: list[dict[int, tuple[int, int]]] = [{}]
     witnessed: list[dict[str, Any]] = []  # per gap over 30 ms: who ran, which collections
+    catcher = TurnCatcher(catch_turns_ms) if catch_turns_ms is not None else None
 
     def tick() -> None:
         now = time.perf_counter()
@@ -350,6 +356,8 @@ def run(
         gaps.append(gap)
         gap_times.append((now, gap))
         gap_cpu.append(cpu - last_cpu[0])
+        if catcher is not None:
+            catcher.on_tick(last_tick[0], now, cpu - last_cpu[0], now - t_load)
         if clocks is not None:
             if time.monotonic() - clocks.refreshed > 1.0:
                 clocks.refresh()
@@ -398,6 +406,8 @@ def run(
     last_tick[0] = t_load = time.perf_counter()
     if gil_probe is not None:
         gil_probe.start()
+    if catcher is not None:
+        catcher.start(qapp)
     cpu0 = last_cpu[0] = time.thread_time()
     entries: list[tuple[float, float, str, float]] = []  # (own CPU s, wall s, where, ended)
     if entry_points:
@@ -432,6 +442,8 @@ def run(
     wall = time.perf_counter() - t_load
     if gil_probe is not None:
         gil_probe.stop()
+    if catcher is not None:
+        catcher.stop()
     if profiler is not None:
         profiler.disable()
     if entry_points:
@@ -545,6 +557,9 @@ def run(
         # A thread asking for the GIL every 1 ms: how late it got it, and where the
         # other threads were when it was very late.
         "witness_gil_probe": gil_probe.summary(t_load) if gil_probe is not None else None,
+        # Every tick with more than --catch-turns ms of GUI CPU since the one before:
+        # its stacks, costliest events, paints, layouts and resizes.
+        "caught_turns": catcher.summary() if catcher is not None else None,
         "gui_profile": profile_summary,
         "longest_entry_points_cpu_ms": [
             (round(c * 1000, 1), round(w * 1000, 1), where)
@@ -677,13 +692,21 @@ def main(argv: list[str] | None = None) -> int:
         " no-freeze: the same without setting it aside; python: Python's own collector on"
         " whichever thread allocates (how this bench ran before 2026-12-02 07:00)",
     )
+    parser.add_argument(
+        "--catch-turns",
+        type=float,
+        default=None,
+        metavar="MS",
+        help="report every turn of the GUI thread with more than MS of its own CPU between two"
+        " ticks: its sampled stacks, the events it delivered, paints, layouts, resizes",
+    )
     args = parser.parse_args(argv)
     if args.reference:
         print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
     else:
         result = run(
             args.rate, args.seconds, not args.no_features, args.profile, args.entry_points,
-            args.witness, args.collector,
+            args.witness, args.collector, args.catch_turns,
         )  # fmt: skip
         print(json.dumps(result, indent=2))
     return 0

@@ -12,6 +12,9 @@ and again on a machine made slower in a way that can be stated and repeated:
   with each run;
 * ``--cpus LIST``: the run (app and sender) confined to those CPUs (``taskset``).
 
+``--catch-turns MS`` is passed to ``gui_bench``: each run's line then lists the
+GUI thread's turns over MS of its own CPU (when, how long, the busiest stack).
+
 Each run takes the machine lock (``--lock``, flock) for itself only, so other
 work on a shared machine can run between two runs. Every run's full output is
 kept in ``--out``; one line per run is printed: stall max and p99, gaps over
@@ -113,11 +116,28 @@ def pair_order(pair: int) -> tuple[str, str]:
     return ("new", "old") if pair % 2 == 0 else ("old", "new")
 
 
+def caught_turns(result: dict[str, Any]) -> list[list[Any]]:
+    """``gui_bench --catch-turns``'s turns, one line each: [at s, GUI CPU ms, busiest stack]."""
+    caught = result.get("caught_turns") or {}
+    return [
+        [t["at_s"], t["gui_cpu_ms"], t["stacks"][0][0] if t["stacks"] else None]
+        for t in caught.get("turns", [])
+    ]
+
+
 def one_run(
-    build: Path, seconds: float, burners: int, cpus: str | None, out: Path, label: str
+    build: Path,
+    seconds: float,
+    burners: int,
+    cpus: str | None,
+    out: Path,
+    label: str,
+    catch_turns_ms: float | None = None,
 ) -> dict[str, Any]:
     """One ``gui_bench --witness`` of ``build`` with the machine slowed as asked."""
     cmd = [sys.executable, "-m", "bench.gui_bench", "--witness", "--seconds", str(seconds)]
+    if catch_turns_ms is not None and (build / "bench" / "turn_catcher.py").exists():
+        cmd += ["--catch-turns", str(catch_turns_ms)]  # a build from before it has no option
     if cpus:
         cmd = ["taskset", "-c", cpus, *cmd]
     env = dict(os.environ, PYTHONPATH=str(build), QT_QPA_PLATFORM="offscreen")
@@ -153,6 +173,7 @@ def one_run(
         .get("late_ms", {})
         .get("max"),
         "witness": witness_split(result),
+        "caught_turns": caught_turns(result),
         "load_before": round(load_before, 2),
         "load_after": round(result["load_average_1min_at_end"], 2),
     }
@@ -165,6 +186,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--burners", type=int, default=0, help="CPU spinners at nice 0")
     parser.add_argument("--cpus", default=None, help="taskset CPU list for the run, e.g. 0")
+    parser.add_argument(
+        "--catch-turns", type=float, default=None, metavar="MS", help="passed to gui_bench"
+    )
     parser.add_argument("--lock", default="/work/heavy.lock", help="'' for none")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -178,7 +202,10 @@ def main(argv: list[str] | None = None) -> int:
         for which in pair_order(pair):
             label = f"{which}{pair + 1}"
             with machine_lock(args.lock):
-                row = one_run(builds[which], args.seconds, args.burners, args.cpus, out, label)
+                row = one_run(
+                    builds[which], args.seconds, args.burners, args.cpus, out, label,
+                    args.catch_turns,
+                )  # fmt: skip
             row["condition"] = condition
             rows.append(row)
             print(json.dumps(row), flush=True)

@@ -1,0 +1,277 @@
+"""Catch the GUI thread's rare long turns of its own work, and say what was in them.
+
+A gap of the GUI thread's 5 ms tick made of its own CPU (not of waiting for a
+core or the GIL) is work the window did in one go. The long ones are rare
+(fewer than one a minute), so the instrument has to be cheap enough to leave on
+for many minutes and keep, all the time, enough to name one after the fact:
+
+* ``StackSampler``: a thread reading the GUI thread's Python stack every 2 ms
+  (``sys._current_frames``) together with the GUI thread's CPU clock
+  (``pthread_getcpuclockid``), so each sample is weighted by the CPU the GUI
+  thread spent since the one before (a stack seen while it waited weighs 0);
+* ``QtEventLog``: an application-wide event filter noting every event the GUI
+  thread delivers (type, and for paints, layout requests, resizes and queued
+  calls the receiving class), with the GUI thread's CPU clock at its start, so
+  the CPU until the next event is that event's share (a paint's, a slot's...);
+* ``TurnCatcher.on_tick``: at every tick whose CPU since the one before exceeds
+  the threshold, ``describe_turn`` turns what the two kept in that window into
+  a report: collapsed stacks by CPU, the costliest events, paints (pixels per
+  widget class), layout requests and resizes.
+
+Both keep a bounded ring of recent entries; nothing is formatted until a turn
+is caught.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+# (perf_counter, GUI thread CPU s, frames innermost first: (file, function, line))
+Sample = tuple[float, float, tuple[tuple[str, str, int], ...]]
+# (perf_counter, GUI thread CPU s, event type name, receiving class or "", pixels)
+EventNote = tuple[float, float, str, str, int]
+
+STACK_DEPTH = 30
+# Frames at and above the one running the event loop say nothing about the turn.
+LOOP_FUNCTIONS = frozenset({"_run_until_exit"})
+
+
+def _where(frame: tuple[str, str, int], leaf: bool) -> str:
+    file, function, line = frame
+    name = f"{Path(file).name}:{function}"
+    return f"{name}:{line}" if leaf else name
+
+
+def collapse(frames: tuple[tuple[str, str, int], ...]) -> str:
+    """One stack as ``outer;...;inner`` (the leaf with its line), cut at the event loop.
+
+    A stack that is only the event loop is the GUI thread in Qt's own C++ (a
+    layout, a widget's paint, or waiting for events): ``(Qt)``.
+    """
+    kept: list[tuple[str, str, int]] = []
+    for frame in frames:  # innermost first
+        if frame[1] in LOOP_FUNCTIONS:
+            break
+        kept.append(frame)
+    if not kept:
+        return "(Qt)"
+    kept.reverse()
+    return ";".join(_where(f, i == len(kept) - 1) for i, f in enumerate(kept))
+
+
+def describe_turn(
+    start: float,
+    end: float,
+    cpu_ms: float,
+    samples: Iterable[Sample],
+    events: Iterable[EventNote],
+    top: int = 8,
+) -> dict[str, Any]:
+    """What the GUI thread did between two ticks (``start``, ``end``: perf_counter).
+
+    Stacks are weighted by the GUI thread's CPU between a sample and the one
+    before it; an event's CPU is the GUI thread's CPU from its start to the
+    next event's start (or to ``end``), so nested events (a window's update
+    request, then each widget's paint) each get their own part.
+    """
+    stack_cpu: Counter[str] = Counter()
+    stack_seen: Counter[str] = Counter()
+    previous_cpu: float | None = None
+    for when, cpu, frames in samples:
+        if when < start:
+            previous_cpu = cpu
+            continue
+        if when > end:
+            break
+        name = collapse(frames)
+        stack_seen[name] += 1
+        if previous_cpu is not None:
+            stack_cpu[name] += max(0.0, cpu - previous_cpu)
+        previous_cpu = cpu
+    inside = [e for e in events if start <= e[0] <= end]
+    costs: list[tuple[float, float, str, str, int]] = []
+    for k, (when, cpu, kind, receiver, pixels) in enumerate(inside):
+        nxt = inside[k + 1] if k + 1 < len(inside) else None
+        cpu_next = nxt[1] if nxt is not None else None
+        wall_next = nxt[0] if nxt is not None else end
+        own = (cpu_next - cpu) if cpu_next is not None else float("nan")
+        costs.append((own, wall_next - when, kind, receiver, pixels))
+    costs = [c for c in costs if c[0] == c[0]]  # the last one's CPU is unknown
+    paints: Counter[str] = Counter()
+    layouts: Counter[str] = Counter()
+    resizes: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for _when, _cpu, kind, receiver, pixels in inside:
+        kinds[kind] += 1
+        if kind == "Paint":
+            paints[receiver] += pixels
+        elif kind == "LayoutRequest":
+            layouts[receiver] += 1
+        elif kind == "Resize":
+            resizes[receiver] += 1
+    ordered = sorted(stack_seen, key=lambda s: (-stack_cpu[s], -stack_seen[s]))
+    return {
+        "gap_ms": round((end - start) * 1000, 1),
+        "gui_cpu_ms": round(cpu_ms, 1),
+        # collapsed stack: [GUI CPU ms while it was the latest sample, samples]
+        "stacks": [[s, round(stack_cpu[s] * 1000, 1), stack_seen[s]] for s in ordered[:top]],
+        "samples": sum(stack_seen.values()),
+        # [type, receiving class, own CPU ms, wall ms to the next event, pixels]
+        "costliest_events": [
+            [kind, receiver, round(c * 1000, 1), round(w * 1000, 1), px]
+            for c, w, kind, receiver, px in sorted(costs, key=lambda c: -c[0])[:top]
+        ],
+        "paints_pixels": dict(paints.most_common(top)),
+        "layout_requests": dict(layouts.most_common(top)),
+        "resizes": dict(resizes.most_common(top)),
+        "events": dict(kinds.most_common(top)),
+    }
+
+
+def format_turn(turn: dict[str, Any]) -> str:
+    """A caught turn in a few lines, for the terminal."""
+    lines = [
+        f"caught turn at {turn.get('at_s', '?')} s: {turn['gui_cpu_ms']} ms of GUI CPU"
+        f" in a {turn['gap_ms']} ms gap ({turn['samples']} stack samples)"
+    ]
+    for stack, cpu, seen in turn["stacks"][:5]:
+        lines.append(f"  stack {cpu} ms / {seen}x  {stack}")
+    for kind, receiver, cpu, wall, px in turn["costliest_events"][:5]:
+        pixels = f" {px} px" if px else ""
+        lines.append(f"  event {kind} {receiver}{pixels}: {cpu} ms CPU, {wall} ms wall")
+    if turn["paints_pixels"]:
+        lines.append(f"  paints {turn['paints_pixels']}")
+    if turn["layout_requests"] or turn["resizes"]:
+        lines.append(f"  layouts {turn['layout_requests']} resizes {turn['resizes']}")
+    return "\n".join(lines)
+
+
+class StackSampler:
+    """Samples one thread's Python stack and CPU clock every ``interval_s``, in a ring."""
+
+    def __init__(self, thread_id: int, interval_s: float = 0.002, keep: int = 4000) -> None:
+        self.thread_id = thread_id
+        self.interval_s = interval_s
+        self.samples: deque[Sample] = deque(maxlen=keep)
+        self._clock = time.pthread_getcpuclockid(thread_id)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="turn-sampler", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
+    def _run(self) -> None:
+        clock, target, interval = self._clock, self.thread_id, self.interval_s
+        append = self.samples.append
+        while not self._stop.wait(interval):
+            frame = sys._current_frames().get(target)
+            cpu = time.clock_gettime(clock)
+            frames: list[tuple[str, str, int]] = []
+            while frame is not None and len(frames) < STACK_DEPTH:
+                code = frame.f_code
+                frames.append((code.co_filename, code.co_name, frame.f_lineno))
+                frame = frame.f_back
+            append((time.perf_counter(), cpu, tuple(frames)))
+
+
+def make_event_log(keep: int = 20000) -> Any:
+    """A ``QtEventLog``: an event filter (install it on the application) and its ring."""
+    from PySide6.QtCore import QEvent, QObject
+
+    named = {
+        QEvent.Type.Paint: "Paint",
+        QEvent.Type.LayoutRequest: "LayoutRequest",
+        QEvent.Type.Resize: "Resize",
+        QEvent.Type.MetaCall: "MetaCall",
+        QEvent.Type.UpdateRequest: "UpdateRequest",
+        QEvent.Type.Timer: "Timer",
+        QEvent.Type.Show: "Show",
+        QEvent.Type.Polish: "Polish",
+        QEvent.Type.PolishRequest: "PolishRequest",
+        QEvent.Type.DeferredDelete: "DeferredDelete",
+    }
+    with_receiver = {
+        "Paint", "LayoutRequest", "Resize", "MetaCall", "UpdateRequest", "Show", "Timer"
+    }  # fmt: skip
+    paint = QEvent.Type.Paint
+
+    class QtEventLog(QObject):
+        """Every event delivered on the GUI thread, with the thread's CPU clock at its start."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.events: deque[EventNote] = deque(maxlen=keep)
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            kind = event.type()
+            name = named.get(kind)
+            if name is None:
+                name = kind.name
+            receiver = ""
+            pixels = 0
+            if name in with_receiver:
+                receiver = obj.metaObject().className()
+                if kind == paint:
+                    rect = event.rect()  # type: ignore[attr-defined]
+                    pixels = rect.width() * rect.height()
+            self.events.append((time.perf_counter(), time.thread_time(), name, receiver, pixels))
+            return False
+
+    return QtEventLog()
+
+
+class TurnCatcher:
+    """Keeps the samplers running and reports every tick over ``threshold_ms`` of GUI CPU."""
+
+    def __init__(self, threshold_ms: float, keep_turns: int = 40) -> None:
+        self.threshold_s = threshold_ms / 1000
+        self.keep_turns = keep_turns
+        self.sampler = StackSampler(threading.get_ident())
+        self.log = make_event_log()
+        self.turns: list[dict[str, Any]] = []
+        self.caught = 0
+        self._app: Any = None
+
+    def start(self, app: Any) -> None:
+        """Install the event filter on ``app`` and start sampling (on the GUI thread)."""
+        self._app = app
+        app.installEventFilter(self.log)
+        self.sampler.start()
+
+    def stop(self) -> None:
+        self.sampler.stop()
+        if self._app is not None:
+            self._app.removeEventFilter(self.log)
+            self._app = None
+
+    def on_tick(self, start: float, end: float, cpu_s: float, at_s: float) -> None:
+        """Called by the tick with the span since the tick before and its GUI CPU."""
+        if self._app is None or cpu_s <= self.threshold_s:
+            return
+        self.caught += 1
+        if len(self.turns) >= self.keep_turns:
+            return
+        turn = {"at_s": round(at_s, 2)}
+        turn.update(
+            describe_turn(start, end, cpu_s * 1000, list(self.sampler.samples), self.log.events)
+        )
+        self.turns.append(turn)
+        print(format_turn(turn), file=sys.stderr, flush=True)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "threshold_ms": round(self.threshold_s * 1000, 1),
+            "caught": self.caught,
+            "samples_kept": len(self.sampler.samples),
+            "turns": self.turns,
+        }
