@@ -88,7 +88,7 @@ def describe_turn(
             previous_cpu = cpu
             continue
         if when > end:
-            break
+            continue
         name = collapse(frames)
         stack_seen[name] += 1
         if previous_cpu is not None:
