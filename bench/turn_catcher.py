@@ -162,6 +162,8 @@ class StackSampler:
         self._clock = time.pthread_getcpuclockid(thread_id)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="turn-sampler", daemon=True)
+        self.taken = 0
+        self.cpu_s = 0.0  # the sampler's own CPU, once stopped: what it costs the machine
 
     def start(self) -> None:
         self._thread.start()
@@ -182,6 +184,8 @@ class StackSampler:
                 frames.append((code.co_filename, code.co_name, frame.f_lineno))
                 frame = frame.f_back
             append((time.perf_counter(), cpu, tuple(frames)))
+            self.taken += 1
+        self.cpu_s = time.thread_time()
 
 
 def make_event_log(keep: int = 20000) -> Any:
@@ -211,6 +215,7 @@ def make_event_log(keep: int = 20000) -> Any:
         def __init__(self) -> None:
             super().__init__()
             self.events: deque[EventNote] = deque(maxlen=keep)
+            self.seen = 0
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             kind = event.type()
@@ -225,6 +230,7 @@ def make_event_log(keep: int = 20000) -> Any:
                     rect = event.rect()  # type: ignore[attr-defined]
                     pixels = rect.width() * rect.height()
             self.events.append((time.perf_counter(), time.thread_time(), name, receiver, pixels))
+            self.seen += 1
             return False
 
     return QtEventLog()
@@ -272,6 +278,10 @@ class TurnCatcher:
         return {
             "threshold_ms": round(self.threshold_s * 1000, 1),
             "caught": self.caught,
-            "samples_kept": len(self.sampler.samples),
+            # What the instrument itself cost: the sampler thread's CPU (on another
+            # core when one is free) and how many events the GUI thread's filter noted.
+            "samples_taken": self.sampler.taken,
+            "sampler_cpu_s": round(self.sampler.cpu_s, 3),
+            "events_noted": self.log.seen,
             "turns": self.turns,
         }
