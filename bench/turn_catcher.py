@@ -152,6 +152,20 @@ def format_turn(turn: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _since(ring: deque[Any], start: float, keep_one_before: bool = False) -> list[Any]:
+    """The ring's entries from ``start`` on (and the one before, for its CPU clock), read
+    from the newest end: a report costs the turn's entries, not the whole ring."""
+    tail: list[Any] = []
+    for entry in reversed(list(ring)) if keep_one_before else reversed(ring):
+        tail.append(entry)
+        if entry[0] < start:
+            if not keep_one_before:
+                tail.pop()
+            break
+    tail.reverse()
+    return tail
+
+
 class StackSampler:
     """Samples one thread's Python stack and CPU clock every ``interval_s``, in a ring."""
 
@@ -268,8 +282,9 @@ class TurnCatcher:
         if len(self.turns) >= self.keep_turns:
             return
         turn = {"at_s": round(at_s, 2)}
+        samples = _since(self.sampler.samples, start, keep_one_before=True)
         turn.update(
-            describe_turn(start, end, cpu_s * 1000, list(self.sampler.samples), self.log.events)
+            describe_turn(start, end, cpu_s * 1000, samples, _since(self.log.events, start))
         )
         self.turns.append(turn)
         print(format_turn(turn), file=sys.stderr, flush=True)
