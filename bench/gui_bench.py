@@ -343,11 +343,13 @@ def run(
     last_cpu = [time.thread_time()]
     collections = CollectionLog()
     collections.install()
+    catcher = (
+        TurnCatcher(catch_turns_ms, collections=collections) if catch_turns_ms is not None else None
+    )
     clocks = ThreadClocks() if witness else None
     gil_probe = GilProbe() if witness else None
     last_clocks: list[dict[int, tuple[int, int]]] = [{}]
     witnessed: list[dict[str, Any]] = []  # per gap over 30 ms: who ran, which collections
-    catcher = TurnCatcher(catch_turns_ms) if catch_turns_ms is not None else None
 
     def tick() -> None:
         now = time.perf_counter()

@@ -145,6 +145,8 @@ def format_turn(turn: dict[str, Any]) -> str:
     for kind, receiver, cpu, wall, px in turn["costliest_events"][:5]:
         pixels = f" {px} px" if px else ""
         lines.append(f"  event {kind} {receiver}{pixels}: {cpu} ms CPU, {wall} ms wall")
+    if turn.get("collections"):
+        lines.append(f"  collections [generation, thread, wall ms, CPU ms] {turn['collections']}")
     if turn["paints_pixels"]:
         lines.append(f"  paints {turn['paints_pixels']}")
     if turn["layout_requests"] or turn["resizes"]:
@@ -253,8 +255,10 @@ def make_event_log(keep: int = 20000) -> Any:
 class TurnCatcher:
     """Keeps the samplers running and reports every tick over ``threshold_ms`` of GUI CPU."""
 
-    def __init__(self, threshold_ms: float, keep_turns: int = 40) -> None:
+    def __init__(self, threshold_ms: float, keep_turns: int = 40, collections: Any = None) -> None:
+        """``collections``: a ``stall_witness.CollectionLog``, to list the collections in a turn."""
         self.threshold_s = threshold_ms / 1000
+        self.collections = collections
         self.keep_turns = keep_turns
         self.sampler = StackSampler(threading.get_ident())
         self.log = make_event_log()
@@ -286,6 +290,12 @@ class TurnCatcher:
         turn.update(
             describe_turn(start, end, cpu_s * 1000, samples, _since(self.log.events, start))
         )
+        if self.collections is not None:
+            # [generation, thread, wall ms, CPU ms]: a collection is the GUI thread's own CPU
+            turn["collections"] = [
+                [c.generation, c.thread, round(c.wall_ms, 1), round(c.cpu_ms, 1)]
+                for c in self.collections.overlapping(start, end)
+            ]
         self.turns.append(turn)
         print(format_turn(turn), file=sys.stderr, flush=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.gui_stall_pairs import caught_turns
+from bench.stall_witness import Collection, CollectionLog
 from bench.turn_catcher import TurnCatcher, collapse, describe_turn, format_turn
 
 LOOP = ("/src/bench/gui_bench.py", "_run_until_exit", 120)
@@ -67,7 +68,10 @@ def test_each_event_gets_the_cpu_until_the_next_one_and_paints_are_summed_per_cl
 
 
 def test_only_ticks_over_the_threshold_are_kept_and_a_run_lists_them(qapp) -> None:
-    catcher = TurnCatcher(threshold_ms=15)
+    log = CollectionLog()
+    log.done.append(Collection(1, "MainThread", 1.012, 6.5, 6.4, 100))  # inside the long turn
+    log.done.append(Collection(0, "MainThread", 2.0, 1.0, 1.0, 10))  # later
+    catcher = TurnCatcher(threshold_ms=15, collections=log)
     catcher.start(qapp)
     try:
         catcher.sampler.samples.append((1.005, 9.0, (FILL, LOOP)))
@@ -80,5 +84,6 @@ def test_only_ticks_over_the_threshold_are_kept_and_a_run_lists_them(qapp) -> No
     assert summary["caught"] == 1
     assert [t["at_s"] for t in summary["turns"]] == [26.7]
     assert summary["turns"][0]["stacks"][0][0] == "detail_pane.py:_populate:300"
+    assert summary["turns"][0]["collections"] == [[1, "MainThread", 6.5, 6.4]]
     assert caught_turns({"caught_turns": summary}) == [[26.7, 22.0, "detail_pane.py:_populate:300"]]
     assert caught_turns({"caught_turns": None}) == []
