@@ -259,6 +259,7 @@ def run(
     witness: bool = False,
     collector: str = "app",
     catch_turns_ms: float | None = None,
+    catch_native: bool = False,
 ) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     tmp = Path(tempfile.mkdtemp(prefix="gatewatch-guibench-"))
@@ -274,7 +275,7 @@ def run(
     from gui.ui.gui_gc import GuiThreadGarbageCollector, set_startup_heap_aside
 
     from .stall_witness import CollectionLog, GilProbe, ThreadClocks
-    from .turn_catcher import TurnCatcher
+    from .turn_catcher import NativeSampler, TurnCatcher, format_native
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
     settings.connect_panel_seen = True  # open on the Live page, as on every later start
@@ -408,6 +409,9 @@ def run(
     last_tick[0] = t_load = time.perf_counter()
     if gil_probe is not None:
         gil_probe.start()
+    native = NativeSampler(tmp / "gui-thread.perf") if catcher and catch_native else None
+    if native is not None:
+        native.start()
     if catcher is not None:
         catcher.start(qapp)
     cpu0 = last_cpu[0] = time.thread_time()
@@ -446,6 +450,8 @@ def run(
         gil_probe.stop()
     if catcher is not None:
         catcher.stop()
+    if native is not None:
+        native.stop()
     if profiler is not None:
         profiler.disable()
     if entry_points:
@@ -488,6 +494,10 @@ def run(
     # Of the long gaps, how much was the GUI thread's own work (CPU) and how much
     # waiting (for the GIL or a core): tells a slow slot from a starved thread.
     long_gaps = [(g, c) for g, c in zip(gaps[:n_gaps], gap_cpu[:n_gaps], strict=False) if g > 0.03]
+    caught = catcher.summary() if catcher is not None else None
+    if native is not None and caught is not None:
+        native.add_to(caught)
+        print(format_native(caught), file=sys.stderr, flush=True)
     profile_summary = (
         _profile_summary(profiler, len(sent), profile) if profiler is not None and profile else None
     )
@@ -561,7 +571,7 @@ def run(
         "witness_gil_probe": gil_probe.summary(t_load) if gil_probe is not None else None,
         # Every tick with more than --catch-turns ms of GUI CPU since the one before:
         # its stacks, costliest events, paints, layouts and resizes.
-        "caught_turns": catcher.summary() if catcher is not None else None,
+        "caught_turns": caught,
         "gui_profile": profile_summary,
         "longest_entry_points_cpu_ms": [
             (round(c * 1000, 1), round(w * 1000, 1), where)
@@ -702,13 +712,19 @@ def main(argv: list[str] | None = None) -> int:
         help="report every turn of the GUI thread with more than MS of its own CPU between two"
         " ticks: its sampled stacks, the events it delivered, paints, layouts, resizes",
     )
+    parser.add_argument(
+        "--catch-native",
+        action="store_true",
+        help="with --catch-turns: also 'perf record' the GUI thread and name the C/C++"
+        " functions in each caught turn (Linux, perf)",
+    )
     args = parser.parse_args(argv)
     if args.reference:
         print(json.dumps(run_reference(args.rate, args.seconds), indent=2))
     else:
         result = run(
             args.rate, args.seconds, not args.no_features, args.profile, args.entry_points,
-            args.witness, args.collector, args.catch_turns,
+            args.witness, args.collector, args.catch_turns, args.catch_native,
         )  # fmt: skip
         print(json.dumps(result, indent=2))
     return 0

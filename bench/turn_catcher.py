@@ -19,11 +19,19 @@ for many minutes and keep, all the time, enough to name one after the fact:
   widget class), layout requests and resizes.
 
 Both keep a bounded ring of recent entries; nothing is formatted until a turn
-is caught.
+is caught. Work in Qt's C++ shows as ``(Qt)`` in the stacks; ``NativeSampler``
+(``perf record`` on the GUI thread only, timestamps on the same monotonic clock
+as ``perf_counter``) names it: ``native_in_turns`` adds to each caught turn the
+C/C++ functions the GUI thread was in during it.
 """
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import os
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -285,7 +293,8 @@ class TurnCatcher:
         self.caught += 1
         if len(self.turns) >= self.keep_turns:
             return
-        turn = {"at_s": round(at_s, 2)}
+        # perf_counter is CLOCK_MONOTONIC on Linux, as ``perf record -k CLOCK_MONOTONIC``
+        turn: dict[str, Any] = {"at_s": round(at_s, 2), "span": [start, end]}
         samples = _since(self.sampler.samples, start, keep_one_before=True)
         turn.update(
             describe_turn(start, end, cpu_s * 1000, samples, _since(self.log.events, start))
@@ -302,6 +311,7 @@ class TurnCatcher:
     def summary(self) -> dict[str, Any]:
         return {
             "threshold_ms": round(self.threshold_s * 1000, 1),
+            "gui_thread_native_id": threading.get_native_id(),
             "caught": self.caught,
             # What the instrument itself cost: the sampler thread's CPU (on another
             # core when one is free) and how many events the GUI thread's filter noted.
@@ -310,3 +320,138 @@ class TurnCatcher:
             "events_noted": self.log.seen,
             "turns": self.turns,
         }
+
+
+# ------------------------------------------------------------------ native side (perf)
+
+
+def parse_perf_script(text: str) -> list[tuple[int, float, list[str]]]:
+    """``perf script -F tid,time,ip,sym,dso`` → [(tid, time s, frames innermost first)].
+
+    A frame is ``function (library)``, or ``? (library)`` without a symbol.
+    """
+    out: list[tuple[int, float, list[str]]] = []
+    frames: list[str] | None = None
+    for line in text.splitlines():
+        if not line.strip():
+            frames = None
+            continue
+        if not line[0].isspace():
+            head = line.split()
+            try:
+                tid, when = int(head[0]), float(head[1].rstrip(":"))
+            except (IndexError, ValueError):
+                frames = None
+                continue
+            frames = []
+            out.append((tid, when, frames))
+            continue
+        if frames is None:
+            continue
+        parts = line.split(None, 1)
+        rest = parts[1] if len(parts) > 1 else ""
+        sym, _, dso = rest.rpartition(" (")
+        dso = Path(dso.rstrip(")")).name
+        sym = sym.split("+0x")[0].strip()
+        frames.append(f"{sym if sym and sym != '[unknown]' else '?'} ({dso})")
+    return out
+
+
+def native_in_turns(
+    turns: list[dict[str, Any]],
+    samples: list[tuple[int, float, list[str]]],
+    tid: int,
+    top: int = 8,
+) -> None:
+    """Add to each turn the GUI thread's native samples in its span: the innermost
+    functions (where the CPU went) and every function on the stacks (what called it),
+    most samples first."""
+    mine = sorted((when, frames) for t, when, frames in samples if t == tid)
+    times = [when for when, _frames in mine]
+    for turn in turns:
+        start, end = turn["span"]
+        lo, hi = bisect.bisect_left(times, start), bisect.bisect_right(times, end)
+        leaf: Counter[str] = Counter()
+        anywhere: Counter[str] = Counter()
+        for _when, frames in mine[lo:hi]:
+            if frames:
+                leaf[frames[0]] += 1
+            anywhere.update(set(frames))
+        turn["native_samples"] = hi - lo
+        turn["native_leaf"] = leaf.most_common(top)
+        turn["native_on_stack"] = anywhere.most_common(top * 2)
+
+
+class NativeSampler:
+    """``perf record`` of the GUI thread alone (Linux, needs ``perf`` and the right to use it).
+
+    A sample every ~1 ms of the thread's CPU (``cpu-clock``), with the call chain as
+    far as frame pointers go, stamped on CLOCK_MONOTONIC.
+    """
+
+    def __init__(self, path: Path, frequency: int = 997) -> None:
+        self.path = path
+        self.frequency = frequency
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.error: str | None = None
+
+    def start(self) -> None:
+        perf = shutil.which("perf")
+        if perf is None:
+            self.error = "perf not found"
+            return
+        cmd = [
+            perf, "record", "-q", "-e", "cpu-clock", "-F", str(self.frequency),
+            "-k", "CLOCK_MONOTONIC", "-g", "-t", str(threading.get_native_id()),
+            "-o", str(self.path),
+        ]  # fmt: skip
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.3)  # it attaches before the load starts
+        if self.proc.poll() is not None:
+            self.error = (self.proc.stderr.read() if self.proc.stderr else b"").decode()[-300:]
+            self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(2)  # SIGINT: perf writes its file and exits
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def samples(self) -> list[tuple[int, float, list[str]]]:
+        if self.error is not None or not self.path.exists():
+            return []
+        out = subprocess.run(
+            ["perf", "script", "-i", str(self.path), "-F", "tid,time,ip,sym,dso"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        return parse_perf_script(out.stdout)
+
+    def add_to(self, caught: dict[str, Any]) -> None:
+        """Put the native samples into a ``TurnCatcher.summary()`` (once the load is over)."""
+        caught["native"] = {"perf_data": str(self.path), "error": self.error}
+        if self.error is None:
+            native_in_turns(caught["turns"], self.samples(), caught["gui_thread_native_id"])
+            with contextlib.suppress(OSError):
+                caught["native"]["perf_data_bytes"] = os.path.getsize(self.path)
+
+
+def format_native(caught: dict[str, Any]) -> str:
+    """Each caught turn's native side in a few lines, for the terminal."""
+    native = caught.get("native") or {}
+    if native.get("error"):
+        return f"native samples: none ({native['error']})"
+    lines = []
+    for turn in caught["turns"]:
+        lines.append(
+            f"turn at {turn['at_s']} s ({turn['gui_cpu_ms']} ms CPU):"
+            f" {turn.get('native_samples', 0)} native samples"
+        )
+        for name, n in turn.get("native_leaf", [])[:6]:
+            lines.append(f"  leaf {n}x {name}")
+        for name, n in turn.get("native_on_stack", [])[:10]:
+            lines.append(f"  on stack {n}x {name}")
+    return "\n".join(lines)

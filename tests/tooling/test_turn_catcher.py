@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bench.gui_stall_pairs import caught_turns
 from bench.stall_witness import Collection, CollectionLog
-from bench.turn_catcher import TurnCatcher, collapse, describe_turn, format_turn
+from bench.turn_catcher import (
+    TurnCatcher,
+    collapse,
+    describe_turn,
+    format_native,
+    format_turn,
+    native_in_turns,
+    parse_perf_script,
+)
 
 LOOP = ("/src/bench/gui_bench.py", "_run_until_exit", 120)
 MAIN = ("/src/bench/gui_bench.py", "run", 400)
@@ -87,3 +95,45 @@ def test_only_ticks_over_the_threshold_are_kept_and_a_run_lists_them(qapp) -> No
     assert summary["turns"][0]["collections"] == [[1, "MainThread", 6.5, 6.4]]
     assert caught_turns({"caught_turns": summary}) == [[26.7, 22.0, "detail_pane.py:_populate:300"]]
     assert caught_turns({"caught_turns": None}) == []
+
+
+PERF_SCRIPT = """\
+4242 1001.002000:
+\t    7f00aa QImage::smoothScaled (/venv/PySide6/Qt/lib/libQt6Gui.so.6)
+\t    7f00bb QPainter::drawPixmap+0x1f (/venv/PySide6/Qt/lib/libQt6Gui.so.6)
+
+4242 1001.003000:
+\t    7f00aa QImage::smoothScaled (/venv/PySide6/Qt/lib/libQt6Gui.so.6)
+\t         0 [unknown] ([unknown])
+
+4243 1001.004000:
+\t    1234 _PyEval_EvalFrameDefault (/usr/lib/libpython3.11.so.1.0)
+
+4242 1001.005000:
+\t    9999 [unknown] (/venv/PySide6/Qt/lib/libQt6Widgets.so.6)
+
+4242 1002.500000:
+\t    7f00cc QWidget::repaint (/venv/PySide6/Qt/lib/libQt6Widgets.so.6)
+"""
+
+
+def test_the_gui_threads_native_samples_in_a_turn_name_the_cpp_work() -> None:
+    samples = parse_perf_script(PERF_SCRIPT)
+    assert [(tid, when) for tid, when, _f in samples] == [
+        (4242, 1001.002), (4242, 1001.003), (4243, 1001.004), (4242, 1001.005), (4242, 1002.5)
+    ]  # fmt: skip
+    assert samples[0][2] == [
+        "QImage::smoothScaled (libQt6Gui.so.6)", "QPainter::drawPixmap (libQt6Gui.so.6)"
+    ]  # fmt: skip
+    turns = [{"at_s": 26.7, "gui_cpu_ms": 30.0, "span": [1001.0, 1001.010]}]
+    native_in_turns(turns, samples, tid=4242)  # 4243 is another thread; 1002.5 after the turn
+    turn = turns[0]
+    assert turn["native_samples"] == 3
+    assert turn["native_leaf"][0] == ("QImage::smoothScaled (libQt6Gui.so.6)", 2)
+    assert ("? (libQt6Widgets.so.6)", 1) in turn["native_leaf"]
+    assert ("QPainter::drawPixmap (libQt6Gui.so.6)", 1) in turn["native_on_stack"]
+    text = format_native({"native": {"error": None}, "turns": turns})
+    assert "leaf 2x QImage::smoothScaled (libQt6Gui.so.6)" in text
+    assert format_native({"native": {"error": "perf not found"}, "turns": turns}) == (
+        "native samples: none (perf not found)"
+    )
