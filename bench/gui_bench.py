@@ -394,6 +394,10 @@ def run(
     while time.monotonic() < end:
         qapp.processEvents()
         time.sleep(0.005)
+    # perf attaches (a few hundred ms) before the load and its first tick
+    native = NativeSampler(tmp / "gui-thread.perf") if catcher and catch_native else None
+    if native is not None:
+        native.start()
     rss_before = proc.memory_info().rss
     out = tmp / "sent.json"
     sender = subprocess.Popen(
@@ -409,9 +413,6 @@ def run(
     last_tick[0] = t_load = time.perf_counter()
     if gil_probe is not None:
         gil_probe.start()
-    native = NativeSampler(tmp / "gui-thread.perf") if catcher and catch_native else None
-    if native is not None:
-        native.start()
     if catcher is not None:
         catcher.start(qapp)
     cpu0 = last_cpu[0] = time.thread_time()
