@@ -451,8 +451,6 @@ def run(
         gil_probe.stop()
     if catcher is not None:
         catcher.stop()
-    if native is not None:
-        native.stop()
     if profiler is not None:
         profiler.disable()
     if entry_points:
@@ -469,6 +467,8 @@ def run(
         qapp.processEvents()
         time.sleep(0.002)
     probe.stop()
+    if native is not None:  # perf writes its file meanwhile: after the last tick
+        native.stop()
     collections.remove()
     if clocks is not None:
         clocks.close()
