@@ -359,8 +359,7 @@ def run(
         gaps.append(gap)
         gap_times.append((now, gap))
         gap_cpu.append(cpu - last_cpu[0])
-        if catcher is not None:
-            catcher.on_tick(last_tick[0], now, cpu - last_cpu[0], now - t_load)
+        before = last_clocks[0]
         if clocks is not None:
             if time.monotonic() - clocks.refreshed > 1.0:
                 clocks.refresh()
@@ -382,6 +381,11 @@ def run(
                     },
                 })  # fmt: skip
             last_clocks[0] = read
+        if catcher is not None:
+            threads = None
+            if clocks is not None and before:
+                threads = lambda: clocks.delta(before, last_clocks[0])  # noqa: E731
+            catcher.on_tick(last_tick[0], now, cpu - last_cpu[0], now - t_load, threads)
         last_tick[0] = now
         last_cpu[0] = cpu
 

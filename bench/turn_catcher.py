@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +153,8 @@ def format_turn(turn: dict[str, Any]) -> str:
     for kind, receiver, cpu, wall, px in turn["costliest_events"][:5]:
         pixels = f" {px} px" if px else ""
         lines.append(f"  event {kind} {receiver}{pixels}: {cpu} ms CPU, {wall} ms wall")
+    if turn.get("threads"):
+        lines.append(f"  threads (ms on a CPU, ms waiting for one) {turn['threads']}")
     if turn.get("collections"):
         lines.append(f"  collections [generation, thread, wall ms, CPU ms] {turn['collections']}")
     if turn["paints_pixels"]:
@@ -286,8 +288,20 @@ class TurnCatcher:
             self._app.removeEventFilter(self.log)
             self._app = None
 
-    def on_tick(self, start: float, end: float, cpu_s: float, at_s: float) -> None:
-        """Called by the tick with the span since the tick before and its GUI CPU."""
+    def on_tick(
+        self,
+        start: float,
+        end: float,
+        cpu_s: float,
+        at_s: float,
+        threads: Callable[[], dict[str, tuple[float, float]]] | None = None,
+    ) -> None:
+        """Called by the tick with the span since the tick before and its GUI CPU.
+
+        ``threads`` (``stall_witness.ThreadClocks.delta``) gives every thread's
+        (ms on a CPU, ms waiting for one) in the span: another thread charged as
+        much CPU at the same moment says the machine, not the window, took it.
+        """
         if self._app is None or cpu_s <= self.threshold_s:
             return
         self.caught += 1
@@ -305,6 +319,8 @@ class TurnCatcher:
                 [c.generation, c.thread, round(c.wall_ms, 1), round(c.cpu_ms, 1)]
                 for c in self.collections.overlapping(start, end)
             ]
+        if threads is not None:
+            turn["threads"] = {k: v for k, v in threads().items() if v[0] >= 1 or v[1] >= 5}
         self.turns.append(turn)
         print(format_turn(turn), file=sys.stderr, flush=True)
 
@@ -446,6 +462,8 @@ def format_native(caught: dict[str, Any]) -> str:
         return f"native samples: none ({native['error']})"
     lines = []
     for turn in caught["turns"]:
+        # perf takes a sample per ~1 ms the thread runs: far fewer than its CPU clock
+        # says means the clock ran while the thread did not (the VM was not running it)
         lines.append(
             f"turn at {turn['at_s']} s ({turn['gui_cpu_ms']} ms CPU):"
             f" {turn.get('native_samples', 0)} native samples"

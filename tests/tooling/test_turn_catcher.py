@@ -84,7 +84,12 @@ def test_only_ticks_over_the_threshold_are_kept_and_a_run_lists_them(qapp) -> No
     try:
         catcher.sampler.samples.append((1.005, 9.0, (FILL, LOOP)))
         catcher.on_tick(1.0, 1.01, 0.009, at_s=3.0)
-        catcher.on_tick(1.0, 1.03, 0.022, at_s=26.7)
+        others = {
+            "MainThread[10]": (22.0, 1.0),
+            "gatewatch-ui-0[12]": (20.0, 0.5),
+            "idle[13]": (0.1, 0.0),
+        }
+        catcher.on_tick(1.0, 1.03, 0.022, at_s=26.7, threads=lambda: others)
     finally:
         catcher.stop()
     catcher.on_tick(1.0, 1.03, 0.040, at_s=60.5)  # after the load: not the run's
@@ -93,6 +98,10 @@ def test_only_ticks_over_the_threshold_are_kept_and_a_run_lists_them(qapp) -> No
     assert [t["at_s"] for t in summary["turns"]] == [26.7]
     assert summary["turns"][0]["stacks"][0][0] == "detail_pane.py:_populate:300"
     assert summary["turns"][0]["collections"] == [[1, "MainThread", 6.5, 6.4]]
+    # the other threads' CPU in the same span; threads that did nothing left out
+    assert summary["turns"][0]["threads"] == {
+        "MainThread[10]": (22.0, 1.0), "gatewatch-ui-0[12]": (20.0, 0.5)
+    }  # fmt: skip
     assert caught_turns({"caught_turns": summary}) == [[26.7, 22.0, "detail_pane.py:_populate:300"]]
     assert caught_turns({"caught_turns": None}) == []
 
