@@ -40,8 +40,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-# (perf_counter, GUI thread CPU s, frames innermost first: (file, function, line))
-Sample = tuple[float, float, tuple[tuple[str, str, int], ...]]
+# (perf_counter, GUI thread CPU s, frames innermost first: (file, function, line), or
+# those frames already collapsed)
+Sample = tuple[float, float, "tuple[tuple[str, str, int], ...] | str"]
 # (perf_counter, GUI thread CPU s, event type name, receiving class or "", pixels)
 EventNote = tuple[float, float, str, str, int]
 
@@ -97,7 +98,7 @@ def describe_turn(
             continue
         if when > end:
             continue
-        name = collapse(frames)
+        name = frames if isinstance(frames, str) else collapse(frames)
         stack_seen[name] += 1
         if previous_cpu is not None:
             stack_cpu[name] += max(0.0, cpu - previous_cpu)
@@ -209,7 +210,9 @@ class StackSampler:
                 code = frame.f_code
                 frames.append((code.co_filename, code.co_name, frame.f_lineno))
                 frame = frame.f_back
-            append((time.perf_counter(), cpu, tuple(frames)))
+            # Kept as one string: a ring of tuples of tuples would be thousands of
+            # objects for the garbage collector to walk on the GUI thread.
+            append((time.perf_counter(), cpu, collapse(tuple(frames))))
             self.taken += 1
         self.cpu_s = time.thread_time()
 
@@ -240,8 +243,35 @@ def make_event_log(keep: int = 20000) -> Any:
 
         def __init__(self) -> None:
             super().__init__()
-            self.events: deque[EventNote] = deque(maxlen=keep)
+            # Parallel rings written in place: no new object per event for the
+            # garbage collector (floats and strings are not tracked by it).
+            self.when = [0.0] * keep
+            self.cpu = [0.0] * keep
+            self.kind = [""] * keep
+            self.receiver = [""] * keep
+            self.pixels = [0] * keep
             self.seen = 0
+
+        @property
+        def events(self) -> list[EventNote]:
+            """The ring's entries, oldest first."""
+            n = min(self.seen, keep)
+            first = self.seen - n
+            return [self.note(k % keep) for k in range(first, self.seen)]
+
+        def note(self, k: int) -> EventNote:
+            return (self.when[k], self.cpu[k], self.kind[k], self.receiver[k], self.pixels[k])
+
+        def since(self, start: float) -> list[EventNote]:
+            """The entries from ``start`` on, read from the newest end."""
+            out: list[EventNote] = []
+            for k in range(self.seen - 1, max(-1, self.seen - keep - 1), -1):
+                i = k % keep
+                if self.when[i] < start:
+                    break
+                out.append(self.note(i))
+            out.reverse()
+            return out
 
         def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             kind = event.type()
@@ -255,7 +285,12 @@ def make_event_log(keep: int = 20000) -> Any:
                 if kind == paint:
                     rect = event.rect()  # type: ignore[attr-defined]
                     pixels = rect.width() * rect.height()
-            self.events.append((time.perf_counter(), time.thread_time(), name, receiver, pixels))
+            k = self.seen % keep
+            self.when[k] = time.perf_counter()
+            self.cpu[k] = time.thread_time()
+            self.kind[k] = name
+            self.receiver[k] = receiver
+            self.pixels[k] = pixels
             self.seen += 1
             return False
 
@@ -310,9 +345,7 @@ class TurnCatcher:
         # perf_counter is CLOCK_MONOTONIC on Linux, as ``perf record -k CLOCK_MONOTONIC``
         turn: dict[str, Any] = {"at_s": round(at_s, 2), "span": [start, end]}
         samples = _since(self.sampler.samples, start, keep_one_before=True)
-        turn.update(
-            describe_turn(start, end, cpu_s * 1000, samples, _since(self.log.events, start))
-        )
+        turn.update(describe_turn(start, end, cpu_s * 1000, samples, self.log.since(start)))
         if self.collections is not None:
             # [generation, thread, wall ms, CPU ms]: a collection is the GUI thread's own CPU
             turn["collections"] = [

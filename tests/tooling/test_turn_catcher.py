@@ -10,6 +10,7 @@ from bench.turn_catcher import (
     describe_turn,
     format_native,
     format_turn,
+    make_event_log,
     native_in_turns,
     parse_perf_script,
 )
@@ -146,3 +147,21 @@ def test_the_gui_threads_native_samples_in_a_turn_name_the_cpp_work() -> None:
     assert format_native({"native": {"error": "perf not found"}, "turns": turns}) == (
         "native samples: none (perf not found)"
     )
+
+
+def test_the_event_log_keeps_the_newest_events_in_its_rings(qapp) -> None:
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    log = make_event_log(keep=3)
+    target = QObject()
+    target.installEventFilter(log)
+    for _ in range(5):
+        QCoreApplication.sendEvent(target, QEvent(QEvent.Type.LayoutRequest))
+    target.removeEventFilter(log)
+    assert log.seen == 5
+    kept = log.events
+    assert [(kind, receiver) for _w, _c, kind, receiver, _px in kept] == [
+        ("LayoutRequest", "QObject")
+    ] * 3
+    assert [e[0] for e in kept] == sorted(e[0] for e in kept)
+    assert log.since(kept[1][0]) == kept[1:]
