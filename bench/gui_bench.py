@@ -274,7 +274,13 @@ def run(
     from gui.ui.bridge import CoreBridge
     from gui.ui.gui_gc import GuiThreadGarbageCollector, set_startup_heap_aside
 
-    from .stall_witness import CollectionLog, GilProbe, ThreadClocks
+    from .stall_witness import (
+        CollectionLog,
+        GilProbe,
+        ThreadClocks,
+        read_steal,
+        steal_delta_ms,
+    )
     from .turn_catcher import NativeSampler, TurnCatcher, format_native
 
     settings = Settings(port=0, bind="127.0.0.1", data_dir=str(tmp / "data"))
@@ -350,6 +356,7 @@ def run(
     clocks = ThreadClocks() if witness else None
     gil_probe = GilProbe() if witness else None
     last_clocks: list[dict[int, tuple[int, int]]] = [{}]
+    last_steal: list[dict[str, int]] = [{}]  # /proc/stat steal ticks at the last tick
     witnessed: list[dict[str, Any]] = []  # per gap over 30 ms: who ran, which collections
 
     def tick() -> None:
@@ -364,6 +371,7 @@ def run(
             if time.monotonic() - clocks.refreshed > 1.0:
                 clocks.refresh()
             read = clocks.read()
+            steal = read_steal()
             if gap > 0.03 and last_clocks[0]:
                 witnessed.append({
                     "span": (last_tick[0], now),
@@ -374,6 +382,8 @@ def run(
                         (c.generation, c.thread, round(c.wall_ms, 1), round(c.cpu_ms, 1))
                         for c in collections.overlapping(last_tick[0], now)
                     ],
+                    # cpu line: ms stolen by the hypervisor (USER_HZ: 10 ms steps)
+                    "steal_ms": steal_delta_ms(last_steal[0], steal),
                     # thread: (ms on a CPU, ms runnable without one) during the gap
                     "threads": {
                         k: v for k, v in clocks.delta(last_clocks[0], read).items()
@@ -381,6 +391,7 @@ def run(
                     },
                 })  # fmt: skip
             last_clocks[0] = read
+            last_steal[0] = steal
         if catcher is not None:
             threads = None
             if clocks is not None and before:
@@ -414,6 +425,7 @@ def run(
     renders_before = window.feed.view.itemDelegate().renders
     if clocks is not None:
         clocks.refresh()
+    steal_at_load = read_steal() if witness else {}
     last_tick[0] = t_load = time.perf_counter()
     if gil_probe is not None:
         gil_probe.start()
@@ -461,6 +473,7 @@ def run(
         sys.setprofile(None)
         qapp.removeEventFilter(paints_filter)
     load_avg = os.getloadavg()
+    steal_run = steal_delta_ms(steal_at_load, read_steal()) if witness else None
     n_gaps = len(gaps)
     scroller.stop()
     sampler.stop()
@@ -571,6 +584,9 @@ def run(
             if clocks is not None
             else None
         ),
+        # The machine's steal time over the load, per CPU and total ("cpu"): ms the
+        # hypervisor ran something else while a vCPU was runnable (USER_HZ, 10 ms steps).
+        "steal_ms": steal_run,
         # A thread asking for the GIL every 1 ms: how late it got it, and where the
         # other threads were when it was very late.
         "witness_gil_probe": gil_probe.summary(t_load) if gil_probe is not None else None,

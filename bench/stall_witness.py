@@ -11,6 +11,10 @@ of the stall (they are read after it, from counters that kept counting):
   through file descriptors opened once, so a read is one ``pread``. The delta
   over a long gap says which threads ran meanwhile, and how long the GUI
   thread sat runnable without a core.
+* ``read_steal``: the machine's steal time per CPU from ``/proc/stat`` (the
+  8th number of each ``cpu`` line): time the hypervisor ran something else
+  while this guest's vCPU was runnable. The kernel counts it in USER_HZ ticks
+  (10 ms on Linux), so a delta over one gap is whole 10 ms steps, not exact.
 * ``CollectionLog``: every garbage collection (generation, thread, wall and
   that thread's CPU time) through ``gc.callbacks``. A collection holds the
   GIL from start to end, whichever thread runs it.
@@ -27,6 +31,41 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _TASKS = "/proc/self/task"
+_STAT = "/proc/stat"
+#: /proc/stat's unit: USER_HZ ticks per second (100 on Linux, so 10 ms a tick).
+USER_HZ = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def read_steal(text: str | None = None) -> dict[str, int]:
+    """Steal ticks (USER_HZ) per ``cpu`` line of /proc/stat: ``cpu`` is the total.
+
+    Why: a long GUI gap in which the thread's own clock ran but none of its code
+    did may be the hypervisor taking the vCPU; steal is the guest's count of it.
+    ``text`` is /proc/stat's content (for tests); read from the file if None.
+    """
+    if text is None:
+        try:
+            with open(_STAT, encoding="ascii") as f:
+                text = f.read()
+        except OSError:
+            return {}
+    out = {}
+    for line in text.splitlines():
+        if not line.startswith("cpu"):
+            continue
+        fields = line.split()
+        if len(fields) > 8:
+            out[fields[0]] = int(fields[8])
+    return out
+
+
+def steal_delta_ms(before: dict[str, int], after: dict[str, int]) -> dict[str, float]:
+    """{cpu line: ms stolen} between two ``read_steal`` reads (10 ms steps at USER_HZ 100)."""
+    return {
+        cpu: round((ticks - before[cpu]) * 1000 / USER_HZ, 1)
+        for cpu, ticks in after.items()
+        if cpu in before
+    }
 
 
 def _thread_names() -> dict[int, str]:
