@@ -18,8 +18,10 @@ GUI thread's turns over MS of its own CPU (when, how long, the busiest stack).
 Each run takes the machine lock (``--lock``, flock) for itself only, so other
 work on a shared machine can run between two runs. Every run's full output is
 kept in ``--out``; one line per run is printed: stall max and p99, gaps over
-50 ms, the GUI thread's longest own turn, and the witness's split of the gaps
-over 30 ms into the GUI thread's own CPU and its time runnable without a core.
+50 ms, the GUI thread's longest own turn, the witness's split of the gaps
+over 30 ms into the GUI thread's own CPU and its time runnable without a core,
+and the machine's steal time (/proc/stat, 10 ms steps) over the run and in
+each of those gaps.
 Another checkout runs from its sources with this interpreter (``PYTHONPATH``).
 """
 
@@ -98,6 +100,23 @@ def witness_split(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def steal_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """The machine's steal time (ms, all CPUs): over the load, and in each gap over 30 ms.
+
+    Steal is time the hypervisor ran something else while a vCPU was runnable;
+    /proc/stat counts it in USER_HZ ticks, so every figure is in 10 ms steps.
+    ``per_gap`` is [gap ms, steal ms] for the gaps the witness kept; a build
+    whose ``gui_bench`` is older than the steal reading gives None.
+    """
+    gaps = result.get("witness_gaps_over_30ms") or []
+    per_gap = [[g["gap_ms"], g["steal_ms"].get("cpu")] for g in gaps if g.get("steal_ms")]
+    return {
+        "run_ms": (result.get("steal_ms") or {}).get("cpu"),
+        "in_gaps_ms": round(sum(s for _g, s in per_gap if s), 1) if per_gap else None,
+        "per_gap": per_gap,
+    }
+
+
 def reply_figures(result: dict[str, Any]) -> dict[str, float | None]:
     """The boxes' reply p95 and p99 (ms): what the receiver's side pays for the GUI's share.
 
@@ -173,6 +192,7 @@ def one_run(
         .get("late_ms", {})
         .get("max"),
         "witness": witness_split(result),
+        "steal": steal_figures(result),
         "caught_turns": caught_turns(result),
         "load_before": round(load_before, 2),
         "load_after": round(result["load_average_1min_at_end"], 2),
