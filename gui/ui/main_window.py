@@ -278,6 +278,9 @@ class MainWindow(QMainWindow):
         self._events_today = 0
         #: Ids that arrived before today's count was read (None once it is in).
         self._early_ids: list[int] | None = []
+        #: The newest id in today's count as read (None: none, or not read yet): an
+        #: event's message that reaches the window after the read is counted already.
+        self._counted_through: int | None = None
         self._today = dt.date.today()
         self._last_event_at: float | None = None
         self._state: Any = None
@@ -742,6 +745,7 @@ class MainWindow(QMainWindow):
         self._early_ids = None
         later = sum(1 for i in early if max_id is None or i > max_id)
         self._events_today = int(count or 0) + later
+        self._counted_through = max_id
         if last is not None and self._last_event_at is None:
             self._last_event_at = time.time() - max(0.0, time.time() - last / 1000)
         self._update_counts()
@@ -751,6 +755,7 @@ class MainWindow(QMainWindow):
         if dt.date.today() != self._today:
             self._today = dt.date.today()
             self._events_today = 0
+            self._counted_through = None
         while self._recent and self._recent[0] < now - 60:
             self._recent.popleft()
         if self._last_event_at is None:
@@ -778,9 +783,11 @@ class MainWindow(QMainWindow):
         summary = message.summary
         if not summary.merged:
             now = time.time()
-            self._events_today += 1
             if self._early_ids is not None:
+                self._events_today += 1
                 self._early_ids.append(summary.id)
+            elif self._counted_through is None or summary.id > self._counted_through:
+                self._events_today += 1
             self._recent.append(now)
             self._last_event_at = now
         if summary.merged and self.detail.event_id == summary.id:

@@ -298,6 +298,33 @@ def test_status_bar_counts_today_once_each(core, qtbot) -> None:
     w.close()
 
 
+def test_an_event_counted_by_the_query_is_not_counted_again_when_its_message_comes_late(
+    core, qtbot
+) -> None:
+    """The window's count of today is read off the GUI thread; the EventStored of an
+    event committed before that read can reach the window after its result (a loaded
+    machine): that event is in the read's count already and must not be added again."""
+    from gui.ui.app import create_main_window
+
+    late: list[Any] = []
+    core.bridge.event_stored.connect(late.append)
+    for name in ("employee_match", "stranger", "blacklist"):
+        post(core, variant(name))
+    qtbot.waitUntil(lambda: len(late) == 3, timeout=5000)
+    core.bridge.event_stored.disconnect(late.append)
+    w = create_main_window(core.settings, core.thread, bridge=core.bridge, install_features=False)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w._early_ids is None, timeout=5000)
+    core.bridge.event_stored.emit(late[-1])  # the blacklist hit's message, after the read
+    w._update_counts()
+    text = w.counts_label.text()
+    assert text.startswith("Today: 3 "), text
+    post(core, variant("employee_match"))  # a new event is still counted
+    qtbot.waitUntil(lambda: w.counts_label.text().startswith("Today: 4 "), timeout=5000)
+    w.close()
+
+
 def test_detail_pane_loads_one_event_at_a_time_and_ends_on_the_newest(
     window, core, qtbot, monkeypatch
 ) -> None:
