@@ -783,11 +783,10 @@ class MainWindow(QMainWindow):
         summary = message.summary
         if not summary.merged:
             now = time.time()
+            if self._counted_through is None or summary.id > self._counted_through:
+                self._events_today += 1  # until the read is in, its result replaces this
             if self._early_ids is not None:
-                self._events_today += 1
                 self._early_ids.append(summary.id)
-            elif self._counted_through is None or summary.id > self._counted_through:
-                self._events_today += 1
             self._recent.append(now)
             self._last_event_at = now
         if summary.merged and self.detail.event_id == summary.id:
