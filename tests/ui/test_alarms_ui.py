@@ -175,6 +175,33 @@ def test_open_alarms_are_loaded_at_start(rig: Any, samples: Any, qtbot: Any) -> 
     qtbot.waitUntil(lambda: late_comer.open_count == 1 and player.playing, timeout=5000)
 
 
+def test_an_alarm_the_start_read_found_does_not_restart_the_sound_when_its_message_comes(
+    rig: Any, samples: Any, qtbot: Any
+) -> None:
+    """The open alarms are read off the GUI thread at start; on a loaded machine an alarm
+    raised just before that read reaches the window in the read's result first and its
+    "raised" message after. The sound is already looping for it: starting it again would
+    cut it off and begin anew, though it is still the one alarm. The raise is still told."""
+    from gui.ui.alarms.center import AlarmCenter
+
+    messages: list[Any] = []
+    rig.bridge.alarm_changed.connect(messages.append)
+    post(rig, samples, "blacklist")
+    qtbot.waitUntil(lambda: len(messages) == 1, timeout=5000)
+    rig.bridge.alarm_changed.disconnect(messages.append)
+    player = FakePlayer()
+    center = AlarmCenter(rig.bridge, rig.settings, player=player)
+    qtbot.waitUntil(lambda: center.open_count == 1 and player.playing, timeout=5000)
+    raised: list[Any] = []
+    center.raised.connect(raised.append)
+    rig.bridge.alarm_changed.emit(messages[0])  # the raise, after the read's result
+    assert player.playing and player.loops_started == 1
+    assert [a.id for a in raised] == [messages[0].alarm.id] and center.open_count == 1
+    post(rig, samples, "blacklist", identity_id="B-other", identity_name="Another Person")
+    qtbot.waitUntil(lambda: center.open_count == 2, timeout=5000)
+    assert player.playing and player.loops_started == 2  # a new alarm starts it afresh
+
+
 def test_twice_acknowledged_reports_instead_of_crashing(
     rig: Any, center: Any, samples: Any, qtbot: Any
 ) -> None:

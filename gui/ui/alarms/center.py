@@ -106,6 +106,9 @@ class AlarmCenter(QObject):
 
     def _on_alarm_changed(self, item: AlarmChanged) -> None:
         alarm = item.alarm
+        # A reload's read may have listed a just-raised alarm before its message came:
+        # its sound is on already, and a restart would cut it off for the same alarm.
+        known = alarm.id in self._open
         if alarm.is_open:
             self._open[alarm.id] = alarm
         else:
@@ -113,7 +116,7 @@ class AlarmCenter(QObject):
             if self._closed_since_read is not None:
                 self._closed_since_read.add(alarm.id)
         fresh = item.change == "raised"
-        self._after_change(restart=fresh and alarm.sounds)
+        self._after_change(restart=fresh and alarm.sounds and not known)
         if fresh:
             self.raised.emit(alarm)
             self._alert(alarm)
