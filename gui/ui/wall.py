@@ -632,6 +632,8 @@ class WallWindow(QWidget):
         """A freshly stored event (the bridge's signal)."""
         if summary.self_test or summary.merged:
             return
+        if any(i.id == summary.id for i in self._recent):
+            return  # the opening read listed it before its message came (a loaded machine)
         item = WallItem.from_brief(summary)
         self._recent.appendleft(item)
         if summary.id == self._alarm_event_id:

@@ -72,6 +72,41 @@ def test_tiles_stay_fixed_and_thumbnails_bounded(
     qtbot.waitUntil(lambda: not wall._loading)
 
 
+def test_an_event_the_wall_read_at_start_is_not_shown_twice_when_its_message_comes_late(
+    rig: Any, samples: Any, qtbot: Any
+) -> None:
+    """The wall reads the newest events off the GUI thread when it opens; on a loaded
+    machine the EventStored of an event committed before that read reaches the wall after
+    the read's result. It is on the wall already: a second tile of the same face would
+    stay there until newer events push it out."""
+    from gui.ui.alarms.center import AlarmCenter
+    from gui.ui.wall import WallWindow
+
+    late: list[Any] = []
+    rig.bridge.event_stored.connect(late.append)
+    base = now_ms()
+    post(rig, samples, "employee_match", base)
+    post(rig, samples, "stranger", base + 1)
+    qtbot.waitUntil(lambda: len(late) == 2, timeout=5000)
+    rig.bridge.event_stored.disconnect(late.append)
+    rig.settings.wall_tiles = 4
+    w = WallWindow(
+        rig.bridge, rig.settings, AlarmCenter(rig.bridge, rig.settings, player=FakePlayer())
+    )
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.enter()
+    first, newest = (m.summary.id for m in late)
+    qtbot.waitUntil(lambda: w.focus_id() == newest, timeout=5000)
+    for message in late:  # both messages, after the read
+        rig.bridge.event_stored.emit(message)
+        assert w.focus_id() == newest  # an older face never takes the big panel back
+    assert [t.item.id if t.item else None for t in w.tiles] == [first, None, None, None]
+    assert [i.id for i in w._recent] == [newest, first]
+    qtbot.waitUntil(lambda: not w._loading, timeout=5000)
+    w.shutdown()
+
+
 def test_self_test_events_do_not_reach_the_wall(rig: Any, wall: Any, qtbot: Any) -> None:
     wall.on_event(make_summary(identity_id="t", identity_name="Test", self_test=True))
     assert wall.name.text() != "Test"
