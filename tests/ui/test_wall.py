@@ -86,7 +86,8 @@ def test_an_event_the_wall_read_at_start_is_not_shown_twice_when_its_message_com
     rig.bridge.event_stored.connect(late.append)
     base = now_ms()
     post(rig, samples, "employee_match", base)
-    post(rig, samples, "stranger", base + 1)
+    # a second employee, not a stranger: no alarm takes the big panel, the latest event does
+    post(rig, samples, "employee_match", base + 1, identity_id="E-2", identity_name="Li Na")
     qtbot.waitUntil(lambda: len(late) == 2, timeout=5000)
     rig.bridge.event_stored.disconnect(late.append)
     rig.settings.wall_tiles = 4
